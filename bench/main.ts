@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: prints figures (never pass/fail). Each suite prints its own table;
+ * ratios are measured within one run because these machines are noisy.
+ * Select suites with `npm run bench -- validator lsp`.
+ */
+import { validatorBench } from './validator';
+
+const SUITES: Record<string, () => Promise<void>> = {
+	validator: validatorBench,
+};
+
+async function run(): Promise<void> {
+	const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+	for (const [name, suite] of Object.entries(SUITES)) {
+		if (wanted.length && !wanted.includes(name)) continue;
+		console.log(`\n=== ${name} ===`);
+		await suite();
+	}
+}
+
+run().catch((err) => {
+	console.error(err);
+	process.exitCode = 1;
+});

@@ -1,0 +1,77 @@
+/** Shared CLI plumbing: expanding file arguments and validating a config file from disk. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validateText, type ValidationResult } from '../config/validate';
+import type { ConfigDiagnostic } from '../config/diagnostics';
+import { probeFileSync } from '../data/probe';
+
+const CONFIG_RE = /\.model\.(ya?ml|json)$/i;
+
+function globToRegExp(glob: string): RegExp {
+	let re = '';
+	for (let i = 0; i < glob.length; i++) {
+		const c = glob[i]!;
+		if (c === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
+		else if (c === '*') re += '[^/]*';
+		else if (c === '?') re += '[^/]';
+		else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+	}
+	return new RegExp(`^${re}$`);
+}
+
+function walk(dir: string, out: string[], depth = 0): void {
+	if (depth > 20) return;
+	let entries: fs.Dirent[];
+	try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+	for (const e of entries) {
+		if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+		const p = path.join(dir, e.name);
+		if (e.isDirectory()) walk(p, out, depth + 1);
+		else out.push(p);
+	}
+}
+
+/** Files, directories (searched for configs) and globs (for shells that do not expand them). */
+export function expandFiles(args: string[], cwd: string): { files: string[]; missing: string[] } {
+	const files: string[] = [];
+	const missing: string[] = [];
+	for (const arg of args) {
+		const abs = path.resolve(cwd, arg);
+		if (/[*?]/.test(arg)) {
+			const base = arg.slice(0, arg.search(/[*?]/)).replace(/[^/]*$/, '') || '.';
+			const all: string[] = [];
+			walk(path.resolve(cwd, base), all);
+			const re = globToRegExp(path.resolve(cwd, arg).split(path.sep).join('/'));
+			const hits = all.filter((f) => re.test(f.split(path.sep).join('/'))).sort();
+			if (hits.length === 0) missing.push(arg);
+			files.push(...hits);
+		} else if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
+			const all: string[] = [];
+			walk(abs, all);
+			files.push(...all.filter((f) => CONFIG_RE.test(f)).sort());
+		} else if (fs.existsSync(abs)) files.push(abs);
+		else missing.push(arg);
+	}
+	return { files: [...new Set(files)], missing };
+}
+
+export function configName(file: string): string {
+	return path.basename(file).replace(CONFIG_RE, '').replace(/\.(ya?ml|json)$/i, '');
+}
+
+export interface FileValidation extends ValidationResult { file: string; text: string }
+
+export function validateFile(file: string, opts: { allowOutside?: boolean; root?: string } = {}): FileValidation {
+	const text = fs.readFileSync(file, 'utf8');
+	const configDir = path.dirname(file);
+	const result = validateText(text, {
+		fallbackName: configName(file),
+		probe: (source) => probeFileSync(source, { configDir, root: opts.root ?? configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) }),
+	});
+	return { ...result, file, text };
+}
+
+export function formatDiagnostic(file: string, d: ConfigDiagnostic, cwd: string): string {
+	const rel = path.relative(cwd, file) || file;
+	return `${rel}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`;
+}

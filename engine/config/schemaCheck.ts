@@ -1,0 +1,278 @@
+/**
+ * Checks a parsed document against the schema, node by node, so every error carries the
+ * exact range of the offending key or value. Unions are resolved first (by `type`, by key,
+ * by kind of value) and errors are reported against the chosen branch only.
+ */
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { ConfigDocument } from './document';
+import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, type JsonPath, type Range } from './diagnostics';
+import { describeExpected, isKeyUnion, isTaggedUnion, itemSchema, keysOf, kindOf, kindsAccepted, propertySchema, tagsOf, branchByTag, type S } from './schemaNav';
+import { closest } from './suggest';
+
+const MAX_NODES = 200_000;
+
+export function checkSchema(cd: ConfigDocument, root: S): ConfigDiagnostic[] {
+	const out: ConfigDiagnostic[] = [];
+	const walker = new Walker(cd, out);
+	const top = cd.resolve(cd.root);
+	if (!top || (isScalar(top) && (top.value === null || top.value === ''))) {
+		out.push(makeDiagnostic('MW004', 'The config is empty: it needs `data`, `model` and `training` sections.', cd.whole()));
+		return out;
+	}
+	if (!isMap(top)) {
+		out.push(makeDiagnostic('MW004', `The top level must be a map of sections (\`data\`, \`model\`, \`training\`, …), not ${kindName(top)}.`, cd.firstLine(cd.nodeRange(top) ?? cd.whole())));
+		return out;
+	}
+	walker.check(top, root, [], undefined);
+	return out;
+}
+
+function kindName(node: Node | null): string {
+	if (!node) return 'nothing';
+	if (isMap(node)) return 'a map';
+	if (isSeq(node)) return 'a list';
+	if (isScalar(node)) {
+		const v = node.value;
+		if (v === null) return 'nothing';
+		if (typeof v === 'string') return `text ("${v.length > 30 ? v.slice(0, 30) + '…' : v}")`;
+		if (typeof v === 'number') return `the number ${v}`;
+		if (typeof v === 'boolean') return `\`${v}\``;
+	}
+	return 'a value';
+}
+
+function fieldName(path: JsonPath): string {
+	const last = path[path.length - 1];
+	if (last === undefined) return 'the config';
+	if (typeof last === 'number') {
+		const parent = path[path.length - 2];
+		return `item ${last + 1}${parent !== undefined ? ` of \`${String(parent)}\`` : ''}`;
+	}
+	return `\`${last}\``;
+}
+
+class Walker {
+	private visited = 0;
+	constructor(private readonly cd: ConfigDocument, private readonly out: ConfigDiagnostic[]) {}
+
+	private report(code: DiagnosticCode, message: string, range: Range, path: JsonPath, fixes?: Fix[]): void {
+		this.out.push(makeDiagnostic(code, message, range, { path, ...(fixes?.length ? { fixes } : {}) }));
+	}
+
+	/** `keyRange` is the range of the key that owns this value (for "missing field" reports). */
+	check(raw: Node | null, s: S, path: JsonPath, keyRange: Range | undefined): void {
+		if (++this.visited > MAX_NODES) return;
+		const node = this.cd.resolve(raw);
+		const range = this.cd.nodeRange(node) ?? keyRange ?? this.cd.whole();
+		const value: unknown = isScalar(node) ? node.value : isMap(node) ? {} : isSeq(node) ? [] : null;
+		const kind = kindOf(value);
+
+		if (Array.isArray(s.anyOf)) return this.checkUnion(node, s, path, keyRange, range, kind);
+
+		const accepted = kindsAccepted(s);
+		if (accepted.size > 0 && !accepted.has(kind)) {
+			const what = kind === 'null' ? `${fieldName(path)} needs a value: ${describeExpected(s)}.` : `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
+			this.report('MW102', what, kind === 'null' && keyRange ? keyRange : range, path);
+			return;
+		}
+		switch (kind) {
+			case 'object': return this.checkMap(node as YAMLMap<unknown, unknown>, s, path, keyRange, range);
+			case 'array': return this.checkSeq(node as YAMLSeq<unknown>, s, path, range);
+			case 'number': return this.checkNumber(value as number, s, path, range);
+			case 'string': return this.checkString(value as string, s, path, range);
+			default: return;
+		}
+	}
+
+	private checkUnion(node: Node | null, s: S, path: JsonPath, keyRange: Range | undefined, range: Range, kind: ReturnType<typeof kindOf>): void {
+		const branches = s.anyOf as S[];
+		if (isTaggedUnion(s)) {
+			if (kind !== 'object') {
+				this.report('MW102', `${fieldName(path)} must be a map with a \`type\` (one of ${tagsOf(s).map((t) => `\`${t}\``).join(', ')}), not ${kindName(node)}.`, range, path);
+				return;
+			}
+			const typePair = this.cd.pair(node, 'type');
+			const tags = tagsOf(s);
+			if (!typePair) {
+				this.report('MW104', `${fieldName(path)} needs a \`type\`: one of ${tags.map((t) => `\`${t}\``).join(', ')}.`, this.cd.firstLine(range), [...path, 'type']);
+				return;
+			}
+			const tagNode = this.cd.resolve(typePair.value);
+			const tag = isScalar(tagNode) ? tagNode.value : undefined;
+			const branch = branchByTag(s, tag);
+			if (!branch) {
+				const tagRange = this.cd.nodeRange(tagNode) ?? this.cd.nodeRange(typePair.key as Node) ?? range;
+				this.unknownValue(String(tag ?? ''), tags, `type`, tagRange, [...path, 'type'], tag === null || tag === undefined);
+				return;
+			}
+			this.check(node, branch, path, keyRange);
+			return;
+		}
+		if (isKeyUnion(s)) {
+			const keys = keysOf(s);
+			if (kind !== 'object') {
+				this.report('MW102', `${fieldName(path)} must be a map with one of ${keys.map((k) => `\`${k}\``).join(', ')}, not ${kindName(node)}.`, range, path);
+				return;
+			}
+			const branch = branches.find((b) => this.cd.pair(node, Object.keys(b.properties ?? {})[0]!));
+			if (!branch) {
+				this.report('MW104', `${fieldName(path)} needs one of ${keys.map((k) => `\`${k}\``).join(', ')}.`, this.cd.firstLine(range), path);
+				return;
+			}
+			this.check(node, branch, path, keyRange);
+			return;
+		}
+		const candidates = branches.filter((b) => kindsAccepted(b).has(kind));
+		if (candidates.length === 0) {
+			const what = kind === 'null' ? `${fieldName(path)} needs a value: ${describeExpected(s)}.` : `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
+			this.report('MW102', what, kind === 'null' && keyRange ? keyRange : range, path);
+			return;
+		}
+		if (candidates.length === 1) {
+			this.check(node, candidates[0]!, path, keyRange);
+			return;
+		}
+		// Several branches take this kind of value: valid if any is clean, else report the first branch's errors.
+		const trial: ConfigDiagnostic[][] = candidates.map((b) => {
+			const sub: ConfigDiagnostic[] = [];
+			new Walker(this.cd, sub).check(node, b, path, keyRange);
+			return sub;
+		});
+		if (trial.some((d) => d.length === 0)) return;
+		this.out.push(...trial[0]!);
+	}
+
+	private checkMap(map: YAMLMap<unknown, unknown>, s: S, path: JsonPath, keyRange: Range | undefined, range: Range): void {
+		const seen = new Set<string>();
+		/** Required keys an unknown key was suggested for: the MW101 fix covers them, MW104 would repeat it. */
+		const misspelled = new Set<string>();
+		const known = Object.keys(s.properties ?? {});
+		for (const item of map.items) {
+			if (!isPair(item)) continue;
+			const pair = item as Pair<Node, Node | null>;
+			const keyNode = this.cd.resolve(pair.key);
+			if (!isScalar(keyNode)) {
+				this.report('MW102', 'Keys must be plain names.', this.cd.nodeRange(keyNode) ?? range, path);
+				continue;
+			}
+			const key = String(keyNode.value);
+			seen.add(key);
+			const kr = this.cd.nodeRange(keyNode) ?? range;
+			const ps = propertySchema(s, key);
+			if (!ps) {
+				const suggestion = closest(key, known.filter((k) => !this.cd.pair(map, k)));
+				if (suggestion) misspelled.add(suggestion);
+				const where = path.length ? ` in ${fieldName(path)}` : ' at the top level';
+				const fixes: Fix[] = suggestion ? [{ title: `Replace \`${key}\` with \`${suggestion}\``, edits: [{ range: kr, newText: suggestion }], preferred: true }] : [];
+				const allowed = known.length <= 12 ? ` Known keys: ${known.map((k) => `\`${k}\``).join(', ')}.` : '';
+				this.report('MW101', `Unknown key \`${key}\`${where}.${suggestion ? ` Did you mean \`${suggestion}\`?` : allowed}`, kr, [...path, key], fixes);
+				continue;
+			}
+			this.check(pair.value, ps, [...path, key], kr);
+		}
+		for (const req of (s.required ?? []) as string[]) {
+			if (seen.has(req) || misspelled.has(req)) continue;
+			const reqSchema = s.properties?.[req] as S | undefined;
+			const at = keyRange ?? this.cd.firstLine(range);
+			this.report('MW104', `${fieldName(path) === 'the config' ? 'The config' : fieldName(path)} is missing \`${req}\`${reqSchema?.description && !reqSchema.description.includes('$') ? `: ${firstSentence(reqSchema.description)}` : '.'}`, at, [...path, req], this.insertFix(map, req, reqSchema));
+		}
+	}
+
+	/** A fix that appends `key: <example>` to a block map, at the indentation of its keys. */
+	private insertFix(map: YAMLMap<unknown, unknown>, key: string, s: S | undefined): Fix[] {
+		if (map.flow || !map.range || map.items.length === 0) return [];
+		const first = map.items[0] as Pair<Node, Node | null> | undefined;
+		const keyStart = first?.key?.range?.[0];
+		if (keyStart === undefined) return [];
+		const indent = this.cd.indentAt(keyStart);
+		const col = keyStart - (this.cd.text.lastIndexOf('\n', keyStart - 1) + 1);
+		const pad = ' '.repeat(col === indent ? indent : col);
+		const example = s?.examples?.[0] ?? s?.default ?? (Array.isArray(s?.enum) ? s.enum[0] : undefined);
+		if (example === undefined || typeof example === 'object') return [];
+		const end = map.range[1];
+		const pos = this.cd.positionAt(end);
+		return [{ title: `Add \`${key}: ${String(example)}\``, edits: [{ range: { start: pos, end: pos }, newText: `\n${pad}${key}: ${String(example)}` }] }];
+	}
+
+	private checkSeq(seq: YAMLSeq<unknown>, s: S, path: JsonPath, range: Range): void {
+		const n = seq.items.length;
+		const name = fieldName(path);
+		if (typeof s.minItems === 'number' && n < s.minItems) {
+			this.report('MW106', s.minItems === 1 ? `${name} must not be empty.` : `${name} needs at least ${s.minItems} items (has ${n}).`, this.cd.firstLine(range), path);
+		}
+		if (typeof s.maxItems === 'number' && n > s.maxItems) {
+			this.report('MW106', `${name} allows at most ${s.maxItems} items (has ${n}).`, range, path);
+		}
+		const values = new Map<string, number>();
+		seq.items.forEach((item, i) => {
+			const is = itemSchema(s, i);
+			const itemNode = item as Node | null;
+			if (is) this.check(itemNode, is, [...path, i], undefined);
+			if (s.uniqueItems) {
+				const r = this.cd.resolve(itemNode);
+				if (isScalar(r)) {
+					const k = JSON.stringify(r.value);
+					if (values.has(k)) this.report('MW106', `${JSON.stringify(r.value)} is listed twice in ${name}.`, this.cd.nodeRange(r) ?? range, [...path, i]);
+					values.set(k, i);
+				}
+			}
+		});
+	}
+
+	private checkNumber(v: number, s: S, path: JsonPath, range: Range): void {
+		const name = fieldName(path);
+		if (!Number.isFinite(v)) {
+			this.report('MW103', `${name} must be a finite number.`, range, path, this.clampFix(s, range));
+			return;
+		}
+		if (s.type === 'integer' && !Number.isInteger(v)) {
+			this.report('MW102', `${name} must be a whole number, not ${v}.`, range, path, [{ title: `Round to ${Math.round(v)}`, edits: [{ range, newText: String(Math.round(v)) }] }]);
+			return;
+		}
+		const bad: string[] = [];
+		if (typeof s.minimum === 'number' && v < s.minimum) bad.push(`≥ ${s.minimum}`);
+		if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) bad.push(`> ${s.exclusiveMinimum}`);
+		if (typeof s.maximum === 'number' && v > s.maximum) bad.push(`≤ ${s.maximum}`);
+		if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) bad.push(`< ${s.exclusiveMaximum}`);
+		if (bad.length) {
+			const desc = s.description && !s.description.includes('$') ? ` ${firstSentence(s.description)}` : '';
+			this.report('MW103', `${name} must be ${bad.join(' and ')} (got ${v}).${desc}`, range, path, this.clampFix(s, range, v));
+		}
+	}
+
+	/** Clamp to the violated bound when it is inclusive, else reset to the default. */
+	private clampFix(s: S, range: Range, v?: number): Fix[] {
+		let target: number | undefined;
+		if (v !== undefined && typeof s.minimum === 'number' && v < s.minimum) target = s.minimum;
+		else if (v !== undefined && typeof s.maximum === 'number' && v > s.maximum) target = s.maximum;
+		else if (typeof s.default === 'number') target = s.default;
+		if (target === undefined) return [];
+		return [{ title: `Change to ${target}`, edits: [{ range, newText: String(target) }], preferred: true }];
+	}
+
+	private checkString(v: string, s: S, path: JsonPath, range: Range): void {
+		if (Array.isArray(s.enum)) {
+			if (!s.enum.includes(v)) this.unknownValue(v, s.enum as string[], String(path[path.length - 1] ?? 'value'), range, path, false);
+			return;
+		}
+		if (s.const !== undefined && s.const !== v) {
+			this.report('MW105', `${fieldName(path)} must be \`${String(s.const)}\`.`, range, path, [{ title: `Change to ${String(s.const)}`, edits: [{ range, newText: String(s.const) }] }]);
+			return;
+		}
+		if (typeof s.minLength === 'number' && v.length < s.minLength) this.report('MW107', `${fieldName(path)} must not be empty.`, range, path);
+		else if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v)) this.report('MW107', `${fieldName(path)} ${s['x-patternMessage'] ?? `must match ${s.pattern}`}.`, range, path);
+	}
+
+	private unknownValue(v: string, allowed: string[], what: string, range: Range, path: JsonPath, missing: boolean): void {
+		const suggestion = missing ? undefined : closest(v, allowed);
+		const list = allowed.length <= 20 ? ` Allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}.` : '';
+		const message = missing ? `\`${what}\` needs a value.${list}` : `Unknown ${what === 'type' ? 'type' : `\`${what}\` value`} \`${v}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}${list}`;
+		const fixes: Fix[] = suggestion ? [{ title: `Replace with \`${suggestion}\``, edits: [{ range, newText: suggestion }], preferred: true }] : [];
+		this.report('MW105', message, range, path, fixes);
+	}
+}
+
+function firstSentence(text: string): string {
+	const m = /^(.*?[.!?])(\s|$)/.exec(text);
+	return m ? m[1]! : text;
+}

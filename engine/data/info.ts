@@ -1,0 +1,105 @@
+/**
+ * What is known about a data source without loading it: columns, row count, label values.
+ * Generators and bundled data sets are described statically here (pure, cheap: the language
+ * server imports it); files are probed by the caller (CLI synchronously, server asynchronously).
+ */
+import type { SourceConfig } from '../config/schema';
+import type { DatasetName } from '../config/vocabulary';
+
+export interface DataInfo {
+	columns: string[];
+	/** Columns whose values are all numbers (missing values aside). */
+	numeric: string[];
+	rows?: number;
+	/** Distinct values of columns with few of them (labels, categories), in sorted order. */
+	distinct: Record<string, (string | number)[]>;
+	defaultLabel?: string;
+	/** Features used when `data.features` is absent (default: all columns but the label). */
+	defaultFeatures?: string[];
+}
+
+/** Result of probing a file source. */
+export type ProbeResult = { ok: true; info: DataInfo } | { ok: false; reason: 'missing' | 'outside' | 'unreadable'; message: string };
+
+/** Distinct values are kept for columns with at most this many. */
+export const MAX_DISTINCT = 50;
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+export const DATASET_INFO: Record<DatasetName, DataInfo> = {
+	iris: {
+		columns: ['sepalLength', 'sepalWidth', 'petalLength', 'petalWidth', 'species'],
+		numeric: ['sepalLength', 'sepalWidth', 'petalLength', 'petalWidth'],
+		rows: 150,
+		distinct: { species: ['setosa', 'versicolor', 'virginica'] },
+		defaultLabel: 'species',
+	},
+	penguins: {
+		columns: ['species', 'island', 'beakLength', 'beakDepth', 'flipperLength', 'bodyMass', 'sex'],
+		numeric: ['beakLength', 'beakDepth', 'flipperLength', 'bodyMass'],
+		rows: 344,
+		distinct: { species: ['Adelie', 'Chinstrap', 'Gentoo'], island: ['Biscoe', 'Dream', 'Torgersen'], sex: ['FEMALE', 'MALE'] },
+		defaultLabel: 'species',
+	},
+	cars: {
+		columns: ['name', 'mpg', 'cylinders', 'displacement', 'horsepower', 'weight', 'acceleration', 'year', 'origin'],
+		numeric: ['mpg', 'cylinders', 'displacement', 'horsepower', 'weight', 'acceleration', 'year'],
+		rows: 406,
+		distinct: { origin: ['Europe', 'Japan', 'USA'], cylinders: [3, 4, 5, 6, 8] },
+		defaultLabel: 'mpg',
+		defaultFeatures: ['cylinders', 'displacement', 'horsepower', 'weight', 'acceleration', 'year', 'origin'],
+	},
+};
+
+/** Static info for generators and bundled data sets; undefined for file and inline sources. */
+export function staticDataInfo(source: SourceConfig): DataInfo | undefined {
+	switch (source.type) {
+		case 'linear':
+			return { columns: ['x', 'y'], numeric: ['x', 'y'], rows: source.samples ?? 100, distinct: {}, defaultLabel: 'y' };
+		case 'xor':
+		case 'circles':
+			return { columns: ['x1', 'x2', 'label'], numeric: ['x1', 'x2', 'label'], rows: source.samples ?? 400, distinct: { label: [0, 1] }, defaultLabel: 'label' };
+		case 'spirals':
+			return { columns: ['x1', 'x2', 'label'], numeric: ['x1', 'x2', 'label'], rows: source.samples ?? 400, distinct: { label: range(source.classes ?? 2) }, defaultLabel: 'label' };
+		case 'blobs': {
+			const xs = range(source.features ?? 2).map((i) => `x${i + 1}`);
+			return { columns: [...xs, 'label'], numeric: [...xs, 'label'], rows: source.samples ?? 300, distinct: { label: range(source.centers ?? 3) }, defaultLabel: 'label' };
+		}
+		case 'dataset':
+			return DATASET_INFO[source.name];
+		case 'inline':
+			return infoFromRows(source.rows);
+		default:
+			return undefined;
+	}
+}
+
+/** Column facts from rows already in memory (inline rows, JSON files, CSV heads). */
+export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows?: number): DataInfo {
+	const columns: string[] = [];
+	const seen = new Set<string>();
+	for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) { seen.add(k); columns.push(k); }
+	const numeric = columns.filter((c) => rows.every((r) => isMissing(r[c]) || typeof r[c] === 'number'));
+	const distinct: Record<string, (string | number)[]> = {};
+	for (const c of columns) {
+		const set = new Set<string | number>();
+		for (const r of rows) {
+			const v = r[c];
+			if (!isMissing(v)) set.add(typeof v === 'number' ? v : String(v));
+			if (set.size > MAX_DISTINCT) break;
+		}
+		if (set.size <= MAX_DISTINCT) distinct[c] = sortValues([...set]);
+	}
+	const info: DataInfo = { columns, numeric, rows: totalRows ?? rows.length, distinct };
+	const last = columns[columns.length - 1];
+	if (last !== undefined) info.defaultLabel = last;
+	return info;
+}
+
+export function isMissing(v: unknown): boolean {
+	return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
+}
+
+export function sortValues<T extends string | number>(values: T[]): T[] {
+	return values.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+}

@@ -1,0 +1,233 @@
+/**
+ * Output shapes and parameter counts of a Sequential stack, computed without TensorFlow.js
+ * so the language server can show them on every keystroke. test/engine/shapes.test.ts checks
+ * every example and fixture against the real tfjs-layers model.
+ */
+import type { LayerConfig, LayerType } from '../config/schema';
+import type { DiagnosticCode } from '../config/diagnostics';
+
+/** A shape with the batch dimension first (`null`), like tfjs. `null` dims are unknown. */
+export type Shape = (number | null)[];
+
+export interface LayerShapeInfo {
+	index: number;
+	type: LayerType;
+	name: string;
+	inputShape?: Shape;
+	outputShape?: Shape;
+	/** Undefined when the input size is unknown. */
+	trainableParams?: number;
+	nonTrainableParams?: number;
+	issue?: ShapeIssue;
+}
+
+export interface ShapeIssue {
+	code: DiagnosticCode;
+	message: string;
+	/** The field of the layer the issue is about (for the range), if any. */
+	field?: string;
+}
+
+export interface ModelShapeInfo {
+	inputShape?: Shape;
+	layers: LayerShapeInfo[];
+	outputShape?: Shape;
+	totalParams?: number;
+	trainableParams?: number;
+	nonTrainableParams?: number;
+}
+
+type Dims = number | [number, number] | undefined;
+const pair = (v: Dims, def: number): [number, number] => (v === undefined ? [def, def] : typeof v === 'number' ? [v, v] : v);
+
+/** Keras/tfjs conv_output_length. */
+function convOut(len: number | null, k: number, padding: string, stride: number, dilation: number): number | null {
+	if (len === null) return null;
+	const dk = k + (k - 1) * (dilation - 1);
+	const out = padding === 'valid' ? len - dk + 1 : len;
+	return Math.floor((out + stride - 1) / stride);
+}
+
+const fmt = (s: Shape | undefined) => (s ? `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]` : '?');
+export const formatShape = fmt;
+
+/** Default layer names like Keras: `dense_1`, `dense_2`, `dropout_1` … */
+export function defaultLayerNames(layers: readonly { type: string; name?: string | undefined }[]): string[] {
+	const counts = new Map<string, number>();
+	return layers.map((l) => {
+		const n = (counts.get(l.type) ?? 0) + 1;
+		counts.set(l.type, n);
+		return l.name ?? `${l.type}_${n}`;
+	});
+}
+
+export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly number[] | undefined): ModelShapeInfo {
+	const names = defaultLayerNames(layers);
+	let shape: Shape | undefined = inputShape ? [null, ...inputShape] : undefined;
+	const out: LayerShapeInfo[] = [];
+	let total = 0;
+	let trainable = 0;
+	let nonTrainable = 0;
+	let known = true;
+	layers.forEach((layer, index) => {
+		const info: LayerShapeInfo = { index, type: layer.type, name: names[index]!, ...(shape ? { inputShape: shape } : {}) };
+		const r = layerOutput(layer, shape);
+		if (r.issue) info.issue = r.issue;
+		if (r.shape) info.outputShape = r.shape;
+		if (r.trainable !== undefined) {
+			info.trainableParams = r.trainable;
+			info.nonTrainableParams = r.nonTrainable ?? 0;
+			trainable += r.trainable;
+			nonTrainable += r.nonTrainable ?? 0;
+			total += r.trainable + (r.nonTrainable ?? 0);
+		} else known = false;
+		out.push(info);
+		shape = r.issue && r.issue.code !== 'MW213' ? undefined : r.shape;
+	});
+	return {
+		...(inputShape ? { inputShape: [null, ...inputShape] } : {}),
+		layers: out,
+		...(shape ? { outputShape: shape } : {}),
+		...(known ? { totalParams: total, trainableParams: trainable, nonTrainableParams: nonTrainable } : {}),
+	};
+}
+
+interface LayerResult { shape?: Shape; trainable?: number; nonTrainable?: number; issue?: ShapeIssue }
+
+function needRank(shape: Shape, rank: number, what: string, type: string): ShapeIssue | undefined {
+	if (shape.length === rank) return undefined;
+	return { code: 'MW210', message: `\`${type}\` expects ${what} per sample (rank ${rank - 1}), but its input is ${fmt(shape)}.${rank === 4 && shape.length === 2 ? ' Set `model.inputShape` to [height, width, channels] or add a `reshape`.' : rank === 3 && shape.length === 2 ? ' Set `model.inputShape` to [steps, channels] or add a `reshape`.' : ''}` };
+}
+
+function shrinkIssue(type: string, field: string, input: Shape, output: Shape): ShapeIssue | undefined {
+	if (output.slice(1).some((d) => d !== null && d < 1)) {
+		return { code: 'MW211', field, message: `\`${type}\` turns ${fmt(input)} into ${fmt(output)}: the window is larger than the input. Use \`padding: same\`, a smaller \`${field}\`, or fewer pooling layers.` };
+	}
+	return undefined;
+}
+
+function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult {
+	switch (layer.type) {
+		case 'dense': {
+			const bias = layer.useBias !== false ? layer.units : 0;
+			if (!shape) return { shape: [null, layer.units] };
+			const last = shape[shape.length - 1] ?? null;
+			if (shape.length < 2 || last === null) return { issue: { code: 'MW210', message: `\`dense\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
+			const issue: ShapeIssue | undefined = shape.length > 2
+				? { code: 'MW213', message: `This dense layer gets ${fmt(shape)} and acts on the last axis only, giving ${fmt([...shape.slice(0, -1), layer.units])}. Add a \`flatten\` before it if you meant a fully connected layer over the whole feature map.` }
+				: undefined;
+			return { shape: [...shape.slice(0, -1), layer.units], trainable: last * layer.units + bias, ...(issue ? { issue } : {}) };
+		}
+		case 'dropout':
+		case 'activation':
+			return shape ? { shape, trainable: 0 } : { trainable: 0 };
+		case 'batchNormalization':
+		case 'layerNormalization': {
+			if (!shape) return {};
+			const c = shape[shape.length - 1] ?? null;
+			if (shape.length < 2 || c === null) return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
+			const learned = (layer.center !== false ? c : 0) + (layer.scale !== false ? c : 0);
+			return { shape, trainable: learned, nonTrainable: layer.type === 'batchNormalization' ? 2 * c : 0 };
+		}
+		case 'flatten': {
+			if (!shape) return { trainable: 0 };
+			if (shape.length < 3) return { issue: { code: 'MW210', message: `\`flatten\` needs at least 2 dimensions per sample, but its input is ${fmt(shape)} (already flat). Remove it.` } };
+			const dims = shape.slice(1);
+			return { shape: [null, dims.includes(null) ? null : (dims as number[]).reduce((a, b) => a * b, 1)], trainable: 0 };
+		}
+		case 'reshape': {
+			const target = layer.targetShape;
+			const unknowns = target.filter((d) => d === -1).length;
+			if (unknowns > 1) return { issue: { code: 'MW212', field: 'targetShape', message: 'Only one dimension of `targetShape` may be -1.' } };
+			if (target.some((d) => d === 0)) return { issue: { code: 'MW212', field: 'targetShape', message: 'Dimensions of `targetShape` must be ≥ 1 (or one -1).' } };
+			if (!shape || shape.slice(1).includes(null)) return { shape: [null, ...target.map((d) => (d === -1 ? null : d))], trainable: 0 };
+			const size = (shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+			const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+			if (unknowns === 1) {
+				if (size % known !== 0) return { issue: { code: 'MW212', field: 'targetShape', message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}]: ${size} is not divisible by ${known}.` } };
+				return { shape: [null, ...target.map((d) => (d === -1 ? size / known : d))], trainable: 0 };
+			}
+			if (known !== size) return { issue: { code: 'MW212', field: 'targetShape', message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}] (${known} values).` } };
+			return { shape: [null, ...target], trainable: 0 };
+		}
+		case 'conv1d': {
+			if (!shape) return {};
+			const bad = needRank(shape, 3, '[steps, channels]', 'conv1d');
+			if (bad) return { issue: bad };
+			const [, len, ch] = shape as [null, number | null, number | null];
+			if (ch === null) return { issue: { code: 'MW210', message: '`conv1d` needs a known number of channels.' } };
+			const out: Shape = [null, convOut(len, layer.kernelSize, layer.padding ?? 'valid', layer.strides ?? 1, layer.dilationRate ?? 1), layer.filters];
+			const issue = shrinkIssue('conv1d', 'kernelSize', shape, out);
+			if (issue) return { issue };
+			return { shape: out, trainable: layer.kernelSize * ch * layer.filters + (layer.useBias !== false ? layer.filters : 0) };
+		}
+		case 'conv2d': {
+			if (!shape) return {};
+			const bad = needRank(shape, 4, '[height, width, channels]', 'conv2d');
+			if (bad) return { issue: bad };
+			const [, h, w, ch] = shape as [null, number | null, number | null, number | null];
+			if (ch === null) return { issue: { code: 'MW210', message: '`conv2d` needs a known number of channels.' } };
+			const [kh, kw] = pair(layer.kernelSize, 1);
+			const [sh, sw] = pair(layer.strides, 1);
+			const [dh, dw] = pair(layer.dilationRate, 1);
+			const pad = layer.padding ?? 'valid';
+			const out: Shape = [null, convOut(h, kh, pad, sh, dh), convOut(w, kw, pad, sw, dw), layer.filters];
+			const issue = shrinkIssue('conv2d', 'kernelSize', shape, out);
+			if (issue) return { issue };
+			return { shape: out, trainable: kh * kw * ch * layer.filters + (layer.useBias !== false ? layer.filters : 0) };
+		}
+		case 'maxPooling1d':
+		case 'averagePooling1d': {
+			if (!shape) return {};
+			const bad = needRank(shape, 3, '[steps, channels]', layer.type);
+			if (bad) return { issue: bad };
+			const p = layer.poolSize ?? 2;
+			const out: Shape = [null, convOut(shape[1] ?? null, p, layer.padding ?? 'valid', layer.strides ?? p, 1), shape[2] ?? null];
+			const issue = shrinkIssue(layer.type, 'poolSize', shape, out);
+			return issue ? { issue } : { shape: out, trainable: 0 };
+		}
+		case 'maxPooling2d':
+		case 'averagePooling2d': {
+			if (!shape) return {};
+			const bad = needRank(shape, 4, '[height, width, channels]', layer.type);
+			if (bad) return { issue: bad };
+			const [ph, pw] = pair(layer.poolSize, 2);
+			const [sh, sw] = layer.strides === undefined ? [ph, pw] : pair(layer.strides, 1);
+			const pad = layer.padding ?? 'valid';
+			const out: Shape = [null, convOut(shape[1] ?? null, ph, pad, sh, 1), convOut(shape[2] ?? null, pw, pad, sw, 1), shape[3] ?? null];
+			const issue = shrinkIssue(layer.type, 'poolSize', shape, out);
+			return issue ? { issue } : { shape: out, trainable: 0 };
+		}
+		case 'globalAveragePooling1d':
+		case 'globalMaxPooling1d': {
+			if (!shape) return {};
+			const bad = needRank(shape, 3, '[steps, channels]', layer.type);
+			return bad ? { issue: bad } : { shape: [null, shape[2] ?? null], trainable: 0 };
+		}
+		case 'globalAveragePooling2d':
+		case 'globalMaxPooling2d': {
+			if (!shape) return {};
+			const bad = needRank(shape, 4, '[height, width, channels]', layer.type);
+			return bad ? { issue: bad } : { shape: [null, shape[3] ?? null], trainable: 0 };
+		}
+		case 'embedding': {
+			const params = layer.inputDim * layer.outputDim;
+			if (!shape) return { trainable: params };
+			if (shape.length !== 2) return { issue: { code: 'MW210', message: `\`embedding\` expects integer ids [steps] per sample, but its input is ${fmt(shape)}.` } };
+			return { shape: [null, shape[1] ?? null, layer.outputDim], trainable: params };
+		}
+		case 'lstm':
+		case 'gru':
+		case 'simpleRnn': {
+			if (!shape) return {};
+			const bad = needRank(shape, 3, '[steps, features]', layer.type);
+			if (bad) return { issue: bad };
+			const f = shape[2] ?? null;
+			if (f === null) return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known feature size.` } };
+			const u = layer.units;
+			const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1;
+			const params = gates * (u * (f + u) + (layer.useBias !== false ? u : 0));
+			return { shape: layer.returnSequences ? [null, shape[1] ?? null, u] : [null, u], trainable: params };
+		}
+	}
+}

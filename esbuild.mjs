@@ -1,0 +1,76 @@
+// One build script, one esbuild context per entry. `--production` minifies and drops
+// source maps; `--watch` rebuilds on change. Type checking is `npm run typecheck` (tsc --noEmit).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Node entries: [source, output]. Entries whose source does not exist yet are skipped. */
+const nodeEntries = [
+	['engine/cli/main.ts', 'dist/cli.js'],
+	['engine/host/main.ts', 'dist/engine.js'],
+	['server/src/main.ts', 'dist/server.js'],
+	['client/src/extension.ts', 'dist/client.js'],
+	['bench/main.ts', 'dist/bench.js'],
+];
+const browserEntries = [
+	['webviews/curves/main.ts', 'dist/webviews/curves.js'],
+	['webviews/architecture/main.ts', 'dist/webviews/architecture.js'],
+	['webviews/evaluation/main.ts', 'dist/webviews/evaluation.js'],
+	['webviews/tuning/main.ts', 'dist/webviews/tuning.js'],
+];
+
+/** Prints errors in the `file:line:col: error: message` form VS Code's problem matchers read. */
+const problemMatcher = {
+	name: 'problem-matcher',
+	setup(build) {
+		build.onEnd((result) => {
+			for (const { text, location } of result.errors) {
+				console.error(`✘ [ERROR] ${text}`);
+				if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+			}
+		});
+	},
+};
+
+const common = {
+	bundle: true,
+	minify: production,
+	sourcemap: !production,
+	sourcesContent: false,
+	logLevel: 'warning',
+	plugins: [problemMatcher],
+	define: { 'process.env.MODELWRIGHT_PRODUCTION': JSON.stringify(production ? '1' : '') },
+};
+
+const contexts = await Promise.all([
+	...nodeEntries.filter(([src]) => existsSync(src)).map(([src, out]) => esbuild.context({
+		...common,
+		entryPoints: [src],
+		outfile: out,
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		// vscode is provided by the host; tfjs-node is optional and only used when the user installed it;
+		// the tfjs wasm backend locates its .wasm files next to its own module, so it stays in node_modules.
+		external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'playwright-core'],
+	})),
+	...browserEntries.filter(([src]) => existsSync(src)).map(([src, out]) => esbuild.context({
+		...common,
+		entryPoints: [src],
+		outfile: out,
+		platform: 'browser',
+		target: 'chrome120',
+		format: 'iife',
+		loader: { '.css': 'css' },
+	})),
+]);
+
+if (watch) {
+	await Promise.all(contexts.map((c) => c.watch()));
+	console.log('[watch] build started');
+} else {
+	await Promise.all(contexts.map((c) => c.rebuild()));
+	await Promise.all(contexts.map((c) => c.dispose()));
+}
