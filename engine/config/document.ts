@@ -17,7 +17,7 @@ export class ConfigDocument {
 	readonly value: unknown;
 
 	constructor(readonly text: string) {
-		this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+		this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true, logLevel: 'error' });
 		for (const e of this.doc.errors) {
 			const code = e.code === 'DUPLICATE_KEY' ? 'MW002' : 'MW001';
 			let [from, to] = e.pos;

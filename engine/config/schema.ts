@@ -26,10 +26,10 @@ const Regularizer = (what: string) => Opt(Obj({
 }, `Penalty on ${what} added to the loss: $\\lambda_1 \\sum |w| + \\lambda_2 \\sum w^2$.`, { 'x-formula': '$\\Omega(w) = \\lambda_1 \\sum_i |w_i| + \\lambda_2 \\sum_i w_i^2$' }));
 const name = Opt(Str({ description: 'Layer name shown in summaries and the exported model. Defaults to the type and its index, e.g. `dense_1`.', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$', 'x-patternMessage': 'must start with a letter or `_` and hold only letters, digits, `_`, `.` and `-`' }));
 const useBias = Opt(Bool({ description: 'Whether the layer adds a learned bias vector.', default: true }));
-const size2 = (description: string, def?: number) => Opt(Type.Union([
+const size2 = (description: string, def?: number) => Type.Union([
 	Int({ description: 'The same size in both dimensions.', minimum: 1 }),
 	Type.Tuple([Int({ description: 'Height.', minimum: 1 }), Int({ description: 'Width.', minimum: 1 })], { description: '[height, width].' }),
-], { description, ...(def === undefined ? {} : { default: def }) }));
+], { description, ...(def === undefined ? {} : { default: def }) });
 const padding = (values: readonly ['valid', 'same'] | readonly ['valid', 'same', 'causal']) => Opt(StringEnum(values, {
 	description: '`valid`: no padding, the output shrinks by kernel − 1. `same`: zero-pad so that output length = ⌈input / strides⌉.' + (values.length > 2 ? ' `causal`: pad on the left only (for sequences).' : ''),
 	default: 'valid',
@@ -106,9 +106,9 @@ const Conv2D = Obj({
 	name,
 	filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
 	kernelSize: size2('Size of the convolution window: one number or [height, width].'),
-	strides: size2('Step of the window: one number or [height, width].', 1),
+	strides: Opt(size2('Step of the window: one number or [height, width].', 1)),
 	padding: padding(['valid', 'same'] as const),
-	dilationRate: size2('Spacing between kernel taps.', 1),
+	dilationRate: Opt(size2('Spacing between kernel taps.', 1)),
 	activation: activation('linear'),
 	...kernelFields,
 }, '2-D convolution over `[height, width, channels]` inputs. Parameters: $k_h k_w C_{in} \\cdot filters + filters$.', { 'x-snippet': 'filters: ${1:32}\nkernelSize: ${2:3}\nactivation: ${3:relu}' });
@@ -123,8 +123,8 @@ const pool1 = (t: 'maxPooling1d' | 'averagePooling1d', what: string) => Obj({
 const pool2 = (t: 'maxPooling2d' | 'averagePooling2d', what: string) => Obj({
 	type: typeTag(t, `2-D ${what} pooling.`),
 	name,
-	poolSize: size2('Size of the pooling window: one number or [height, width].', 2),
-	strides: size2('Step of the window. Defaults to `poolSize`.'),
+	poolSize: Opt(size2('Size of the pooling window: one number or [height, width].', 2)),
+	strides: Opt(size2('Step of the window. Defaults to `poolSize`.')),
 	padding: padding(['valid', 'same'] as const),
 }, `2-D ${what} pooling over \`[height, width, channels]\`. No parameters.`);
 const globalPool = (t: 'globalAveragePooling1d' | 'globalAveragePooling2d' | 'globalMaxPooling1d' | 'globalMaxPooling2d', what: string) =>
@@ -233,9 +233,9 @@ const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'label
 		drop: 'Remove the column.',
 	},
 });
-const FillMissing = StringEnum(['error', 'dropRow', 'mean', 'median', 'mostFrequent', 'zero'] as const, {
-	description: 'What to do with a missing value.',
-	default: 'dropRow',
+const fillMissing = (description: string, def?: string) => StringEnum(['error', 'dropRow', 'mean', 'median', 'mostFrequent', 'zero'] as const, {
+	description,
+	...(def === undefined ? {} : { default: def }),
 	'x-enumDescriptions': {
 		error: 'Stop with an error naming the row and column.',
 		dropRow: 'Drop the whole row (the count is reported).',
@@ -258,12 +258,12 @@ const DataSchema = Obj({
 		description: 'Scaling applied to every numeric feature without its own `preprocessing` entry. Fitted on the training split only.', default: 'none',
 		'x-enumDescriptions': { none: 'Leave numeric features as they are.', standardize: 'Zero mean, unit variance (training statistics).', minMax: 'Scale to [0, 1] (training minimum and maximum).' },
 	})),
-	missing: Opt(FillMissing),
+	missing: Opt(fillMissing('What to do with a missing value in any column without its own `fillMissing`.', 'dropRow')),
 	preprocessing: Opt(Type.Record(Type.String(), Type.Union([
 		ColumnStep,
 		Obj({
 			step: Opt(ColumnStep),
-			fillMissing: Opt(FillMissing),
+			fillMissing: Opt(fillMissing('What to do with a missing value in this column. Default: `data.missing`.')),
 		}, 'A step and a missing-value policy for this column.'),
 	], { description: 'A preprocessing step for this column, or `{step, fillMissing}`.' }), { description: 'Per-column preprocessing, keyed by column name. Categorical (text) features are one-hot encoded unless told otherwise. Every step is fitted on the training split only and stored with the run and the exported model.' })),
 	split: Opt(Obj({

@@ -8,6 +8,7 @@ import type { ConfigDocument } from './document';
 import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, type JsonPath, type Range } from './diagnostics';
 import { describeExpected, isKeyUnion, isTaggedUnion, itemSchema, keysOf, kindOf, kindsAccepted, propertySchema, tagsOf, branchByTag, type S } from './schemaNav';
 import { closest } from './suggest';
+import { setValueEdit } from './edit';
 
 const MAX_NODES = 200_000;
 
@@ -174,24 +175,16 @@ class Walker {
 			if (seen.has(req) || misspelled.has(req)) continue;
 			const reqSchema = s.properties?.[req] as S | undefined;
 			const at = keyRange ?? this.cd.firstLine(range);
-			this.report('MW104', `${fieldName(path) === 'the config' ? 'The config' : fieldName(path)} is missing \`${req}\`${reqSchema?.description && !reqSchema.description.includes('$') ? `: ${firstSentence(reqSchema.description)}` : '.'}`, at, [...path, req], this.insertFix(map, req, reqSchema));
+			this.report('MW104', `${fieldName(path) === 'the config' ? 'The config' : fieldName(path)} is missing \`${req}\`${reqSchema?.description && !reqSchema.description.includes('$') ? `: ${firstSentence(reqSchema.description)}` : '.'}`, at, [...path, req], this.insertFix(path, req, reqSchema));
 		}
 	}
 
-	/** A fix that appends `key: <example>` to a block map, at the indentation of its keys. */
-	private insertFix(map: YAMLMap<unknown, unknown>, key: string, s: S | undefined): Fix[] {
-		if (map.flow || !map.range || map.items.length === 0) return [];
-		const first = map.items[0] as Pair<Node, Node | null> | undefined;
-		const keyStart = first?.key?.range?.[0];
-		if (keyStart === undefined) return [];
-		const indent = this.cd.indentAt(keyStart);
-		const col = keyStart - (this.cd.text.lastIndexOf('\n', keyStart - 1) + 1);
-		const pad = ' '.repeat(col === indent ? indent : col);
+	/** A fix that adds `key: <example>` to the map, at the indentation of its keys. */
+	private insertFix(path: JsonPath, key: string, s: S | undefined): Fix[] {
 		const example = s?.examples?.[0] ?? s?.default ?? (Array.isArray(s?.enum) ? s.enum[0] : undefined);
 		if (example === undefined || typeof example === 'object') return [];
-		const end = map.range[1];
-		const pos = this.cd.positionAt(end);
-		return [{ title: `Add \`${key}: ${String(example)}\``, edits: [{ range: { start: pos, end: pos }, newText: `\n${pad}${key}: ${String(example)}` }] }];
+		const edit = setValueEdit(this.cd, [...path, key], example);
+		return edit ? [{ title: `Add \`${key}: ${String(example)}\``, edits: [edit] }] : [];
 	}
 
 	private checkSeq(seq: YAMLSeq<unknown>, s: S, path: JsonPath, range: Range): void {
