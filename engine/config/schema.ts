@@ -30,8 +30,9 @@ const size2 = (description: string, def?: number) => Type.Union([
 	Int({ description: 'The same size in both dimensions.', minimum: 1 }),
 	Type.Tuple([Int({ description: 'Height.', minimum: 1 }), Int({ description: 'Width.', minimum: 1 })], { description: '[height, width].' }),
 ], { description, ...(def === undefined ? {} : { default: def }) });
-const padding = (values: readonly ['valid', 'same'] | readonly ['valid', 'same', 'causal']) => Opt(StringEnum(values, {
-	description: '`valid`: no padding, the output shrinks by kernel − 1. `same`: zero-pad so that output length = ⌈input / strides⌉.' + (values.length > 2 ? ' `causal`: pad on the left only (for sequences).' : ''),
+// tfjs-layers has no causal padding (its conv1d throws NotImplementedError), so it is not offered.
+const padding = (values: readonly ['valid', 'same']) => Opt(StringEnum(values, {
+	description: '`valid`: no padding, the output shrinks by kernel − 1. `same`: zero-pad so that output length = ⌈input / strides⌉.',
 	default: 'valid',
 }));
 
@@ -95,7 +96,7 @@ const Conv1D = Obj({
 	filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
 	kernelSize: Int({ description: 'Length of the convolution window.', minimum: 1, examples: [3] }),
 	strides: Opt(Int({ description: 'Step of the window.', minimum: 1, default: 1 })),
-	padding: padding(['valid', 'same', 'causal'] as const),
+	padding: padding(['valid', 'same'] as const),
 	dilationRate: Opt(Int({ description: 'Spacing between kernel taps.', minimum: 1, default: 1 })),
 	activation: activation('linear'),
 	...kernelFields,

@@ -1,0 +1,44 @@
+/**
+ * Shape inference (pure, no tfjs) against the real tfjs-layers model built by the engine, for
+ * every example and fixture config: same output shape per layer, same parameter counts.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { validateText } from '../../engine/config/validate';
+import { buildModel } from '../../engine/model/build';
+import type { LayerConfig } from '../../engine/config/schema';
+import { listConfigs, FIXTURES } from '../helpers/fixtures';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('shape inference matches tfjs-layers', () => {
+	before(async () => {
+		await tf.setBackend('cpu');
+	});
+	const files = [...listConfigs(path.join(ROOT, 'examples')), ...listConfigs(path.join(FIXTURES, 'valid'))];
+	for (const file of files) {
+		it(path.relative(ROOT, file), () => {
+			const r = validateText(fs.readFileSync(file, 'utf8'));
+			assert.ok(r.resolved && r.shapes?.inputShape, 'config resolves with a known input shape');
+			const input = r.shapes.inputShape.slice(1) as number[];
+			const { model, layerMap } = buildModel(r.resolved.model.layers as LayerConfig[], input, { seed: 1 });
+			try {
+				assert.equal(layerMap.length, r.shapes.layers.length);
+				r.shapes.layers.forEach((info, i) => {
+					const tfLayers = layerMap[i]!.map((j) => model.layers[j]!);
+					const last = tfLayers[tfLayers.length - 1]!;
+					assert.deepEqual(info.outputShape, last.outputShape, `output shape of layer ${i} (${info.type})`);
+					const trainable = tfLayers.reduce((a, l) => a + l.trainableWeights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0), 0);
+					const nonTrainable = tfLayers.reduce((a, l) => a + l.nonTrainableWeights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0), 0);
+					assert.equal(info.trainableParams, trainable, `trainable params of layer ${i} (${info.type})`);
+					assert.equal(info.nonTrainableParams ?? 0, nonTrainable, `non-trainable params of layer ${i} (${info.type})`);
+				});
+				assert.equal(r.shapes.totalParams, model.countParams());
+			} finally {
+				model.dispose();
+			}
+		});
+	}
+});
