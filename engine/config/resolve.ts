@@ -14,7 +14,7 @@ import { applyDefaults, type S } from './schemaNav';
 export const NO_DEFAULT_KEYS = [
 	'$schema', 'description', 'features', 'label', 'preprocessing', 'folds', 'inputShape', 'name', 'strides',
 	'earlyStopping', 'learningRateSchedule', 'gradientClipping', 'clipNorm', 'clipValue', 'tuning', 'timeBudget',
-	'workers', 'path', 'metrics', 'step', 'fillMissing', 'kernelRegularizer', 'biasRegularizer', 'embeddingsRegularizer', 'seed',
+	'workers', 'path', 'metrics', 'step', 'when', 'fillMissing', 'kernelRegularizer', 'biasRegularizer', 'embeddingsRegularizer', 'seed',
 ] as const;
 export type NoDefaultKey = (typeof NO_DEFAULT_KEYS)[number];
 

@@ -353,11 +353,12 @@ const TrainingSchema = Obj({
 
 // ---------------------------------------------------------------- tuning
 const range = (description: string) => Type.Tuple([Type.Number({ description: 'Low.' }), Type.Number({ description: 'High.' })], { description });
+const when = Opt(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { description: 'Conditional dimension: only searched when these other dimensions have these values (e.g. `{training.optimizer.type: momentum}` for `training.optimizer.momentum`).' }));
 export const SearchParamSchema = Type.Union([
-	Obj({ choice: Type.Array(Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { description: 'The values to try.', minItems: 1 }) }, 'One of a list of values.'),
-	Obj({ uniform: range('Bounds [low, high] of a uniform real.') }, 'A real uniformly between the bounds.'),
-	Obj({ logUniform: range('Bounds [low, high] of a log-uniform real; both > 0.') }, 'A real whose logarithm is uniform between the logs of the bounds (learning rates, regularisation).'),
-	Obj({ int: range('Bounds [low, high] of an integer, both included.'), step: Opt(Int({ description: 'Step between integers.', minimum: 1, default: 1 })) }, 'An integer between the bounds (both included).'),
+	Obj({ choice: Type.Array(Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { description: 'The values to try.', minItems: 1 }), when }, 'One of a list of values.'),
+	Obj({ uniform: range('Bounds [low, high] of a uniform real.'), when }, 'A real uniformly between the bounds.'),
+	Obj({ logUniform: range('Bounds [low, high] of a log-uniform real; both > 0.'), when }, 'A real whose logarithm is uniform between the logs of the bounds (learning rates, regularisation).'),
+	Obj({ int: range('Bounds [low, high] of an integer, both included.'), step: Opt(Int({ description: 'Step between integers.', minimum: 1, default: 1 })), when }, 'An integer between the bounds (both included).'),
 ], { description: 'A search dimension: `{choice: [...]}`, `{uniform: [lo, hi]}`, `{logUniform: [lo, hi]}` or `{int: [lo, hi]}`.', 'x-discriminator': '$key' });
 
 const TuningSchema = Obj({

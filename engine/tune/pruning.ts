@@ -1,0 +1,80 @@
+/**
+ * Pruning hopeless trials from their intermediate values (per epoch, lower is better):
+ * the median rule, and asynchronous successive halving (ASHA-style rungs).
+ */
+import type { TuningConfig } from '../config/schema';
+
+export interface Pruner {
+	/** Records `value` for `trial` at `epoch` (1-based); true when the trial should stop. */
+	report(trial: number, epoch: number, value: number): boolean;
+	/** Marks a trial finished (its curve now counts for the median rule). */
+	complete(trial: number): void;
+}
+
+type PruningConfig = NonNullable<TuningConfig['pruning']>;
+
+export function makePruner(cfg: PruningConfig | undefined): Pruner | undefined {
+	switch (cfg?.type ?? 'none') {
+		case 'median': return new MedianPruner(cfg?.warmupEpochs ?? 5, cfg?.minTrials ?? 5);
+		case 'successiveHalving': return new SuccessiveHalving(Math.max(1, cfg?.warmupEpochs ?? 5), cfg?.reductionFactor ?? 3);
+		default: return undefined;
+	}
+}
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Stops a trial whose best value so far is worse than the median of finished trials' best values at the same epoch. */
+export class MedianPruner implements Pruner {
+	private readonly curves = new Map<number, number[]>();
+	private readonly finished = new Set<number>();
+	constructor(private readonly warmup: number, private readonly minTrials: number) {}
+
+	report(trial: number, epoch: number, value: number): boolean {
+		const c = this.curves.get(trial) ?? [];
+		c[epoch - 1] = value;
+		this.curves.set(trial, c);
+		if (epoch <= this.warmup || this.finished.size < this.minTrials) return false;
+		const bestSoFar = (xs: number[], upTo: number) => Math.min(...xs.slice(0, upTo).filter((x) => Number.isFinite(x)));
+		const others = [...this.finished].map((t) => this.curves.get(t)!).filter((xs) => xs.length >= epoch).map((xs) => bestSoFar(xs, epoch));
+		if (others.length < this.minTrials) return false;
+		return bestSoFar(c, epoch) > median(others);
+	}
+
+	complete(trial: number): void {
+		this.finished.add(trial);
+	}
+}
+
+/**
+ * Rungs at epochs r, rη, rη², …: a trial reaching a rung continues only if its value is among
+ * the best 1/η of the values recorded at that rung so far (asynchronous: early arrivals continue).
+ */
+export class SuccessiveHalving implements Pruner {
+	private readonly rungs = new Map<number, Map<number, number>>();
+	constructor(private readonly minResource: number, private readonly eta: number) {}
+
+	rungEpochs(max: number): number[] {
+		const out: number[] = [];
+		for (let r = this.minResource; r <= max; r *= this.eta) out.push(r);
+		return out;
+	}
+
+	report(trial: number, epoch: number, value: number): boolean {
+		let r = this.minResource;
+		while (r < epoch) r *= this.eta;
+		if (r !== epoch) return false;
+		const rung = this.rungs.get(epoch) ?? new Map<number, number>();
+		rung.set(trial, value);
+		this.rungs.set(epoch, rung);
+		if (rung.size < this.eta) return false;
+		const values = [...rung.values()].sort((a, b) => a - b);
+		const keep = Math.max(1, Math.floor(values.length / this.eta));
+		return value > values[keep - 1]!;
+	}
+
+	complete(): void {}
+}
