@@ -1,7 +1,9 @@
 // One build script, one esbuild context per entry. `--production` minifies and drops
 // source maps; `--watch` rebuilds on change. Type checking is `npm run typecheck` (tsc --noEmit).
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,6 +21,7 @@ const browserEntries = [
 	['webviews/architecture/main.ts', 'dist/webviews/architecture.js'],
 	['webviews/evaluation/main.ts', 'dist/webviews/evaluation.js'],
 	['webviews/tuning/main.ts', 'dist/webviews/tuning.js'],
+	['webviews/compare/main.ts', 'dist/webviews/compare.js'],
 ];
 
 /** Prints errors in the `file:line:col: error: message` form VS Code's problem matchers read. */
@@ -52,9 +55,10 @@ const contexts = await Promise.all([
 		platform: 'node',
 		target: 'node20',
 		format: 'cjs',
-		// vscode is provided by the host; tfjs-node is optional and only used when the user installed it;
-		// the tfjs wasm backend locates its .wasm files next to its own module, so it stays in node_modules.
-		external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'playwright-core'],
+		// vscode is provided by the host; tfjs-node is optional and only used when the user installed it.
+		// The tfjs wasm backend is bundled (an external copy would register itself on a second
+		// tfjs-core); its .wasm binaries are copied next to the bundles below.
+		external: ['vscode', '@tensorflow/tfjs-node', 'playwright-core'],
 	})),
 	...browserEntries.filter(([src]) => existsSync(src)).map(([src, out]) => esbuild.context({
 		...common,
@@ -66,6 +70,29 @@ const contexts = await Promise.all([
 		loader: { '.css': 'css' },
 	})),
 ]);
+
+// Extension-host test bundles (run inside code-server; mocha comes from node_modules).
+if (existsSync('test/e2e/suite/index.ts')) {
+	contexts.push(await esbuild.context({
+		...common,
+		minify: false,
+		entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/extension.test.ts'],
+		outdir: 'dist/test/e2e',
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		external: ['vscode', 'mocha'],
+	}));
+}
+
+/** The wasm backend loads tfjs-backend-wasm*.wasm from the folder of the script that runs it. */
+function copyWasm() {
+	const require = createRequire(import.meta.url);
+	const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+	mkdirSync('dist', { recursive: true });
+	for (const f of readdirSync(join(dir, 'dist')).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(dir, 'dist', f), join('dist', f));
+}
+copyWasm();
 
 if (watch) {
 	await Promise.all(contexts.map((c) => c.watch()));

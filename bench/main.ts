@@ -4,9 +4,11 @@
  * Select suites with `npm run bench -- validator lsp`.
  */
 import { validatorBench } from './validator';
+import { lspBench } from './lsp';
 
 const SUITES: Record<string, () => Promise<void>> = {
 	validator: validatorBench,
+	lsp: lspBench,
 };
 
 async function run(): Promise<void> {

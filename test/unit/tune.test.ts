@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import type { TuningConfig } from '../../engine/config/schema';
-import { createRng } from '../../engine/random';
 import { applyParams } from '../../engine/tune/apply';
 import { MedianPruner, SuccessiveHalving } from '../../engine/tune/pruning';
 import { makeSearcher, type Observation } from '../../engine/tune/search';

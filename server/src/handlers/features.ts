@@ -1,0 +1,61 @@
+/** Wires the pure service functions to LSP requests. Each handler is guarded (see ModelwrightServer.guard). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ModelwrightServer } from '../server';
+import { configDirOf } from '../service/analysis';
+import { codeActions } from '../service/codeActions';
+import { completion, type DirEntry } from '../service/completion';
+import { format } from '../service/formatting';
+import { hover } from '../service/hover';
+import { inlayHints } from '../service/inlayHints';
+import { lenses, shapes } from '../service/lenses';
+import { definition, documentLinks } from '../service/links';
+import { documentSymbols, foldingRanges, selectionRanges } from '../service/structure';
+import { CodeLensesRequest, ShapesRequest } from '../protocol';
+
+export function registerFeatures(server: ModelwrightServer): void {
+	const { connection } = server;
+	const g = server.guard.bind(server);
+	const an = (uri: string) => server.analysis(uri);
+
+	connection.onCompletion(g('completion', (p) => {
+		const a = an(p.textDocument.uri);
+		if (!a) return null;
+		const policy = server.policyFor(a.uri);
+		const dir = configDirOf(a.uri);
+		return {
+			isIncomplete: false,
+			items: completion(a, p.position, {
+				dataInfo: (source) => {
+					const r = server.probe.cached(policy, source);
+					return r?.ok ? r.info : undefined;
+				},
+				...(dir ? { listDir: (rel: string) => listDir(dir, rel) } : {}),
+			}),
+		};
+	}));
+	connection.onHover(g('hover', (p) => { const a = an(p.textDocument.uri); return a ? hover(a, p.position) : null; }));
+	connection.languages.inlayHint.on(g('inlayHint', (p) => {
+		const a = an(p.textDocument.uri);
+		if (!a || !server.settingsNow(a.uri).inlayHints) return [];
+		return inlayHints(a, p.range);
+	}));
+	connection.onCodeAction(g('codeAction', (p) => { const a = an(p.textDocument.uri); return a ? codeActions(a, p.range, p.context) : []; }));
+	connection.onDocumentSymbol(g('documentSymbol', (p) => { const a = an(p.textDocument.uri); return a ? documentSymbols(a) : []; }));
+	connection.onFoldingRanges(g('foldingRange', (p) => { const a = an(p.textDocument.uri); return a ? foldingRanges(a) : []; }));
+	connection.onSelectionRanges(g('selectionRange', (p) => { const a = an(p.textDocument.uri); return a ? selectionRanges(a, p.positions) : []; }));
+	connection.onDefinition(g('definition', (p) => { const a = an(p.textDocument.uri); return a ? definition(a, p.position) : null; }));
+	connection.onDocumentLinks(g('documentLink', (p) => { const a = an(p.textDocument.uri); return a ? documentLinks(a) : []; }));
+	connection.onDocumentFormatting(g('formatting', (p) => { const a = an(p.textDocument.uri); return a ? format(a, p.options) : []; }));
+	connection.onRequest(CodeLensesRequest.type, g('codeLenses', (p) => { const a = an(p.textDocument.uri); return a ? lenses(a) : []; }));
+	connection.onRequest(ShapesRequest.type, g('shapes', (p) => { const a = an(p.textDocument.uri); return a ? shapes(a) : null; }));
+}
+
+function listDir(configDir: string, rel: string): DirEntry[] {
+	try {
+		const dir = path.resolve(configDir, rel || '.');
+		return fs.readdirSync(dir, { withFileTypes: true }).slice(0, 500).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+	} catch {
+		return [];
+	}
+}

@@ -1,0 +1,42 @@
+/**
+ * One validated snapshot of a document: every feature reads the same validator result,
+ * so completion, hover and diagnostics never disagree.
+ */
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { validateText, type ValidationResult } from '../../../engine/config/validate';
+import type { SourceConfig } from '../../../engine/config/schema';
+import type { ProbeResult } from '../../../engine/data/info';
+
+export interface Analysis {
+	uri: string;
+	version: number;
+	text: string;
+	result: ValidationResult;
+	/** True for `.model.json` files (formatting and edits stay JSON). */
+	json: boolean;
+}
+
+export type Probe = (source: SourceConfig) => ProbeResult | undefined;
+
+export function analyze(uri: string, version: number, text: string, probe?: Probe): Analysis {
+	const result = validateText(text, { fallbackName: configNameOf(uri), ...(probe ? { probe } : {}) });
+	return { uri, version, text, result, json: /\.json$/i.test(uri) };
+}
+
+export function configNameOf(uri: string): string {
+	return path.posix.basename(uri).replace(/\.model\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
+}
+
+/** Folder of a `file:` URI, or undefined for untitled and other schemes. */
+export function configDirOf(uri: string): string | undefined {
+	try {
+		return uri.startsWith('file:') ? path.dirname(fileURLToPath(uri)) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export function fileUri(file: string): string {
+	return pathToFileURL(file).toString();
+}

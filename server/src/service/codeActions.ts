@@ -1,0 +1,74 @@
+/**
+ * Quick fixes: the validator's own `fixes` as workspace edits, plus two the server derives
+ * from the diagnostic's path and the schema: clamp an out-of-range number (MW103) and insert
+ * the missing `flatten` (MW213).
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
+import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/config/diagnostics';
+import { setValueEdit } from '../../../engine/config/edit';
+import type { Analysis } from './analysis';
+import { schemaAt } from './schemaDocs';
+
+const overlaps = (a: Range, b: Range) =>
+	!(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character)
+		|| b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+
+const sameRange = (a: Range, b: Range) => a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+
+export function codeActions(a: Analysis, range: Range, context: { diagnostics: Diagnostic[]; only?: string[] }): CodeAction[] {
+	if (context.only?.length && !context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) return [];
+	const out: CodeAction[] = [];
+	for (const d of a.result.diagnostics) {
+		if (!overlaps(d.range, range)) continue;
+		const lsp = context.diagnostics.find((x) => x.code === d.code && sameRange(x.range, d.range));
+		if (context.diagnostics.length && !lsp) continue;
+		for (const f of [...(d.fixes ?? []), ...derivedFixes(a, d)]) {
+			out.push({
+				title: f.title,
+				kind: CodeActionKind.QuickFix,
+				...(lsp ? { diagnostics: [lsp] } : {}),
+				...(f.preferred ? { isPreferred: true } : {}),
+				edit: { changes: { [a.uri]: f.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+			});
+		}
+	}
+	return out;
+}
+
+export function derivedFixes(a: Analysis, d: ConfigDiagnostic): Fix[] {
+	const cd = a.result.document;
+	if (d.code === 'MW103' && d.path) {
+		const s = schemaAt(cd.value, d.path);
+		const v = cd.nodeAt(d.path);
+		const current = v && 'value' in v ? Number((v as { value: unknown }).value) : NaN;
+		if (!s || !Number.isFinite(current)) return [];
+		const int = s.type === 'integer';
+		let target: number | undefined;
+		if (s.minimum !== undefined && current < s.minimum) target = s.minimum;
+		else if (s.exclusiveMinimum !== undefined && current <= s.exclusiveMinimum) target = int ? s.exclusiveMinimum + 1 : nudge(s.exclusiveMinimum, +1);
+		else if (s.maximum !== undefined && current > s.maximum) target = s.maximum;
+		else if (s.exclusiveMaximum !== undefined && current >= s.exclusiveMaximum) target = int ? s.exclusiveMaximum - 1 : nudge(s.exclusiveMaximum, -1);
+		if (target === undefined) return [];
+		const e = setValueEdit(cd, d.path, target);
+		return e ? [{ title: `Clamp to ${target}`, edits: [e], preferred: true }] : [];
+	}
+	if (d.code === 'MW213' && d.path && d.path[0] === 'model' && d.path[1] === 'layers' && typeof d.path[2] === 'number') {
+		const item = cd.nodeAt(d.path.slice(0, 3));
+		if (!item?.range) return [];
+		// Insert a new list item on its own line, at the dash's column, before the dense layer.
+		const dash = cd.text.lastIndexOf('-', item.range[0]);
+		const lineStart = cd.text.lastIndexOf('\n', dash) + 1;
+		if (dash < lineStart || cd.text.slice(lineStart, dash).trim() !== '') return [];
+		const indent = cd.text.slice(lineStart, dash);
+		const pos = cd.positionAt(lineStart);
+		const edit: TextEdit = { range: { start: pos, end: pos }, newText: `${indent}- type: flatten\n` };
+		return [{ title: 'Insert a flatten layer before this layer', edits: [edit], preferred: true }];
+	}
+	return [];
+}
+
+/** A round number just inside an exclusive bound (0 → 0.001 up, 1 → 0.999 down). */
+function nudge(bound: number, dir: 1 | -1): number {
+	const step = bound === 0 ? 0.001 : Math.abs(bound) * 0.001;
+	return Number((bound + dir * step).toPrecision(6));
+}

@@ -1,0 +1,43 @@
+/** Where the client puts its Train / Tune / Show architecture lenses, and the shapes for the architecture panel. */
+import type { Range } from 'vscode-languageserver-protocol';
+import { formatShape } from '../../../engine/shapes/infer';
+import type { LensData, ShapesResult } from '../protocol';
+import type { Analysis } from './analysis';
+
+export function lenses(a: Analysis): LensData[] {
+	const cd = a.result.document;
+	const keyRange = (k: string): Range | undefined => {
+		const p = cd.pair(cd.root, k);
+		return p?.key?.range ? cd.range(p.key.range[0], p.key.range[1]) : undefined;
+	};
+	const out: LensData[] = [];
+	const training = keyRange('training');
+	const model = keyRange('model');
+	const tuning = keyRange('tuning');
+	// Only a config that could run gets a Train lens; a broken one would only fail.
+	if (training && model && a.result.ok) out.push({ kind: 'train', range: training });
+	if (model && a.result.shapes) out.push({ kind: 'architecture', range: model });
+	if (tuning && a.result.ok) out.push({ kind: 'tune', range: tuning });
+	return out;
+}
+
+export function shapes(a: Analysis): ShapesResult | null {
+	const sh = a.result.shapes;
+	if (!sh) return null;
+	const cd = a.result.document;
+	return {
+		version: a.version,
+		...(sh.inputShape ? { inputShape: formatShape(sh.inputShape) } : {}),
+		layers: sh.layers.map((l) => {
+			const n = cd.nodeAt(['model', 'layers', l.index]);
+			const range = n?.range ? cd.range(n.range[0], n.range[1]) : cd.whole();
+			return {
+				index: l.index, type: l.type, name: l.name, outputShape: formatShape(l.outputShape), range,
+				...(l.trainableParams !== undefined ? { params: l.trainableParams + (l.nonTrainableParams ?? 0) } : {}),
+				...(l.issue ? { issue: l.issue.message } : {}),
+			};
+		}),
+		...(sh.totalParams !== undefined ? { totalParams: sh.totalParams } : {}),
+		...(sh.trainableParams !== undefined ? { trainableParams: sh.trainableParams } : {}),
+	};
+}
