@@ -9,6 +9,33 @@ import { makeDiagnostic, type ConfigDiagnostic, type JsonPath, type Position, ty
 /** Alias expansion budget: beyond this a document is treated as an alias bomb (MW003). */
 export const MAX_ALIAS_COUNT = 200;
 
+/**
+ * Deeper flow nesting is refused before parsing: the yaml parser recurses per level and, near
+ * the stack limit, can take the process down. No real config comes close.
+ */
+export const MAX_FLOW_DEPTH = 100;
+
+/** Offset where `[`/`{` nesting first exceeds `max` (quotes and comments skipped), or -1. */
+export function excessiveNesting(text: string, max = MAX_FLOW_DEPTH): number {
+	let depth = 0;
+	let quote: string | undefined;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i]!;
+		if (quote) {
+			if (c === '\\' && quote === '"') i++;
+			else if (c === quote || c === '\n') quote = undefined;
+		} else if (c === '"' || c === "'") quote = c;
+		else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+			const nl = text.indexOf('\n', i);
+			if (nl < 0) break;
+			i = nl;
+		} else if (c === '[' || c === '{') {
+			if (++depth > max) return i;
+		} else if ((c === ']' || c === '}') && depth > 0) depth--;
+	}
+	return -1;
+}
+
 export class ConfigDocument {
 	readonly doc: Document.Parsed;
 	readonly lineCounter = new LineCounter();
@@ -17,7 +44,8 @@ export class ConfigDocument {
 	readonly value: unknown;
 
 	constructor(readonly text: string) {
-		this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true, logLevel: 'error' });
+		const tooDeep = excessiveNesting(text);
+		this.doc = parseDocument(tooDeep >= 0 ? '' : text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true, logLevel: 'error' });
 		for (const e of this.doc.errors) {
 			const code = e.code === 'DUPLICATE_KEY' ? 'MW002' : 'MW001';
 			let [from, to] = e.pos;
@@ -25,6 +53,13 @@ export class ConfigDocument {
 			if (e.code === 'DUPLICATE_KEY') while (to < text.length && /[\w$.-]/.test(text[to]!)) to++;
 			const message = e.code === 'DUPLICATE_KEY' ? 'Duplicate key: keys in a map must be unique.' : cleanYamlMessage(e.message);
 			this.syntaxDiagnostics.push(makeDiagnostic(code, message, this.range(from, Math.max(to, from + 1))));
+		}
+		if (tooDeep >= 0) {
+			// The parser did not see the text, so it did not count its lines: do it here.
+			for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1);
+			this.syntaxDiagnostics.push(makeDiagnostic('MW001', `Brackets are nested more than ${MAX_FLOW_DEPTH} levels deep here; the document is not read.`, this.range(tooDeep, tooDeep + 1)));
+			this.value = undefined;
+			return;
 		}
 		let value: unknown;
 		try {

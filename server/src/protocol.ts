@@ -14,6 +14,8 @@ export type LensKind = 'train' | 'tune' | 'architecture';
 export interface LensData {
 	kind: LensKind;
 	range: Range;
+	/** A title the server computes (e.g. `Tune: 36 trials × 5 folds`); the client adds the command. */
+	title?: string;
 }
 
 export interface DocumentParams {

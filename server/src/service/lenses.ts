@@ -1,6 +1,7 @@
 /** Where the client puts its Train / Tune / Show architecture lenses, and the shapes for the architecture panel. */
 import type { Range } from 'vscode-languageserver-protocol';
 import { formatShape } from '../../../engine/shapes/infer';
+import { trialCount } from '../../../engine/tune/space';
 import type { LensData, ShapesResult } from '../protocol';
 import type { Analysis } from './analysis';
 
@@ -17,7 +18,12 @@ export function lenses(a: Analysis): LensData[] {
 	// Only a config that could run gets a Train lens; a broken one would only fail.
 	if (training && model && a.result.ok) out.push({ kind: 'train', range: training });
 	if (model && a.result.shapes) out.push({ kind: 'architecture', range: model });
-	if (tuning && a.result.ok) out.push({ kind: 'tune', range: tuning });
+	const t = a.result.resolved?.tuning;
+	if (tuning && a.result.ok && t) {
+		const folds = t.folds ?? a.result.resolved?.data.split.folds;
+		const n = trialCount(t);
+		out.push({ kind: 'tune', range: tuning, title: `Tune: ${n} trial${n === 1 ? '' : 's'}${folds ? ` × ${folds} folds` : ''}` });
+	}
 	return out;
 }
 

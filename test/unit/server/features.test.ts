@@ -168,6 +168,9 @@ describe('server: links, definition, formatting, lenses', () => {
 		const tuning = fs.readFileSync(path.join(EXAMPLES, 'tuning.model.yaml'), 'utf8');
 		const a = doc(tuning);
 		assert.deepEqual(lenses(a).map((l) => [l.kind, l.range.start.line]), [['train', 27], ['architecture', 18], ['tune', 36]]);
+		assert.equal(lenses(a).find((l) => l.kind === 'tune')?.title, 'Tune: 12 trials × 3 folds');
+		const grid = tuning.replace('strategy: bayesian', 'strategy: grid').replace('trials: 12', 'trials: 100').replace(/\n {4}training\.optimizer\.learningRate: .*\n/, '\n');
+		assert.equal(lenses(doc(grid)).find((l) => l.kind === 'tune')?.title, 'Tune: 9 trials × 3 folds', 'a grid runs the product of its choices');
 		assert.deepEqual(lenses(doc(fixture('validation.model.yaml').replace('units: 1', 'units: 0'))).map((l) => l.kind), ['architecture'], 'no Train lens on a broken config');
 		const sh = shapes(a)!;
 		assert.deepEqual(sh.layers.map((l) => [l.name, l.outputShape, l.params, l.range.start.line]), [['dense_1', '[null, 16]', 48, 20], ['dense_2', '[null, 3]', 51, 23]]);
