@@ -4,10 +4,12 @@
  * Select suites with `npm run bench -- validator lsp`.
  */
 import { validatorBench } from './validator';
+import { trainBench } from './train';
 import { lspBench } from './lsp';
 
 const SUITES: Record<string, () => Promise<void>> = {
 	validator: validatorBench,
+	train: trainBench,
 	lsp: lspBench,
 };
 

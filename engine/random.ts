@@ -75,3 +75,25 @@ export function shuffleInPlace<T>(a: T[] | Int32Array | Uint32Array, rng: Rng): 
 export function permutation(n: number, rng: Rng): number[] {
 	return shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng) as number[];
 }
+
+/** Gamma(shape, 1) by Marsaglia-Tsang (boosted for shape < 1). */
+export function gamma(rng: Rng, shape: number): number {
+	if (shape < 1) return gamma(rng, shape + 1) * Math.pow(rng.next() || 1e-12, 1 / shape);
+	const d = shape - 1 / 3;
+	const c = 1 / Math.sqrt(9 * d);
+	for (;;) {
+		let x: number;
+		let v: number;
+		do { x = rng.normal(); v = 1 + c * x; } while (v <= 0);
+		v = v * v * v;
+		const u = rng.next();
+		if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+	}
+}
+
+/** Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+export function beta(rng: Rng, a: number, b: number): number {
+	const x = gamma(rng, a);
+	const y = gamma(rng, b);
+	return x / (x + y);
+}

@@ -3,9 +3,21 @@ import type { Command } from '../command';
 import { validateCommand } from './validate';
 import { inspectCommand } from './inspect';
 import { schemaCommand } from './schema';
+import { trainCommand } from './train';
+import { evaluateCommand } from './evaluate';
+import { predictCommand } from './predict';
+import { exportCommand } from './export';
+import { runsCommand } from './runs';
+import { tuneCommand } from './tune';
 
 export const COMMANDS: Command[] = [
 	validateCommand,
 	inspectCommand,
 	schemaCommand,
+	trainCommand,
+	evaluateCommand,
+	predictCommand,
+	exportCommand,
+	runsCommand,
+	tuneCommand,
 ];

@@ -173,7 +173,7 @@ describe('server: links, definition, formatting, lenses', () => {
 		assert.equal(lenses(doc(grid)).find((l) => l.kind === 'tune')?.title, 'Tune: 9 trials × 3 folds', 'a grid runs the product of its choices');
 		assert.deepEqual(lenses(doc(fixture('validation.model.yaml').replace('units: 1', 'units: 0'))).map((l) => l.kind), ['architecture'], 'no Train lens on a broken config');
 		const sh = shapes(a)!;
-		assert.deepEqual(sh.layers.map((l) => [l.name, l.outputShape, l.params, l.range.start.line]), [['dense_1', '[null, 16]', 48, 20], ['dense_2', '[null, 3]', 51, 23]]);
-		assert.equal(sh.totalParams, 99);
+		assert.deepEqual(sh.layers.map((l) => [l.name, l.outputShape, l.params, l.range.start.line]), [['dense_1', '[null, 16]', 48, 20], ['dense_2', '[null, 4]', 68, 23]]);
+		assert.equal(sh.totalParams, 116);
 	});
 });

@@ -1,0 +1,151 @@
+/**
+ * The shared background engine: one forked Node process per window (dist/engine.js), JSON-RPC
+ * over IPC. Started on first use. If it dies, the running job is marked failed with the reason,
+ * jobs still queued are submitted again to a new engine, and the user is told. Runs on disk are
+ * never touched from here: a killed run keeps its files and reads back as interrupted.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as vscode from 'vscode';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+	CancelJobRequest, ConfigureRequest, JobEventNotification, JobStateNotification, LogNotification, SubmitJobRequest,
+	type JobInfo, type JobResultPayload, type SubmitParams,
+} from '../../engine/host/protocol';
+import type { EngineEvent } from '../../engine/protocol';
+import type { SweepEvent } from '../../engine/tune/protocol';
+import { engineChannel } from './output';
+import { getSettings } from './settings';
+
+export interface JobStateChange extends JobInfo { error?: string; result?: JobResultPayload }
+
+interface Tracked { params: SubmitParams; info: JobInfo }
+
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+export class EngineHost implements vscode.Disposable {
+	private proc: ChildProcess | undefined;
+	private conn: MessageConnection | undefined;
+	private starting: Promise<MessageConnection> | undefined;
+	private readonly deaths: number[] = [];
+	/** Jobs this window submitted and that have not ended, by the id the current engine gave them. */
+	private readonly jobs = new Map<string, Tracked>();
+	private readonly eventEmitter = new vscode.EventEmitter<{ jobId: string; event: EngineEvent | SweepEvent }>();
+	private readonly stateEmitter = new vscode.EventEmitter<JobStateChange>();
+	readonly onJobEvent = this.eventEmitter.event;
+	readonly onJobState = this.stateEmitter.event;
+	private disposed = false;
+
+	constructor(private readonly enginePath: string) {}
+
+	get running(): boolean {
+		return [...this.jobs.values()].some((j) => j.info.state === 'running' || j.info.state === 'queued');
+	}
+
+	activeJobs(): JobInfo[] {
+		return [...this.jobs.values()].map((j) => j.info);
+	}
+
+	private start(): Promise<MessageConnection> {
+		if (this.conn) return Promise.resolve(this.conn);
+		this.starting ??= new Promise<MessageConnection>((resolve, reject) => {
+			const log = engineChannel();
+			// ELECTRON_RUN_AS_NODE: in desktop VS Code process.execPath is Electron; this makes it plain Node.
+			const proc = fork(this.enginePath, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, execArgv: [] });
+			proc.stdout?.on('data', (d: Buffer) => log.info(d.toString().trimEnd()));
+			proc.stderr?.on('data', (d: Buffer) => log.warn(d.toString().trimEnd()));
+			proc.once('error', (err) => {
+				this.starting = undefined;
+				reject(err);
+			});
+			proc.once('exit', (code, signal) => this.onExit(proc, code, signal));
+			const conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+			conn.onNotification(JobEventNotification.type, (p) => this.eventEmitter.fire(p));
+			conn.onNotification(JobStateNotification.type, (p) => this.onState(p));
+			conn.onNotification(LogNotification.type, (p) => log[p.level](p.message));
+			conn.listen();
+			this.proc = proc;
+			this.conn = conn;
+			log.info(`engine started (pid ${proc.pid})`);
+			void conn.sendRequest(ConfigureRequest.type, { concurrency: getSettings()['engine.concurrency'] }).then(() => resolve(conn), reject);
+		}).finally(() => {
+			this.starting = undefined;
+		});
+		return this.starting;
+	}
+
+	private onState(p: JobStateChange): void {
+		const t = this.jobs.get(p.jobId);
+		if (t) t.info = { ...t.info, ...p };
+		if (p.state === 'succeeded' || p.state === 'failed' || p.state === 'cancelled') this.jobs.delete(p.jobId);
+		this.stateEmitter.fire(p);
+	}
+
+	private onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+		if (proc !== this.proc) return;
+		this.conn?.dispose();
+		this.conn = undefined;
+		this.proc = undefined;
+		if (this.disposed) return;
+		const reason = signal ? `the engine process was killed (${signal})` : `the engine process exited with code ${code}`;
+		engineChannel().error(reason);
+		const orphans = [...this.jobs.values()];
+		this.jobs.clear();
+		const queued = orphans.filter((j) => j.info.state === 'queued');
+		for (const j of orphans.filter((o) => o.info.state === 'running')) {
+			this.stateEmitter.fire({ ...j.info, state: 'failed', error: `${reason}. The run folder keeps what was written so far.` });
+		}
+		const now = Date.now();
+		this.deaths.push(now);
+		while (this.deaths.length && now - this.deaths[0]! > RESTART_WINDOW_MS) this.deaths.shift();
+		const max = getSettings()['engine.maxRestarts'];
+		const giveUp = this.deaths.length > max;
+		const kept = queued.length ? vscode.l10n.t(' {0} queued job(s) were kept.', queued.length) : '';
+		void vscode.window.showWarningMessage(
+			giveUp
+				? vscode.l10n.t('The Modelwright engine stopped: {0}. It stopped {1} times in 3 minutes, so queued jobs were not restarted.', reason, this.deaths.length)
+				: vscode.l10n.t('The Modelwright engine stopped: {0}. It will restart for the next job.{1}', reason, kept),
+			vscode.l10n.t('Show Engine Log'),
+		).then((a) => a && engineChannel().show());
+		if (giveUp) {
+			for (const j of queued) this.stateEmitter.fire({ ...j.info, state: 'failed', error: reason });
+			return;
+		}
+		for (const j of queued) {
+			void this.submit(j.params).catch((err) => this.stateEmitter.fire({ ...j.info, state: 'failed', error: String(err) }));
+		}
+	}
+
+	async submit(params: SubmitParams): Promise<JobInfo> {
+		const conn = await this.start();
+		const info = await conn.sendRequest(SubmitJobRequest.type, params);
+		this.jobs.set(info.jobId, { params, info });
+		this.stateEmitter.fire(info);
+		return info;
+	}
+
+	async cancel(jobId: string): Promise<boolean> {
+		if (!this.conn) return false;
+		return this.conn.sendRequest(CancelJobRequest.type, { jobId });
+	}
+
+	async configure(concurrency: number): Promise<void> {
+		if (this.conn) await this.conn.sendRequest(ConfigureRequest.type, { concurrency });
+	}
+
+	/** For tests and "restart": kill the process as a crash would. */
+	killForTest(signal: NodeJS.Signals = 'SIGKILL'): boolean {
+		return this.proc?.kill(signal) ?? false;
+	}
+
+	get pid(): number | undefined {
+		return this.proc?.pid;
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.conn?.dispose();
+		this.proc?.kill();
+		this.eventEmitter.dispose();
+		this.stateEmitter.dispose();
+	}
+}

@@ -1,0 +1,247 @@
+/**
+ * Jobs as the user sees them: Train / Stop / Evaluate / … submit to the shared engine, show a
+ * progress notification with Cancel, a status bar item (epoch, loss, ETA) that opens the
+ * curves, and say how each job ended. Panels subscribe to the same events.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobInfo, JobKind, JobResultPayload, SubmitParams } from '../../engine/host/protocol';
+import type { SweepEvent } from '../../engine/tune/protocol';
+import type { EngineEvent, EpochLogs } from '../../engine/protocol';
+import type { EngineHost, JobStateChange } from './engine';
+import { getSettings } from './settings';
+
+export interface JobView {
+	jobId: string;
+	kind: JobKind;
+	configUri: vscode.Uri;
+	name: string;
+	runDir?: string;
+	epoch: number;
+	epochs: number;
+	logs?: EpochLogs;
+	startedAt: number;
+	state: JobInfo['state'];
+}
+
+export interface JobOutcome { state: 'succeeded' | 'failed' | 'cancelled'; runDir?: string; error?: string; finalLogs?: EpochLogs; weights?: { weight: number[]; bias: number[] }; result?: JobResultPayload }
+
+const fmt = (v: number | undefined) => (v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4));
+
+export function eta(elapsedMs: number, done: number, total: number): string {
+	if (done <= 0 || total <= done) return '';
+	const s = Math.round(((elapsedMs / done) * (total - done)) / 1000);
+	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export class Jobs implements vscode.Disposable {
+	private readonly views = new Map<string, JobView>();
+	private readonly waiters = new Map<string, (o: JobOutcome) => void>();
+	private readonly outcomes = new Map<string, Partial<JobOutcome>>();
+	private readonly status: vscode.StatusBarItem;
+	private readonly disposables: vscode.Disposable[] = [];
+	private readonly changed = new vscode.EventEmitter<JobView>();
+	readonly onDidChange = this.changed.event;
+
+	constructor(private readonly engine: EngineHost) {
+		this.status = vscode.window.createStatusBarItem('modelwright.job', vscode.StatusBarAlignment.Left, 10);
+		this.status.name = vscode.l10n.t('Modelwright Training');
+		this.status.command = 'modelwright.showCurves';
+		this.disposables.push(this.status, this.changed, engine.onJobEvent(({ jobId, event }) => this.onEvent(jobId, event)), engine.onJobState((s) => this.onState(s)));
+	}
+
+	get current(): JobView | undefined {
+		return [...this.views.values()].find((v) => v.state === 'running') ?? [...this.views.values()][0];
+	}
+
+	/** Submits a job and shows its progress; resolves when it ends. */
+	async run(kind: JobKind, configUri: vscode.Uri, extra: Partial<SubmitParams> = {}): Promise<JobOutcome> {
+		if (!vscode.workspace.isTrusted) {
+			void vscode.window.showWarningMessage(vscode.l10n.t('Training is disabled in Restricted Mode: it reads your data and runs the engine. Trust this workspace to train.'), vscode.l10n.t('Manage Workspace Trust')).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+			return { state: 'failed', error: 'untrusted workspace' };
+		}
+		const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
+		if (doc?.isDirty) await doc.save();
+		const folder = vscode.workspace.getWorkspaceFolder(configUri);
+		const settings = getSettings(configUri);
+		const root = folder?.uri.fsPath ?? path.dirname(configUri.fsPath);
+		const params: SubmitParams = {
+			kind,
+			configPath: configUri.fsPath,
+			workspaceRoot: root,
+			runsDir: path.resolve(root, settings.runsFolder),
+			backend: settings['engine.backend'],
+			allowOutside: settings.allowPathsOutsideWorkspace,
+			...extra,
+		};
+		const info = await this.engine.submit(params);
+		const name = path.basename(configUri.fsPath).replace(/\.model\.(ya?ml|json)$/i, '');
+		const view: JobView = { jobId: info.jobId, kind, configUri, name, epoch: 0, epochs: extra.overrides?.epochs ?? 0, startedAt: Date.now(), state: info.state };
+		this.views.set(info.jobId, view);
+		this.refreshStatus();
+		const done = new Promise<JobOutcome>((resolve) => this.waiters.set(info.jobId, resolve));
+		void vscode.window.withProgress({
+			location: vscode.ProgressLocation.Notification,
+			title: vscode.l10n.t('Modelwright: {0} {1}', kindTitle(kind), name),
+			cancellable: true,
+		}, async (progress, token) => {
+			token.onCancellationRequested(() => void this.engine.cancel(info.jobId));
+			let last = 0;
+			const sub = this.onDidChange((v) => {
+				if (v.jobId !== info.jobId) return;
+				if (v.state === 'queued') progress.report({ message: vscode.l10n.t('waiting for the engine…') });
+				else if (v.epochs > 0) {
+					const pct = (v.epoch / v.epochs) * 100;
+					progress.report({ increment: pct - last, message: this.describe(v) });
+					last = pct;
+				}
+			});
+			try {
+				await done;
+			} finally {
+				sub.dispose();
+			}
+		});
+		return done;
+	}
+
+	async stop(jobId?: string): Promise<boolean> {
+		const id = jobId ?? this.current?.jobId;
+		return id ? this.engine.cancel(id) : false;
+	}
+
+	describe(v: JobView): string {
+		if (v.kind === 'tune') {
+			const e = eta(Date.now() - v.startedAt, v.epoch, v.epochs);
+			return [vscode.l10n.t('trial {0}/{1}', v.epoch, v.epochs), v.logs?.best !== undefined ? vscode.l10n.t('best {0}', fmt(v.logs.best)) : '', e ? vscode.l10n.t('ETA {0}', e) : ''].filter(Boolean).join(' · ');
+		}
+		const loss = v.logs?.loss;
+		const val = v.logs?.val_loss;
+		const e = eta(Date.now() - v.startedAt, v.epoch, v.epochs);
+		return [
+			vscode.l10n.t('epoch {0}/{1}', v.epoch, v.epochs),
+			`loss ${fmt(loss)}${val !== undefined ? ` · val ${fmt(val)}` : ''}`,
+			e ? vscode.l10n.t('ETA {0}', e) : '',
+		].filter(Boolean).join(' · ');
+	}
+
+	private onEvent(jobId: string, raw: EngineEvent | SweepEvent): void {
+		const v = this.views.get(jobId);
+		if (!v) return;
+		if (raw.method.startsWith('sweep/')) {
+			this.onSweepEvent(v, raw as SweepEvent);
+			return;
+		}
+		const event = raw as EngineEvent;
+		const o = (this.outcomes.get(jobId) ?? {}) as Partial<JobOutcome>;
+		switch (event.method) {
+			case 'job/started':
+				v.runDir = event.params.runDir;
+				v.epochs = event.params.epochs;
+				v.name = event.params.name;
+				v.state = 'running';
+				v.startedAt = Date.now();
+				break;
+			case 'job/epochEnd':
+				v.epoch = event.params.epoch;
+				v.epochs = event.params.epochs;
+				v.logs = event.params.logs;
+				break;
+			case 'job/finished':
+				o.runDir = event.params.runDir;
+				o.finalLogs = event.params.finalLogs;
+				if (event.params.weights) o.weights = event.params.weights;
+				break;
+			case 'job/failed':
+				o.error = event.params.message;
+				if (event.params.runDir) o.runDir = event.params.runDir;
+				break;
+			case 'job/cancelled':
+				o.error = event.params.reason;
+				if (event.params.runDir) o.runDir = event.params.runDir;
+				break;
+			default:
+				break;
+		}
+		this.outcomes.set(jobId, o);
+		this.changed.fire(v);
+		this.refreshStatus();
+	}
+
+	/** A sweep reports trials, not epochs: progress is trials done of trials planned. */
+	private onSweepEvent(v: JobView, e: SweepEvent): void {
+		if (e.method === 'sweep/started') {
+			v.state = 'running';
+			v.epochs = e.params.state.plannedTrials;
+			v.epoch = e.params.state.trials.filter((t) => t.status !== 'queued' && t.status !== 'running').length;
+			v.runDir = e.params.sweepDir;
+			v.startedAt = Date.now();
+		} else if (e.method === 'sweep/trialEnded') {
+			v.epoch++;
+			if (e.params.best) v.logs = { best: e.params.best.score };
+		}
+		this.changed.fire(v);
+		this.refreshStatus();
+	}
+
+	private onState(s: JobStateChange): void {
+		const v = this.views.get(s.jobId);
+		if (!v) return;
+		v.state = s.state;
+		if (s.runDir) v.runDir = s.runDir;
+		this.changed.fire(v);
+		if (s.state === 'succeeded' || s.state === 'failed' || s.state === 'cancelled') {
+			const o = this.outcomes.get(s.jobId) ?? {};
+			const outcome: JobOutcome = { ...o, ...(s.result ? { result: s.result } : {}), state: s.state, ...(o.runDir ?? v.runDir ? { runDir: o.runDir ?? v.runDir } : {}), ...(s.error ?? o.error ? { error: s.error ?? o.error } : {}) };
+			this.views.delete(s.jobId);
+			this.outcomes.delete(s.jobId);
+			this.waiters.get(s.jobId)?.(outcome);
+			this.waiters.delete(s.jobId);
+			this.report(v, outcome);
+		}
+		this.refreshStatus();
+	}
+
+	private report(v: JobView, o: JobOutcome): void {
+		if (o.state === 'succeeded') {
+			const w = o.weights && o.weights.weight.length === 1 ? vscode.l10n.t(' Learned weight {0}, bias {1}.', fmt(o.weights.weight[0]), fmt(o.weights.bias[0])) : '';
+			void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} finished: loss {2}.{3}', kindTitle(v.kind), v.name, fmt(o.finalLogs?.loss), w), vscode.l10n.t('Show Loss Curves'), vscode.l10n.t('Show Evaluation'))
+				.then((a) => {
+					if (a === vscode.l10n.t('Show Loss Curves')) void vscode.commands.executeCommand('modelwright.showCurves', o.runDir);
+					else if (a) void vscode.commands.executeCommand('modelwright.showEvaluation', o.runDir);
+				});
+		} else if (o.state === 'cancelled') {
+			void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} was stopped; the run keeps its metrics so far.', kindTitle(v.kind), v.name));
+		} else {
+			void vscode.window.showErrorMessage(vscode.l10n.t('{0} {1} failed: {2}', kindTitle(v.kind), v.name, o.error ?? vscode.l10n.t('unknown error')), vscode.l10n.t('Show Engine Log'))
+				.then((a) => a && vscode.commands.executeCommand('modelwright.showEngineLog'));
+		}
+	}
+
+	private refreshStatus(): void {
+		const v = this.current;
+		void vscode.commands.executeCommand('setContext', 'modelwright.jobRunning', Boolean(v));
+		if (!v) {
+			this.status.hide();
+			return;
+		}
+		const queued = [...this.views.values()].filter((x) => x.state === 'queued').length;
+		this.status.text = `$(sync~spin) ${v.name}${v.state === 'running' && v.epochs ? ` · ${this.describe(v)}` : ` · ${vscode.l10n.t('waiting')}`}${queued && v.state === 'running' ? ` (+${queued})` : ''}`;
+		this.status.tooltip = vscode.l10n.t('Modelwright is training {0}. Click to show the loss curves.', v.name);
+		this.status.show();
+	}
+
+	dispose(): void {
+		for (const d of this.disposables) d.dispose();
+	}
+}
+
+function kindTitle(kind: JobKind): string {
+	switch (kind) {
+		case 'train': return vscode.l10n.t('Training');
+		case 'evaluate': return vscode.l10n.t('Evaluation of');
+		case 'predict': return vscode.l10n.t('Prediction with');
+		case 'export': return vscode.l10n.t('Export of');
+		case 'tune': return vscode.l10n.t('Tuning');
+	}
+}

@@ -1,0 +1,45 @@
+/**
+ * The `modelwright` task type: training as a VS Code task (tasks.json or Run Task). The task
+ * runs the same CLI as the terminal, so its output, exit code and run folder are the CLI's.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CONFIG_FILE_RE, TASK_TYPE } from './manifest';
+
+interface TrainTaskDefinition extends vscode.TaskDefinition {
+	config: string;
+	backend?: string;
+	epochs?: number;
+}
+
+export class TrainTaskProvider implements vscode.TaskProvider {
+	constructor(private readonly cliPath: string) {}
+
+	async provideTasks(): Promise<vscode.Task[]> {
+		if (!vscode.workspace.isTrusted) return [];
+		const files = await vscode.workspace.findFiles('**/*.model.{yaml,yml,json}', '**/{node_modules,.modelwright}/**', 200);
+		return files.flatMap((f) => {
+			const folder = vscode.workspace.getWorkspaceFolder(f);
+			if (!folder) return [];
+			return [this.make({ type: TASK_TYPE, config: path.relative(folder.uri.fsPath, f.fsPath) }, folder)];
+		});
+	}
+
+	resolveTask(task: vscode.Task): vscode.Task | undefined {
+		const def = task.definition as TrainTaskDefinition;
+		if (typeof def.config !== 'string' || !CONFIG_FILE_RE.test(def.config)) return undefined;
+		const scope = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
+		return scope ? this.make(def, scope) : undefined;
+	}
+
+	private make(def: TrainTaskDefinition, folder: vscode.WorkspaceFolder): vscode.Task {
+		const args = [this.cliPath, 'train', def.config];
+		if (def.backend) args.push('--backend', def.backend);
+		if (def.epochs) args.push('--epochs', String(def.epochs));
+		const exec = new vscode.ProcessExecution(process.execPath, args, { cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
+		const task = new vscode.Task(def, folder, vscode.l10n.t('train {0}', def.config), TASK_TYPE, exec, []);
+		task.group = vscode.TaskGroup.Build;
+		task.detail = vscode.l10n.t('Train {0} with the Modelwright CLI', def.config);
+		return task;
+	}
+}

@@ -1,0 +1,160 @@
+/**
+ * Engine data (run folders, validation results) → the view models the panels render
+ * (webviews/protocol.ts). Pure Node (fs only, no vscode import) so it is unit-tested directly.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import type { ValidationResult } from '../../engine/config/validate';
+import { resolveConfig } from '../../engine/config/resolve';
+import type { LayerConfig } from '../../engine/config/schema';
+import type { Evaluation } from '../../engine/evaluate/evaluate';
+import type { EpochLogs } from '../../engine/protocol';
+import { readMetrics, readRunSummary, type RunSummary } from '../../engine/runs/store';
+import { toMermaid } from '../../engine/shapes/summary';
+import type {
+	ArchitectureView, ComparisonView, EpochPoint, EvaluationView, LayerView, PipelineStage, RunMeta, RunSeries, RunStatus,
+} from '../../webviews/protocol';
+
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function status(s: RunSummary['status']): RunStatus {
+	return s === 'interrupted' ? 'killed' : s;
+}
+
+export function runMeta(dir: string, s: RunSummary): RunMeta {
+	return {
+		id: s.id ?? path.basename(dir), name: s.name, status: status(s.status), totalEpochs: s.epochs.planned, startedAt: s.startedAt,
+		...(s.bestEpoch !== undefined ? { bestEpoch: s.bestEpoch } : {}),
+		...(s.message ? { message: s.message } : {}),
+	};
+}
+
+/** The logged series of a run folder, columnar. Undefined when it is not a run. */
+export function runSeries(dir: string): RunSeries | undefined {
+	const s = readRunSummary(dir);
+	if (!s) return undefined;
+	const rows = readMetrics(dir);
+	const keys = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => k !== 'epoch')))];
+	const series: Record<string, (number | null)[]> = {};
+	for (const k of keys) series[k] = rows.map((r) => finite(r[k]));
+	return { ...runMeta(dir, s), epochs: rows.map((r, i) => (typeof r.epoch === 'number' ? r.epoch : i + 1)), series };
+}
+
+export function epochPoint(epoch: number, logs: EpochLogs): EpochPoint {
+	return { epoch, logs: Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, finite(v)])) };
+}
+
+/** The evaluation panel's view of a run (evaluation.json + summary). */
+export function evaluationView(dir: string): EvaluationView | undefined {
+	const s = readRunSummary(dir);
+	let ev: Evaluation & { features?: Record<string, number[]> };
+	try {
+		ev = JSON.parse(fs.readFileSync(path.join(dir, 'evaluation.json'), 'utf8')) as typeof ev;
+	} catch {
+		return undefined;
+	}
+	const view: EvaluationView = {
+		runId: s?.id ?? path.basename(dir), runName: s?.name ?? path.basename(dir), split: ev.split, task: ev.task, samples: ev.rows,
+		metrics: Object.entries(ev.metrics).map(([name, value]) => ({ name, value: finite(value) })),
+	};
+	const c = ev.classification;
+	if (c) {
+		const labels = c.perClass.map((p) => String(p.class));
+		view.confusion = { labels, matrix: c.confusionMatrix };
+		view.perClass = c.perClass.map((p) => ({ label: String(p.class), precision: finite(p.precision), recall: finite(p.recall), f1: finite(p.f1), support: p.support }));
+		view.roc = c.roc.map((r) => ({ label: String(r.class), auc: finite(r.curve.auc), fpr: r.curve.points.map((p) => p.x), tpr: r.curve.points.map((p) => p.y) }));
+		view.pr = c.pr.map((r) => ({ label: String(r.class), averagePrecision: finite(r.curve.auc), recall: r.curve.points.map((p) => p.x), precision: r.curve.points.map((p) => p.y) }));
+	}
+	if (ev.task === 'regression') {
+		const preds = ev.predictions.filter((p) => typeof p.actual === 'number' && typeof p.predicted === 'number');
+		view.regression = { actual: preds.map((p) => p.actual as number), predicted: preds.map((p) => p.predicted as number) };
+		const feats = ev.features ? Object.entries(ev.features) : [];
+		if (feats.length === 1 && feats[0]![1].length === preds.length) view.regression.feature = { name: feats[0]![0], values: feats[0]![1] };
+	}
+	return view;
+}
+
+function display(v: unknown): string {
+	if (typeof v === 'string') return v;
+	return JSON.stringify(v);
+}
+
+/** Flattens a config to dotted paths (`training.optimizer.learningRate`, `model.layers[0].units`). */
+export function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+	if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) v.forEach((x, i) => flatten(x, `${prefix}[${i}]`, out));
+	else if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+	else if (prefix) out[prefix] = display(v);
+	return out;
+}
+
+const LOWER_IS_BETTER = /loss|mse|mae|rmse/i;
+
+export function comparisonView(dirs: string[]): ComparisonView {
+	const runs = dirs.map((d) => ({ d, s: readRunSummary(d) })).filter((r): r is { d: string; s: RunSummary } => r.s !== undefined);
+	const configs = runs.map(({ d, s }) => {
+		try {
+			return flatten(resolveConfig(parse(fs.readFileSync(path.join(d, 'config.yaml'), 'utf8')), s.name));
+		} catch {
+			return {};
+		}
+	});
+	const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].sort();
+	const configDiff = keys
+		.map((key) => ({ key, values: configs.map((c) => c[key] ?? null) }))
+		.filter((r) => new Set(r.values).size > 1);
+	const metricsOf = (s: RunSummary): Record<string, number> => ({ ...(s.bestMetrics ?? s.finalMetrics ?? {}), ...Object.fromEntries(Object.entries(s.evaluation ?? {}).map(([k, v]) => [`test_${k}`, v])) });
+	const all = runs.map(({ s }) => metricsOf(s));
+	const names = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((n) => n !== 'lr').sort();
+	return {
+		runs: runs.map(({ d, s }) => runMeta(d, s)),
+		configDiff,
+		finalMetrics: names.map((name) => ({ name, values: all.map((m) => finite(m[name])), better: LOWER_IS_BETTER.test(name) ? 'lower' : 'higher' })),
+		curves: runs.map(({ d }) => runSeries(d)).filter((r): r is RunSeries => r !== undefined),
+	};
+}
+
+const KEY_PARAMS: Record<string, string[]> = {
+	dense: ['units', 'activation'], dropout: ['rate'], activation: ['activation'], reshape: ['targetShape'],
+	conv1d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'], conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'],
+	maxPooling1d: ['poolSize', 'strides'], averagePooling1d: ['poolSize', 'strides'], maxPooling2d: ['poolSize', 'strides'], averagePooling2d: ['poolSize', 'strides'],
+	embedding: ['inputDim', 'outputDim'], lstm: ['units', 'returnSequences'], gru: ['units', 'returnSequences'], simpleRnn: ['units', 'returnSequences'],
+	batchNormalization: ['momentum'], layerNormalization: ['epsilon'],
+};
+
+/** The architecture panel's view of a validated config: layers with shapes, diagnostics per layer, the pipeline. */
+export function architectureView(r: ValidationResult, name: string): ArchitectureView | undefined {
+	const cfg = r.resolved;
+	if (!cfg || !Array.isArray(cfg.model?.layers)) return undefined;
+	const shapes = r.shapes;
+	const layers: LayerView[] = (cfg.model.layers as LayerConfig[]).map((l, index) => {
+		const info = shapes?.layers[index];
+		const raw = l as unknown as Record<string, unknown>;
+		const diags = r.diagnostics.filter((d) => d.path?.[0] === 'model' && d.path[1] === 'layers' && d.path[2] === index && d.severity !== 'hint');
+		return {
+			index, type: l.type, name: info?.name ?? l.name ?? `${l.type}_${index + 1}`,
+			params: (KEY_PARAMS[l.type] ?? []).filter((k) => raw[k] !== undefined).map((k) => ({ key: k, value: display(raw[k]) })),
+			...(info?.outputShape ? { outputShape: info.outputShape } : {}),
+			...(info?.trainableParams !== undefined ? { paramCount: info.trainableParams + (info.nonTrainableParams ?? 0) } : {}),
+			...(diags.length ? { diagnostics: diags.map((d) => ({ severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info', message: d.message, code: d.code })) } : {}),
+		} satisfies LayerView;
+	});
+	const d = cfg.data;
+	const src = d.source;
+	const pipeline: PipelineStage[] = [
+		{ id: 'data', title: 'Data', enabled: true, settings: [{ key: 'source', value: src.type === 'csv' || src.type === 'json' ? `${src.type}: ${src.path}` : src.type === 'dataset' ? `dataset: ${src.name}` : src.type }, ...(r.data?.label ? [{ key: 'label', value: r.data.label }] : []), ...(r.data?.features ? [{ key: 'features', value: r.data.features.join(', ') }] : [])] },
+		{ id: 'preprocessing', title: 'Preprocessing', enabled: d.scale !== 'none' || Object.keys(d.preprocessing ?? {}).length > 0, settings: [{ key: 'scale', value: d.scale }, { key: 'missing', value: d.missing }, ...Object.entries(d.preprocessing ?? {}).map(([k, v]) => ({ key: k, value: display(v) }))] },
+		{ id: 'split', title: 'Split', enabled: true, settings: d.split.folds ? [{ key: 'folds', value: String(d.split.folds) }, { key: 'test', value: String(d.split.test) }] : [{ key: 'validation', value: String(d.split.validation) }, { key: 'test', value: String(d.split.test) }, { key: 'stratify', value: String(d.split.stratify) }] },
+		{ id: 'model', title: 'Model', enabled: true, settings: [{ key: 'layers', value: String(layers.length) }, ...(shapes?.totalParams !== undefined ? [{ key: 'params', value: shapes.totalParams.toLocaleString('en-US') }] : [])] },
+		{ id: 'training', title: 'Training', enabled: true, settings: [{ key: 'loss', value: cfg.training.loss }, { key: 'optimizer', value: `${cfg.training.optimizer.type} (lr ${cfg.training.optimizer.learningRate})` }, { key: 'epochs', value: String(cfg.training.epochs) }, { key: 'batchSize', value: String(cfg.training.batchSize) }, ...(cfg.training.earlyStopping ? [{ key: 'earlyStopping', value: `${cfg.training.earlyStopping.monitor}, patience ${cfg.training.earlyStopping.patience}` }] : [])] },
+		{ id: 'tuning', title: 'Tuning', enabled: Boolean(cfg.tuning), settings: cfg.tuning ? [{ key: 'strategy', value: cfg.tuning.strategy }, { key: 'trials', value: String(cfg.tuning.trials) }, { key: 'dimensions', value: Object.keys(cfg.tuning.space).join(', ') }] : [] },
+		{ id: 'evaluation', title: 'Evaluation', enabled: true, settings: [{ key: 'split', value: cfg.evaluation.split }, ...(cfg.evaluation.metrics ? [{ key: 'metrics', value: cfg.evaluation.metrics.join(', ') }] : [])] },
+		{ id: 'export', title: 'Export', enabled: true, settings: [{ key: 'format', value: cfg.export.format }, { key: 'path', value: cfg.export.path ?? 'run folder' }] },
+	];
+	return {
+		name: cfg.name ?? name, layers, pipeline, mermaid: toMermaid(cfg, shapes, r.data),
+		...(shapes?.inputShape ? { inputShape: shapes.inputShape } : {}),
+		...(r.data?.features ? { inputLabel: r.data.features.join(', ') } : {}),
+		...(shapes?.totalParams !== undefined ? { totalParams: shapes.totalParams, trainableParams: shapes.trainableParams!, nonTrainableParams: shapes.nonTrainableParams! } : {}),
+	};
+}

@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from './train';
+import { UsageError, type Command } from '../command';
+import { findRun } from '../../runs/store';
+import { modelDirOf } from '../../runs/use';
+import { runsDirFrom } from './runs';
+
+export const exportCommand: Command = {
+	name: 'export',
+	summary: "Copy a run's model (tfjs layers format + preprocessing + config) to a folder.",
+	help: `Usage: modelwright export <run> --out <folder> [--dir config|folder]
+
+Writes model.json + weights.bin (loadable with tf.loadLayersModel, convertible to Keras),
+preprocessing.json (the fitted transforms) and config.yaml (the config snapshot).`,
+	async run(args, io) {
+		const { values, positionals } = parse({ args, allowPositionals: true, options: { out: { type: 'string' }, dir: { type: 'string' } } });
+		if (positionals.length !== 1 || !values.out) throw new UsageError('name one run and --out <folder>.');
+		const run = findRun(positionals[0]!, runsDirFrom(values.dir, io.cwd), io.cwd);
+		const src = run ? modelDirOf(run) : undefined;
+		if (!src) { io.err(`modelwright export: no run with a model at '${positionals[0]}'.`); return 1; }
+		const out = path.resolve(io.cwd, values.out);
+		fs.mkdirSync(out, { recursive: true });
+		for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));
+		io.out(`Exported to ${path.relative(io.cwd, out) || out}`);
+		return 0;
+	},
+};

@@ -1,0 +1,158 @@
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError, type CliIO, type Command } from '../command';
+import { formatDiagnostic } from '../files';
+import { exitCode, runJob, type TrainOverrides } from '../../job';
+import type { EngineEvent, EpochLogs } from '../../protocol';
+import { BACKENDS, type BackendChoice } from '../../train/backend';
+import { findRun, runsDirFor } from '../../runs/store';
+
+const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+export const formatLogs = (logs: EpochLogs) => Object.entries(logs).filter(([k]) => k !== 'lr').map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
+const secs = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
+
+function num(v: string | undefined, name: string, int = false): number | undefined {
+	if (v === undefined) return undefined;
+	const n = Number(v);
+	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0) throw new UsageError(`--${name} must be a positive ${int ? 'integer' : 'number'}, got '${v}'.`);
+	return n;
+}
+
+/** Renders job events: a redrawn progress line on a TTY, plain lines otherwise, JSON lines with --json. */
+export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineEvent) => void {
+	let epochs = 0;
+	let lastEpoch: { epoch: number; logs: EpochLogs; elapsedMs: number } | undefined;
+	let every = 1;
+	const tty = (text: string) => process.stdout.write(`\r\x1b[2K${text}`);
+	return (e) => {
+		if (mode === 'json') { io.out(JSON.stringify(e)); return; }
+		switch (e.method) {
+			case 'job/started':
+				epochs = e.params.epochs;
+				every = Math.max(1, Math.floor(epochs / 20));
+				io.out(`Training ${e.params.name} on ${e.params.backend}${e.params.resumedFrom !== undefined ? `, resuming after epoch ${e.params.resumedFrom}` : ''} (${epochs} epochs)`);
+				break;
+			case 'job/dataLoaded':
+				io.out(`Data: ${e.params.rows} rows (train ${e.params.split.train}, validation ${e.params.split.validation}, test ${e.params.split.test}), ${e.params.inputs} inputs, label ${e.params.label} (${e.params.task}${e.params.classes ? `: ${e.params.classes.length} classes` : ''})${e.params.droppedRows ? `, ${e.params.droppedRows} rows dropped for missing values` : ''}`);
+				break;
+			case 'job/batch':
+				if (mode === 'tty') {
+					const done = (e.params.epoch - 1 + e.params.batch / e.params.batches) / Math.max(1, epochs);
+					const w = 24;
+					const bar = '#'.repeat(Math.round(done * w)).padEnd(w, '-');
+					tty(`epoch ${e.params.epoch}/${epochs} [${bar}] batch ${e.params.batch}/${e.params.batches}${lastEpoch ? `  ${formatLogs(lastEpoch.logs)}` : ''}`);
+				}
+				break;
+			case 'job/epochEnd': {
+				lastEpoch = e.params;
+				const eta = (e.params.elapsedMs / e.params.epoch) * (epochs - e.params.epoch);
+				const line = `epoch ${String(e.params.epoch).padStart(String(epochs).length)}/${epochs}  ${formatLogs(e.params.logs)}`;
+				if (mode === 'tty') {
+					const w = 24;
+					const bar = '#'.repeat(Math.round((e.params.epoch / epochs) * w)).padEnd(w, '-');
+					tty(`epoch ${e.params.epoch}/${epochs} [${bar}] ${formatLogs(e.params.logs)}  ETA ${secs(eta)}`);
+				} else if (e.params.epoch % every === 0 || e.params.epoch === epochs || e.params.epoch === 1) io.out(line);
+				break;
+			}
+			case 'job/checkpoint':
+				break;
+			case 'job/evaluation':
+				if (mode === 'tty') process.stdout.write('\n');
+				io.out(`Evaluation on ${e.params.split}: ${Object.entries(e.params.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join('  ')}`);
+				break;
+			case 'job/finished':
+				if (e.params.stopReason) io.out(`Stopped: ${e.params.stopReason}`);
+				break;
+			case 'job/cancelled':
+				if (mode === 'tty') process.stdout.write('\n');
+				io.err(`Cancelled after ${e.params.epoch} epoch${e.params.epoch === 1 ? '' : 's'}; the run keeps its metrics.`);
+				break;
+			case 'job/failed':
+				if (mode === 'tty' && lastEpoch) process.stdout.write('\n');
+				break;
+		}
+	};
+}
+
+/** parseArgs whose complaints (unknown option, missing value) are usage errors: exit code 2. */
+export function parse<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+	try {
+		return parseArgs(config);
+	} catch (err) {
+		throw new UsageError(err instanceof Error ? err.message : String(err));
+	}
+}
+
+export const trainCommand: Command = {
+	name: 'train',
+	summary: 'Train a model config headless; writes a run folder.',
+	help: `Usage: modelwright train <config> [options]
+
+Validates the config (refusing it on errors, printed as \`validate\` does), loads and prepares
+the data, trains, evaluates and exports the model. The run is written to
+.modelwright/runs/<id>/ next to the config.
+
+Options:
+  --backend <b>         wasm (default), cpu, tensorflow (needs @tensorflow/tfjs-node installed), auto
+  --epochs <n>          Override training.epochs.
+  --batch-size <n>      Override training.batchSize.
+  --learning-rate <x>   Override the optimizer's learning rate.
+  --seed <n>            Override the config seed.
+  --out <dir>           Also export the trained model to this folder.
+  --resume <run>        Continue a run (id, folder or 'latest') from its last checkpoint.
+  --runs-dir <dir>      Run store folder (default: .modelwright/runs next to the config).
+  --json                Print one JSON event per line (for tools).
+  --allow-outside       Allow data paths outside the config's folder.
+
+Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancelled (Ctrl+C).`,
+	async run(args, io) {
+		const { values, positionals } = parse({
+			args, allowPositionals: true, options: {
+				backend: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'learning-rate': { type: 'string' }, seed: { type: 'string' },
+				out: { type: 'string' }, resume: { type: 'string' }, 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' },
+			},
+		});
+		if (positionals.length !== 1) throw new UsageError('name one config file.');
+		const configPath = path.resolve(io.cwd, positionals[0]!);
+		const backend = (values.backend ?? 'wasm') as BackendChoice;
+		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+		const overrides: TrainOverrides = {};
+		const e = num(values.epochs, 'epochs', true); if (e !== undefined) overrides.epochs = e;
+		const b = num(values['batch-size'], 'batch-size', true); if (b !== undefined) overrides.batchSize = b;
+		const l = num(values['learning-rate'], 'learning-rate'); if (l !== undefined) overrides.learningRate = l;
+		if (values.seed !== undefined) { const s = Number(values.seed); if (!Number.isInteger(s)) throw new UsageError('--seed must be an integer.'); overrides.seed = s; }
+		const runsDir = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);
+		let resume: string | undefined;
+		if (values.resume) {
+			resume = findRun(values.resume, runsDir, io.cwd);
+			if (!resume) throw new UsageError(`no run '${values.resume}' in ${path.relative(io.cwd, runsDir) || runsDir}.`);
+		}
+		const mode = values.json ? 'json' : io.isTTY ? 'tty' : 'plain';
+		const controller = new AbortController();
+		let interrupts = 0;
+		// First Ctrl+C: stop at the next batch boundary and write a consistent run; second: leave now.
+		const onSigint = () => {
+			if (++interrupts > 1) process.exit(130);
+			if (mode !== 'json') io.err('\nStopping after the current batch (Ctrl+C again to quit at once)…');
+			controller.abort();
+		};
+		process.on('SIGINT', onSigint);
+		try {
+			const r = await runJob({
+				configPath, backend, overrides, runsDir, ...(values.out ? { outDir: path.resolve(io.cwd, values.out) } : {}),
+				...(resume ? { resume } : {}), ...(values['allow-outside'] ? { allowOutside: true } : {}),
+			}, renderer(io, mode), controller.signal);
+			if (mode !== 'json') {
+				if (r.status === 'invalid') {
+					for (const d of r.diagnostics ?? []) if (d.severity === 'error') io.err(formatDiagnostic(configPath, d, io.cwd));
+					io.err(r.diagnostics ? `modelwright train: ${positionals[0]} has errors; fix them and train again.` : `modelwright train: ${r.message}`);
+				} else if (r.status === 'failed') io.err(`modelwright train: ${r.message}`);
+				if (r.weights) io.out(`Learned weight: ${r.weights.weight.map((w) => w.toFixed(4)).join(', ')}  bias: ${r.weights.bias.map((w) => w.toFixed(4)).join(', ') || 'none'}`);
+				if (r.runDir) io.out(`Run written to ${path.relative(io.cwd, r.runDir) || r.runDir}`);
+			}
+			return exitCode(r);
+		} finally {
+			process.off('SIGINT', onSigint);
+		}
+	},
+};

@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliIO, type Command } from '../command';
+import { BACKENDS, type BackendChoice } from '../../train/backend';
+import { applyParams } from '../../tune/apply';
+import type { SweepEvent, SweepState, TrialRecord } from '../../tune/protocol';
+import { readSweep, runSweep } from '../../tune/sweep';
+
+const fmt = (v: number | undefined) => (v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+const fmtParam = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));
+
+function positive(v: string | undefined, name: string): number | undefined {
+	if (v === undefined) return undefined;
+	const n = Number(v);
+	if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${v}'.`);
+	return n;
+}
+
+function row(t: TrialRecord, keys: string[], best: number | undefined): string[] {
+	return [
+		`${t.number === best ? '*' : ' '}${t.number}`,
+		...keys.map((k) => (t.params[k] === undefined ? '–' : fmtParam(t.params[k]))),
+		t.score === undefined ? '–' : `${fmt(t.score)}${t.std ? ` ±${fmt(t.std)}` : ''}`,
+		t.status,
+		t.durationMs === undefined ? '' : `${(t.durationMs / 1000).toFixed(1)}s`,
+	];
+}
+
+/** The trials table: redrawn in place on a TTY. */
+function table(state: SweepState): string {
+	const keys = [...new Set(state.trials.flatMap((t) => Object.keys(t.params)))];
+	const head = ['#', ...keys, `${state.objective.metric} (${state.objective.direction === 'maximize' ? 'max' : 'min'})`, 'status', 'time'];
+	const rows = state.trials.map((t) => row(t, keys, state.best?.number));
+	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+	return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function writeBest(configPath: string, state: SweepState, io: CliIO): void {
+	if (!state.best) throw new Error('the sweep has no completed trial to apply.');
+	const text = fs.readFileSync(configPath, 'utf8');
+	const out = applyParams(text, state.best.params);
+	fs.writeFileSync(configPath, out);
+	io.out(`Applied trial ${state.best.number} to ${configPath}: ${Object.entries(state.best.params).map(([k, v]) => `${k} = ${fmtParam(v)}`).join(', ')}`);
+}
+
+export const tuneCommand: Command = {
+	name: 'tune',
+	summary: 'Search hyperparameters: grid, random or Bayesian (TPE), with k-fold CV and pruning.',
+	help: `Usage: modelwright tune <config> [options]
+
+Runs the config's \`tuning\` sweep: trials proposed by the strategy, each cross-validated over
+the configured folds, run in parallel worker processes and pruned when hopeless. Every trial
+fold is a normal run under <runs>/sweep-<name>-<time>/trials/. Ctrl+C stops the sweep; finished
+trials are kept and --resume continues it.
+
+Options:
+  --trials N          Override the number of trials.
+  --workers N         Parallel trials (default: tuning.workers, else the number of cores).
+  --resume DIR        Continue the sweep in DIR without re-running finished trials.
+  --backend NAME      ${BACKENDS.join(' | ')} (default wasm).
+  --out DIR           Run store folder (default .modelwright/runs next to the config).
+  --apply             Write the best trial's values into the config when the sweep ends.
+  --apply-from DIR    Only write the best values of the finished sweep in DIR into the config.
+  --json              Print sweep events as JSON lines.
+  --allow-outside     Allow data paths outside the config's folder.
+
+Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
+	async run(args, io) {
+		const { values, positionals } = parseArgs({
+			args, allowPositionals: true,
+			options: { trials: { type: 'string' }, workers: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, apply: { type: 'boolean' }, 'apply-from': { type: 'string' }, json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' } },
+		});
+		if (positionals.length !== 1) throw new UsageError('name exactly one config file.');
+		const configPath = path.resolve(io.cwd, positionals[0]!);
+		if (!fs.existsSync(configPath)) throw new UsageError(`no such file: ${positionals[0]}`);
+		if (values['apply-from']) {
+			const s = readSweep(path.resolve(io.cwd, values['apply-from']));
+			if (!s) throw new UsageError(`${values['apply-from']} is not a sweep folder.`);
+			writeBest(configPath, s, io);
+			return 0;
+		}
+		if (values.backend && !BACKENDS.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+		const ctrl = new AbortController();
+		const onSigint = () => { io.err('\nstopping the sweep (finished trials are kept; --resume continues)…'); ctrl.abort(); };
+		process.once('SIGINT', onSigint);
+		let lines = 0;
+		const draw = (state: SweepState) => {
+			const text = table(state);
+			if (io.isTTY) process.stdout.write(`${lines ? `\x1b[${lines}A\x1b[0J` : ''}${text}\n`);
+			lines = text.split('\n').length;
+		};
+		const emit = (e: SweepEvent) => {
+			if (values.json) { io.out(JSON.stringify(e)); return; }
+			if (e.method === 'sweep/started') {
+				const s = e.params.state;
+				io.out(`${e.params.resumed ? 'Resuming' : 'Tuning'} ${s.name}: ${s.strategy} search, ${s.plannedTrials} trials${s.folds > 1 ? ` × ${s.folds} folds` : ''}, objective ${s.objective.direction} ${s.objective.metric}\nSweep folder: ${path.relative(io.cwd, e.params.sweepDir) || e.params.sweepDir}`);
+				if (io.isTTY) draw(s);
+			} else if (e.method === 'sweep/trialEnded') {
+				if (!io.isTTY) io.out(`trial ${e.params.trial.number} ${e.params.trial.status}: ${fmt(e.params.trial.score)}${e.params.trial.std ? ` ±${fmt(e.params.trial.std)}` : ''}  ${Object.entries(e.params.trial.params).map(([k, v]) => `${k}=${fmtParam(v)}`).join(' ')}${e.params.trial.message ? `  (${e.params.trial.message})` : ''}`);
+			}
+		};
+		let state: SweepState;
+		let live: SweepState | undefined;
+		try {
+			state = await runSweep({
+				configPath,
+				...(values.out ? { runsDir: path.resolve(io.cwd, values.out) } : {}),
+				...(values.resume ? { resume: path.resolve(io.cwd, values.resume) } : {}),
+				...(values.backend ? { backend: values.backend as BackendChoice } : {}),
+				...(positive(values.workers, 'workers') ? { workers: positive(values.workers, 'workers')! } : {}),
+				...(positive(values.trials, 'trials') ? { trials: positive(values.trials, 'trials')! } : {}),
+				...(values['allow-outside'] ? { allowOutside: true } : {}),
+				signal: ctrl.signal,
+			}, (e) => {
+				emit(e);
+				// In-process, the started event carries the live state object the sweep keeps updating.
+				if (e.method === 'sweep/started') live = e.params.state;
+				if (io.isTTY && !values.json && live && (e.method === 'sweep/trialStarted' || e.method === 'sweep/trialEnded')) draw(live);
+			});
+		} catch (err) {
+			const message = err instanceof Error ? err.message : String(err);
+			if (/config has errors|no `tuning` section|not a sweep folder/.test(message)) throw new UsageError(message);
+			throw err;
+		} finally {
+			process.off('SIGINT', onSigint);
+		}
+		if (!values.json) {
+			io.out(io.isTTY ? '' : table(state));
+			const counts = ['completed', 'pruned', 'failed'].map((s) => `${state.trials.filter((t) => t.status === s).length} ${s}`).join(', ');
+			io.out(`\n${state.status === 'stopped' ? 'Stopped' : 'Done'}: ${state.trials.length} trials (${counts}).`);
+			if (state.best) io.out(`Best: trial ${state.best.number}, ${state.objective.metric} ${fmt(state.best.score)}  ${Object.entries(state.best.params).map(([k, v]) => `${k} = ${fmtParam(v)}`).join(', ')}`);
+		}
+		if (values.apply && state.best) writeBest(configPath, state, io);
+		return state.status === 'stopped' ? 130 : state.status === 'completed' ? 0 : 1;
+	},
+};

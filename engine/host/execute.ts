@@ -1,0 +1,73 @@
+/** Runs one job of the engine process: maps the extension's request onto the engine's entry points. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runJob } from '../job';
+import type { EventSink } from '../protocol';
+import { writeJson } from '../runs/fsutil';
+import { evaluateRun, modelDirOf, predictRows } from '../runs/use';
+import { runSweep } from '../tune/sweep';
+import type { SweepEvent } from '../tune/protocol';
+import type { JobResultPayload, SubmitParams } from './protocol';
+
+export type JobEnd = { state: 'succeeded' | 'failed' | 'cancelled'; error?: string; result?: JobResultPayload };
+
+export async function execute(params: SubmitParams, sink: EventSink, signal: AbortSignal, sweepSink: (e: SweepEvent) => void = () => {}): Promise<JobEnd> {
+	switch (params.kind) {
+		case 'train': {
+			const r = await runJob({
+				configPath: params.configPath,
+				...(params.workspaceRoot ? { workspaceRoot: params.workspaceRoot } : {}),
+				...(params.allowOutside ? { allowOutside: true } : {}),
+				...(params.backend ? { backend: params.backend } : {}),
+				...(params.overrides ? { overrides: params.overrides } : {}),
+				...(params.runsDir ? { runsDir: params.runsDir } : {}),
+				...(params.resume ? { resume: params.resume } : {}),
+			}, sink, signal);
+			const state = r.status === 'completed' || r.status === 'stopped' ? 'succeeded' : r.status === 'cancelled' ? 'cancelled' : 'failed';
+			return { state, ...(r.message && state !== 'succeeded' ? { error: r.message } : {}) };
+		}
+		case 'evaluate': {
+			const runDir = need(params.runDir, 'runDir');
+			const ev = await evaluateRun(runDir, undefined, params.allowOutside ? { allowOutside: true } : {});
+			writeJson(path.join(runDir, 'evaluation.json'), ev);
+			return { state: 'succeeded', result: { evaluation: ev.metrics } };
+		}
+		case 'predict': {
+			const dir = modelDirOf(need(params.runDir, 'runDir'));
+			if (!dir) throw new Error('the run has no exported model (did it finish training?).');
+			const { predictions } = await predictRows(dir, (params.rows ?? []) as never);
+			return { state: 'succeeded', result: { predictions: predictions.map((p) => p.prediction) } };
+		}
+		case 'export': {
+			const src = modelDirOf(need(params.runDir, 'runDir'));
+			if (!src) throw new Error('the run has no exported model (did it finish training?).');
+			const out = path.resolve(need(params.outDir, 'outDir'));
+			fs.mkdirSync(out, { recursive: true });
+			for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));
+			return { state: 'succeeded', result: { exportedTo: out } };
+		}
+		case 'tune': {
+			let sweepDir: string | undefined;
+			const state = await runSweep({
+				configPath: params.configPath,
+				...(params.runsDir ? { runsDir: params.runsDir } : {}),
+				...(params.workspaceRoot ? { workspaceRoot: params.workspaceRoot } : {}),
+				...(params.allowOutside ? { allowOutside: true } : {}),
+				...(params.backend ? { backend: params.backend } : {}),
+				...(params.resume ? { resume: params.resume } : {}),
+				workerScript: path.join(__dirname, 'tune-worker.js'),
+				signal,
+			}, (e) => {
+				if (e.method === 'sweep/started') sweepDir = e.params.sweepDir;
+				sweepSink(e);
+			});
+			const end = state.status === 'completed' ? 'succeeded' : state.status === 'stopped' ? 'cancelled' : 'failed';
+			return { state: end, result: { ...(sweepDir ? { sweepDir } : {}), ...(state.best ? { best: state.best } : {}) } };
+		}
+	}
+}
+
+function need<T>(v: T | undefined, what: string): T {
+	if (v === undefined) throw new Error(`the request has no ${what}.`);
+	return v;
+}

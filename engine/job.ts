@@ -1,0 +1,222 @@
+/**
+ * The one entry of the engine: `runJob(request, events, signal)` trains a config end to end —
+ * validate, load and prepare data, train, evaluate, export, and keep the run folder current —
+ * reporting typed events (engine/protocol.ts). Used in-process by the CLI and by the engine
+ * process of the extension. A cancelled or failed run keeps its metrics and a readable summary.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import type { ConfigDiagnostic } from './config/diagnostics';
+import type { ResolvedConfig } from './config/resolve';
+import { validateText } from './config/validate';
+import { probeFileSync } from './data/probe';
+import { prepareData } from './data/prepare';
+import { DataError } from './data/csv';
+import { evaluateModel, type Evaluation } from './evaluate/evaluate';
+import { exportModel } from './export/tfjs';
+import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from './protocol';
+import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from './runs/store';
+import { useBackend, type BackendChoice } from './train/backend';
+import { trainLoop, type Checkpoint } from './train/loop';
+
+export interface TrainOverrides { epochs?: number; batchSize?: number; learningRate?: number; seed?: number }
+
+export interface TrainRequest {
+	/** Path of the config file (its folder anchors data paths and the run store). */
+	configPath: string;
+	/** Config text; read from configPath when absent. */
+	text?: string;
+	/** Folder data paths may not leave (default: the config's folder). */
+	workspaceRoot?: string;
+	allowOutside?: boolean;
+	backend?: BackendChoice;
+	overrides?: TrainOverrides;
+	/** Run store folder (default `.modelwright/runs` next to the config). */
+	runsDir?: string;
+	/** Also export the model here (default: the config's `export.path`, if any). */
+	outDir?: string;
+	/** A run folder to continue from its last checkpoint. */
+	resume?: string;
+	/** k-fold cross-validation (tuning): train on the other folds, validate on fold `index` (0-based) of `of`. */
+	fold?: { index: number; of: number };
+}
+
+export type JobStatus = 'completed' | 'stopped' | 'cancelled' | 'failed' | 'invalid';
+
+export interface JobResult {
+	status: JobStatus;
+	runDir?: string;
+	summary?: RunSummary;
+	diagnostics?: ConfigDiagnostic[];
+	evaluation?: Evaluation;
+	weights?: { weight: number[]; bias: number[] };
+	message?: string;
+}
+
+/** Exit code of a job result for CLIs: 0 ok, 1 runtime failure, 2 invalid config, 130 cancelled. */
+export function exitCode(r: JobResult): number {
+	return r.status === 'completed' || r.status === 'stopped' ? 0 : r.status === 'invalid' ? 2 : r.status === 'cancelled' ? 130 : 1;
+}
+
+function applyOverrides(c: ResolvedConfig, o: TrainOverrides | undefined): void {
+	if (!o) return;
+	if (o.epochs !== undefined) c.training.epochs = o.epochs;
+	if (o.batchSize !== undefined) c.training.batchSize = o.batchSize;
+	if (o.learningRate !== undefined) c.training.optimizer.learningRate = o.learningRate;
+	if (o.seed !== undefined) c.seed = o.seed;
+}
+
+/** Weight and bias of a model that is one dense unit (the seed example), else undefined. */
+function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { weight: number[]; bias: number[] } | undefined {
+	const layers = config.model.layers;
+	if (layers.length !== 1 || layers[0]!.type !== 'dense' || layers[0]!.units !== 1) return undefined;
+	const ws = model.layers[0]!.getWeights();
+	return { weight: Array.from(ws[0]!.dataSync()), bias: ws[1] ? Array.from(ws[1].dataSync()) : [] };
+}
+
+export async function runJob(request: TrainRequest, events: EventSink, signal?: AbortSignal): Promise<JobResult> {
+	const t0 = performance.now();
+	const emit = (e: EngineEvent) => { try { events(e); } catch { /* a failing listener must not fail the run */ } };
+	const configPath = path.resolve(request.configPath);
+	const configDir = path.dirname(configPath);
+	const resumeDir = request.resume ? path.resolve(request.resume) : undefined;
+	let text: string;
+	try {
+		text = request.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
+	} catch (err) {
+		const message = `cannot read ${configPath}: ${err instanceof Error ? err.message : String(err)}`;
+		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
+		return { status: 'invalid', message };
+	}
+	const policy = { configDir, root: request.workspaceRoot ?? configDir, ...(request.allowOutside ? { allowOutside: true } : {}) };
+	const name0 = path.basename(configPath).replace(/\.model\.(ya?ml|json)$/i, '');
+	const v = validateText(text, { fallbackName: name0, probe: (s) => probeFileSync(s, policy) });
+	const errors = v.diagnostics.filter((d) => d.severity === 'error');
+	if (!v.ok || !v.resolved) {
+		const message = `the config has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.message).slice(0, 3).join('; ')}`;
+		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
+		return { status: 'invalid', diagnostics: v.diagnostics, message };
+	}
+	const config = v.resolved;
+	// Set once the run folder exists; failures before that have no run to mark.
+	let run: RunWriter | undefined;
+	const fail = (message: string, kind: 'data' | 'nonFinite' | 'backend' | 'internal', epoch?: number): JobResult => {
+		emit({ method: 'job/failed', params: { message, kind, ...(run ? { runDir: run.dir } : {}), ...(epoch !== undefined ? { epoch } : {}) } });
+		if (!run) return { status: 'failed', message };
+		run.writeSummary({ status: 'failed', message, finishedAt: new Date().toISOString(), timings: { ...run.summary.timings, totalMs: performance.now() - t0 } });
+		return { status: 'failed', runDir: run.dir, summary: run.summary, message };
+	};
+	let resume: Checkpoint | undefined;
+	let prior: RunSummary | undefined;
+	if (resumeDir) {
+		prior = readRunSummary(resumeDir);
+		const last = listCheckpoints(resumeDir).at(-1);
+		if (!prior) return fail(`${resumeDir} is not a run folder.`, 'internal');
+		if (last) resume = readCheckpoint(last.file);
+		// The overrides of the original run still apply (e.g. --epochs), unless changed now.
+		applyOverrides(config, prior.overrides);
+	}
+	applyOverrides(config, request.overrides);
+
+	let backend: string;
+	try {
+		backend = await useBackend(request.backend ?? 'wasm');
+	} catch (err) {
+		return fail(err instanceof Error ? err.message : String(err), 'backend');
+	}
+
+	const runsDir = request.runsDir ?? runsDirFor(configPath);
+	if (resumeDir) {
+		run = RunWriter.resume(resumeDir, config.training.checkpoint.keep);
+		run.writeSummary({ backend, resumedFrom: [...(prior?.resumedFrom ?? []), { epoch: resume?.epoch ?? 0, at: new Date().toISOString() }] });
+		run.resetMetrics(resume?.history ?? []);
+	} else {
+		const { id, dir } = createRunDir(runsDir, config.name);
+		run = new RunWriter(dir, {
+			id, name: config.name, configPath, backend, seed: config.seed, startedAt: new Date().toISOString(),
+			epochs: { planned: config.training.epochs, completed: 0 },
+			...(request.overrides ? { overrides: request.overrides } : {}),
+		}, config.training.checkpoint.keep);
+		run.writeConfig(text);
+		run.writeSummary();
+	}
+	const w = run;
+	const runDir = w.dir;
+	emit({ method: 'job/started', params: { runId: w.summary.id, runDir, configPath, name: config.name, backend, epochs: config.training.epochs, ...(resume ? { resumedFrom: resume.epoch } : {}), startedAt: new Date().toISOString() } });
+
+	let model: tf.LayersModel | undefined;
+	try {
+		const td = performance.now();
+		const data = await prepareData(config, policy, request.fold ? { fold: request.fold } : {});
+		const dataMs = performance.now() - td;
+		w.writeSummary({ data: data.summary, timings: { dataMs } });
+		emit({ method: 'job/dataLoaded', params: { ...data.summary, inputShape: data.preprocessing.inputShape, ms: dataMs } });
+
+		const tt = performance.now();
+		let completed = resume?.epoch ?? 0;
+		const result = await trainLoop({
+			config, data, ...(signal ? { signal } : {}), ...(resume ? { resume } : {}),
+			onEpoch: (epoch, logs, ms) => {
+				completed = epoch + 1;
+				w.appendEpoch(epoch, logs);
+				// The summary is the crash-safe record: rewritten (atomically) each epoch, cheap for small runs.
+				w.writeSummary({ epochs: { planned: config.training.epochs, completed }, finalMetrics: logs });
+				emit({ method: 'job/epochEnd', params: { epoch: epoch + 1, epochs: config.training.epochs, logs, ms, elapsedMs: performance.now() - t0 } });
+			},
+			onBatch: (p) => emit({ method: 'job/batch', params: { ...p, epoch: p.epoch + 1 } }),
+			onCheckpoint: (ck) => {
+				const file = w.writeCheckpoint(ck);
+				emit({ method: 'job/checkpoint', params: { epoch: ck.epoch, path: file } });
+			},
+		});
+		model = result.model;
+		const trainMs = performance.now() - tt;
+		const ranEpochs = result.history.length - (resume?.epoch ?? 0);
+		const timings = { dataMs, trainMs, msPerEpoch: ranEpochs > 0 ? trainMs / ranEpochs : 0 };
+		const finalLogs: EpochLogs = result.history.at(-1) ?? {};
+		const base: Partial<RunSummary> = {
+			epochs: { planned: config.training.epochs, completed: result.history.length }, finalMetrics: finalLogs, timings,
+			...(result.bestLogs ? { bestMetrics: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
+		};
+		if (result.status === 'nonFinite') {
+			w.writeSummary(base);
+			return fail(result.message!, 'nonFinite', result.history.length);
+		}
+		if (result.status === 'cancelled') {
+			w.writeSummary({ ...base, status: 'cancelled', message: result.message!, finishedAt: new Date().toISOString(), timings: { ...timings, totalMs: performance.now() - t0 } });
+			emit({ method: 'job/cancelled', params: { reason: result.message ?? 'cancelled', epoch: result.history.length, runDir } });
+			return { status: 'cancelled', runDir, summary: w.summary, message: result.message! };
+		}
+		// Evaluate, then export the model with its preprocessing and the config snapshot.
+		const te = performance.now();
+		const evaluation = evaluateModel(result.model, config, data);
+		const evFile = w.writeEvaluation(evaluation);
+		const evaluateMs = performance.now() - te;
+		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
+		const modelDir = path.join(runDir, 'model');
+		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
+		const exportPath = request.outDir ? path.resolve(request.outDir) : config.export.path ? path.resolve(configDir, config.export.path) : undefined;
+		if (exportPath) await exportModel(result.model, exportPath, { preprocessing: data.preprocessing, configText: text });
+		const weights = singleUnitWeights(config, result.model);
+		const status = result.status === 'stopped' ? 'stopped' : 'completed';
+		w.writeSummary({
+			...base, status, finishedAt: new Date().toISOString(), evaluation: evaluation.metrics, modelDir,
+			...(exportPath ? { exportedTo: exportPath } : {}), ...(result.message ? { message: result.message } : {}),
+			timings: { ...timings, evaluateMs, totalMs: performance.now() - t0 },
+		});
+		const fin: FinishedParams = {
+			runDir, status, epochs: result.history.length, finalLogs, totalMs: performance.now() - t0,
+			...(result.bestLogs ? { bestLogs: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
+			...(result.message ? { stopReason: result.message } : {}), ...(weights ? { weights } : {}),
+		};
+		emit({ method: 'job/finished', params: fin });
+		return { status, runDir, summary: w.summary, evaluation, ...(weights ? { weights } : {}) };
+	} catch (err) {
+		const message = err instanceof Error ? err.message : String(err);
+		return fail(message, err instanceof DataError ? 'data' : 'internal');
+	} finally {
+		model?.dispose();
+	}
+}

@@ -1,0 +1,56 @@
+/** Using finished runs and exported models: predict with the stored preprocessing, re-evaluate, locate model folders. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { validateText } from '../config/validate';
+import { prepareData } from '../data/prepare';
+import { decodeOutput, transformRow } from '../data/preprocess';
+import type { Row } from '../data/generators';
+import { evaluateModel, type Evaluation } from '../evaluate/evaluate';
+import { loadExported, MODEL_FILE } from '../export/tfjs';
+import { readRunSummary } from './store';
+
+/** The model folder of a run folder, or the folder itself when it holds model.json. */
+export function modelDirOf(ref: string): string | undefined {
+	if (fs.existsSync(path.join(ref, MODEL_FILE))) return ref;
+	if (fs.existsSync(path.join(ref, 'model', MODEL_FILE))) return path.join(ref, 'model');
+	return undefined;
+}
+
+export interface Prediction { prediction: string | number; scores: number[] }
+
+/** Applies the training-time preprocessing to raw rows and predicts. */
+export async function predictRows(modelDir: string, rows: Row[], threshold = 0.5): Promise<{ predictions: Prediction[]; features: string[] }> {
+	const { model, preprocessing: pre } = await loadExported(modelDir);
+	try {
+		const w = pre.inputs.length;
+		const x = new Float32Array(rows.length * w);
+		rows.forEach((r, i) => transformRow(pre.features, r, x, i * w, `input row ${i + 1}: `));
+		const out = tf.tidy(() => (model.predict(tf.tensor(x, [rows.length, ...pre.inputShape])) as tf.Tensor).reshape([rows.length, -1]).arraySync() as number[][]);
+		return { predictions: out.map((y) => ({ prediction: decodeOutput(pre, y, threshold), scores: y })), features: pre.features.map((f) => f.column) };
+	} finally {
+		model.dispose();
+	}
+}
+
+/** Re-evaluates a run's model: the config snapshot and seed give back the same split and preprocessing. */
+export async function evaluateRun(runDir: string, split?: 'test' | 'validation' | 'train', opts: { allowOutside?: boolean } = {}): Promise<Evaluation> {
+	const summary = readRunSummary(runDir);
+	const text = fs.readFileSync(path.join(runDir, 'config.yaml'), 'utf8');
+	const v = validateText(text);
+	if (!v.resolved) throw new Error(`the config snapshot of ${runDir} does not parse.`);
+	const config = v.resolved;
+	if (summary?.overrides?.seed !== undefined) config.seed = summary.overrides.seed;
+	const configDir = summary?.configPath ? path.dirname(summary.configPath) : path.dirname(path.dirname(path.dirname(path.dirname(runDir))));
+	const data = await prepareData(config, { configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) });
+	const dir = modelDirOf(runDir);
+	if (!dir) throw new Error(`${runDir} has no exported model.`);
+	const { model } = await loadExported(dir);
+	try {
+		const s = split ?? undefined;
+		if (s && !data[s]) throw new Error(`the run has no ${s} split.`);
+		return s ? evaluateModel(model, config, data, s) : evaluateModel(model, config, data);
+	} finally {
+		model.dispose();
+	}
+}

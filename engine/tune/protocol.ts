@@ -1,0 +1,62 @@
+/**
+ * Events of a hyperparameter sweep, declared once (CLI, engine process, extension and the
+ * trials panel import this file). Like engine/protocol.ts: `{ method, params }` messages.
+ */
+import type { EpochLogs } from '../protocol';
+import type { Params } from './space';
+
+export type TrialStatus = 'queued' | 'running' | 'completed' | 'pruned' | 'failed';
+
+export interface TrialRecord {
+	number: number;
+	params: Params;
+	status: TrialStatus;
+	/** Mean objective over folds (as logged: not negated). */
+	score?: number;
+	std?: number;
+	/** Per-fold objective values. */
+	foldScores?: number[];
+	/** Objective per epoch of the first fold: what pruning decides on and the panel draws. */
+	intermediate?: number[];
+	runDirs?: string[];
+	startedAt?: string;
+	durationMs?: number;
+	message?: string;
+}
+
+export interface SweepState {
+	version: 1;
+	id: string;
+	name: string;
+	configPath: string;
+	strategy: 'grid' | 'random' | 'bayesian';
+	objective: { metric: string; direction: 'minimize' | 'maximize' };
+	folds: number;
+	plannedTrials: number;
+	seed: number;
+	startedAt: string;
+	updatedAt: string;
+	status: 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+	trials: TrialRecord[];
+	best?: { number: number; score: number; params: Params };
+}
+
+export interface SweepStartedParams { sweepDir: string; state: SweepState; resumed: boolean }
+export interface TrialStartedParams { number: number; params: Params; /** The worker process running it. */ pid?: number }
+export interface TrialEpochParams { number: number; fold: number; epoch: number; logs: EpochLogs; value?: number }
+export interface TrialEndedParams { trial: TrialRecord; best?: SweepState['best'] }
+export interface SweepFinishedParams { sweepDir: string; state: SweepState }
+
+export namespace SweepStarted { export const method = 'sweep/started' as const; export type Params = SweepStartedParams }
+export namespace TrialStarted { export const method = 'sweep/trialStarted' as const; export type Params = TrialStartedParams }
+export namespace TrialEpoch { export const method = 'sweep/trialEpoch' as const; export type Params = TrialEpochParams }
+export namespace TrialEnded { export const method = 'sweep/trialEnded' as const; export type Params = TrialEndedParams }
+export namespace SweepFinished { export const method = 'sweep/finished' as const; export type Params = SweepFinishedParams }
+
+type Ev<N extends { method: string }, P> = { method: N['method']; params: P };
+export type SweepEvent =
+	| Ev<typeof SweepStarted, SweepStarted.Params>
+	| Ev<typeof TrialStarted, TrialStarted.Params>
+	| Ev<typeof TrialEpoch, TrialEpoch.Params>
+	| Ev<typeof TrialEnded, TrialEnded.Params>
+	| Ev<typeof SweepFinished, SweepFinished.Params>;

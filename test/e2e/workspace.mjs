@@ -1,0 +1,24 @@
+// The workspace the real-VS Code tests open: the linear example, a broken config and a long run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO } from './harness.mjs';
+
+export function workspaceFiles() {
+	const linear = fs.readFileSync(path.join(REPO, 'examples', 'linear-regression.model.yaml'), 'utf8');
+	return {
+		'linear.model.yaml': linear,
+		'broken.model.yaml': [
+			'data:',
+			'  source: {type: linear}',
+			'model:',
+			'  layers:',
+			'    - type: dense',
+			'      untis: 1',
+			'training:',
+			'  loss: meanSquaredError',
+			'  epochs: 5',
+			'',
+		].join('\n'),
+		'long.model.yaml': fs.readFileSync(path.join(REPO, 'examples', 'spirals.model.yaml'), 'utf8').replace(/epochs: \d+/, 'epochs: 100000'),
+	};
+}

@@ -1,0 +1,93 @@
+/** Sweeps end to end: real training in worker processes, k-fold, resume, a killed worker. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SweepEvent } from '../../engine/tune/protocol';
+import { readSweep, runSweep } from '../../engine/tune/sweep';
+
+const CONFIG = `name: sweep-test
+seed: 5
+data:
+  source: {type: blobs, samples: 120, centers: 2, features: 2, std: 1.0}
+  scale: standardize
+  split: {validation: 0, test: 0.2, folds: 2}
+model:
+  layers:
+    - type: dense
+      units: 4
+      activation: relu
+    - type: dense
+      units: 1
+      activation: sigmoid
+training:
+  loss: binaryCrossentropy
+  optimizer: {type: adam, learningRate: 0.05}
+  metrics: [accuracy]
+  epochs: 4
+  batchSize: 32
+  checkpoint: {every: 0}
+tuning:
+  strategy: grid
+  objective: {metric: val_accuracy}
+  folds: 2
+  space:
+    model.layers[0].units: {choice: [2, 8]}
+    training.batchSize: {choice: [16, 32]}
+`;
+
+describe('hyperparameter sweeps', function () {
+	this.timeout(240_000);
+	let dir: string;
+	let config: string;
+	beforeEach(() => {
+		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-sweep-'));
+		config = path.join(dir, 'sweep.model.yaml');
+		fs.writeFileSync(config, CONFIG);
+	});
+
+	it('runs every grid point with 2-fold CV in 2 workers and records the best', async () => {
+		const events: SweepEvent[] = [];
+		const state = await runSweep({ configPath: config, backend: 'cpu', workers: 2 }, (e) => events.push(e));
+		assert.equal(state.status, 'completed');
+		assert.equal(state.trials.length, 4);
+		assert.deepEqual(new Set(state.trials.map((t) => `${t.params['model.layers[0].units']}/${t.params['training.batchSize']}`)), new Set(['2/16', '2/32', '8/16', '8/32']));
+		for (const t of state.trials) {
+			assert.equal(t.status, 'completed', t.message);
+			assert.equal(t.foldScores?.length, 2, 'one score per fold');
+			assert.equal(t.runDirs?.length, 2, 'each fold is a run');
+			for (const r of t.runDirs!) assert.ok(fs.existsSync(path.join(r, 'summary.json')));
+			assert.ok(t.score! >= 0 && t.score! <= 1);
+		}
+		const best = state.trials.reduce((a, b) => (b.score! > a.score! ? b : a));
+		assert.equal(state.best?.score, best.score, 'val_accuracy is maximised');
+		const sweepDir = (events.find((e) => e.method === 'sweep/started') as Extract<SweepEvent, { method: 'sweep/started' }>).params.sweepDir;
+		assert.deepEqual(readSweep(sweepDir)?.trials.map((t) => t.status), ['completed', 'completed', 'completed', 'completed']);
+	});
+
+	it('resumes without re-running finished trials', async () => {
+		let sweepDir = '';
+		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => { if (e.method === 'sweep/started') sweepDir = e.params.sweepDir; });
+		assert.equal(first.trials.length, 2);
+		const before = first.trials.map((t) => ({ params: t.params, runDirs: t.runDirs, score: t.score }));
+		const started: number[] = [];
+		const second = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 4, resume: sweepDir }, (e) => { if (e.method === 'sweep/trialStarted') started.push(e.params.number); });
+		assert.deepEqual(started, [3, 4], 'only the new trials ran');
+		assert.deepEqual(second.trials.slice(0, 2).map((t) => ({ params: t.params, runDirs: t.runDirs, score: t.score })), before);
+		assert.equal(new Set(second.trials.map((t) => JSON.stringify(t.params))).size, 4, 'the grid continues with the points not yet tried');
+	});
+
+	it('a killed worker fails only its trial', async () => {
+		let killed = false;
+		const state = await runSweep({ configPath: config, backend: 'cpu', workers: 1 }, (e) => {
+			if (e.method === 'sweep/trialStarted' && e.params.number === 2 && e.params.pid && !killed) {
+				killed = true;
+				process.kill(e.params.pid, 'SIGKILL');
+			}
+		});
+		assert.ok(killed);
+		assert.deepEqual(state.trials.map((t) => t.status), ['completed', 'failed', 'completed', 'completed']);
+		assert.match(state.trials[1]!.message!, /worker process killed \(SIGKILL\)/);
+		assert.equal(state.status, 'completed');
+	});
+});

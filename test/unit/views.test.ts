@@ -1,0 +1,75 @@
+/**
+ * The panels' view models built from real run folders (the seed example trained by the engine)
+ * and from validated configs.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateText } from '../../engine/config/validate';
+import { runJob } from '../../engine/job';
+import { architectureView, comparisonView, evaluationView, flatten, runSeries } from '../../client/src/views';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('panel view models', function () {
+	this.timeout(120_000);
+	let runsDir: string;
+	const dirs: string[] = [];
+
+	before(async () => {
+		runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-views-'));
+		const config = path.join(ROOT, 'examples', 'linear-regression.model.yaml');
+		for (const epochs of [12, 20]) {
+			const r = await runJob({ configPath: config, runsDir, backend: 'cpu', overrides: { epochs } }, () => {});
+			assert.equal(r.status, 'completed', r.message);
+			dirs.push(r.runDir!);
+		}
+	});
+
+	it('reads a run folder into columnar series', () => {
+		const s = runSeries(dirs[0]!)!;
+		assert.equal(s.status, 'completed');
+		assert.deepEqual(s.epochs, Array.from({ length: 12 }, (_, i) => i + 1));
+		assert.equal(s.series.loss!.length, 12);
+		assert.equal(s.series.val_loss!.length, 12);
+		assert.ok(s.series.loss![11]! < s.series.loss![0]!, 'the loss falls');
+	});
+
+	it('builds the evaluation view of a regression run with its predictions', () => {
+		const v = evaluationView(dirs[1]!)!;
+		assert.equal(v.task, 'regression');
+		assert.equal(v.split, 'validation');
+		assert.ok(v.metrics.some((m) => m.name === 'r2' && m.value !== null && m.value > 0.8), JSON.stringify(v.metrics));
+		assert.equal(v.regression!.actual.length, v.regression!.predicted.length);
+		assert.equal(v.regression!.actual.length, 20, '20 validation rows of 100');
+		assert.equal(v.regression!.feature?.name, 'x', 'the single feature, for the fitted line over the data');
+		assert.equal(v.regression!.feature?.values.length, 20);
+	});
+
+	it('compares runs: only differing config keys, final metrics per run, both curves', () => {
+		const c = comparisonView(dirs);
+		assert.equal(c.runs.length, 2);
+		assert.equal(c.curves.length, 2);
+		const keys = c.configDiff.map((d) => d.key);
+		assert.ok(!keys.includes('training.loss'), 'identical keys are left out');
+		assert.ok(c.finalMetrics.some((m) => m.name === 'loss' && m.better === 'lower' && m.values.every((v) => v !== null)));
+	});
+
+	it('flattens configs to dotted paths with list indexes', () => {
+		assert.deepEqual(flatten({ a: { b: 1 }, layers: [{ type: 'dense', units: 2 }], f: ['x', 'y'] }), { 'a.b': '1', 'layers[0].type': 'dense', 'layers[0].units': '2', f: '["x","y"]' });
+	});
+
+	it('builds the architecture view: layers with shapes, params, diagnostics and the pipeline', () => {
+		const text = fs.readFileSync(path.join(ROOT, 'examples', 'iris.model.yaml'), 'utf8').replace('units: 3                # one per species', 'units: 4');
+		const v = architectureView(validateText(text), 'iris')!;
+		assert.equal(v.layers.length, 3);
+		assert.deepEqual(v.layers[0]!.outputShape, [null, 16]);
+		assert.equal(v.layers[0]!.paramCount, 80);
+		assert.deepEqual(v.layers[0]!.params, [{ key: 'units', value: '16' }, { key: 'activation', value: 'relu' }]);
+		assert.equal(v.layers[2]!.diagnostics?.[0]?.code, 'MW204', 'the 4-unit output for 3 classes is flagged on its node');
+		assert.deepEqual(v.pipeline.map((p) => p.id), ['data', 'preprocessing', 'split', 'model', 'training', 'tuning', 'evaluation', 'export']);
+		assert.equal(v.pipeline.find((p) => p.id === 'tuning')!.enabled, false);
+		assert.match(v.mermaid!, /^flowchart TD/);
+	});
+});
