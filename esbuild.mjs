@@ -77,7 +77,7 @@ if (existsSync('test/e2e/suite/index.ts')) {
 	contexts.push(await esbuild.context({
 		...common,
 		minify: false,
-		entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/extension.test.ts'],
+		entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/extension.test.ts', 'test/e2e/suite/activation.ts'],
 		outdir: 'dist/test/e2e',
 		platform: 'node',
 		target: 'node20',

@@ -4,13 +4,19 @@
  * Select suites with `npm run bench -- validator lsp`.
  */
 import { validatorBench } from './validator';
+import { webviewBench } from './webview';
 import { trainBench } from './train';
 import { lspBench } from './lsp';
+import { tuneBench } from './tune';
+import { activationBench } from './activation';
 
 const SUITES: Record<string, () => Promise<void>> = {
 	validator: validatorBench,
+	webview: webviewBench,
 	train: trainBench,
 	lsp: lspBench,
+	tune: tuneBench,
+	activation: activationBench,
 };
 
 async function run(): Promise<void> {

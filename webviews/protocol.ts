@@ -37,7 +37,7 @@ const command = <P>() => <M extends string>(method: M): CommandType<M, P> => ({ 
 
 // ─── View models ────────────────────────────────────────────────────────────────────────────
 
-export type PanelKind = 'curves' | 'architecture' | 'evaluation' | 'compare';
+export type PanelKind = 'curves' | 'architecture' | 'evaluation' | 'compare' | 'tuning';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'cancelled' | 'killed';
 
@@ -161,6 +161,43 @@ export type RestoreState = Record<string, string | number | boolean | string[]>;
 /** The webview state of every panel page (what `getState()` returns and the serializer receives). */
 export interface PanelState<U = unknown> { restore?: RestoreState; ui?: U }
 
+export type TrialStatus = 'queued' | 'running' | 'completed' | 'pruned' | 'failed';
+
+export interface TrialView {
+	number: number;
+	/** Values by dimension key (config path). */
+	params: Record<string, string | number | boolean>;
+	status: TrialStatus;
+	/** Mean objective over folds, as logged (not negated). */
+	score?: number | null;
+	std?: number | null;
+	durationMs?: number;
+	/** Objective per epoch of the first fold (what pruning decided on). */
+	intermediate?: (number | null)[];
+	message?: string;
+}
+
+export interface DimensionView {
+	key: string;
+	kind: 'choice' | 'uniform' | 'logUniform' | 'int';
+	/** `choice`: the values; ranges: [low, high]. */
+	values?: (string | number | boolean)[];
+	range?: [number, number];
+}
+
+export interface SweepView {
+	id: string;
+	name: string;
+	strategy: 'grid' | 'random' | 'bayesian';
+	objective: { metric: string; direction: 'minimize' | 'maximize' };
+	folds: number;
+	plannedTrials: number;
+	status: 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+	dimensions: DimensionView[];
+	trials: TrialView[];
+	best?: { number: number; score: number };
+}
+
 // ─── Host → page notifications ──────────────────────────────────────────────────────────────
 
 export interface CurvesInitParams { runs: RunSeries[]; title?: string; restore?: RestoreState }
@@ -217,7 +254,34 @@ export namespace CompareShow {
 	export const type = notification<Params>()(method);
 }
 
+export interface TrialsShowParams { sweep: SweepView; restore?: RestoreState }
+/** Replaces the whole sweep shown by the tuning page. */
+export namespace TrialsShow {
+	export const method = 'modelwright/trials/show' as const;
+	export type Params = TrialsShowParams;
+	export const type = notification<Params>()(method);
+}
+
+export interface TrialsUpdateParams { trial: TrialView; best?: { number: number; score: number }; status?: SweepView['status'] }
+/** Live: one trial started, ended or changed; the page replaces that row (adds it when new). */
+export namespace TrialsUpdate {
+	export const method = 'modelwright/trials/update' as const;
+	export type Params = TrialsUpdateParams;
+	export const type = notification<Params>()(method);
+}
+
+export interface TrialsEpochParams { number: number; epoch: number; value: number | null }
+/** Live: an intermediate objective value of a running trial (first fold). */
+export namespace TrialsEpoch {
+	export const method = 'modelwright/trials/epoch' as const;
+	export type Params = TrialsEpochParams;
+	export const type = notification<Params>()(method);
+}
+
 export type HostToPageMessage =
+	| Message<typeof TrialsShow.method, TrialsShow.Params>
+	| Message<typeof TrialsUpdate.method, TrialsUpdate.Params>
+	| Message<typeof TrialsEpoch.method, TrialsEpoch.Params>
 	| Message<typeof CurvesInit.method, CurvesInit.Params>
 	| Message<typeof CurvesAppend.method, CurvesAppend.Params>
 	| Message<typeof CurvesRuns.method, CurvesRuns.Params>
@@ -275,7 +339,25 @@ export namespace PickRuns {
 	export const type = command<Params>()(method);
 }
 
+export interface OpenTrialParams { number: number }
+/** A trial row was activated: the host opens the curves of its runs. */
+export namespace OpenTrial {
+	export const method = 'modelwright/openTrial' as const;
+	export type Params = OpenTrialParams;
+	export const type = command<Params>()(method);
+}
+
+export type ApplyBestParams = Record<string, never>;
+/** "Apply best": the host writes the best trial's values into the config. */
+export namespace ApplyBest {
+	export const method = 'modelwright/applyBest' as const;
+	export type Params = ApplyBestParams;
+	export const type = command<Params>()(method);
+}
+
 export type PageToHostMessage =
+	| Message<typeof OpenTrial.method, OpenTrial.Params>
+	| Message<typeof ApplyBest.method, ApplyBest.Params>
 	| Message<typeof Ready.method, Ready.Params>
 	| Message<typeof RevealLayer.method, RevealLayer.Params>
 	| Message<typeof ExportFile.method, ExportFile.Params>

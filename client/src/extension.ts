@@ -18,6 +18,8 @@ import { Panels } from './panels';
 import { RunsProvider, type RunRecord } from './runsView';
 import { onSettingsChanged, getSettings } from './settings';
 import { TrainTaskProvider } from './tasks';
+import { applyParamsEdits } from '../../engine/tune/apply';
+import { findSweeps, type FoundSweep } from '../../engine/tune/find';
 import { newConfig } from './templates';
 
 /** What tests (in the extension host) can reach through the extension's exports. */
@@ -28,13 +30,18 @@ export interface ModelwrightApi {
 	panels: Panels;
 	client: () => LanguageClient | undefined;
 	train(uri: vscode.Uri, extra?: { backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow'; epochs?: number }): Promise<JobOutcome>;
+	/** How long activate() took (the activation benchmark reads it). */
+	activationMs?: number;
 }
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ModelwrightApi> {
+	const t0 = performance.now();
 	try {
-		return await realActivate(context);
+		const api = await realActivate(context);
+		api.activationMs = performance.now() - t0;
+		return api;
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
 		void vscode.window.showErrorMessage(vscode.l10n.t('Modelwright failed to activate: {0}', message));
@@ -114,7 +121,34 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 		},
 		'modelwright.tune': async (uri?: vscode.Uri) => {
 			const target = configUri(uri);
-			return target ? jobs.run('tune', target) : undefined;
+			if (!target) return undefined;
+			panels.followTuning(target);
+			const outcome = await jobs.run('tune', target);
+			const best = outcome.result?.best;
+			if (outcome.state === 'succeeded' && best) {
+				const apply = vscode.l10n.t('Apply Best');
+				void vscode.window.showInformationMessage(vscode.l10n.t('Tuning finished: best trial {0} scored {1}.', best.number, best.score.toPrecision(4)), apply)
+					.then((a) => a === apply && vscode.commands.executeCommand('modelwright.applyBestTrial', target, outcome.result?.sweepDir));
+			}
+			return outcome;
+		},
+		'modelwright.applyBestTrial': async (uri?: vscode.Uri, sweepDir?: string) => {
+			const target = configUri(uri);
+			if (!target) return false;
+			const sweep = await pickSweep(target, sweepDir);
+			if (!sweep?.state.best) return false;
+			const doc = await vscode.workspace.openTextDocument(target);
+			const edit = new vscode.WorkspaceEdit();
+			for (const e of applyParamsEdits(doc.getText(), sweep.state.best.params)) {
+				edit.replace(target, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+			}
+			return vscode.workspace.applyEdit(edit);
+		},
+		'modelwright.showTrials': async (uri?: vscode.Uri, sweepDir?: string) => {
+			const target = configUri(uri);
+			if (!target) return undefined;
+			const sweep = await pickSweep(target, sweepDir);
+			return sweep ? panels.showTrials(sweep.dir) : undefined;
 		},
 		'modelwright.showCurves': async (arg?: unknown) => panels.showCurves(await runDirsOf(runs, arg)),
 		'modelwright.showArchitecture': (uri?: vscode.Uri) => {
@@ -165,6 +199,21 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 export async function deactivate(): Promise<void> {
 	await client?.stop();
 	client = undefined;
+}
+
+/** A finished sweep of the config: the one given, the only one, or a pick (newest first). */
+async function pickSweep(config: vscode.Uri, dir?: string): Promise<FoundSweep | undefined> {
+	const folder = vscode.workspace.getWorkspaceFolder(config)?.uri.fsPath;
+	const all = findSweeps(config.fsPath, folder ? [path.resolve(folder, getSettings(config).runsFolder)] : []);
+	const given = dir ? all.find((s) => path.resolve(s.dir) === path.resolve(dir)) : undefined;
+	if (given) return given;
+	if (!all.length) {
+		void vscode.window.showInformationMessage(vscode.l10n.t('This config has no tuning sweep yet: run "Modelwright: Tune" first.'));
+		return undefined;
+	}
+	if (all.length === 1) return all[0];
+	const pick = await vscode.window.showQuickPick(all.map((s) => ({ label: s.state.id, description: `${s.state.status} · ${s.state.trials.length} trials${s.state.best ? ` · best ${s.state.best.score.toPrecision(4)}` : ''}`, s })), { title: vscode.l10n.t('Which sweep?') });
+	return pick?.s;
 }
 
 /** The config a command is about: its argument, else the active editor. */

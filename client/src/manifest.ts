@@ -40,6 +40,8 @@ export const COMMANDS = {
 	'modelwright.predict': { title: 'Predict', palette: trusted, runItem: '2_run@2' },
 	'modelwright.exportModel': { title: 'Export Model', palette: trusted, runItem: '2_run@3' },
 	'modelwright.tune': { title: 'Tune', icon: 'beaker', palette: `${isConfig} && ${trusted}` },
+	'modelwright.applyBestTrial': { title: 'Apply Best Trial', palette: isConfig },
+	'modelwright.showTrials': { title: 'Show Tuning Trials', palette: isConfig },
 	'modelwright.showCurves': { title: 'Show Loss Curves', icon: 'graph-line', runItem: '1_open@1' },
 	'modelwright.showArchitecture': { title: 'Show Architecture', icon: 'type-hierarchy', palette: isConfig, editorTitle: true },
 	'modelwright.showEvaluation': { title: 'Show Evaluation', runItem: '1_open@2' },

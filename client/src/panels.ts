@@ -13,23 +13,18 @@ import { probeFileSync } from '../../engine/data/probe';
 import type { EngineEvent } from '../../engine/protocol';
 import type { SweepEvent } from '../../engine/tune/protocol';
 import {
-	ArchitectureHighlight, ArchitectureUpdate, CompareShow, CopyText, CurvesAppend, CurvesInit, CurvesRuns, EvaluationShow, ExportFile,
-	isMessage, message, OpenRun, PickRuns, Ready, RevealLayer,
+	ApplyBest, ArchitectureHighlight, ArchitectureUpdate, CompareShow, CopyText, CurvesAppend, CurvesInit, CurvesRuns, EvaluationShow, ExportFile,
+	isMessage, message, OpenRun, OpenTrial, PickRuns, Ready, RevealLayer, TrialsEpoch, TrialsShow, TrialsUpdate,
 	type MessageType, type PanelKind, type RunMeta,
 } from '../../webviews/protocol';
-import { makeNonce, renderPanelHtml } from '../../webviews/shared/html';
+import { makeNonce, PANEL_ASSETS, renderPanelHtml } from '../../webviews/shared/html';
 import type { Jobs } from './jobs';
 import type { RunsProvider } from './runsView';
 import { getSettings } from './settings';
-import { architectureView, comparisonView, epochPoint, evaluationView, runSeries } from './views';
+import { architectureView, comparisonView, epochPoint, evaluationView, runSeries, sweepView, trialView } from './views';
+import { readSweep } from '../../engine/tune/sweep';
 import { CONFIG_FILE_RE, LANGUAGE_ID } from './manifest';
 
-const VIEW_TYPES: Record<PanelKind, string> = {
-	curves: 'modelwright.curves',
-	architecture: 'modelwright.architecture',
-	evaluation: 'modelwright.evaluation',
-	compare: 'modelwright.compare',
-};
 
 /** One webview panel: HTML with CSP, a queue of messages until the page says it is ready. */
 class Panel implements vscode.Disposable {
@@ -49,14 +44,15 @@ class Panel implements vscode.Disposable {
 		existing?: vscode.WebviewPanel,
 	) {
 		const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews');
-		this.panel = existing ?? vscode.window.createWebviewPanel(VIEW_TYPES[kind], title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+		this.panel = existing ?? vscode.window.createWebviewPanel(PANEL_ASSETS[kind].viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
 		this.panel.title = title;
 		this.panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
 		this.panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'client', 'media', 'config-icon.svg');
 		const w = this.panel.webview;
+		const asset = PANEL_ASSETS[kind];
 		this.panel.webview.html = renderPanelHtml({
-			scriptUri: w.asWebviewUri(vscode.Uri.joinPath(root, `${kind}.js`)).toString(),
-			styleUri: w.asWebviewUri(vscode.Uri.joinPath(root, `${kind}.css`)).toString(),
+			scriptUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, asset.script)).toString(),
+			styleUri: w.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, asset.style)).toString(),
 			cspSource: w.cspSource,
 			nonce: makeNonce(),
 			title,
@@ -116,16 +112,21 @@ export class Panels implements vscode.Disposable {
 	private evaluationDir: string | undefined;
 	private compare: Panel | undefined;
 	private compareDirs: string[] = [];
+	private tuning: Panel | undefined;
+	private sweepDir: string | undefined;
+	private tuningConfig: vscode.Uri | undefined;
+	private tuneJob: string | undefined;
 	private follow = false;
 	private readonly disposables: vscode.Disposable[] = [];
 
 	constructor(private readonly context: vscode.ExtensionContext, _jobs: Jobs, private readonly runs: RunsProvider, _client: () => LanguageClient | undefined) {
-		const restore = (kind: PanelKind, fn: (panel: vscode.WebviewPanel) => void) => vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], { deserializeWebviewPanel: async (panel) => fn(panel) });
+		const restore = (kind: PanelKind, fn: (panel: vscode.WebviewPanel) => void) => vscode.window.registerWebviewPanelSerializer(PANEL_ASSETS[kind].viewType, { deserializeWebviewPanel: async (panel) => fn(panel) });
 		this.disposables.push(
 			restore('curves', (p) => this.openCurves(this.state<string[]>('curves') ?? [], p)),
 			restore('architecture', (p) => { const u = this.state<string>('architecture'); if (u) this.openArchitecture(vscode.Uri.parse(u), p); else p.dispose(); }),
 			restore('evaluation', (p) => { const d = this.state<string>('evaluation'); if (d) this.openEvaluation(d, p); else p.dispose(); }),
 			restore('compare', (p) => this.openComparison(this.state<string[]>('compare') ?? [], p)),
+			restore('tuning', (p) => { const d = this.state<string>('tuning'); if (d) this.openTrials(d, p); else p.dispose(); }),
 			vscode.workspace.onDidChangeTextDocument((e) => { if (this.architectureUri && e.document.uri.toString() === this.architectureUri.toString()) this.scheduleArchitecture(); }),
 			vscode.window.onDidChangeTextEditorSelection((e) => this.highlightFromCursor(e.textEditor)),
 			vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -149,7 +150,10 @@ export class Panels implements vscode.Disposable {
 
 	/** Engine events feed the live curves (called by the extension for every job event). */
 	onJobEvent(jobId: string, ev: EngineEvent | SweepEvent): void {
-		if (!ev.method.startsWith('job/')) return;
+		if (ev.method.startsWith('sweep/')) {
+			this.onSweepEvent(jobId, ev as SweepEvent);
+			return;
+		}
 		const event = ev as EngineEvent;
 		if (event.method === 'job/started') {
 			this.jobRuns.set(jobId, event.params.runId);
@@ -184,6 +188,60 @@ export class Panels implements vscode.Disposable {
 		}
 	}
 
+	/** Live sweep events of the tune job this window started feed the trials panel. */
+	private onSweepEvent(jobId: string, e: SweepEvent): void {
+		if (e.method === 'sweep/started') {
+			if (this.tuneJob !== undefined && this.tuneJob !== jobId) return;
+			this.tuneJob = jobId;
+			if (getSettings()['panels.autoOpen'] || this.tuning) this.openTrials(e.params.sweepDir);
+			return;
+		}
+		if (jobId !== this.tuneJob || !this.tuning) return;
+		if (e.method === 'sweep/trialStarted') this.tuning.post(TrialsUpdate.type, { trial: { number: e.params.number, params: e.params.params, status: 'running', intermediate: [] } });
+		else if (e.method === 'sweep/trialEpoch' && e.params.fold === 0) this.tuning.post(TrialsEpoch.type, { number: e.params.number, epoch: e.params.epoch, value: e.params.value ?? null });
+		else if (e.method === 'sweep/trialEnded') this.tuning.post(TrialsUpdate.type, { trial: trialView(e.params.trial), ...(e.params.best ? { best: { number: e.params.best.number, score: e.params.best.score } } : {}) });
+		else if (e.method === 'sweep/finished') {
+			this.tuning.post(TrialsShow.type, { sweep: sweepView(e.params.sweepDir, e.params.state)!, restore: { sweepDir: e.params.sweepDir } });
+			this.tuneJob = undefined;
+		}
+	}
+
+	/** The next `Tune` of this config shows its trials live. */
+	followTuning(config: vscode.Uri): void {
+		this.tuningConfig = config;
+		this.tuneJob = undefined;
+	}
+
+	async showTrials(dir: string): Promise<void> {
+		this.openTrials(dir);
+	}
+
+	private openTrials(dir: string, existing?: vscode.WebviewPanel): void {
+		this.sweepDir = dir;
+		void this.keep('tuning', dir);
+		const send = () => {
+			const view = this.sweepDir ? sweepView(this.sweepDir) : undefined;
+			if (view) this.tuning?.post(TrialsShow.type, { sweep: view, restore: { sweepDir: this.sweepDir! } });
+		};
+		if (this.tuning) {
+			this.tuning.panel.reveal(undefined, true);
+			send();
+			return;
+		}
+		const panel = new Panel(this.context, 'tuning', vscode.l10n.t('Modelwright: Tuning Trials'), (msg) => {
+			if (isMessage(OpenTrial.type, msg)) {
+				const t = this.sweepDir ? readSweep(this.sweepDir)?.trials.find((x) => x.number === msg.params.number) : undefined;
+				if (t?.runDirs?.length) void this.showCurves(t.runDirs.map((d) => vscode.Uri.file(d)));
+			} else if (isMessage(ApplyBest.type, msg)) {
+				const state = this.sweepDir ? readSweep(this.sweepDir) : undefined;
+				const config = state ? vscode.Uri.file(state.configPath) : this.tuningConfig;
+				if (config) void vscode.commands.executeCommand('modelwright.applyBestTrial', config, this.sweepDir);
+			} else this.onCommonMessage(msg);
+		}, send, existing);
+		panel.onDidClose(() => { this.tuning = undefined; });
+		this.tuning = panel;
+	}
+
 	/** The next training opens the curves panel (setting `panels.autoOpen`). */
 	followTraining(): void {
 		this.follow = true;
@@ -203,7 +261,7 @@ export class Panels implements vscode.Disposable {
 		void this.keep('curves', [...this.curveRuns.values()]);
 		const sendAll = () => {
 			const runs = [...this.curveRuns.values()].map(runSeries).filter((r) => r !== undefined);
-			this.curves?.post(CurvesInit.type, { runs, title: vscode.l10n.t('Loss curves') });
+			this.curves?.post(CurvesInit.type, { runs, title: vscode.l10n.t('Loss curves'), restore: { runDirs: [...this.curveRuns.values()] } });
 		};
 		if (this.curves) {
 			this.curves.panel.reveal(undefined, true);
@@ -258,7 +316,7 @@ export class Panels implements vscode.Disposable {
 		const model = architectureView(r, path.basename(uri.fsPath));
 		if (model) {
 			this.architecture.panel.title = vscode.l10n.t('Architecture: {0}', model.name);
-			this.architecture.post(ArchitectureUpdate.type, { model });
+			this.architecture.post(ArchitectureUpdate.type, { model, restore: { uri: uri.toString() } });
 		}
 		const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
 		if (editor) this.highlightFromCursor(editor);
@@ -303,7 +361,7 @@ export class Panels implements vscode.Disposable {
 		}
 		this.evaluationDir = dir;
 		void this.keep('evaluation', dir);
-		const send = () => this.evaluation?.post(EvaluationShow.type, { evaluation: evaluationView(this.evaluationDir!) ?? view });
+		const send = () => this.evaluation?.post(EvaluationShow.type, { evaluation: evaluationView(this.evaluationDir!) ?? view, restore: { runDir: this.evaluationDir! } });
 		if (this.evaluation) {
 			this.evaluation.panel.reveal(undefined, true);
 			send();
@@ -321,7 +379,7 @@ export class Panels implements vscode.Disposable {
 	private openComparison(dirs: string[], existing?: vscode.WebviewPanel): void {
 		this.compareDirs = dirs;
 		void this.keep('compare', dirs);
-		const send = () => this.compare?.post(CompareShow.type, { comparison: comparisonView(this.compareDirs) });
+		const send = () => this.compare?.post(CompareShow.type, { comparison: comparisonView(this.compareDirs), restore: { runDirs: this.compareDirs } });
 		if (this.compare) {
 			this.compare.panel.reveal(undefined, true);
 			send();
@@ -347,12 +405,12 @@ export class Panels implements vscode.Disposable {
 
 	/** For tests: which panels are open. */
 	openPanels(): PanelKind[] {
-		return ([['curves', this.curves], ['architecture', this.architecture], ['evaluation', this.evaluation], ['compare', this.compare]] as const).filter(([, p]) => p).map(([k]) => k);
+		return ([['curves', this.curves], ['architecture', this.architecture], ['evaluation', this.evaluation], ['compare', this.compare], ['tuning', this.tuning]] as const).filter(([, p]) => p).map(([k]) => k);
 	}
 
 	dispose(): void {
 		clearTimeout(this.architectureTimer);
-		for (const p of [this.curves, this.architecture, this.evaluation, this.compare]) p?.panel.dispose();
+		for (const p of [this.curves, this.architecture, this.evaluation, this.compare, this.tuning]) p?.panel.dispose();
 		for (const d of this.disposables.splice(0)) d.dispose();
 	}
 }

@@ -13,8 +13,10 @@ import type { EpochLogs } from '../../engine/protocol';
 import { readMetrics, readRunSummary, type RunSummary } from '../../engine/runs/store';
 import { toMermaid } from '../../engine/shapes/summary';
 import type {
-	ArchitectureView, ComparisonView, EpochPoint, EvaluationView, LayerView, PipelineStage, RunMeta, RunSeries, RunStatus,
+	ArchitectureView, ComparisonView, DimensionView, EpochPoint, EvaluationView, LayerView, PipelineStage, RunMeta, RunSeries, RunStatus, SweepView, TrialView,
 } from '../../webviews/protocol';
+import type { SweepState, TrialRecord } from '../../engine/tune/protocol';
+import { readSweep } from '../../engine/tune/sweep';
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -156,5 +158,35 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		...(shapes?.inputShape ? { inputShape: shapes.inputShape } : {}),
 		...(r.data?.features ? { inputLabel: r.data.features.join(', ') } : {}),
 		...(shapes?.totalParams !== undefined ? { totalParams: shapes.totalParams, trainableParams: shapes.trainableParams!, nonTrainableParams: shapes.nonTrainableParams! } : {}),
+	};
+}
+
+export function trialView(t: TrialRecord): TrialView {
+	return {
+		number: t.number, params: t.params, status: t.status,
+		...(t.score !== undefined ? { score: finite(t.score) } : {}),
+		...(t.std !== undefined ? { std: finite(t.std) } : {}),
+		...(t.durationMs !== undefined ? { durationMs: t.durationMs } : {}),
+		...(t.intermediate ? { intermediate: t.intermediate.map(finite) } : {}),
+		...(t.message ? { message: t.message } : {}),
+	};
+}
+
+/** The tuning page's view of a sweep: its dimensions from the config snapshot, its trials. */
+export function sweepView(dir: string, state: SweepState | undefined = readSweep(dir)): SweepView | undefined {
+	if (!state) return undefined;
+	let dimensions: DimensionView[] = [];
+	try {
+		const raw = parse(fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8')) as { tuning?: { space?: Record<string, Record<string, unknown>> } };
+		dimensions = Object.entries(raw.tuning?.space ?? {}).map(([key, p]) => {
+			if (Array.isArray(p.choice)) return { key, kind: 'choice', values: p.choice as (string | number | boolean)[] };
+			const kind = 'logUniform' in p ? 'logUniform' : 'int' in p ? 'int' : 'uniform';
+			return { key, kind, range: p[kind] as [number, number] };
+		});
+	} catch { /* a sweep without its snapshot still lists its trials */ }
+	return {
+		id: state.id, name: state.name, strategy: state.strategy, objective: state.objective, folds: state.folds,
+		plannedTrials: state.plannedTrials, status: state.status, dimensions, trials: state.trials.map(trialView),
+		...(state.best ? { best: { number: state.best.number, score: state.best.score } } : {}),
 	};
 }

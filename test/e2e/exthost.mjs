@@ -8,10 +8,10 @@ import { workspaceFiles } from './workspace.mjs';
 
 const t0 = Date.now();
 const lap = (m) => console.log(`[exthost ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-const TESTS = path.join(REPO, 'dist', 'test', 'e2e', 'index.js');
+const TESTS = process.env.MODELWRIGHT_E2E_TESTS ?? path.join(REPO, 'dist', 'test', 'e2e', 'index.js');
 const TIMEOUT = Number(process.env.EXTHOST_TIMEOUT_MS ?? 300_000);
 
-const run = prepareRun('exthost', workspaceFiles());
+const run = prepareRun(process.env.MODELWRIGHT_E2E_RUN ?? 'exthost', workspaceFiles());
 const results = path.join(run.dir, 'results.json');
 const cs = await startCodeServer(run, { env: { MODELWRIGHT_E2E_RESULTS: results } });
 lap(`code-server up on ${cs.url}`);

@@ -73,6 +73,25 @@ try {
 		await shot('training.png');
 		await page.locator('.notifications-toasts .notification-toast', { hasText: /finished/ }).first().waitFor({ timeout: 120_000 });
 	});
+	const webview = () => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+	/** The loss read from the chart's tooltip at a fraction of its width. */
+	async function lossAt(frame, fraction) {
+		const over = frame.locator('.u-over');
+		const box = await over.boundingBox();
+		await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2);
+		const row = frame.locator('.curves-tooltip-row', { has: frame.locator('.curves-tooltip-name', { hasText: /^loss$/ }) });
+		await row.first().waitFor();
+		return Number(await row.first().locator('.curves-tooltip-value').innerText());
+	}
+	await step('training opened the loss-curve panel and it shows a falling curve', async () => {
+		const curves = webview();
+		await curves.locator('.curves-run-toggle', { hasText: 'linear-regression' }).first().waitFor({ timeout: 60_000 });
+		await curves.locator('.curves-key-toggle', { hasText: 'val_loss' }).first().waitFor();
+		const early = await lossAt(curves, 0.03);
+		const late = await lossAt(curves, 0.97);
+		assert.ok(Number.isFinite(early) && Number.isFinite(late) && late < early, `loss falls: ${early} → ${late}`);
+		await shot('curves.png');
+	});
 	await step('the finished run appears in the Runs view', async () => {
 		await page.locator('.activitybar .action-item a[aria-label^="Modelwright"]').first().click();
 		const item = page.getByRole('treeitem', { name: /linear-regression completed/ });
@@ -80,6 +99,24 @@ try {
 		await shot('runs-view.png');
 		const runsDir = path.join(run.ws, '.modelwright', 'runs');
 		assert.ok(fs.existsSync(runsDir) && fs.readdirSync(runsDir).length >= 1, 'a run folder on disk');
+	});
+	await step('Show Architecture draws the graph and a click moves the editor cursor', async () => {
+		// Close the curves panel so the architecture webview is the only one, then open the config from the explorer.
+		await page.locator('.tab', { hasText: 'Loss Curves' }).locator('.tab-actions .codicon-close').click();
+		await page.locator('.tab', { hasText: 'Loss Curves' }).waitFor({ state: 'detached' });
+		await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+		await page.getByRole('treeitem', { name: 'linear.model.yaml' }).click();
+		await editor.locator('.view-line', { hasText: 'type: dense' }).waitFor();
+		await runCommand('Modelwright: Show Architecture');
+		const arch = webview();
+		const node = arch.locator('.arch-node[data-index="0"]');
+		await node.waitFor({ timeout: 60_000 });
+		assert.match(await node.evaluate((n) => n.textContent ?? ''), /dense/);
+		assert.match(await arch.locator('body').innerText(), /\[null, 1\]/);
+		await shot('architecture.png');
+		await node.click();
+		// The cursor moves to the layer's line (line 21: `- type: dense`).
+		await page.locator('.statusbar-item', { hasText: /Ln 21, Col \d+/ }).first().waitFor({ timeout: 15_000 });
 	});
 	ok = true;
 } catch (err) {

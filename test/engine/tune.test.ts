@@ -5,6 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SweepEvent } from '../../engine/tune/protocol';
 import { readSweep, runSweep } from '../../engine/tune/sweep';
+import { findSweeps } from '../../engine/tune/find';
+import { applyBestActions } from '../../server/src/service/codeActions';
+import { analyze } from '../../server/src/service/analysis';
+import { pathToFileURL } from 'node:url';
 
 const CONFIG = `name: sweep-test
 seed: 5
@@ -89,5 +93,24 @@ describe('hyperparameter sweeps', function () {
 		assert.deepEqual(state.trials.map((t) => t.status), ['completed', 'failed', 'completed', 'completed']);
 		assert.match(state.trials[1]!.message!, /worker process killed \(SIGKILL\)/);
 		assert.equal(state.status, 'completed');
+	});
+
+	it('"apply best" is offered as a code action on the tuning section and writes the winning values', async () => {
+		const state = await runSweep({ configPath: config, backend: 'cpu', workers: 1 });
+		assert.ok(state.best);
+		assert.equal(findSweeps(config).length, 1);
+		const a = analyze(pathToFileURL(config).toString(), 1, CONFIG);
+		const line = CONFIG.split('\n').findIndex((l) => l.startsWith('tuning:'));
+		const [action] = applyBestActions(a, { start: { line, character: 0 }, end: { line, character: 0 } });
+		assert.ok(action, 'an apply-best action');
+		assert.match(action.title, new RegExp(`^Apply best trial ${state.best.number} of `));
+		const edits = action.edit!.changes![pathToFileURL(config).toString()]!;
+		const cd = a.result.document;
+		let out = CONFIG;
+		for (const e of [...edits].sort((x, y) => cd.offsetAt(y.range.start) - cd.offsetAt(x.range.start))) out = out.slice(0, cd.offsetAt(e.range.start)) + e.newText + out.slice(cd.offsetAt(e.range.end));
+		const units = state.best.params['model.layers[0].units'];
+		const batch = state.best.params['training.batchSize'];
+		assert.equal(out, CONFIG.replace('      units: 4\n', `      units: ${units}\n`).replace('  batchSize: 32\n', `  batchSize: ${batch}\n`));
+		assert.deepEqual(applyBestActions(a, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), [], 'not offered outside the tuning section');
 	});
 });

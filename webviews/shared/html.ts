@@ -11,6 +11,7 @@ export const PANEL_ASSETS: Record<PanelKind, { viewType: string; title: string; 
 	architecture: { viewType: 'modelwright.architecture', title: 'Model Architecture', script: 'dist/webviews/architecture.js', style: 'dist/webviews/architecture.css' },
 	evaluation: { viewType: 'modelwright.evaluation', title: 'Evaluation', script: 'dist/webviews/evaluation.js', style: 'dist/webviews/evaluation.css' },
 	compare: { viewType: 'modelwright.compare', title: 'Compare Runs', script: 'dist/webviews/compare.js', style: 'dist/webviews/compare.css' },
+	tuning: { viewType: 'modelwright.tuning', title: 'Tuning Trials', script: 'dist/webviews/tuning.js', style: 'dist/webviews/tuning.css' },
 };
 
 export interface PanelHtmlOptions {
@@ -27,10 +28,14 @@ export interface PanelHtmlOptions {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-/** A CSP source must be a plain origin-like token: anything else would widen the policy. */
+/**
+ * `webview.cspSource` is a space-separated source list (VS Code gives `'self' https://*.vscode-cdn.net`):
+ * each token must be `'self'` or a plain host/scheme source, anything else would widen the policy.
+ */
 function checkSource(s: string): string {
-	if (!/^[A-Za-z0-9+.\-:/*_]+$/.test(s) || /['";]/.test(s)) throw new Error(`invalid CSP source: ${s}`);
-	return s;
+	const tokens = s.trim().split(/\s+/);
+	if (!tokens.length || tokens.some((t) => t !== "'self'" && !/^[A-Za-z0-9+.\-:/*_]+$/.test(t))) throw new Error(`invalid CSP source: ${s}`);
+	return tokens.join(' ');
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

@@ -8,6 +8,9 @@ import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/config/dia
 import { setValueEdit } from '../../../engine/config/edit';
 import type { Analysis } from './analysis';
 import { schemaAt } from './schemaDocs';
+import { applyParamsEdits } from '../../../engine/tune/apply';
+import { findSweeps } from '../../../engine/tune/find';
+import { fileURLToPath } from 'node:url';
 
 const overlaps = (a: Range, b: Range) =>
 	!(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character)
@@ -32,7 +35,32 @@ export function codeActions(a: Analysis, range: Range, context: { diagnostics: D
 			});
 		}
 	}
+	out.push(...applyBestActions(a, range, context.only));
 	return out;
+}
+
+/** "Apply best trial": on the `tuning` section of a config that has a finished sweep. */
+export function applyBestActions(a: Analysis, range: Range, only?: string[]): CodeAction[] {
+	if (only?.length && !only.some((k) => CodeActionKind.RefactorRewrite.startsWith(k) || k.startsWith(CodeActionKind.Refactor))) return [];
+	const cd = a.result.document;
+	const tuning = cd.pair(cd.root, 'tuning');
+	if (!tuning?.key?.range || !a.uri.startsWith('file:')) return [];
+	const section = cd.range(tuning.key.range[0], tuning.value?.range?.[1] ?? tuning.key.range[1]);
+	if (!overlaps(section, range)) return [];
+	const best = findSweeps(fileURLToPath(a.uri)).find((s) => s.state.best);
+	if (!best?.state.best) return [];
+	let edits: TextEdit[];
+	try {
+		edits = applyParamsEdits(cd.text, best.state.best.params);
+	} catch {
+		return [];
+	}
+	const { metric } = best.state.objective;
+	return [{
+		title: `Apply best trial ${best.state.best.number} of ${best.state.id} (${metric} ${best.state.best.score.toPrecision(4)})`,
+		kind: CodeActionKind.RefactorRewrite,
+		edit: { changes: { [a.uri]: edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+	}];
 }
 
 export function derivedFixes(a: Analysis, d: ConfigDiagnostic): Fix[] {

@@ -135,6 +135,33 @@ describe('Modelwright in VS Code', function () {
 		for (const l of lines) JSON.parse(l);
 	});
 
+	it('opens the architecture panel and the curves of a run', async () => {
+		const a = await api();
+		await vscode.commands.executeCommand('modelwright.showArchitecture', file('linear.model.yaml'));
+		await until('architecture panel', () => a.panels.openPanels().includes('architecture'));
+		const run = (await a.runs.refresh()).find((r) => r.status === 'completed');
+		assert.ok(run, 'a completed run exists');
+		await vscode.commands.executeCommand('modelwright.showCurves', run.dir.fsPath);
+		await until('curves panel', () => a.panels.openPanels().includes('curves'));
+		await vscode.commands.executeCommand('modelwright.showEvaluation', run.dir.fsPath);
+		await until('evaluation panel', () => a.panels.openPanels().includes('evaluation'));
+	});
+
+	it('tunes a small grid in a worker and applies the best trial to the config', async () => {
+		const a = await api();
+		const uri = file('sweep.model.yaml');
+		const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.tune', uri);
+		assert.equal(outcome.state, 'succeeded', outcome.error);
+		const best = outcome.result?.best;
+		assert.ok(best && outcome.result?.sweepDir, 'a best trial and its sweep folder');
+		await until('trials panel', () => a.panels.openPanels().includes('tuning'));
+		const sweep = JSON.parse(fs.readFileSync(path.join(outcome.result.sweepDir, 'sweep.json'), 'utf8')) as { trials: { status: string }[] };
+		assert.deepEqual(sweep.trials.map((t) => t.status), ['completed', 'completed']);
+		assert.ok(await vscode.commands.executeCommand('modelwright.applyBestTrial', uri, outcome.result.sweepDir));
+		const doc = await vscode.workspace.openTextDocument(uri);
+		assert.match(doc.getText(), new RegExp(`\\n      units: ${best.params['model.layers[0].units']}\\n      activation: tanh`));
+	});
+
 	it('recovers when the engine is killed mid-run', async () => {
 		const a = await api();
 		const done = a.train(file('long.model.yaml'));

@@ -1,0 +1,68 @@
+/** The run-comparison page: config differences, final metrics and the runs' curves overlaid. */
+import '../shared/base.css';
+import './compare.css';
+import { CompareShow, ExportFile, isMessage, OpenRun, PickRuns, type ComparisonView } from '../protocol';
+import { button, clear, formatNumber, h } from '../shared/dom';
+import { connectHost } from '../shared/ipc';
+import { onThemeChange } from '../shared/theme';
+import { CurvesView, type CurvesUiState } from '../curves/view';
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+const root = h('div', { class: 'compare' });
+const tables = h('div', { class: 'compare-tables' }, h('div', { class: 'mw-empty' }, 'Waiting for runs to compare…'));
+const curvesBox = h('div', { class: 'curves' });
+
+const host = connectHost<CurvesUiState>('compare', (msg) => {
+	if (isMessage(CompareShow.type, msg)) render(msg.params.comparison);
+});
+root.append(
+	h('div', { class: 'mw-toolbar' }, h('h1', {}, 'Compare runs'), button('Choose runs…', () => host.post(PickRuns.type, {}), { class: 'compare-pick' })),
+	tables,
+	h('h2', {}, 'Curves'),
+	curvesBox,
+);
+app.appendChild(root);
+app.removeAttribute('aria-busy');
+const curves = new CurvesView(curvesBox, {
+	state: host.state,
+	onState: (s) => host.saveState(s),
+	onExport: (file) => host.post(ExportFile.type, file),
+	height: 360,
+	exportName: 'comparison',
+});
+onThemeChange(() => curves.upsertRuns([]));
+(window as unknown as { modelwrightDebug: unknown }).modelwrightDebug = { curves };
+
+function runHeader(c: ComparisonView): HTMLTableRowElement {
+	return h('tr', {}, h('th', { scope: 'col' }, ''), ...c.runs.map((r) => {
+		const open = button(r.name, () => host.post(OpenRun.type, { runId: r.id }), { class: 'compare-open-run', 'data-run': r.id, 'aria-label': `Open run ${r.name}` });
+		return h('th', { scope: 'col' }, open, h('div', { class: 'mw-muted' }, r.status));
+	}));
+}
+
+function render(c: ComparisonView): void {
+	clear(tables);
+	// Only keys whose values differ, even if the host sent more.
+	const diff = c.configDiff.filter((d) => new Set(d.values.map((v) => v ?? '\u0000absent')).size > 1);
+	const diffBody = h('tbody', {});
+	for (const d of diff) {
+		diffBody.appendChild(h('tr', {}, h('th', { scope: 'row', class: 'compare-key' }, d.key), ...d.values.map((v) => h('td', { class: v === null ? 'mw-muted' : undefined }, v ?? '(not set)'))));
+	}
+	tables.append(
+		h('h2', {}, 'Configuration differences'),
+		diff.length ? h('table', { class: 'mw-table compare-diff' }, h('thead', {}, runHeader(c)), diffBody) : h('p', { class: 'mw-muted compare-same' }, 'The configurations are identical.'),
+	);
+	const metricsBody = h('tbody', {});
+	for (const m of c.finalMetrics) {
+		const finite = m.values.filter((v): v is number => v !== null && Number.isFinite(v));
+		const best = !m.better || !finite.length ? undefined : m.better === 'lower' ? Math.min(...finite) : Math.max(...finite);
+		metricsBody.appendChild(h('tr', {}, h('th', { scope: 'row' }, m.name), ...m.values.map((v) => {
+			const isBest = best !== undefined && v === best && finite.length > 1;
+			return h('td', { class: `num${isBest ? ' compare-best' : ''}` }, formatNumber(v), isBest ? h('span', { class: 'compare-best-mark' }, ' (best)') : null);
+		})));
+	}
+	tables.append(h('h2', {}, 'Final metrics'), h('table', { class: 'mw-table compare-metrics' }, h('thead', {}, runHeader(c)), metricsBody));
+	curves.setRuns(c.curves);
+	curves.flush();
+	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
+}

@@ -1,0 +1,535 @@
+/**
+ * The loss-curve chart: uPlot fed with per-pixel decimated frames from CurveStore, a DOM legend
+ * whose buttons toggle runs and series, EMA smoothing with the raw series faint behind, log
+ * axes, zoom/pan, an exact-value tooltip, best-epoch/overfitting/NaN markers and PNG/CSV export.
+ * Used by the curves page and the compare page.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './curves.css';
+import type { BatchPoint, EpochPoint, ExportFileParams, RunMeta, RunSeries } from '../protocol';
+import { button, clear, formatNumber, h, toggle } from '../shared/dom';
+import { paletteColor, readTheme, type Theme } from '../shared/theme';
+import { BATCH_KEY, buildFrame, CurveStore, isLossKey, lowerBound, nearestIndex, type RunState, type Track } from './store';
+
+export interface CurvesUiState {
+	hiddenRuns: string[];
+	hiddenKeys: string[];
+	smoothing: number;
+	logY: boolean;
+	logX: boolean;
+}
+
+export interface CurvesViewOptions {
+	onExport(file: ExportFileParams): void;
+	onState?(state: CurvesUiState): void;
+	state?: Partial<CurvesUiState> | undefined;
+	/** Fixed chart height in CSS px; otherwise it follows the window. */
+	height?: number;
+	/** File name stem for exports. */
+	exportName?: string;
+}
+
+const MAX_TOOLTIP_ROWS = 24;
+
+export class CurvesView {
+	readonly store = new CurveStore();
+	private u: uPlot | undefined;
+	private tracks: Track[] = [];
+	private builtStructure = -1;
+	private xRange: [number, number] | undefined;
+	private hiddenRuns: Set<string>;
+	private hiddenKeys: Set<string>;
+	private logY: boolean;
+	private logX: boolean;
+	private theme: Theme;
+	private pending = 0;
+	private notesText = '';
+	private buckets = 0;
+	/** Time of the last flush, read by the benchmark. */
+	lastFlushMs = 0;
+	/** uPlot instances created so far: live appends must not add any. */
+	builds = 0;
+
+	private readonly chartBox: HTMLDivElement;
+	private readonly legend: HTMLDivElement;
+	private readonly notes: HTMLUListElement;
+	private readonly tooltip: HTMLDivElement;
+	private readonly empty: HTMLDivElement;
+	private readonly smoothLabel: HTMLOutputElement;
+
+	constructor(readonly root: HTMLElement, private readonly opts: CurvesViewOptions) {
+		const st = opts.state ?? {};
+		this.hiddenRuns = new Set(st.hiddenRuns ?? []);
+		this.hiddenKeys = new Set(st.hiddenKeys ?? []);
+		this.logY = st.logY ?? false;
+		this.logX = st.logX ?? false;
+		this.store.smoothing = st.smoothing ?? 0;
+		this.theme = readTheme();
+
+		const slider = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: this.store.smoothing, 'aria-label': 'Smoothing (exponential moving average weight)', class: 'curves-smoothing' });
+		this.smoothLabel = h('output', { class: 'curves-smoothing-value' }, this.store.smoothing.toFixed(2));
+		slider.addEventListener('input', () => {
+			const w = Number(slider.value);
+			this.smoothLabel.textContent = w.toFixed(2);
+			this.store.setSmoothing(w);
+			this.applyVisibility();
+			this.saveState();
+		});
+		const toolbar = h('div', { class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Chart controls' },
+			h('label', {}, 'Smoothing', slider, this.smoothLabel),
+			toggle('Log y', this.logY, (on) => { this.logY = on; this.builtStructure = -1; this.schedule(); this.saveState(); }, { class: 'curves-logy', 'aria-label': 'Logarithmic y axis' }),
+			toggle('Log x', this.logX, (on) => { this.logX = on; this.xRange = undefined; this.builtStructure = -1; this.schedule(); this.saveState(); }, { class: 'curves-logx', 'aria-label': 'Logarithmic x axis' }),
+			button('Zoom in', () => this.zoom(0.5), { 'aria-label': 'Zoom in (+)' }),
+			button('Zoom out', () => this.zoom(2), { 'aria-label': 'Zoom out (-)' }),
+			button('◀', () => this.pan(-0.25), { 'aria-label': 'Pan left (Left arrow)' }),
+			button('▶', () => this.pan(0.25), { 'aria-label': 'Pan right (Right arrow)' }),
+			button('Reset', () => this.resetZoom(), { class: 'curves-reset', 'aria-label': 'Reset zoom (0)' }),
+			button('Export PNG', () => this.exportPng(), { class: 'curves-export-png' }),
+			button('Export CSV', () => this.exportCsv(), { class: 'curves-export-csv' }),
+		);
+		this.legend = h('div', { class: 'curves-legend', role: 'group', 'aria-label': 'Runs and series' });
+		this.tooltip = h('div', { class: 'curves-tooltip', role: 'status', 'aria-live': 'off', hidden: true });
+		this.empty = h('div', { class: 'mw-empty' }, 'No runs yet: training events will appear here.');
+		this.chartBox = h('div', {
+			class: 'curves-chart', tabindex: 0, role: 'img',
+			'aria-label': 'Training curves. Drag or + and - to zoom, arrow keys to pan, 0 to reset.',
+		});
+		this.chartBox.addEventListener('keydown', (e) => this.onKey(e));
+		this.notes = h('ul', { class: 'curves-notes', 'aria-live': 'polite' });
+		root.append(toolbar, this.legend, this.empty, this.chartBox, this.notes);
+		new ResizeObserver(() => this.resize()).observe(this.chartBox);
+	}
+
+	// ─── data in ───
+
+	setRuns(runs: RunSeries[]): void { this.store.init(runs); this.xRange = undefined; this.schedule(); }
+	upsertRuns(runs: RunMeta[], remove?: string[]): void { this.store.upsertMeta(runs, remove); this.builtStructure = -1; this.schedule(); }
+	append(runId: string, points: EpochPoint[], batches?: BatchPoint[]): void { this.store.append(runId, points, batches); this.schedule(); }
+
+	/** Coalesces many events into one redraw per frame. */
+	private schedule(): void {
+		if (this.pending) return;
+		this.pending = requestAnimationFrame(() => { this.pending = 0; this.flush(); });
+	}
+
+	/** Applies pending changes now; the chart is rebuilt only when runs or series were added. */
+	flush(): void {
+		if (this.pending) { cancelAnimationFrame(this.pending); this.pending = 0; }
+		const t = performance.now();
+		if (this.builtStructure !== this.store.structure) this.build();
+		else this.refresh();
+		this.renderNotes();
+		this.lastFlushMs = performance.now() - t;
+		this.root.dataset.rendered = String(Number(this.root.dataset.rendered ?? 0) + 1);
+	}
+
+	// ─── chart ───
+
+	private trackColor(t: Track): string {
+		if (this.store.runs.size === 1) return paletteColor(this.theme, this.store.keys().indexOf(t.key));
+		return paletteColor(this.theme, t.run.index);
+	}
+
+	private runColor(r: RunState): string {
+		return this.store.runs.size === 1 ? this.theme.foreground : paletteColor(this.theme, r.index);
+	}
+
+	private visible(t: Track): boolean { return !this.hiddenRuns.has(t.run.meta.id) && !this.hiddenKeys.has(t.key); }
+
+	private build(): void {
+		this.u?.destroy();
+		this.u = undefined;
+		this.theme = readTheme();
+		this.builtStructure = this.store.structure;
+		this.tracks = this.store.tracks();
+		this.renderLegend();
+		this.empty.hidden = this.tracks.length > 0;
+		this.chartBox.hidden = this.tracks.length === 0;
+		if (!this.tracks.length) return;
+		this.builds++;
+		const th = this.theme;
+		const smoothing = this.store.smoothing > 0;
+		const series: uPlot.Series[] = [{ label: 'epoch' }];
+		for (const t of this.tracks) {
+			const color = this.trackColor(t);
+			const dash = t.key === BATCH_KEY ? [2, 3] : t.key.startsWith('val_') ? [6, 4] : undefined;
+			const scale = isLossKey(t.key) ? 'y' : 'm';
+			const label = `${t.run.meta.name} · ${t.key}`;
+			series.push({ label, scale, stroke: color, width: 1.25, spanGaps: true, points: { show: false }, show: this.visible(t), alpha: smoothing ? 0.25 : 1, ...(dash ? { dash } : {}) });
+			series.push({ label: `${label} (smoothed)`, scale, stroke: color, width: 2, spanGaps: true, points: { show: false }, show: this.visible(t) && smoothing, ...(dash ? { dash } : {}) });
+		}
+		const axis = (o: uPlot.Axis): uPlot.Axis => ({ stroke: th.foreground, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 }, font: th.font, labelFont: th.font, ...o });
+		const hasMetric = this.tracks.some((t) => !isLossKey(t.key));
+		const hasLoss = this.tracks.some((t) => isLossKey(t.key));
+		// Whole epochs on a linear axis unless zoomed below one epoch.
+		const incrs = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+		const axes: uPlot.Axis[] = [axis({ label: 'epoch', ...(this.logX ? {} : { incrs }) })];
+		if (hasLoss) axes.push(axis({ scale: 'y', label: 'loss' }));
+		if (hasMetric) axes.push(axis({ scale: 'm', side: 1, label: 'metric', grid: { show: !hasLoss, stroke: th.grid, width: 1 } }));
+		const opts: uPlot.Options = {
+			width: Math.max(200, this.chartBox.clientWidth || 600),
+			height: this.height(),
+			series,
+			axes,
+			legend: { show: false },
+			scales: {
+				x: { time: false, distr: this.logX ? 3 : 1, log: 10, range: () => this.view() },
+				y: { distr: this.logY ? 3 : 1, log: 10 },
+				m: {},
+			},
+			cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false }, focus: { prox: -1 } },
+			hooks: {
+				setSelect: [(u) => this.onSelect(u)],
+				setCursor: [(u) => this.updateTooltip(u)],
+				draw: [(u) => {
+					this.drawMarkers(u);
+					// Axis labels change the plot width after data arrives: decimate again at the new width.
+					if (Math.round(u.bbox.width / (devicePixelRatio || 1)) !== this.buckets && u.bbox.width > 50) queueMicrotask(() => { if (this.u === u) u.setData(this.frameData(u.width)); });
+				}],
+				// Not inside the hook: uPlot drops a commit requested while it is committing.
+				ready: [(u) => queueMicrotask(() => { if (this.u === u) u.setData(this.frameData(u.width)); })],
+			},
+		};
+		// Created empty and filled on `ready` (a microtask later), once uPlot has sized its axes and
+		// the plot width, which is the decimation bucket count, is known.
+		this.u = new uPlot(opts, series.map(() => []) as unknown as uPlot.AlignedData, this.chartBox);
+		this.chartBox.appendChild(this.tooltip);
+		this.u.over.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+		this.u.over.addEventListener('mouseleave', () => { this.tooltip.hidden = true; });
+	}
+
+	private height(): number {
+		return this.opts.height ?? Math.max(240, Math.min(560, window.innerHeight - 220));
+	}
+
+	private resize(): void {
+		if (!this.u) return;
+		const width = Math.max(200, this.chartBox.clientWidth);
+		if (Math.abs(width - this.u.width) < 2) return;
+		this.u.setSize({ width, height: this.height() });
+		this.refresh();
+	}
+
+	/** The x range shown: the user's zoom, or everything (planned epochs of live runs included). */
+	private view(): [number, number] {
+		if (this.xRange) return this.xRange;
+		const ext = this.store.xExtent() ?? [0, 1];
+		let [lo, hi] = ext;
+		if (this.logX) lo = Math.max(lo, this.smallestPositiveX() ?? 1);
+		if (hi <= lo) hi = lo + 1;
+		return [lo, hi];
+	}
+
+	private smallestPositiveX(): number | undefined {
+		let m = Infinity;
+		for (const t of this.tracks) { const i = lowerBound(t.xs, Number.MIN_VALUE); if (i < t.xs.length) m = Math.min(m, t.xs.get(i)); }
+		return m === Infinity ? undefined : m;
+	}
+
+	private frameData(width: number): uPlot.AlignedData {
+		const [x0, x1] = this.view();
+		const vis = this.tracks.filter((t) => this.visible(t));
+		const smoothing = this.store.smoothing > 0;
+		const plotWidth = this.u && this.u.bbox.width > 0 ? this.u.bbox.width / (devicePixelRatio || 1) : width - 80;
+		this.buckets = Math.max(50, Math.round(plotWidth));
+		const frame = buildFrame(vis, x0, x1, this.buckets, this.logX, smoothing);
+		const nulls = new Array<number | null>(frame.x.length).fill(null);
+		const data: (number | null)[][] = [frame.x];
+		const logClean = (a: (number | null)[]) => a.map((v) => (v !== null && v > 0 ? v : null));
+		let k = 0;
+		for (const t of this.tracks) {
+			if (!this.visible(t)) { data.push(nulls, nulls); continue; }
+			const logY = this.logY && isLossKey(t.key);
+			const r = frame.raw[k]!, s = frame.smooth[k]!;
+			data.push(logY ? logClean(r) : r, smoothing ? (logY ? logClean(s) : s) : nulls);
+			k++;
+		}
+		return data as uPlot.AlignedData;
+	}
+
+	private refresh(): void {
+		if (!this.u) { this.build(); return; }
+		this.u.setData(this.frameData(this.u.width));
+	}
+
+	private applyVisibility(): void {
+		const u = this.u;
+		if (!u) return;
+		const smoothing = this.store.smoothing > 0;
+		u.batch(() => {
+			this.tracks.forEach((t, k) => {
+				const vis = this.visible(t);
+				const raw = u.series[1 + 2 * k]!;
+				raw.alpha = smoothing ? 0.25 : 1;
+				if (raw.show !== vis) u.setSeries(1 + 2 * k, { show: vis });
+				if (u.series[2 + 2 * k]!.show !== (vis && smoothing)) u.setSeries(2 + 2 * k, { show: vis && smoothing });
+			});
+			u.setData(this.frameData(u.width));
+		});
+		this.renderLegendState();
+	}
+
+	// ─── markers and notes ───
+
+	private drawMarkers(u: uPlot): void {
+		const ctx = u.ctx;
+		const { left, top, width, height } = u.bbox;
+		const dpr = devicePixelRatio || 1;
+		const [x0, x1] = this.view();
+		const line = (epoch: number, color: string, dash: number[], label: string, row: number) => {
+			if (epoch < x0 || epoch > x1 || (this.logX && epoch <= 0)) return;
+			const x = Math.round(u.valToPos(epoch, 'x', true)) + 0.5;
+			if (x < left || x > left + width) return;
+			ctx.save();
+			ctx.strokeStyle = color;
+			ctx.fillStyle = color;
+			ctx.lineWidth = 1.5 * dpr;
+			ctx.setLineDash(dash.map((d) => d * dpr));
+			ctx.beginPath();
+			ctx.moveTo(x, top);
+			ctx.lineTo(x, top + height);
+			ctx.stroke();
+			ctx.font = `${10 * dpr}px sans-serif`;
+			ctx.fillText(label, x + 3 * dpr, top + (12 + row * 12) * dpr);
+			ctx.restore();
+		};
+		for (const r of this.store.runs.values()) {
+			if (this.hiddenRuns.has(r.meta.id)) continue;
+			const many = this.store.runs.size > 1;
+			if (r.meta.bestEpoch !== undefined) line(r.meta.bestEpoch, this.runColor(r), [], many ? `best ${r.meta.name}` : 'best', 0);
+			if (r.overfit) line(r.overfit.epoch, this.theme.warning, [4, 3], 'overfitting', 1);
+			if (r.nanEpoch !== undefined) line(r.nanEpoch, this.theme.error, [2, 2], 'NaN', 2);
+		}
+	}
+
+	private renderNotes(): void {
+		const items: { kind: string; text: string }[] = [];
+		for (const r of this.store.runs.values()) {
+			const name = r.meta.name;
+			if (r.meta.bestEpoch !== undefined) items.push({ kind: 'best', text: `${name}: best epoch ${r.meta.bestEpoch}${r.meta.status === 'running' ? ' so far' : ' (the weights kept)'}.` });
+			if (r.overfit) {
+				const o = r.overfit;
+				const pct = (a: number, b: number) => `${Math.round(Math.abs(b - a) / Math.abs(a || 1) * 100)}%`;
+				items.push({ kind: 'overfit', text: `${name}: overfitting from epoch ${o.epoch}. Validation loss rose ${pct(o.valAtOnset, o.valEnd)} (${formatNumber(o.valAtOnset)} → ${formatNumber(o.valEnd)}) while training loss fell ${pct(o.lossAtOnset, o.lossEnd)}: the model is memorising the training data. Early stopping, dropout or L2 regularisation, or more data usually help.` });
+			}
+			if (r.nanEpoch !== undefined) items.push({ kind: 'nan', text: `${name}: the loss became NaN at epoch ${r.nanEpoch}. Training diverged: lower the learning rate, clip gradients, or check the data for missing or huge values.` });
+			if (r.meta.message && (r.meta.status === 'failed' || r.meta.status === 'stopped' || r.meta.status === 'killed')) items.push({ kind: 'status', text: `${name}: ${r.meta.status}: ${r.meta.message}` });
+		}
+		const sig = items.map((i) => i.kind + i.text).join('\n');
+		if (sig === this.notesText) return;
+		this.notesText = sig;
+		clear(this.notes);
+		for (const it of items) this.notes.appendChild(h('li', { class: `curves-note curves-note-${it.kind}` }, it.text));
+	}
+
+	// ─── legend ───
+
+	private renderLegend(): void {
+		clear(this.legend);
+		const runs = h('div', { class: 'curves-legend-runs', role: 'group', 'aria-label': 'Runs' });
+		for (const r of this.store.runs.values()) {
+			const b = toggle('', !this.hiddenRuns.has(r.meta.id), (on) => this.setHidden(this.hiddenRuns, r.meta.id, !on), { class: 'curves-run-toggle', 'data-run': r.meta.id, 'aria-label': `Run ${r.meta.name} (${r.meta.status})` });
+			const sw = h('span', { class: 'curves-swatch', 'aria-hidden': 'true' });
+			sw.style.background = this.store.runs.size === 1 ? this.theme.foreground : paletteColor(this.theme, r.index);
+			b.append(sw, h('span', { class: 'curves-run-name' }, r.meta.name), h('span', { class: 'mw-muted' }, ` ${r.meta.status}`));
+			runs.appendChild(b);
+		}
+		const keys = h('div', { class: 'curves-legend-keys', role: 'group', 'aria-label': 'Series' });
+		this.store.keys().forEach((k, i) => {
+			const b = toggle('', !this.hiddenKeys.has(k), (on) => this.setHidden(this.hiddenKeys, k, !on), { class: 'curves-key-toggle', 'data-key': k, 'aria-label': `Series ${k}` });
+			const sw = h('span', { class: `curves-swatch${k.startsWith('val_') ? ' dashed' : ''}`, 'aria-hidden': 'true' });
+			sw.style.background = this.store.runs.size === 1 ? paletteColor(this.theme, i) : this.theme.muted;
+			b.append(sw, h('span', {}, k));
+			keys.appendChild(b);
+		});
+		this.legend.append(runs, keys);
+	}
+
+	private renderLegendState(): void {
+		for (const b of Array.from(this.legend.querySelectorAll<HTMLButtonElement>('.curves-run-toggle'))) b.setAttribute('aria-pressed', String(!this.hiddenRuns.has(b.dataset.run ?? '')));
+		for (const b of Array.from(this.legend.querySelectorAll<HTMLButtonElement>('.curves-key-toggle'))) b.setAttribute('aria-pressed', String(!this.hiddenKeys.has(b.dataset.key ?? '')));
+	}
+
+	private setHidden(set: Set<string>, id: string, hidden: boolean): void {
+		if (hidden) set.add(id);
+		else set.delete(id);
+		this.applyVisibility();
+		this.saveState();
+	}
+
+	// ─── tooltip ───
+
+	private updateTooltip(u: uPlot): void {
+		const left = u.cursor.left ?? -1;
+		if (left < 0 || !this.tracks.length) { this.tooltip.hidden = true; return; }
+		const xv = u.posToVal(left, 'x');
+		const vis = this.tracks.filter((t) => this.visible(t));
+		let best = NaN, dist = Infinity;
+		for (const t of vis) {
+			if (t.key === BATCH_KEY) continue;
+			const i = nearestIndex(t.xs, xv);
+			if (i < 0) continue;
+			const d = Math.abs(t.xs.get(i) - xv);
+			if (d < dist) { dist = d; best = t.xs.get(i); }
+		}
+		if (Number.isNaN(best)) { this.tooltip.hidden = true; return; }
+		clear(this.tooltip);
+		this.tooltip.appendChild(h('div', { class: 'curves-tooltip-title' }, `epoch ${formatNumber(best)}`));
+		const smoothing = this.store.smoothing > 0;
+		let rows = 0;
+		for (const t of vis) {
+			let i = nearestIndex(t.xs, best);
+			if (t.key !== BATCH_KEY && (i < 0 || t.xs.get(i) !== best)) continue;
+			if (t.key === BATCH_KEY) i = Math.min(t.xs.length - 1, lowerBound(t.xs, best));
+			const y = t.ys.get(i);
+			if (rows++ >= MAX_TOOLTIP_ROWS) continue;
+			const sw = h('span', { class: 'curves-swatch', 'aria-hidden': 'true' });
+			sw.style.background = this.trackColor(t);
+			const name = this.store.runs.size > 1 ? `${t.run.meta.name} · ${t.key}` : t.key;
+			this.tooltip.appendChild(h('div', { class: 'curves-tooltip-row' }, sw, h('span', { class: 'curves-tooltip-name' }, name), h('span', { class: 'curves-tooltip-value' }, formatNumber(y)),
+				smoothing ? h('span', { class: 'mw-muted' }, ` (smoothed ${formatNumber(t.smooth.get(i))})`) : null));
+		}
+		if (rows > MAX_TOOLTIP_ROWS) this.tooltip.appendChild(h('div', { class: 'mw-muted' }, `… ${rows - MAX_TOOLTIP_ROWS} more`));
+		this.tooltip.hidden = false;
+		const box = this.chartBox.getBoundingClientRect();
+		const over = u.over.getBoundingClientRect();
+		const tw = this.tooltip.offsetWidth;
+		let x = over.left - box.left + left + 14;
+		if (x + tw > box.width) x = over.left - box.left + left - tw - 14;
+		this.tooltip.style.left = `${Math.max(0, x)}px`;
+		this.tooltip.style.top = `${over.top - box.top + (u.cursor.top ?? 0) + 14}px`;
+	}
+
+	// ─── zoom and pan ───
+
+	private onSelect(u: uPlot): void {
+		if (u.select.width > 3) {
+			const a = u.posToVal(u.select.left, 'x'), b = u.posToVal(u.select.left + u.select.width, 'x');
+			this.zoomTo(a, b);
+		}
+		u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+	}
+
+	private tr(v: number): number { return this.logX ? Math.log10(v) : v; }
+	private untr(v: number): number { return this.logX ? Math.pow(10, v) : v; }
+
+	zoomTo(a: number, b: number): void {
+		if (!(b > a)) return;
+		this.xRange = [Math.max(a, this.logX ? Number.MIN_VALUE : -Infinity), b];
+		this.refresh();
+	}
+
+	private zoom(factor: number, centre?: number): void {
+		const [a, b] = this.view();
+		const ta = this.tr(a), tb = this.tr(b);
+		const c = centre !== undefined ? this.tr(centre) : (ta + tb) / 2;
+		const full = this.fullRange();
+		let na = c - (c - ta) * factor, nb = c + (tb - c) * factor;
+		if (nb - na >= this.tr(full[1]) - this.tr(full[0])) { this.resetZoom(); return; }
+		if (nb - na < 1e-9) return;
+		na = Math.max(na, this.tr(full[0]));
+		nb = Math.min(nb, this.tr(full[1]));
+		this.xRange = [this.untr(na), this.untr(nb)];
+		this.refresh();
+	}
+
+	private pan(fraction: number): void {
+		if (!this.xRange) return;
+		const [a, b] = this.xRange;
+		const full = this.fullRange();
+		const ta = this.tr(a), tb = this.tr(b), w = tb - ta;
+		const shift = Math.max(this.tr(full[0]) - ta, Math.min(this.tr(full[1]) - tb, w * fraction));
+		this.xRange = [this.untr(ta + shift), this.untr(tb + shift)];
+		this.refresh();
+	}
+
+	private fullRange(): [number, number] {
+		const saved = this.xRange;
+		this.xRange = undefined;
+		const r = this.view();
+		this.xRange = saved;
+		return r;
+	}
+
+	resetZoom(): void { this.xRange = undefined; this.refresh(); }
+
+	private onWheel(e: WheelEvent): void {
+		if (!this.u) return;
+		e.preventDefault();
+		// Shift+wheel or a horizontal swipe pans; the wheel zooms around the pointer.
+		if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) { this.pan(Math.sign(e.deltaX || e.deltaY) * 0.1); return; }
+		const rect = this.u.over.getBoundingClientRect();
+		this.zoom(e.deltaY < 0 ? 0.8 : 1.25, this.u.posToVal(e.clientX - rect.left, 'x'));
+	}
+
+	private onKey(e: KeyboardEvent): void {
+		const act: Record<string, () => void> = {
+			'+': () => this.zoom(0.5), '=': () => this.zoom(0.5), '-': () => this.zoom(2),
+			ArrowLeft: () => this.pan(-0.25), ArrowRight: () => this.pan(0.25), '0': () => this.resetZoom(), Home: () => this.resetZoom(),
+		};
+		const f = act[e.key];
+		if (f) { e.preventDefault(); f(); }
+	}
+
+	// ─── export and state ───
+
+	private exportPng(): void {
+		if (!this.u) return;
+		const src = this.u.ctx.canvas;
+		const dpr = devicePixelRatio || 1;
+		const vis = this.tracks.filter((t) => this.visible(t));
+		const lineH = Math.round(16 * dpr);
+		const out = document.createElement('canvas');
+		out.width = src.width;
+		out.height = src.height + lineH * (vis.length + 1);
+		const ctx = out.getContext('2d')!;
+		ctx.fillStyle = this.theme.background;
+		ctx.fillRect(0, 0, out.width, out.height);
+		ctx.drawImage(src, 0, 0);
+		ctx.font = `${12 * dpr}px sans-serif`;
+		vis.forEach((t, i) => {
+			const y = src.height + lineH * (i + 1);
+			ctx.fillStyle = this.trackColor(t);
+			ctx.fillRect(10 * dpr, y - 8 * dpr, 14 * dpr, 4 * dpr);
+			ctx.fillStyle = this.theme.foreground;
+			ctx.fillText(`${t.run.meta.name} · ${t.key}`, 30 * dpr, y);
+		});
+		const url = out.toDataURL('image/png');
+		this.opts.onExport({ name: `${this.opts.exportName ?? 'curves'}.png`, mime: 'image/png', encoding: 'base64', data: url.slice(url.indexOf(',') + 1) });
+	}
+
+	private exportCsv(): void {
+		this.opts.onExport({ name: `${this.opts.exportName ?? 'curves'}.csv`, mime: 'text/csv', encoding: 'utf8', data: this.store.toCsv() });
+	}
+
+	private saveState(): void {
+		this.opts.onState?.(this.uiState());
+	}
+
+	uiState(): CurvesUiState {
+		return { hiddenRuns: [...this.hiddenRuns], hiddenKeys: [...this.hiddenKeys], smoothing: this.store.smoothing, logY: this.logY, logX: this.logX };
+	}
+
+	/** For tests and the benchmark: what uPlot currently holds. */
+	debug(): { xMin: number; xMax: number; points: number; lastX: number; builds: number; logX: boolean; logY: boolean; seriesShown: string[]; colors: string[]; valToClient(x: number, y: number, key: string): [number, number] } {
+		const u = this.u;
+		const lastX = Math.max(-Infinity, ...[...this.store.runs.values()].map((r) => r.epochs.last()).filter((v) => !Number.isNaN(v)));
+		const common = { lastX, builds: this.builds, logX: this.logX, logY: this.logY };
+		if (!u) return { ...common, xMin: NaN, xMax: NaN, points: 0, seriesShown: [], colors: [], valToClient: () => [NaN, NaN] };
+		return {
+			xMin: u.scales.x!.min ?? NaN,
+			xMax: u.scales.x!.max ?? NaN,
+			points: u.data[0].length,
+			...common,
+			logX: u.scales.x!.distr === 3,
+			logY: u.scales.y?.distr === 3,
+			seriesShown: u.series.slice(1).filter((s) => s.show).map((s) => s.label as string),
+			colors: this.tracks.map((t) => this.trackColor(t)),
+			valToClient: (x, y, key) => {
+				const r = u.over.getBoundingClientRect();
+				return [r.left + u.valToPos(x, 'x'), r.top + u.valToPos(y, isLossKey(key) ? 'y' : 'm')];
+			},
+		};
+	}
+}

@@ -1,0 +1,305 @@
+/**
+ * The tuning trials page: sweep header with "Apply best", a sortable keyboard-navigable trials
+ * table, and three views: parallel coordinates of params vs. score, the best-so-far curve and the
+ * intermediate objective of every trial (running ones live, pruned ones dashed). Every value from
+ * the config or the runs is a text node or canvas text.
+ */
+import '../shared/base.css';
+import './tuning.css';
+import { ApplyBest, ExportFile, isMessage, OpenTrial, TrialsEpoch, TrialsShow, TrialsUpdate, type TrialView } from '../protocol';
+import { button, clear, formatNumber, h, tabs } from '../shared/dom';
+import { connectHost } from '../shared/ipc';
+import { plot, type PlotSeries } from '../shared/plot';
+import { onThemeChange, readTheme, withAlpha, type Theme } from '../shared/theme';
+import { bestSoFar, finite, formatDuration, paramText, sortTrials, SweepModel, trialsCsv, type SortState } from './model';
+import { drawParallel, rampColor, type ParallelResult } from './parallel';
+
+type ViewId = 'parallel' | 'best' | 'intermediate';
+interface UiState { sort: SortState; view: ViewId }
+const VIEWS: ViewId[] = ['parallel', 'best', 'intermediate'];
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+const root = h('div', { class: 'tuning' }, h('div', { class: 'mw-empty' }, 'Waiting for a sweep…'));
+app.appendChild(root);
+app.removeAttribute('aria-busy');
+
+let model: SweepModel | undefined;
+let selected: number | undefined;
+let parallel: ParallelResult | undefined;
+let frame = 0;
+let tableDirty = false;
+
+const host = connectHost<UiState>('tuning', (msg) => {
+	if (isMessage(TrialsShow.type, msg)) { model = new SweepModel(msg.params.sweep); selected = undefined; render(); }
+	else if (isMessage(TrialsUpdate.type, msg)) { model?.update(msg.params); schedule(true); }
+	// An epoch changes only the curves: leave the table (and its focus) alone.
+	else if (isMessage(TrialsEpoch.type, msg) && model) schedule(model.epoch(msg.params));
+});
+const saved = host.state;
+const ui: UiState = {
+	sort: saved?.sort && typeof saved.sort.key === 'string' && (saved.sort.dir === 'asc' || saved.sort.dir === 'desc') ? saved.sort : { key: '#', dir: 'asc' },
+	view: saved?.view && VIEWS.includes(saved.view) ? saved.view : 'parallel',
+};
+onThemeChange(() => render());
+
+// The boxes outlive renders so scroll position and the selected tab stay put.
+const header = h('header', { class: 'tuning-header' });
+const tableWrap = h('div', { class: 'tuning-table-wrap' });
+const parallelBox = h('div', { class: 'tuning-parallel' });
+const bestBox = h('div', { class: 'tuning-bestsofar' });
+const interBox = h('div', { class: 'tuning-intermediate' });
+const legend = h('div', { class: 'tuning-ramp mw-muted', 'aria-hidden': 'true' });
+const views = h('section', { class: 'tuning-views', 'aria-label': 'Charts' });
+let built = false;
+
+function build(): void {
+	if (built) return;
+	built = true;
+	clear(root);
+	const pPanel = h('div', {}, parallelBox, legend);
+	const bPanel = h('div', {}, bestBox);
+	const iPanel = h('div', {}, interBox);
+	views.append(
+		tabs('Trial charts', [
+			{ id: 'parallel', title: 'Parallel coordinates', panel: pPanel },
+			{ id: 'best', title: 'Best so far', panel: bPanel },
+			{ id: 'intermediate', title: 'Intermediate values', panel: iPanel },
+		], ui.view, (id) => { if (ui.view !== id) { ui.view = id as ViewId; host.saveState(ui); } }),
+		pPanel, bPanel, iPanel,
+	);
+	root.append(
+		header,
+		h('div', { class: 'mw-toolbar' }, h('h2', {}, 'Trials'), button('Export CSV', exportCsv, { class: 'tuning-export-csv' }),
+			h('span', { class: 'mw-muted tuning-hint' }, 'Arrow keys move, Enter or double-click opens a trial\u2019s curves')),
+		tableWrap,
+		views,
+	);
+}
+
+/** Coalesces live messages into one redraw per frame. */
+function schedule(table: boolean): void {
+	tableDirty ||= table;
+	if (frame) return;
+	frame = requestAnimationFrame(() => { frame = 0; render(tableDirty); });
+}
+
+function render(table = true): void {
+	if (!model) return;
+	if (frame) { cancelAnimationFrame(frame); frame = 0; }
+	tableDirty = false;
+	build();
+	const theme = readTheme();
+	if (table) {
+		renderHeader(model);
+		renderTable(model);
+	}
+	renderCharts(model, theme);
+	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
+}
+
+function renderHeader(m: SweepModel): void {
+	const s = m.sweep;
+	const best = m.best();
+	const item = (label: string, value: string, cls: string) => h('div', { class: `tuning-fact ${cls}` }, h('dt', {}, label), h('dd', {}, value));
+	const apply = button('Apply best', () => host.post(ApplyBest.type, {}), { class: 'tuning-apply-best', title: 'Write the best trial\u2019s values into the config' });
+	apply.disabled = !best;
+	clear(header);
+	header.append(
+		h('h1', { class: 'tuning-name' }, s.name),
+		h('dl', { class: 'tuning-facts' },
+			item('Strategy', s.strategy, 'tuning-strategy'),
+			item('Objective', `${s.objective.metric} (${s.objective.direction})`, 'tuning-objective'),
+			item('Folds', s.folds > 1 ? `${s.folds}-fold CV` : 'none', 'tuning-folds'),
+			item('Trials', `${m.done()} / ${s.plannedTrials}`, 'tuning-progress'),
+			item('Status', s.status, 'tuning-status'),
+			item('Best', best ? `trial #${best.number} · ${formatNumber(best.score)}` : '—', 'tuning-best-summary'),
+		),
+		h('div', { class: 'mw-toolbar' }, apply),
+	);
+}
+
+interface Column { key: string; label: string; num: boolean; title?: string }
+
+function columns(m: SweepModel): Column[] {
+	const arrow = m.sweep.objective.direction === 'minimize' ? '↓' : '↑';
+	return [
+		{ key: '#', label: '#', num: true, title: 'Trial number' },
+		...m.paramKeys().map((k) => ({ key: `param:${k}`, label: k, num: false })),
+		{ key: 'score', label: `Score ${arrow}`, num: true, title: `Mean ${m.sweep.objective.metric} over folds ± standard deviation (${m.sweep.objective.direction})` },
+		{ key: 'status', label: 'Status', num: false },
+		{ key: 'duration', label: 'Duration', num: true },
+	];
+}
+
+function sortedTrials(m: SweepModel): TrialView[] {
+	return sortTrials(m.list(), ui.sort);
+}
+
+function renderTable(m: SweepModel): void {
+	// Live updates rebuild the table: put focus back on the same row or header button.
+	const active = document.activeElement as HTMLElement | null;
+	const focusedRow = active?.closest?.('tr.tuning-row') as HTMLElement | null;
+	const refocus = focusedRow ? Number(focusedRow.dataset.trial) : undefined;
+	const refocusSort = active?.classList.contains('tuning-sort') ? active.dataset.key : undefined;
+	const scroll = tableWrap.scrollTop;
+	const cols = columns(m);
+	const keys = m.paramKeys();
+	const best = m.best()?.number;
+	const head = h('tr', {}, ...cols.map((c) => {
+		const on = ui.sort.key === c.key;
+		const sortBtn = button(c.label, () => setSort(c.key), { class: `tuning-sort${c.key.startsWith('param:') ? ' tuning-sort-param' : ''}`, 'data-key': c.key, title: c.title ?? c.label });
+		if (on) sortBtn.appendChild(h('span', { class: 'tuning-sort-arrow', 'aria-hidden': 'true' }, ui.sort.dir === 'asc' ? ' ▲' : ' ▼'));
+		return h('th', { scope: 'col', class: c.num ? 'num' : undefined, 'aria-sort': on ? (ui.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none' }, sortBtn);
+	}));
+	const body = h('tbody', {});
+	const order = sortedTrials(m);
+	if (selected === undefined || !m.trials.has(selected)) selected = order[0]?.number;
+	for (const t of order) {
+		const isBest = t.number === best;
+		const badge = t.status === 'completed' ? null : h('span', { class: `tuning-badge tuning-badge-${t.status}` }, t.status);
+		const tr = h('tr', {
+			class: `tuning-row tuning-status-${t.status}${isBest ? ' tuning-best' : ''}`,
+			'data-trial': t.number,
+			tabindex: t.number === selected ? 0 : -1,
+			'aria-selected': String(t.number === selected),
+		},
+		h('td', { class: 'num tuning-number' }, String(t.number), isBest ? h('span', { class: 'tuning-best-badge', title: 'Best trial' }, '★ best') : null),
+		...keys.map((k) => h('td', { class: typeof t.params[k] === 'number' ? 'num' : 'tuning-param' }, paramText(t.params[k], formatNumber))),
+		h('td', { class: 'num tuning-score' }, formatNumber(t.score), finite(t.std) ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null),
+		h('td', { class: 'tuning-status-cell' }, badge ?? t.status, t.message ? h('span', { class: 'tuning-message' }, t.message) : null),
+		h('td', { class: 'num' }, formatDuration(t.durationMs)),
+		);
+		tr.addEventListener('click', () => select(t.number, false));
+		tr.addEventListener('dblclick', () => open(t.number));
+		tr.addEventListener('keydown', (e) => onRowKey(e, t.number));
+		body.appendChild(tr);
+	}
+	const table = h('table', { class: 'mw-table tuning-table', role: 'grid', 'aria-label': `Trials of ${m.sweep.name}`, 'aria-rowcount': order.length + 1 },
+		h('thead', {}, head), body);
+	clear(tableWrap);
+	tableWrap.appendChild(order.length ? table : h('div', { class: 'mw-empty' }, 'No trials yet.'));
+	tableWrap.scrollTop = scroll;
+	if (refocus !== undefined) rowOf(refocus)?.focus();
+	else if (refocusSort !== undefined) tableWrap.querySelector<HTMLElement>(`.tuning-sort[data-key="${CSS.escape(refocusSort)}"]`)?.focus();
+}
+
+const rowOf = (n: number) => tableWrap.querySelector<HTMLElement>(`tr.tuning-row[data-trial="${n}"]`);
+
+function setSort(key: string): void {
+	ui.sort = ui.sort.key === key ? { key, dir: ui.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'duration' ? 'desc' : 'asc' };
+	host.saveState(ui);
+	render();
+}
+
+/** Roving tabindex: one row is in the tab order; arrows move, Enter opens. */
+function select(n: number, focus: boolean): void {
+	if (!model) return;
+	const changed = selected !== n;
+	selected = n;
+	for (const r of Array.from(tableWrap.querySelectorAll<HTMLElement>('tr.tuning-row'))) {
+		const on = r.dataset.trial === String(n);
+		r.tabIndex = on ? 0 : -1;
+		r.setAttribute('aria-selected', String(on));
+	}
+	const row = rowOf(n);
+	if (focus) row?.focus();
+	row?.scrollIntoView({ block: 'nearest' });
+	// The selected trial is outlined in the parallel coordinates.
+	if (changed) renderCharts(model, readTheme());
+}
+
+function onRowKey(e: KeyboardEvent, n: number): void {
+	if (e.key === 'Enter') { e.preventDefault(); open(n); return; }
+	const rows = Array.from(tableWrap.querySelectorAll<HTMLElement>('tr.tuning-row'));
+	const i = rows.findIndex((r) => r.dataset.trial === String(n));
+	const page = Math.max(1, Math.floor(tableWrap.clientHeight / 28));
+	const next = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? rows.length - 1
+		: e.key === 'PageDown' ? i + page : e.key === 'PageUp' ? i - page : undefined;
+	if (next === undefined) return;
+	e.preventDefault();
+	const target = rows[Math.max(0, Math.min(rows.length - 1, next))];
+	if (target) select(Number(target.dataset.trial), true);
+}
+
+function open(n: number): void {
+	host.post(OpenTrial.type, { number: n });
+}
+
+function exportCsv(): void {
+	if (!model) return;
+	const stem = model.sweep.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'sweep';
+	host.post(ExportFile.type, { name: `${stem}-trials.csv`, mime: 'text/csv', encoding: 'utf8', data: trialsCsv(sortedTrials(model), model.paramKeys()) });
+}
+
+function chartWidth(): number {
+	return Math.min(960, Math.max(320, (app.clientWidth || 900) - 40));
+}
+
+function renderCharts(m: SweepModel, theme: Theme): void {
+	const trials = m.list();
+	const best = m.best()?.number;
+	const highlight = theme.palette[1]!;
+	const width = chartWidth();
+
+	clear(parallelBox);
+	parallel = drawParallel(m.sweep, trials, theme, width, { best, selected, highlight });
+	parallelBox.appendChild(h('figure', { class: 'mw-figure' }, h('figcaption', {}, 'Parameters against score'), parallel.canvas));
+	clear(legend);
+	const bar = h('span', { class: 'tuning-ramp-bar' });
+	bar.style.background = `linear-gradient(to right, ${rampColor(0)}, ${rampColor(0.5)}, ${rampColor(1)})`;
+	const sw = h('span', { class: 'mw-plot-swatch' });
+	sw.style.background = highlight;
+	legend.append('worse ', bar, ' better · ', sw, 'best trial · dashed: pruned (last value)');
+
+	clear(bestBox);
+	const bs = bestSoFar(trials, m.sweep.objective.direction);
+	const metric = m.sweep.objective.metric;
+	if (bs.x.length) {
+		const dot: PlotSeries = { label: 'trial score', color: withAlpha(theme.muted, 0.9), kind: 'points', x: bs.scoreX, y: bs.scoreY };
+		const line: PlotSeries = { label: `best so far (${m.sweep.objective.direction})`, color: highlight, kind: 'line', x: bs.x, y: bs.y, width: 2.5 };
+		const maxN = Math.max(...trials.map((t) => t.number), ...bs.x);
+		plot(bestBox, { title: `Best ${metric} so far`, xLabel: 'trial', yLabel: metric, series: [dot, line], xDomain: [Math.min(...bs.x) - 0.5, maxN + 0.5] }, theme, width);
+	} else bestBox.appendChild(h('div', { class: 'mw-empty' }, 'No completed trial yet.'));
+
+	clear(interBox);
+	const series: PlotSeries[] = [];
+	// Purple, not the warning yellow: that is too close to the best trial's orange.
+	const running = theme.palette[0]!, pruned = theme.palette[3]!;
+	const ends: { x: number[]; y: number[] } = { x: [], y: [] };
+	let maxEpoch = 1;
+	for (const t of trials) {
+		const v = t.intermediate;
+		if (!v?.length) continue;
+		maxEpoch = Math.max(maxEpoch, v.length);
+		const x = v.map((_, i) => i + 1), y = v.map((n) => (finite(n) ? n : NaN));
+		const isBest = t.number === best;
+		const color = t.status === 'running' ? running : t.status === 'pruned' ? pruned : isBest ? highlight : withAlpha(theme.muted, 0.8);
+		series.push({ label: `trial ${t.number}`, color, kind: 'line', x, y, width: t.status === 'running' || isBest ? 2.5 : 1.5, dash: t.status === 'pruned' ? [6, 4] : undefined, noLegend: true });
+		if (t.status === 'pruned') {
+			const i = y.map((n, k) => (Number.isFinite(n) ? k : -1)).filter((k) => k >= 0).pop();
+			if (i !== undefined) { ends.x.push(x[i]!); ends.y.push(y[i]!); }
+		}
+	}
+	// Running trials drawn last so live values are never hidden.
+	series.sort((a, b) => Number(a.color === running) - Number(b.color === running));
+	if (series.length) {
+		const key = (label: string, color: string): PlotSeries => ({ label, color, kind: 'line', x: [], y: [] });
+		series.push({ label: 'pruned here', color: pruned, kind: 'points', x: ends.x, y: ends.y, noLegend: true },
+			key('running', running), key('pruned (dashed, dot where stopped)', pruned), key('best trial', highlight), key('completed', withAlpha(theme.muted, 0.8)));
+		plot(interBox, { title: `${metric} per epoch (first fold)`, xLabel: 'epoch', yLabel: metric, series, xDomain: [1, Math.max(2, maxEpoch)] }, theme, width);
+	} else interBox.appendChild(h('div', { class: 'mw-empty' }, 'No intermediate values yet.'));
+}
+
+(window as unknown as { modelwrightDebug: unknown }).modelwrightDebug = {
+	tuning: {
+		/** Client coordinates of trial `n` on parallel axis `i`, and its line colour. */
+		vertex(n: number, i: number): [number, number] | undefined {
+			const v = parallel?.vertex(n, i);
+			if (!v || !parallel) return undefined;
+			const r = parallel.canvas.getBoundingClientRect();
+			return [r.left + v[0], r.top + v[1]];
+		},
+		color: (n: number) => parallel?.color(n),
+		selected: () => selected,
+	},
+};
