@@ -135,6 +135,19 @@ describe('Modelwright in VS Code', function () {
 		for (const l of lines) JSON.parse(l);
 	});
 
+	it('provides a modelwright task per config that trains with the CLI', async () => {
+		const tasks = await vscode.tasks.fetchTasks({ type: 'modelwright' });
+		const task = tasks.find((t) => (t.definition as { config?: string }).config === 'linear.model.yaml');
+		assert.ok(task, `tasks: ${tasks.map((t) => t.name).join(', ')}`);
+		const ended = new Promise<number | undefined>((resolve) => {
+			const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+				if (e.execution.task.name === task.name) { sub.dispose(); resolve(e.exitCode); }
+			});
+		});
+		await vscode.tasks.executeTask(task);
+		assert.equal(await ended, 0, 'the CLI exited 0');
+	});
+
 	it('opens the architecture panel and the curves of a run', async () => {
 		const a = await api();
 		await vscode.commands.executeCommand('modelwright.showArchitecture', file('linear.model.yaml'));
