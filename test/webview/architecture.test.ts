@@ -1,28 +1,17 @@
 /** The architecture page in Chromium: elk layout, node labels, reveal/highlight, pipeline, exports. */
 import { strict as assert } from 'node:assert';
-import type { Browser } from 'playwright-core';
 import { ArchitectureHighlight, ArchitectureUpdate, message, type ArchitectureUpdateParams, type CopyTextParams, type ExportFileParams, type RevealLayerParams } from '../../webviews/protocol';
-import { buildPanels } from './build';
-import { launchChromium, loadFixture, near, openPanel, parseColor, pngPixel, servePanels, waitRendered, type PanelPage, type PanelServer } from './harness';
+import { loadFixture, near, openPanel, parseColor, pngPixel, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<ArchitectureUpdateParams>('architecture.json');
 const BLUE = parseColor('#1a85ff'), ORANGE = parseColor('#d18616'), CYAN = parseColor('#17becf');
 
 describe('webview: architecture panel (Chromium)', function () {
 	this.timeout(120_000);
-	let browser: Browser;
-	let server: PanelServer;
-	before(async () => {
-		server = await servePanels(await buildPanels());
-		browser = await launchChromium();
-	});
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
+	const chromium = useChromium();
 
 	async function open(o: { vscodeApi?: boolean; height?: number } = {}): Promise<PanelPage> {
-		const p = await openPanel(browser, server, 'architecture', o);
+		const p = await openPanel(chromium.browser, chromium.server, 'architecture', o);
 		await p.post(message(ArchitectureUpdate.type, fixture));
 		await waitRendered(p.page, '.architecture', 1);
 		return p;
@@ -130,7 +119,7 @@ describe('webview: architecture panel (Chromium)', function () {
 	});
 
 	it('restores the selected tab after a reload and keeps the host\u2019s restore data for the serializer', async () => {
-		const p = await openPanel(browser, server, 'architecture', { vscodeApi: true });
+		const p = await openPanel(chromium.browser, chromium.server, 'architecture', { vscodeApi: true });
 		await p.post(message(ArchitectureUpdate.type, { ...fixture, restore: { configUri: 'file:///w/iris.model.yaml' } }));
 		await waitRendered(p.page, '.architecture', 1);
 		await p.page.locator('#tab-pipeline').click();

@@ -1,27 +1,16 @@
 /** The run-comparison page in Chromium: differing config keys, final metrics, overlaid curves. */
 import { strict as assert } from 'node:assert';
-import type { Browser } from 'playwright-core';
 import { CompareShow, message, type CompareShowParams, type OpenRunParams } from '../../webviews/protocol';
-import { buildPanels } from './build';
-import { countPixels, launchChromium, loadFixture, openPanel, parseColor, servePanels, waitRendered, type PanelPage, type PanelServer } from './harness';
+import { countPixels, loadFixture, openPanel, parseColor, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<CompareShowParams>('compare.json');
 const ORANGE = parseColor('#d18616');
 
 describe('webview: compare panel (Chromium)', function () {
 	this.timeout(120_000);
-	let browser: Browser;
-	let server: PanelServer;
-	before(async () => {
-		server = await servePanels(await buildPanels());
-		browser = await launchChromium();
-	});
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
+	const chromium = useChromium();
 	async function open(): Promise<PanelPage> {
-		const p = await openPanel(browser, server, 'compare', { height: 1200 });
+		const p = await openPanel(chromium.browser, chromium.server, 'compare', { height: 1200 });
 		await p.post(message(CompareShow.type, fixture));
 		await waitRendered(p.page, '.compare', 1);
 		return p;

@@ -1,9 +1,8 @@
 /** The loss-curves page in Chromium, fed with fixture messages exactly as the host sends them. */
 import { strict as assert } from 'node:assert';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CurvesAppend, CurvesInit, message, type CurvesInitParams, type ExportFileParams } from '../../webviews/protocol';
-import { buildPanels } from './build';
-import { countPixels, launchChromium, loadFixture, openPanel, parseColor, servePanels, waitRendered, type PanelPage, type PanelServer } from './harness';
+import { countPixels, loadFixture, openPanel, parseColor, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<CurvesInitParams>('curves.json');
 const BLUE = parseColor('#1a85ff'), ORANGE = parseColor('#d18616'), RED = parseColor('#e51400'), YELLOW = parseColor('#bf8803');
@@ -20,20 +19,10 @@ const value = (run: number, key: string, epoch: number) => fixture.runs[run]!.se
 
 describe('webview: curves panel (Chromium)', function () {
 	this.timeout(120_000);
-	let browser: Browser;
-	let server: PanelServer;
-
-	before(async () => {
-		server = await servePanels(await buildPanels());
-		browser = await launchChromium();
-	});
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
+	const chromium = useChromium();
 
 	async function open(o: { vscodeApi?: boolean } = {}): Promise<PanelPage> {
-		const p = await openPanel(browser, server, 'curves', o);
+		const p = await openPanel(chromium.browser, chromium.server, 'curves', o);
 		await p.post(message(CurvesInit.type, fixture));
 		await waitRendered(p.page, '.curves', 2);
 		return p;
@@ -218,7 +207,7 @@ describe('webview: curves panel (Chromium)', function () {
 	});
 
 	it('follows a live stream of 1,000 epoch events without re-creating the chart', async () => {
-		const p = await openPanel(browser, server, 'curves');
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
 		await p.post(message(CurvesInit.type, { runs: [{ id: 'live', name: 'live run', status: 'running', epochs: [1], series: { loss: [1], val_loss: [1.1] } }] }));
 		await waitRendered(p.page, '.curves', 2);
 		const { builds } = await dbg(p.page);
@@ -246,7 +235,7 @@ describe('webview: curves panel (Chromium)', function () {
 	});
 
 	it('follows the VS Code theme colours, also when the theme changes', async () => {
-		const p = await openPanel(browser, server, 'curves');
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
 		await p.page.evaluate(() => {
 			const st = document.documentElement.style;
 			st.setProperty('--vscode-editor-background', '#1e1e1e');
@@ -283,7 +272,7 @@ describe('webview: curves panel (Chromium)', function () {
 	});
 
 	it('decimates 10 runs × 10,000 epochs to the pixel width and keeps spikes', async () => {
-		const p = await openPanel(browser, server, 'curves');
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
 		await p.page.evaluate((method) => {
 			const runs = [];
 			for (let r = 0; r < 10; r++) {

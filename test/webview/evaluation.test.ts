@@ -1,9 +1,8 @@
 /** The evaluation page in Chromium: metrics, confusion matrix, ROC/PR and regression plots. */
 import { strict as assert } from 'node:assert';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { EvaluationShow, message, type EvaluationShowParams } from '../../webviews/protocol';
-import { buildPanels } from './build';
-import { countPixels, launchChromium, loadFixture, openPanel, parseColor, servePanels, waitRendered, type PanelPage, type PanelServer } from './harness';
+import { countPixels, loadFixture, openPanel, parseColor, waitRendered, type PanelPage, useChromium } from './harness';
 
 const cls = loadFixture<EvaluationShowParams>('evaluation-classification.json');
 const reg = loadFixture<EvaluationShowParams>('evaluation-regression.json');
@@ -19,19 +18,10 @@ const at = (page: Page, selector: string, x: number, y: number) => page.locator(
 
 describe('webview: evaluation panel (Chromium)', function () {
 	this.timeout(120_000);
-	let browser: Browser;
-	let server: PanelServer;
-	before(async () => {
-		server = await servePanels(await buildPanels());
-		browser = await launchChromium();
-	});
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
+	const chromium = useChromium();
 
 	async function open(fixture: EvaluationShowParams, o: { vscodeApi?: boolean } = {}): Promise<PanelPage> {
-		const p = await openPanel(browser, server, 'evaluation', { height: 1600, ...o });
+		const p = await openPanel(chromium.browser, chromium.server, 'evaluation', { height: 1600, ...o });
 		await p.post(message(EvaluationShow.type, fixture));
 		await waitRendered(p.page, '.evaluation', 1);
 		return p;

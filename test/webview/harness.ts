@@ -9,6 +9,7 @@ import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, renderPanelHtml } from '../../webviews/shared/html';
+import { buildPanels } from './build';
 import type { HostToPageMessage, PageToHostMessage, PanelKind } from '../../webviews/protocol';
 
 export const CHROMIUM = process.env.MODELWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
@@ -159,3 +160,21 @@ export function pngPixel(page: Page, png: Buffer, x: number, y: number): Promise
 }
 
 export const near = (a: number[], b: number[], tol = 40) => a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tol);
+
+/** Registers mocha hooks that build the bundles, serve them and launch Chromium for a suite. */
+export function useChromium(): { readonly browser: Browser; readonly server: PanelServer } {
+	let browser: Browser | undefined;
+	let server: PanelServer | undefined;
+	before(async () => {
+		server = await servePanels(await buildPanels());
+		browser = await launchChromium();
+	});
+	after(async () => {
+		await browser?.close();
+		await server?.close();
+	});
+	return {
+		get browser() { if (!browser) throw new Error('Chromium is not running (before hook failed?)'); return browser; },
+		get server() { if (!server) throw new Error('the panel server is not running'); return server; },
+	};
+}

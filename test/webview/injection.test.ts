@@ -4,14 +4,12 @@
  * inline script anyway.
  */
 import { strict as assert } from 'node:assert';
-import type { Browser } from 'playwright-core';
 import {
 	ArchitectureUpdate, CompareShow, CurvesInit, EvaluationShow, message, TrialsShow,
 	type ArchitectureUpdateParams, type CompareShowParams, type CurvesInitParams, type EvaluationShowParams, type ExportFileParams, type HostToPageMessage, type PanelKind,
 	type TrialsShowParams,
 } from '../../webviews/protocol';
-import { buildPanels } from './build';
-import { launchChromium, loadFixture, openPanel, servePanels, waitRendered, type PanelServer } from './harness';
+import { loadFixture, openPanel, waitRendered, useChromium } from './harness';
 
 const EVIL = '<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script>';
 
@@ -50,20 +48,11 @@ function cases(): { panel: PanelKind; root: string; msg: HostToPageMessage; expe
 
 describe('webview: markup in data is text (Chromium)', function () {
 	this.timeout(120_000);
-	let browser: Browser;
-	let server: PanelServer;
-	before(async () => {
-		server = await servePanels(await buildPanels());
-		browser = await launchChromium();
-	});
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
+	const chromium = useChromium();
 
 	for (const c of cases()) {
 		it(`${c.panel}: shows the payload literally and never runs it`, async () => {
-			const p = await openPanel(browser, server, c.panel, { height: 1400 });
+			const p = await openPanel(chromium.browser, chromium.server, c.panel, { height: 1400 });
 			await p.post(c.msg);
 			await waitRendered(p.page, c.root, c.panel === 'curves' ? 2 : 1);
 			// Give an injected onerror a chance to fire before checking.
@@ -85,7 +74,7 @@ describe('webview: markup in data is text (Chromium)', function () {
 	}
 
 	it('the panel document\u2019s CSP blocks inline script and inline handlers', async () => {
-		const p = await openPanel(browser, server, 'curves');
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
 		const violations = await p.page.evaluate(async () => {
 			const seen: string[] = [];
 			document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
@@ -104,7 +93,7 @@ describe('webview: markup in data is text (Chromium)', function () {
 	});
 
 	it('curves: the CSV export quotes the payload as one cell', async () => {
-		const p = await openPanel(browser, server, 'curves');
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
 		await p.post(cases()[0]!.msg);
 		await waitRendered(p.page, '.curves', 2);
 		await p.page.locator('.curves-export-csv').click();

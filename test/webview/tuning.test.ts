@@ -1,12 +1,11 @@
 /** The tuning trials page in Chromium: header, sortable table, charts drawn where expected, live updates, state, injection. */
 import { strict as assert } from 'node:assert';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
 	message, TrialsEpoch, TrialsShow, TrialsUpdate,
 	type ExportFileParams, type OpenTrialParams, type TrialsShowParams, type TrialView,
 } from '../../webviews/protocol';
-import { buildPanels } from './build';
-import { countPixels, launchChromium, loadFixture, openPanel, parseColor, servePanels, waitForReady, waitRendered, type PanelPage, type PanelServer } from './harness';
+import { countPixels, loadFixture, openPanel, parseColor, waitForReady, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<TrialsShowParams>('tuning.json');
 const ORANGE = parseColor('#d18616');
@@ -44,18 +43,9 @@ function plotPoint(b: Record<string, number>, x: number, y: number): [number, nu
 
 describe('webview: tuning panel (Chromium)', function () {
 	this.timeout(120_000);
-	let browser: Browser;
-	let server: PanelServer;
-	before(async () => {
-		server = await servePanels(await buildPanels());
-		browser = await launchChromium();
-	});
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
+	const chromium = useChromium();
 	async function open(params: TrialsShowParams = fixture, vscodeApi = false): Promise<PanelPage> {
-		const p = await openPanel(browser, server, 'tuning', { height: 1400, width: 1100, vscodeApi });
+		const p = await openPanel(chromium.browser, chromium.server, 'tuning', { height: 1400, width: 1100, vscodeApi });
 		await p.post(message(TrialsShow.type, params));
 		await waitRendered(p.page, '.tuning', 1);
 		return p;
