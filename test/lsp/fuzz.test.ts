@@ -10,21 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { CompletionRequest, HoverRequest, InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, CodeActionRequest, type Position } from 'vscode-languageserver-protocol';
 import { ensureServerBuilt } from './build';
 import { LspClient, ROOT } from './client';
+import { mulberry32 } from '../../engine/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const EDITS = Number(process.env.FUZZ_EDITS ?? 60);
 const PIECES = [':', ' ', '\n', '- ', '  ', '[', ']', '{', '}', ',', '#', '&a ', '*a', '"', "'", 'type: ', 'dense', 'units: ', '-1', '1e9', 'null', '\t', '|', '>', '?', '!!str ', '%', '@', 'é', '😀', 'layers:', '\r\n'];
 
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The engine's seeded PRNG, so a failing case reproduces from its seed. */
+const rng = mulberry32;
 
 function positionAt(text: string, offset: number): Position {
 	const before = text.slice(0, offset);

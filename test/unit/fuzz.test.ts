@@ -8,17 +8,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { validateText } from '../../engine/config/validate';
 import { listConfigs } from '../helpers/fixtures';
+import { mulberry32 } from '../../engine/random';
 
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The engine's seeded PRNG, so a failing case reproduces from its seed. */
+const rng = mulberry32;
 
 const EXAMPLES = listConfigs(path.join(__dirname, '..', '..', 'examples')).map((f) => fs.readFileSync(f, 'utf8'));
 const PIECES = [':', '-', ' ', '\n', '[', ']', '{', '}', ',', '"', "'", '#', '&a', '*a', '!!str', '|', '>', '? ', '1e400', '-0', 'NaN', '.inf', 'null', '~', 'true', '0x1F', '\t', '\u0000', '\ud83d', 'type: dense', 'units: ', '<<: *a', '9'.repeat(400)];
