@@ -105,9 +105,8 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 		'modelwright.predict': async (arg?: unknown, values?: string) => {
 			const run = await pickRun(runs, arg, vscode.l10n.t('Predict with which run?'));
 			if (!run) return undefined;
-			const text = values ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Predict with {0}', run.name), prompt: vscode.l10n.t('Feature values as name=value pairs, separated by commas'), placeHolder: 'x=3.5' }));
-			if (!text) return undefined;
-			const row = Object.fromEntries(text.split(',').map((p) => p.split('=').map((s) => s.trim())).filter((p) => p.length === 2 && p[0]).map(([k, v]) => [k!, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v]));
+			const row = values !== undefined ? parseValues(values) : await pickInputRow(run);
+			if (!row) return undefined;
 			const outcome = await jobs.run('predict', snapshotUri(run), { runDir: run.dir.fsPath, rows: [row] });
 			const predictions = outcome.result?.predictions;
 			if (outcome.state === 'succeeded' && predictions !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Prediction with {0}: {1}', run.name, predictions.map(String).join(', ')));
@@ -199,6 +198,33 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 export async function deactivate(): Promise<void> {
 	await client?.stop();
 	client = undefined;
+}
+
+/** `x=3.5, color=red` → a row; numbers where they parse. */
+function parseValues(text: string): Record<string, unknown> {
+	return Object.fromEntries(text.split(',').map((p) => p.split('=').map((s) => s.trim())).filter((p) => p.length === 2 && p[0]).map(([k, v]) => [k!, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v]));
+}
+
+/** An input for Predict: a row of the run's evaluation split (with its true label), or values typed in. */
+async function pickInputRow(run: RunRecord): Promise<Record<string, unknown> | undefined> {
+	let rows: { input: Record<string, unknown>; actual: unknown }[] = [];
+	let split = '';
+	try {
+		const ev = JSON.parse(fs.readFileSync(path.join(run.dir.fsPath, 'evaluation.json'), 'utf8')) as { split: string; inputs?: Record<string, unknown>[]; predictions: { actual: unknown }[] };
+		split = ev.split;
+		rows = (ev.inputs ?? []).slice(0, 200).map((input, i) => ({ input, actual: ev.predictions[i]?.actual }));
+	} catch { /* no evaluation: typing values is still possible */ }
+	const type = { label: `$(edit) ${vscode.l10n.t('Type feature values…')}`, row: undefined as Record<string, unknown> | undefined };
+	const items = [type, ...rows.map((r, i) => ({
+		label: Object.entries(r.input).map(([k, v]) => `${k}=${String(v)}`).join(', '),
+		description: vscode.l10n.t('{0} row {1}, actual {2}', split, i + 1, String(r.actual)),
+		row: r.input,
+	}))];
+	const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Predict with {0}', run.name), placeHolder: vscode.l10n.t('Pick an input row, or type values') });
+	if (!pick) return undefined;
+	if (pick.row) return pick.row;
+	const text = await vscode.window.showInputBox({ title: vscode.l10n.t('Predict with {0}', run.name), prompt: vscode.l10n.t('Feature values as name=value pairs, separated by commas'), placeHolder: rows[0] ? Object.keys(rows[0].input).map((k) => `${k}=…`).join(', ') : 'x=3.5' });
+	return text ? parseValues(text) : undefined;
 }
 
 /** A finished sweep of the config: the one given, the only one, or a pick (newest first). */

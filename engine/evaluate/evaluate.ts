@@ -17,6 +17,8 @@ export interface Evaluation {
 	predictions: { actual: number | string; predicted: number | string; scores?: number[] }[];
 	/** Raw values of the input feature when there is exactly one (regression), aligned with `predictions`: the fitted-line plot. */
 	features?: Record<string, number[]>;
+	/** Raw feature values of each evaluated row, aligned with `predictions` (Predict offers them as inputs). */
+	inputs?: Record<string, string | number | null>[];
 }
 
 export const MAX_PREDICTIONS = 5000;
@@ -39,6 +41,8 @@ export function evaluateModel(model: tf.LayersModel, config: ResolvedConfig, dat
 	const s = data[split]!;
 	const out = predictArrays(model, pre, s);
 	const ev: Evaluation = { split, rows: s.n, task: pre.task, metrics: {}, predictions: [] };
+	const featureCols = pre.features.map((f) => f.column);
+	ev.inputs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => Object.fromEntries(featureCols.map((c) => [c, (r[c] ?? null) as string | number | null])));
 	const wanted = config.evaluation.metrics;
 	const keep = (k: string) => !wanted || (wanted as readonly string[]).includes(k);
 	if (pre.task === 'regression') {

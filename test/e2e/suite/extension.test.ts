@@ -135,6 +135,23 @@ describe('Modelwright in VS Code', function () {
 		for (const l of lines) JSON.parse(l);
 	});
 
+	it('evaluates, predicts with and exports a finished run through the engine', async () => {
+		const a = await api();
+		const run = (await a.runs.refresh()).find((r) => r.status === 'completed' && r.name === 'linear-regression');
+		assert.ok(run, 'a finished linear-regression run');
+		const ev = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.evaluate', run.dir.fsPath);
+		assert.equal(ev.state, 'succeeded', ev.error);
+		assert.ok((ev.result?.evaluation?.r2 ?? 0) > 0.8, JSON.stringify(ev.result));
+		const p = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.predict', run.dir.fsPath, 'x=3');
+		assert.equal(p.state, 'succeeded', p.error);
+		const y = Number(p.result?.predictions?.[0]);
+		assert.ok(Math.abs(y - 6) < 0.8, `y(3) ≈ 2·3, got ${y}`);
+		const out = vscode.Uri.joinPath(ws(), 'exported');
+		const x = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.exportModel', run.dir.fsPath, out);
+		assert.equal(x.state, 'succeeded', x.error);
+		for (const f of ['model.json', 'preprocessing.json']) assert.ok(fs.existsSync(path.join(out.fsPath, f)), f);
+	});
+
 	it('provides a modelwright task per config that trains with the CLI', async () => {
 		const tasks = await vscode.tasks.fetchTasks({ type: 'modelwright' });
 		const task = tasks.find((t) => (t.definition as { config?: string }).config === 'linear.model.yaml');
