@@ -59,7 +59,7 @@ const contexts = await Promise.all([
 		// vscode is provided by the host; tfjs-node is optional and only used when the user installed it.
 		// The tfjs wasm backend is bundled (an external copy would register itself on a second
 		// tfjs-core); its .wasm binaries are copied next to the bundles below.
-		external: ['vscode', '@tensorflow/tfjs-node', 'playwright-core'],
+		external: ['vscode', '@tensorflow/tfjs-node', 'playwright-core', 'esbuild'],
 	})),
 	...browserEntries.filter(([src]) => existsSync(src)).map(([src, out]) => esbuild.context({
 		...common,
