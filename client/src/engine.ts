@@ -18,7 +18,12 @@ import { getSettings } from './settings';
 
 export interface JobStateChange extends JobInfo { error?: string; result?: JobResultPayload }
 
-interface Tracked { params: SubmitParams; info: JobInfo }
+/**
+ * A job as this window knows it. `info.jobId` is the window's own stable id: a queued job
+ * that is resubmitted to a new engine after a crash keeps it, so whoever waits on it
+ * (progress notification, command result) still hears how it ends.
+ */
+interface Tracked { params: SubmitParams; info: JobInfo; engineId: string }
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 
@@ -27,8 +32,11 @@ export class EngineHost implements vscode.Disposable {
 	private conn: MessageConnection | undefined;
 	private starting: Promise<MessageConnection> | undefined;
 	private readonly deaths: number[] = [];
-	/** Jobs this window submitted and that have not ended, by the id the current engine gave them. */
+	/** Jobs this window submitted and that have not ended, by the window's id. */
 	private readonly jobs = new Map<string, Tracked>();
+	/** The current engine's job ids → the window's ids. */
+	private readonly byEngineId = new Map<string, string>();
+	private counter = 0;
 	private readonly eventEmitter = new vscode.EventEmitter<{ jobId: string; event: EngineEvent | SweepEvent }>();
 	private readonly stateEmitter = new vscode.EventEmitter<JobStateChange>();
 	readonly onJobEvent = this.eventEmitter.event;
@@ -59,7 +67,10 @@ export class EngineHost implements vscode.Disposable {
 			});
 			proc.once('exit', (code, signal) => this.onExit(proc, code, signal));
 			const conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
-			conn.onNotification(JobEventNotification.type, (p) => this.eventEmitter.fire(p));
+			conn.onNotification(JobEventNotification.type, (p) => {
+				const id = this.byEngineId.get(p.jobId);
+				if (id) this.eventEmitter.fire({ jobId: id, event: p.event });
+			});
 			conn.onNotification(JobStateNotification.type, (p) => this.onState(p));
 			conn.onNotification(LogNotification.type, (p) => log[p.level](p.message));
 			conn.listen();
@@ -74,10 +85,15 @@ export class EngineHost implements vscode.Disposable {
 	}
 
 	private onState(p: JobStateChange): void {
-		const t = this.jobs.get(p.jobId);
-		if (t) t.info = { ...t.info, ...p };
-		if (p.state === 'succeeded' || p.state === 'failed' || p.state === 'cancelled') this.jobs.delete(p.jobId);
-		this.stateEmitter.fire(p);
+		const id = this.byEngineId.get(p.jobId);
+		const t = id ? this.jobs.get(id) : undefined;
+		if (!id || !t) return;
+		t.info = { ...t.info, ...p, jobId: id };
+		if (p.state === 'succeeded' || p.state === 'failed' || p.state === 'cancelled') {
+			this.jobs.delete(id);
+			this.byEngineId.delete(p.jobId);
+		}
+		this.stateEmitter.fire({ ...p, jobId: id });
 	}
 
 	private onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -90,6 +106,7 @@ export class EngineHost implements vscode.Disposable {
 		engineChannel().error(reason);
 		const orphans = [...this.jobs.values()];
 		this.jobs.clear();
+		this.byEngineId.clear();
 		const queued = orphans.filter((j) => j.info.state === 'queued');
 		for (const j of orphans.filter((o) => o.info.state === 'running')) {
 			this.stateEmitter.fire({ ...j.info, state: 'failed', error: `${reason}. The run folder keeps what was written so far.` });
@@ -111,21 +128,25 @@ export class EngineHost implements vscode.Disposable {
 			return;
 		}
 		for (const j of queued) {
-			void this.submit(j.params).catch((err) => this.stateEmitter.fire({ ...j.info, state: 'failed', error: String(err) }));
+			void this.submit(j.params, j.info.jobId).catch((err) => this.stateEmitter.fire({ ...j.info, state: 'failed', error: String(err) }));
 		}
 	}
 
-	async submit(params: SubmitParams): Promise<JobInfo> {
+	/** Queues a job; `id` is given when a job is resubmitted after an engine crash. */
+	async submit(params: SubmitParams, id = `job-${++this.counter}`): Promise<JobInfo> {
 		const conn = await this.start();
-		const info = await conn.sendRequest(SubmitJobRequest.type, params);
-		this.jobs.set(info.jobId, { params, info });
+		const answer = await conn.sendRequest(SubmitJobRequest.type, params);
+		const info = { ...answer, jobId: id };
+		this.jobs.set(id, { params, info, engineId: answer.jobId });
+		this.byEngineId.set(answer.jobId, id);
 		this.stateEmitter.fire(info);
 		return info;
 	}
 
 	async cancel(jobId: string): Promise<boolean> {
-		if (!this.conn) return false;
-		return this.conn.sendRequest(CancelJobRequest.type, { jobId });
+		const t = this.jobs.get(jobId);
+		if (!this.conn || !t) return false;
+		return this.conn.sendRequest(CancelJobRequest.type, { jobId: t.engineId });
 	}
 
 	async configure(concurrency: number): Promise<void> {

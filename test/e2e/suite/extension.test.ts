@@ -192,18 +192,20 @@ describe('Modelwright in VS Code', function () {
 		assert.match(doc.getText(), new RegExp(`\\n      units: ${best.params['model.layers[0].units']}\\n      activation: tanh`));
 	});
 
-	it('recovers when the engine is killed mid-run', async () => {
+	it('recovers when the engine is killed mid-run: the running job fails, the queued one still runs', async () => {
 		const a = await api();
 		const done = a.train(file('long.model.yaml'));
 		await until('training under way', () => (a.jobs.current?.epoch ?? 0) >= 2);
+		const queued = a.train(file('linear.model.yaml'), { epochs: 3 });
+		await until('a job queued behind it', () => a.engine.activeJobs().some((j) => j.state === 'queued'));
 		const pid = a.engine.pid;
 		assert.ok(a.engine.killForTest('SIGKILL'));
 		const outcome = await done;
 		assert.equal(outcome.state, 'failed');
 		assert.match(outcome.error ?? '', /killed/);
-		const next = await a.train(file('linear.model.yaml'), { epochs: 3 });
+		const next = await queued;
 		assert.equal(next.state, 'succeeded', next.error);
-		assert.notEqual(a.engine.pid, pid, 'a new engine process');
+		assert.notEqual(a.engine.pid, pid, 'a new engine process ran the queued job');
 		const run = (await a.runs.refresh()).find((r) => r.dir.fsPath === outcome.runDir);
 		assert.ok(run, 'the killed run is still listed');
 		assert.equal(run.status, 'interrupted');
