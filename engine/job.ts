@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ConfigDiagnostic } from './config/diagnostics';
 import type { ResolvedConfig } from './config/resolve';
 import { validateText } from './config/validate';
-import { probeFileSync } from './data/probe';
+import { probeFileSync, resolveDataPath } from './data/probe';
 import { prepareData } from './data/prepare';
 import { DataError } from './data/csv';
 import { evaluateModel, type Evaluation } from './evaluate/evaluate';
@@ -39,6 +39,8 @@ export interface TrainRequest {
 	outDir?: string;
 	/** A run folder to continue from its last checkpoint. */
 	resume?: string;
+	/** Do not export to the config's `export.path` (sweep trials; the run's own model/ is still written). */
+	noExport?: boolean;
 	/** k-fold cross-validation (tuning): train on the other folds, validate on fold `index` (0-based) of `of`. */
 	fold?: { index: number; of: number };
 }
@@ -197,7 +199,13 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
 		const modelDir = path.join(runDir, 'model');
 		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
-		const exportPath = request.outDir ? path.resolve(request.outDir) : config.export.path ? path.resolve(configDir, config.export.path) : undefined;
+		let exportPath = request.outDir ? path.resolve(request.outDir) : config.export.path && !request.noExport ? path.resolve(configDir, config.export.path) : undefined;
+		if (exportPath && !request.outDir && config.export.path) {
+			// The config decides where the export goes, so it obeys the same path policy as data.
+			const allowed = resolveDataPath(config.export.path, policy);
+			if (!allowed.ok) return fail(`export.path: ${allowed.message}`, 'data');
+			exportPath = allowed.file;
+		}
 		if (exportPath) await exportModel(result.model, exportPath, { preprocessing: data.preprocessing, configText: text });
 		const weights = singleUnitWeights(config, result.model);
 		const status = result.status === 'stopped' ? 'stopped' : 'completed';

@@ -37,6 +37,9 @@ export class EngineHost implements vscode.Disposable {
 	/** The current engine's job ids → the window's ids. */
 	private readonly byEngineId = new Map<string, string>();
 	private counter = 0;
+	/** Cancels asked for while a job was between engines (being resubmitted after a crash). */
+	private readonly pendingCancels = new Set<string>();
+	private readonly resubmitting = new Set<string>();
 	private readonly eventEmitter = new vscode.EventEmitter<{ jobId: string; event: EngineEvent | SweepEvent }>();
 	private readonly stateEmitter = new vscode.EventEmitter<JobStateChange>();
 	readonly onJobEvent = this.eventEmitter.event;
@@ -62,6 +65,12 @@ export class EngineHost implements vscode.Disposable {
 			proc.stdout?.on('data', (d: Buffer) => log.info(d.toString().trimEnd()));
 			proc.stderr?.on('data', (d: Buffer) => log.warn(d.toString().trimEnd()));
 			proc.once('error', (err) => {
+				// A failed spawn may never emit 'exit': forget this process so the next job starts a new one.
+				if (this.proc === proc) {
+					this.conn?.dispose();
+					this.conn = undefined;
+					this.proc = undefined;
+				}
 				this.starting = undefined;
 				reject(err);
 			});
@@ -128,7 +137,10 @@ export class EngineHost implements vscode.Disposable {
 			return;
 		}
 		for (const j of queued) {
-			void this.submit(j.params, j.info.jobId).catch((err) => this.stateEmitter.fire({ ...j.info, state: 'failed', error: String(err) }));
+			this.resubmitting.add(j.info.jobId);
+			void this.submit(j.params, j.info.jobId)
+				.catch((err) => this.stateEmitter.fire({ ...j.info, state: 'failed', error: String(err) }))
+				.finally(() => this.resubmitting.delete(j.info.jobId));
 		}
 	}
 
@@ -140,11 +152,16 @@ export class EngineHost implements vscode.Disposable {
 		this.jobs.set(id, { params, info, engineId: answer.jobId });
 		this.byEngineId.set(answer.jobId, id);
 		this.stateEmitter.fire(info);
+		if (this.pendingCancels.delete(id)) void conn.sendRequest(CancelJobRequest.type, { jobId: answer.jobId });
 		return info;
 	}
 
 	async cancel(jobId: string): Promise<boolean> {
 		const t = this.jobs.get(jobId);
+		if (!t && this.resubmitting.has(jobId)) {
+			this.pendingCancels.add(jobId);
+			return true;
+		}
 		if (!this.conn || !t) return false;
 		return this.conn.sendRequest(CancelJobRequest.type, { jobId: t.engineId });
 	}

@@ -19,6 +19,7 @@ import { RunsProvider, type RunRecord } from './runsView';
 import { onSettingsChanged, getSettings } from './settings';
 import { TrainTaskProvider } from './tasks';
 import { applyParamsEdits } from '../../engine/tune/apply';
+import { readRunSummary } from '../../engine/runs/store';
 import { findSweeps, type FoundSweep } from '../../engine/tune/find';
 import { newConfig } from './templates';
 
@@ -173,7 +174,13 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 			return chosen.length >= 2 ? panels.showComparison(chosen) : vscode.window.showInformationMessage(vscode.l10n.t('Pick at least two runs to compare.'));
 		},
 		'modelwright.deleteRun': async (arg?: unknown, selected?: unknown[], confirmed?: boolean) => {
-			const dirs = selected?.length ? await runDirsOf(runs, selected) : await runDirsOf(runs, arg);
+			// Only run folders, and never one that is still training.
+			const dirs = (selected?.length ? await runDirsOf(runs, selected) : await runDirsOf(runs, arg))
+				.filter((d) => fs.existsSync(path.join(d.fsPath, 'summary.json')));
+			if (dirs.some((d) => readRunSummary(d.fsPath)?.status === 'running')) {
+				void vscode.window.showWarningMessage(vscode.l10n.t('A run that is still training cannot be deleted: stop it first.'));
+				return false;
+			}
 			if (!dirs.length) return false;
 			const yes = vscode.l10n.t('Delete');
 			const ok = confirmed === true || (await vscode.window.showWarningMessage(vscode.l10n.t('Delete {0} run(s)? Their metrics, evaluation and model files are removed.', dirs.length), { modal: true }, yes)) === yes;

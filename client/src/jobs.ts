@@ -83,7 +83,8 @@ export class Jobs implements vscode.Disposable {
 		void vscode.window.withProgress({
 			location: vscode.ProgressLocation.Notification,
 			title: vscode.l10n.t('Modelwright: {0} {1}', kindTitle(kind), name),
-			cancellable: true,
+			// Evaluate, predict and export are short and cannot be interrupted.
+			cancellable: kind === 'train' || kind === 'tune',
 		}, async (progress, token) => {
 			token.onCancellationRequested(() => void this.engine.cancel(info.jobId));
 			let last = 0;

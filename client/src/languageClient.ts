@@ -36,6 +36,8 @@ class BoundedRestart implements ErrorHandler {
 
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
 	const module = context.asAbsolutePath('dist/server.js');
+	const watcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,json,tsv}');
+	context.subscriptions.push(watcher);
 	const serverOptions: ServerOptions = {
 		run: { module, transport: TransportKind.ipc },
 		debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -56,7 +58,7 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
 		},
 		synchronize: {
 			// Data files feed data-dependent checks (columns, classes): the server re-checks when they change.
-			fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{csv,json,tsv}'),
+			fileEvents: watcher,
 		},
 		markdown: { isTrusted: false, supportHtml: false },
 		middleware: {

@@ -308,7 +308,14 @@ export class Panels implements vscode.Disposable {
 	private async updateArchitecture(): Promise<void> {
 		const uri = this.architectureUri;
 		if (!uri || !this.architecture) return;
-		const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+		let doc: vscode.TextDocument;
+		try {
+			doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+		} catch {
+			// The config is gone (a panel restored after the file was deleted).
+			this.architecture.panel.dispose();
+			return;
+		}
 		const configDir = path.dirname(uri.fsPath);
 		const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? configDir;
 		const allow = getSettings(uri).allowPathsOutsideWorkspace;

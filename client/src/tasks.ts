@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_RE, TASK_TYPE } from './manifest';
+import { getSettings } from './settings';
 
 interface TrainTaskDefinition extends vscode.TaskDefinition {
 	config: string;
@@ -33,9 +34,11 @@ export class TrainTaskProvider implements vscode.TaskProvider {
 	}
 
 	private make(def: TrainTaskDefinition, folder: vscode.WorkspaceFolder): vscode.Task {
-		const args = [this.cliPath, 'train', def.config];
-		if (def.backend) args.push('--backend', def.backend);
+		// The same workspace root and run store as the Train command, so task runs land in the Runs view.
+		const settings = getSettings(folder.uri);
+		const args = [this.cliPath, 'train', def.config, '--root', folder.uri.fsPath, '--runs-dir', path.resolve(folder.uri.fsPath, settings.runsFolder), '--backend', def.backend ?? settings['engine.backend']];
 		if (def.epochs) args.push('--epochs', String(def.epochs));
+		if (settings.allowPathsOutsideWorkspace) args.push('--allow-outside');
 		const exec = new vscode.ProcessExecution(process.execPath, args, { cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
 		const task = new vscode.Task(def, folder, vscode.l10n.t('train {0}', def.config), TASK_TYPE, exec, []);
 		task.group = vscode.TaskGroup.Build;

@@ -28,7 +28,7 @@ export async function execute(params: SubmitParams, sink: EventSink, signal: Abo
 		}
 		case 'evaluate': {
 			const runDir = need(params.runDir, 'runDir');
-			const ev = await evaluateRun(runDir, undefined, params.allowOutside ? { allowOutside: true } : {});
+			const ev = await evaluateRun(runDir, undefined, { ...(params.allowOutside ? { allowOutside: true } : {}), ...(params.workspaceRoot ? { root: params.workspaceRoot } : {}) });
 			writeJson(path.join(runDir, 'evaluation.json'), ev);
 			return { state: 'succeeded', result: { evaluation: ev.metrics } };
 		}

@@ -83,6 +83,8 @@ conn.onRequest(SubmitJobRequest.type, (params) => {
 conn.onRequest(CancelJobRequest.type, ({ jobId }) => {
 	const r = running.get(jobId);
 	if (r) {
+		// Evaluate, predict and export are short and not interruptible: say so rather than pretend.
+		if (r.params.kind !== 'train' && r.params.kind !== 'tune') return false;
 		r.controller.abort();
 		return true;
 	}

@@ -34,7 +34,7 @@ export async function predictRows(modelDir: string, rows: Row[], threshold = 0.5
 }
 
 /** Re-evaluates a run's model: the config snapshot and seed give back the same split and preprocessing. */
-export async function evaluateRun(runDir: string, split?: 'test' | 'validation' | 'train', opts: { allowOutside?: boolean } = {}): Promise<Evaluation> {
+export async function evaluateRun(runDir: string, split?: 'test' | 'validation' | 'train', opts: { allowOutside?: boolean; root?: string } = {}): Promise<Evaluation> {
 	const summary = readRunSummary(runDir);
 	const text = fs.readFileSync(path.join(runDir, 'config.yaml'), 'utf8');
 	const v = validateText(text);
@@ -42,7 +42,7 @@ export async function evaluateRun(runDir: string, split?: 'test' | 'validation' 
 	const config = v.resolved;
 	if (summary?.overrides?.seed !== undefined) config.seed = summary.overrides.seed;
 	const configDir = summary?.configPath ? path.dirname(summary.configPath) : path.dirname(path.dirname(path.dirname(path.dirname(runDir))));
-	const data = await prepareData(config, { configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) });
+	const data = await prepareData(config, { configDir, root: opts.root ?? configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) });
 	const dir = modelDirOf(runDir);
 	if (!dir) throw new Error(`${runDir} has no exported model.`);
 	const { model } = await loadExported(dir);

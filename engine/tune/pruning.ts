@@ -39,7 +39,7 @@ export class MedianPruner implements Pruner {
 		this.curves.set(trial, c);
 		if (epoch <= this.warmup || this.finished.size < this.minTrials) return false;
 		const bestSoFar = (xs: number[], upTo: number) => Math.min(...xs.slice(0, upTo).filter((x) => Number.isFinite(x)));
-		const others = [...this.finished].map((t) => this.curves.get(t)!).filter((xs) => xs.length >= epoch).map((xs) => bestSoFar(xs, epoch));
+		const others = [...this.finished].map((t) => this.curves.get(t)).filter((xs): xs is number[] => xs !== undefined && xs.length >= epoch).map((xs) => bestSoFar(xs, epoch));
 		if (others.length < this.minTrials) return false;
 		return bestSoFar(c, epoch) > median(others);
 	}

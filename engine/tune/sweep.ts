@@ -47,8 +47,9 @@ export function sweepFile(dir: string): string {
 	return path.join(dir, 'sweep.json');
 }
 
+/** A process we may not signal (EPERM) is alive all the same. */
 function alive(pid: number): boolean {
-	try { process.kill(pid, 0); return true; } catch { return false; }
+	try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 /** The sweep state, with a `running` sweep whose process is gone reported as interrupted. */
@@ -116,6 +117,7 @@ export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void
 	const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
 	const prior = resumeDir ? readSweep(resumeDir) : undefined;
 	if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
+	if (prior?.status === 'running') throw new Error(`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`);
 	const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
 	const policy = { configDir, root: opts.workspaceRoot ?? configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) };
 	const v = validateText(text, { fallbackName: path.basename(configPath).replace(/\.model\.(ya?ml|json)$/i, ''), probe: (s) => probeFileSync(s, policy) });
@@ -153,9 +155,24 @@ export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void
 	const searcher = makeSearcher({ ...tuning, trials: planned }, seed);
 	const pruner = makePruner(tuning.pruning);
 	const history = (): Observation[] => state.trials.filter((t) => t.score !== undefined && (t.status === 'completed' || t.status === 'pruned')).map((t) => ({ params: t.params, score: sign * t.score! }));
-	// Replay the search for finished trials so a resumed grid/random sweep continues its sequence.
 	const seen = new Set(state.trials.map((t) => JSON.stringify(t.params)));
-	for (const t of state.trials) if (t.status === 'completed' || t.status === 'pruned') pruner?.complete(t.number);
+	if (prior) {
+		// Replay the search once per recorded trial, so a resumed random/TPE sweep continues its
+		// sequence instead of proposing the same points again (a grid skips what it has seen).
+		if (tuning.strategy !== 'grid') {
+			for (const t of state.trials) searcher.next(history().filter((h) => state.trials.findIndex((x) => x.params === h.params) < t.number - 1));
+		}
+		// Finished trials' curves go back into the pruner before they count as finished.
+		for (const t of state.trials) {
+			if (t.status !== 'completed' && t.status !== 'pruned') continue;
+			let best: number | undefined;
+			t.intermediate?.forEach((v, i) => {
+				best = best === undefined ? v : sign > 0 ? Math.min(best, v) : Math.max(best, v);
+				pruner?.report(t.number, i + 1, sign * best);
+			});
+			pruner?.complete(t.number);
+		}
+	}
 
 	const { script, execArgv } = opts.workerScript ? { script: opts.workerScript, execArgv: opts.workerScript.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [] } : defaultWorkerScript();
 	const pool: Worker[] = [];
@@ -179,7 +196,8 @@ export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void
 		if (queued) return queued;
 		if (exhausted || state.trials.length >= state.plannedTrials) return undefined;
 		if (tuning.timeBudget !== undefined && (Date.now() - t0) / 1000 > tuning.timeBudget) return undefined;
-		for (let attempt = 0; attempt < 50; attempt++) {
+		// A grid is finite: skip every point already recorded. Other strategies rarely repeat a point.
+		for (let attempt = 0; tuning.strategy === 'grid' || attempt < 50; attempt++) {
 			const params = searcher.next(history());
 			if (!params) { exhausted = true; return undefined; }
 			const key = JSON.stringify(params);
@@ -210,6 +228,8 @@ export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void
 				configPath, text: trialText, runsDir: path.join(dir, 'trials'), workspaceRoot: policy.root,
 				...(opts.allowOutside ? { allowOutside: true } : {}), ...(opts.backend ? { backend: opts.backend } : {}),
 				...(folds > 1 ? { fold: { index: f, of: folds } } : {}),
+				// Trials keep their model in their run folder; only the user's own training exports to export.path.
+				noExport: true,
 			};
 			let best: number | undefined;
 			let pruned = false;

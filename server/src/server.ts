@@ -91,7 +91,11 @@ export class ModelwrightServer {
 				});
 			this.settingsCache.set(uri, p);
 			// Resolved settings are also kept synchronously for the probe policy.
-			void p.then((s) => this.settingsResolved.set(uri, s));
+			// An analysis made before they arrived used the defaults (e.g. the path policy): drop it.
+			void p.then((s) => {
+				this.settingsResolved.set(uri, s);
+				this.analyses.delete(uri);
+			});
 		}
 		return p;
 	}

@@ -9,7 +9,8 @@ import { readRunSummary, readMetrics } from '../../engine/runs/store';
 
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-cli-'));
-for (const f of fs.readdirSync(path.join(ROOT, 'examples'))) fs.copyFileSync(path.join(ROOT, 'examples', f), path.join(tmp, f));
+// Only the configs: a developer's own runs (examples/.modelwright) must not leak into the test.
+for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => n.endsWith('.model.yaml'))) fs.copyFileSync(path.join(ROOT, 'examples', f), path.join(tmp, f));
 
 async function cli(...args: string[]) {
 	let out = '';

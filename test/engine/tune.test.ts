@@ -113,4 +113,20 @@ describe('hyperparameter sweeps', function () {
 		assert.equal(out, CONFIG.replace('      units: 4\n', `      units: ${units}\n`).replace('  batchSize: 32\n', `  batchSize: ${batch}\n`));
 		assert.deepEqual(applyBestActions(a, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), [], 'not offered outside the tuning section');
 	});
+
+	it('resumes a random sweep with median pruning: no crash, no repeated points, and trials never export', async () => {
+		const text = CONFIG.replace('strategy: grid', 'strategy: random\n  pruning: {type: median, warmupEpochs: 1, minTrials: 1}')
+			.replace('    training.batchSize: {choice: [16, 32]}', '    training.optimizer.learningRate: {logUniform: [0.001, 0.1]}')
+			.replace('tuning:', 'export:\n  path: exported\ntuning:');
+		fs.writeFileSync(config, text);
+		let sweepDir = '';
+		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => { if (e.method === 'sweep/started') sweepDir = e.params.sweepDir; });
+		assert.equal(first.trials.length, 2);
+		const second = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 4, resume: sweepDir });
+		assert.equal(second.trials.length, 4);
+		assert.ok(second.trials.every((t) => t.status === 'completed' || t.status === 'pruned'), JSON.stringify(second.trials.map((t) => [t.status, t.message])));
+		assert.equal(new Set(second.trials.map((t) => JSON.stringify(t.params))).size, 4, 'the resumed search proposes new points');
+		assert.ok(!fs.existsSync(path.join(dir, 'exported')), 'trials do not write into export.path');
+		await assert.rejects(runSweep({ configPath: config, backend: 'cpu', resume: path.join(dir, 'nope') }), /not a sweep folder/);
+	});
 });

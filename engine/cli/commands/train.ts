@@ -101,6 +101,7 @@ Options:
   --out <dir>           Also export the trained model to this folder.
   --resume <run>        Continue a run (id, folder or 'latest') from its last checkpoint.
   --runs-dir <dir>      Run store folder (default: .modelwright/runs next to the config).
+  --root <dir>          Folder data paths may not leave (default: the config's folder).
   --json                Print one JSON event per line (for tools).
   --allow-outside       Allow data paths outside the config's folder.
 
@@ -109,7 +110,7 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		const { values, positionals } = parse({
 			args, allowPositionals: true, options: {
 				backend: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'learning-rate': { type: 'string' }, seed: { type: 'string' },
-				out: { type: 'string' }, resume: { type: 'string' }, 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' },
+				out: { type: 'string' }, resume: { type: 'string' }, 'runs-dir': { type: 'string' }, root: { type: 'string' }, json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' },
 			},
 		});
 		if (positionals.length !== 1) throw new UsageError('name one config file.');
@@ -141,6 +142,7 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 			const r = await runJob({
 				configPath, backend, overrides, runsDir, ...(values.out ? { outDir: path.resolve(io.cwd, values.out) } : {}),
 				...(resume ? { resume } : {}), ...(values['allow-outside'] ? { allowOutside: true } : {}),
+				...(values.root ? { workspaceRoot: path.resolve(io.cwd, values.root) } : {}),
 			}, renderer(io, mode), controller.signal);
 			if (mode !== 'json') {
 				if (r.status === 'invalid') {

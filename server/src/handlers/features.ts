@@ -1,6 +1,6 @@
 /** Wires the pure service functions to LSP requests. Each handler is guarded (see ModelwrightServer.guard). */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { resolveDataPath, type PathPolicy } from '../../../engine/data/probe';
 import type { ModelwrightServer } from '../server';
 import { configDirOf } from '../service/analysis';
 import { codeActions } from '../service/codeActions';
@@ -30,7 +30,7 @@ export function registerFeatures(server: ModelwrightServer): void {
 					const r = server.probe.cached(policy, source);
 					return r?.ok ? r.info : undefined;
 				},
-				...(dir ? { listDir: (rel: string) => listDir(dir, rel) } : {}),
+				...(dir && policy ? { listDir: (rel: string) => listDir(dir, rel, policy) } : {}),
 			}),
 		};
 	}));
@@ -51,9 +51,12 @@ export function registerFeatures(server: ModelwrightServer): void {
 	connection.onRequest(ShapesRequest.type, g('shapes', (p) => { const a = an(p.textDocument.uri); return a ? shapes(a) : null; }));
 }
 
-function listDir(configDir: string, rel: string): DirEntry[] {
+/** Entries of a folder for path completion, only where a data path may point (the path policy). */
+function listDir(configDir: string, rel: string, policy: PathPolicy): DirEntry[] {
+	const allowed = resolveDataPath(rel || '.', { ...policy, configDir });
+	if (!allowed.ok) return [];
 	try {
-		const dir = path.resolve(configDir, rel || '.');
+		const dir = allowed.file;
 		return fs.readdirSync(dir, { withFileTypes: true }).slice(0, 500).map((e) => ({ name: e.name, dir: e.isDirectory() }));
 	} catch {
 		return [];
