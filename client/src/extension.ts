@@ -150,7 +150,7 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 			const sweep = await pickSweep(target, sweepDir);
 			return sweep ? panels.showTrials(sweep.dir) : undefined;
 		},
-		'modelwright.showCurves': async (arg?: unknown) => panels.showCurves(await runDirsOf(runs, arg)),
+		'modelwright.showCurves': async (arg?: unknown) => panels.showCurves(await runDirsOf(arg)),
 		'modelwright.showArchitecture': (uri?: vscode.Uri) => {
 			const target = configUri(uri);
 			return target ? panels.showArchitecture(target) : undefined;
@@ -170,12 +170,12 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 			return run ? vscode.window.showTextDocument(snapshotUri(run), { preview: true }) : undefined;
 		},
 		'modelwright.compareRuns': async (arg?: unknown, selected?: unknown[]) => {
-			const chosen = selected?.length ? await runDirsOf(runs, selected) : await pickRuns(runs, arg);
+			const chosen = selected?.length ? await runDirsOf(selected) : await pickRuns(runs, arg);
 			return chosen.length >= 2 ? panels.showComparison(chosen) : vscode.window.showInformationMessage(vscode.l10n.t('Pick at least two runs to compare.'));
 		},
 		'modelwright.deleteRun': async (arg?: unknown, selected?: unknown[], confirmed?: boolean) => {
 			// Only run folders, and never one that is still training.
-			const dirs = (selected?.length ? await runDirsOf(runs, selected) : await runDirsOf(runs, arg))
+			const dirs = (selected?.length ? await runDirsOf(selected) : await runDirsOf(arg))
 				.filter((d) => fs.existsSync(path.join(d.fsPath, 'summary.json')));
 			if (dirs.some((d) => readRunSummary(d.fsPath)?.status === 'running')) {
 				void vscode.window.showWarningMessage(vscode.l10n.t('A run that is still training cannot be deleted: stop it first.'));
@@ -265,7 +265,7 @@ function snapshotUri(run: RunRecord): vscode.Uri {
 
 /** A run from a tree node, a folder path/URI, or a quick pick. */
 async function pickRun(runs: RunsProvider, arg: unknown, title: string): Promise<RunRecord | undefined> {
-	const dirs = await runDirsOf(runs, arg);
+	const dirs = await runDirsOf(arg);
 	const all = runs.all().length ? runs.all() : await runs.refresh();
 	if (dirs[0]) return all.find((r) => r.dir.fsPath === dirs[0]!.fsPath) ?? (await import('./runsView')).readRun(dirs[0]);
 	if (!all.length) {
@@ -277,20 +277,19 @@ async function pickRun(runs: RunsProvider, arg: unknown, title: string): Promise
 }
 
 async function pickRuns(runs: RunsProvider, arg: unknown): Promise<vscode.Uri[]> {
-	const given = await runDirsOf(runs, arg);
+	const given = await runDirsOf(arg);
 	const all = runs.all().length ? runs.all() : await runs.refresh();
 	const picks = await vscode.window.showQuickPick(all.map((r) => ({ label: r.name, description: `${r.status} · ${r.startedAt ?? r.id}`, picked: given.some((g) => g.fsPath === r.dir.fsPath), run: r })), { canPickMany: true, title: vscode.l10n.t('Compare which runs?') });
 	return (picks ?? []).map((p) => p.run.dir);
 }
 
-async function runDirsOf(runs: RunsProvider, arg: unknown): Promise<vscode.Uri[]> {
+async function runDirsOf(arg: unknown): Promise<vscode.Uri[]> {
 	const one = (a: unknown): vscode.Uri | undefined => {
 		if (a instanceof vscode.Uri) return a;
 		if (typeof a === 'string' && a) return vscode.Uri.file(path.resolve(a));
 		if (a && typeof a === 'object' && 'kind' in a && (a as { kind: string }).kind === 'run') return (a as unknown as { run: RunRecord }).run.dir;
 		return undefined;
 	};
-	void runs;
 	if (Array.isArray(arg)) return arg.map(one).filter((u): u is vscode.Uri => u !== undefined);
 	const u = one(arg);
 	return u ? [u] : [];

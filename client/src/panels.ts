@@ -36,7 +36,7 @@ class Panel implements vscode.Disposable {
 	readonly onDidClose = this.closed.event;
 
 	constructor(
-		private readonly context: vscode.ExtensionContext,
+		context: vscode.ExtensionContext,
 		readonly kind: PanelKind,
 		title: string,
 		onMessage: (msg: unknown) => void,
@@ -88,7 +88,6 @@ class Panel implements vscode.Disposable {
 	dispose(): void {
 		for (const d of this.disposables.splice(0)) d.dispose();
 		this.closed.dispose();
-		void this.context;
 	}
 }
 

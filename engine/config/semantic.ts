@@ -61,7 +61,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const layers: LayerConfig[] = [];
 		for (let i = 0; i < cfg.model.layers.length && !invalid(['model', 'layers', i]); i++) layers.push(cfg.model.layers[i] as LayerConfig);
 		const declared = cfg.model.inputShape;
-		const input = declared ?? (data.inputSize !== undefined ? [data.inputSize] : firstLayerInput(layers));
+		const input = declared ?? (data.inputSize !== undefined ? [data.inputSize] : undefined);
 		shapes = inferShapes(layers, input);
 		for (const l of shapes.layers) {
 			if (!l.issue) continue;
@@ -137,13 +137,8 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		}
 	}
 
-	tuningChecks(cd, cfg, invalid, add);
+	tuningChecks(cfg, invalid, add);
 	return { diagnostics: out, ...(shapes ? { shapes } : {}), data };
-}
-
-/** Embedding and recurrent stacks without data still have a natural input (sequence of ids / steps). */
-function firstLayerInput(_layers: LayerConfig[]): number[] | undefined {
-	return undefined;
 }
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value', fixes?: Fix[]) => void;
@@ -295,7 +290,7 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	}
 }
 
-function tuningChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add): void {
+function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add): void {
 	const tuning = cfg.tuning;
 	if (!tuning || invalid(['tuning', 'space'])) return;
 	for (const [key, param] of Object.entries(tuning.space ?? {})) {
@@ -315,7 +310,6 @@ function tuningChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: Json
 			add('MW232', `Grid search cannot enumerate a continuous range; use \`choice\` (or \`int\`) for \`${key}\`.`, p, 'key');
 		}
 	}
-	void cd;
 }
 
 /** `training.optimizer.learningRate` / `model.layers[0].units` → JSON path. */
