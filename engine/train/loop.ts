@@ -100,6 +100,18 @@ export function makeBatches(d: SplitArrays, inputShape: number[], yShape: number
 	return out;
 }
 
+/** Batches of the rows in `order`, gathered on the device (the same rows, in the same order, as makeBatches). */
+export function gatherBatches(all: { x: tf.Tensor; y: tf.Tensor }, order: Int32Array, batchSize: number): Batch[] {
+	const out: Batch[] = [];
+	for (let s = 0; s < order.length; s += batchSize) {
+		const n = Math.min(batchSize, order.length - s);
+		const idx = tf.tensor1d(order.subarray(s, s + n), 'int32');
+		out.push({ x: tf.gather(all.x, idx), y: tf.gather(all.y, idx), n });
+		idx.dispose();
+	}
+	return out;
+}
+
 function nonFiniteMessage(config: ResolvedConfig, epoch: number, lr: number): string {
 	const hints = [`the learning rate (${lr}) may be too high: try ${lr / 10}`];
 	if (config.data.scale === 'none') hints.push('features may be unscaled: set `data.scale: standardize`');
@@ -201,6 +213,11 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 		if (aug.gaussianNoise > 0) for (let i = 0; i < x.length; i++) x[i] = x[i]! + rng.normal(0, aug.gaussianNoise);
 	};
 	const staticBatches = t.shuffle || augmented ? undefined : makeBatches(data.train, pre.inputShape, data.yShape, t.batchSize);
+	// Shuffled epochs without augmentation gather their rows on the device from tensors uploaded
+	// once (the row-gather kernel copies whole rows), instead of copying every row in JS each epoch.
+	const onDevice = t.shuffle && !augmented
+		? { x: tf.tensor(data.train.x, [data.train.n, ...pre.inputShape]), y: tf.tensor(data.train.y, [data.train.n, ...data.yShape]) }
+		: undefined;
 	let lastYield = performance.now();
 	let lastBatchEvent = 0;
 	const epochs = t.epochs;
@@ -215,7 +232,8 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 			let batches = staticBatches;
 			if (!batches) {
 				const order = t.shuffle ? shuffleInPlace(Int32Array.from({ length: data.train.n }, (_, i) => i), rng) as Int32Array : undefined;
-				batches = makeBatches(data.train, pre.inputShape, data.yShape, t.batchSize, order, augmented ? augmenter(createRng(mixSeed(seed, 7, epoch))) : undefined);
+				batches = onDevice && order ? gatherBatches(onDevice, order, t.batchSize)
+					: makeBatches(data.train, pre.inputShape, data.yShape, t.batchSize, order, augmented ? augmenter(createRng(mixSeed(seed, 7, epoch))) : undefined);
 			}
 			let acc = tf.zeros([1 + metrics.length]);
 			let cancelled = false;
@@ -313,6 +331,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 		}
 	} finally {
 		if (staticBatches) for (const b of staticBatches) { b.x.dispose(); b.y.dispose(); }
+		if (onDevice) tf.dispose([onDevice.x, onDevice.y]);
 		tf.dispose(early?.weights ?? []);
 		optimizer.dispose();
 		for (const d of dropouts) delete d.seed;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../engine/train/backend';
 import { resolveConfig } from '../../engine/config/resolve';
 import { prepareData } from '../../engine/data/prepare';
-import { trainLoop } from '../../engine/train/loop';
+import { gatherBatches, makeBatches, trainLoop } from '../../engine/train/loop';
 import { createRng } from '../../engine/random';
 
 const rng = createRng(11);
@@ -150,5 +150,28 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 		assert.equal(tf.getBackend(), 'wasm');
 		assert.ok(r2.history.at(-1)!.val_accuracy! >= 0.9, JSON.stringify(r2.history.at(-1)));
 		r2.model.dispose();
+	});
+});
+
+describe('device-side shuffled batches', () => {
+	it('gatherBatches yields exactly the rows makeBatches copies, on wasm and cpu', async () => {
+		const rng = createRng(9);
+		const n = 300, w = 7;
+		const x = Float32Array.from({ length: n * w }, () => rng.normal());
+		const y = Float32Array.from({ length: n * 3 }, () => rng.next());
+		const order = Int32Array.from({ length: n }, (_, i) => i);
+		for (let i = n - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j]!, order[i]!]; }
+		for (const backend of ['wasm', 'cpu'] as const) {
+			await useBackend(backend);
+			const all = { x: tf.tensor(x, [n, w]), y: tf.tensor(y, [n, 3]) };
+			const a = gatherBatches(all, order, 64);
+			const b = makeBatches({ x, y, n, rows: [] }, [w], [3], 64, order);
+			assert.equal(a.length, b.length);
+			a.forEach((ba, i) => {
+				assert.deepEqual(Array.from(ba.x.dataSync()), Array.from(b[i]!.x.dataSync()), `${backend} x of batch ${i}`);
+				assert.deepEqual(Array.from(ba.y.dataSync()), Array.from(b[i]!.y.dataSync()), `${backend} y of batch ${i}`);
+			});
+			tf.dispose([all.x, all.y, ...a.flatMap((q) => [q.x, q.y]), ...b.flatMap((q) => [q.x, q.y])]);
+		}
 	});
 });
