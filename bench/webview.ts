@@ -49,28 +49,24 @@ export async function webviewBench(): Promise<void> {
 				const render = performance.now() - t0;
 				const live: number[] = [], grow: number[] = [];
 				let epoch = N!;
-				for (let i = 0; i < U!; i++) {
-					epoch++;
-					const t = performance.now();
-					view.append(`r${R! - 1}`, [{ epoch, logs: { loss: 1 / Math.sqrt(epoch), val_loss: 1.1 / Math.sqrt(epoch) } }]);
-					view.flush();
-					await new Promise<void>((res) => queueMicrotask(res));
-					live.push(performance.now() - t);
-					await new Promise((res) => requestAnimationFrame(res));
-				}
+				/** Appends one epoch to the last run `U` times, timing each append + redraw. */
+				const timeAppends = async (into: number[]) => {
+					for (let i = 0; i < U!; i++) {
+						epoch++;
+						const t = performance.now();
+						view.append(`r${R! - 1}`, [{ epoch, logs: { loss: 1 / Math.sqrt(epoch), val_loss: 1.1 / Math.sqrt(epoch) } }]);
+						view.flush();
+						await new Promise<void>((res) => queueMicrotask(res));
+						into.push(performance.now() - t);
+						await new Promise((res) => requestAnimationFrame(res));
+					}
+				};
+				await timeAppends(live);
 				// Without planned epochs every new epoch widens the x range: all runs are re-decimated.
 				view.upsertRuns([{ id: `r${R! - 1}`, name: `run ${R! - 1}`, status: 'running', totalEpochs: 0 }]);
 				view.flush();
 				await new Promise<void>((res) => queueMicrotask(res));
-				for (let i = 0; i < U!; i++) {
-					epoch++;
-					const t = performance.now();
-					view.append(`r${R! - 1}`, [{ epoch, logs: { loss: 1 / Math.sqrt(epoch), val_loss: 1.1 / Math.sqrt(epoch) } }]);
-					view.flush();
-					await new Promise<void>((res) => queueMicrotask(res));
-					grow.push(performance.now() - t);
-					await new Promise((res) => requestAnimationFrame(res));
-				}
+				await timeAppends(grow);
 				return { render, live, grow, points: view.debug().points };
 			}, [runs, EPOCHS, UPDATES] as const) as PageResult;
 			const live = stats(r.live), grow = stats(r.grow);

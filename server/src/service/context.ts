@@ -120,6 +120,15 @@ function parentPath(lines: LineInfo[], lineNo: number, col: number, isDash = fal
 	let target = col;
 	// A list may sit at its key's own column (`layers:\n- type: dense`).
 	let dash = isDash;
+	/** The line's `- ` markers open list items: prepend their indexes, innermost last. */
+	const enterItems = (l: LineInfo, i: number) => {
+		for (let j = l.dashes.length - 1; j >= 0; j--) {
+			const d = l.dashes[j]!;
+			out.unshift(j === 0 ? itemIndex(lines, i, d) : 0);
+			target = d;
+			dash = true;
+		}
+	};
 	for (let i = lineNo - 1; i >= 0 && (target > 0 || dash); i--) {
 		const l = lines[i]!;
 		if (l.blank) continue;
@@ -128,22 +137,12 @@ function parentPath(lines: LineInfo[], lineNo: number, col: number, isDash = fal
 			out.unshift(l.key);
 			target = l.keyCol;
 			dash = false;
-			for (let j = l.dashes.length - 1; j >= 0; j--) {
-				const d = l.dashes[j]!;
-				out.unshift(j === 0 ? itemIndex(lines, i, d) : 0);
-				target = d;
-				dash = true;
-			}
+			enterItems(l, i);
 			continue;
 		}
 		if (l.keyCol === target && l.dashes.length > 0 && !dash) {
 			// A sibling key on the line that opened the list item we are in.
-			for (let j = l.dashes.length - 1; j >= 0; j--) {
-				const d = l.dashes[j]!;
-				out.unshift(j === 0 ? itemIndex(lines, i, d) : 0);
-				target = d;
-				dash = true;
-			}
+			enterItems(l, i);
 			continue;
 		}
 	}
