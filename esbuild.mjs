@@ -12,7 +12,7 @@ const watch = process.argv.includes('--watch');
 const nodeEntries = [
 	['engine/cli/main.ts', 'dist/cli.js'],
 	['engine/host/main.ts', 'dist/engine.js'],
-	['engine/tune/worker.ts', 'dist/tune-worker.js'],
+	['engine/runtime/tune/worker.ts', 'dist/tune-worker.js'],
 	['server/src/main.ts', 'dist/server.js'],
 	['client/src/extension.ts', 'dist/client.js'],
 	['bench/main.ts', 'dist/bench.js'],

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CompletionRequest, HoverRequest, type Position } from 'vscode-languageserver-protocol';
-import { toJsonSchema } from '../engine/config/jsonSchema';
+import { toJsonSchema } from '../engine/core/config/jsonSchema';
 import { LspClient, ROOT, SERVER } from '../test/lsp/client';
 import { TYPICAL_CONFIG, largeConfig } from './fixtures';
 import { ms, printTable, stats, type Stats } from './util';

@@ -6,13 +6,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { resolveConfig } from '../engine/config/resolve';
-import type { PreparedData } from '../engine/data/prepare';
-import type { Preprocessing } from '../engine/data/preprocess';
-import { createRng } from '../engine/random';
-import { enableFastKernels } from '../engine/train/kernels';
-import { useBackend } from '../engine/train/backend';
-import { trainLoop } from '../engine/train/loop';
+import { resolveConfig } from '../engine/core/config/resolve';
+import type { PreparedData } from '../engine/runtime/data/prepare';
+import type { Preprocessing } from '../engine/runtime/data/preprocess';
+import { createRng } from '../engine/core/random';
+import { enableFastKernels } from '../engine/runtime/train/kernels';
+import { useBackend } from '../engine/runtime/train/backend';
+import { trainLoop } from '../engine/runtime/train/loop';
 import { printTable } from './util';
 
 interface Workload {

@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runJob } from '../engine/job';
-import { applyParams } from '../engine/tune/apply';
-import { dimensions, gridPoints } from '../engine/tune/space';
-import { runSweep } from '../engine/tune/sweep';
+import { runJob } from '../engine/runtime/job';
+import { applyParams } from '../engine/core/tune/apply';
+import { dimensions, gridPoints } from '../engine/core/tune/space';
+import { runSweep } from '../engine/runtime/tune/sweep';
 import { printTable } from './util';
 
 const CONFIG = `name: bench-sweep

@@ -1,5 +1,5 @@
 /** Validator latency on a typical and a large config: the cost of one keystroke in the editor. */
-import { validateText } from '../engine/config/validate';
+import { validateText } from '../engine/core/config/validate';
 import { TYPICAL_CONFIG, largeConfig } from './fixtures';
 import { ms, printTable, timeSync } from './util';
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ACTIVATION_EVENTS, contributions } from '../src/manifest';
-import { configurationContribution } from '../../engine/settings';
+import { configurationContribution } from '../../engine/core/settings';
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -10,9 +10,9 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type Messa
 import {
 	CancelJobRequest, ConfigureRequest, JobEventNotification, JobStateNotification, LogNotification, SubmitJobRequest,
 	type JobInfo, type JobResultPayload, type SubmitParams,
-} from '../../engine/host/protocol';
-import type { EngineEvent } from '../../engine/protocol';
-import type { SweepEvent } from '../../engine/tune/protocol';
+} from '../../engine/core/rpc';
+import type { EngineEvent } from '../../engine/core/protocol';
+import type { SweepEvent } from '../../engine/core/tune/protocol';
 import { engineChannel } from './output';
 import { getSettings } from './settings';
 

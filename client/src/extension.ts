@@ -18,9 +18,9 @@ import { Panels } from './panels';
 import { RunsProvider, type RunRecord } from './runsView';
 import { onSettingsChanged, getSettings } from './settings';
 import { TrainTaskProvider } from './tasks';
-import { applyParamsEdits } from '../../engine/tune/apply';
-import { readRunSummary } from '../../engine/runs/store';
-import { findSweeps, type FoundSweep } from '../../engine/tune/find';
+import { applyParamsEdits } from '../../engine/core/tune/apply';
+import { readRunSummary } from '../../engine/io/store';
+import { findSweeps, type FoundSweep } from '../../engine/io/sweeps';
 import { newConfig } from './templates';
 
 /** What tests (in the extension host) can reach through the extension's exports. */

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JobInfo, JobKind, JobResultPayload, SubmitParams } from '../../engine/host/protocol';
-import type { SweepEvent } from '../../engine/tune/protocol';
-import type { EngineEvent, EpochLogs } from '../../engine/protocol';
+import type { JobInfo, JobKind, JobResultPayload, SubmitParams } from '../../engine/core/rpc';
+import type { SweepEvent } from '../../engine/core/tune/protocol';
+import type { EngineEvent, EpochLogs } from '../../engine/core/protocol';
 import type { EngineHost, JobStateChange } from './engine';
 import { getSettings } from './settings';
 

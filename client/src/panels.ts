@@ -7,11 +7,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConfigDocument } from '../../engine/config/document';
-import { validateText } from '../../engine/config/validate';
-import { probeFileSync } from '../../engine/data/probe';
-import type { EngineEvent } from '../../engine/protocol';
-import type { SweepEvent } from '../../engine/tune/protocol';
+import { ConfigDocument } from '../../engine/core/config/document';
+import { validateText } from '../../engine/core/config/validate';
+import { probeFileSync } from '../../engine/io/probe';
+import type { EngineEvent } from '../../engine/core/protocol';
+import type { SweepEvent } from '../../engine/core/tune/protocol';
 import {
 	ApplyBest, ArchitectureHighlight, ArchitectureUpdate, CompareShow, CopyText, CurvesAppend, CurvesInit, CurvesRuns, EvaluationShow, ExportFile,
 	isMessage, message, OpenRun, OpenTrial, PickRuns, Ready, RevealLayer, TrialsEpoch, TrialsShow, TrialsUpdate,
@@ -22,7 +22,7 @@ import type { Jobs } from './jobs';
 import type { RunsProvider } from './runsView';
 import { getSettings } from './settings';
 import { architectureView, comparisonView, epochPoint, evaluationView, runSeries, sweepView, trialView } from './views';
-import { readSweep } from '../../engine/tune/sweep';
+import { readSweep } from '../../engine/runtime/tune/sweep';
 import { CONFIG_FILE_RE, LANGUAGE_ID } from './manifest';
 
 

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readRunSummary } from '../../engine/runs/store';
+import { readRunSummary } from '../../engine/io/store';
 import { RUNS_VIEW } from './manifest';
 import { getSettings } from './settings';
 

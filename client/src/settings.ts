@@ -1,6 +1,6 @@
 /** Typed access to `modelwright.*` settings (declared once in engine/settings.ts). */
 import * as vscode from 'vscode';
-import { readSettings, SETTINGS_SECTION, type Settings } from '../../engine/settings';
+import { readSettings, SETTINGS_SECTION, type Settings } from '../../engine/core/settings';
 
 export function getSettings(scope?: vscode.ConfigurationScope): Settings {
 	const c = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);

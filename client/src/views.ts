@@ -5,18 +5,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import type { ValidationResult } from '../../engine/config/validate';
-import { resolveConfig } from '../../engine/config/resolve';
-import type { LayerConfig } from '../../engine/config/schema';
-import type { Evaluation } from '../../engine/evaluate/evaluate';
-import type { EpochLogs } from '../../engine/protocol';
-import { readMetrics, readRunSummary, type RunSummary } from '../../engine/runs/store';
-import { toMermaid } from '../../engine/shapes/summary';
+import type { ValidationResult } from '../../engine/core/config/validate';
+import { resolveConfig } from '../../engine/core/config/resolve';
+import type { LayerConfig } from '../../engine/core/config/schema';
+import type { Evaluation } from '../../engine/runtime/evaluate/evaluate';
+import type { EpochLogs } from '../../engine/core/protocol';
+import { readMetrics, readRunSummary, type RunSummary } from '../../engine/io/store';
+import { toMermaid } from '../../engine/core/shapes/summary';
 import type {
 	ArchitectureView, ComparisonView, DimensionView, EpochPoint, EvaluationView, LayerView, PipelineStage, RunMeta, RunSeries, RunStatus, SweepView, TrialView,
 } from '../../webviews/protocol';
-import type { SweepState, TrialRecord } from '../../engine/tune/protocol';
-import { readSweep } from '../../engine/tune/sweep';
+import type { SweepState, TrialRecord } from '../../engine/core/tune/protocol';
+import { readSweep } from '../../engine/runtime/tune/sweep';
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

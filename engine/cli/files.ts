@@ -1,9 +1,9 @@
 /** Shared CLI plumbing: expanding file arguments and validating a config file from disk. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateText, type ValidationResult } from '../config/validate';
-import type { ConfigDiagnostic } from '../config/diagnostics';
-import { probeFileSync } from '../data/probe';
+import { validateText, type ValidationResult } from '../core/config/validate';
+import type { ConfigDiagnostic } from '../core/config/diagnostics';
+import { probeFileSync } from '../io/probe';
 
 const CONFIG_RE = /\.model\.(ya?ml|json)$/i;
 

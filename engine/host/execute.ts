@@ -1,13 +1,13 @@
 /** Runs one job of the engine process: maps the extension's request onto the engine's entry points. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runJob } from '../job';
-import type { EventSink } from '../protocol';
-import { writeJson } from '../runs/fsutil';
-import { evaluateRun, modelDirOf, predictRows } from '../runs/use';
-import { runSweep } from '../tune/sweep';
-import type { SweepEvent } from '../tune/protocol';
-import type { JobResultPayload, SubmitParams } from './protocol';
+import { runJob } from '../runtime/job';
+import type { EventSink } from '../core/protocol';
+import { writeJson } from '../io/fsutil';
+import { evaluateRun, modelDirOf, predictRows } from '../runtime/runs';
+import { runSweep } from '../runtime/tune/sweep';
+import type { SweepEvent } from '../core/tune/protocol';
+import type { JobResultPayload, SubmitParams } from '../core/rpc';
 
 export type JobEnd = { state: 'succeeded' | 'failed' | 'cancelled'; error?: string; result?: JobResultPayload };
 

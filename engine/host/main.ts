@@ -5,11 +5,11 @@
  * down; if the process dies anyway, the extension marks the running job failed and restarts it.
  */
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
-import type { EngineEvent } from '../protocol';
+import type { EngineEvent } from '../core/protocol';
 import {
 	CancelJobRequest, ConfigureRequest, JobEventNotification, JobStateNotification, ListJobsRequest, LogNotification, SubmitJobRequest,
 	type JobInfo, type JobResultPayload, type SubmitParams,
-} from './protocol';
+} from '../core/rpc';
 import { execute } from './execute';
 
 interface Job { info: JobInfo; params: SubmitParams; controller: AbortController }

@@ -6,9 +6,9 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { SourceConfig } from '../../engine/config/schema';
-import { infoFromRows, type ProbeResult } from '../../engine/data/info';
-import { parseCsvHead, PROBE_BYTES, resolveDataPath, type PathPolicy } from '../../engine/data/probe';
+import type { SourceConfig } from '../../engine/core/config/schema';
+import { infoFromRows, type ProbeResult } from '../../engine/core/data/info';
+import { parseCsvHead, PROBE_BYTES, resolveDataPath, type PathPolicy } from '../../engine/io/probe';
 
 /** What reading a file gave: its head, or why there is none. */
 type FileRead = { ok: true; text: string; complete: boolean } | { ok: false; reason: 'missing' | 'unreadable'; notFile?: boolean; error?: string };

@@ -4,7 +4,7 @@
  */
 import { MessageDirection, RequestType } from 'vscode-languageserver-protocol';
 import type { Range } from 'vscode-languageserver-protocol';
-import type { JsonPath } from '../../engine/config/diagnostics';
+import type { JsonPath } from '../../engine/core/config/diagnostics';
 
 export type { ModelwrightSettings, SeverityOverride } from './settings';
 export { DEFAULT_SETTINGS, SETTINGS_SECTION } from './settings';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments, type CancellationToken, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { PathPolicy } from '../../engine/data/probe';
+import type { PathPolicy } from '../../engine/io/probe';
 import { DataProbe } from './dataProbe';
 import { analyze, configDirOf, type Analysis } from './service/analysis';
 import { DOCS_BASE } from './service/diagnostics';

@@ -3,12 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { LayerConfig } from '../../engine/config/schema';
-import { validateText } from '../../engine/config/validate';
-import { inferShapes } from '../../engine/shapes/infer';
-import { buildModel } from '../../engine/model/build';
-import { initialValues } from '../../engine/model/init';
-import { useBackend } from '../../engine/train/backend';
+import type { LayerConfig } from '../../engine/core/config/schema';
+import { validateText } from '../../engine/core/config/validate';
+import { inferShapes } from '../../engine/core/shapes/infer';
+import { buildModel } from '../../engine/runtime/model/build';
+import { initialValues } from '../../engine/runtime/model/init';
+import { useBackend } from '../../engine/runtime/train/backend';
 
 const L = (l: Record<string, unknown>) => l as unknown as LayerConfig;
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../engine/cli/main';
-import { readRunSummary, readMetrics } from '../../engine/runs/store';
+import { readRunSummary, readMetrics } from '../../engine/io/store';
 
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-cli-'));

@@ -1,6 +1,6 @@
 /** Evaluation metrics against hand-computed references. */
 import * as assert from 'node:assert/strict';
-import { classificationReport, prCurve, regressionReport, rocCurve } from '../../engine/evaluate/metrics';
+import { classificationReport, prCurve, regressionReport, rocCurve } from '../../engine/runtime/evaluate/metrics';
 
 const close = (a: number, b: number, msg = '') => assert.ok(Math.abs(a - b) < 1e-9, `${msg} ${a} vs ${b}`);
 

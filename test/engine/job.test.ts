@@ -4,9 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runJob, exitCode } from '../../engine/job';
-import type { EngineEvent } from '../../engine/protocol';
-import { readMetrics, readRunSummary, listCheckpoints } from '../../engine/runs/store';
+import { runJob, exitCode } from '../../engine/runtime/job';
+import type { EngineEvent } from '../../engine/core/protocol';
+import { readMetrics, readRunSummary, listCheckpoints } from '../../engine/io/store';
 
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-job-'));

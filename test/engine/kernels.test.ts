@@ -1,11 +1,11 @@
 /** Engine-owned wasm kernels against the cpu backend, forward and gradient; conv1d/conv2d/embedding models train on wasm. */
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../engine/train/backend';
-import { resolveConfig } from '../../engine/config/resolve';
-import { prepareData } from '../../engine/data/prepare';
-import { gatherBatches, makeBatches, trainLoop } from '../../engine/train/loop';
-import { createRng } from '../../engine/random';
+import { useBackend } from '../../engine/runtime/train/backend';
+import { resolveConfig } from '../../engine/core/config/resolve';
+import { prepareData } from '../../engine/runtime/data/prepare';
+import { gatherBatches, makeBatches, trainLoop } from '../../engine/runtime/train/loop';
+import { createRng } from '../../engine/core/random';
 
 const rng = createRng(11);
 const rand = (n: number) => Array.from({ length: n }, () => rng.normal());

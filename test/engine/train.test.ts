@@ -3,12 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { resolveConfig, type ResolvedConfig } from '../../engine/config/resolve';
-import { validateText } from '../../engine/config/validate';
-import { prepareData, type PreparedData } from '../../engine/data/prepare';
-import { trainLoop, type Checkpoint } from '../../engine/train/loop';
-import { useBackend } from '../../engine/train/backend';
-import { OPTIMIZERS } from '../../engine/config/vocabulary';
+import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/resolve';
+import { validateText } from '../../engine/core/config/validate';
+import { prepareData, type PreparedData } from '../../engine/runtime/data/prepare';
+import { trainLoop, type Checkpoint } from '../../engine/runtime/train/loop';
+import { useBackend } from '../../engine/runtime/train/backend';
+import { OPTIMIZERS } from '../../engine/core/config/vocabulary';
 
 const ROOT = path.join(__dirname, '..', '..');
 const policy = { configDir: ROOT };

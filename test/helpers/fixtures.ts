@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Range } from '../../engine/config/diagnostics';
+import type { Range } from '../../engine/core/config/diagnostics';
 
 export interface Expected { code: string; range: Range; line: number }
 

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { CompletionRequest, HoverRequest, InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, CodeActionRequest, type Position } from 'vscode-languageserver-protocol';
 import { ensureServerBuilt } from './build';
 import { LspClient, ROOT } from './client';
-import { mulberry32 } from '../../engine/random';
+import { mulberry32 } from '../../engine/core/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const EDITS = Number(process.env.FUZZ_EDITS ?? 60);

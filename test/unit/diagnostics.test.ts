@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateText } from '../../engine/config/validate';
-import { DIAGNOSTIC_CODES } from '../../engine/config/diagnostics';
-import { probeFileSync } from '../../engine/data/probe';
+import { validateText } from '../../engine/core/config/validate';
+import { DIAGNOSTIC_CODES } from '../../engine/core/config/diagnostics';
+import { probeFileSync } from '../../engine/io/probe';
 import { FIXTURES, fmtRange, listConfigs, readExpectations } from '../helpers/fixtures';
 
 const validate = (file: string) => validateText(fs.readFileSync(file, 'utf8'), { probe: (s) => probeFileSync(s, { configDir: path.dirname(file) }) });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { validateText } from '../../engine/config/validate';
+import { validateText } from '../../engine/core/config/validate';
 import { applyEdits } from '../helpers/fixtures';
 
 /** Applies the first fix (or the one titled `title`) of the first diagnostic with `code`. */

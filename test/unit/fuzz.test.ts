@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { validateText } from '../../engine/config/validate';
+import { validateText } from '../../engine/core/config/validate';
 import { listConfigs } from '../helpers/fixtures';
-import { mulberry32 } from '../../engine/random';
+import { mulberry32 } from '../../engine/core/random';
 
 /** The engine's seeded PRNG, so a failing case reproduces from its seed. */
 const rng = mulberry32;

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedManifest } from '../../client/scripts/generate-manifest';
 import { COMMANDS } from '../../client/src/manifest';
-import { defaultSettings, readSettings, SETTINGS } from '../../engine/settings';
+import { defaultSettings, readSettings, SETTINGS } from '../../engine/core/settings';
 
 const ROOT = path.join(__dirname, '..', '..');
 const json = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8')) as Record<string, any>;

@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { jsonSchemaText, toJsonSchema } from '../../engine/config/jsonSchema';
-import { configDocs } from '../../engine/config/docs';
-import { ConfigSchema } from '../../engine/config/schema';
-import { NO_DEFAULT_KEYS, resolveConfig } from '../../engine/config/resolve';
-import type { S } from '../../engine/config/schemaNav';
+import { jsonSchemaText, toJsonSchema } from '../../engine/core/config/jsonSchema';
+import { configDocs } from '../../engine/core/config/docs';
+import { ConfigSchema } from '../../engine/core/config/schema';
+import { NO_DEFAULT_KEYS, resolveConfig } from '../../engine/core/config/resolve';
+import type { S } from '../../engine/core/config/schemaNav';
 import { listConfigs } from '../helpers/fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { validateText } from '../../engine/config/validate';
-import { buildModel } from '../../engine/model/build';
-import type { LayerConfig } from '../../engine/config/schema';
+import { validateText } from '../../engine/core/config/validate';
+import { buildModel } from '../../engine/runtime/model/build';
+import type { LayerConfig } from '../../engine/core/config/schema';
 import { listConfigs, FIXTURES } from '../helpers/fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');

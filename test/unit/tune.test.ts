@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import type { TuningConfig } from '../../engine/config/schema';
-import { applyParams } from '../../engine/tune/apply';
-import { MedianPruner, SuccessiveHalving } from '../../engine/tune/pruning';
-import { makeSearcher, type Observation } from '../../engine/tune/search';
-import { dimensions, gridPoints, trialCount, type Params } from '../../engine/tune/space';
+import type { TuningConfig } from '../../engine/core/config/schema';
+import { applyParams } from '../../engine/core/tune/apply';
+import { MedianPruner, SuccessiveHalving } from '../../engine/core/tune/pruning';
+import { makeSearcher, type Observation } from '../../engine/core/tune/search';
+import { dimensions, gridPoints, trialCount, type Params } from '../../engine/core/tune/space';
 
 const space = (s: TuningConfig['space']) => s;
 

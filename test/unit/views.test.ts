@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateText } from '../../engine/config/validate';
-import { runJob } from '../../engine/job';
+import { validateText } from '../../engine/core/config/validate';
+import { runJob } from '../../engine/runtime/job';
 import { architectureView, comparisonView, evaluationView, flatten, runSeries } from '../../client/src/views';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
-import { evaluateRun } from '../../runs/use';
-import { findRun } from '../../runs/store';
+import { evaluateRun } from '../../runtime/runs';
+import { findRun } from '../../io/store';
 import { runsDirFrom } from './runs';
-import { useBackend, type BackendChoice } from '../../train/backend';
+import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
 export const evaluateCommand: Command = {
 	name: 'evaluate',

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
-import { findRun } from '../../runs/store';
-import { modelDirOf } from '../../runs/use';
+import { findRun } from '../../io/store';
+import { modelDirOf } from '../../runtime/runs';
 import { runsDirFrom } from './runs';
 
 export const exportCommand: Command = {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { formatDiagnostic, validateFile } from '../files';
-import { summaryTable, toMermaid } from '../../shapes/summary';
+import { summaryTable, toMermaid } from '../../core/shapes/summary';
 
 export const inspectCommand: Command = {
 	name: 'inspect',

@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
-import { readCsv } from '../../data/csv';
-import type { Row } from '../../data/generators';
-import { loadExported } from '../../export/tfjs';
-import { modelDirOf, predictRows } from '../../runs/use';
-import { findRun } from '../../runs/store';
+import { readCsv } from '../../runtime/data/csv';
+import type { Row } from '../../runtime/data/generators';
+import { loadExported } from '../../runtime/export/tfjs';
+import { modelDirOf, predictRows } from '../../runtime/runs';
+import { findRun } from '../../io/store';
 import { runsDirFrom } from './runs';
-import { useBackend, type BackendChoice } from '../../train/backend';
+import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
 /** `--values "5.1,3.5,1.4,0.2; 6,3,5,2"` (feature order) or `--values "x=3"`: rows of raw values. */
 export function parseValues(text: string, features: readonly string[]): Row[] {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type Command } from '../command';
-import { findRun, listRuns, readMetrics, readRunSummary, RUNS_DIR, runsDirFor } from '../../runs/store';
+import { findRun, listRuns, readMetrics, readRunSummary, RUNS_DIR, runsDirFor } from '../../io/store';
 import { formatLogs, parse } from './train';
 
 /** The run store for a config file, a folder (its .modelwright/runs) or a runs folder itself. */

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command';
-import { jsonSchemaText } from '../../config/jsonSchema';
-import { configDocs } from '../../config/docs';
+import { jsonSchemaText } from '../../core/config/jsonSchema';
+import { configDocs } from '../../core/config/docs';
 
 export const schemaCommand: Command = {
 	name: 'schema',

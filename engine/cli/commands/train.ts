@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../command';
 import { formatDiagnostic } from '../files';
-import { exitCode, runJob, type TrainOverrides } from '../../job';
-import type { EngineEvent, EpochLogs } from '../../protocol';
-import { BACKENDS, type BackendChoice } from '../../train/backend';
-import { findRun, runsDirFor } from '../../runs/store';
+import { exitCode, runJob, type TrainOverrides } from '../../runtime/job';
+import type { EngineEvent, EpochLogs } from '../../core/protocol';
+import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
+import { findRun, runsDirFor } from '../../io/store';
 
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 export const formatLogs = (logs: EpochLogs) => Object.entries(logs).filter(([k]) => k !== 'lr').map(([k, v]) => `${k} ${fmt(v)}`).join('  ');

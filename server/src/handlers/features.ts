@@ -1,6 +1,6 @@
 /** Wires the pure service functions to LSP requests. Each handler is guarded (see ModelwrightServer.guard). */
 import * as fs from 'node:fs';
-import { resolveDataPath, type PathPolicy } from '../../../engine/data/probe';
+import { resolveDataPath, type PathPolicy } from '../../../engine/io/probe';
 import type { ModelwrightServer } from '../server';
 import { configDirOf } from '../service/analysis';
 import { codeActions } from '../service/codeActions';

@@ -4,9 +4,9 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { validateText, type ValidationResult } from '../../../engine/config/validate';
-import type { SourceConfig } from '../../../engine/config/schema';
-import type { ProbeResult } from '../../../engine/data/info';
+import { validateText, type ValidationResult } from '../../../engine/core/config/validate';
+import type { SourceConfig } from '../../../engine/core/config/schema';
+import type { ProbeResult } from '../../../engine/core/data/info';
 
 export interface Analysis {
 	uri: string;

@@ -4,12 +4,12 @@
  * the missing `flatten` (MW213).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
-import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/config/diagnostics';
-import { setValueEdit } from '../../../engine/config/edit';
+import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/core/config/diagnostics';
+import { setValueEdit } from '../../../engine/core/config/edit';
 import type { Analysis } from './analysis';
 import { schemaAt } from './schemaDocs';
-import { applyParamsEdits } from '../../../engine/tune/apply';
-import { findSweeps } from '../../../engine/tune/find';
+import { applyParamsEdits } from '../../../engine/core/tune/apply';
+import { findSweeps } from '../../../engine/io/sweeps';
 import { fileURLToPath } from 'node:url';
 
 const overlaps = (a: Range, b: Range) =>

@@ -5,13 +5,13 @@
  */
 import { isMap, isPair, isScalar, type Node } from 'yaml';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver-protocol';
-import type { JsonPath } from '../../../engine/config/diagnostics';
-import { formatValue } from '../../../engine/config/edit';
-import { configPathExists } from '../../../engine/config/semantic';
-import type { SourceConfig } from '../../../engine/config/schema';
-import type { ResolvedConfig } from '../../../engine/config/resolve';
-import { isKeyUnion, isTaggedUnion, itemSchema, keysOf, type S } from '../../../engine/config/schemaNav';
-import { staticDataInfo, type DataInfo } from '../../../engine/data/info';
+import type { JsonPath } from '../../../engine/core/config/diagnostics';
+import { formatValue } from '../../../engine/core/config/edit';
+import { configPathExists } from '../../../engine/core/config/semantic';
+import type { SourceConfig } from '../../../engine/core/config/schema';
+import type { ResolvedConfig } from '../../../engine/core/config/resolve';
+import { isKeyUnion, isTaggedUnion, itemSchema, keysOf, type S } from '../../../engine/core/config/schemaNav';
+import { staticDataInfo, type DataInfo } from '../../../engine/core/data/info';
 import type { Analysis } from './analysis';
 import { cursorContext, type CursorContext } from './context';
 import { enumValues, fieldMarkdown, objectBranch, schemaAt, taggedUnionIn, tagValues, valueAt, type EnumValue } from './schemaDocs';

@@ -4,8 +4,8 @@
  * (robust on the half-typed line completion is asked about, which often does not parse).
  */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import type { ConfigDocument } from '../../../engine/config/document';
-import type { JsonPath } from '../../../engine/config/diagnostics';
+import type { ConfigDocument } from '../../../engine/core/config/document';
+import type { JsonPath } from '../../../engine/core/config/diagnostics';
 
 export interface NodeHit {
 	path: JsonPath;

@@ -1,6 +1,6 @@
 /** Validator diagnostics → LSP diagnostics, with the user's severity overrides and limits applied. */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
-import { DIAGNOSTIC_CODES, type ConfigDiagnostic, type Severity } from '../../../engine/config/diagnostics';
+import { DIAGNOSTIC_CODES, type ConfigDiagnostic, type Severity } from '../../../engine/core/config/diagnostics';
 import type { ModelwrightSettings } from '../settings';
 import type { Analysis } from './analysis';
 

@@ -5,8 +5,8 @@
  */
 import { isScalar } from 'yaml';
 import type { Hover, Position } from 'vscode-languageserver-protocol';
-import { formatShape } from '../../../engine/shapes/infer';
-import type { JsonPath } from '../../../engine/config/diagnostics';
+import { formatShape } from '../../../engine/core/shapes/infer';
+import type { JsonPath } from '../../../engine/core/config/diagnostics';
 import type { Analysis } from './analysis';
 import { nodePathAt } from './context';
 import { enumValues, fieldMarkdown, schemaAt, taggedUnionIn, tagValues } from './schemaDocs';

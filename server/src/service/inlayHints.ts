@@ -1,7 +1,7 @@
 /** Inlay hints: each layer's output shape and parameter count, and the model's total. */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver-protocol';
-import { formatShape } from '../../../engine/shapes/infer';
-import type { ConfigDocument } from '../../../engine/config/document';
+import { formatShape } from '../../../engine/core/shapes/infer';
+import type { ConfigDocument } from '../../../engine/core/config/document';
 import type { Analysis } from './analysis';
 import { formatCount } from './hover';
 

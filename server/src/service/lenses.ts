@@ -1,7 +1,7 @@
 /** Where the client puts its Train / Tune / Show architecture lenses, and the shapes for the architecture panel. */
 import type { Range } from 'vscode-languageserver-protocol';
-import { formatShape } from '../../../engine/shapes/infer';
-import { trialCount } from '../../../engine/tune/space';
+import { formatShape } from '../../../engine/core/shapes/infer';
+import { trialCount } from '../../../engine/core/tune/space';
 import type { LensData, ShapesResult } from '../protocol';
 import type { Analysis } from './analysis';
 

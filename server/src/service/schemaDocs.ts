@@ -2,10 +2,10 @@
  * Reading documentation out of the schema objects for completion and hover: nothing here
  * names a field, every word comes from `description`, `default`, `x-formula`, … in schema.ts.
  */
-import { ConfigSchema } from '../../../engine/config/schema';
-import { formatValue } from '../../../engine/config/edit';
-import type { JsonPath } from '../../../engine/config/diagnostics';
-import { branchFor, isKeyUnion, isTaggedUnion, schemaAtPath, tagsOf, type S } from '../../../engine/config/schemaNav';
+import { ConfigSchema } from '../../../engine/core/config/schema';
+import { formatValue } from '../../../engine/core/config/edit';
+import type { JsonPath } from '../../../engine/core/config/diagnostics';
+import { branchFor, isKeyUnion, isTaggedUnion, schemaAtPath, tagsOf, type S } from '../../../engine/core/config/schemaNav';
 
 export const ROOT = ConfigSchema as unknown as S;
 

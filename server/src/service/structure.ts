@@ -1,8 +1,8 @@
 /** Outline, folding and selection ranges, all from the parsed document's ranges. */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type Position, type SelectionRange } from 'vscode-languageserver-protocol';
-import { formatShape } from '../../../engine/shapes/infer';
-import type { ConfigDocument } from '../../../engine/config/document';
+import { formatShape } from '../../../engine/core/shapes/infer';
+import type { ConfigDocument } from '../../../engine/core/config/document';
 import type { Analysis } from './analysis';
 import { nodePathAt } from './context';
 import { formatCount } from './hover';

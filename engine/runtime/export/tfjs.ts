@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../data/preprocess';
-import { writeAtomic, writeJson } from '../runs/fsutil';
+import { writeAtomic, writeJson } from '../../io/fsutil';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';

@@ -4,12 +4,12 @@
  * activation), and every random weight is drawn from our seeded PRNG (see init.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LayerConfig } from '../config/schema';
-import type { Initializer } from '../config/vocabulary';
-import { LayerSchema } from '../config/schema';
-import { applyDefaults, type S } from '../config/schemaNav';
-import { defaultLayerNames } from '../shapes/infer';
-import { mixSeed } from '../random';
+import type { LayerConfig } from '../../core/config/schema';
+import type { Initializer } from '../../core/config/vocabulary';
+import { LayerSchema } from '../../core/config/schema';
+import { applyDefaults, type S } from '../../core/config/schemaNav';
+import { defaultLayerNames } from '../../core/shapes/infer';
+import { mixSeed } from '../../core/random';
 import { initialValues } from './init';
 
 export interface BuiltModel {

@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { SourceConfig } from '../config/schema';
-import { infoFromRows, type ProbeResult } from './info';
+import type { SourceConfig } from '../core/config/schema';
+import { infoFromRows, type ProbeResult } from '../core/data/info';
 
 export const PROBE_BYTES = 2 * 1024 * 1024;
 

@@ -10,8 +10,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DataSummary, EpochLogs } from '../protocol';
-import type { Checkpoint } from '../train/loop';
+import type { DataSummary, EpochLogs } from '../core/protocol';
+import type { Checkpoint } from '../runtime/train/loop';
 import { readJson, writeAtomic, writeJson } from './fsutil';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted';

@@ -4,7 +4,7 @@
  * resumed run drift from an uninterrupted one by float rounding). The others wrap tfjs's.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ResolvedConfig } from '../config/resolve';
+import type { ResolvedConfig } from '../../core/config/resolve';
 
 export type OptimizerSpec = ResolvedConfig['training']['optimizer'];
 

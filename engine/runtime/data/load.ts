@@ -1,8 +1,8 @@
 /** Rows from any source of the schema: CSV (streamed), JSON, inline, generators, bundled data sets. */
 import * as fs from 'node:fs';
-import type { SourceConfig } from '../config/schema';
-import { infoFromRows, staticDataInfo, type DataInfo } from './info';
-import { resolveDataPath, type PathPolicy } from './probe';
+import type { SourceConfig } from '../../core/config/schema';
+import { infoFromRows, staticDataInfo, type DataInfo } from '../../core/data/info';
+import { resolveDataPath, type PathPolicy } from '../../io/probe';
 import { DataError, readCsv } from './csv';
 import { generate, type Row } from './generators';
 import { loadDataset } from './bundled';

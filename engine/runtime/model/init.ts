@@ -2,8 +2,8 @@
  * Seeded weight initialisation done by us: tfjs initializers ignore seeds in places
  * (orthogonal, some uniform paths), so every random weight is drawn from engine/random.ts.
  */
-import type { Initializer } from '../config/vocabulary';
-import { createRng, type Rng } from '../random';
+import type { Initializer } from '../../core/config/vocabulary';
+import { createRng, type Rng } from '../../core/random';
 
 export const RANDOM_INITIALIZERS: ReadonlySet<string> = new Set(['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'leCunUniform', 'leCunNormal', 'randomUniform', 'randomNormal', 'truncatedNormal', 'orthogonal']);
 

@@ -1,6 +1,6 @@
 /** Seeded synthetic data sets (columns as in engine/data/info.ts staticDataInfo). */
-import type { SourceConfig } from '../config/schema';
-import { createRng } from '../random';
+import type { SourceConfig } from '../../core/config/schema';
+import { createRng } from '../../core/random';
 
 export type Row = Record<string, number | string | null>;
 type Gen = Extract<SourceConfig, { type: 'linear' | 'xor' | 'circles' | 'spirals' | 'blobs' }>;

@@ -2,12 +2,12 @@
  * Config → training-ready arrays: load rows, apply the missing-value policy, split (seeded,
  * stratified), fit preprocessing on the training rows only, transform every split.
  */
-import type { ResolvedConfig } from '../config/resolve';
-import { CLASSIFICATION_LOSSES, type Loss } from '../config/vocabulary';
+import type { ResolvedConfig } from '../../core/config/resolve';
+import { CLASSIFICATION_LOSSES, type Loss } from '../../core/config/vocabulary';
 import { loadRows, DataError, type PathPolicy, type Row } from './load';
 import { fitFeatures, inputNames, transformRow, encodeLabel, labelWidth, classIndex, type FeatureSpec, type FillPolicy, type ColumnStepName, type Preprocessing, type LabelEncoding } from './preprocess';
 import { kFoldIndices, splitIndices, type SplitIndices } from './split';
-import { mixSeed } from '../random';
+import { mixSeed } from '../../core/random';
 
 export interface SplitArrays {
 	x: Float32Array;

@@ -7,13 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { performance } from 'node:perf_hooks';
-import type { ResolvedConfig } from '../config/resolve';
-import type { TrainingMetric } from '../config/vocabulary';
+import type { ResolvedConfig } from '../../core/config/resolve';
+import type { TrainingMetric } from '../../core/config/vocabulary';
 import type { PreparedData, SplitArrays } from '../data/prepare';
 import { buildModel } from '../model/build';
-import { beta, createRng, mixSeed, shuffleInPlace, type Rng } from '../random';
-import type { BatchProgressParams, EpochLogs } from '../protocol';
-import { BATCH_EVENT_INTERVAL_MS } from '../protocol';
+import { beta, createRng, mixSeed, shuffleInPlace, type Rng } from '../../core/random';
+import type { BatchProgressParams, EpochLogs } from '../../core/protocol';
+import { BATCH_EVENT_INTERVAL_MS } from '../../core/protocol';
 import { finishMetric, lossFn, metricSum } from './losses';
 import { makeOptimizer } from './optimizers';
 import { initialBest, isBetter, plateauStep, scheduledRate, type PlateauState } from './schedule';

@@ -1,9 +1,9 @@
 /** Finding the sweeps of a config in run stores: its folder's and its ancestors' `.modelwright/runs`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RUNS_DIR } from '../runs/store';
-import type { SweepState } from './protocol';
-import { readSweep, sweepFile } from './sweep';
+import { RUNS_DIR } from './store';
+import type { SweepState } from '../core/tune/protocol';
+import { readSweep, sweepFile } from '../runtime/tune/sweep';
 
 export interface FoundSweep { dir: string; state: SweepState }
 

@@ -1,14 +1,14 @@
 /** Real data sets shipped by npm packages, with columns renamed to DATASET_INFO's names. */
-import type { DatasetName } from '../config/vocabulary';
-import { DATASET_INFO } from './info';
+import type { DatasetName } from '../../core/config/vocabulary';
+import { DATASET_INFO } from '../../core/data/info';
 import type { Row } from './generators';
 
 // vega-datasets exports no subpaths, so its JSON files are required by relative path: the
 // bundler inlines them (lazily), and tsx/node resolve them from the repository's node_modules.
 function vegaFile(name: 'penguins.json' | 'cars.json'): unknown[] {
 	return (name === 'penguins.json'
-		? require('../../node_modules/vega-datasets/data/penguins.json')
-		: require('../../node_modules/vega-datasets/data/cars.json')) as unknown[];
+		? require('../../../node_modules/vega-datasets/data/penguins.json')
+		: require('../../../node_modules/vega-datasets/data/cars.json')) as unknown[];
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

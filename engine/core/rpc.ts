@@ -4,9 +4,9 @@
  * engine per window runs every job (training, evaluation, prediction, export, tuning) from a queue.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { EngineEvent } from '../protocol';
-import type { SweepEvent } from '../tune/protocol';
-import type { Params } from '../tune/space';
+import type { EngineEvent } from './protocol';
+import type { SweepEvent } from './tune/protocol';
+import type { Params } from './tune/space';
 
 export type JobKind = 'train' | 'evaluate' | 'predict' | 'export' | 'tune';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

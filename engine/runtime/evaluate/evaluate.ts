@@ -1,6 +1,6 @@
 /** Evaluates a trained model on a split: the report the evaluation panel and evaluation.json show. */
 import * as tf from '@tensorflow/tfjs';
-import type { ResolvedConfig } from '../config/resolve';
+import type { ResolvedConfig } from '../../core/config/resolve';
 import type { PreparedData, SplitArrays } from '../data/prepare';
 import type { Preprocessing } from '../data/preprocess';
 import { classificationReport, regressionReport, type ClassificationReport, type RegressionReport } from './metrics';

@@ -1,5 +1,5 @@
 /** Learning-rate schedules per epoch, including the stateful reduce-on-plateau. */
-import type { ScheduleConfig } from '../config/schema';
+import type { ScheduleConfig } from '../../core/config/schema';
 
 export interface PlateauState { best: number; wait: number; cooldown: number; lr: number }
 

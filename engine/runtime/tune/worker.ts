@@ -4,7 +4,7 @@
  * the fold it was running (the coordinator starts a new worker).
  */
 import { runJob, type TrainRequest } from '../job';
-import type { EngineEvent } from '../protocol';
+import type { EngineEvent } from '../../core/protocol';
 
 export type WorkerRequest = { type: 'run'; id: number; request: TrainRequest } | { type: 'cancel'; id: number };
 export type WorkerReply =

@@ -9,17 +9,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateText } from '../config/validate';
-import { probeFileSync } from '../data/probe';
+import { validateText } from '../../core/config/validate';
+import { probeFileSync } from '../../io/probe';
 import type { TrainRequest } from '../job';
-import { createRunDir, runsDirFor } from '../runs/store';
-import { readJson, writeJson } from '../runs/fsutil';
+import { createRunDir, runsDirFor } from '../../io/store';
+import { readJson, writeJson } from '../../io/fsutil';
 import type { BackendChoice } from '../train/backend';
-import { applyParams } from './apply';
-import { makePruner } from './pruning';
-import { makeSearcher, type Observation } from './search';
-import { trialCount } from './space';
-import type { SweepEvent, SweepState, TrialRecord } from './protocol';
+import { applyParams } from '../../core/tune/apply';
+import { makePruner } from '../../core/tune/pruning';
+import { makeSearcher, type Observation } from '../../core/tune/search';
+import { trialCount } from '../../core/tune/space';
+import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
 
 export interface SweepOptions {

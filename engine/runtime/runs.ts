@@ -2,13 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { validateText } from '../config/validate';
-import { prepareData } from '../data/prepare';
-import { decodeOutput, transformRow } from '../data/preprocess';
-import type { Row } from '../data/generators';
-import { evaluateModel, type Evaluation } from '../evaluate/evaluate';
-import { loadExported, MODEL_FILE } from '../export/tfjs';
-import { readRunSummary } from './store';
+import { validateText } from '../core/config/validate';
+import { prepareData } from './data/prepare';
+import { decodeOutput, transformRow } from './data/preprocess';
+import type { Row } from './data/generators';
+import { evaluateModel, type Evaluation } from './evaluate/evaluate';
+import { loadExported, MODEL_FILE } from './export/tfjs';
+import { readRunSummary } from '../io/store';
 
 /** The model folder of a run folder, or the folder itself when it holds model.json. */
 export function modelDirOf(ref: string): string | undefined {

@@ -1,5 +1,5 @@
 /** Seeded train/validation/test splits (stratified for classification) and k-fold indices. */
-import { createRng, shuffleInPlace } from '../random';
+import { createRng, shuffleInPlace } from '../../core/random';
 
 export interface SplitIndices { train: number[]; validation: number[]; test: number[] }
 

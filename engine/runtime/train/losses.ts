@@ -1,6 +1,6 @@
 /** Losses and training metrics as tf ops over (labels, predictions), matching the formulas in vocabulary.ts. */
 import * as tf from '@tensorflow/tfjs';
-import type { Loss, TrainingMetric } from '../config/vocabulary';
+import type { Loss, TrainingMetric } from '../../core/config/vocabulary';
 import type { LabelEncoding } from '../data/preprocess';
 
 const EPS = 1e-7;
