@@ -12,7 +12,8 @@ import { ConfigLenses } from './codeLens';
 import { EngineHost } from './engine';
 import { Jobs } from './jobs';
 import { createLanguageClient } from './languageClient';
-import { COMMANDS, CONFIG_FILE_RE, LANGUAGE_ID, RUNS_VIEW, TASK_TYPE, type CommandId } from './manifest';
+import { isConfigFile, type BackendChoice } from '../../engine/core/facts';
+import { COMMANDS, LANGUAGE_ID, RUNS_VIEW, TASK_TYPE, type CommandId } from './manifest';
 import { disposeChannels, engineChannel, serverChannel } from './output';
 import { Panels } from './panels';
 import { RunsProvider, type RunRecord } from './runsView';
@@ -30,7 +31,7 @@ export interface ModelwrightApi {
 	runs: RunsProvider;
 	panels: Panels;
 	client: () => LanguageClient | undefined;
-	train(uri: vscode.Uri, extra?: { backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow'; epochs?: number }): Promise<JobOutcome>;
+	train(uri: vscode.Uri, extra?: { backend?: BackendChoice; epochs?: number }): Promise<JobOutcome>;
 	/** How long activate() took (the activation benchmark reads it). */
 	activationMs?: number;
 }
@@ -75,7 +76,7 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 	);
 	void runs.refresh();
 
-	const train = async (uri: vscode.Uri, extra: { backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow'; epochs?: number } = {}): Promise<JobOutcome> => {
+	const train = async (uri: vscode.Uri, extra: { backend?: BackendChoice; epochs?: number } = {}): Promise<JobOutcome> => {
 		const settings = getSettings(uri);
 		const opening = settings['panels.autoOpen'];
 		const outcome = jobs.run('train', uri, { ...(extra.backend ? { backend: extra.backend } : {}), ...(extra.epochs ? { overrides: { epochs: extra.epochs } } : {}) });
@@ -89,13 +90,13 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 			const target = configUri(uri);
 			return target ? train(target) : undefined;
 		},
-		'modelwright.trainWithBackend': async (uri?: vscode.Uri, backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow') => {
+		'modelwright.trainWithBackend': async (uri?: vscode.Uri, backend?: BackendChoice) => {
 			const target = configUri(uri);
 			if (!target) return undefined;
 			const pick = backend ?? (await vscode.window.showQuickPick(
 				[{ label: 'auto', detail: vscode.l10n.t('The fastest available') }, { label: 'wasm', detail: vscode.l10n.t('WebAssembly with SIMD (shipped)') }, { label: 'cpu', detail: vscode.l10n.t('Plain JavaScript (slow)') }, { label: 'tensorflow', detail: vscode.l10n.t('Native, needs @tensorflow/tfjs-node installed') }],
 				{ title: vscode.l10n.t('Train with backend') },
-			))?.label as 'auto' | 'wasm' | 'cpu' | 'tensorflow' | undefined;
+			))?.label as BackendChoice | undefined;
 			return pick ? train(target, { backend: pick }) : undefined;
 		},
 		'modelwright.stop': () => jobs.stop(),
@@ -253,7 +254,7 @@ async function pickSweep(config: vscode.Uri, dir?: string): Promise<FoundSweep |
 function configUri(uri?: unknown): vscode.Uri | undefined {
 	if (uri instanceof vscode.Uri) return uri;
 	const doc = vscode.window.activeTextEditor?.document;
-	if (doc && (doc.languageId === LANGUAGE_ID || CONFIG_FILE_RE.test(doc.uri.fsPath))) return doc.uri;
+	if (doc && (doc.languageId === LANGUAGE_ID || isConfigFile(doc.uri.fsPath))) return doc.uri;
 	void vscode.window.showInformationMessage(vscode.l10n.t('Open a model config (*.model.yaml) first.'));
 	return undefined;
 }

@@ -7,7 +7,8 @@ import {
 	CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, TransportKind,
 	type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult, type LanguageClientOptions, type Message, type ServerOptions,
 } from 'vscode-languageclient/node';
-import { CONFIG_GLOBS, LANGUAGE_ID } from './manifest';
+import { LANGUAGE_ID } from './manifest';
+import { CONFIG_GLOBS } from '../../engine/core/facts';
 import { serverChannel } from './output';
 import { getSettings } from './settings';
 

@@ -5,10 +5,9 @@
  * registers commands by these ids, so a renamed command cannot miss its manifest entry.
  * No vscode import: the generator runs in plain Node.
  */
+import { BACKENDS, CONFIG_GLOB, CONFIG_GLOBS } from '../../engine/core/facts';
 
 export const LANGUAGE_ID = 'modelwright';
-export const CONFIG_GLOBS = ['*.model.yaml', '*.model.yml', '*.model.json'];
-export const CONFIG_FILE_RE = /\.model\.(ya?ml|json)$/i;
 export const TASK_TYPE = 'modelwright';
 export const RUNS_VIEW = 'modelwright.runs';
 export const VIEW_CONTAINER = 'modelwright';
@@ -77,7 +76,7 @@ export function contributions(): { contributes: Record<string, unknown>; nls: Re
 	return {
 		nls,
 		contributes: {
-			languages: [{ id: LANGUAGE_ID, aliases: ['%modelwright.language.name%', 'modelwright'], filenamePatterns: CONFIG_GLOBS, configuration: './client/language-configuration.json', icon: { light: './client/media/config-icon.svg', dark: './client/media/config-icon.svg' } }],
+			languages: [{ id: LANGUAGE_ID, aliases: ['%modelwright.language.name%', 'modelwright'], filenamePatterns: [...CONFIG_GLOBS], configuration: './client/language-configuration.json', icon: { light: './client/media/config-icon.svg', dark: './client/media/config-icon.svg' } }],
 			grammars: [{ language: LANGUAGE_ID, scopeName: 'source.modelwright', path: './client/syntaxes/modelwright.tmLanguage.json', embeddedLanguages: { 'source.yaml': 'yaml' } }],
 			commands,
 			menus: {
@@ -95,13 +94,13 @@ export function contributions(): { contributes: Record<string, unknown>; nls: Re
 				required: ['config'],
 				properties: {
 					config: { type: 'string', description: '%modelwright.task.config%' },
-					backend: { type: 'string', enum: ['auto', 'wasm', 'cpu', 'tensorflow'], description: '%modelwright.task.backend%' },
+					backend: { type: 'string', enum: [...BACKENDS], description: '%modelwright.task.backend%' },
 					epochs: { type: 'integer', minimum: 1, description: '%modelwright.task.epochs%' },
 				},
 			}],
-			jsonValidation: [{ fileMatch: CONFIG_GLOBS, url: './schema/modelwright.schema.json' }],
+			jsonValidation: [{ fileMatch: [...CONFIG_GLOBS], url: './schema/modelwright.schema.json' }],
 		},
 	};
 }
 
-export const ACTIVATION_EVENTS = [`onLanguage:${LANGUAGE_ID}`, 'workspaceContains:**/*.model.{yaml,yml,json}', `onView:${RUNS_VIEW}`, `onTaskType:${TASK_TYPE}`];
+export const ACTIVATION_EVENTS = [`onLanguage:${LANGUAGE_ID}`, `workspaceContains:${CONFIG_GLOB}`, `onView:${RUNS_VIEW}`, `onTaskType:${TASK_TYPE}`];

@@ -22,8 +22,9 @@ import type { Jobs } from './jobs';
 import type { RunsProvider } from './runsView';
 import { getSettings } from './settings';
 import { architectureView, comparisonView, epochPoint, evaluationView, runSeries, sweepView, trialView } from './views';
-import { readSweep } from '../../engine/runtime/tune/sweep';
-import { CONFIG_FILE_RE, LANGUAGE_ID } from './manifest';
+import { readSweep } from '../../engine/io/sweeps';
+import { LANGUAGE_ID } from './manifest';
+import { configNameFromPath, isConfigFile } from '../../engine/core/facts';
 
 
 /** One webview panel: HTML with CSP, a queue of messages until the page says it is ready. */
@@ -130,7 +131,7 @@ export class Panels implements vscode.Disposable {
 			vscode.window.onDidChangeTextEditorSelection((e) => this.highlightFromCursor(e.textEditor)),
 			vscode.window.onDidChangeActiveTextEditor((e) => {
 				// The architecture panel follows the config being edited.
-				if (this.architecture && e && (e.document.languageId === LANGUAGE_ID || CONFIG_FILE_RE.test(e.document.uri.fsPath)) && e.document.uri.toString() !== this.architectureUri?.toString()) {
+				if (this.architecture && e && (e.document.languageId === LANGUAGE_ID || isConfigFile(e.document.uri.fsPath)) && e.document.uri.toString() !== this.architectureUri?.toString()) {
 					this.architectureUri = e.document.uri;
 					void this.keep('architecture', e.document.uri.toString());
 					this.scheduleArchitecture(0);
@@ -318,7 +319,7 @@ export class Panels implements vscode.Disposable {
 		const configDir = path.dirname(uri.fsPath);
 		const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? configDir;
 		const allow = getSettings(uri).allowPathsOutsideWorkspace;
-		const r = validateText(doc.getText(), { fallbackName: path.basename(uri.fsPath).replace(CONFIG_FILE_RE, ''), probe: (s) => probeFileSync(s, { configDir, root, ...(allow ? { allowOutside: true } : {}) }) });
+		const r = validateText(doc.getText(), { fallbackName: configNameFromPath(uri.fsPath), probe: (s) => probeFileSync(s, { configDir, root, ...(allow ? { allowOutside: true } : {}) }) });
 		const model = architectureView(r, path.basename(uri.fsPath));
 		if (model) {
 			this.architecture.panel.title = vscode.l10n.t('Architecture: {0}', model.name);

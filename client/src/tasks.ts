@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_RE, TASK_TYPE } from './manifest';
+import { TASK_TYPE } from './manifest';
+import { CONFIG_GLOB, isConfigFile } from '../../engine/core/facts';
 import { getSettings } from './settings';
 
 interface TrainTaskDefinition extends vscode.TaskDefinition {
@@ -18,7 +19,7 @@ export class TrainTaskProvider implements vscode.TaskProvider {
 
 	async provideTasks(): Promise<vscode.Task[]> {
 		if (!vscode.workspace.isTrusted) return [];
-		const files = await vscode.workspace.findFiles('**/*.model.{yaml,yml,json}', '**/{node_modules,.modelwright}/**', 200);
+		const files = await vscode.workspace.findFiles(CONFIG_GLOB, '**/{node_modules,.modelwright}/**', 200);
 		return files.flatMap((f) => {
 			const folder = vscode.workspace.getWorkspaceFolder(f);
 			if (!folder) return [];
@@ -28,7 +29,7 @@ export class TrainTaskProvider implements vscode.TaskProvider {
 
 	resolveTask(task: vscode.Task): vscode.Task | undefined {
 		const def = task.definition as TrainTaskDefinition;
-		if (typeof def.config !== 'string' || !CONFIG_FILE_RE.test(def.config)) return undefined;
+		if (typeof def.config !== 'string' || !isConfigFile(def.config)) return undefined;
 		const scope = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
 		return scope ? this.make(def, scope) : undefined;
 	}

@@ -1,6 +1,7 @@
 /** "New Model Config": the shipped examples are the templates. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isConfigFile } from '../../engine/core/facts';
 
 interface Template { file: string; label: string; detail: string }
 
@@ -23,7 +24,7 @@ export async function newConfig(extensionUri: vscode.Uri, args: { template?: str
 		title: vscode.l10n.t('Save the new model config'),
 	});
 	if (!target) return undefined;
-	if (!/\.model\.(ya?ml|json)$/i.test(target.path)) {
+	if (!isConfigFile(target.path)) {
 		void vscode.window.showWarningMessage(vscode.l10n.t('{0} does not end in .model.yaml, so Modelwright will not check it. Rename it to {1}.', path.basename(target.path), path.basename(target.path).replace(/(\.ya?ml|\.json)?$/i, '.model.yaml')));
 	}
 	const content = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'examples', pick.file));

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import type { ValidationResult } from '../../engine/core/config/validate';
 import { resolveConfig } from '../../engine/core/config/resolve';
 import type { LayerConfig } from '../../engine/core/config/schema';
-import type { Evaluation } from '../../engine/runtime/evaluate/evaluate';
+import type { Evaluation } from '../../engine/core/records';
 import type { EpochLogs } from '../../engine/core/protocol';
 import { readMetrics, readRunSummary, type RunSummary } from '../../engine/io/store';
 import { toMermaid } from '../../engine/core/shapes/summary';
@@ -16,7 +16,8 @@ import type {
 	ArchitectureView, ComparisonView, DimensionView, EpochPoint, EvaluationView, LayerView, PipelineStage, RunMeta, RunSeries, RunStatus, SweepView, TrialView,
 } from '../../webviews/protocol';
 import type { SweepState, TrialRecord } from '../../engine/core/tune/protocol';
-import { readSweep } from '../../engine/runtime/tune/sweep';
+import { readSweep } from '../../engine/io/sweeps';
+import { higherIsBetter } from '../../engine/core/facts';
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -90,8 +91,6 @@ export function flatten(v: unknown, prefix = '', out: Record<string, string> = {
 	return out;
 }
 
-const LOWER_IS_BETTER = /loss|mse|mae|rmse/i;
-
 export function comparisonView(dirs: string[]): ComparisonView {
 	const runs = dirs.map((d) => ({ d, s: readRunSummary(d) })).filter((r): r is { d: string; s: RunSummary } => r.s !== undefined);
 	const configs = runs.map(({ d, s }) => {
@@ -111,7 +110,7 @@ export function comparisonView(dirs: string[]): ComparisonView {
 	return {
 		runs: runs.map(({ d, s }) => runMeta(d, s)),
 		configDiff,
-		finalMetrics: names.map((name) => ({ name, values: all.map((m) => finite(m[name])), better: LOWER_IS_BETTER.test(name) ? 'lower' : 'higher' })),
+		finalMetrics: names.map((name) => ({ name, values: all.map((m) => finite(m[name])), better: higherIsBetter(name) ? 'higher' : 'lower' })),
 		curves: runs.map(({ d }) => runSeries(d)).filter((r): r is RunSeries => r !== undefined),
 	};
 }

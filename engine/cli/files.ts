@@ -1,11 +1,11 @@
 /** Shared CLI plumbing: expanding file arguments and validating a config file from disk. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateText, type ValidationResult } from '../core/config/validate';
+import type { ValidationResult } from '../core/config/validate';
 import type { ConfigDiagnostic } from '../core/config/diagnostics';
-import { probeFileSync } from '../io/probe';
+import { validateConfig } from '../io/probe';
+import { configNameFromPath, isConfigFile } from '../core/facts';
 
-const CONFIG_RE = /\.model\.(ya?ml|json)$/i;
 
 function globToRegExp(glob: string): RegExp {
 	let re = '';
@@ -48,26 +48,20 @@ export function expandFiles(args: string[], cwd: string): { files: string[]; mis
 		} else if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
 			const all: string[] = [];
 			walk(abs, all);
-			files.push(...all.filter((f) => CONFIG_RE.test(f)).sort());
+			files.push(...all.filter((f) => isConfigFile(f)).sort());
 		} else if (fs.existsSync(abs)) files.push(abs);
 		else missing.push(arg);
 	}
 	return { files: [...new Set(files)], missing };
 }
 
-export function configName(file: string): string {
-	return path.basename(file).replace(CONFIG_RE, '').replace(/\.(ya?ml|json)$/i, '');
-}
+export const configName = configNameFromPath;
 
 export interface FileValidation extends ValidationResult { file: string; text: string }
 
 export function validateFile(file: string, opts: { allowOutside?: boolean; root?: string } = {}): FileValidation {
 	const text = fs.readFileSync(file, 'utf8');
-	const configDir = path.dirname(file);
-	const result = validateText(text, {
-		fallbackName: configName(file),
-		probe: (source) => probeFileSync(source, { configDir, root: opts.root ?? configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) }),
-	});
+	const { policy: _policy, ...result } = validateConfig(file, text, opts);
 	return { ...result, file, text };
 }
 

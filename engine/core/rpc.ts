@@ -7,6 +7,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { EngineEvent } from './protocol';
 import type { SweepEvent } from './tune/protocol';
 import type { Params } from './tune/space';
+import type { BackendChoice } from './facts';
 
 export type JobKind = 'train' | 'evaluate' | 'predict' | 'export' | 'tune';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -19,7 +20,7 @@ export interface SubmitParams {
 	workspaceRoot?: string;
 	/** Absolute run-store folder. */
 	runsDir?: string;
-	backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+	backend?: BackendChoice;
 	allowOutside?: boolean;
 	/** Overrides applied on top of the config (e.g. epochs). */
 	overrides?: { epochs?: number };

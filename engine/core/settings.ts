@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from './config/dsl';
 import { DIAGNOSTIC_CODES } from './config/diagnostics';
+import { BACKENDS } from './facts';
 
 /** Who may set a setting. `machine`: never from a workspace's settings (security-sensitive). */
 export type SettingScope = 'application' | 'machine' | 'window' | 'resource' | 'machine-overridable';
@@ -17,7 +18,7 @@ const setting = <T extends TSchema>(schema: T, meta: SettingMeta) => Object.assi
 export const SETTINGS_SECTION = 'modelwright';
 
 export const SETTINGS = {
-	'engine.backend': setting(StringEnum(['auto', 'wasm', 'cpu', 'tensorflow'] as const, {
+	'engine.backend': setting(StringEnum(BACKENDS, {
 		description: 'TensorFlow.js backend for training. `auto` picks the fastest available (tensorflow when @tensorflow/tfjs-node is installed, else wasm) and reports which in the run summary.',
 		default: 'auto',
 		'x-enumDescriptions': {

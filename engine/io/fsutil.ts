@@ -4,6 +4,12 @@ import * as path from 'node:path';
 
 let counter = 0;
 
+/** Whether a process exists; one we may not signal (EPERM) is alive all the same. */
+export function processAlive(pid: number | undefined): boolean {
+	if (!pid) return false;
+	try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
 export function writeAtomic(file: string, data: string | Uint8Array): void {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);

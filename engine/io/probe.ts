@@ -4,10 +4,13 @@
  * costs the same as a small one (row counts are then unknown).
  */
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { SourceConfig } from '../core/config/schema';
 import { infoFromRows, type ProbeResult } from '../core/data/info';
+import { validateText, type ValidationResult } from '../core/config/validate';
+import { configNameFromPath } from '../core/facts';
 
 export const PROBE_BYTES = 2 * 1024 * 1024;
 
@@ -50,35 +53,101 @@ export function parseCsvHead(text: string, delimiter = ',', missing: readonly st
 	});
 }
 
+/** What reading the head of a file gave: its text, or why there is none. */
+export type HeadRead = { ok: true; text: string; complete: boolean } | { ok: false; reason: 'missing' | 'unreadable'; notFile?: boolean; error?: string };
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Reads at most PROBE_BYTES of a file (the CLI and the engine: synchronous). */
+export function readHeadSync(file: string): HeadRead {
+	let size: number;
+	try {
+		const st = fs.statSync(file);
+		if (!st.isFile()) return { ok: false, reason: 'missing', notFile: true };
+		size = st.size;
+	} catch {
+		return { ok: false, reason: 'missing' };
+	}
+	try {
+		const fd = fs.openSync(file, 'r');
+		try {
+			const buf = Buffer.alloc(Math.min(size, PROBE_BYTES));
+			const n = fs.readSync(fd, buf, 0, buf.length, 0);
+			return { ok: true, text: buf.subarray(0, n).toString('utf8'), complete: size <= PROBE_BYTES };
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch (err) {
+		return { ok: false, reason: 'unreadable', error: errorText(err) };
+	}
+}
+
+/** Reads at most PROBE_BYTES of a file without blocking (the language server). */
+export async function readHead(file: string): Promise<HeadRead> {
+	let size: number;
+	try {
+		const st = await fsp.stat(file);
+		if (!st.isFile()) return { ok: false, reason: 'missing', notFile: true };
+		size = st.size;
+	} catch {
+		return { ok: false, reason: 'missing' };
+	}
+	try {
+		const fh = await fsp.open(file, 'r');
+		try {
+			const buf = Buffer.alloc(Math.min(size, PROBE_BYTES));
+			const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+			return { ok: true, text: buf.subarray(0, bytesRead).toString('utf8'), complete: size <= PROBE_BYTES };
+		} finally {
+			await fh.close();
+		}
+	} catch (err) {
+		return { ok: false, reason: 'unreadable', error: errorText(err) };
+	}
+}
+
+/** The key under which facts from one head may be cached: what parsing depends on. */
+export function parseKey(source: SourceConfig & { type: 'csv' | 'json' }): string {
+	return JSON.stringify(source.type === 'csv' ? ['csv', source.delimiter ?? ',', source.missingValues ?? null] : ['json']);
+}
+
+/** The validator's facts from a file's head: one place for the parsing and the messages. */
+export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'csv' | 'json' }, file: string): ProbeResult | undefined {
+	if (!read.ok) {
+		if (read.reason === 'missing') return { ok: false, reason: 'missing', message: read.notFile ? `\`${source.path}\` is not a file.` : `Data file \`${source.path}\` not found (looked for ${file}).` };
+		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`${read.error ? `: ${read.error.split('\n')[0]}` : '.'}` };
+	}
+	try {
+		if (source.type === 'json') {
+			if (!read.complete) return undefined;
+			const rows = JSON.parse(read.text) as unknown;
+			if (!Array.isArray(rows)) return { ok: false, reason: 'unreadable', message: `\`${source.path}\` must hold a JSON array of row objects.` };
+			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
+		}
+		const rows = parseCsvHead(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
+		const info = infoFromRows(rows, read.complete ? rows.length : undefined);
+		if (!read.complete) delete info.rows;
+		return { ok: true, info };
+	} catch (err) {
+		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`: ${errorText(err).split('\n')[0]}` };
+	}
+}
+
 export function probeFileSync(source: SourceConfig, policy: PathPolicy): ProbeResult | undefined {
 	if (source.type !== 'csv' && source.type !== 'json') return undefined;
 	const resolved = resolveDataPath(source.path, policy);
 	if (!resolved.ok) return { ok: false, reason: 'outside', message: resolved.message };
-	let stat: fs.Stats;
-	try {
-		stat = fs.statSync(resolved.file);
-	} catch {
-		return { ok: false, reason: 'missing', message: `Data file \`${source.path}\` not found (looked for ${resolved.file}).` };
-	}
-	if (!stat.isFile()) return { ok: false, reason: 'missing', message: `\`${source.path}\` is not a file.` };
-	try {
-		const complete = stat.size <= PROBE_BYTES;
-		const fd = fs.openSync(resolved.file, 'r');
-		const buf = Buffer.alloc(Math.min(stat.size, PROBE_BYTES));
-		fs.readSync(fd, buf, 0, buf.length, 0);
-		fs.closeSync(fd);
-		const text = buf.toString('utf8');
-		if (source.type === 'json') {
-			if (!complete) return undefined;
-			const rows = JSON.parse(text) as unknown;
-			if (!Array.isArray(rows)) return { ok: false, reason: 'unreadable', message: `\`${source.path}\` must hold a JSON array of row objects.` };
-			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
-		}
-		const rows = parseCsvHead(text, source.delimiter ?? ',', source.missingValues, complete);
-		const info = infoFromRows(rows, complete ? rows.length : undefined);
-		if (!complete) delete info.rows;
-		return { ok: true, info };
-	} catch (err) {
-		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
-	}
+	return factsFromHead(readHeadSync(resolved.file), source, resolved.file);
+}
+
+/** Where a config may read and write: its folder, inside `root` (the workspace) unless allowed out. */
+export function policyFor(configPath: string, opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {}): PathPolicy & { root: string } {
+	const configDir = path.dirname(path.resolve(configPath));
+	return { configDir, root: path.resolve(opts.root ?? configDir), ...(opts.allowOutside ? { allowOutside: true } : {}) };
+}
+
+/** Validates a config's text with its data files probed under the path policy: the one way every entry does it. */
+export function validateConfig(configPath: string, text: string, opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {}): ValidationResult & { policy: PathPolicy & { root: string } } {
+	const policy = policyFor(configPath, opts);
+	return { ...validateText(text, { fallbackName: configNameFromPath(configPath), probe: (s) => probeFileSync(s, policy) }), policy };
 }

@@ -11,8 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSummary, EpochLogs } from '../core/protocol';
-import type { Checkpoint } from '../runtime/train/loop';
-import { readJson, writeAtomic, writeJson } from './fsutil';
+import type { Checkpoint } from '../core/records';
+import { processAlive, readJson, writeAtomic, writeJson } from './fsutil';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted';
 
@@ -121,15 +121,11 @@ export function readCheckpoint(file: string): Checkpoint {
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as Checkpoint;
 }
 
-function alive(pid: number | undefined): boolean {
-	if (!pid) return false;
-	try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-}
 
 /** The summary, with a `running` run whose process is gone reported as `interrupted`. */
 export function readRunSummary(dir: string): RunSummary | undefined {
 	const s = readJson<RunSummary>(path.join(dir, 'summary.json'));
-	if (s && s.status === 'running' && (s.pid === undefined || (s.pid !== process.pid && !alive(s.pid)))) {
+	if (s && s.status === 'running' && (s.pid === undefined || (s.pid !== process.pid && !processAlive(s.pid)))) {
 		s.status = 'interrupted';
 		s.message = s.message ?? 'the training process ended without finishing the run (killed or crashed); `train --resume` continues from the last checkpoint.';
 	}

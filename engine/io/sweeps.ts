@@ -1,9 +1,23 @@
-/** Finding the sweeps of a config in run stores: its folder's and its ancestors' `.modelwright/runs`. */
+/**
+ * Sweep state files: reading `sweep.json` (a dead sweep reads as interrupted) and finding the sweeps
+ * of a config in run stores (its folder's and its ancestors' `.modelwright/runs`).
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUNS_DIR } from './store';
 import type { SweepState } from '../core/tune/protocol';
-import { readSweep, sweepFile } from '../runtime/tune/sweep';
+import { processAlive, readJson } from './fsutil';
+
+export function sweepFile(dir: string): string {
+	return path.join(dir, 'sweep.json');
+}
+
+/** The sweep state, with a `running` sweep whose process is gone reported as interrupted. */
+export function readSweep(dir: string): SweepState | undefined {
+	const s = readJson<SweepState & { pid?: number }>(sweepFile(dir));
+	if (s && s.status === 'running' && s.pid !== undefined && s.pid !== process.pid && !processAlive(s.pid)) s.status = 'interrupted';
+	return s;
+}
 
 export interface FoundSweep { dir: string; state: SweepState }
 

@@ -10,16 +10,16 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { ConfigDiagnostic } from '../core/config/diagnostics';
 import type { ResolvedConfig } from '../core/config/resolve';
-import { validateText } from '../core/config/validate';
-import { probeFileSync, resolveDataPath } from '../io/probe';
+import { resolveDataPath, validateConfig } from '../io/probe';
 import { prepareData } from './data/prepare';
 import { DataError } from './data/csv';
-import { evaluateModel, type Evaluation } from './evaluate/evaluate';
+import { evaluateModel } from './evaluate/evaluate';
+import type { Checkpoint, Evaluation } from '../core/records';
 import { exportModel } from './export/tfjs';
 import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/protocol';
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
-import { trainLoop, type Checkpoint } from './train/loop';
+import { trainLoop } from './train/loop';
 
 export interface TrainOverrides { epochs?: number; batchSize?: number; learningRate?: number; seed?: number }
 
@@ -92,9 +92,8 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
 		return { status: 'invalid', message };
 	}
-	const policy = { configDir, root: request.workspaceRoot ?? configDir, ...(request.allowOutside ? { allowOutside: true } : {}) };
-	const name0 = path.basename(configPath).replace(/\.model\.(ya?ml|json)$/i, '');
-	const v = validateText(text, { fallbackName: name0, probe: (s) => probeFileSync(s, policy) });
+	const v = validateConfig(configPath, text, { root: request.workspaceRoot, allowOutside: request.allowOutside });
+	const policy = v.policy;
 	const errors = v.diagnostics.filter((d) => d.severity === 'error');
 	if (!v.ok || !v.resolved) {
 		const message = `the config has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.message).slice(0, 3).join('; ')}`;

@@ -6,7 +6,8 @@ import { validateText } from '../core/config/validate';
 import { prepareData } from './data/prepare';
 import { decodeOutput, transformRow } from './data/preprocess';
 import type { Row } from './data/generators';
-import { evaluateModel, type Evaluation } from './evaluate/evaluate';
+import { evaluateModel } from './evaluate/evaluate';
+import type { Evaluation } from '../core/records';
 import { loadExported, MODEL_FILE } from './export/tfjs';
 import { readRunSummary } from '../io/store';
 

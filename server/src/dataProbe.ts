@@ -4,18 +4,15 @@
  * documents that asked are re-validated once the read finishes. Entries are dropped when a
  * watched file changes.
  */
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SourceConfig } from '../../engine/core/config/schema';
-import { infoFromRows, type ProbeResult } from '../../engine/core/data/info';
-import { parseCsvHead, PROBE_BYTES, resolveDataPath, type PathPolicy } from '../../engine/io/probe';
+import type { ProbeResult } from '../../engine/core/data/info';
+import { factsFromHead, parseKey, readHead, resolveDataPath, type HeadRead, type PathPolicy } from '../../engine/io/probe';
 
-/** What reading a file gave: its head, or why there is none. */
-type FileRead = { ok: true; text: string; complete: boolean } | { ok: false; reason: 'missing' | 'unreadable'; notFile?: boolean; error?: string };
 
 interface Entry {
 	file: string;
-	read?: FileRead;
+	read?: HeadRead;
 	/** Facts per parse options (delimiter, missing values, csv/json), computed on demand from the head. */
 	parsed: Map<string, ProbeResult | undefined>;
 	/** Config URIs whose validation used this entry. */
@@ -68,7 +65,7 @@ export class DataProbe {
 	}
 
 	private async read(e: Entry): Promise<void> {
-		e.read = await readHead(e.file).catch((err: unknown): FileRead => ({ ok: false, reason: 'unreadable', error: err instanceof Error ? err.message : String(err) }));
+		e.read = await readHead(e.file).catch((err: unknown): HeadRead => ({ ok: false, reason: 'unreadable', error: err instanceof Error ? err.message : String(err) }));
 		if (!e.read.ok && e.read.error) this.log(`probe ${e.file}: ${e.read.error}`);
 		// A file change may have dropped the entry while the read was running; its result is stale.
 		if (this.entries.get(e.file) !== e) return;
@@ -76,55 +73,9 @@ export class DataProbe {
 	}
 }
 
-/** Reads at most PROBE_BYTES of a file without blocking. */
-export async function readHead(file: string): Promise<FileRead> {
-	let size: number;
-	try {
-		const st = await fs.stat(file);
-		if (!st.isFile()) return { ok: false, reason: 'missing', notFile: true };
-		size = st.size;
-	} catch {
-		return { ok: false, reason: 'missing' };
-	}
-	const fh = await fs.open(file, 'r');
-	try {
-		const buf = Buffer.alloc(Math.min(size, PROBE_BYTES));
-		const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-		return { ok: true, text: buf.subarray(0, bytesRead).toString('utf8'), complete: size <= PROBE_BYTES };
-	} finally {
-		await fh.close();
-	}
-}
-
-/** Same facts and messages as the CLI's synchronous probe (engine/data/probe.ts). */
 function facts(e: Entry, source: SourceConfig & { type: 'csv' | 'json' }): ProbeResult | undefined {
-	const r = e.read;
-	if (!r) return undefined;
-	if (!r.ok) {
-		if (r.reason === 'missing') return { ok: false, reason: 'missing', message: r.notFile ? `\`${source.path}\` is not a file.` : `Data file \`${source.path}\` not found (looked for ${e.file}).` };
-		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`${r.error ? `: ${r.error.split('\n')[0]}` : '.'}` };
-	}
-	const key = JSON.stringify(source.type === 'csv' ? ['csv', source.delimiter ?? ',', source.missingValues ?? null] : ['json']);
-	if (e.parsed.has(key)) return e.parsed.get(key);
-	let out: ProbeResult | undefined;
-	try {
-		if (source.type === 'json') {
-			if (!r.complete) out = undefined;
-			else {
-				const rows = JSON.parse(r.text) as unknown;
-				out = Array.isArray(rows)
-					? { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) }
-					: { ok: false, reason: 'unreadable', message: `\`${source.path}\` must hold a JSON array of row objects.` };
-			}
-		} else {
-			const rows = parseCsvHead(r.text, source.delimiter ?? ',', source.missingValues, r.complete);
-			const info = infoFromRows(rows, r.complete ? rows.length : undefined);
-			if (!r.complete) delete info.rows;
-			out = { ok: true, info };
-		}
-	} catch (err) {
-		out = { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
-	}
-	e.parsed.set(key, out);
-	return out;
+	if (!e.read) return undefined;
+	const key = parseKey(source);
+	if (!e.parsed.has(key)) e.parsed.set(key, factsFromHead(e.read, source, e.file));
+	return e.parsed.get(key);
 }

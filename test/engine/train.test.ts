@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/resolve';
 import { validateText } from '../../engine/core/config/validate';
 import { prepareData, type PreparedData } from '../../engine/runtime/data/prepare';
-import { trainLoop, type Checkpoint } from '../../engine/runtime/train/loop';
+import { trainLoop } from '../../engine/runtime/train/loop';
+import type { Checkpoint } from '../../engine/core/records';
 import { useBackend } from '../../engine/runtime/train/backend';
 import { OPTIMIZERS } from '../../engine/core/config/vocabulary';
 

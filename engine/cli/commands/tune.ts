@@ -5,7 +5,8 @@ import { UsageError, type CliIO, type Command } from '../command';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { applyParams } from '../../core/tune/apply';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
-import { readSweep, runSweep } from '../../runtime/tune/sweep';
+import { runSweep } from '../../runtime/tune/sweep';
+import { readSweep } from '../../io/sweeps';
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 const fmtParam = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));

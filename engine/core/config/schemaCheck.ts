@@ -233,12 +233,12 @@ class Walker {
 		}
 	}
 
-	/** Clamp to the violated bound when it is inclusive, else reset to the default. */
+	/**
+	 * The one MW103 fix: the nearest allowed value (an inclusive bound, or a round number just
+	 * inside an exclusive one), else the default for a non-finite value.
+	 */
 	private clampFix(s: S, range: Range, v?: number): Fix[] {
-		let target: number | undefined;
-		if (v !== undefined && typeof s.minimum === 'number' && v < s.minimum) target = s.minimum;
-		else if (v !== undefined && typeof s.maximum === 'number' && v > s.maximum) target = s.maximum;
-		else if (typeof s.default === 'number') target = s.default;
+		const target = v === undefined ? (typeof s.default === 'number' ? s.default : undefined) : clampTarget(s, v);
 		if (target === undefined) return [];
 		return [{ title: `Change to ${target}`, edits: [{ range, newText: String(target) }], preferred: true }];
 	}
@@ -268,4 +268,20 @@ class Walker {
 function firstSentence(text: string): string {
 	const m = /^(.*?[.!?])(\s|$)/.exec(text);
 	return m ? m[1]! : text;
+}
+
+/** The allowed value nearest to `v` under the schema's bounds, or undefined when `v` is allowed. */
+export function clampTarget(s: S, v: number): number | undefined {
+	const int = s.type === 'integer';
+	if (typeof s.minimum === 'number' && v < s.minimum) return s.minimum;
+	if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return int ? s.exclusiveMinimum + 1 : nudge(s.exclusiveMinimum, +1);
+	if (typeof s.maximum === 'number' && v > s.maximum) return s.maximum;
+	if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return int ? s.exclusiveMaximum - 1 : nudge(s.exclusiveMaximum, -1);
+	return undefined;
+}
+
+/** A round number just inside an exclusive bound (0 → 0.001 up, 1 → 0.999 down). */
+function nudge(bound: number, dir: 1 | -1): number {
+	const step = bound === 0 ? 0.001 : Math.abs(bound) * 0.001;
+	return Number((bound + dir * step).toPrecision(6));
 }

@@ -3,23 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import type { PreparedData, SplitArrays } from '../data/prepare';
 import type { Preprocessing } from '../data/preprocess';
-import { classificationReport, regressionReport, type ClassificationReport, type RegressionReport } from './metrics';
+import type { Evaluation } from '../../core/records';
+import { classificationReport, regressionReport } from './metrics';
 
-export interface Evaluation {
-	split: 'test' | 'validation' | 'train';
-	rows: number;
-	task: Preprocessing['task'];
-	/** Flat headline numbers (those asked for in `evaluation.metrics`, or all that apply). */
-	metrics: Record<string, number>;
-	classification?: ClassificationReport;
-	regression?: RegressionReport;
-	/** Predicted vs actual (regression) or true/predicted class with scores (classification), capped for plots. */
-	predictions: { actual: number | string; predicted: number | string; scores?: number[] }[];
-	/** Raw values of the input feature when there is exactly one (regression), aligned with `predictions`: the fitted-line plot. */
-	features?: Record<string, number[]>;
-	/** Raw feature values of each evaluated row, aligned with `predictions` (Predict offers them as inputs). */
-	inputs?: Record<string, string | number | null>[];
-}
 
 export const MAX_PREDICTIONS = 5000;
 

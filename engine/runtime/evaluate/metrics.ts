@@ -3,9 +3,8 @@
  * accuracy, per-class precision/recall/F1 with macro and weighted averages, confusion matrix,
  * ROC and PR curves one-vs-rest with AUC / average precision; MSE, MAE, RMSE, R².
  */
+import type { ClassificationReport, ClassReport, Curve, CurvePoint, RegressionReport } from '../../core/records';
 
-export interface CurvePoint { x: number; y: number; threshold: number }
-export interface Curve { points: CurvePoint[]; auc: number }
 
 /** ROC curve (x = FPR, y = TPR) of binary labels against scores; tied scores form one step. */
 export function rocCurve(labels: readonly number[], scores: readonly number[]): Curve {
@@ -50,21 +49,6 @@ export function prCurve(labels: readonly number[], scores: readonly number[]): C
 	return { points, auc: P ? ap : NaN };
 }
 
-export interface ClassReport { class: string | number; precision: number; recall: number; f1: number; support: number }
-
-export interface ClassificationReport {
-	accuracy: number;
-	perClass: ClassReport[];
-	macro: { precision: number; recall: number; f1: number };
-	weighted: { precision: number; recall: number; f1: number };
-	/** confusionMatrix[true][predicted] counts. */
-	confusionMatrix: number[][];
-	/** One-vs-rest per class (for binary: only the positive class). */
-	roc: { class: string | number; curve: Curve }[];
-	pr: { class: string | number; curve: Curve }[];
-	rocAuc: number;
-	prAuc: number;
-}
 
 const div = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
@@ -100,7 +84,6 @@ export function classificationReport(truth: readonly number[], probs: readonly (
 	};
 }
 
-export interface RegressionReport { mse: number; mae: number; rmse: number; r2: number }
 
 export function regressionReport(actual: readonly number[], predicted: readonly number[]): RegressionReport {
 	const n = actual.length;

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels';
 
-export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
-export const BACKENDS: readonly BackendChoice[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
+import type { BackendChoice } from '../../core/facts';
+export { BACKENDS, type BackendChoice } from '../../core/facts';
 
 let wasmLoaded = false;
 

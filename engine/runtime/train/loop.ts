@@ -16,20 +16,9 @@ import type { BatchProgressParams, EpochLogs } from '../../core/protocol';
 import { BATCH_EVENT_INTERVAL_MS } from '../../core/protocol';
 import { finishMetric, lossFn, metricSum } from './losses';
 import { makeOptimizer } from './optimizers';
-import { initialBest, isBetter, plateauStep, scheduledRate, type PlateauState } from './schedule';
+import { initialBest, isBetter, plateauStep, scheduledRate } from './schedule';
+import type { Checkpoint, PlateauState, SerialTensor } from '../../core/records';
 
-export interface SerialTensor { name: string; shape: number[]; data: string }
-
-export interface Checkpoint {
-	version: 1;
-	/** Epochs completed. */
-	epoch: number;
-	history: EpochLogs[];
-	weights: SerialTensor[];
-	optimizer: SerialTensor[];
-	plateau?: PlateauState;
-	early?: { best: number; wait: number; bestEpoch: number; weights?: SerialTensor[] };
-}
 
 export interface TrainLoopOptions {
 	config: ResolvedConfig;

@@ -1,10 +1,11 @@
 /** Learning-rate schedules per epoch, including the stateful reduce-on-plateau. */
 import type { ScheduleConfig } from '../../core/config/schema';
+import type { PlateauState } from '../../core/records';
+import { higherIsBetter } from '../../core/facts';
 
-export interface PlateauState { best: number; wait: number; cooldown: number; lr: number }
 
 export function isBetter(monitor: string, mode: 'auto' | 'min' | 'max', value: number, best: number, minDelta: number): boolean {
-	const max = mode === 'max' || (mode === 'auto' && /acc|auc|f1|precision|recall|r2/i.test(monitor));
+	const max = mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
 	return max ? value > best + minDelta : value < best - minDelta;
 }
 

@@ -9,11 +9,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateText } from '../../core/config/validate';
-import { probeFileSync } from '../../io/probe';
+import { validateConfig } from '../../io/probe';
 import type { TrainRequest } from '../job';
 import { createRunDir, runsDirFor } from '../../io/store';
-import { readJson, writeJson } from '../../io/fsutil';
+import { writeJson } from '../../io/fsutil';
+import { readSweep, sweepFile } from '../../io/sweeps';
 import type { BackendChoice } from '../train/backend';
 import { applyParams } from '../../core/tune/apply';
 import { makePruner } from '../../core/tune/pruning';
@@ -21,6 +21,7 @@ import { makeSearcher, type Observation } from '../../core/tune/search';
 import { trialCount } from '../../core/tune/space';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
+import { higherIsBetter } from '../../core/facts';
 
 export interface SweepOptions {
 	configPath: string;
@@ -39,24 +40,6 @@ export interface SweepOptions {
 	signal?: AbortSignal;
 	/** Worker entry (tests run the TypeScript source through tsx). */
 	workerScript?: string;
-}
-
-const MAXIMIZE = /accuracy|auc|f1|precision|recall|r2/i;
-
-export function sweepFile(dir: string): string {
-	return path.join(dir, 'sweep.json');
-}
-
-/** A process we may not signal (EPERM) is alive all the same. */
-function alive(pid: number): boolean {
-	try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
-/** The sweep state, with a `running` sweep whose process is gone reported as interrupted. */
-export function readSweep(dir: string): SweepState | undefined {
-	const s = readJson<SweepState & { pid?: number }>(sweepFile(dir));
-	if (s && s.status === 'running' && s.pid !== undefined && s.pid !== process.pid && !alive(s.pid)) s.status = 'interrupted';
-	return s;
 }
 
 function defaultWorkerScript(): { script: string; execArgv: string[] } {
@@ -113,20 +96,19 @@ class Worker {
 
 export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void = () => {}): Promise<SweepState> {
 	const configPath = path.resolve(opts.configPath);
-	const configDir = path.dirname(configPath);
 	const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
 	const prior = resumeDir ? readSweep(resumeDir) : undefined;
 	if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
 	if (prior?.status === 'running') throw new Error(`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`);
 	const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
-	const policy = { configDir, root: opts.workspaceRoot ?? configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) };
-	const v = validateText(text, { fallbackName: path.basename(configPath).replace(/\.model\.(ya?ml|json)$/i, ''), probe: (s) => probeFileSync(s, policy) });
+	const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
+	const policy = v.policy;
 	if (!v.ok || !v.resolved) throw new Error(`the config has errors: ${v.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).slice(0, 3).join('; ')}`);
 	const cfg = v.resolved;
 	const tuning = cfg.tuning;
 	if (!tuning) throw new Error('the config has no `tuning` section.');
 	const metric = tuning.objective.metric;
-	const direction: 'minimize' | 'maximize' = tuning.objective.direction === 'auto' ? (MAXIMIZE.test(metric) ? 'maximize' : 'minimize') : tuning.objective.direction;
+	const direction: 'minimize' | 'maximize' = tuning.objective.direction === 'auto' ? (higherIsBetter(metric) ? 'maximize' : 'minimize') : tuning.objective.direction;
 	const folds = tuning.folds ?? cfg.data.split.folds ?? 1;
 	const seed = tuning.seed ?? cfg.seed;
 	const planned = opts.trials ?? trialCount(tuning);

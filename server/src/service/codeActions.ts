@@ -1,13 +1,10 @@
 /**
- * Quick fixes: the validator's own `fixes` as workspace edits, plus two the server derives
- * from the diagnostic's path and the schema: clamp an out-of-range number (MW103) and insert
- * the missing `flatten` (MW213).
+ * Quick fixes: the validator's own `fixes` as workspace edits (MW103's clamp among them), plus
+ * one the server derives from the document: insert the missing `flatten` (MW213).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
 import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/core/config/diagnostics';
-import { setValueEdit } from '../../../engine/core/config/edit';
 import type { Analysis } from './analysis';
-import { schemaAt } from './schemaDocs';
 import { applyParamsEdits } from '../../../engine/core/tune/apply';
 import { findSweeps } from '../../../engine/io/sweeps';
 import { fileURLToPath } from 'node:url';
@@ -65,21 +62,6 @@ export function applyBestActions(a: Analysis, range: Range, only?: string[]): Co
 
 export function derivedFixes(a: Analysis, d: ConfigDiagnostic): Fix[] {
 	const cd = a.result.document;
-	if (d.code === 'MW103' && d.path) {
-		const s = schemaAt(cd.value, d.path);
-		const v = cd.nodeAt(d.path);
-		const current = v && 'value' in v ? Number((v as { value: unknown }).value) : NaN;
-		if (!s || !Number.isFinite(current)) return [];
-		const int = s.type === 'integer';
-		let target: number | undefined;
-		if (s.minimum !== undefined && current < s.minimum) target = s.minimum;
-		else if (s.exclusiveMinimum !== undefined && current <= s.exclusiveMinimum) target = int ? s.exclusiveMinimum + 1 : nudge(s.exclusiveMinimum, +1);
-		else if (s.maximum !== undefined && current > s.maximum) target = s.maximum;
-		else if (s.exclusiveMaximum !== undefined && current >= s.exclusiveMaximum) target = int ? s.exclusiveMaximum - 1 : nudge(s.exclusiveMaximum, -1);
-		if (target === undefined) return [];
-		const e = setValueEdit(cd, d.path, target);
-		return e ? [{ title: `Clamp to ${target}`, edits: [e], preferred: true }] : [];
-	}
 	if (d.code === 'MW213' && d.path && d.path[0] === 'model' && d.path[1] === 'layers' && typeof d.path[2] === 'number') {
 		const item = cd.nodeAt(d.path.slice(0, 3));
 		if (!item?.range) return [];
@@ -93,10 +75,4 @@ export function derivedFixes(a: Analysis, d: ConfigDiagnostic): Fix[] {
 		return [{ title: 'Insert a flatten layer before this layer', edits: [edit], preferred: true }];
 	}
 	return [];
-}
-
-/** A round number just inside an exclusive bound (0 → 0.001 up, 1 → 0.999 down). */
-function nudge(bound: number, dir: 1 | -1): number {
-	const step = bound === 0 ? 0.001 : Math.abs(bound) * 0.001;
-	return Number((bound + dir * step).toPrecision(6));
 }

@@ -102,9 +102,26 @@ describe('server: code actions', () => {
 	});
 	it('clamps an out-of-range value', () => {
 		const text = 'data: {source: {type: xor}}\nmodel:\n  layers:\n    - type: dense\n      units: 4\n    - type: dropout\n      rate: 1.5\n    - type: dense\n      units: 1\n      activation: sigmoid\ntraining: {loss: binaryCrossentropy}\n';
-		assert.equal(fixText(text, 'MW103', /Clamp/), text.replace('rate: 1.5', 'rate: 0.999'));
+		assert.equal(fixText(text, 'MW103', /Change to/), text.replace('rate: 1.5', 'rate: 0.999'));
 		const neg = text.replace('units: 4', 'units: -2');
-		assert.equal(fixText(neg, 'MW103', /Clamp/), neg.replace('units: -2', 'units: 1'));
+		assert.equal(fixText(neg, 'MW103', /Change to/), neg.replace('units: -2', 'units: 1'));
+		const zero = text.replace('rate: 1.5', 'rate: 0.5').replace('training: {loss: binaryCrossentropy}', 'training: {loss: binaryCrossentropy, epochs: 0}');
+		assert.equal(fixText(zero, 'MW103', /Change to/), zero.replace('epochs: 0', 'epochs: 1'));
+	});
+	it('offers at most one preferred quick fix per diagnostic, on every fixture', () => {
+		const dir = path.join(__dirname, '../../fixtures/diagnostics');
+		const extra = ['data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {epochs: 0, batchSize: -1}\n'];
+		const texts = [...fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')), ...extra];
+		let checked = 0;
+		for (const text of texts) {
+			const a = doc(text);
+			for (const d of diagnostics(a, DEFAULT_SETTINGS)) {
+				const preferred = codeActions(a, d.range, { diagnostics: [d] }).filter((c) => c.isPreferred && c.diagnostics?.[0] === d);
+				assert.ok(preferred.length <= 1, `${String(d.code)} "${d.message}" has ${preferred.length} preferred fixes: ${preferred.map((c) => c.title).join(', ')}`);
+				checked++;
+			}
+		}
+		assert.ok(checked > 20, `only ${checked} diagnostics checked`);
 	});
 	it('offers nothing outside the diagnostic range or for other kinds', () => {
 		const a = doc(fixture('loss-activation.model.yaml'));
