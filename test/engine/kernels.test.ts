@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../engine/runtime/train/backend';
 import { resolveConfig } from '../../engine/core/config/resolve';
 import { prepareData } from '../../engine/runtime/data/prepare';
-import { gatherBatches, makeBatches, trainLoop } from '../../engine/runtime/train/loop';
+import { gatherBatches, makeBatches } from '../../engine/runtime/train/batches';
+import { trainLoop } from '../../engine/runtime/train/loop';
 import { createRng } from '../../engine/core/random';
 
 const rng = createRng(11);
