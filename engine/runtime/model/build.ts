@@ -4,8 +4,9 @@
  * activation), and every random weight is drawn from our seeded PRNG (see init.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ResolvedConfig } from '../../core/config/resolve';
 import type { LayerConfig } from '../../core/config/schema';
-import type { Initializer } from '../../core/config/vocabulary';
+import type { Activation, Initializer } from '../../core/config/vocabulary';
 import { LayerSchema } from '../../core/config/schema';
 import { applyDefaults, type S } from '../../core/config/schemaNav';
 import { defaultLayerNames } from '../../core/shapes/infer';
@@ -18,85 +19,97 @@ export interface BuiltModel {
 	layerMap: number[][];
 }
 
-type Filled = Record<string, any>;
+/** A layer with its schema defaults filled in. */
+type Layer = ResolvedConfig['model']['layers'][number];
+type WithKernel = Extract<Layer, { type: 'dense' | 'conv1d' | 'conv2d' | 'lstm' | 'gru' | 'simpleRnn' }>;
+type Penalty = { l1: number; l2: number } | undefined;
 
-const regularizer = (r: { l1?: number; l2?: number } | undefined) =>
-	r && ((r.l1 ?? 0) > 0 || (r.l2 ?? 0) > 0) ? tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }) : undefined;
+const regularizer = (r: Penalty) => (r && (r.l1 > 0 || r.l2 > 0) ? tf.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined);
 
 /** Which config field initialises a weight, by the weight's tfjs name suffix. */
-function initializerFor(weightName: string, l: Filled): Initializer | undefined {
+function initializerFor(weightName: string, l: Layer): Initializer | undefined {
 	const base = weightName.split('/').pop() ?? weightName;
-	if (base.startsWith('recurrent_kernel')) return l.recurrentInitializer;
-	if (base.startsWith('kernel')) return l.kernelInitializer;
-	if (base.startsWith('bias')) return l.biasInitializer;
-	if (base.startsWith('embeddings')) return l.embeddingsInitializer;
+	if (base.startsWith('recurrent_kernel')) return 'recurrentInitializer' in l ? l.recurrentInitializer : undefined;
+	if (base.startsWith('kernel')) return 'kernelInitializer' in l ? l.kernelInitializer : undefined;
+	if (base.startsWith('bias')) return 'biasInitializer' in l ? l.biasInitializer : undefined;
+	if (base.startsWith('embeddings')) return 'embeddingsInitializer' in l ? l.embeddingsInitializer : undefined;
 	return undefined;
 }
 
-function kernelArgs(l: Filled) {
-	const args: Record<string, unknown> = {
-		useBias: l.useBias,
-		kernelInitializer: l.kernelInitializer,
-		biasInitializer: l.biasInitializer,
+/** The tfjs initializers here are placeholders: buildModel overwrites those weights from our seeded stream. */
+function kernelArgs(l: WithKernel) {
+	const kernelRegularizer = regularizer(l.kernelRegularizer);
+	const biasRegularizer = regularizer(l.biasRegularizer);
+	return {
+		useBias: l.useBias, kernelInitializer: l.kernelInitializer, biasInitializer: l.biasInitializer,
+		...(kernelRegularizer ? { kernelRegularizer } : {}), ...(biasRegularizer ? { biasRegularizer } : {}),
 	};
-	const kr = regularizer(l.kernelRegularizer);
-	const br = regularizer(l.biasRegularizer);
-	if (kr) args.kernelRegularizer = kr;
-	if (br) args.biasRegularizer = br;
-	return args;
 }
 
+/** tfjs has no leakyRelu activation: such layers stay linear and get a leakyReLU layer after them. */
+const tfActivation = (a: Activation) => (a === 'leakyRelu' ? 'linear' : a);
+
 /** The tfjs layers for one config layer (usually one; two with leakyRelu). */
-function makeLayers(l: Filled, name: string, first: Record<string, unknown>): tf.layers.Layer[] {
-	const leaky = l.activation === 'leakyRelu';
-	const act = leaky ? 'linear' : l.activation;
-	const base = { name, ...first } as Record<string, unknown>;
-	const withAct = (layer: tf.layers.Layer) => (leaky ? [layer, tf.layers.leakyReLU({ name: `${name}_leakyrelu` })] : [layer]);
+function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): tf.layers.Layer[] {
+	const base = { name, ...first };
+	const withAct = (layer: tf.layers.Layer, a: Activation) => (a === 'leakyRelu' ? [layer, tf.layers.leakyReLU({ name: `${name}_leakyrelu` })] : [layer]);
 	const L = tf.layers;
 	switch (l.type) {
-		case 'dense': return withAct(L.dense({ ...base, units: l.units, activation: act, ...kernelArgs(l) } as any));
-		case 'dropout': return [L.dropout({ ...base, rate: l.rate } as any)];
-		case 'batchNormalization': return [L.batchNormalization({ ...base, momentum: l.momentum, epsilon: l.epsilon, center: l.center, scale: l.scale } as any)];
-		case 'layerNormalization': return [L.layerNormalization({ ...base, epsilon: l.epsilon, center: l.center, scale: l.scale } as any)];
-		case 'activation': return leaky ? [L.leakyReLU({ ...base } as any)] : [L.activation({ ...base, activation: l.activation } as any)];
-		case 'flatten': return [L.flatten(base as any)];
-		case 'reshape': return [L.reshape({ ...base, targetShape: l.targetShape } as any)];
-		case 'conv1d': return withAct(L.conv1d({ ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, activation: act, ...kernelArgs(l) } as any));
-		case 'conv2d': return withAct(L.conv2d({ ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, activation: act, ...kernelArgs(l) } as any));
-		case 'maxPooling1d': return [L.maxPooling1d({ ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding } as any)];
-		case 'averagePooling1d': return [L.averagePooling1d({ ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding } as any)];
-		case 'maxPooling2d': return [L.maxPooling2d({ ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding } as any)];
-		case 'averagePooling2d': return [L.averagePooling2d({ ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding } as any)];
-		case 'globalAveragePooling1d': return [L.globalAveragePooling1d(base as any)];
-		case 'globalAveragePooling2d': return [L.globalAveragePooling2d(base as any)];
-		case 'globalMaxPooling1d': return [L.globalMaxPooling1d(base as any)];
-		case 'globalMaxPooling2d': return [L.globalMaxPooling2d(base as any)];
+		case 'dense': return withAct(L.dense({ ...base, units: l.units, activation: tfActivation(l.activation), ...kernelArgs(l) }), l.activation);
+		case 'dropout': return [L.dropout({ ...base, rate: l.rate })];
+		case 'batchNormalization': return [L.batchNormalization({ ...base, momentum: l.momentum, epsilon: l.epsilon, center: l.center, scale: l.scale })];
+		case 'layerNormalization': return [L.layerNormalization({ ...base, epsilon: l.epsilon, center: l.center, scale: l.scale })];
+		case 'activation': return l.activation === 'leakyRelu' ? [L.leakyReLU(base)] : [L.activation({ ...base, activation: l.activation })];
+		case 'flatten': return [L.flatten(base)];
+		case 'reshape': return [L.reshape({ ...base, targetShape: l.targetShape })];
+		case 'conv1d':
+		case 'conv2d': {
+			const args = { ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, activation: tfActivation(l.activation), ...kernelArgs(l) };
+			return withAct(l.type === 'conv1d' ? L.conv1d(args) : L.conv2d(args), l.activation);
+		}
+		case 'maxPooling1d':
+		case 'averagePooling1d': {
+			const args = { ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding };
+			return [l.type === 'maxPooling1d' ? L.maxPooling1d(args) : L.averagePooling1d(args)];
+		}
+		case 'maxPooling2d':
+		case 'averagePooling2d': {
+			const args = { ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding };
+			return [l.type === 'maxPooling2d' ? L.maxPooling2d(args) : L.averagePooling2d(args)];
+		}
+		case 'globalAveragePooling1d': return [L.globalAveragePooling1d(base)];
+		case 'globalAveragePooling2d': return [L.globalAveragePooling2d(base)];
+		case 'globalMaxPooling1d': return [L.globalMaxPooling1d(base)];
+		case 'globalMaxPooling2d': return [L.globalMaxPooling2d(base)];
 		case 'embedding': {
-			const args: Record<string, unknown> = { ...base, inputDim: l.inputDim, outputDim: l.outputDim, embeddingsInitializer: l.embeddingsInitializer };
-			const er = regularizer(l.embeddingsRegularizer);
-			if (er) args.embeddingsRegularizer = er;
-			return [L.embedding(args as any)];
+			const embeddingsRegularizer = regularizer(l.embeddingsRegularizer);
+			return [L.embedding({ ...base, inputDim: l.inputDim, outputDim: l.outputDim, embeddingsInitializer: l.embeddingsInitializer, ...(embeddingsRegularizer ? { embeddingsRegularizer } : {}) })];
 		}
 		case 'lstm':
 		case 'gru':
 		case 'simpleRnn': {
-			const args: Record<string, unknown> = {
-				...base, units: l.units, activation: act, returnSequences: l.returnSequences, dropout: l.dropout, recurrentDropout: l.recurrentDropout,
+			const args = {
+				...base, units: l.units, activation: tfActivation(l.activation), returnSequences: l.returnSequences, dropout: l.dropout, recurrentDropout: l.recurrentDropout,
 				recurrentInitializer: l.recurrentInitializer, ...kernelArgs(l),
 			};
-			if (l.type !== 'simpleRnn') args.recurrentActivation = l.recurrentActivation === 'leakyRelu' ? 'hardSigmoid' : l.recurrentActivation;
-			const layer = l.type === 'lstm' ? L.lstm(args as any) : l.type === 'gru' ? L.gru(args as any) : L.simpleRNN(args as any);
-			return withAct(layer);
+			// Gates cannot be a separate layer, so a leakyRelu gate falls back to tfjs's default.
+			const gated = () => ({ ...args, recurrentActivation: 'recurrentActivation' in l && l.recurrentActivation !== 'leakyRelu' ? l.recurrentActivation : 'hardSigmoid' });
+			return withAct(l.type === 'lstm' ? L.lstm(gated()) : l.type === 'gru' ? L.gru(gated()) : L.simpleRNN(args), l.activation);
 		}
-		default: throw new Error(`unsupported layer type ${String(l.type)}`);
+		default: return unsupported(l);
 	}
+}
+
+/** Reached only by configs that skipped validation. */
+function unsupported(l: never): never {
+	throw new Error(`unsupported layer type ${String((l as { type?: unknown }).type)}`);
 }
 
 export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { seed: number }): BuiltModel {
 	const names = defaultLayerNames(layers);
 	const model = tf.sequential();
 	const layerMap: number[][] = [];
-	const filled = layers.map((l) => applyDefaults(LayerSchema as unknown as S, l) as Filled);
+	const filled = layers.map((l) => applyDefaults(LayerSchema as unknown as S, l) as Layer);
 	filled.forEach((l, i) => {
 		const first = i === 0 ? { inputShape } : {};
 		const made = makeLayers(l, names[i]!, first);
