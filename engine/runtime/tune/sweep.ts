@@ -16,12 +16,13 @@ import { writeJson } from '../../io/fsutil';
 import { readSweep, sweepFile } from '../../io/sweeps';
 import type { BackendChoice } from '../train/backend';
 import { applyParams } from '../../core/tune/apply';
-import { makePruner } from '../../core/tune/pruning';
-import { makeSearcher, type Observation } from '../../core/tune/search';
+import { makePruner, type Pruner } from '../../core/tune/pruning';
+import { makeSearcher, type Observation, type Searcher } from '../../core/tune/search';
 import { trialCount } from '../../core/tune/space';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
 import { higherIsBetter } from '../../core/facts';
+import type { ResolvedConfig } from '../../core/config/resolve';
 
 export interface SweepOptions {
 	configPath: string;
@@ -42,9 +43,14 @@ export interface SweepOptions {
 	workerScript?: string;
 }
 
-function defaultWorkerScript(): { script: string; execArgv: string[] } {
+interface WorkerEntry { script: string; execArgv: string[] }
+
+/** The worker script: `script` if given, else the one beside this module (TypeScript sources run through tsx). */
+function workerEntry(script: string | undefined): WorkerEntry {
+	const tsx = ['--require', 'tsx/cjs'];
+	if (script) return { script, execArgv: script.endsWith('.ts') ? tsx : [] };
 	const here = __filename;
-	if (here.endsWith('.ts')) return { script: path.join(path.dirname(here), 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+	if (here.endsWith('.ts')) return { script: path.join(path.dirname(here), 'worker.ts'), execArgv: tsx };
 	return { script: path.join(path.dirname(here), 'tune-worker.js'), execArgv: [] };
 }
 
@@ -95,197 +101,251 @@ class Worker {
 }
 
 export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void = () => {}): Promise<SweepState> {
-	const configPath = path.resolve(opts.configPath);
-	const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
-	const prior = resumeDir ? readSweep(resumeDir) : undefined;
-	if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
-	if (prior?.status === 'running') throw new Error(`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`);
-	const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
-	const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
-	const policy = v.policy;
-	if (!v.ok || !v.resolved) throw new Error(`the config has errors: ${v.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).slice(0, 3).join('; ')}`);
-	const cfg = v.resolved;
-	const tuning = cfg.tuning;
-	if (!tuning) throw new Error('the config has no `tuning` section.');
-	const metric = tuning.objective.metric;
-	const direction: 'minimize' | 'maximize' = tuning.objective.direction === 'auto' ? (higherIsBetter(metric) ? 'maximize' : 'minimize') : tuning.objective.direction;
-	const folds = tuning.folds ?? cfg.data.split.folds ?? 1;
-	const seed = tuning.seed ?? cfg.seed;
-	const planned = opts.trials ?? trialCount(tuning);
-	const workers = Math.max(1, opts.workers ?? tuning.workers ?? os.availableParallelism());
+	return Sweep.open(opts, emit).run();
+}
 
-	let dir: string;
-	let state: SweepState & { pid: number };
-	if (resumeDir && prior) {
-		dir = resumeDir;
-		state = { ...prior, pid: process.pid, status: 'running', updatedAt: new Date().toISOString(), plannedTrials: Math.max(prior.plannedTrials, planned) };
-		// Unfinished trials run again with the same values.
-		for (const t of state.trials) if (t.status === 'running' || t.status === 'queued') { t.status = 'queued'; delete t.intermediate; delete t.foldScores; }
-	} else {
-		dir = createRunDir(opts.runsDir ?? runsDirFor(configPath), `sweep-${cfg.name}`).dir;
-		fs.writeFileSync(path.join(dir, 'config.yaml'), text);
-		state = {
-			version: 1, id: path.basename(dir), name: cfg.name, configPath, strategy: tuning.strategy, objective: { metric, direction },
-			folds, plannedTrials: planned, seed, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), status: 'running', trials: [], pid: process.pid,
-		};
+type Tuning = NonNullable<ResolvedConfig['tuning']>;
+type RunningTrial = TrialRecord & Required<Pick<TrialRecord, 'runDirs' | 'foldScores' | 'intermediate'>>;
+
+/**
+ * What a sweep runs, from the config as validated now (on resume: the sweep's config.yaml unless
+ * the caller passes text), and where its trials may read data.
+ */
+interface SweepConfig {
+	configPath: string; text: string; cfg: ResolvedConfig; tuning: Tuning; root: string | undefined;
+	metric: string; direction: 'minimize' | 'maximize'; folds: number; seed: number; planned: number;
+}
+
+/**
+ * One sweep folder: its state (rewritten to sweep.json after every change), the search
+ * strategy and pruner fed from it, and the trials it runs on worker processes.
+ */
+export class Sweep {
+	private readonly searcher: Searcher;
+	private readonly pruner: Pruner | undefined;
+	/** -1 when higher is better: the searcher and pruner always minimise. */
+	private readonly sign: 1 | -1;
+	/** Every point recorded, so a grid never proposes one twice. */
+	private readonly seen: Set<string>;
+	private readonly pool: Worker[] = [];
+	/** When run() began: the time budget counts from here. */
+	private began = 0;
+	private stopped = false;
+	private exhausted = false;
+	private seq = 0;
+
+	private constructor(
+		private readonly opts: SweepOptions, private readonly emit: (e: SweepEvent) => void, private readonly c: SweepConfig,
+		readonly dir: string, readonly state: SweepState & { pid: number }, private readonly resumed: boolean,
+	) {
+		this.sign = c.direction === 'maximize' ? -1 : 1;
+		this.searcher = makeSearcher({ ...c.tuning, trials: c.planned }, c.seed);
+		this.pruner = makePruner(c.tuning.pruning);
+		this.seen = new Set(state.trials.map((t) => JSON.stringify(t.params)));
+		if (resumed) this.resume();
 	}
-	const save = () => { state.updatedAt = new Date().toISOString(); writeJson(sweepFile(dir), state); };
-	save();
-	emit({ method: 'sweep/started', params: { sweepDir: dir, state, resumed: Boolean(prior) } });
 
-	const sign = direction === 'maximize' ? -1 : 1;
-	const searcher = makeSearcher({ ...tuning, trials: planned }, seed);
-	const pruner = makePruner(tuning.pruning);
-	const history = (): Observation[] => state.trials.filter((t) => t.score !== undefined && (t.status === 'completed' || t.status === 'pruned')).map((t) => ({ params: t.params, score: sign * t.score! }));
-	const seen = new Set(state.trials.map((t) => JSON.stringify(t.params)));
-	if (prior) {
+	/** Validates the config, then creates the sweep folder, or reopens `opts.resume` (with the config it was started with). */
+	static open(opts: SweepOptions, emit: (e: SweepEvent) => void): Sweep {
+		const configPath = path.resolve(opts.configPath);
+		const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
+		const prior = resumeDir ? readSweep(resumeDir) : undefined;
+		if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
+		if (prior?.status === 'running') throw new Error(`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`);
+		const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
+		const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
+		if (!v.ok || !v.resolved) throw new Error(`the config has errors: ${v.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).slice(0, 3).join('; ')}`);
+		const cfg = v.resolved;
+		const tuning = cfg.tuning;
+		if (!tuning) throw new Error('the config has no `tuning` section.');
+		const metric = tuning.objective.metric;
+		const c: SweepConfig = {
+			configPath, text, cfg, tuning, root: v.policy.root, metric,
+			direction: tuning.objective.direction === 'auto' ? (higherIsBetter(metric) ? 'maximize' : 'minimize') : tuning.objective.direction,
+			folds: tuning.folds ?? cfg.data.split.folds ?? 1, seed: tuning.seed ?? cfg.seed, planned: opts.trials ?? trialCount(tuning),
+		};
+		const now = new Date().toISOString();
+		if (resumeDir && prior) {
+			return new Sweep(opts, emit, c, resumeDir, { ...prior, pid: process.pid, status: 'running', updatedAt: now, plannedTrials: Math.max(prior.plannedTrials, c.planned) }, true);
+		}
+		const dir = createRunDir(opts.runsDir ?? runsDirFor(configPath), `sweep-${cfg.name}`).dir;
+		fs.writeFileSync(path.join(dir, 'config.yaml'), text);
+		const state: SweepState & { pid: number } = {
+			version: 1, id: path.basename(dir), name: cfg.name, configPath, strategy: tuning.strategy, objective: { metric, direction: c.direction },
+			folds: c.folds, plannedTrials: c.planned, seed: c.seed, startedAt: now, updatedAt: now, status: 'running', trials: [], pid: process.pid,
+		};
+		return new Sweep(opts, emit, c, dir, state, false);
+	}
+
+	save(): void {
+		this.state.updatedAt = new Date().toISOString();
+		writeJson(sweepFile(this.dir), this.state);
+	}
+
+	/** Runs trials on `workers` processes until the plan, the strategy or the time budget is done, or the signal stops it. */
+	async run(): Promise<SweepState> {
+		const { state, opts } = this;
+		this.save();
+		this.emit({ method: 'sweep/started', params: { sweepDir: this.dir, state, resumed: this.resumed } });
+		const entry = workerEntry(opts.workerScript);
+		this.began = Date.now();
+		opts.signal?.addEventListener('abort', () => {
+			this.stopped = true;
+			for (const w of this.pool) if (w.busy !== undefined) w.cancel(w.busy);
+		});
+		const workers = Math.max(1, opts.workers ?? this.c.tuning.workers ?? os.availableParallelism());
+		try {
+			await Promise.all(Array.from({ length: workers }, () => this.workerLoop(entry)));
+			state.status = this.stopped ? 'stopped' : 'completed';
+		} catch (err) {
+			state.status = 'failed';
+			throw err;
+		} finally {
+			for (const w of this.pool) w.dispose();
+			this.updateBest();
+			this.save();
+			this.emit({ method: 'sweep/finished', params: { sweepDir: this.dir, state } });
+		}
+		return state;
+	}
+
+	/** The next trial to run: a queued one first (unfinished before a resume), else a new point from the strategy. */
+	next(): TrialRecord | undefined {
+		const { state, c: { tuning } } = this;
+		const queued = state.trials.find((t) => t.status === 'queued');
+		if (queued) return queued;
+		if (this.exhausted || state.trials.length >= state.plannedTrials) return undefined;
+		if (tuning.timeBudget !== undefined && (Date.now() - this.began) / 1000 > tuning.timeBudget) return undefined;
+		// A grid is finite: skip every point already recorded. Other strategies rarely repeat a point.
+		for (let attempt = 0; tuning.strategy === 'grid' || attempt < 50; attempt++) {
+			const params = this.searcher.next(this.history());
+			if (!params) { this.exhausted = true; return undefined; }
+			const key = JSON.stringify(params);
+			if (tuning.strategy !== 'grid' || !this.seen.has(key)) {
+				this.seen.add(key);
+				const t: TrialRecord = { number: state.trials.length + 1, params, status: 'queued' };
+				state.trials.push(t);
+				return t;
+			}
+		}
+		this.exhausted = true;
+		return undefined;
+	}
+
+	/** Runs `t`'s folds one after another on `w`; the trial ends completed, pruned, failed, or queued again when stopped. */
+	async runTrial(w: Worker, t: TrialRecord): Promise<void> {
+		const { folds, cfg } = this.c;
+		t.status = 'running';
+		t.startedAt = new Date().toISOString();
+		const r: RunningTrial = Object.assign(t, { runDirs: [], foldScores: [], intermediate: [] });
+		this.save();
+		this.emit({ method: 'sweep/trialStarted', params: { number: r.number, params: r.params, ...(w.proc.pid ? { pid: w.proc.pid } : {}) } });
+		const started = Date.now();
+		const name = `${cfg.name}-t${String(r.number).padStart(3, '0')}`;
+		for (let f = 0; f < folds && r.status === 'running'; f++) await this.runFold(w, r, f, folds > 1 ? `${name}-f${f + 1}` : name);
+		if (r.status === 'running') r.status = 'completed';
+		if (r.foldScores.length) {
+			const xs = r.foldScores;
+			const score = xs.reduce((a, b) => a + b, 0) / xs.length;
+			r.score = score;
+			r.std = Math.sqrt(xs.reduce((a, b) => a + (b - score) ** 2, 0) / xs.length);
+		}
+		r.durationMs = Date.now() - started;
+		if (r.status === 'completed' || r.status === 'pruned') this.pruner?.complete(r.number);
+		this.updateBest();
+		this.save();
+		const { best } = this.state;
+		if (r.status !== 'queued') this.emit({ method: 'sweep/trialEnded', params: { trial: r, ...(best ? { best } : {}) } });
+	}
+
+	/** One fold as a normal run under `<sweep>/trials/`; its best objective value joins the trial's fold scores. */
+	private async runFold(w: Worker, t: RunningTrial, f: number, name: string): Promise<void> {
+		const { opts, sign, c: { tuning, folds, metric } } = this;
+		const request: TrainRequest = {
+			configPath: this.c.configPath, text: applyParams(this.c.text, { ...t.params, name }), runsDir: path.join(this.dir, 'trials'), workspaceRoot: this.c.root,
+			...(opts.allowOutside ? { allowOutside: true } : {}), ...(opts.backend ? { backend: opts.backend } : {}),
+			...(folds > 1 ? { fold: { index: f, of: folds } } : {}),
+			// Trials keep their model in their run folder; only the user's own training exports to export.path.
+			noExport: true,
+		};
+		let best: number | undefined;
+		let pruned = false;
+		const id = ++this.seq;
+		const done = await w.run(id, request, ({ event }) => {
+			if (event.method === 'job/started') t.runDirs.push(event.params.runDir);
+			if (event.method !== 'job/epochEnd') return;
+			const value = event.params.logs[metric];
+			if (value !== undefined && Number.isFinite(value)) best = best === undefined ? value : sign > 0 ? Math.min(best, value) : Math.max(best, value);
+			this.emit({ method: 'sweep/trialEpoch', params: { number: t.number, fold: f, epoch: event.params.epoch, logs: event.params.logs, ...(value !== undefined ? { value } : {}) } });
+			// Only the first fold's curve feeds the pruner: later folds would report the same epochs again.
+			if (f === 0 && value !== undefined) {
+				t.intermediate.push(value);
+				if (this.pruner?.report(t.number, event.params.epoch, sign * (best ?? value)) && !pruned) {
+					pruned = true;
+					w.cancel(id);
+				}
+			}
+		});
+		if (pruned) {
+			t.status = 'pruned';
+			t.message = `pruned at epoch ${t.intermediate.length} (${tuning.pruning.type} rule)`;
+			if (best !== undefined) t.foldScores.push(best);
+		} else if (done.status === 'cancelled') {
+			t.status = 'queued'; // stopped by the user: run again on resume
+			t.message = 'stopped';
+		} else if (done.status !== 'completed' && done.status !== 'stopped') {
+			t.status = 'failed';
+			t.message = done.message ?? done.status;
+		} else if (best === undefined) {
+			t.status = 'failed';
+			t.message = `\`${metric}\` was never logged: check tuning.objective.metric`;
+		} else t.foldScores.push(best);
+	}
+
+	/** Unfinished trials run again with the same values; the strategy and pruner catch up with what was recorded. */
+	private resume(): void {
+		const { state } = this;
+		for (const t of state.trials) if (t.status === 'running' || t.status === 'queued') { t.status = 'queued'; delete t.intermediate; delete t.foldScores; }
 		// Replay the search once per recorded trial, so a resumed random/TPE sweep continues its
 		// sequence instead of proposing the same points again (a grid skips what it has seen).
-		if (tuning.strategy !== 'grid') {
-			for (const t of state.trials) searcher.next(history().filter((h) => state.trials.findIndex((x) => x.params === h.params) < t.number - 1));
+		if (this.c.tuning.strategy !== 'grid') {
+			for (const t of state.trials) this.searcher.next(this.history().filter((h) => state.trials.findIndex((x) => x.params === h.params) < t.number - 1));
 		}
 		// Finished trials' curves go back into the pruner before they count as finished.
 		for (const t of state.trials) {
 			if (t.status !== 'completed' && t.status !== 'pruned') continue;
 			let best: number | undefined;
 			t.intermediate?.forEach((v, i) => {
-				best = best === undefined ? v : sign > 0 ? Math.min(best, v) : Math.max(best, v);
-				pruner?.report(t.number, i + 1, sign * best);
+				best = best === undefined ? v : this.sign > 0 ? Math.min(best, v) : Math.max(best, v);
+				this.pruner?.report(t.number, i + 1, this.sign * best);
 			});
-			pruner?.complete(t.number);
+			this.pruner?.complete(t.number);
 		}
 	}
 
-	const { script, execArgv } = opts.workerScript ? { script: opts.workerScript, execArgv: opts.workerScript.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [] } : defaultWorkerScript();
-	const pool: Worker[] = [];
-	const t0 = Date.now();
-	let stopped = false;
-	let exhausted = false;
-	let seq = 0;
-	opts.signal?.addEventListener('abort', () => {
-		stopped = true;
-		for (const w of pool) if (w.busy !== undefined) w.cancel(w.busy);
-	});
-
-	const updateBest = () => {
-		const done = state.trials.filter((t) => t.status === 'completed' && t.score !== undefined);
-		const best = done.sort((a, b) => sign * (a.score! - b.score!))[0];
-		if (best) state.best = { number: best.number, score: best.score!, params: best.params };
-	};
-
-	const nextTrial = (): TrialRecord | undefined => {
-		const queued = state.trials.find((t) => t.status === 'queued');
-		if (queued) return queued;
-		if (exhausted || state.trials.length >= state.plannedTrials) return undefined;
-		if (tuning.timeBudget !== undefined && (Date.now() - t0) / 1000 > tuning.timeBudget) return undefined;
-		// A grid is finite: skip every point already recorded. Other strategies rarely repeat a point.
-		for (let attempt = 0; tuning.strategy === 'grid' || attempt < 50; attempt++) {
-			const params = searcher.next(history());
-			if (!params) { exhausted = true; return undefined; }
-			const key = JSON.stringify(params);
-			if (tuning.strategy !== 'grid' || !seen.has(key)) {
-				seen.add(key);
-				const t: TrialRecord = { number: state.trials.length + 1, params, status: 'queued' };
-				state.trials.push(t);
-				return t;
+	private async workerLoop(entry: WorkerEntry): Promise<void> {
+		let w: Worker | undefined;
+		for (;;) {
+			if (this.stopped) break;
+			const t = this.next();
+			if (!t) break;
+			if (!w || w.dead) {
+				w = new Worker(entry.script, entry.execArgv);
+				this.pool.push(w);
 			}
+			await this.runTrial(w, t);
 		}
-		exhausted = true;
-		return undefined;
-	};
-
-	const runTrial = async (w: Worker, t: TrialRecord): Promise<void> => {
-		t.status = 'running';
-		t.startedAt = new Date().toISOString();
-		t.runDirs = [];
-		t.foldScores = [];
-		t.intermediate = [];
-		save();
-		emit({ method: 'sweep/trialStarted', params: { number: t.number, params: t.params, ...(w.proc.pid ? { pid: w.proc.pid } : {}) } });
-		const started = Date.now();
-		const name = `${cfg.name}-t${String(t.number).padStart(3, '0')}`;
-		for (let f = 0; f < folds && t.status === 'running'; f++) {
-			const trialText = applyParams(text, { ...t.params, name: folds > 1 ? `${name}-f${f + 1}` : name });
-			const request: TrainRequest = {
-				configPath, text: trialText, runsDir: path.join(dir, 'trials'), workspaceRoot: policy.root,
-				...(opts.allowOutside ? { allowOutside: true } : {}), ...(opts.backend ? { backend: opts.backend } : {}),
-				...(folds > 1 ? { fold: { index: f, of: folds } } : {}),
-				// Trials keep their model in their run folder; only the user's own training exports to export.path.
-				noExport: true,
-			};
-			let best: number | undefined;
-			let pruned = false;
-			const id = ++seq;
-			const done = await w.run(id, request, ({ event }) => {
-				if (event.method === 'job/started') t.runDirs!.push(event.params.runDir);
-				if (event.method !== 'job/epochEnd') return;
-				const value = event.params.logs[metric];
-				if (value !== undefined && Number.isFinite(value)) best = best === undefined ? value : sign > 0 ? Math.min(best, value) : Math.max(best, value);
-				emit({ method: 'sweep/trialEpoch', params: { number: t.number, fold: f, epoch: event.params.epoch, logs: event.params.logs, ...(value !== undefined ? { value } : {}) } });
-				if (f === 0 && value !== undefined) {
-					t.intermediate!.push(value);
-					if (pruner?.report(t.number, event.params.epoch, sign * (best ?? value)) && !pruned) {
-						pruned = true;
-						w.cancel(id);
-					}
-				}
-			});
-			if (pruned) {
-				t.status = 'pruned';
-				t.message = `pruned at epoch ${t.intermediate!.length} (${tuning.pruning.type} rule)`;
-				if (best !== undefined) t.foldScores!.push(best);
-			} else if (done.status === 'cancelled') {
-				t.status = 'queued'; // stopped by the user: run again on resume
-				t.message = 'stopped';
-			} else if (done.status !== 'completed' && done.status !== 'stopped') {
-				t.status = 'failed';
-				t.message = done.message ?? done.status;
-			} else if (best === undefined) {
-				t.status = 'failed';
-				t.message = `\`${metric}\` was never logged: check tuning.objective.metric`;
-			} else t.foldScores!.push(best);
-		}
-		if (t.status === 'running') t.status = 'completed';
-		if (t.foldScores!.length) {
-			const xs = t.foldScores!;
-			t.score = xs.reduce((a, b) => a + b, 0) / xs.length;
-			t.std = Math.sqrt(xs.reduce((a, b) => a + (b - t.score!) ** 2, 0) / xs.length);
-		}
-		t.durationMs = Date.now() - started;
-		if (t.status === 'completed' || t.status === 'pruned') pruner?.complete(t.number);
-		updateBest();
-		save();
-		if (t.status !== 'queued') emit({ method: 'sweep/trialEnded', params: { trial: t, ...(state.best ? { best: state.best } : {}) } });
-	};
-
-	const loops: Promise<void>[] = [];
-	for (let i = 0; i < workers; i++) {
-		loops.push((async () => {
-			let w: Worker | undefined;
-			for (;;) {
-				if (stopped) break;
-				const t = nextTrial();
-				if (!t) break;
-				if (!w || w.dead) {
-					w = new Worker(script, execArgv);
-					pool.push(w);
-				}
-				await runTrial(w, t);
-			}
-			w?.dispose();
-		})());
+		w?.dispose();
 	}
-	try {
-		await Promise.all(loops);
-		state.status = stopped ? 'stopped' : 'completed';
-	} catch (err) {
-		state.status = 'failed';
-		throw err;
-	} finally {
-		for (const w of pool) w.dispose();
-		updateBest();
-		save();
-		emit({ method: 'sweep/finished', params: { sweepDir: dir, state } });
+
+	/** Scored trials as the searcher sees them (minimised). */
+	private history(): Observation[] {
+		return this.state.trials.filter((t) => t.score !== undefined && (t.status === 'completed' || t.status === 'pruned')).map((t) => ({ params: t.params, score: this.sign * t.score! }));
 	}
-	return state;
+
+	private updateBest(): void {
+		const done = this.state.trials.filter((t) => t.status === 'completed' && t.score !== undefined);
+		const best = done.sort((a, b) => this.sign * (a.score! - b.score!))[0];
+		if (best) this.state.best = { number: best.number, score: best.score!, params: best.params };
+	}
 }
