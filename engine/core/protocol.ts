@@ -1,6 +1,6 @@
 /**
  * Events of an engine job, declared once. The CLI (in-process) and the extension (through the
- * engine process, engine/host/protocol.ts) import this file; it has no vscode import. Each
+ * engine process, engine/core/rpc.ts) import this file; it has no vscode import. Each
  * message is a namespace with its method name and params type, vscode-jsonrpc style; an
  * EngineEvent is `{ method, params }` of one of them.
  */

@@ -1,7 +1,7 @@
 /**
  * The one entry of the engine: `runJob(request, events, signal)` trains a config end to end —
  * validate, load and prepare data, train, evaluate, export, and keep the run folder current —
- * reporting typed events (engine/protocol.ts). Used in-process by the CLI and by the engine
+ * reporting typed events (engine/core/protocol.ts). Used in-process by the CLI and by the engine
  * process of the extension. A cancelled or failed run keeps its metrics and a readable summary.
  */
 import * as fs from 'node:fs';

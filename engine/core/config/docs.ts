@@ -70,7 +70,7 @@ function section(title: string, path: string, s: S, lines: string[], depth: numb
 
 export function configDocs(): string {
 	const lines: string[] = [
-		'<!-- Generated from engine/config/schema.ts and engine/config/diagnostics.ts by `npm run generate`. Do not edit by hand. -->',
+		'<!-- Generated from engine/core/config/schema.ts and engine/core/config/diagnostics.ts by `npm run generate`. Do not edit by hand. -->',
 		'# Model config reference',
 		'',
 		'A model config is a YAML (`*.model.yaml`, `*.model.yml`) or JSON (`*.model.json`) file. Every field is listed below with its type, default and allowed range. The same schema drives the validator, completion, hover and the JSON Schema in `schema/modelwright.schema.json`.',

@@ -8,7 +8,7 @@ import { applyDefaults, type S } from './schemaNav';
 
 /**
  * Keys that stay optional after defaults: they have no default because their absence means
- * something ("no early stopping", "all columns but the label"). test/unit/resolve.test.ts
+ * something ("no early stopping", "all columns but the label"). test/unit/schema.test.ts
  * checks this list against the schema so the type cannot drift from it.
  */
 export const NO_DEFAULT_KEYS = [

@@ -272,7 +272,7 @@ const DataSchema = Obj({
 		test: Opt(Num({ description: 'Fraction of rows held out for the final evaluation only.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
 		shuffle: Opt(Bool({ description: 'Shuffle rows (seeded) before splitting.', default: true })),
 		stratify: Opt(Bool({ description: 'Keep class proportions equal across splits (classification only).', default: true })),
-		folds: Opt(Int({ description: 'Number of folds for k-fold cross-validation (used by tuning and `modelwright cv`). When set, `validation` must be 0.', minimum: 2, maximum: 100 })),
+		folds: Opt(Int({ description: 'Number of folds for k-fold cross-validation (used by tuning). When set, `validation` must be 0.', minimum: 2, maximum: 100 })),
 	}, 'How rows are split into training, validation and test sets. Training gets what is left.', { default: {} })),
 	augmentation: Opt(Obj({
 		gaussianNoise: Opt(Num({ description: 'Standard deviation of Gaussian noise added to (scaled) training features each epoch. 0 turns it off.', minimum: 0, default: 0 })),

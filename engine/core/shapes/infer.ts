@@ -1,6 +1,6 @@
 /**
  * Output shapes and parameter counts of a Sequential stack, computed without TensorFlow.js
- * so the language server can show them on every keystroke. test/engine/shapes.test.ts checks
+ * so the language server can show them on every keystroke. test/unit/shapes.test.ts checks
  * every example and fixture against the real tfjs-layers model.
  */
 import type { LayerConfig, LayerType } from '../config/schema';

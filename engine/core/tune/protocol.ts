@@ -1,6 +1,6 @@
 /**
  * Events of a hyperparameter sweep, declared once (CLI, engine process, extension and the
- * trials panel import this file). Like engine/protocol.ts: `{ method, params }` messages.
+ * trials panel import this file). Like engine/core/protocol.ts: `{ method, params }` messages.
  */
 import type { EpochLogs } from '../protocol';
 import type { Params } from './space';

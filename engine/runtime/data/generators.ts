@@ -1,4 +1,4 @@
-/** Seeded synthetic data sets (columns as in engine/data/info.ts staticDataInfo). */
+/** Seeded synthetic data sets (columns as in engine/core/data/info.ts staticDataInfo). */
 import type { SourceConfig } from '../../core/config/schema';
 import { createRng } from '../../core/random';
 

@@ -1,6 +1,6 @@
 /**
  * Seeded weight initialisation done by us: tfjs initializers ignore seeds in places
- * (orthogonal, some uniform paths), so every random weight is drawn from engine/random.ts.
+ * (orthogonal, some uniform paths), so every random weight is drawn from engine/core/random.ts.
  */
 import type { Initializer } from '../../core/config/vocabulary';
 import { createRng, type Rng } from '../../core/random';

@@ -1,5 +1,5 @@
 /**
- * Engine-owned kernels for the wasm backend (perf-notes.md):
+ * Engine-owned kernels for the wasm backend:
  * - BatchMatMul / _FusedMatMul: stock wasm falls back to a naive scalar loop when an operand is
  *   transposed (every backward pass); we transpose first (a fast wasm kernel) and call the
  *   XNNPACK path with no transposes.
