@@ -13,6 +13,8 @@ import { factsFromHead, parseKey, readHead, resolveDataPath, type HeadRead, type
 interface Entry {
 	file: string;
 	read?: HeadRead;
+	/** Settles when the read started for this entry has finished. */
+	reading?: Promise<void>;
 	/** Facts per parse options (delimiter, missing values, csv/json), computed on demand from the head. */
 	parsed: Map<string, ProbeResult | undefined>;
 	/** Config URIs whose validation used this entry. */
@@ -41,7 +43,7 @@ export class DataProbe {
 				if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
 				e = { file: resolved.file, parsed: new Map(), dependents: new Set() };
 				this.entries.set(resolved.file, e);
-				void this.read(e);
+				e.reading = this.read(e);
 			}
 			e.dependents.add(uri);
 			return facts(e, source);
@@ -54,6 +56,19 @@ export class DataProbe {
 		const r = resolveDataPath(source.path, policy);
 		const e = r.ok ? this.entries.get(r.file) : undefined;
 		return e ? facts(e, source) : undefined;
+	}
+
+	/**
+	 * Settles when the reads a config's analysis started have finished, or after `timeoutMs`: the
+	 * caller then re-analyses with the facts (which never waits for a stuck file for long).
+	 */
+	async settled(uri: string, timeoutMs = 2000): Promise<void> {
+		const reads = [...this.entries.values()].filter((e) => !e.read && e.dependents.has(uri)).map((e) => e.reading);
+		if (!reads.length) return;
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+		await Promise.race([Promise.all(reads), timeout]);
+		clearTimeout(timer);
 	}
 
 	/** A watched file changed (created, changed or deleted): forget it and re-check its configs. */

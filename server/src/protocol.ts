@@ -5,6 +5,7 @@
 import { MessageDirection, RequestType } from 'vscode-languageserver-protocol';
 import type { Range } from 'vscode-languageserver-protocol';
 import type { JsonPath } from '../../engine/core/config/diagnostics';
+import type { ArchitectureView } from '../../webviews/protocol';
 
 export type { ModelwrightSettings, SeverityOverride } from './settings';
 export { DEFAULT_SETTINGS, SETTINGS_SECTION } from './settings';
@@ -29,32 +30,22 @@ export namespace CodeLensesRequest {
 	export const type = new RequestType<DocumentParams, LensData[], void>(method);
 }
 
-export interface LayerShape {
-	index: number;
-	type: string;
-	name: string;
-	/** Formatted like `[null, 64]`; `?` when unknown. */
-	outputShape: string;
-	params?: number;
-	/** The layer's range in the config, for "click back to the line". */
-	range: Range;
-	issue?: string;
-}
-
-export interface ShapesResult {
-	/** Document version the shapes were computed from. */
+export interface ArchitectureResult {
+	/** Document version the view was built from: an older one than the editor's is stale. */
 	version: number;
-	inputShape?: string;
-	layers: LayerShape[];
-	totalParams?: number;
-	trainableParams?: number;
+	model: ArchitectureView;
+	/** The range of each `model.layers` entry, by index: cursor highlight and click-to-reveal. */
+	layerRanges: Range[];
 }
 
-/** The layer stack with shapes for the architecture panel (null when the config has no model yet). */
-export namespace ShapesRequest {
-	export const method: 'modelwright/shapes' = 'modelwright/shapes';
+/**
+ * The architecture panel's view of a document, from the analysis the server already holds (null
+ * when the text is not yet a config with layers). Answered once the data files it names are read.
+ */
+export namespace ArchitectureRequest {
+	export const method: 'modelwright/architecture' = 'modelwright/architecture';
 	export const messageDirection: MessageDirection = MessageDirection.clientToServer;
-	export const type = new RequestType<DocumentParams, ShapesResult | null, void>(method);
+	export const type = new RequestType<DocumentParams, ArchitectureResult | null, void>(method);
 }
 
 export type { JsonPath };

@@ -120,13 +120,33 @@ export class ModelwrightServer {
 	 */
 	guard<P, R>(name: string, fn: (params: P, token: CancellationToken) => R): (params: P, token: CancellationToken) => R | ResponseError<void> {
 		return (params, token) => {
-			if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
+			if (token?.isCancellationRequested) return cancelled(name);
 			try {
 				return fn(params, token);
 			} catch (err) {
-				this.connection.console.error(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-				return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+				return this.failed(name, err);
 			}
 		};
 	}
+
+	/** `guard` for a handler that waits (a rejection is an exception too). */
+	guardAsync<P, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+		return async (params, token) => {
+			if (token?.isCancellationRequested) return cancelled(name);
+			try {
+				return await fn(params, token);
+			} catch (err) {
+				return this.failed(name, err);
+			}
+		};
+	}
+
+	private failed(name: string, err: unknown): ResponseError<void> {
+		this.connection.console.error(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+		return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+	}
+}
+
+function cancelled(name: string): ResponseError<void> {
+	return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
 }

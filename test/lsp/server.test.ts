@@ -11,7 +11,7 @@ import {
 	PublishDiagnosticsNotification, ShutdownRequest, type CompletionList, type Diagnostic,
 } from 'vscode-languageserver-protocol';
 import { createProtocolConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-languageserver-protocol/node';
-import { CodeLensesRequest, ShapesRequest } from '../../server/src/protocol';
+import { ArchitectureRequest, CodeLensesRequest } from '../../server/src/protocol';
 import { ensureServerBuilt } from './build';
 import { LspClient, ROOT, SERVER } from './client';
 
@@ -85,8 +85,9 @@ describe('lsp: server over stdio', function () {
 		assert.ok(syms!.some((s) => s.name === 'training'));
 		const lenses = await client.conn.sendRequest(CodeLensesRequest.type, { textDocument: { uri: u } });
 		assert.deepEqual(lenses.map((l) => l.kind), ['architecture'], 'a config with an error gets no Train lens');
-		const shapes = await client.conn.sendRequest(ShapesRequest.type, { textDocument: { uri: u } });
-		assert.equal(shapes!.totalParams, 131);
+		const arch = await client.conn.sendRequest(ArchitectureRequest.type, { textDocument: { uri: u } });
+		assert.equal(arch!.model.totalParams, 131);
+		assert.equal(arch!.layerRanges[0]!.start.line, typeLine);
 	});
 
 	it('returns quick fixes as workspace edits', async () => {
@@ -117,6 +118,17 @@ describe('lsp: server over stdio', function () {
 		await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }] });
 		await fixed;
 	});
+	it('answers the architecture request once the data file it names is read', async () => {
+		fs.writeFileSync(path.join(dir, 'flats.csv'), 'area,rooms,price\n100,3,200\n80,2,150\n');
+		const u = uri('flats.model.yaml');
+		// No features: the input width comes from the header alone.
+		await client.open(u, 'data:\n  source: {type: csv, path: flats.csv}\n  label: price\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError, batchSize: 1}\n');
+		const arch = await client.conn.sendRequest(ArchitectureRequest.type, { textDocument: { uri: u } });
+		assert.deepEqual(arch!.model.inputShape, [null, 2]);
+		assert.equal(arch!.model.inputLabel, 'area, rooms');
+		assert.equal(arch!.version, 1);
+	});
+
 
 	it('reads settings per resource: severity overrides and lints off', async () => {
 		await client.stop();

@@ -8,10 +8,11 @@ import { completion, type DirEntry } from '../service/completion';
 import { format } from '../service/formatting';
 import { hover } from '../service/hover';
 import { inlayHints } from '../service/inlayHints';
-import { lenses, shapes } from '../service/lenses';
+import { lenses } from '../service/lenses';
 import { definition, documentLinks } from '../service/links';
 import { documentSymbols, foldingRanges, selectionRanges } from '../service/structure';
-import { CodeLensesRequest, ShapesRequest } from '../protocol';
+import { architecture } from '../service/architecture';
+import { ArchitectureRequest, CodeLensesRequest } from '../protocol';
 
 export function registerFeatures(server: ModelwrightServer): void {
 	const { connection } = server;
@@ -48,7 +49,16 @@ export function registerFeatures(server: ModelwrightServer): void {
 	connection.onDocumentLinks(g('documentLink', (p) => { const a = an(p.textDocument.uri); return a ? documentLinks(a) : []; }));
 	connection.onDocumentFormatting(g('formatting', (p) => { const a = an(p.textDocument.uri); return a ? format(a, p.options) : []; }));
 	connection.onRequest(CodeLensesRequest.type, g('codeLenses', (p) => { const a = an(p.textDocument.uri); return a ? lenses(a) : []; }));
-	connection.onRequest(ShapesRequest.type, g('shapes', (p) => { const a = an(p.textDocument.uri); return a ? shapes(a) : null; }));
+	connection.onRequest(ArchitectureRequest.type, server.guardAsync('architecture', async (p) => {
+		const uri = p.textDocument.uri;
+		// As the diagnostics do: the settings (path policy) first, then the data facts, so the panel
+		// never shows a model whose input shape is unknown only because a file was still being read.
+		await server.settingsFor(uri);
+		if (!an(uri)) return null;
+		await server.probe.settled(uri);
+		const a = an(uri);
+		return a ? architecture(a) : null;
+	}));
 }
 
 /** Entries of a folder for path completion, only where a data path may point (the path policy). */

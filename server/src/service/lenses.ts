@@ -1,8 +1,7 @@
-/** Where the client puts its Train / Tune / Show architecture lenses, and the shapes for the architecture panel. */
+/** Where the client puts its Train / Tune / Show architecture lenses. */
 import type { Range } from 'vscode-languageserver-protocol';
-import { formatShape } from '../../../engine/core/shapes/infer';
 import { trialCount } from '../../../engine/core/tune/space';
-import type { LensData, ShapesResult } from '../protocol';
+import type { LensData } from '../protocol';
 import type { Analysis } from './analysis';
 
 export function lenses(a: Analysis): LensData[] {
@@ -25,25 +24,4 @@ export function lenses(a: Analysis): LensData[] {
 		out.push({ kind: 'tune', range: tuning, title: `Tune: ${n} trial${n === 1 ? '' : 's'}${folds ? ` × ${folds} folds` : ''}` });
 	}
 	return out;
-}
-
-export function shapes(a: Analysis): ShapesResult | null {
-	const sh = a.result.shapes;
-	if (!sh) return null;
-	const cd = a.result.document;
-	return {
-		version: a.version,
-		...(sh.inputShape ? { inputShape: formatShape(sh.inputShape) } : {}),
-		layers: sh.layers.map((l) => {
-			const n = cd.nodeAt(['model', 'layers', l.index]);
-			const range = n?.range ? cd.range(n.range[0], n.range[1]) : cd.whole();
-			return {
-				index: l.index, type: l.type, name: l.name, outputShape: formatShape(l.outputShape), range,
-				...(l.trainableParams !== undefined ? { params: l.trainableParams + (l.nonTrainableParams ?? 0) } : {}),
-				...(l.issue ? { issue: l.issue.message } : {}),
-			};
-		}),
-		...(sh.totalParams !== undefined ? { totalParams: sh.totalParams } : {}),
-		...(sh.trainableParams !== undefined ? { trainableParams: sh.trainableParams } : {}),
-	};
 }

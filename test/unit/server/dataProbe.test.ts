@@ -64,4 +64,16 @@ describe('server: data probe', () => {
 		const outside = p({ type: 'csv', path: '../../etc/passwd' });
 		assert.equal(outside?.ok === false && outside.reason, 'outside');
 	});
+
+	it('settles once the reads a config started are done, so a second look has the facts', async () => {
+		fs.writeFileSync(path.join(dir, 'd.csv'), 'p,q\n1,2\n');
+		const { probe } = setup();
+		const uri = uriOf(path.join(dir, 'd.model.yaml'));
+		const p = probe.probeFor(uri, { configDir: dir });
+		assert.equal(p({ type: 'csv', path: 'd.csv' }), undefined);
+		await probe.settled(uri);
+		const r = p({ type: 'csv', path: 'd.csv' });
+		assert.deepEqual(r?.ok && r.info.columns, ['p', 'q']);
+		await probe.settled(uriOf(path.join(dir, 'other.model.yaml'))); // nothing to wait for
+	});
 });
