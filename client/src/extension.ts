@@ -55,12 +55,13 @@ async function realActivate(context: vscode.ExtensionContext): Promise<Modelwrig
 	const engine = new EngineHost(context.asAbsolutePath('dist/engine.js'));
 	const jobs = new Jobs(engine);
 	const runs = new RunsProvider();
-	const panels = new Panels(context, jobs, runs, () => client);
+	const languageClient = createLanguageClient(context);
+	client = languageClient;
+	const panels = new Panels(context, runs, languageClient);
 	const lenses = new ConfigLenses(() => client);
 	context.subscriptions.push(engine, jobs, runs, panels, { dispose: disposeChannels });
 
-	client = createLanguageClient(context);
-	void client.start().then(() => lenses.refresh(), (err: unknown) => serverChannel().error(`language server failed to start: ${String(err)}`));
+	void languageClient.start().then(() => lenses.refresh(), (err: unknown) => serverChannel().error(`language server failed to start: ${String(err)}`));
 	context.subscriptions.push({ dispose: () => void client?.stop() });
 
 	context.subscriptions.push(

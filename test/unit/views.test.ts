@@ -1,14 +1,13 @@
 /**
- * The panels' view models built from real run folders (the seed example trained by the engine)
- * and from validated configs.
+ * The panels' view models built from real run folders (the seed example trained by the engine);
+ * the architecture view is the server's (test/unit/server/architecture.test.ts).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateText } from '../../engine/core/config/validate';
 import { runJob } from '../../engine/runtime/job';
-import { architectureView, comparisonView, evaluationView, flatten, runSeries } from '../../client/src/views';
+import { comparisonView, evaluationView, flatten, runSeries } from '../../client/src/views';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -58,18 +57,5 @@ describe('panel view models', function () {
 
 	it('flattens configs to dotted paths with list indexes', () => {
 		assert.deepEqual(flatten({ a: { b: 1 }, layers: [{ type: 'dense', units: 2 }], f: ['x', 'y'] }), { 'a.b': '1', 'layers[0].type': 'dense', 'layers[0].units': '2', f: '["x","y"]' });
-	});
-
-	it('builds the architecture view: layers with shapes, params, diagnostics and the pipeline', () => {
-		const text = fs.readFileSync(path.join(ROOT, 'examples', 'iris.model.yaml'), 'utf8').replace('units: 3                # one per species', 'units: 4');
-		const v = architectureView(validateText(text), 'iris')!;
-		assert.equal(v.layers.length, 3);
-		assert.deepEqual(v.layers[0]!.outputShape, [null, 16]);
-		assert.equal(v.layers[0]!.paramCount, 80);
-		assert.deepEqual(v.layers[0]!.params, [{ key: 'units', value: '16' }, { key: 'activation', value: 'relu' }]);
-		assert.equal(v.layers[2]!.diagnostics?.[0]?.code, 'MW204', 'the 4-unit output for 3 classes is flagged on its node');
-		assert.deepEqual(v.pipeline.map((p) => p.id), ['data', 'preprocessing', 'split', 'model', 'training', 'tuning', 'evaluation', 'export']);
-		assert.equal(v.pipeline.find((p) => p.id === 'tuning')!.enabled, false);
-		assert.match(v.mermaid!, /^flowchart TD/);
 	});
 });
