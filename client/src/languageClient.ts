@@ -10,7 +10,6 @@ import {
 import { LANGUAGE_ID } from './manifest';
 import { CONFIG_GLOBS } from '../../engine/core/facts';
 import { serverChannel } from './output';
-import { getSettings } from './settings';
 
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60_000;
@@ -37,8 +36,6 @@ class BoundedRestart implements ErrorHandler {
 
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
 	const module = context.asAbsolutePath('dist/server.js');
-	const watcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,json,tsv}');
-	context.subscriptions.push(watcher);
 	const serverOptions: ServerOptions = {
 		run: { module, transport: TransportKind.ipc },
 		debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -57,14 +54,9 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
 			serverChannel().show(true);
 			return false;
 		},
-		synchronize: {
-			// Data files feed data-dependent checks (columns, classes): the server re-checks when they change.
-			fileEvents: watcher,
-		},
+		// Data files are watched by the server itself (it registers workspace/didChangeWatchedFiles),
+		// which works from every editor: a second watcher here would report each change twice.
 		markdown: { isTrusted: false, supportHtml: false },
-		middleware: {
-			provideCodeLenses: (document, token, next) => (getSettings(document.uri).codeLens ? next(document, token) : []),
-		},
 	};
 	return new LanguageClient('modelwright', 'Modelwright Language Server', serverOptions, clientOptions);
 }
