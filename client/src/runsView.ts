@@ -6,7 +6,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRunSummary } from '../../engine/io/store';
-import { RUNS_VIEW } from './manifest';
 import { getSettings } from './settings';
 
 export interface RunRecord {
@@ -21,7 +20,8 @@ export interface RunRecord {
 	metrics: Record<string, number>;
 }
 
-type Node = { kind: 'group'; name: string; runs: RunRecord[] } | { kind: 'run'; run: RunRecord };
+/** A node of the Runs view: what its menus pass to run commands. */
+export type RunsNode = { kind: 'group'; name: string; runs: RunRecord[] } | { kind: 'run'; run: RunRecord };
 
 const STATUS_ICON: Record<string, [string, string]> = {
 	completed: ['pass', 'testing.iconPassed'],
@@ -47,8 +47,8 @@ export async function readRun(dir: vscode.Uri): Promise<RunRecord | undefined> {
 	};
 }
 
-export class RunsProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-	private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+	private readonly emitter = new vscode.EventEmitter<RunsNode | undefined>();
 	readonly onDidChangeTreeData = this.emitter.event;
 	private runs: RunRecord[] = [];
 	private readonly disposables: vscode.Disposable[] = [];
@@ -88,7 +88,7 @@ export class RunsProvider implements vscode.TreeDataProvider<Node>, vscode.Dispo
 		return runs;
 	}
 
-	getChildren(node?: Node): Node[] {
+	getChildren(node?: RunsNode): RunsNode[] {
 		if (!node) {
 			const groups = new Map<string, RunRecord[]>();
 			for (const r of this.runs) groups.set(r.name, [...(groups.get(r.name) ?? []), r]);
@@ -97,7 +97,7 @@ export class RunsProvider implements vscode.TreeDataProvider<Node>, vscode.Dispo
 		return node.kind === 'group' ? node.runs.map((run) => ({ kind: 'run', run })) : [];
 	}
 
-	getTreeItem(node: Node): vscode.TreeItem {
+	getTreeItem(node: RunsNode): vscode.TreeItem {
 		if (node.kind === 'group') {
 			const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
 			item.description = node.runs.length === 1 ? vscode.l10n.t('1 run') : vscode.l10n.t('{0} runs', node.runs.length);
@@ -137,5 +137,3 @@ function keyMetrics(r: RunRecord): string {
 export function escapeMd(s: string): string {
 	return s.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
 }
-
-export const RUNS_VIEW_ID = RUNS_VIEW;

@@ -1,0 +1,273 @@
+/**
+ * The commands, one small function each that takes the extension's context and returns the
+ * handler (as rust-analyzer's client commands.ts does). The table is keyed by the CommandId of
+ * manifest.ts, so a declared command cannot go unregistered, and typed by each command's arguments.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BackendChoice } from '../../engine/core/facts';
+import { applyParamsEdits } from '../../engine/core/tune/apply';
+import { readRunSummary } from '../../engine/io/store';
+import type { ConfigLenses } from './codeLens';
+import type { JobOutcome, Jobs } from './jobs';
+import { COMMANDS, type CommandId } from './manifest';
+import { engineChannel } from './output';
+import type { Panels } from './panels';
+import { configUri, parseValues, pickInputRow, pickRun, pickRuns, pickSweep, runDirsOf, snapshotUri, type RunArg } from './pickers';
+import type { RunsProvider } from './runsView';
+import { getSettings } from './settings';
+import { newConfig as createConfig } from './templates';
+
+export interface Ctx {
+	readonly extension: vscode.ExtensionContext;
+	readonly jobs: Jobs;
+	readonly runs: RunsProvider;
+	readonly panels: Panels;
+	readonly client: LanguageClient;
+	readonly lenses: ConfigLenses;
+}
+
+export interface TrainExtra { backend?: BackendChoice; epochs?: number }
+
+/** What each command is called with, by menus, lenses, the Runs view, tests and other commands. */
+export interface CommandArgs {
+	'modelwright.newConfig': [args?: { template?: string; target?: vscode.Uri }];
+	'modelwright.train': [config?: vscode.Uri];
+	'modelwright.trainWithBackend': [config?: vscode.Uri, backend?: BackendChoice];
+	'modelwright.stop': [];
+	'modelwright.evaluate': [run?: RunArg];
+	'modelwright.predict': [run?: RunArg, values?: string];
+	'modelwright.exportModel': [run?: RunArg, outDir?: vscode.Uri];
+	'modelwright.tune': [config?: vscode.Uri];
+	'modelwright.applyBestTrial': [config?: vscode.Uri, sweepDir?: string];
+	'modelwright.showTrials': [config?: vscode.Uri, sweepDir?: string];
+	'modelwright.showCurves': [runs?: RunArg | RunArg[]];
+	'modelwright.showArchitecture': [config?: vscode.Uri];
+	'modelwright.showEvaluation': [run?: RunArg];
+	'modelwright.openRun': [run?: RunArg];
+	'modelwright.openRunConfig': [run?: RunArg];
+	/** From the Runs view with several selected: the clicked run, then the selection. */
+	'modelwright.compareRuns': [run?: RunArg, selected?: RunArg[]];
+	/** `confirmed` skips the modal question (tests). */
+	'modelwright.deleteRun': [run?: RunArg, selected?: RunArg[], confirmed?: boolean];
+	'modelwright.refreshRuns': [];
+	'modelwright.showEngineLog': [];
+	'modelwright.restartServer': [];
+}
+
+type Cmd<K extends CommandId> = (...args: CommandArgs[K]) => unknown;
+
+/** Trains a config; the curves panel follows it when `panels.autoOpen` is set. */
+export function startTraining(ctx: Ctx, config: vscode.Uri, extra: TrainExtra = {}): Promise<JobOutcome> {
+	const opening = getSettings(config)['panels.autoOpen'];
+	const outcome = ctx.jobs.run('train', config, { ...(extra.backend ? { backend: extra.backend } : {}), ...(extra.epochs ? { overrides: { epochs: extra.epochs } } : {}) });
+	if (opening) ctx.panels.followTraining();
+	return outcome;
+}
+
+export function newConfig(ctx: Ctx): Cmd<'modelwright.newConfig'> {
+	return (args) => createConfig(ctx.extension.extensionUri, args);
+}
+
+export function train(ctx: Ctx): Cmd<'modelwright.train'> {
+	return async (uri) => {
+		const target = configUri(uri);
+		return target ? startTraining(ctx, target) : undefined;
+	};
+}
+
+export function trainWithBackend(ctx: Ctx): Cmd<'modelwright.trainWithBackend'> {
+	return async (uri, backend) => {
+		const target = configUri(uri);
+		if (!target) return undefined;
+		const pick = backend ?? (await vscode.window.showQuickPick(
+			[
+				{ label: 'auto', detail: vscode.l10n.t('The fastest available'), backend: 'auto' as const },
+				{ label: 'wasm', detail: vscode.l10n.t('WebAssembly with SIMD (shipped)'), backend: 'wasm' as const },
+				{ label: 'cpu', detail: vscode.l10n.t('Plain JavaScript (slow)'), backend: 'cpu' as const },
+				{ label: 'tensorflow', detail: vscode.l10n.t('Native, needs @tensorflow/tfjs-node installed'), backend: 'tensorflow' as const },
+			] satisfies (vscode.QuickPickItem & { backend: BackendChoice })[],
+			{ title: vscode.l10n.t('Train with backend') },
+		))?.backend;
+		return pick ? startTraining(ctx, target, { backend: pick }) : undefined;
+	};
+}
+
+export function stop(ctx: Ctx): Cmd<'modelwright.stop'> {
+	return () => ctx.jobs.stop();
+}
+
+export function evaluate(ctx: Ctx): Cmd<'modelwright.evaluate'> {
+	return async (arg) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Evaluate which run?'));
+		return run ? ctx.jobs.run('evaluate', snapshotUri(run), { runDir: run.dir.fsPath }) : undefined;
+	};
+}
+
+export function predict(ctx: Ctx): Cmd<'modelwright.predict'> {
+	return async (arg, values) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Predict with which run?'));
+		if (!run) return undefined;
+		const row = values !== undefined ? parseValues(values) : await pickInputRow(run);
+		if (!row) return undefined;
+		const outcome = await ctx.jobs.run('predict', snapshotUri(run), { runDir: run.dir.fsPath, rows: [row] });
+		const predictions = outcome.result?.predictions;
+		if (outcome.state === 'succeeded' && predictions !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Prediction with {0}: {1}', run.name, predictions.map(String).join(', ')));
+		return outcome;
+	};
+}
+
+export function exportModel(ctx: Ctx): Cmd<'modelwright.exportModel'> {
+	return async (arg, outDir) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Export which run?'));
+		if (!run) return undefined;
+		const target = outDir ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Export here') }))?.[0];
+		return target ? ctx.jobs.run('export', snapshotUri(run), { runDir: run.dir.fsPath, outDir: target.fsPath }) : undefined;
+	};
+}
+
+export function tune(ctx: Ctx): Cmd<'modelwright.tune'> {
+	return async (uri) => {
+		const target = configUri(uri);
+		if (!target) return undefined;
+		ctx.panels.followTuning(target);
+		const outcome = await ctx.jobs.run('tune', target);
+		const best = outcome.result?.best;
+		if (outcome.state === 'succeeded' && best) {
+			const apply = vscode.l10n.t('Apply Best');
+			void vscode.window.showInformationMessage(vscode.l10n.t('Tuning finished: best trial {0} scored {1}.', best.number, best.score.toPrecision(4)), apply)
+				.then((a) => a === apply && vscode.commands.executeCommand('modelwright.applyBestTrial', target, outcome.result?.sweepDir));
+		}
+		return outcome;
+	};
+}
+
+/** Writes the best trial's values into the config (an edit the user can undo); false when there is none. */
+export function applyBestTrial(_ctx: Ctx): Cmd<'modelwright.applyBestTrial'> {
+	return async (uri, sweepDir) => {
+		const target = configUri(uri);
+		if (!target) return false;
+		const sweep = await pickSweep(target, sweepDir);
+		if (!sweep?.state.best) return false;
+		const doc = await vscode.workspace.openTextDocument(target);
+		const edit = new vscode.WorkspaceEdit();
+		for (const e of applyParamsEdits(doc.getText(), sweep.state.best.params)) {
+			edit.replace(target, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+		}
+		return vscode.workspace.applyEdit(edit);
+	};
+}
+
+export function showTrials(ctx: Ctx): Cmd<'modelwright.showTrials'> {
+	return async (uri, sweepDir) => {
+		const target = configUri(uri);
+		if (!target) return;
+		const sweep = await pickSweep(target, sweepDir);
+		if (sweep) ctx.panels.showTrials(sweep.dir);
+	};
+}
+
+export function showCurves(ctx: Ctx): Cmd<'modelwright.showCurves'> {
+	return (arg) => ctx.panels.showCurves(runDirsOf(arg));
+}
+
+export function showArchitecture(ctx: Ctx): Cmd<'modelwright.showArchitecture'> {
+	return (uri) => {
+		const target = configUri(uri);
+		if (target) ctx.panels.showArchitecture(target);
+	};
+}
+
+export function showEvaluation(ctx: Ctx): Cmd<'modelwright.showEvaluation'> {
+	return async (arg) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Show the evaluation of which run?'));
+		if (run) ctx.panels.showEvaluation(run.dir);
+	};
+}
+
+export function openRun(ctx: Ctx): Cmd<'modelwright.openRun'> {
+	return async (arg) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Open which run?'));
+		if (!run) return undefined;
+		ctx.panels.showCurves([run.dir]);
+		return run;
+	};
+}
+
+export function openRunConfig(ctx: Ctx): Cmd<'modelwright.openRunConfig'> {
+	return async (arg) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Open the config of which run?'));
+		return run ? vscode.window.showTextDocument(snapshotUri(run), { preview: true }) : undefined;
+	};
+}
+
+export function compareRuns(ctx: Ctx): Cmd<'modelwright.compareRuns'> {
+	return async (arg, selected) => {
+		const chosen = selected?.length ? runDirsOf(selected) : await pickRuns(ctx.runs, arg);
+		if (chosen.length >= 2) ctx.panels.showComparison(chosen);
+		else void vscode.window.showInformationMessage(vscode.l10n.t('Pick at least two runs to compare.'));
+	};
+}
+
+/** Moves run folders to the trash; true when it did. */
+export function deleteRun(ctx: Ctx): Cmd<'modelwright.deleteRun'> {
+	return async (arg, selected, confirmed) => {
+		// Only run folders, and never one that is still training.
+		const dirs = (selected?.length ? runDirsOf(selected) : runDirsOf(arg)).filter((d) => fs.existsSync(path.join(d.fsPath, 'summary.json')));
+		if (dirs.some((d) => readRunSummary(d.fsPath)?.status === 'running')) {
+			void vscode.window.showWarningMessage(vscode.l10n.t('A run that is still training cannot be deleted: stop it first.'));
+			return false;
+		}
+		if (!dirs.length) return false;
+		const yes = vscode.l10n.t('Delete');
+		const ok = confirmed === true || (await vscode.window.showWarningMessage(vscode.l10n.t('Delete {0} run(s)? Their metrics, evaluation and model files are removed.', dirs.length), { modal: true }, yes)) === yes;
+		if (!ok) return false;
+		for (const d of dirs) await vscode.workspace.fs.delete(d, { recursive: true, useTrash: true }).then(undefined, () => vscode.workspace.fs.delete(d, { recursive: true }));
+		await ctx.runs.refresh();
+		return true;
+	};
+}
+
+export function refreshRuns(ctx: Ctx): Cmd<'modelwright.refreshRuns'> {
+	return () => ctx.runs.refresh();
+}
+
+export function showEngineLog(_ctx: Ctx): Cmd<'modelwright.showEngineLog'> {
+	return () => engineChannel().show();
+}
+
+export function restartServer(ctx: Ctx): Cmd<'modelwright.restartServer'> {
+	return async () => {
+		await ctx.client.restart();
+		ctx.lenses.refresh();
+	};
+}
+
+const HANDLERS: { [K in CommandId]: (ctx: Ctx) => Cmd<K> } = {
+	'modelwright.newConfig': newConfig,
+	'modelwright.train': train,
+	'modelwright.trainWithBackend': trainWithBackend,
+	'modelwright.stop': stop,
+	'modelwright.evaluate': evaluate,
+	'modelwright.predict': predict,
+	'modelwright.exportModel': exportModel,
+	'modelwright.tune': tune,
+	'modelwright.applyBestTrial': applyBestTrial,
+	'modelwright.showTrials': showTrials,
+	'modelwright.showCurves': showCurves,
+	'modelwright.showArchitecture': showArchitecture,
+	'modelwright.showEvaluation': showEvaluation,
+	'modelwright.openRun': openRun,
+	'modelwright.openRunConfig': openRunConfig,
+	'modelwright.compareRuns': compareRuns,
+	'modelwright.deleteRun': deleteRun,
+	'modelwright.refreshRuns': refreshRuns,
+	'modelwright.showEngineLog': showEngineLog,
+	'modelwright.restartServer': restartServer,
+};
+
+export function registerCommands(ctx: Ctx): vscode.Disposable[] {
+	return (Object.keys(COMMANDS) as CommandId[]).map((id) => vscode.commands.registerCommand(id, HANDLERS[id](ctx)));
+}
