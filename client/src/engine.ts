@@ -170,7 +170,7 @@ export class EngineHost implements vscode.Disposable {
 		if (this.conn) await this.conn.sendRequest(ConfigureRequest.type, { concurrency });
 	}
 
-	/** For tests and "restart": kill the process as a crash would. */
+	/** For tests: kill the process as a crash would. */
 	killForTest(signal: NodeJS.Signals = 'SIGKILL'): boolean {
 		return this.proc?.kill(signal) ?? false;
 	}

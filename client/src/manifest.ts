@@ -57,7 +57,7 @@ export type CommandId = keyof typeof COMMANDS;
 
 const nlsKey = (id: string) => `${id}.title`;
 
-/** The `contributes` block (minus configuration, which comes from engine/settings.ts) and its nls strings. */
+/** The `contributes` block (minus configuration, which comes from engine/core/settings.ts) and its nls strings. */
 export function contributions(): { contributes: Record<string, unknown>; nls: Record<string, string> } {
 	const nls: Record<string, string> = {};
 	const commands = Object.entries(COMMANDS as Record<string, CommandDecl>).map(([command, c]) => {

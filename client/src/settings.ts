@@ -1,4 +1,4 @@
-/** Typed access to `modelwright.*` settings (declared once in engine/settings.ts). */
+/** Typed access to `modelwright.*` settings (declared once in engine/core/settings.ts). */
 import * as vscode from 'vscode';
 import { readSettings, SETTINGS_SECTION, type Settings } from '../../engine/core/settings';
 

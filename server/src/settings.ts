@@ -1,6 +1,6 @@
 /**
  * The settings the server reads: a typed view of the `modelwright.*` settings declared once in
- * engine/settings.ts (which also generates package.json's contributes.configuration).
+ * engine/core/settings.ts (which also generates package.json's contributes.configuration).
  */
 import type { DiagnosticCode, Severity } from '../../engine/core/config/diagnostics';
 import { defaultSettings, readSettings as readAll, SETTINGS_SECTION, type SettingKey, type Settings } from '../../engine/core/settings';
