@@ -9,6 +9,7 @@ import type { JobInfo, JobKind, JobResultPayload, SubmitParams } from '../../eng
 import type { SweepEvent } from '../../engine/core/tune/protocol';
 import type { EngineEvent, EpochLogs } from '../../engine/core/protocol';
 import type { EngineHost, JobStateChange } from './engine';
+import { CONFIG_FILE_RE } from '../../engine/core/facts';
 import { getSettings } from './settings';
 
 export interface JobView {
@@ -75,7 +76,7 @@ export class Jobs implements vscode.Disposable {
 			...extra,
 		};
 		const info = await this.engine.submit(params);
-		const name = path.basename(configUri.fsPath).replace(/\.model\.(ya?ml|json)$/i, '');
+		const name = path.basename(configUri.fsPath).replace(CONFIG_FILE_RE, '');
 		const view: JobView = { jobId: info.jobId, kind, configUri, name, epoch: 0, epochs: extra.overrides?.epochs ?? 0, startedAt: Date.now(), state: info.state };
 		this.views.set(info.jobId, view);
 		this.refreshStatus();

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { validateText, type ValidationResult } from '../../../engine/core/config/validate';
 import type { SourceConfig } from '../../../engine/core/config/schema';
 import type { ProbeResult } from '../../../engine/core/data/info';
+import { configNameFromPath } from '../../../engine/core/facts';
 
 export interface Analysis {
 	uri: string;
@@ -20,12 +21,8 @@ export interface Analysis {
 export type Probe = (source: SourceConfig) => ProbeResult | undefined;
 
 export function analyze(uri: string, version: number, text: string, probe?: Probe): Analysis {
-	const result = validateText(text, { fallbackName: configNameOf(uri), ...(probe ? { probe } : {}) });
+	const result = validateText(text, { fallbackName: configNameFromPath(uri), ...(probe ? { probe } : {}) });
 	return { uri, version, text, result, json: /\.json$/i.test(uri) };
-}
-
-export function configNameOf(uri: string): string {
-	return path.posix.basename(uri).replace(/\.model\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
 }
 
 /** Folder of a `file:` URI, or undefined for untitled and other schemes. */
