@@ -32,7 +32,7 @@ function replace(name: string, make: (orig: Kernel | undefined) => Kernel): void
 	if (!cfg) return;
 	const orig = cfg.kernelFunc as unknown as Kernel;
 	tf.unregisterKernel(name, 'wasm');
-	const ours: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: make(orig) as unknown as tf.KernelFunc, ...(cfg.setupFunc ? { setupFunc: cfg.setupFunc } : {}), ...(cfg.disposeFunc ? { disposeFunc: cfg.disposeFunc } : {}) };
+	const ours: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: make(orig), ...(cfg.setupFunc ? { setupFunc: cfg.setupFunc } : {}), ...(cfg.disposeFunc ? { disposeFunc: cfg.disposeFunc } : {}) };
 	tf.registerKernel(ours);
 	swaps.set(name, { stock: cfg, ours });
 }
@@ -104,7 +104,7 @@ export function registerFastKernels(): void {
 	if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
 		tf.registerKernel({
 			kernelName: 'UnsortedSegmentSum', backendName: 'wasm',
-			kernelFunc: ((args: KernelArgs) => {
+			kernelFunc: (args: KernelArgs) => {
 				const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
 				const numSegments = Number(args.attrs?.numSegments);
 				const b = args.backend as WasmBackend;
@@ -123,14 +123,14 @@ export function registerFastKernels(): void {
 					for (let k = 0; k < rowLen; k++) os[o + k] = os[o + k]! + xs[xi + k]!;
 				}
 				return out;
-			}) as unknown as tf.KernelFunc,
+			},
 		});
 	}
 
 	if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
 		tf.registerKernel({
 			kernelName: 'Conv2DBackpropFilter', backendName: 'wasm',
-			kernelFunc: ((args: KernelArgs) => {
+			kernelFunc: (args: KernelArgs) => {
 				const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
 				const a = args.attrs as { strides: number | [number, number]; pad: 'valid' | 'same' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
 				if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC (channelsLast) is supported.');
@@ -168,7 +168,7 @@ export function registerFastKernels(): void {
 					}
 				}
 				return out;
-			}) as unknown as tf.KernelFunc,
+			},
 		});
 	}
 }

@@ -59,9 +59,9 @@ export function metricSum(metric: TrainingMetric, encoding: LabelEncoding, y: tf
 			return tf.sum(tf.cast(hit, 'float32'));
 		}
 		// Per-sample mean over outputs, summed over the batch.
-		case 'mae': return tf.sum(tf.mean(tf.reshape(tf.abs(tf.sub(y, p)), [p.shape[0]!, -1]), -1));
+		case 'mae': return tf.sum(tf.mean(tf.reshape(tf.abs(tf.sub(y, p)), [p.shape[0], -1]), -1));
 		case 'mse':
-		case 'rmse': return tf.sum(tf.mean(tf.reshape(tf.squaredDifference(y, p), [p.shape[0]!, -1]), -1));
+		case 'rmse': return tf.sum(tf.mean(tf.reshape(tf.squaredDifference(y, p), [p.shape[0], -1]), -1));
 	}
 }
 

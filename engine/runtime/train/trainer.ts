@@ -73,7 +73,7 @@ export class Trainer {
 				let l = lossF(b.y, p);
 				for (const m of metrics) stash.push(tf.keep(metricSum(m, encoding, b.y, p)));
 				const reg = model.calculateLosses();
-				if (reg.length) l = tf.addN([l, ...reg]) as tf.Scalar;
+				if (reg.length) l = tf.addN<tf.Scalar>([l, ...reg]);
 				return l;
 			}, this.vars);
 			this.optimizer.applyGradients(this.vars, this.clip(grads));
@@ -93,7 +93,7 @@ export class Trainer {
 				const p = model.apply(b.x, { training: false }) as tf.Tensor;
 				let l = lossF(b.y, p);
 				const reg = model.calculateLosses();
-				if (reg.length) l = tf.addN([l, ...reg]) as tf.Scalar;
+				if (reg.length) l = tf.addN<tf.Scalar>([l, ...reg]);
 				return tf.add(acc, tf.stack([tf.mul(l, b.n), ...metrics.map((m) => metricSum(m, encoding, b.y, p))]));
 			});
 			acc.dispose();
