@@ -56,10 +56,3 @@ function defaultIO(): CliIO {
 }
 
 export type { Command };
-
-// `node dist/cli.js …` runs the CLI directly (bin/modelwright.js calls main() itself).
-if (require.main === module) {
-	void main(process.argv.slice(2)).then((code) => {
-		process.exitCode = code;
-	});
-}

@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from './config/dsl';
 import { DIAGNOSTIC_CODES } from './config/diagnostics';
+import type { S } from './config/schemaNav';
 import { BACKENDS } from './facts';
 
 /** Who may set a setting. `machine`: never from a workspace's settings (security-sensitive). */
@@ -59,7 +60,7 @@ export function defaultSettings(): Settings {
  */
 export function readSettings(get: (key: SettingKey) => unknown): Settings {
 	const out = defaultSettings() as Record<string, unknown>;
-	for (const [k, s] of Object.entries(SETTINGS) as [SettingKey, TSchema & Record<string, any>][]) {
+	for (const [k, s] of Object.entries(SETTINGS) as [SettingKey, S][]) {
 		const v = get(k);
 		if (v === undefined || v === null) continue;
 		if (s.type === 'boolean' && typeof v === 'boolean') out[k] = v;
@@ -78,14 +79,14 @@ export function readSettings(get: (key: SettingKey) => unknown): Settings {
 export function configurationContribution(): { manifest: Record<string, unknown>; nls: Record<string, string> } {
 	const properties: Record<string, unknown> = {};
 	const nls: Record<string, string> = {};
-	for (const [k, s] of Object.entries(SETTINGS) as [string, TSchema & Record<string, any>][]) {
+	for (const [k, s] of Object.entries(SETTINGS) as [string, S][]) {
 		const key = `${SETTINGS_SECTION}.${k}`;
-		const { description, 'x-setting': meta, 'x-enumDescriptions': enumDocs, ...rest } = JSON.parse(JSON.stringify(s)) as Record<string, any>;
+		const { description, 'x-setting': meta, 'x-enumDescriptions': enumDocs, ...rest } = JSON.parse(JSON.stringify(s)) as S & { description: string; 'x-setting': SettingMeta; 'x-enumDescriptions'?: Record<string, string> };
 		const entry: Record<string, unknown> = { ...rest, markdownDescription: `%${key}.description%`, scope: meta.scope, order: meta.order };
 		nls[`${key}.description`] = description;
 		if (enumDocs && Array.isArray(rest.enum)) {
 			entry.markdownEnumDescriptions = rest.enum.map((e: string) => `%${key}.enum.${e}%`);
-			for (const e of rest.enum as string[]) nls[`${key}.enum.${e}`] = enumDocs[e];
+			for (const e of rest.enum as string[]) nls[`${key}.enum.${e}`] = enumDocs[e] ?? e;
 		}
 		properties[key] = entry;
 	}

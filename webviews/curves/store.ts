@@ -379,7 +379,7 @@ function decimate(xs: Float64Array, ys: Float64Array, lo: number, hi: number, B:
 		const bb = bi >= B ? B - 1 : bi;
 		if (bb !== b) { flush(); b = bb; min = Infinity; max = -Infinity; }
 		const y = ys[i]!;
-		if (y !== y) continue;
+		if (Number.isNaN(y)) continue;
 		if (y < min) { min = y; minAt = i; }
 		if (y > max) { max = y; maxAt = i; }
 	}

@@ -36,7 +36,7 @@ export type ResolvedConfig = Omit<Filled<ModelConfig>, 'training' | 'name' | 'se
 
 /** Fill defaults. `value` must already be schema-valid for the result to be trusted. */
 export function resolveConfig(value: unknown, fallbackName = 'model'): ResolvedConfig {
-	const v = structuredClone(value ?? {}) as Record<string, any>;
+	const v = structuredClone(value ?? {}) as { training?: { optimizer?: unknown } };
 	const opt = v.training?.optimizer;
 	if (v.training && (opt === undefined || typeof opt === 'string')) {
 		const optSchema = (ConfigSchema.properties.training.properties.optimizer as unknown as S);

@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { DISCRIMINATOR } from './dsl';
 import type { JsonPath } from './diagnostics';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON Schema node: any keyword may hold any JSON value
 export type S = TSchema & Record<string, any>;
 
 export function isTaggedUnion(s: S): boolean {

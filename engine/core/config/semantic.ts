@@ -86,7 +86,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const test = split.test ?? 0;
 		if (val + test >= 1) add('MW226', `Validation (${val}) and test (${test}) fractions add up to ${+(val + test).toFixed(4)}, leaving no rows for training.`, ['data', 'split'], 'key');
 		const folds = split.folds ?? cfg.tuning?.folds;
-		const writtenVal = (cd.value as any)?.data?.split?.validation;
+		const writtenVal = (cd.value as { data?: { split?: { validation?: unknown } } } | null)?.data?.split?.validation;
 		if (folds !== undefined && typeof writtenVal === 'number' && writtenVal > 0) {
 			add('MW221', `k-fold cross-validation (${folds} folds) takes validation rows from the folds; the fixed \`validation: ${writtenVal}\` would hold out data twice. Set it to 0.`, ['data', 'split', 'validation'], 'value', fix('Set validation to 0', ['data', 'split', 'validation'], 0, true));
 		}

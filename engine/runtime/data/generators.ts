@@ -10,7 +10,7 @@ export function generate(source: Gen, seed: number): Row[] {
 	const rows: Row[] = [];
 	switch (source.type) {
 		case 'linear': {
-			const s = source as Record<string, any>;
+			const s = source;
 			const n = s.samples ?? 100;
 			const slope = s.slope ?? 2;
 			const intercept = s.intercept ?? 0;
