@@ -35,11 +35,11 @@ export async function webviewBench(): Promise<void> {
 				};
 				const view = (window as unknown as { modelwrightDebug: { curves: View } }).modelwrightDebug.curves;
 				const data = [];
-				for (let r = 0; r < R!; r++) {
-					const epochs = new Array<number>(N!), loss = new Array<number>(N!), val = new Array<number>(N!);
-					for (let e = 1; e <= N!; e++) { epochs[e - 1] = e; loss[e - 1] = 1 / Math.sqrt(e) + r * 0.01 + Math.sin(e * 0.37 + r) * 0.01; val[e - 1] = loss[e - 1]! * 1.1 + 0.02; }
+				for (let r = 0; r < R; r++) {
+					const epochs = new Array<number>(N), loss = new Array<number>(N), val = new Array<number>(N);
+					for (let e = 1; e <= N; e++) { epochs[e - 1] = e; loss[e - 1] = 1 / Math.sqrt(e) + r * 0.01 + Math.sin(e * 0.37 + r) * 0.01; val[e - 1] = loss[e - 1]! * 1.1 + 0.02; }
 					// The last run is live: its planned epochs are known (the engine reports them).
-					data.push({ id: `r${r}`, name: `run ${r}`, status: r === R! - 1 ? 'running' : 'completed', totalEpochs: r === R! - 1 ? N! + 1000 : N!, epochs, series: { loss, val_loss: val } });
+					data.push({ id: `r${r}`, name: `run ${r}`, status: r === R - 1 ? 'running' : 'completed', totalEpochs: r === R - 1 ? N + 1000 : N, epochs, series: { loss, val_loss: val } });
 				}
 				const t0 = performance.now();
 				view.setRuns(data);
@@ -48,13 +48,13 @@ export async function webviewBench(): Promise<void> {
 				await new Promise<void>((res) => queueMicrotask(res));
 				const render = performance.now() - t0;
 				const live: number[] = [], grow: number[] = [];
-				let epoch = N!;
+				let epoch = N;
 				/** Appends one epoch to the last run `U` times, timing each append + redraw. */
 				const timeAppends = async (into: number[]) => {
-					for (let i = 0; i < U!; i++) {
+					for (let i = 0; i < U; i++) {
 						epoch++;
 						const t = performance.now();
-						view.append(`r${R! - 1}`, [{ epoch, logs: { loss: 1 / Math.sqrt(epoch), val_loss: 1.1 / Math.sqrt(epoch) } }]);
+						view.append(`r${R - 1}`, [{ epoch, logs: { loss: 1 / Math.sqrt(epoch), val_loss: 1.1 / Math.sqrt(epoch) } }]);
 						view.flush();
 						await new Promise<void>((res) => queueMicrotask(res));
 						into.push(performance.now() - t);
@@ -63,7 +63,7 @@ export async function webviewBench(): Promise<void> {
 				};
 				await timeAppends(live);
 				// Without planned epochs every new epoch widens the x range: all runs are re-decimated.
-				view.upsertRuns([{ id: `r${R! - 1}`, name: `run ${R! - 1}`, status: 'running', totalEpochs: 0 }]);
+				view.upsertRuns([{ id: `r${R - 1}`, name: `run ${R - 1}`, status: 'running', totalEpochs: 0 }]);
 				view.flush();
 				await new Promise<void>((res) => queueMicrotask(res));
 				await timeAppends(grow);

@@ -135,7 +135,7 @@ export class Jobs implements vscode.Disposable {
 			return;
 		}
 		const event = raw as EngineEvent;
-		const o = (this.outcomes.get(jobId) ?? {}) as Partial<JobOutcome>;
+		const o = (this.outcomes.get(jobId) ?? {});
 		switch (event.method) {
 			case 'job/started':
 				v.runDir = event.params.runDir;

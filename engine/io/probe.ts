@@ -38,7 +38,7 @@ export function resolveDataPath(p: string, policy: PathPolicy): { ok: true; file
 export function parseCsvHead(text: string, delimiter = ',', missing: readonly string[] = ['', 'NA', 'NaN', 'null', '?'], complete = true): Record<string, unknown>[] {
 	// Drop a possibly cut last line when the text is only the head of the file.
 	const body = complete ? text : text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-	const records = parse(body, { columns: true, delimiter, skip_empty_lines: true, relax_column_count: true, bom: true, trim: true }) as Record<string, string>[];
+	const records = parse<Record<string, string>>(body, { columns: true, delimiter, skip_empty_lines: true, relax_column_count: true, bom: true, trim: true });
 	const miss = new Set(missing);
 	return records.map((r) => {
 		const o: Record<string, unknown> = {};

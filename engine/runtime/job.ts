@@ -73,7 +73,7 @@ function applyOverrides(c: ResolvedConfig, o: TrainOverrides | undefined): void 
 /** Weight and bias of a model that is one dense unit (the seed example), else undefined. */
 function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { weight: number[]; bias: number[] } | undefined {
 	const layers = config.model.layers;
-	if (layers.length !== 1 || layers[0]!.type !== 'dense' || layers[0]!.units !== 1) return undefined;
+	if (layers.length !== 1 || layers[0]!.type !== 'dense' || layers[0].units !== 1) return undefined;
 	const ws = model.layers[0]!.getWeights();
 	return { weight: Array.from(ws[0]!.dataSync()), bias: ws[1] ? Array.from(ws[1].dataSync()) : [] };
 }

@@ -63,7 +63,7 @@ export class DataProbe {
 	 * caller then re-analyses with the facts (which never waits for a stuck file for long).
 	 */
 	async settled(uri: string, timeoutMs = 2000): Promise<void> {
-		const reads = [...this.entries.values()].filter((e) => !e.read && e.dependents.has(uri)).map((e) => e.reading);
+		const reads = [...this.entries.values()].filter((e) => !e.read && e.dependents.has(uri)).map((e) => e.reading).filter((p): p is Promise<void> => p !== undefined);
 		if (!reads.length) return;
 		let timer: NodeJS.Timeout | undefined;
 		const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });

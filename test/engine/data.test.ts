@@ -65,9 +65,9 @@ describe('engine/data', () => {
 
 	it('xor, circles, spirals, blobs: columns, class balance, labels', () => {
 		for (const type of ['xor', 'circles', 'spirals', 'blobs'] as const) {
-			const rows = generate({ type, samples: 300 } as any, 1);
+			const rows = generate({ type, samples: 300 }, 1);
 			assert.equal(rows.length, 300);
-			assert.ok('x1' in rows[0]! && 'x2' in rows[0]! && 'label' in rows[0]!);
+			assert.ok('x1' in rows[0]! && 'x2' in rows[0] && 'label' in rows[0]);
 			const labels = new Set(rows.map((r) => r.label));
 			assert.equal(labels.size, type === 'blobs' ? 3 : 2, type);
 		}

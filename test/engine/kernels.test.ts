@@ -48,7 +48,7 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 				const a2 = tf.tensor(A.slice(0, 35), ta ? [7, 5] : [5, 7]);
 				const b2 = tf.tensor(B.slice(0, 21), tb ? [3, 7] : [7, 3]);
 				const fused = tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias: tf.tensor(bias), activation: 'relu' });
-				const fg = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: tf.tensor(bias), activation: 'relu' }))))([a2, b2]);
+				const fg = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: p, b: q, transposeA: ta, transposeB: tb, bias: tf.tensor(bias), activation: 'relu' }))))([a2, b2]);
 				return [y, ...g, fused, ...fg];
 			});
 			close(w, c);

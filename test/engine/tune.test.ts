@@ -60,7 +60,7 @@ describe('hyperparameter sweeps', function () {
 			assert.equal(t.status, 'completed', t.message);
 			assert.equal(t.foldScores?.length, 2, 'one score per fold');
 			assert.equal(t.runDirs?.length, 2, 'each fold is a run');
-			for (const r of t.runDirs!) assert.ok(fs.existsSync(path.join(r, 'summary.json')));
+			for (const r of t.runDirs) assert.ok(fs.existsSync(path.join(r, 'summary.json')));
 			assert.ok(t.score! >= 0 && t.score! <= 1);
 		}
 		const best = state.trials.reduce((a, b) => (b.score! > a.score! ? b : a));

@@ -83,7 +83,7 @@ export class LspClient {
 		const command = opts.command ?? process.execPath;
 		const args = opts.args ?? [SERVER, '--stdio'];
 		const proc = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-		const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+		const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
 		const client = new LspClient(proc, conn, opts);
 		await conn.sendRequest(InitializeRequest.type, {
 			processId: process.pid,

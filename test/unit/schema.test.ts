@@ -52,7 +52,7 @@ describe('resolveConfig', () => {
 				}
 			}
 		};
-		walk(ConfigSchema as unknown as S);
+		walk(ConfigSchema);
 		// Keys filled by resolveConfig itself rather than by a schema default.
 		for (const k of ['optimizer']) found.delete(k);
 		assert.deepEqual([...found].sort(), [...NO_DEFAULT_KEYS].sort());

@@ -1,6 +1,6 @@
 /** The run-comparison page in Chromium: differing config keys, final metrics, overlaid curves. */
 import { strict as assert } from 'node:assert';
-import { CompareShow, message, type CompareShowParams, type OpenRunParams } from '../../webviews/protocol';
+import { CompareShow, message, type CompareShowParams } from '../../webviews/protocol';
 import { countPixels, loadFixture, openPanel, parseColor, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<CompareShowParams>('compare.json');
@@ -43,7 +43,7 @@ describe('webview: compare panel (Chromium)', function () {
 		const p = await open();
 		const d = await p.page.evaluate(() => {
 			const { valToClient: _, ...rest } = (window as unknown as { modelwrightDebug: { curves: { debug(): { seriesShown: string[]; valToClient: unknown } } } }).modelwrightDebug.curves.debug();
-			return rest as { seriesShown: string[] };
+			return rest;
 		});
 		assert.equal(d.seriesShown.length, 8);
 		const y = fixture.comparison.curves[1]!.series.loss![29]!;
@@ -57,7 +57,7 @@ describe('webview: compare panel (Chromium)', function () {
 		await p.page.locator('.compare-metrics .compare-open-run[data-run="run-b"]').click();
 		await p.page.locator('.compare-pick').click();
 		const box = await p.outbox();
-		assert.deepEqual(box.filter((m) => m.method === 'modelwright/openRun').map((m) => m.params as OpenRunParams), [{ runId: 'run-b' }]);
+		assert.deepEqual(box.filter((m) => m.method === 'modelwright/openRun').map((m) => m.params), [{ runId: 'run-b' }]);
 		assert.equal(box.filter((m) => m.method === 'modelwright/pickRuns').length, 1);
 	});
 });

@@ -1,7 +1,7 @@
 /** The loss-curves page in Chromium, fed with fixture messages exactly as the host sends them. */
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
-import { CurvesAppend, CurvesInit, message, type CurvesInitParams, type ExportFileParams } from '../../webviews/protocol';
+import { CurvesAppend, CurvesInit, message, type CurvesInitParams } from '../../webviews/protocol';
 import { countPixels, loadFixture, openPanel, parseColor, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<CurvesInitParams>('curves.json');
@@ -11,7 +11,7 @@ const CANVAS = '.curves-chart canvas';
 interface Dbg { xMin: number; xMax: number; points: number; lastX: number; builds: number; logX: boolean; logY: boolean; seriesShown: string[] }
 const dbg = (page: Page) => page.evaluate(() => {
 	const { valToClient: _, ...rest } = (window as unknown as { modelwrightDebug: { curves: { debug(): Dbg & { valToClient: unknown } } } }).modelwrightDebug.curves.debug();
-	return rest as Dbg;
+	return rest;
 });
 const pos = (page: Page, x: number, y: number, key = 'loss') => page.evaluate(([a, b, k]) =>
 	(window as unknown as { modelwrightDebug: { curves: { debug(): { valToClient(x: number, y: number, key: string): [number, number] } } } }).modelwrightDebug.curves.debug().valToClient(a, b, k), [x, y, key] as const);
@@ -91,10 +91,10 @@ describe('webview: curves panel (Chromium)', function () {
 		assert.ok(notes.some((n) => n.startsWith('baseline: best epoch 20')), notes.join('\n'));
 		const over = notes.find((n) => n.startsWith('baseline: overfitting from epoch'));
 		assert.ok(over, notes.join('\n'));
-		assert.match(over!, /Validation loss rose \d+%/);
+		assert.match(over, /Validation loss rose \d+%/);
 		assert.ok(!notes.some((n) => n.startsWith('wide: overfitting')), 'the healthy run is not flagged');
 		assert.ok(notes.some((n) => n.startsWith('diverged: the loss became NaN at epoch 12')), notes.join('\n'));
-		const onset = Number(/epoch (\d+)/.exec(over!)![1]);
+		const onset = Number(/epoch (\d+)/.exec(over)![1]);
 		assert.ok(onset >= 17 && onset <= 23, `onset ${onset} near the val_loss minimum`);
 		// Marker lines run the full plot height; hide the series whose colours resemble the markers'.
 		for (const sel of ['.curves-run-toggle[data-run="run-b"]', '.curves-key-toggle[data-key="accuracy"]', '.curves-key-toggle[data-key="val_accuracy"]']) await p.page.locator(sel).click();
@@ -174,7 +174,7 @@ describe('webview: curves panel (Chromium)', function () {
 		const p = await open();
 		await p.page.locator('.curves-export-csv').click();
 		await p.page.locator('.curves-export-png').click();
-		const files = (await p.outbox()).filter((m) => m.method === 'modelwright/exportFile').map((m) => m.params as ExportFileParams);
+		const files = (await p.outbox()).filter((m) => m.method === 'modelwright/exportFile').map((m) => m.params);
 		assert.equal(files.length, 2);
 		const csv = files[0]!;
 		assert.equal(csv.mime, 'text/csv');

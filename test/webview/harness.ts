@@ -106,7 +106,7 @@ export async function waitForReady(page: Page, vscodeApi: boolean): Promise<void
 
 /** Waits until the page has rendered `count` times in total (the `data-rendered` counter). */
 export async function waitRendered(page: Page, selector: string, atLeast = 1): Promise<void> {
-	await page.waitForFunction(([sel, n]) => Number((document.querySelector(sel as string) as HTMLElement | null)?.dataset.rendered ?? 0) >= (n as number), [selector, atLeast] as const);
+	await page.waitForFunction(([sel, n]) => Number((document.querySelector(sel) as HTMLElement | null)?.dataset.rendered ?? 0) >= (n), [selector, atLeast] as const);
 }
 
 export function loadFixture<T>(name: string): T {
@@ -128,17 +128,17 @@ export function parseColor(c: string): [number, number, number] {
  */
 export function countPixels(page: Page, selector: string, x: number, y: number, rgb: [number, number, number], radius = 3, tol = 48): Promise<number> {
 	return page.evaluate(([sel, cx, cy, col, rad, t]) => {
-		const canvas = document.querySelector(sel as string) as HTMLCanvasElement;
+		const canvas = document.querySelector(sel) as HTMLCanvasElement;
 		const rect = canvas.getBoundingClientRect();
 		const sx = canvas.width / rect.width, sy = canvas.height / rect.height;
-		const px = Math.round(((cx as number) - rect.left) * sx), py = Math.round(((cy as number) - rect.top) * sy);
-		const r = Math.ceil((rad as number) * sx);
+		const px = Math.round(((cx) - rect.left) * sx), py = Math.round(((cy) - rect.top) * sy);
+		const r = Math.ceil((rad) * sx);
 		const img = canvas.getContext('2d')!.getImageData(px - r, py - r, 2 * r + 1, 2 * r + 1).data;
 		const [cr, cg, cb] = col as number[];
 		let n = 0;
 		for (let i = 0; i < img.length; i += 4) {
 			if (img[i + 3]! < 40) continue;
-			if (Math.abs(img[i]! - cr!) <= (t as number) && Math.abs(img[i + 1]! - cg!) <= (t as number) && Math.abs(img[i + 2]! - cb!) <= (t as number)) n++;
+			if (Math.abs(img[i]! - cr!) <= (t) && Math.abs(img[i + 1]! - cg!) <= (t) && Math.abs(img[i + 2]! - cb!) <= (t)) n++;
 		}
 		return n;
 	}, [selector, x, y, rgb, radius, tol] as const);
@@ -155,7 +155,7 @@ export function pngPixel(page: Page, png: Buffer, x: number, y: number): Promise
 		c.height = img.naturalHeight;
 		const ctx = c.getContext('2d')!;
 		ctx.drawImage(img, 0, 0);
-		return Array.from(ctx.getImageData(px as number, py as number, 1, 1).data) as [number, number, number, number];
+		return Array.from(ctx.getImageData(px, py, 1, 1).data) as [number, number, number, number];
 	}, [png.toString('base64'), Math.round(x), Math.round(y)] as const);
 }
 

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import {
 	message, TrialsEpoch, TrialsShow, TrialsUpdate,
-	type ExportFileParams, type OpenTrialParams, type TrialsShowParams, type TrialView,
+	  type TrialsShowParams, type TrialView,
 } from '../../webviews/protocol';
 import { countPixels, loadFixture, openPanel, parseColor, waitForReady, waitRendered, type PanelPage, useChromium } from './harness';
 
@@ -106,7 +106,7 @@ describe('webview: tuning panel (Chromium)', function () {
 		await p.page.keyboard.press('Enter');
 		await p.page.locator('.tuning-apply-best').click();
 		const box = await p.outbox();
-		assert.deepEqual(box.filter((m) => m.method === 'modelwright/openTrial').map((m) => m.params as OpenTrialParams), [{ number: 9 }, { number: 3 }, { number: 12 }]);
+		assert.deepEqual(box.filter((m) => m.method === 'modelwright/openTrial').map((m) => m.params), [{ number: 9 }, { number: 3 }, { number: 12 }]);
 		assert.deepEqual(box.filter((m) => m.method === 'modelwright/applyBest').map((m) => m.params), [{}]);
 		assert.deepEqual(box[0], { method: 'modelwright/ready', params: { panel: 'tuning' } });
 	});
@@ -115,7 +115,7 @@ describe('webview: tuning panel (Chromium)', function () {
 		const p = await open();
 		await p.page.locator('.tuning-sort[data-key="score"]').click();
 		await p.page.locator('.tuning-export-csv').click();
-		const file = (await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params as ExportFileParams;
+		const file = (await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params;
 		assert.equal(file.name, 'mlp-search-trials.csv');
 		assert.equal(file.mime, 'text/csv');
 		const lines = file.data.trimEnd().split('\n');
@@ -285,7 +285,7 @@ describe('webview: tuning panel (Chromium)', function () {
 			pwned: (window as unknown as { __pwned?: unknown }).__pwned,
 			imgs: document.querySelectorAll('img').length,
 			scripts: document.querySelectorAll('script').length,
-			occurrences: document.body.textContent!.split(e).length - 1,
+			occurrences: document.body.textContent.split(e).length - 1,
 		}), EVIL);
 		assert.equal(r.pwned, undefined);
 		assert.equal(r.imgs, 0);
@@ -293,7 +293,7 @@ describe('webview: tuning panel (Chromium)', function () {
 		assert.equal(r.occurrences, 5, 'name, two param values, message, column header');
 		assert.equal(await p.page.locator('.tuning-row[data-trial="4"] .tuning-message').textContent(), EVIL);
 		await p.page.locator('.tuning-export-csv').click();
-		const csv = ((await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params as ExportFileParams).data;
+		const csv = ((await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params).data;
 		assert.ok(csv.split('\n')[1]!.includes(`,${EVIL},`), 'CSV keeps the value as one cell');
 		assert.equal(await p.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 	});

@@ -67,7 +67,7 @@ export async function layout(model: ArchitectureView, boxes: NodeBox[]): Promise
 	const res = await elk.layout(graph);
 	const nodes = new Map<string, { x: number; y: number }>();
 	for (const c of res.children ?? []) nodes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
-	return { width: res.width ?? 0, height: res.height ?? 0, nodes, edges: (res.edges ?? []) as ElkExtendedEdge[] };
+	return { width: res.width ?? 0, height: res.height ?? 0, nodes, edges: (res.edges ?? []) };
 }
 
 export function familyColor(theme: Theme, l: LayerView | undefined): string {

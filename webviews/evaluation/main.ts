@@ -78,7 +78,7 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 	matrix.forEach((row, i) => {
 		const tr = h('tr', {}, h('th', { scope: 'row' }, labels[i] ?? String(i)));
 		row.forEach((v, j) => {
-			const share = rowSums[i] ? v / rowSums[i]! : 0;
+			const share = rowSums[i] ? v / rowSums[i] : 0;
 			const t = normalized ? share : v / max;
 			const text = normalized ? `${(share * 100).toFixed(1)}%` : String(v);
 			const td = h('td', { class: `num eval-cell${i === j ? ' diag' : ''}`, 'data-row': i, 'data-col': j, 'aria-label': `actual ${labels[i]}, predicted ${labels[j]}: ${v} (${(share * 100).toFixed(1)}% of ${labels[i]})` }, text);
@@ -87,10 +87,10 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 			if (t > 0.55) td.style.color = '#ffffff';
 			tr.appendChild(td);
 		});
-		tr.appendChild(h('td', { class: 'num eval-recall' }, formatNumber(rowSums[i] ? Number(((row[i] ?? 0) / rowSums[i]!).toFixed(4)) : null)));
+		tr.appendChild(h('td', { class: 'num eval-recall' }, formatNumber(rowSums[i] ? Number(((row[i] ?? 0) / rowSums[i]).toFixed(4)) : null)));
 		body.appendChild(tr);
 	});
-	const precision = h('tr', { class: 'eval-precision-row' }, h('th', { scope: 'row' }, 'Precision'), ...labels.map((_, j) => h('td', { class: 'num eval-precision' }, formatNumber(colSums[j] ? Number(((matrix[j]?.[j] ?? 0) / colSums[j]!).toFixed(4)) : null))), h('td', {}));
+	const precision = h('tr', { class: 'eval-precision-row' }, h('th', { scope: 'row' }, 'Precision'), ...labels.map((_, j) => h('td', { class: 'num eval-precision' }, formatNumber(colSums[j] ? Number(((matrix[j]?.[j] ?? 0) / colSums[j]).toFixed(4)) : null))), h('td', {}));
 	body.appendChild(precision);
 	return h('table', { class: 'mw-table eval-matrix' }, h('thead', {}, head), body);
 }

@@ -76,7 +76,7 @@ export function configDocs(): string {
 		'A model config is a YAML (`*.model.yaml`, `*.model.yml`) or JSON (`*.model.json`) file. Every field is listed below with its type, default and allowed range. The same schema drives the validator, completion, hover and the JSON Schema in `schema/modelwright.schema.json`.',
 		'',
 	];
-	section('Top level', '', ConfigSchema as unknown as S, lines, 2);
+	section('Top level', '', ConfigSchema, lines, 2);
 	lines.push('## Diagnostics', '', 'Codes reported by `modelwright validate` and the language server.', '');
 	for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
 		lines.push(`### ${code}`, '', `**${info.title}** (${info.severity}). ${info.explanation}`, '');

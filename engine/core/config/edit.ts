@@ -27,7 +27,7 @@ export function setValueEdit(cd: ConfigDocument, path: JsonPath, value: unknown)
 		const parent = n === 0 ? cd.resolve(cd.root) : cd.nodeAt(path.slice(0, n));
 		if (!parent) continue;
 		if (!isMap(parent)) return undefined;
-		const map = parent as YAMLMap<unknown, unknown>;
+		const map = parent;
 		const rest = path.slice(n);
 		if (rest.some((s) => typeof s === 'number')) return undefined;
 		if (map.flow || map.items.length === 0 || !map.range) return undefined;

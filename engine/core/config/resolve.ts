@@ -42,7 +42,7 @@ export function resolveConfig(value: unknown, fallbackName = 'model'): ResolvedC
 		const optSchema = (ConfigSchema.properties.training.properties.optimizer as unknown as S);
 		v.training.optimizer = { type: opt ?? optSchema.default };
 	}
-	const out = applyDefaults(ConfigSchema as unknown as S, v) as ResolvedConfig;
+	const out = applyDefaults(ConfigSchema, v) as ResolvedConfig;
 	if (out.name === undefined) out.name = fallbackName;
 	return out;
 }

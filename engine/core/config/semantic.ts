@@ -9,7 +9,7 @@ import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, t
 import { setValueEdit } from './edit';
 import type { ResolvedConfig } from './resolve';
 import { ConfigSchema, type LayerConfig, type SourceConfig } from './schema';
-import { schemaAtPath, type S } from './schemaNav';
+import { schemaAtPath } from './schemaNav';
 import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
@@ -201,7 +201,7 @@ function dataSummary(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonP
 	if (size !== undefined) out.inputSize = size;
 
 	if (label !== undefined && info.distinct[label]) {
-		const values = info.distinct[label]!;
+		const values = info.distinct[label];
 		const numericLabel = info.numeric.includes(label);
 		const looksCategorical = !numericLabel || values.every((v) => Number.isInteger(v)) && values.length <= 20;
 		if (looksCategorical) out.classes = values;
@@ -339,7 +339,7 @@ export function configPathExists(cfg: ResolvedConfig, path: JsonPath): boolean {
 			v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
 		}
 	}
-	const s = schemaAtPath(ConfigSchema as unknown as S, cfg, path);
+	const s = schemaAtPath(ConfigSchema, cfg, path);
 	return s !== undefined && (s.type !== 'object' || v !== undefined);
 }
 

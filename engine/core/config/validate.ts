@@ -9,7 +9,7 @@ import { resolveConfig, type ResolvedConfig } from './resolve';
 import { ConfigSchema } from './schema';
 import { checkSchema } from './schemaCheck';
 import { semanticChecks, type DataSummary, type SemanticOptions } from './semantic';
-import type { S } from './schemaNav';
+
 import type { ModelShapeInfo } from '../shapes/infer';
 
 export interface ValidateOptions extends SemanticOptions {
@@ -35,7 +35,7 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
 	let shapes: ModelShapeInfo | undefined;
 	let data: DataSummary | undefined;
 	if (!diagnostics.some((d) => d.code === 'MW001' || d.code === 'MW003')) {
-		const schemaDiags = checkSchema(document, ConfigSchema as unknown as S);
+		const schemaDiags = checkSchema(document, ConfigSchema);
 		diagnostics.push(...schemaDiags);
 		const v = document.value;
 		if (v && typeof v === 'object' && !Array.isArray(v)) {

@@ -134,7 +134,7 @@ export function parzen(points: number[], priorWeight: number): { pdf(x: number):
 			let i = 0;
 			while (i < mus.length - 1 && u >= weights[i]!) u -= weights[i++]!;
 			for (let tries = 0; tries < 50; tries++) {
-				const x = rng.normal(mus[i]!, sigmas[i]!);
+				const x = rng.normal(mus[i], sigmas[i]);
 				if (x >= 0 && x <= 1) return x;
 			}
 			return Math.min(1, Math.max(0, mus[i]!));

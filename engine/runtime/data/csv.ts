@@ -65,7 +65,7 @@ export async function readCsv(file: string, opts: CsvOptions = {}): Promise<CsvR
 		throw new DataError(`${name}${e.lines ? `:${e.lines}` : ''}: ${e.message ?? String(err)}`, file, e.lines);
 	}
 	if (!header) throw new DataError(`${name}: the file is empty (a header line is needed).`, file);
-	const columns = keep.map((i) => header![i]!);
+	const columns = keep.map((i) => header[i]!);
 	// A column is numeric when most of its values are numbers; then a non-number is an error, located.
 	const numeric: string[] = [];
 	const rows: Row[] = raw.map(() => ({}));

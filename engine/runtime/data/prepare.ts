@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from '../../core/config/resolve';
 import { CLASSIFICATION_LOSSES, type Loss } from '../../core/config/vocabulary';
 import { loadRows, DataError, type PathPolicy, type Row } from './load';
-import { fitFeatures, inputNames, transformRow, encodeLabel, labelWidth, classIndex, type FeatureSpec, type FillPolicy, type ColumnStepName, type Preprocessing, type LabelEncoding } from './preprocess';
+import { fitFeatures, inputNames, transformRow, encodeLabel, labelWidth, classIndex, type FeatureSpec,  type ColumnStepName, type Preprocessing, type LabelEncoding } from './preprocess';
 import { kFoldIndices, splitIndices, type SplitIndices } from './split';
 import { mixSeed } from '../../core/random';
 
@@ -95,7 +95,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		const fill0 = typeof entry === 'object' ? entry.fillMissing : undefined;
 		const numeric = loaded.numeric.includes(c);
 		const step: ColumnStepName = step0 ?? (numeric ? (d.scale === 'none' ? 'none' : d.scale) : 'oneHot');
-		return { column: c, step, fill: (fill0 ?? d.missing) as FillPolicy, numeric };
+		return { column: c, step, fill: (fill0 ?? d.missing), numeric };
 	});
 	// Row-level policies first: drop rows (counted) or stop at the first missing value.
 	const used = specs.filter((s) => s.step !== 'drop');

@@ -28,7 +28,7 @@ export function evaluateModel(model: tf.LayersModel, config: ResolvedConfig, dat
 	const out = predictArrays(model, pre, s);
 	const ev: Evaluation = { split, rows: s.n, task: pre.task, metrics: {}, predictions: [] };
 	const featureCols = pre.features.map((f) => f.column);
-	ev.inputs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => Object.fromEntries(featureCols.map((c) => [c, (r[c] ?? null) as string | number | null])));
+	ev.inputs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => Object.fromEntries(featureCols.map((c) => [c, (r[c] ?? null)])));
 	const wanted = config.evaluation.metrics;
 	const keep = (k: string) => !wanted || (wanted as readonly string[]).includes(k);
 	if (pre.task === 'regression') {
@@ -41,7 +41,7 @@ export function evaluateModel(model: tf.LayersModel, config: ResolvedConfig, dat
 		const cols = pre.features.map((f) => f.column);
 		if (cols.length === 1) {
 			const xs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => r[cols[0]!]);
-			if (xs.every((v) => typeof v === 'number')) ev.features = { [cols[0]!]: xs as number[] };
+			if (xs.every((v) => typeof v === 'number')) ev.features = { [cols[0]!]: xs };
 		}
 		return ev;
 	}

@@ -183,7 +183,7 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 	const parentUnion = ctx.key === 'type' ? taggedUnionIn(parent) : undefined;
 	if (parentUnion) {
 		// Only a fresh map gets the snippet's fields; changing the type of a full one just swaps the name.
-		const fresh = Object.keys((valueAt(value, p.slice(0, -1)) ?? {}) as object).length <= 1;
+		const fresh = Object.keys((valueAt(value, p.slice(0, -1)) ?? {})).length <= 1;
 		return tagValues(parentUnion).map((t, i) => typeItem(t, ctx.keyColumn, String(i).padStart(3, '0'), false, fresh ? parentUnion : { ...parentUnion, anyOf: [] } as S));
 	}
 	if (!s) return out;

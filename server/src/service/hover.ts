@@ -24,7 +24,7 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 	const parts: string[] = [];
 	const last = path[path.length - 1];
 	const title = `\`${pathText(path)}\``;
-	const scalar = hit.on === 'value' && isScalar(hit.node) ? (hit.node.value as unknown) : undefined;
+	const scalar = hit.on === 'value' && isScalar(hit.node) ? (hit.node.value) : undefined;
 
 	if (last === 'type' && path.length > 1) {
 		// The tag names the variant: describe the variant, not the `type` field.

@@ -49,7 +49,7 @@ export function enumValues(s: S | undefined, depth = 0): EnumValue[] {
 		const docs = (s['x-enumDescriptions'] ?? {}) as Record<string, string>;
 		return (s.enum as (string | number)[]).map((v) => ({ value: v, ...(docs[String(v)] ? { doc: docs[String(v)] } : {}) }));
 	}
-	if (s.const !== undefined) return [{ value: s.const as string, ...(s.description ? { doc: s.description as string } : {}) }];
+	if (s.const !== undefined) return [{ value: s.const as string, ...(s.description ? { doc: s.description } : {}) }];
 	if (s.type === 'boolean') return [{ value: true }, { value: false }];
 	if (isTaggedUnion(s) || isKeyUnion(s)) return [];
 	if (Array.isArray(s.anyOf)) {
