@@ -5,6 +5,7 @@ import type { ValidationResult } from '../core/config/validate';
 import type { ConfigDiagnostic } from '../core/config/diagnostics';
 import { validateConfig } from '../io/probe';
 import { configNameFromPath, isConfigFile } from '../core/facts';
+import { append } from '../core/arrays';
 
 
 function globToRegExp(glob: string): RegExp {
@@ -44,11 +45,11 @@ export function expandFiles(args: string[], cwd: string): { files: string[]; mis
 			const re = globToRegExp(path.resolve(cwd, arg).split(path.sep).join('/'));
 			const hits = all.filter((f) => re.test(f.split(path.sep).join('/'))).sort();
 			if (hits.length === 0) missing.push(arg);
-			files.push(...hits);
+			append(files, hits);
 		} else if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
 			const all: string[] = [];
 			walk(abs, all);
-			files.push(...all.filter((f) => isConfigFile(f)).sort());
+			append(files, all.filter((f) => isConfigFile(f)).sort());
 		} else if (fs.existsSync(abs)) files.push(abs);
 		else missing.push(arg);
 	}

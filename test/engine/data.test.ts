@@ -162,6 +162,13 @@ describe('engine/data', () => {
 		assert.deepEqual([p.train.length, p.validation.length, p.test.length], [65, 25, 10]);
 	});
 
+	it('splits a million rows (spreading 160k+ indices into push() overflowed the stack)', () => {
+		const s = splitIndices(1_000_000, { validation: 0.1, test: 0.1, seed: 2 });
+		assert.deepEqual([s.train.length, s.validation.length, s.test.length], [800_000, 100_000, 100_000]);
+		const labels = Array.from({ length: 400_000 }, (_, i) => i % 2);
+		assert.equal(splitIndices(400_000, { validation: 0.2, test: 0, seed: 2, labels }).train.length, 320_000);
+	});
+
 	it('k-fold: every row validates exactly once, folds are stratified and balanced', () => {
 		const idx = Array.from({ length: 90 }, (_, i) => i);
 		const labels = idx.map((i) => i % 3);

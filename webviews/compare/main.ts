@@ -6,6 +6,7 @@ import { button, clear, formatNumber, h } from '../shared/dom';
 import { connectHost } from '../shared/ipc';
 import { onThemeChange } from '../shared/theme';
 import { CurvesView, type CurvesUiState } from '../curves/view';
+import { maxOf, minOf } from '../../engine/core/arrays';
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const root = h('div', { class: 'compare' });
@@ -55,7 +56,7 @@ function render(c: ComparisonView): void {
 	const metricsBody = h('tbody', {});
 	for (const m of c.finalMetrics) {
 		const finite = m.values.filter((v): v is number => v !== null && Number.isFinite(v));
-		const best = !m.better || !finite.length ? undefined : m.better === 'lower' ? Math.min(...finite) : Math.max(...finite);
+		const best = !m.better || !finite.length ? undefined : m.better === 'lower' ? minOf(finite) : maxOf(finite);
 		metricsBody.appendChild(h('tr', {}, h('th', { scope: 'row' }, m.name), ...m.values.map((v) => {
 			const isBest = best !== undefined && v === best && finite.length > 1;
 			return h('td', { class: `num${isBest ? ' compare-best' : ''}` }, formatNumber(v), isBest ? h('span', { class: 'compare-best-mark' }, ' (best)') : null);

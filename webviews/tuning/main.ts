@@ -13,6 +13,7 @@ import { plot, type PlotSeries } from '../shared/plot';
 import { onThemeChange, readTheme, withAlpha, type Theme } from '../shared/theme';
 import { bestSoFar, finite, formatDuration, paramText, sortTrials, SweepModel, trialsCsv, type SortState } from './model';
 import { drawParallel, rampColor, type ParallelResult } from './parallel';
+import { maxOf, minOf } from '../../engine/core/arrays';
 
 type ViewId = 'parallel' | 'best' | 'intermediate';
 interface UiState { sort: SortState; view: ViewId }
@@ -257,8 +258,8 @@ function renderCharts(m: SweepModel, theme: Theme): void {
 	if (bs.x.length) {
 		const dot: PlotSeries = { label: 'trial score', color: withAlpha(theme.muted, 0.9), kind: 'points', x: bs.scoreX, y: bs.scoreY };
 		const line: PlotSeries = { label: `best so far (${m.sweep.objective.direction})`, color: highlight, kind: 'line', x: bs.x, y: bs.y, width: 2.5 };
-		const maxN = Math.max(...trials.map((t) => t.number), ...bs.x);
-		plot(bestBox, { title: `Best ${metric} so far`, xLabel: 'trial', yLabel: metric, series: [dot, line], xDomain: [Math.min(...bs.x) - 0.5, maxN + 0.5] }, theme, width);
+		const maxN = Math.max(maxOf(trials.map((t) => t.number)), maxOf(bs.x));
+		plot(bestBox, { title: `Best ${metric} so far`, xLabel: 'trial', yLabel: metric, series: [dot, line], xDomain: [minOf(bs.x) - 0.5, maxN + 0.5] }, theme, width);
 	} else bestBox.appendChild(h('div', { class: 'mw-empty' }, 'No completed trial yet.'));
 
 	clear(interBox);

@@ -5,6 +5,7 @@
  */
 import type { DimensionView, SweepView, TrialStatus, TrialView, TrialsEpochParams, TrialsUpdateParams } from '../protocol';
 import { csvCell } from '../curves/store';
+import { extent, minOf } from '../../engine/core/arrays';
 
 export type Direction = SweepView['objective']['direction'];
 export type SortKey = string;
@@ -121,8 +122,8 @@ export function dimensionScale(d: DimensionView, trials: TrialView[], fmt: (v: n
 	}
 	const nums = seen.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 	const log = d.kind === 'logUniform';
-	let [lo, hi] = d.range ?? [Math.min(...nums), Math.max(...nums)];
-	if (log && !(lo > 0)) { const pos = nums.filter((v) => v > 0); lo = pos.length ? Math.min(...pos) : 1; hi = Math.max(hi, lo); }
+	let [lo, hi] = d.range ?? extent(nums);
+	if (log && !(lo > 0)) { const pos = nums.filter((v) => v > 0); lo = pos.length ? minOf(pos) : 1; hi = Math.max(hi, lo); }
 	if (!Number.isFinite(lo) || !Number.isFinite(hi)) { lo = 0; hi = 1; }
 	const f = log ? Math.log10 : (x: number) => x;
 	const a = f(lo), b = f(hi);

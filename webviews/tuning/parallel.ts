@@ -8,6 +8,7 @@ import type { SweepView, TrialView } from '../protocol';
 import { formatNumber, h } from '../shared/dom';
 import { withAlpha, type Theme } from '../shared/theme';
 import { dimensionScale, plotScore, type Scale } from './model';
+import { extent } from '../../engine/core/arrays';
 
 const M = { left: 70, right: 70, top: 34, bottom: 14 };
 // Viridis without its light-yellow end, which vanishes on light themes.
@@ -47,7 +48,7 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	const shown = trials.filter((t) => (t.status === 'completed' || t.status === 'pruned'));
 	const scales: Scale[] = sweep.dimensions.map((d) => dimensionScale(d, shown, formatNumber));
 	const scores = shown.map(plotScore).filter((v): v is number => v !== undefined);
-	let lo = Math.min(...scores), hi = Math.max(...scores);
+	let [lo, hi] = extent(scores);
 	if (!scores.length) { lo = 0; hi = 1; } else if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
 	const minimize = sweep.objective.direction === 'minimize';
 	// 1 = best end of the score range.

@@ -3,8 +3,9 @@
  * package's AST serves `.model.json` too. Everything that needs a position (validator,
  * language server, CLI) goes through this wrapper.
  */
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ParsedNode, type YAMLMap } from 'yaml';
+import {  Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ParsedNode } from 'yaml';
 import { makeDiagnostic, type ConfigDiagnostic, type JsonPath, type Position, type Range } from './diagnostics';
+import { append } from '../arrays';
 
 /** Alias expansion budget: beyond this a document is treated as an alias bomb (MW003). */
 export const MAX_ALIAS_COUNT = 200;
@@ -45,15 +46,12 @@ export class ConfigDocument {
 
 	constructor(readonly text: string) {
 		const tooDeep = excessiveNesting(text);
-		this.doc = parseDocument(tooDeep >= 0 ? '' : text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true, logLevel: 'error' });
+		this.doc = parseDocument(tooDeep >= 0 ? '' : text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, strict: true, logLevel: 'error' });
 		for (const e of this.doc.errors) {
-			const code = e.code === 'DUPLICATE_KEY' ? 'MW002' : 'MW001';
-			let [from, to] = e.pos;
-			// The parser marks one character of a duplicate key; underline the whole key.
-			if (e.code === 'DUPLICATE_KEY') while (to < text.length && /[\w$.-]/.test(text[to]!)) to++;
-			const message = e.code === 'DUPLICATE_KEY' ? 'Duplicate key: keys in a map must be unique.' : cleanYamlMessage(e.message);
-			this.syntaxDiagnostics.push(makeDiagnostic(code, message, this.range(from, Math.max(to, from + 1))));
+			const [from, to] = e.pos;
+			this.syntaxDiagnostics.push(makeDiagnostic('MW001', cleanYamlMessage(e.message), this.range(from, Math.max(to, from + 1))));
 		}
+		append(this.syntaxDiagnostics, this.duplicateKeys());
 		if (tooDeep >= 0) {
 			// The parser did not see the text, so it did not count its lines: do it here.
 			for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1);
@@ -71,6 +69,30 @@ export class ConfigDocument {
 			this.syntaxDiagnostics.push(makeDiagnostic('MW003', message, this.range(0, Math.min(text.length, 1))));
 		}
 		this.value = value;
+	}
+
+	/**
+	 * MW002 for every repeated key, found with one set per map. The parser's own check
+	 * (`uniqueKeys`) compares each key with every earlier one: 20k keys took seconds.
+	 */
+	private duplicateKeys(): ConfigDiagnostic[] {
+		const out: ConfigDiagnostic[] = [];
+		const stack: unknown[] = [this.doc.contents];
+		while (stack.length) {
+			const node = stack.pop();
+			if (isMap(node)) {
+				const seen = new Set<string>();
+				for (const item of node.items) {
+					if (isScalar(item.key)) {
+						const k = String(item.key.value);
+						if (seen.has(k) && item.key.range) out.push(makeDiagnostic('MW002', 'Duplicate key: keys in a map must be unique.', this.range(item.key.range[0], item.key.range[1])));
+						seen.add(k);
+					}
+					stack.push(item.value);
+				}
+			} else if (isSeq(node)) for (const item of node.items) stack.push(item);
+		}
+		return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 	}
 
 	positionAt(offset: number): Position {
@@ -104,7 +126,7 @@ export class ConfigDocument {
 
 	resolve(node: unknown): Node | null {
 		let n = node as Node | null;
-		for (let i = 0; i < 10 && n && isAlias(n); i++) n = (n as Alias).resolve(this.doc) ?? null;
+		for (let i = 0; i < 10 && n && isAlias(n); i++) n = (n).resolve(this.doc) ?? null;
 		return n ?? null;
 	}
 
@@ -112,7 +134,7 @@ export class ConfigDocument {
 	pair(map: unknown, key: string): Pair<Node, Node | null> | undefined {
 		const m = this.resolve(map);
 		if (!isMap(m)) return undefined;
-		for (const item of (m as YAMLMap<unknown, unknown>).items) {
+		for (const item of (m).items) {
 			if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item as Pair<Node, Node | null>;
 		}
 		return undefined;
@@ -146,7 +168,7 @@ export class ConfigDocument {
 			if (typeof last === 'string') {
 				const p = this.pair(this.nodeAt(sub.slice(0, -1)), last);
 				if (p) {
-					if (which === 'key' || n < path.length || !p.value || !p.value.range) return this.nodeRange(p.key as Node) ?? this.whole();
+					if (which === 'key' || n < path.length || !p.value || !p.value.range) return this.nodeRange(p.key) ?? this.whole();
 					return this.nodeRange(p.value) ?? this.whole();
 				}
 			} else {

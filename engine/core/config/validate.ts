@@ -11,6 +11,7 @@ import { checkSchema } from './schemaCheck';
 import { semanticChecks, type DataSummary, type SemanticOptions } from './semantic';
 
 import type { ModelShapeInfo } from '../shapes/infer';
+import { append } from '../arrays';
 
 export interface ValidateOptions extends SemanticOptions {
 	/** Used as the model name when the config has none (usually the file name without `.model.yaml`). */
@@ -36,7 +37,7 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
 	let data: DataSummary | undefined;
 	if (!diagnostics.some((d) => d.code === 'MW001' || d.code === 'MW003')) {
 		const schemaDiags = checkSchema(document, ConfigSchema);
-		diagnostics.push(...schemaDiags);
+		append(diagnostics, schemaDiags);
 		const v = document.value;
 		if (v && typeof v === 'object' && !Array.isArray(v)) {
 			const invalid: JsonPath[] = schemaDiags.map((d) => d.path ?? []).filter((p) => p.length > 0);
@@ -45,7 +46,7 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
 				resolved = resolveConfig(v, options.fallbackName);
 				if (!invalid.some((p) => p.length === 0)) {
 					const sem = semanticChecks(document, resolved, invalid, options);
-					diagnostics.push(...sem.diagnostics);
+					append(diagnostics, sem.diagnostics);
 					shapes = sem.shapes;
 					data = sem.data;
 				}

@@ -3,6 +3,7 @@
  * the median rule, and asynchronous successive halving (ASHA-style rungs).
  */
 import type { TuningConfig } from '../config/schema';
+import { minOf } from '../arrays';
 
 export interface Pruner {
 	/** Records `value` for `trial` at `epoch` (1-based); true when the trial should stop. */
@@ -38,7 +39,7 @@ export class MedianPruner implements Pruner {
 		c[epoch - 1] = value;
 		this.curves.set(trial, c);
 		if (epoch <= this.warmup || this.finished.size < this.minTrials) return false;
-		const bestSoFar = (xs: number[], upTo: number) => Math.min(...xs.slice(0, upTo).filter((x) => Number.isFinite(x)));
+		const bestSoFar = (xs: number[], upTo: number) => minOf(xs.slice(0, upTo).filter((x) => Number.isFinite(x)));
 		const others = [...this.finished].map((t) => this.curves.get(t)).filter((xs): xs is number[] => xs !== undefined && xs.length >= epoch).map((xs) => bestSoFar(xs, epoch));
 		if (others.length < this.minTrials) return false;
 		return bestSoFar(c, epoch) > median(others);

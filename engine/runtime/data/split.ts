@@ -1,5 +1,6 @@
 /** Seeded train/validation/test splits (stratified for classification) and k-fold indices. */
 import { createRng, shuffleInPlace } from '../../core/random';
+import { append } from '../../core/arrays';
 
 export interface SplitIndices { train: number[]; validation: number[]; test: number[] }
 
@@ -26,9 +27,9 @@ export function splitIndices(n: number, opts: { validation: number; test: number
 		const nt = Math.round(g.length * opts.test);
 		const nv = Math.round(g.length * opts.validation);
 		const ntrain = g.length - nt - nv;
-		out.train.push(...g.slice(0, ntrain));
-		out.validation.push(...g.slice(ntrain, ntrain + nv));
-		out.test.push(...g.slice(ntrain + nv));
+		append(out.train, g.slice(0, ntrain));
+		append(out.validation, g.slice(ntrain, ntrain + nv));
+		append(out.test, g.slice(ntrain + nv));
 	}
 	// Interleave classes again so batches are mixed even before the first epoch shuffle.
 	if (opts.labels && opts.shuffle !== false) for (const k of ['train', 'validation', 'test'] as const) shuffleInPlace(out[k], rng);

@@ -5,6 +5,7 @@ import type { PreparedData, SplitArrays } from '../data/prepare';
 import type { Preprocessing } from '../data/preprocess';
 import type { Evaluation } from '../../core/records';
 import { classificationReport, regressionReport } from './metrics';
+import { argmax } from '../../core/arrays';
 
 
 export const MAX_PREDICTIONS = 5000;
@@ -49,7 +50,7 @@ export function evaluateModel(model: tf.LayersModel, config: ResolvedConfig, dat
 	const binaryOut = out[0]?.length === 1;
 	const threshold = pre.label.encoding === 'hinge' ? 0 : config.evaluation.threshold;
 	const probs = binaryOut ? out.map((r) => [1 - r[0]!, r[0]!]) : out;
-	const predicted = binaryOut ? out.map((r) => (r[0]! >= threshold ? 1 : 0)) : out.map((r) => r.indexOf(Math.max(...r)));
+	const predicted = binaryOut ? out.map((r) => (r[0]! >= threshold ? 1 : 0)) : out.map((r) => argmax(r));
 	const truth = Array.from(s.classes!);
 	const c = classificationReport(truth, probs, predicted, classes);
 	ev.classification = c;

@@ -34,8 +34,13 @@ export function registerValidation(server: ModelwrightServer): void {
 			await connection.sendDiagnostics({ uri, version, diagnostics: diags });
 		} catch (err) {
 			connection.console.error(`validation of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-			// Still answer, so the client's problems never show results for an older text.
-			void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+			// Never publish "clean" for a file that was not checked: say so, at the top of the file.
+			const reason = err instanceof Error ? err.message : String(err);
+			void connection.sendDiagnostics({
+				uri,
+				version,
+				diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: 1, source: 'modelwright', message: `Modelwright could not check this file: ${reason.slice(0, 300)}. Its problems are not shown; see the Modelwright Language Server output.` }],
+			});
 		}
 	};
 

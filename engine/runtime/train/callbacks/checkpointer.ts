@@ -5,6 +5,7 @@ import type { EpochLogs } from '../../../core/protocol';
 import type { EngineOptimizer } from '../optimizers';
 import { deserialise, restoreWeights, serialise, serialiseAll } from '../serial';
 import { callbackState, type CallbackList, type TrainCallback } from './callback';
+import { append } from '../../../core/arrays';
 
 export interface CheckpointerOptions {
 	every: number;
@@ -41,7 +42,7 @@ export async function restoreCheckpoint(ck: Checkpoint, to: { model: tf.LayersMo
 	const ow = ck.optimizer.map((s) => ({ name: s.name, tensor: deserialise(s) }));
 	await to.optimizer.setState(ow);
 	tf.dispose(ow.map((w) => w.tensor));
-	to.history.push(...ck.history);
+	append(to.history, ck.history);
 	to.callbacks.resume(ck);
 	return ck.epoch;
 }
