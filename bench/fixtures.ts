@@ -72,7 +72,14 @@ export function largeConfig(lines: number): string {
 	const tail = head.slice(head.indexOf('', start));
 	let i = 0;
 	while (out.length + tail.length + 7 < lines) {
-		out.push(`    # block ${i}`, '    - type: dense', `      units: ${16 + (i % 5) * 8}`, '      activation: relu', '    - type: dropout', '      rate: 0.1');
+		out.push(
+			`    # block ${i}`,
+			'    - type: dense',
+			`      units: ${16 + (i % 5) * 8}`,
+			'      activation: relu',
+			'    - type: dropout',
+			'      rate: 0.1',
+		);
 		i++;
 	}
 	out.push('    - type: dense', '      units: 3', '      activation: softmax');

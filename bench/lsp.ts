@@ -19,7 +19,12 @@ const YAML_LS = path.join(ROOT, 'node_modules', 'yaml-language-server', 'bin', '
 /** Time between edits, like fast typing (about 120 words a minute); both servers get the same. */
 const THINK_MS = 100;
 
-interface Figures { diagnostics: Stats; completion: Stats; hover: Stats; semantic: number }
+interface Figures {
+	diagnostics: Stats;
+	completion: Stats;
+	hover: Stats;
+	semantic: number;
+}
 
 /** The edit: the first dense layer's `units: 32` ↔ `units: 33` (keeps the config valid). */
 function unitsPosition(text: string): Position {
@@ -60,7 +65,8 @@ async function measure(client: LspClient, dir: string, name: string, text: strin
 	const hover = await time(() => client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: hoverAt }));
 
 	// A config only semantic checks can fault: softmax over one unit with a binary loss.
-	const bad = 'data:\n  source: {type: xor}\nmodel:\n  layers:\n    - type: dense\n      units: 8\n      activation: relu\n    - type: dense\n      units: 1\n      activation: softmax\ntraining:\n  loss: binaryCrossentropy\n';
+	const bad =
+		'data:\n  source: {type: xor}\nmodel:\n  layers:\n    - type: dense\n      units: 8\n      activation: relu\n    - type: dense\n      units: 1\n      activation: softmax\ntraining:\n  loss: binaryCrossentropy\n';
 	const badUri = pathToFileURL(path.join(dir, `semantic-${name}`)).toString();
 	const got = client.waitForDiagnostics(badUri, () => true, 60_000);
 	await client.open(badUri, bad);
@@ -79,7 +85,15 @@ export async function lspBench(): Promise<void> {
 	];
 	const rootUri = pathToFileURL(dir).toString();
 	const ours = await LspClient.start({ settings: { modelwright: {} }, rootUri });
-	const yamlSettings = { yaml: { schemas: { [pathToFileURL(schemaFile).toString()]: '*.model.yaml' }, validate: true, completion: true, hover: true, format: { enable: false } } };
+	const yamlSettings = {
+		yaml: {
+			schemas: { [pathToFileURL(schemaFile).toString()]: '*.model.yaml' },
+			validate: true,
+			completion: true,
+			hover: true,
+			format: { enable: false },
+		},
+	};
 	const peer = fs.existsSync(YAML_LS) ? await LspClient.start({ args: [YAML_LS, '--stdio'], settings: yamlSettings, rootUri }) : undefined;
 	if (peer) await peer.configure(yamlSettings);
 	else console.log('yaml-language-server is not installed (devDependency); measuring Modelwright only.');
@@ -93,13 +107,25 @@ export async function lspBench(): Promise<void> {
 			for (const k of ['diagnostics', 'completion', 'hover'] as const) {
 				const x = a[k];
 				const y = b?.[k];
-				rows.push([`${label} (${lines})`, k, ms(x.median), ms(x.p95), y ? ms(y.median) : '-', y ? ms(y.p95) : '-', y ? `${(y.median / x.median).toFixed(1)}×` : '-']);
+				rows.push([
+					`${label} (${lines})`,
+					k,
+					ms(x.median),
+					ms(x.p95),
+					y ? ms(y.median) : '-',
+					y ? ms(y.p95) : '-',
+					y ? `${(y.median / x.median).toFixed(1)}×` : '-',
+				]);
 			}
 			semantic.push(`${label}: Modelwright ${a.semantic}, yaml-language-server ${b?.semantic ?? '-'}`);
 		}
 		printTable(['config', 'latency', 'modelwright median', 'p95', 'yaml-ls median', 'p95', 'yaml-ls / ours'], rows);
-		console.log(`edits ${THINK_MS} ms apart; Modelwright checks a change at once unless the previous check of that file ended less than its own cost ago.`);
-		console.log('yaml-language-server waits a fixed 200 ms (validationDelayMs) before validating; its diagnostics figures include that wait, as its users experience it.');
+		console.log(
+			`edits ${THINK_MS} ms apart; Modelwright checks a change at once unless the previous check of that file ended less than its own cost ago.`,
+		);
+		console.log(
+			'yaml-language-server waits a fixed 200 ms (validationDelayMs) before validating; its diagnostics figures include that wait, as its users experience it.',
+		);
 		console.log(`diagnostics on a config with softmax over one unit (a semantic error): ${semantic[0]}`);
 		console.log('target: ≤ 10 ms median diagnostics on the typical config, faster than yaml-language-server on both sizes');
 	} finally {

@@ -28,9 +28,33 @@ interface Workload {
 const quick = process.env.BENCH_QUICK === '1';
 const WORKLOADS: Workload[] = [
 	{ label: '(a) linear 1-1, SGD', dims: [1, 1], task: 'linear', optimizer: 'sgd', batch: 32, samples: { wasm: 100, cpu: 100 }, epochs: 50 },
-	{ label: '(b) 784-128-64-10 b64', dims: [784, 128, 64, 10], task: 'softmax', optimizer: 'adam', batch: 64, samples: { wasm: 10_000, cpu: 2_000 }, epochs: 3 },
-	{ label: '(b) 784-128-64-10 b256', dims: [784, 128, 64, 10], task: 'softmax', optimizer: 'adam', batch: 256, samples: { wasm: 10_000, cpu: 2_000 }, epochs: 3 },
-	{ label: '(c) 64-256-256-1 b128', dims: [64, 256, 256, 1], task: 'regression', optimizer: 'adam', batch: 128, samples: { wasm: 10_000, cpu: 2_000 }, epochs: 3 },
+	{
+		label: '(b) 784-128-64-10 b64',
+		dims: [784, 128, 64, 10],
+		task: 'softmax',
+		optimizer: 'adam',
+		batch: 64,
+		samples: { wasm: 10_000, cpu: 2_000 },
+		epochs: 3,
+	},
+	{
+		label: '(b) 784-128-64-10 b256',
+		dims: [784, 128, 64, 10],
+		task: 'softmax',
+		optimizer: 'adam',
+		batch: 256,
+		samples: { wasm: 10_000, cpu: 2_000 },
+		epochs: 3,
+	},
+	{
+		label: '(c) 64-256-256-1 b128',
+		dims: [64, 256, 256, 1],
+		task: 'regression',
+		optimizer: 'adam',
+		batch: 128,
+		samples: { wasm: 10_000, cpu: 2_000 },
+		epochs: 3,
+	},
 ];
 
 const flopsPerSample = (dims: number[]) => 6 * dims.slice(1).reduce((a, out, i) => a + dims[i]! * out, 0);
@@ -52,26 +76,39 @@ function synth(w: Workload, n: number): { x: Float32Array; y: Float32Array; yw: 
 
 function layerConfigs(w: Workload) {
 	return w.dims.slice(1).map((units, i) => ({
-		type: 'dense', units,
+		type: 'dense',
+		units,
 		activation: i === w.dims.length - 2 ? (w.task === 'softmax' ? 'softmax' : 'linear') : 'relu',
 	}));
 }
 
 function config(w: Workload) {
 	return resolveConfig({
-		seed: 1, data: { source: { type: 'linear' } }, model: { layers: layerConfigs(w) },
-		training: { loss: w.task === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError', optimizer: { type: w.optimizer, learningRate: w.optimizer === 'sgd' ? 0.01 : 0.001 }, epochs: w.epochs + 1, batchSize: w.batch, checkpoint: { every: 0 } },
+		seed: 1,
+		data: { source: { type: 'linear' } },
+		model: { layers: layerConfigs(w) },
+		training: {
+			loss: w.task === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError',
+			optimizer: { type: w.optimizer, learningRate: w.optimizer === 'sgd' ? 0.01 : 0.001 },
+			epochs: w.epochs + 1,
+			batchSize: w.batch,
+			checkpoint: { every: 0 },
+		},
 	});
 }
 
 function stockModel(w: Workload): tf.Sequential {
 	const m = tf.sequential();
-	layerConfigs(w).forEach((l, i) => m.add(tf.layers.dense({ units: l.units, activation: l.activation as 'relu', ...(i === 0 ? { inputShape: [w.dims[0]!] } : {}) })));
+	layerConfigs(w).forEach((l, i) =>
+		m.add(tf.layers.dense({ units: l.units, activation: l.activation as 'relu', ...(i === 0 ? { inputShape: [w.dims[0]!] } : {}) })),
+	);
 	return m;
 }
 
 let peakRss = 0;
-const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
+const sampleRss = () => {
+	peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
 
 /** Best ms per epoch after the first (JIT warm-up) epoch: the machines are shared, the minimum is the least disturbed. */
 const perEpoch = (ms: number[]) => Math.min(...(ms.length > 1 ? ms.slice(1) : ms));
@@ -79,28 +116,67 @@ const perEpoch = (ms: number[]) => Math.min(...(ms.length > 1 ? ms.slice(1) : ms
 async function engineRun(w: Workload, data: { x: Float32Array; y: Float32Array; yw: number }, n: number): Promise<number[]> {
 	const c = config(w);
 	const pre: Preprocessing = {
-		version: 1, features: [], inputs: Array.from({ length: w.dims[0]! }, (_, i) => `x${i}`),
-		label: w.task === 'softmax' ? { column: 'y', encoding: 'oneHot', classes: Array.from({ length: w.dims.at(-1)! }, (_, i) => i) } : { column: 'y', encoding: 'value' },
-		task: w.task === 'softmax' ? 'multiclassClassification' : 'regression', inputShape: [w.dims[0]!],
+		version: 1,
+		features: [],
+		inputs: Array.from({ length: w.dims[0]! }, (_, i) => `x${i}`),
+		label:
+			w.task === 'softmax'
+				? { column: 'y', encoding: 'oneHot', classes: Array.from({ length: w.dims.at(-1)! }, (_, i) => i) }
+				: { column: 'y', encoding: 'value' },
+		task: w.task === 'softmax' ? 'multiclassClassification' : 'regression',
+		inputShape: [w.dims[0]!],
 	};
 	const prepared: PreparedData = {
-		train: { x: data.x, y: data.y, n, rows: [] }, preprocessing: pre, yShape: [data.yw], indices: { train: [], validation: [], test: [] },
-		summary: { rows: n, droppedRows: 0, features: pre.inputs, inputs: w.dims[0]!, label: 'y', task: pre.task, split: { train: n, validation: 0, test: 0 } },
+		train: { x: data.x, y: data.y, n, rows: [] },
+		preprocessing: pre,
+		yShape: [data.yw],
+		indices: { train: [], validation: [], test: [] },
+		summary: {
+			rows: n,
+			droppedRows: 0,
+			features: pre.inputs,
+			inputs: w.dims[0]!,
+			label: 'y',
+			task: pre.task,
+			split: { train: n, validation: 0, test: 0 },
+		},
 	};
 	const times: number[] = [];
-	const r = await trainLoop({ config: c, data: prepared, onEpoch: (_e, _l, ms) => { times.push(ms); sampleRss(); } });
+	const r = await trainLoop({
+		config: c,
+		data: prepared,
+		onEpoch: (_e, _l, ms) => {
+			times.push(ms);
+			sampleRss();
+		},
+	});
 	r.model.dispose();
 	return times;
 }
 
 async function fitRun(w: Workload, data: { x: Float32Array; y: Float32Array; yw: number }, n: number): Promise<number[]> {
 	const m = stockModel(w);
-	m.compile({ optimizer: w.optimizer === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001), loss: w.task === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError' });
+	m.compile({
+		optimizer: w.optimizer === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001),
+		loss: w.task === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError',
+	});
 	const x = tf.tensor2d(data.x, [n, w.dims[0]!]);
 	const y = tf.tensor2d(data.y, [n, data.yw]);
 	const times: number[] = [];
 	let t = performance.now();
-	await m.fit(x, y, { epochs: w.epochs + 1, batchSize: w.batch, shuffle: true, verbose: 0, callbacks: { onEpochEnd: async () => { times.push(performance.now() - t); sampleRss(); t = performance.now(); } } });
+	await m.fit(x, y, {
+		epochs: w.epochs + 1,
+		batchSize: w.batch,
+		shuffle: true,
+		verbose: 0,
+		callbacks: {
+			onEpochEnd: async () => {
+				times.push(performance.now() - t);
+				sampleRss();
+				t = performance.now();
+			},
+		},
+	});
 	tf.dispose([x, y]);
 	m.optimizer.dispose();
 	m.dispose();
@@ -114,9 +190,15 @@ async function handRun(w: Workload, data: { x: Float32Array; y: Float32Array; yw
 	const batches: [tf.Tensor, tf.Tensor][] = [];
 	for (let s = 0; s < n; s += w.batch) {
 		const k = Math.min(w.batch, n - s);
-		batches.push([tf.tensor2d(data.x.subarray(s * w.dims[0]!, (s + k) * w.dims[0]!), [k, w.dims[0]!]), tf.tensor2d(data.y.subarray(s * data.yw, (s + k) * data.yw), [k, data.yw])]);
+		batches.push([
+			tf.tensor2d(data.x.subarray(s * w.dims[0]!, (s + k) * w.dims[0]!), [k, w.dims[0]!]),
+			tf.tensor2d(data.y.subarray(s * data.yw, (s + k) * data.yw), [k, data.yw]),
+		]);
 	}
-	const lossFn = w.task === 'softmax' ? (y: tf.Tensor, p: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, p) : (y: tf.Tensor, p: tf.Tensor) => tf.losses.meanSquaredError(y, p);
+	const lossFn =
+		w.task === 'softmax'
+			? (y: tf.Tensor, p: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, p)
+			: (y: tf.Tensor, p: tf.Tensor) => tf.losses.meanSquaredError(y, p);
 	const times: number[] = [];
 	for (let e = 0; e <= w.epochs; e++) {
 		const t = performance.now();
@@ -139,7 +221,11 @@ function matmulCeiling(): number {
 	tf.matMul(a, b).dispose();
 	const reps = 10;
 	const t = performance.now();
-	for (let i = 0; i < reps; i++) { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); }
+	for (let i = 0; i < reps; i++) {
+		const c = tf.matMul(a, b);
+		c.dataSync();
+		c.dispose();
+	}
 	const s = (performance.now() - t) / 1000;
 	tf.dispose([a, b]);
 	return (2 * n ** 3 * reps) / s / 1e9;
@@ -163,14 +249,28 @@ export async function trainBench(): Promise<void> {
 				enableFastKernels(way !== 'model.fit (stock)');
 				peakRss = 0;
 				const before = tf.memory().numBytes;
-				const ms = perEpoch(way === 'engine' ? await engineRun(w, data, n) : way === 'hand loop' ? await handRun(w, data, n) : await fitRun(w, data, n));
+				const ms = perEpoch(
+					way === 'engine' ? await engineRun(w, data, n) : way === 'hand loop' ? await handRun(w, data, n) : await fitRun(w, data, n),
+				);
 				enableFastKernels(true);
 				const sps = n / (ms / 1000);
 				const gflops = (flopsPerSample(w.dims) * sps) / 1e9;
 				res[way] = sps;
-				rows.push([backend, w.label, way, n, ms.toFixed(w.task === 'linear' ? 2 : 0), Math.round(sps).toLocaleString('en-US'), gflops.toFixed(2), `${(peakRss / 2 ** 20).toFixed(0)} MB`, `${((tf.memory().numBytes - before) / 1024).toFixed(0)} KB`]);
+				rows.push([
+					backend,
+					w.label,
+					way,
+					n,
+					ms.toFixed(w.task === 'linear' ? 2 : 0),
+					Math.round(sps).toLocaleString('en-US'),
+					gflops.toFixed(2),
+					`${(peakRss / 2 ** 20).toFixed(0)} MB`,
+					`${((tf.memory().numBytes - before) / 1024).toFixed(0)} KB`,
+				]);
 			}
-			ratios.push(`${backend} ${w.label}: engine = ${(res.engine! / res['model.fit (stock)']!).toFixed(2)}× stock model.fit, ${(res.engine! / res['hand loop']!).toFixed(2)}× hand loop`);
+			ratios.push(
+				`${backend} ${w.label}: engine = ${(res.engine! / res['model.fit (stock)']!).toFixed(2)}× stock model.fit, ${(res.engine! / res['hand loop']!).toFixed(2)}× hand loop`,
+			);
 		}
 	}
 	console.log('');

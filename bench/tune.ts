@@ -43,7 +43,9 @@ export async function tuneBench(): Promise<void> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-tune-'));
 	const config = path.join(dir, 'bench.model.yaml');
 	fs.writeFileSync(config, CONFIG);
-	const trials = gridPoints(dimensions({ 'model.layers[0].units': { choice: [8, 16, 32] }, 'training.optimizer.learningRate': { choice: [0.003, 0.01, 0.03] } }));
+	const trials = gridPoints(
+		dimensions({ 'model.layers[0].units': { choice: [8, 16, 32] }, 'training.optimizer.learningRate': { choice: [0.003, 0.01, 0.03] } }),
+	);
 
 	// Each way is timed twice, interleaved, and the faster time kept: the machine is shared and noisy.
 	let sequentialMs = Infinity;
@@ -51,24 +53,33 @@ export async function tuneBench(): Promise<void> {
 	for (let round = 0; round < 2; round++) {
 		const t0 = performance.now();
 		for (const params of trials) {
-			const r = await runJob({ configPath: config, text: applyParams(CONFIG, params), runsDir: path.join(dir, 'sequential'), backend: 'wasm' }, () => {});
+			const r = await runJob(
+				{ configPath: config, text: applyParams(CONFIG, params), runsDir: path.join(dir, 'sequential'), backend: 'wasm' },
+				() => {},
+			);
 			if (r.status !== 'completed') throw new Error(`sequential trial failed: ${r.message}`);
 		}
 		sequentialMs = Math.min(sequentialMs, performance.now() - t0);
 		for (const workers of [1, 2]) {
 			const t = performance.now();
 			const state = await runSweep({ configPath: config, workers, backend: 'wasm', runsDir: path.join(dir, `w${workers}`) });
-			if (state.trials.some((x) => x.status !== 'completed')) throw new Error(`a trial failed: ${state.trials.find((x) => x.status !== 'completed')?.message}`);
+			if (state.trials.some((x) => x.status !== 'completed'))
+				throw new Error(`a trial failed: ${state.trials.find((x) => x.status !== 'completed')?.message}`);
 			timed[workers] = Math.min(timed[workers]!, performance.now() - t);
 		}
 	}
 	const perMin = (ms: number) => (trials.length / (ms / 60_000)).toFixed(1);
-	printTable(['how', 'trials', 'wall time', 'trials/min'], [
-		['runJob one after another (in-process)', trials.length, `${(sequentialMs / 1000).toFixed(1)} s`, perMin(sequentialMs)],
-		['sweep, 1 worker', trials.length, `${(timed[1]! / 1000).toFixed(1)} s`, perMin(timed[1]!)],
-		['sweep, 2 workers', trials.length, `${(timed[2]! / 1000).toFixed(1)} s`, perMin(timed[2]!)],
-	]);
+	printTable(
+		['how', 'trials', 'wall time', 'trials/min'],
+		[
+			['runJob one after another (in-process)', trials.length, `${(sequentialMs / 1000).toFixed(1)} s`, perMin(sequentialMs)],
+			['sweep, 1 worker', trials.length, `${(timed[1]! / 1000).toFixed(1)} s`, perMin(timed[1]!)],
+			['sweep, 2 workers', trials.length, `${(timed[2]! / 1000).toFixed(1)} s`, perMin(timed[2]!)],
+		],
+	);
 	console.log(`scaling 1 → 2 workers: ${(timed[1]! / timed[2]!).toFixed(2)}× (${os.cpus().length} cores)`);
-	console.log(`sweep machinery overhead (1 worker vs in-process): ${(((timed[1]! - sequentialMs) / sequentialMs) * 100).toFixed(0)}% (worker start-up, IPC, sweep.json writes)`);
+	console.log(
+		`sweep machinery overhead (1 worker vs in-process): ${(((timed[1]! - sequentialMs) / sequentialMs) * 100).toFixed(0)}% (worker start-up, IPC, sweep.json writes)`,
+	);
 	fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,12 @@
 /** Small timing helpers shared by the benchmark suites. */
 import { performance } from 'node:perf_hooks';
 
-export interface Stats { median: number; p95: number; mean: number; n: number }
+export interface Stats {
+	median: number;
+	p95: number;
+	mean: number;
+	n: number;
+}
 
 export function stats(samples: number[]): Stats {
 	const s = [...samples].sort((a, b) => a - b);

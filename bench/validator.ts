@@ -13,7 +13,8 @@ export async function validatorBench(): Promise<void> {
 	for (const [label, text] of sizes) {
 		const lines = text.split('\n').length;
 		const r = validateText(text);
-		if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error(`bench config "${label}" has errors: ${r.diagnostics[0]?.message}`);
+		if (r.diagnostics.some((d) => d.severity === 'error'))
+			throw new Error(`bench config "${label}" has errors: ${r.diagnostics[0]?.message}`);
 		const runs = lines > 2000 ? 30 : lines > 500 ? 100 : 500;
 		const s = timeSync(() => validateText(text), runs);
 		rows.push([label, lines, ms(s.median), ms(s.p95), ms((s.median / lines) * 1000)]);

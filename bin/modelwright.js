@@ -8,4 +8,8 @@ if (!fs.existsSync(cli)) {
 	console.error('modelwright: dist/cli.js is missing. Run `npm run build` first.');
 	process.exit(2);
 }
-require(cli).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(cli)
+	.main(process.argv.slice(2))
+	.then((code) => {
+		process.exitCode = code;
+	});

@@ -20,7 +20,10 @@ export interface MessageType<M extends string, P, D extends MessageDirection> {
 export type NotificationType<M extends string, P> = MessageType<M, P, 'hostToPage'>;
 export type CommandType<M extends string, P> = MessageType<M, P, 'pageToHost'>;
 
-export interface Message<M extends string = string, P = unknown> { method: M; params: P }
+export interface Message<M extends string = string, P = unknown> {
+	method: M;
+	params: P;
+}
 
 /** Builds a message of `type`; `params` is checked against the type's params. */
 export function message<M extends string, P, D extends MessageDirection>(type: MessageType<M, P, D>, params: P): Message<M, P> {
@@ -32,8 +35,12 @@ export function isMessage<M extends string, P, D extends MessageDirection>(type:
 	return typeof msg === 'object' && msg !== null && (msg as { method?: unknown }).method === type.method;
 }
 
-const notification = <P>() => <M extends string>(method: M): NotificationType<M, P> => ({ method, direction: 'hostToPage' });
-const command = <P>() => <M extends string>(method: M): CommandType<M, P> => ({ method, direction: 'pageToHost' });
+const notification =
+	<P>() =>
+	<M extends string>(method: M): NotificationType<M, P> => ({ method, direction: 'hostToPage' });
+const command =
+	<P>() =>
+	<M extends string>(method: M): CommandType<M, P> => ({ method, direction: 'pageToHost' });
 
 // ─── View models ────────────────────────────────────────────────────────────────────────────
 
@@ -66,17 +73,30 @@ export interface RunSeries extends RunMeta {
 	batches?: BatchPoint[];
 }
 
-export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number | null }
+export interface BatchPoint {
+	epoch: number;
+	batch: number;
+	batches: number;
+	loss: number | null;
+}
 
 /** One epoch-end event, as the engine's `job/epochEnd` reports it. */
-export interface EpochPoint { epoch: number; logs: Record<string, number | null> }
+export interface EpochPoint {
+	epoch: number;
+	logs: Record<string, number | null>;
+}
 
 /** A tensor shape with the batch dimension first (`null` = unknown/batch). */
 export type Shape = (number | null)[];
 
-export type LayerFamily = 'core' | 'convolution' | 'pooling' | 'normalization' | 'regularization' | 'activation' | 'reshape' | 'recurrent' | 'other';
+export type LayerFamily =
+	'core' | 'convolution' | 'pooling' | 'normalization' | 'regularization' | 'activation' | 'reshape' | 'recurrent' | 'other';
 
-export interface LayerDiagnostic { severity: 'error' | 'warning' | 'info'; message: string; code?: string }
+export interface LayerDiagnostic {
+	severity: 'error' | 'warning' | 'info';
+	message: string;
+	code?: string;
+}
 
 export interface LayerView {
 	/** Index in `model.layers` of the config; what `revealLayer` sends back. */
@@ -159,7 +179,10 @@ export interface ComparisonView {
 export type RestoreState = Record<string, string | number | boolean | string[]>;
 
 /** The webview state of every panel page (what `getState()` returns and the serializer receives). */
-export interface PanelState<U = unknown> { restore?: RestoreState; ui?: U }
+export interface PanelState<U = unknown> {
+	restore?: RestoreState;
+	ui?: U;
+}
 
 export type TrialStatus = 'queued' | 'running' | 'completed' | 'pruned' | 'failed';
 
@@ -200,7 +223,11 @@ export interface SweepView {
 
 // ─── Host → page notifications ──────────────────────────────────────────────────────────────
 
-export interface CurvesInitParams { runs: RunSeries[]; title?: string; restore?: RestoreState }
+export interface CurvesInitParams {
+	runs: RunSeries[];
+	title?: string;
+	restore?: RestoreState;
+}
 /** Replaces everything the curves page shows (first message, or after a reload). */
 export namespace CurvesInit {
 	export const method = 'modelwright/curves/init' as const;
@@ -208,7 +235,11 @@ export namespace CurvesInit {
 	export const type = notification<Params>()(method);
 }
 
-export interface CurvesAppendParams { runId: string; points: EpochPoint[]; batches?: BatchPoint[] }
+export interface CurvesAppendParams {
+	runId: string;
+	points: EpochPoint[];
+	batches?: BatchPoint[];
+}
 /** Live epoch (and batch) events of one run, appended without redrawing from scratch. */
 export namespace CurvesAppend {
 	export const method = 'modelwright/curves/append' as const;
@@ -216,7 +247,10 @@ export namespace CurvesAppend {
 	export const type = notification<Params>()(method);
 }
 
-export interface CurvesRunsParams { runs: RunMeta[]; remove?: string[] }
+export interface CurvesRunsParams {
+	runs: RunMeta[];
+	remove?: string[];
+}
 /** Adds runs (empty series) or updates their status/best epoch; `remove` drops runs. */
 export namespace CurvesRuns {
 	export const method = 'modelwright/curves/runs' as const;
@@ -224,7 +258,10 @@ export namespace CurvesRuns {
 	export const type = notification<Params>()(method);
 }
 
-export interface ArchitectureUpdateParams { model: ArchitectureView; restore?: RestoreState }
+export interface ArchitectureUpdateParams {
+	model: ArchitectureView;
+	restore?: RestoreState;
+}
 /** The layer graph and pipeline of the config as edited (debounced by the host). */
 export namespace ArchitectureUpdate {
 	export const method = 'modelwright/architecture/update' as const;
@@ -232,7 +269,9 @@ export namespace ArchitectureUpdate {
 	export const type = notification<Params>()(method);
 }
 
-export interface ArchitectureHighlightParams { index: number | null }
+export interface ArchitectureHighlightParams {
+	index: number | null;
+}
 /** The editor cursor moved into layer `index` (null: outside any layer). */
 export namespace ArchitectureHighlight {
 	export const method = 'modelwright/architecture/highlight' as const;
@@ -240,21 +279,30 @@ export namespace ArchitectureHighlight {
 	export const type = notification<Params>()(method);
 }
 
-export interface EvaluationShowParams { evaluation: EvaluationView; restore?: RestoreState }
+export interface EvaluationShowParams {
+	evaluation: EvaluationView;
+	restore?: RestoreState;
+}
 export namespace EvaluationShow {
 	export const method = 'modelwright/evaluation/show' as const;
 	export type Params = EvaluationShowParams;
 	export const type = notification<Params>()(method);
 }
 
-export interface CompareShowParams { comparison: ComparisonView; restore?: RestoreState }
+export interface CompareShowParams {
+	comparison: ComparisonView;
+	restore?: RestoreState;
+}
 export namespace CompareShow {
 	export const method = 'modelwright/compare/show' as const;
 	export type Params = CompareShowParams;
 	export const type = notification<Params>()(method);
 }
 
-export interface TrialsShowParams { sweep: SweepView; restore?: RestoreState }
+export interface TrialsShowParams {
+	sweep: SweepView;
+	restore?: RestoreState;
+}
 /** Replaces the whole sweep shown by the tuning page. */
 export namespace TrialsShow {
 	export const method = 'modelwright/trials/show' as const;
@@ -262,7 +310,11 @@ export namespace TrialsShow {
 	export const type = notification<Params>()(method);
 }
 
-export interface TrialsUpdateParams { trial: TrialView; best?: { number: number; score: number }; status?: SweepView['status'] }
+export interface TrialsUpdateParams {
+	trial: TrialView;
+	best?: { number: number; score: number };
+	status?: SweepView['status'];
+}
 /** Live: one trial started, ended or changed; the page replaces that row (adds it when new). */
 export namespace TrialsUpdate {
 	export const method = 'modelwright/trials/update' as const;
@@ -270,7 +322,11 @@ export namespace TrialsUpdate {
 	export const type = notification<Params>()(method);
 }
 
-export interface TrialsEpochParams { number: number; epoch: number; value: number | null }
+export interface TrialsEpochParams {
+	number: number;
+	epoch: number;
+	value: number | null;
+}
 /** Live: an intermediate objective value of a running trial (first fold). */
 export namespace TrialsEpoch {
 	export const method = 'modelwright/trials/epoch' as const;
@@ -292,7 +348,9 @@ export type HostToPageMessage =
 
 // ─── Page → host commands ───────────────────────────────────────────────────────────────────
 
-export interface ReadyParams { panel: PanelKind }
+export interface ReadyParams {
+	panel: PanelKind;
+}
 /** The page is listening; the host (re)sends its data. Also sent after a webview reload. */
 export namespace Ready {
 	export const method = 'modelwright/ready' as const;
@@ -300,7 +358,9 @@ export namespace Ready {
 	export const type = command<Params>()(method);
 }
 
-export interface RevealLayerParams { index: number }
+export interface RevealLayerParams {
+	index: number;
+}
 /** A graph node was clicked: reveal `model.layers[index]` in the config editor. */
 export namespace RevealLayer {
 	export const method = 'modelwright/revealLayer' as const;
@@ -308,7 +368,12 @@ export namespace RevealLayer {
 	export const type = command<Params>()(method);
 }
 
-export interface ExportFileParams { name: string; mime: 'image/png' | 'image/svg+xml' | 'text/csv'; encoding: 'base64' | 'utf8'; data: string }
+export interface ExportFileParams {
+	name: string;
+	mime: 'image/png' | 'image/svg+xml' | 'text/csv';
+	encoding: 'base64' | 'utf8';
+	data: string;
+}
 /** Webviews cannot download: the host asks where to save and writes `data`. */
 export namespace ExportFile {
 	export const method = 'modelwright/exportFile' as const;
@@ -316,7 +381,10 @@ export namespace ExportFile {
 	export const type = command<Params>()(method);
 }
 
-export interface CopyTextParams { text: string; what: string }
+export interface CopyTextParams {
+	text: string;
+	what: string;
+}
 /** Put `text` on the clipboard (the host's clipboard works where the webview's may not). */
 export namespace CopyText {
 	export const method = 'modelwright/copyText' as const;
@@ -324,7 +392,9 @@ export namespace CopyText {
 	export const type = command<Params>()(method);
 }
 
-export interface OpenRunParams { runId: string }
+export interface OpenRunParams {
+	runId: string;
+}
 export namespace OpenRun {
 	export const method = 'modelwright/openRun' as const;
 	export type Params = OpenRunParams;
@@ -339,7 +409,9 @@ export namespace PickRuns {
 	export const type = command<Params>()(method);
 }
 
-export interface OpenTrialParams { number: number }
+export interface OpenTrialParams {
+	number: number;
+}
 /** A trial row was activated: the host opens the curves of its runs. */
 export namespace OpenTrial {
 	export const method = 'modelwright/openTrial' as const;

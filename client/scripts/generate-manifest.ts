@@ -17,7 +17,11 @@ export function generatedManifest(current: Record<string, unknown>): { pkg: stri
 		...current,
 		activationEvents: ACTIVATION_EVENTS,
 		capabilities: {
-			untrustedWorkspaces: { supported: 'limited', description: '%modelwright.walkthrough.untrusted%', restrictedConfigurations: ['modelwright.engine.backend', 'modelwright.runsFolder'] },
+			untrustedWorkspaces: {
+				supported: 'limited',
+				description: '%modelwright.walkthrough.untrusted%',
+				restrictedConfigurations: ['modelwright.engine.backend', 'modelwright.runsFolder'],
+			},
 			virtualWorkspaces: { supported: 'limited', description: '%modelwright.walkthrough.untrusted%' },
 		},
 		contributes: { ...contributes, configuration: config.manifest },

@@ -22,10 +22,36 @@ export class ConfigLenses implements vscode.CodeLensProvider {
 		return lenses.flatMap((l) => {
 			const range = client.protocol2CodeConverter.asRange(l.range);
 			switch (l.kind) {
-				case 'train': return trusted ? [new vscode.CodeLens(range, { title: `$(play) ${vscode.l10n.t('Train')}`, command: 'modelwright.train', arguments: [document.uri] })] : [];
-				case 'tune': return trusted ? [new vscode.CodeLens(range, { title: `$(beaker) ${l.title ?? vscode.l10n.t('Tune')}`, command: 'modelwright.tune', arguments: [document.uri] })] : [];
-				case 'architecture': return [new vscode.CodeLens(range, { title: `$(type-hierarchy) ${vscode.l10n.t('Architecture')}`, command: 'modelwright.showArchitecture', arguments: [document.uri] })];
-				default: return [];
+				case 'train':
+					return trusted
+						? [
+								new vscode.CodeLens(range, {
+									title: `$(play) ${vscode.l10n.t('Train')}`,
+									command: 'modelwright.train',
+									arguments: [document.uri],
+								}),
+							]
+						: [];
+				case 'tune':
+					return trusted
+						? [
+								new vscode.CodeLens(range, {
+									title: `$(beaker) ${l.title ?? vscode.l10n.t('Tune')}`,
+									command: 'modelwright.tune',
+									arguments: [document.uri],
+								}),
+							]
+						: [];
+				case 'architecture':
+					return [
+						new vscode.CodeLens(range, {
+							title: `$(type-hierarchy) ${vscode.l10n.t('Architecture')}`,
+							command: 'modelwright.showArchitecture',
+							arguments: [document.uri],
+						}),
+					];
+				default:
+					return [];
 			}
 		});
 	}

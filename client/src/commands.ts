@@ -29,7 +29,10 @@ export interface Ctx {
 	readonly lenses: ConfigLenses;
 }
 
-export interface TrainExtra { backend?: BackendChoice; epochs?: number }
+export interface TrainExtra {
+	backend?: BackendChoice;
+	epochs?: number;
+}
 
 /** What each command is called with, by menus, lenses, the Runs view, tests and other commands. */
 export interface CommandArgs {
@@ -62,7 +65,10 @@ type Cmd<K extends CommandId> = (...args: CommandArgs[K]) => unknown;
 /** Trains a config; the curves panel follows it when `panels.autoOpen` is set. */
 export function startTraining(ctx: Ctx, config: vscode.Uri, extra: TrainExtra = {}): Promise<JobOutcome> {
 	const opening = getSettings(config)['panels.autoOpen'];
-	const outcome = ctx.jobs.run('train', config, { ...(extra.backend ? { backend: extra.backend } : {}), ...(extra.epochs ? { overrides: { epochs: extra.epochs } } : {}) });
+	const outcome = ctx.jobs.run('train', config, {
+		...(extra.backend ? { backend: extra.backend } : {}),
+		...(extra.epochs ? { overrides: { epochs: extra.epochs } } : {}),
+	});
 	if (opening) ctx.panels.followTraining();
 	return outcome;
 }
@@ -82,15 +88,19 @@ export function trainWithBackend(ctx: Ctx): Cmd<'modelwright.trainWithBackend'> 
 	return async (uri, backend) => {
 		const target = configUri(uri);
 		if (!target) return undefined;
-		const pick = backend ?? (await vscode.window.showQuickPick(
-			[
-				{ label: 'auto', detail: vscode.l10n.t('The fastest available'), backend: 'auto' as const },
-				{ label: 'wasm', detail: vscode.l10n.t('WebAssembly with SIMD (shipped)'), backend: 'wasm' as const },
-				{ label: 'cpu', detail: vscode.l10n.t('Plain JavaScript (slow)'), backend: 'cpu' as const },
-				{ label: 'tensorflow', detail: vscode.l10n.t('Native, needs @tensorflow/tfjs-node installed'), backend: 'tensorflow' as const },
-			] satisfies (vscode.QuickPickItem & { backend: BackendChoice })[],
-			{ title: vscode.l10n.t('Train with backend') },
-		))?.backend;
+		const pick =
+			backend ??
+			(
+				await vscode.window.showQuickPick(
+					[
+						{ label: 'auto', detail: vscode.l10n.t('The fastest available'), backend: 'auto' as const },
+						{ label: 'wasm', detail: vscode.l10n.t('WebAssembly with SIMD (shipped)'), backend: 'wasm' as const },
+						{ label: 'cpu', detail: vscode.l10n.t('Plain JavaScript (slow)'), backend: 'cpu' as const },
+						{ label: 'tensorflow', detail: vscode.l10n.t('Native, needs @tensorflow/tfjs-node installed'), backend: 'tensorflow' as const },
+					] satisfies (vscode.QuickPickItem & { backend: BackendChoice })[],
+					{ title: vscode.l10n.t('Train with backend') },
+				)
+			)?.backend;
 		return pick ? startTraining(ctx, target, { backend: pick }) : undefined;
 	};
 }
@@ -114,7 +124,8 @@ export function predict(ctx: Ctx): Cmd<'modelwright.predict'> {
 		if (!row) return undefined;
 		const outcome = await ctx.jobs.run('predict', snapshotUri(run), { runDir: run.dir.fsPath, rows: [row] });
 		const predictions = outcome.result?.predictions;
-		if (outcome.state === 'succeeded' && predictions !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Prediction with {0}: {1}', run.name, predictions.map(String).join(', ')));
+		if (outcome.state === 'succeeded' && predictions !== undefined)
+			void vscode.window.showInformationMessage(vscode.l10n.t('Prediction with {0}: {1}', run.name, predictions.map(String).join(', ')));
 		return outcome;
 	};
 }
@@ -123,7 +134,16 @@ export function exportModel(ctx: Ctx): Cmd<'modelwright.exportModel'> {
 	return async (arg, outDir) => {
 		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Export which run?'));
 		if (!run) return undefined;
-		const target = outDir ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Export here') }))?.[0];
+		const target =
+			outDir ??
+			(
+				await vscode.window.showOpenDialog({
+					canSelectFolders: true,
+					canSelectFiles: false,
+					canSelectMany: false,
+					openLabel: vscode.l10n.t('Export here'),
+				})
+			)?.[0];
 		return target ? ctx.jobs.run('export', snapshotUri(run), { runDir: run.dir.fsPath, outDir: target.fsPath }) : undefined;
 	};
 }
@@ -137,7 +157,8 @@ export function tune(ctx: Ctx): Cmd<'modelwright.tune'> {
 		const best = outcome.result?.best;
 		if (outcome.state === 'succeeded' && best) {
 			const apply = vscode.l10n.t('Apply Best');
-			void vscode.window.showInformationMessage(vscode.l10n.t('Tuning finished: best trial {0} scored {1}.', best.number, best.score.toPrecision(4)), apply)
+			void vscode.window
+				.showInformationMessage(vscode.l10n.t('Tuning finished: best trial {0} scored {1}.', best.number, best.score.toPrecision(4)), apply)
 				.then((a) => a === apply && vscode.commands.executeCommand('modelwright.applyBestTrial', target, outcome.result?.sweepDir));
 		}
 		return outcome;
@@ -154,7 +175,11 @@ export function applyBestTrial(_ctx: Ctx): Cmd<'modelwright.applyBestTrial'> {
 		const doc = await vscode.workspace.openTextDocument(target);
 		const edit = new vscode.WorkspaceEdit();
 		for (const e of applyParamsEdits(doc.getText(), sweep.state.best.params)) {
-			edit.replace(target, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+			edit.replace(
+				target,
+				new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character),
+				e.newText,
+			);
 		}
 		return vscode.workspace.applyEdit(edit);
 	};
@@ -215,16 +240,27 @@ export function compareRuns(ctx: Ctx): Cmd<'modelwright.compareRuns'> {
 export function deleteRun(ctx: Ctx): Cmd<'modelwright.deleteRun'> {
 	return async (arg, selected, confirmed) => {
 		// Only run folders, and never one that is still training.
-		const dirs = (selected?.length ? runDirsOf(selected) : runDirsOf(arg)).filter((d) => fs.existsSync(path.join(d.fsPath, 'summary.json')));
+		const dirs = (selected?.length ? runDirsOf(selected) : runDirsOf(arg)).filter((d) =>
+			fs.existsSync(path.join(d.fsPath, 'summary.json')),
+		);
 		if (dirs.some((d) => readRunSummary(d.fsPath)?.status === 'running')) {
 			void vscode.window.showWarningMessage(vscode.l10n.t('A run that is still training cannot be deleted: stop it first.'));
 			return false;
 		}
 		if (!dirs.length) return false;
 		const yes = vscode.l10n.t('Delete');
-		const ok = confirmed === true || (await vscode.window.showWarningMessage(vscode.l10n.t('Delete {0} run(s)? Their metrics, evaluation and model files are removed.', dirs.length), { modal: true }, yes)) === yes;
+		const ok =
+			confirmed === true ||
+			(await vscode.window.showWarningMessage(
+				vscode.l10n.t('Delete {0} run(s)? Their metrics, evaluation and model files are removed.', dirs.length),
+				{ modal: true },
+				yes,
+			)) === yes;
 		if (!ok) return false;
-		for (const d of dirs) await vscode.workspace.fs.delete(d, { recursive: true, useTrash: true }).then(undefined, () => vscode.workspace.fs.delete(d, { recursive: true }));
+		for (const d of dirs)
+			await vscode.workspace.fs
+				.delete(d, { recursive: true, useTrash: true })
+				.then(undefined, () => vscode.workspace.fs.delete(d, { recursive: true }));
 		await ctx.runs.refresh();
 		return true;
 	};

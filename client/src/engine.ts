@@ -8,22 +8,36 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
-	CancelJobRequest, ConfigureRequest, JobEventNotification, JobStateNotification, LogNotification, SubmitJobRequest,
-	type JobInfo, type JobResultPayload, type SubmitParams,
+	CancelJobRequest,
+	ConfigureRequest,
+	JobEventNotification,
+	JobStateNotification,
+	LogNotification,
+	SubmitJobRequest,
+	type JobInfo,
+	type JobResultPayload,
+	type SubmitParams,
 } from '../../engine/core/rpc';
 import type { EngineEvent } from '../../engine/core/protocol';
 import type { SweepEvent } from '../../engine/core/tune/protocol';
 import { engineChannel } from './output';
 import { getSettings } from './settings';
 
-export interface JobStateChange extends JobInfo { error?: string; result?: JobResultPayload }
+export interface JobStateChange extends JobInfo {
+	error?: string;
+	result?: JobResultPayload;
+}
 
 /**
  * A job as this window knows it. `info.jobId` is the window's own stable id: a queued job
  * that is resubmitted to a new engine after a crash keeps it, so whoever waits on it
  * (progress notification, command result) still hears how it ends.
  */
-interface Tracked { params: SubmitParams; info: JobInfo; engineId: string }
+interface Tracked {
+	params: SubmitParams;
+	info: JobInfo;
+	engineId: string;
+}
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 
@@ -61,7 +75,11 @@ export class EngineHost implements vscode.Disposable {
 		this.starting ??= new Promise<MessageConnection>((resolve, reject) => {
 			const log = engineChannel();
 			// ELECTRON_RUN_AS_NODE: in desktop VS Code process.execPath is Electron; this makes it plain Node.
-			const proc = fork(this.enginePath, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, execArgv: [] });
+			const proc = fork(this.enginePath, [], {
+				stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+				env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+				execArgv: [],
+			});
 			proc.stdout?.on('data', (d: Buffer) => log.info(d.toString().trimEnd()));
 			proc.stderr?.on('data', (d: Buffer) => log.warn(d.toString().trimEnd()));
 			proc.once('error', (err) => {
@@ -126,12 +144,18 @@ export class EngineHost implements vscode.Disposable {
 		const max = getSettings()['engine.maxRestarts'];
 		const giveUp = this.deaths.length > max;
 		const kept = queued.length ? vscode.l10n.t(' {0} queued job(s) were kept.', queued.length) : '';
-		void vscode.window.showWarningMessage(
-			giveUp
-				? vscode.l10n.t('The Modelwright engine stopped: {0}. It stopped {1} times in 3 minutes, so queued jobs were not restarted.', reason, this.deaths.length)
-				: vscode.l10n.t('The Modelwright engine stopped: {0}. It will restart for the next job.{1}', reason, kept),
-			vscode.l10n.t('Show Engine Log'),
-		).then((a) => a && engineChannel().show());
+		void vscode.window
+			.showWarningMessage(
+				giveUp
+					? vscode.l10n.t(
+							'The Modelwright engine stopped: {0}. It stopped {1} times in 3 minutes, so queued jobs were not restarted.',
+							reason,
+							this.deaths.length,
+						)
+					: vscode.l10n.t('The Modelwright engine stopped: {0}. It will restart for the next job.{1}', reason, kept),
+				vscode.l10n.t('Show Engine Log'),
+			)
+			.then((a) => a && engineChannel().show());
 		if (giveUp) {
 			for (const j of queued) this.stateEmitter.fire({ ...j.info, state: 'failed', error: reason });
 			return;

@@ -54,14 +54,19 @@ function realActivate(context: vscode.ExtensionContext): ModelwrightApi {
 	const lenses = new ConfigLenses(() => client);
 	context.subscriptions.push(engine, jobs, runs, panels, { dispose: disposeChannels });
 
-	void languageClient.start().then(() => lenses.refresh(), (err: unknown) => serverChannel().error(`language server failed to start: ${String(err)}`));
+	void languageClient.start().then(
+		() => lenses.refresh(),
+		(err: unknown) => serverChannel().error(`language server failed to start: ${String(err)}`),
+	);
 	context.subscriptions.push({ dispose: () => void client?.stop() });
 
 	context.subscriptions.push(
 		vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: runs, showCollapseAll: true, canSelectMany: true }),
 		vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, lenses),
 		vscode.tasks.registerTaskProvider(TASK_TYPE, new TrainTaskProvider(context.asAbsolutePath('dist/cli.js'))),
-		jobs.onDidChange((v) => { if (v.state !== 'queued') runs.scheduleRefresh(); }),
+		jobs.onDidChange((v) => {
+			if (v.state !== 'queued') runs.scheduleRefresh();
+		}),
 		engine.onJobEvent(({ jobId, event }) => panels.onJobEvent(jobId, event)),
 		engine.onJobState(() => runs.scheduleRefresh()),
 		onSettingsChanged(['engine.concurrency'], () => void engine.configure(getSettings()['engine.concurrency'])),

@@ -25,9 +25,17 @@ export interface JobView {
 	state: JobInfo['state'];
 }
 
-export interface JobOutcome { state: 'succeeded' | 'failed' | 'cancelled'; runDir?: string; error?: string; finalLogs?: EpochLogs; weights?: { weight: number[]; bias: number[] }; result?: JobResultPayload }
+export interface JobOutcome {
+	state: 'succeeded' | 'failed' | 'cancelled';
+	runDir?: string;
+	error?: string;
+	finalLogs?: EpochLogs;
+	weights?: { weight: number[]; bias: number[] };
+	result?: JobResultPayload;
+}
 
-const fmt = (v: number | undefined) => (v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4));
+const fmt = (v: number | undefined) =>
+	v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4);
 
 export function eta(elapsedMs: number, done: number, total: number): string {
 	if (done <= 0 || total <= done) return '';
@@ -48,7 +56,12 @@ export class Jobs implements vscode.Disposable {
 		this.status = vscode.window.createStatusBarItem('modelwright.job', vscode.StatusBarAlignment.Left, 10);
 		this.status.name = vscode.l10n.t('Modelwright Training');
 		this.status.command = 'modelwright.showCurves';
-		this.disposables.push(this.status, this.changed, engine.onJobEvent(({ jobId, event }) => this.onEvent(jobId, event)), engine.onJobState((s) => this.onState(s)));
+		this.disposables.push(
+			this.status,
+			this.changed,
+			engine.onJobEvent(({ jobId, event }) => this.onEvent(jobId, event)),
+			engine.onJobState((s) => this.onState(s)),
+		);
 	}
 
 	get current(): JobView | undefined {
@@ -58,7 +71,12 @@ export class Jobs implements vscode.Disposable {
 	/** Submits a job and shows its progress; resolves when it ends. */
 	async run(kind: JobKind, configUri: vscode.Uri, extra: Partial<SubmitParams> = {}): Promise<JobOutcome> {
 		if (!vscode.workspace.isTrusted) {
-			void vscode.window.showWarningMessage(vscode.l10n.t('Training is disabled in Restricted Mode: it reads your data and runs the engine. Trust this workspace to train.'), vscode.l10n.t('Manage Workspace Trust')).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+			void vscode.window
+				.showWarningMessage(
+					vscode.l10n.t('Training is disabled in Restricted Mode: it reads your data and runs the engine. Trust this workspace to train.'),
+					vscode.l10n.t('Manage Workspace Trust'),
+				)
+				.then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
 			return { state: 'failed', error: 'untrusted workspace' };
 		}
 		const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
@@ -77,33 +95,45 @@ export class Jobs implements vscode.Disposable {
 		};
 		const info = await this.engine.submit(params);
 		const name = path.basename(configUri.fsPath).replace(CONFIG_FILE_RE, '');
-		const view: JobView = { jobId: info.jobId, kind, configUri, name, epoch: 0, epochs: extra.overrides?.epochs ?? 0, startedAt: Date.now(), state: info.state };
+		const view: JobView = {
+			jobId: info.jobId,
+			kind,
+			configUri,
+			name,
+			epoch: 0,
+			epochs: extra.overrides?.epochs ?? 0,
+			startedAt: Date.now(),
+			state: info.state,
+		};
 		this.views.set(info.jobId, view);
 		this.refreshStatus();
 		const done = new Promise<JobOutcome>((resolve) => this.waiters.set(info.jobId, resolve));
-		void vscode.window.withProgress({
-			location: vscode.ProgressLocation.Notification,
-			title: vscode.l10n.t('Modelwright: {0} {1}', kindTitle(kind), name),
-			// Evaluate, predict and export are short and cannot be interrupted.
-			cancellable: kind === 'train' || kind === 'tune',
-		}, async (progress, token) => {
-			token.onCancellationRequested(() => void this.engine.cancel(info.jobId));
-			let last = 0;
-			const sub = this.onDidChange((v) => {
-				if (v.jobId !== info.jobId) return;
-				if (v.state === 'queued') progress.report({ message: vscode.l10n.t('waiting for the engine…') });
-				else if (v.epochs > 0) {
-					const pct = (v.epoch / v.epochs) * 100;
-					progress.report({ increment: pct - last, message: this.describe(v) });
-					last = pct;
+		void vscode.window.withProgress(
+			{
+				location: vscode.ProgressLocation.Notification,
+				title: vscode.l10n.t('Modelwright: {0} {1}', kindTitle(kind), name),
+				// Evaluate, predict and export are short and cannot be interrupted.
+				cancellable: kind === 'train' || kind === 'tune',
+			},
+			async (progress, token) => {
+				token.onCancellationRequested(() => void this.engine.cancel(info.jobId));
+				let last = 0;
+				const sub = this.onDidChange((v) => {
+					if (v.jobId !== info.jobId) return;
+					if (v.state === 'queued') progress.report({ message: vscode.l10n.t('waiting for the engine…') });
+					else if (v.epochs > 0) {
+						const pct = (v.epoch / v.epochs) * 100;
+						progress.report({ increment: pct - last, message: this.describe(v) });
+						last = pct;
+					}
+				});
+				try {
+					await done;
+				} finally {
+					sub.dispose();
 				}
-			});
-			try {
-				await done;
-			} finally {
-				sub.dispose();
-			}
-		});
+			},
+		);
 		return done;
 	}
 
@@ -115,7 +145,13 @@ export class Jobs implements vscode.Disposable {
 	describe(v: JobView): string {
 		if (v.kind === 'tune') {
 			const e = eta(Date.now() - v.startedAt, v.epoch, v.epochs);
-			return [vscode.l10n.t('trial {0}/{1}', v.epoch, v.epochs), v.logs?.best !== undefined ? vscode.l10n.t('best {0}', fmt(v.logs.best)) : '', e ? vscode.l10n.t('ETA {0}', e) : ''].filter(Boolean).join(' · ');
+			return [
+				vscode.l10n.t('trial {0}/{1}', v.epoch, v.epochs),
+				v.logs?.best !== undefined ? vscode.l10n.t('best {0}', fmt(v.logs.best)) : '',
+				e ? vscode.l10n.t('ETA {0}', e) : '',
+			]
+				.filter(Boolean)
+				.join(' · ');
 		}
 		const loss = v.logs?.loss;
 		const val = v.logs?.val_loss;
@@ -124,7 +160,9 @@ export class Jobs implements vscode.Disposable {
 			vscode.l10n.t('epoch {0}/{1}', v.epoch, v.epochs),
 			`loss ${fmt(loss)}${val !== undefined ? ` · val ${fmt(val)}` : ''}`,
 			e ? vscode.l10n.t('ETA {0}', e) : '',
-		].filter(Boolean).join(' · ');
+		]
+			.filter(Boolean)
+			.join(' · ');
 	}
 
 	private onEvent(jobId: string, raw: EngineEvent | SweepEvent): void {
@@ -135,7 +173,7 @@ export class Jobs implements vscode.Disposable {
 			return;
 		}
 		const event = raw as EngineEvent;
-		const o = (this.outcomes.get(jobId) ?? {});
+		const o = this.outcomes.get(jobId) ?? {};
 		switch (event.method) {
 			case 'job/started':
 				v.runDir = event.params.runDir;
@@ -194,7 +232,13 @@ export class Jobs implements vscode.Disposable {
 		this.changed.fire(v);
 		if (s.state === 'succeeded' || s.state === 'failed' || s.state === 'cancelled') {
 			const o = this.outcomes.get(s.jobId) ?? {};
-			const outcome: JobOutcome = { ...o, ...(s.result ? { result: s.result } : {}), state: s.state, ...(o.runDir ?? v.runDir ? { runDir: o.runDir ?? v.runDir } : {}), ...(s.error ?? o.error ? { error: s.error ?? o.error } : {}) };
+			const outcome: JobOutcome = {
+				...o,
+				...(s.result ? { result: s.result } : {}),
+				state: s.state,
+				...((o.runDir ?? v.runDir) ? { runDir: o.runDir ?? v.runDir } : {}),
+				...((s.error ?? o.error) ? { error: s.error ?? o.error } : {}),
+			};
 			this.views.delete(s.jobId);
 			this.outcomes.delete(s.jobId);
 			this.waiters.get(s.jobId)?.(outcome);
@@ -206,16 +250,30 @@ export class Jobs implements vscode.Disposable {
 
 	private report(v: JobView, o: JobOutcome): void {
 		if (o.state === 'succeeded') {
-			const w = o.weights && o.weights.weight.length === 1 ? vscode.l10n.t(' Learned weight {0}, bias {1}.', fmt(o.weights.weight[0]), fmt(o.weights.bias[0])) : '';
-			void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} finished: loss {2}.{3}', kindTitle(v.kind), v.name, fmt(o.finalLogs?.loss), w), vscode.l10n.t('Show Loss Curves'), vscode.l10n.t('Show Evaluation'))
+			const w =
+				o.weights && o.weights.weight.length === 1
+					? vscode.l10n.t(' Learned weight {0}, bias {1}.', fmt(o.weights.weight[0]), fmt(o.weights.bias[0]))
+					: '';
+			void vscode.window
+				.showInformationMessage(
+					vscode.l10n.t('{0} {1} finished: loss {2}.{3}', kindTitle(v.kind), v.name, fmt(o.finalLogs?.loss), w),
+					vscode.l10n.t('Show Loss Curves'),
+					vscode.l10n.t('Show Evaluation'),
+				)
 				.then((a) => {
 					if (a === vscode.l10n.t('Show Loss Curves')) void vscode.commands.executeCommand('modelwright.showCurves', o.runDir);
 					else if (a) void vscode.commands.executeCommand('modelwright.showEvaluation', o.runDir);
 				});
 		} else if (o.state === 'cancelled') {
-			void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} was stopped; the run keeps its metrics so far.', kindTitle(v.kind), v.name));
+			void vscode.window.showInformationMessage(
+				vscode.l10n.t('{0} {1} was stopped; the run keeps its metrics so far.', kindTitle(v.kind), v.name),
+			);
 		} else {
-			void vscode.window.showErrorMessage(vscode.l10n.t('{0} {1} failed: {2}', kindTitle(v.kind), v.name, o.error ?? vscode.l10n.t('unknown error')), vscode.l10n.t('Show Engine Log'))
+			void vscode.window
+				.showErrorMessage(
+					vscode.l10n.t('{0} {1} failed: {2}', kindTitle(v.kind), v.name, o.error ?? vscode.l10n.t('unknown error')),
+					vscode.l10n.t('Show Engine Log'),
+				)
 				.then((a) => a && vscode.commands.executeCommand('modelwright.showEngineLog'));
 		}
 	}
@@ -240,10 +298,15 @@ export class Jobs implements vscode.Disposable {
 
 function kindTitle(kind: JobKind): string {
 	switch (kind) {
-		case 'train': return vscode.l10n.t('Training');
-		case 'evaluate': return vscode.l10n.t('Evaluation of');
-		case 'predict': return vscode.l10n.t('Prediction with');
-		case 'export': return vscode.l10n.t('Export of');
-		case 'tune': return vscode.l10n.t('Tuning');
+		case 'train':
+			return vscode.l10n.t('Training');
+		case 'evaluate':
+			return vscode.l10n.t('Evaluation of');
+		case 'predict':
+			return vscode.l10n.t('Prediction with');
+		case 'export':
+			return vscode.l10n.t('Export of');
+		case 'tune':
+			return vscode.l10n.t('Tuning');
 	}
 }

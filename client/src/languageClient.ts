@@ -4,8 +4,17 @@
  */
 import * as vscode from 'vscode';
 import {
-	CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, TransportKind,
-	type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult, type LanguageClientOptions, type Message, type ServerOptions,
+	CloseAction,
+	ErrorAction,
+	LanguageClient,
+	RevealOutputChannelOn,
+	TransportKind,
+	type CloseHandlerResult,
+	type ErrorHandler,
+	type ErrorHandlerResult,
+	type LanguageClientOptions,
+	type Message,
+	type ServerOptions,
 } from 'vscode-languageclient/node';
 import { LANGUAGE_ID } from './manifest';
 import { CONFIG_GLOBS } from '../../engine/core/facts';
@@ -25,7 +34,10 @@ class BoundedRestart implements ErrorHandler {
 		this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
 		this.restarts.push(now);
 		if (this.restarts.length > MAX_RESTARTS) {
-			const msg = vscode.l10n.t('The Modelwright language server crashed {0} times in 3 minutes and will not be restarted. Run "Modelwright: Restart Language Server" after checking its log.', this.restarts.length);
+			const msg = vscode.l10n.t(
+				'The Modelwright language server crashed {0} times in 3 minutes and will not be restarted. Run "Modelwright: Restart Language Server" after checking its log.',
+				this.restarts.length,
+			);
 			void vscode.window.showErrorMessage(msg, vscode.l10n.t('Show Log')).then((a) => a && serverChannel().show());
 			return { action: CloseAction.DoNotRestart, handled: true };
 		}

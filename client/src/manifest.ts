@@ -68,39 +68,77 @@ export function contributions(): { contributes: Record<string, unknown>; nls: Re
 	nls['modelwright.language.name'] = 'Modelwright Config';
 	nls['modelwright.views.container'] = 'Modelwright';
 	nls['modelwright.views.runs'] = 'Runs';
-	nls['modelwright.views.runs.empty'] = 'No runs yet. Open a model config and run [Train](command:modelwright.train), or create one:\n[New Model Config](command:modelwright.newConfig)';
+	nls['modelwright.views.runs.empty'] =
+		'No runs yet. Open a model config and run [Train](command:modelwright.train), or create one:\n[New Model Config](command:modelwright.newConfig)';
 	nls['modelwright.task.config'] = 'The model config to train, relative to the workspace folder.';
 	nls['modelwright.task.backend'] = 'Backend override for this task.';
 	nls['modelwright.task.epochs'] = 'Epochs override for this task.';
-	nls['modelwright.walkthrough.untrusted'] = 'Training runs code on your data and is disabled in Restricted Mode. Trust the workspace to train; diagnostics, completion and shapes work without trust.';
+	nls['modelwright.walkthrough.untrusted'] =
+		'Training runs code on your data and is disabled in Restricted Mode. Trust the workspace to train; diagnostics, completion and shapes work without trust.';
 	return {
 		nls,
 		contributes: {
-			languages: [{ id: LANGUAGE_ID, aliases: ['%modelwright.language.name%', 'modelwright'], filenamePatterns: [...CONFIG_GLOBS], configuration: './client/language-configuration.json', icon: { light: './client/media/config-icon.svg', dark: './client/media/config-icon.svg' } }],
-			grammars: [{ language: LANGUAGE_ID, scopeName: 'source.modelwright', path: './client/syntaxes/modelwright.tmLanguage.json', embeddedLanguages: { 'source.yaml': 'yaml' } }],
+			languages: [
+				{
+					id: LANGUAGE_ID,
+					aliases: ['%modelwright.language.name%', 'modelwright'],
+					filenamePatterns: [...CONFIG_GLOBS],
+					configuration: './client/language-configuration.json',
+					icon: { light: './client/media/config-icon.svg', dark: './client/media/config-icon.svg' },
+				},
+			],
+			grammars: [
+				{
+					language: LANGUAGE_ID,
+					scopeName: 'source.modelwright',
+					path: './client/syntaxes/modelwright.tmLanguage.json',
+					embeddedLanguages: { 'source.yaml': 'yaml' },
+				},
+			],
 			commands,
 			menus: {
-				commandPalette: entries.filter(([, c]) => c.palette !== undefined).map(([command, c]) => ({ command, when: c.palette === false ? 'false' : c.palette })),
-				'editor/title': entries.filter(([, c]) => c.editorTitle).map(([command], i) => ({ command, when: command === 'modelwright.train' ? `${isConfig} && ${trusted} && !modelwright.jobRunning` : isConfig, group: `navigation@${i}` }))
+				commandPalette: entries
+					.filter(([, c]) => c.palette !== undefined)
+					.map(([command, c]) => ({ command, when: c.palette === false ? 'false' : c.palette })),
+				'editor/title': entries
+					.filter(([, c]) => c.editorTitle)
+					.map(([command], i) => ({
+						command,
+						when: command === 'modelwright.train' ? `${isConfig} && ${trusted} && !modelwright.jobRunning` : isConfig,
+						group: `navigation@${i}`,
+					}))
 					.concat([{ command: 'modelwright.stop', when: `${isConfig} && modelwright.jobRunning`, group: 'navigation@0' }]),
-				'view/title': entries.filter(([, c]) => c.viewTitle).map(([command], i) => ({ command, when: `view == ${RUNS_VIEW}`, group: `navigation@${i}` })),
-				'view/item/context': entries.filter(([, c]) => c.runItem).map(([command, c]) => ({ command, when: `view == ${RUNS_VIEW} && viewItem =~ /^run/`, group: c.runItem })),
+				'view/title': entries
+					.filter(([, c]) => c.viewTitle)
+					.map(([command], i) => ({ command, when: `view == ${RUNS_VIEW}`, group: `navigation@${i}` })),
+				'view/item/context': entries
+					.filter(([, c]) => c.runItem)
+					.map(([command, c]) => ({ command, when: `view == ${RUNS_VIEW} && viewItem =~ /^run/`, group: c.runItem })),
 			},
-			viewsContainers: { activitybar: [{ id: VIEW_CONTAINER, title: '%modelwright.views.container%', icon: './client/media/activity.svg' }] },
+			viewsContainers: {
+				activitybar: [{ id: VIEW_CONTAINER, title: '%modelwright.views.container%', icon: './client/media/activity.svg' }],
+			},
 			views: { [VIEW_CONTAINER]: [{ id: RUNS_VIEW, name: '%modelwright.views.runs%', contextualTitle: 'Modelwright' }] },
 			viewsWelcome: [{ view: RUNS_VIEW, contents: '%modelwright.views.runs.empty%' }],
-			taskDefinitions: [{
-				type: TASK_TYPE,
-				required: ['config'],
-				properties: {
-					config: { type: 'string', description: '%modelwright.task.config%' },
-					backend: { type: 'string', enum: [...BACKENDS], description: '%modelwright.task.backend%' },
-					epochs: { type: 'integer', minimum: 1, description: '%modelwright.task.epochs%' },
+			taskDefinitions: [
+				{
+					type: TASK_TYPE,
+					required: ['config'],
+					properties: {
+						config: { type: 'string', description: '%modelwright.task.config%' },
+						backend: { type: 'string', enum: [...BACKENDS], description: '%modelwright.task.backend%' },
+						epochs: { type: 'integer', minimum: 1, description: '%modelwright.task.epochs%' },
+					},
 				},
-			}],
+			],
 			jsonValidation: [{ fileMatch: [...CONFIG_GLOBS], url: './schema/modelwright.schema.json' }],
 		},
 	};
 }
 
-export const ACTIVATION_EVENTS = [`onLanguage:${LANGUAGE_ID}`, `workspaceContains:${CONFIG_GLOB}`, `onView:${RUNS_VIEW}`, `onTaskType:${TASK_TYPE}`];
+export const ACTIVATION_EVENTS = [
+	`onLanguage:${LANGUAGE_ID}`,
+	`workspaceContains:${CONFIG_GLOB}`,
+	`onView:${RUNS_VIEW}`,
+	`onTaskType:${TASK_TYPE}`,
+];

@@ -46,7 +46,10 @@ export async function pickRun(runs: RunsProvider, arg: unknown, title: string): 
 		void vscode.window.showInformationMessage(vscode.l10n.t('There are no runs yet: train a model config first.'));
 		return undefined;
 	}
-	const pick = await vscode.window.showQuickPick(all.map((r) => ({ label: r.name, description: `${r.status} · ${r.startedAt ?? r.id}`, run: r })), { title });
+	const pick = await vscode.window.showQuickPick(
+		all.map((r) => ({ label: r.name, description: `${r.status} · ${r.startedAt ?? r.id}`, run: r })),
+		{ title },
+	);
 	return pick?.run;
 }
 
@@ -54,7 +57,15 @@ export async function pickRun(runs: RunsProvider, arg: unknown, title: string): 
 export async function pickRuns(runs: RunsProvider, arg: unknown): Promise<vscode.Uri[]> {
 	const given = runDirsOf(arg);
 	const all = runs.all().length ? runs.all() : await runs.refresh();
-	const picks = await vscode.window.showQuickPick(all.map((r) => ({ label: r.name, description: `${r.status} · ${r.startedAt ?? r.id}`, picked: given.some((g) => g.fsPath === r.dir.fsPath), run: r })), { canPickMany: true, title: vscode.l10n.t('Compare which runs?') });
+	const picks = await vscode.window.showQuickPick(
+		all.map((r) => ({
+			label: r.name,
+			description: `${r.status} · ${r.startedAt ?? r.id}`,
+			picked: given.some((g) => g.fsPath === r.dir.fsPath),
+			run: r,
+		})),
+		{ canPickMany: true, title: vscode.l10n.t('Compare which runs?') },
+	);
 	return (picks ?? []).map((p) => p.run.dir);
 }
 
@@ -75,13 +86,26 @@ export async function pickSweep(config: vscode.Uri, dir?: string): Promise<Found
 		return undefined;
 	}
 	if (all.length === 1) return all[0];
-	const pick = await vscode.window.showQuickPick(all.map((s) => ({ label: s.state.id, description: `${s.state.status} · ${s.state.trials.length} trials${s.state.best ? ` · best ${s.state.best.score.toPrecision(4)}` : ''}`, s })), { title: vscode.l10n.t('Which sweep?') });
+	const pick = await vscode.window.showQuickPick(
+		all.map((s) => ({
+			label: s.state.id,
+			description: `${s.state.status} · ${s.state.trials.length} trials${s.state.best ? ` · best ${s.state.best.score.toPrecision(4)}` : ''}`,
+			s,
+		})),
+		{ title: vscode.l10n.t('Which sweep?') },
+	);
 	return pick?.s;
 }
 
 /** `x=3.5, color=red` → a row; numbers where they parse. */
 export function parseValues(text: string): Record<string, unknown> {
-	return Object.fromEntries(text.split(',').map((p) => p.split('=').map((s) => s.trim())).filter((p) => p.length === 2 && p[0]).map(([k, v]) => [k!, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v]));
+	return Object.fromEntries(
+		text
+			.split(',')
+			.map((p) => p.split('=').map((s) => s.trim()))
+			.filter((p) => p.length === 2 && p[0])
+			.map(([k, v]) => [k!, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v]),
+	);
 }
 
 /** An input for Predict: a row of the run's evaluation split (with its true label), or values typed in. */
@@ -89,19 +113,41 @@ export async function pickInputRow(run: RunRecord): Promise<Record<string, unkno
 	let rows: { input: Record<string, unknown>; actual: unknown }[] = [];
 	let split = '';
 	try {
-		const ev = JSON.parse(fs.readFileSync(path.join(run.dir.fsPath, 'evaluation.json'), 'utf8')) as { split: string; inputs?: Record<string, unknown>[]; predictions: { actual: unknown }[] };
+		const ev = JSON.parse(fs.readFileSync(path.join(run.dir.fsPath, 'evaluation.json'), 'utf8')) as {
+			split: string;
+			inputs?: Record<string, unknown>[];
+			predictions: { actual: unknown }[];
+		};
 		split = ev.split;
 		rows = (ev.inputs ?? []).slice(0, 200).map((input, i) => ({ input, actual: ev.predictions[i]?.actual }));
-	} catch { /* no evaluation: typing values is still possible */ }
+	} catch {
+		/* no evaluation: typing values is still possible */
+	}
 	const type = { label: `$(edit) ${vscode.l10n.t('Type feature values…')}`, row: undefined as Record<string, unknown> | undefined };
-	const items = [type, ...rows.map((r, i) => ({
-		label: Object.entries(r.input).map(([k, v]) => `${k}=${String(v)}`).join(', '),
-		description: vscode.l10n.t('{0} row {1}, actual {2}', split, i + 1, String(r.actual)),
-		row: r.input,
-	}))];
-	const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Predict with {0}', run.name), placeHolder: vscode.l10n.t('Pick an input row, or type values') });
+	const items = [
+		type,
+		...rows.map((r, i) => ({
+			label: Object.entries(r.input)
+				.map(([k, v]) => `${k}=${String(v)}`)
+				.join(', '),
+			description: vscode.l10n.t('{0} row {1}, actual {2}', split, i + 1, String(r.actual)),
+			row: r.input,
+		})),
+	];
+	const pick = await vscode.window.showQuickPick(items, {
+		title: vscode.l10n.t('Predict with {0}', run.name),
+		placeHolder: vscode.l10n.t('Pick an input row, or type values'),
+	});
 	if (!pick) return undefined;
 	if (pick.row) return pick.row;
-	const text = await vscode.window.showInputBox({ title: vscode.l10n.t('Predict with {0}', run.name), prompt: vscode.l10n.t('Feature values as name=value pairs, separated by commas'), placeHolder: rows[0] ? Object.keys(rows[0].input).map((k) => `${k}=…`).join(', ') : 'x=3.5' });
+	const text = await vscode.window.showInputBox({
+		title: vscode.l10n.t('Predict with {0}', run.name),
+		prompt: vscode.l10n.t('Feature values as name=value pairs, separated by commas'),
+		placeHolder: rows[0]
+			? Object.keys(rows[0].input)
+					.map((k) => `${k}=…`)
+					.join(', ')
+			: 'x=3.5',
+	});
 	return text ? parseValues(text) : undefined;
 }

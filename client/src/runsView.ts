@@ -42,8 +42,15 @@ export async function readRun(dir: vscode.Uri): Promise<RunRecord | undefined> {
 	for (const [k, v] of Object.entries(s.finalMetrics ?? {})) if (num(v) !== undefined) metrics[k] = v;
 	for (const [k, v] of Object.entries(s.evaluation ?? {})) if (num(v) !== undefined) metrics[`test_${k}`] = v;
 	return {
-		id: s.id, dir, name: s.name, status: s.status, startedAt: s.startedAt, epochs: s.epochs.completed, metrics,
-		...(s.configPath ? { configPath: s.configPath } : {}), ...(s.backend ? { backend: s.backend } : {}),
+		id: s.id,
+		dir,
+		name: s.name,
+		status: s.status,
+		startedAt: s.startedAt,
+		epochs: s.epochs.completed,
+		metrics,
+		...(s.configPath ? { configPath: s.configPath } : {}),
+		...(s.backend ? { backend: s.backend } : {}),
 	};
 }
 
@@ -72,14 +79,17 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
 
 	async refresh(): Promise<RunRecord[]> {
 		const dirs = new Map<string, vscode.Uri>();
-		for (const f of await vscode.workspace.findFiles('**/.modelwright/runs/*/summary.json', '**/node_modules/**', 5000)) dirs.set(path.dirname(f.fsPath), vscode.Uri.file(path.dirname(f.fsPath)));
+		for (const f of await vscode.workspace.findFiles('**/.modelwright/runs/*/summary.json', '**/node_modules/**', 5000))
+			dirs.set(path.dirname(f.fsPath), vscode.Uri.file(path.dirname(f.fsPath)));
 		for (const folder of vscode.workspace.workspaceFolders ?? []) {
 			const custom = vscode.Uri.file(path.resolve(folder.uri.fsPath, getSettings(folder.uri).runsFolder));
 			try {
 				for (const [name, type] of await vscode.workspace.fs.readDirectory(custom)) {
 					if (type === vscode.FileType.Directory) dirs.set(path.join(custom.fsPath, name), vscode.Uri.joinPath(custom, name));
 				}
-			} catch { /* no run store yet */ }
+			} catch {
+				/* no run store yet */
+			}
 		}
 		const runs = (await Promise.all([...dirs.values()].map(readRun))).filter((r): r is RunRecord => r !== undefined);
 		runs.sort((a, b) => (b.startedAt ?? b.id).localeCompare(a.startedAt ?? a.id));
@@ -130,7 +140,11 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
 
 function keyMetrics(r: RunRecord): string {
 	const keys = ['test_accuracy', 'val_accuracy', 'accuracy', 'val_loss', 'loss', 'test_r2'];
-	return keys.filter((k) => r.metrics[k] !== undefined).slice(0, 2).map((k) => `${k} ${r.metrics[k]!.toPrecision(3)}`).join(' · ');
+	return keys
+		.filter((k) => r.metrics[k] !== undefined)
+		.slice(0, 2)
+		.map((k) => `${k} ${r.metrics[k]!.toPrecision(3)}`)
+		.join(' · ');
 }
 
 /** Run and config names are user text: never let them become Markdown links or HTML. */

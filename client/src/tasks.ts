@@ -37,7 +37,17 @@ export class TrainTaskProvider implements vscode.TaskProvider {
 	private make(def: TrainTaskDefinition, folder: vscode.WorkspaceFolder): vscode.Task {
 		// The same workspace root and run store as the Train command, so task runs land in the Runs view.
 		const settings = getSettings(folder.uri);
-		const args = [this.cliPath, 'train', def.config, '--root', folder.uri.fsPath, '--runs-dir', path.resolve(folder.uri.fsPath, settings.runsFolder), '--backend', def.backend ?? settings['engine.backend']];
+		const args = [
+			this.cliPath,
+			'train',
+			def.config,
+			'--root',
+			folder.uri.fsPath,
+			'--runs-dir',
+			path.resolve(folder.uri.fsPath, settings.runsFolder),
+			'--backend',
+			def.backend ?? settings['engine.backend'],
+		];
 		if (def.epochs) args.push('--epochs', String(def.epochs));
 		if (settings.allowPathsOutsideWorkspace) args.push('--allow-outside');
 		const exec = new vscode.ProcessExecution(process.execPath, args, { cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' } });

@@ -11,7 +11,15 @@ import type { Evaluation } from '../../engine/core/records';
 import type { EpochLogs } from '../../engine/core/protocol';
 import { readMetrics, readRunSummary, type RunSummary } from '../../engine/io/store';
 import type {
-	ComparisonView, DimensionView, EpochPoint, EvaluationView, RunMeta, RunSeries, RunStatus, SweepView, TrialView,
+	ComparisonView,
+	DimensionView,
+	EpochPoint,
+	EvaluationView,
+	RunMeta,
+	RunSeries,
+	RunStatus,
+	SweepView,
+	TrialView,
 } from '../../webviews/protocol';
 import type { SweepState, TrialRecord } from '../../engine/core/tune/protocol';
 import { readSweep } from '../../engine/io/sweeps';
@@ -25,7 +33,11 @@ function status(s: RunSummary['status']): RunStatus {
 
 export function runMeta(dir: string, s: RunSummary): RunMeta {
 	return {
-		id: s.id ?? path.basename(dir), name: s.name, status: status(s.status), totalEpochs: s.epochs.planned, startedAt: s.startedAt,
+		id: s.id ?? path.basename(dir),
+		name: s.name,
+		status: status(s.status),
+		totalEpochs: s.epochs.planned,
+		startedAt: s.startedAt,
 		...(s.bestEpoch !== undefined ? { bestEpoch: s.bestEpoch } : {}),
 		...(s.message ? { message: s.message } : {}),
 	};
@@ -56,16 +68,36 @@ export function evaluationView(dir: string): EvaluationView | undefined {
 		return undefined;
 	}
 	const view: EvaluationView = {
-		runId: s?.id ?? path.basename(dir), runName: s?.name ?? path.basename(dir), split: ev.split, task: ev.task, samples: ev.rows,
+		runId: s?.id ?? path.basename(dir),
+		runName: s?.name ?? path.basename(dir),
+		split: ev.split,
+		task: ev.task,
+		samples: ev.rows,
 		metrics: Object.entries(ev.metrics).map(([name, value]) => ({ name, value: finite(value) })),
 	};
 	const c = ev.classification;
 	if (c) {
 		const labels = c.perClass.map((p) => String(p.class));
 		view.confusion = { labels, matrix: c.confusionMatrix };
-		view.perClass = c.perClass.map((p) => ({ label: String(p.class), precision: finite(p.precision), recall: finite(p.recall), f1: finite(p.f1), support: p.support }));
-		view.roc = c.roc.map((r) => ({ label: String(r.class), auc: finite(r.curve.auc), fpr: r.curve.points.map((p) => p.x), tpr: r.curve.points.map((p) => p.y) }));
-		view.pr = c.pr.map((r) => ({ label: String(r.class), averagePrecision: finite(r.curve.auc), recall: r.curve.points.map((p) => p.x), precision: r.curve.points.map((p) => p.y) }));
+		view.perClass = c.perClass.map((p) => ({
+			label: String(p.class),
+			precision: finite(p.precision),
+			recall: finite(p.recall),
+			f1: finite(p.f1),
+			support: p.support,
+		}));
+		view.roc = c.roc.map((r) => ({
+			label: String(r.class),
+			auc: finite(r.curve.auc),
+			fpr: r.curve.points.map((p) => p.x),
+			tpr: r.curve.points.map((p) => p.y),
+		}));
+		view.pr = c.pr.map((r) => ({
+			label: String(r.class),
+			averagePrecision: finite(r.curve.auc),
+			recall: r.curve.points.map((p) => p.x),
+			precision: r.curve.points.map((p) => p.y),
+		}));
 	}
 	if (ev.task === 'regression') {
 		const preds = ev.predictions.filter((p) => typeof p.actual === 'number' && typeof p.predicted === 'number');
@@ -84,7 +116,8 @@ function display(v: unknown): string {
 /** Flattens a config to dotted paths (`training.optimizer.learningRate`, `model.layers[0].units`). */
 export function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
 	if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) v.forEach((x, i) => flatten(x, `${prefix}[${i}]`, out));
-	else if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+	else if (v && typeof v === 'object' && !Array.isArray(v))
+		for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
 	else if (prefix) out[prefix] = display(v);
 	return out;
 }
@@ -99,23 +132,30 @@ export function comparisonView(dirs: string[]): ComparisonView {
 		}
 	});
 	const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].sort();
-	const configDiff = keys
-		.map((key) => ({ key, values: configs.map((c) => c[key] ?? null) }))
-		.filter((r) => new Set(r.values).size > 1);
-	const metricsOf = (s: RunSummary): Record<string, number> => ({ ...(s.bestMetrics ?? s.finalMetrics ?? {}), ...Object.fromEntries(Object.entries(s.evaluation ?? {}).map(([k, v]) => [`test_${k}`, v])) });
+	const configDiff = keys.map((key) => ({ key, values: configs.map((c) => c[key] ?? null) })).filter((r) => new Set(r.values).size > 1);
+	const metricsOf = (s: RunSummary): Record<string, number> => ({
+		...(s.bestMetrics ?? s.finalMetrics ?? {}),
+		...Object.fromEntries(Object.entries(s.evaluation ?? {}).map(([k, v]) => [`test_${k}`, v])),
+	});
 	const all = runs.map(({ s }) => metricsOf(s));
 	const names = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((n) => n !== 'lr').sort();
 	return {
 		runs: runs.map(({ d, s }) => runMeta(d, s)),
 		configDiff,
-		finalMetrics: names.map((name) => ({ name, values: all.map((m) => finite(m[name])), better: higherIsBetter(name) ? 'higher' : 'lower' })),
+		finalMetrics: names.map((name) => ({
+			name,
+			values: all.map((m) => finite(m[name])),
+			better: higherIsBetter(name) ? 'higher' : 'lower',
+		})),
 		curves: runs.map(({ d }) => runSeries(d)).filter((r): r is RunSeries => r !== undefined),
 	};
 }
 
 export function trialView(t: TrialRecord): TrialView {
 	return {
-		number: t.number, params: t.params, status: t.status,
+		number: t.number,
+		params: t.params,
+		status: t.status,
 		...(t.score !== undefined ? { score: finite(t.score) } : {}),
 		...(t.std !== undefined ? { std: finite(t.std) } : {}),
 		...(t.durationMs !== undefined ? { durationMs: t.durationMs } : {}),
@@ -129,16 +169,27 @@ export function sweepView(dir: string, state: SweepState | undefined = readSweep
 	if (!state) return undefined;
 	let dimensions: DimensionView[] = [];
 	try {
-		const raw = parse(fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8')) as { tuning?: { space?: Record<string, Record<string, unknown>> } };
+		const raw = parse(fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8')) as {
+			tuning?: { space?: Record<string, Record<string, unknown>> };
+		};
 		dimensions = Object.entries(raw.tuning?.space ?? {}).map(([key, p]) => {
 			if (Array.isArray(p.choice)) return { key, kind: 'choice', values: p.choice as (string | number | boolean)[] };
 			const kind = 'logUniform' in p ? 'logUniform' : 'int' in p ? 'int' : 'uniform';
 			return { key, kind, range: p[kind] as [number, number] };
 		});
-	} catch { /* a sweep without its snapshot still lists its trials */ }
+	} catch {
+		/* a sweep without its snapshot still lists its trials */
+	}
 	return {
-		id: state.id, name: state.name, strategy: state.strategy, objective: state.objective, folds: state.folds,
-		plannedTrials: state.plannedTrials, status: state.status, dimensions, trials: state.trials.map(trialView),
+		id: state.id,
+		name: state.name,
+		strategy: state.strategy,
+		objective: state.objective,
+		folds: state.folds,
+		plannedTrials: state.plannedTrials,
+		status: state.status,
+		dimensions,
+		trials: state.trials.map(trialView),
 		...(state.best ? { best: { number: state.best.number, score: state.best.score } } : {}),
 	};
 }

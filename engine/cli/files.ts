@@ -7,13 +7,15 @@ import { validateConfig } from '../io/probe';
 import { configNameFromPath, isConfigFile } from '../core/facts';
 import { append } from '../core/arrays';
 
-
 function globToRegExp(glob: string): RegExp {
 	let re = '';
 	for (let i = 0; i < glob.length; i++) {
 		const c = glob[i]!;
-		if (c === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
-		else if (c === '*') re += '[^/]*';
+		if (c === '*' && glob[i + 1] === '*') {
+			re += '.*';
+			i++;
+			if (glob[i + 1] === '/') i++;
+		} else if (c === '*') re += '[^/]*';
 		else if (c === '?') re += '[^/]';
 		else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
 	}
@@ -23,7 +25,11 @@ function globToRegExp(glob: string): RegExp {
 function walk(dir: string, out: string[], depth = 0): void {
 	if (depth > 20) return;
 	let entries: fs.Dirent[];
-	try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+	try {
+		entries = fs.readdirSync(dir, { withFileTypes: true });
+	} catch {
+		return;
+	}
 	for (const e of entries) {
 		if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
 		const p = path.join(dir, e.name);
@@ -58,7 +64,10 @@ export function expandFiles(args: string[], cwd: string): { files: string[]; mis
 
 export const configName = configNameFromPath;
 
-export interface FileValidation extends ValidationResult { file: string; text: string }
+export interface FileValidation extends ValidationResult {
+	file: string;
+	text: string;
+}
 
 export function validateFile(file: string, opts: { allowOutside?: boolean; root?: string } = {}): FileValidation {
 	const text = fs.readFileSync(file, 'utf8');

@@ -19,25 +19,101 @@ export interface DataSummary {
 /** Values logged at the end of an epoch: `loss`, `val_loss`, metrics and `val_` metrics, `lr`. */
 export type EpochLogs = Record<string, number>;
 
-export interface JobStartedParams { runId: string; runDir: string; configPath?: string; name: string; backend: string; epochs: number; resumedFrom?: number; startedAt: string }
-export interface DataLoadedParams extends DataSummary { inputShape: number[]; ms: number }
-export interface EpochEndParams { epoch: number; epochs: number; logs: EpochLogs; ms: number; elapsedMs: number }
-export interface BatchProgressParams { epoch: number; batch: number; batches: number; loss?: number }
-export interface CheckpointWrittenParams { epoch: number; path: string }
-export interface EvaluationReadyParams { split: string; path: string; metrics: Record<string, number> }
-export interface FinishedParams { runDir: string; status: 'completed' | 'stopped'; epochs: number; finalLogs: EpochLogs; bestLogs?: EpochLogs; bestEpoch?: number; stopReason?: string; totalMs: number; weights?: { weight: number[]; bias: number[] } }
-export interface FailedParams { message: string; kind: 'invalidConfig' | 'data' | 'nonFinite' | 'backend' | 'internal'; runDir?: string; epoch?: number }
-export interface CancelledParams { reason: string; epoch: number; runDir?: string }
+export interface JobStartedParams {
+	runId: string;
+	runDir: string;
+	configPath?: string;
+	name: string;
+	backend: string;
+	epochs: number;
+	resumedFrom?: number;
+	startedAt: string;
+}
+export interface DataLoadedParams extends DataSummary {
+	inputShape: number[];
+	ms: number;
+}
+export interface EpochEndParams {
+	epoch: number;
+	epochs: number;
+	logs: EpochLogs;
+	ms: number;
+	elapsedMs: number;
+}
+export interface BatchProgressParams {
+	epoch: number;
+	batch: number;
+	batches: number;
+	loss?: number;
+}
+export interface CheckpointWrittenParams {
+	epoch: number;
+	path: string;
+}
+export interface EvaluationReadyParams {
+	split: string;
+	path: string;
+	metrics: Record<string, number>;
+}
+export interface FinishedParams {
+	runDir: string;
+	status: 'completed' | 'stopped';
+	epochs: number;
+	finalLogs: EpochLogs;
+	bestLogs?: EpochLogs;
+	bestEpoch?: number;
+	stopReason?: string;
+	totalMs: number;
+	weights?: { weight: number[]; bias: number[] };
+}
+export interface FailedParams {
+	message: string;
+	kind: 'invalidConfig' | 'data' | 'nonFinite' | 'backend' | 'internal';
+	runDir?: string;
+	epoch?: number;
+}
+export interface CancelledParams {
+	reason: string;
+	epoch: number;
+	runDir?: string;
+}
 
-export namespace JobStarted { export const method = 'job/started' as const; export type Params = JobStartedParams }
-export namespace DataLoaded { export const method = 'job/dataLoaded' as const; export type Params = DataLoadedParams }
-export namespace EpochEnd { export const method = 'job/epochEnd' as const; export type Params = EpochEndParams }
-export namespace BatchProgress { export const method = 'job/batch' as const; export type Params = BatchProgressParams }
-export namespace CheckpointWritten { export const method = 'job/checkpoint' as const; export type Params = CheckpointWrittenParams }
-export namespace EvaluationReady { export const method = 'job/evaluation' as const; export type Params = EvaluationReadyParams }
-export namespace JobFinished { export const method = 'job/finished' as const; export type Params = FinishedParams }
-export namespace JobFailed { export const method = 'job/failed' as const; export type Params = FailedParams }
-export namespace JobCancelled { export const method = 'job/cancelled' as const; export type Params = CancelledParams }
+export namespace JobStarted {
+	export const method = 'job/started' as const;
+	export type Params = JobStartedParams;
+}
+export namespace DataLoaded {
+	export const method = 'job/dataLoaded' as const;
+	export type Params = DataLoadedParams;
+}
+export namespace EpochEnd {
+	export const method = 'job/epochEnd' as const;
+	export type Params = EpochEndParams;
+}
+export namespace BatchProgress {
+	export const method = 'job/batch' as const;
+	export type Params = BatchProgressParams;
+}
+export namespace CheckpointWritten {
+	export const method = 'job/checkpoint' as const;
+	export type Params = CheckpointWrittenParams;
+}
+export namespace EvaluationReady {
+	export const method = 'job/evaluation' as const;
+	export type Params = EvaluationReadyParams;
+}
+export namespace JobFinished {
+	export const method = 'job/finished' as const;
+	export type Params = FinishedParams;
+}
+export namespace JobFailed {
+	export const method = 'job/failed' as const;
+	export type Params = FailedParams;
+}
+export namespace JobCancelled {
+	export const method = 'job/cancelled' as const;
+	export type Params = CancelledParams;
+}
 
 type Ev<N extends { method: string }, P> = { method: N['method']; params: P };
 export type EngineEvent =

@@ -73,7 +73,10 @@ export function shuffleInPlace<T>(a: T[] | Int32Array | Uint32Array, rng: Rng): 
 }
 
 export function permutation(n: number, rng: Rng): number[] {
-	return shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng) as number[];
+	return shuffleInPlace(
+		Array.from({ length: n }, (_, i) => i),
+		rng,
+	) as number[];
 }
 
 /** Gamma(shape, 1) by Marsaglia-Tsang (boosted for shape < 1). */
@@ -84,7 +87,10 @@ export function gamma(rng: Rng, shape: number): number {
 	for (;;) {
 		let x: number;
 		let v: number;
-		do { x = rng.normal(); v = 1 + c * x; } while (v <= 0);
+		do {
+			x = rng.normal();
+			v = 1 + c * x;
+		} while (v <= 0);
 		v = v * v * v;
 		const u = rng.next();
 		if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;

@@ -6,10 +6,23 @@ import type { EpochLogs } from './protocol';
 
 export type Task = 'regression' | 'binaryClassification' | 'multiclassClassification';
 
-export interface CurvePoint { x: number; y: number; threshold: number }
-export interface Curve { points: CurvePoint[]; auc: number }
+export interface CurvePoint {
+	x: number;
+	y: number;
+	threshold: number;
+}
+export interface Curve {
+	points: CurvePoint[];
+	auc: number;
+}
 
-export interface ClassReport { class: string | number; precision: number; recall: number; f1: number; support: number }
+export interface ClassReport {
+	class: string | number;
+	precision: number;
+	recall: number;
+	f1: number;
+	support: number;
+}
 
 export interface ClassificationReport {
 	accuracy: number;
@@ -25,7 +38,12 @@ export interface ClassificationReport {
 	prAuc: number;
 }
 
-export interface RegressionReport { mse: number; mae: number; rmse: number; r2: number }
+export interface RegressionReport {
+	mse: number;
+	mae: number;
+	rmse: number;
+	r2: number;
+}
 
 export interface Evaluation {
 	split: 'test' | 'validation' | 'train';
@@ -43,7 +61,11 @@ export interface Evaluation {
 	inputs?: Record<string, string | number | null>[];
 }
 
-export interface SerialTensor { name: string; shape: number[]; data: string }
+export interface SerialTensor {
+	name: string;
+	shape: number[];
+	data: string;
+}
 
 export interface Checkpoint {
 	version: 1;
@@ -56,4 +78,9 @@ export interface Checkpoint {
 	early?: { best: number; wait: number; bestEpoch: number; weights?: SerialTensor[] };
 }
 
-export interface PlateauState { best: number; wait: number; cooldown: number; lr: number }
+export interface PlateauState {
+	best: number;
+	wait: number;
+	cooldown: number;
+	lr: number;
+}

@@ -11,24 +11,36 @@ import type { JobResultPayload, SubmitParams } from '../core/rpc';
 
 export type JobEnd = { state: 'succeeded' | 'failed' | 'cancelled'; error?: string; result?: JobResultPayload };
 
-export async function execute(params: SubmitParams, sink: EventSink, signal: AbortSignal, sweepSink: (e: SweepEvent) => void = () => {}): Promise<JobEnd> {
+export async function execute(
+	params: SubmitParams,
+	sink: EventSink,
+	signal: AbortSignal,
+	sweepSink: (e: SweepEvent) => void = () => {},
+): Promise<JobEnd> {
 	switch (params.kind) {
 		case 'train': {
-			const r = await runJob({
-				configPath: params.configPath,
-				...(params.workspaceRoot ? { workspaceRoot: params.workspaceRoot } : {}),
-				...(params.allowOutside ? { allowOutside: true } : {}),
-				...(params.backend ? { backend: params.backend } : {}),
-				...(params.overrides ? { overrides: params.overrides } : {}),
-				...(params.runsDir ? { runsDir: params.runsDir } : {}),
-				...(params.resume ? { resume: params.resume } : {}),
-			}, sink, signal);
+			const r = await runJob(
+				{
+					configPath: params.configPath,
+					...(params.workspaceRoot ? { workspaceRoot: params.workspaceRoot } : {}),
+					...(params.allowOutside ? { allowOutside: true } : {}),
+					...(params.backend ? { backend: params.backend } : {}),
+					...(params.overrides ? { overrides: params.overrides } : {}),
+					...(params.runsDir ? { runsDir: params.runsDir } : {}),
+					...(params.resume ? { resume: params.resume } : {}),
+				},
+				sink,
+				signal,
+			);
 			const state = r.status === 'completed' || r.status === 'stopped' ? 'succeeded' : r.status === 'cancelled' ? 'cancelled' : 'failed';
 			return { state, ...(r.message && state !== 'succeeded' ? { error: r.message } : {}) };
 		}
 		case 'evaluate': {
 			const runDir = need(params.runDir, 'runDir');
-			const ev = await evaluateRun(runDir, undefined, { ...(params.allowOutside ? { allowOutside: true } : {}), ...(params.workspaceRoot ? { root: params.workspaceRoot } : {}) });
+			const ev = await evaluateRun(runDir, undefined, {
+				...(params.allowOutside ? { allowOutside: true } : {}),
+				...(params.workspaceRoot ? { root: params.workspaceRoot } : {}),
+			});
 			writeJson(path.join(runDir, 'evaluation.json'), ev);
 			return { state: 'succeeded', result: { evaluation: ev.metrics } };
 		}
@@ -48,19 +60,22 @@ export async function execute(params: SubmitParams, sink: EventSink, signal: Abo
 		}
 		case 'tune': {
 			let sweepDir: string | undefined;
-			const state = await runSweep({
-				configPath: params.configPath,
-				...(params.runsDir ? { runsDir: params.runsDir } : {}),
-				...(params.workspaceRoot ? { workspaceRoot: params.workspaceRoot } : {}),
-				...(params.allowOutside ? { allowOutside: true } : {}),
-				...(params.backend ? { backend: params.backend } : {}),
-				...(params.resume ? { resume: params.resume } : {}),
-				workerScript: path.join(__dirname, 'tune-worker.js'),
-				signal,
-			}, (e) => {
-				if (e.method === 'sweep/started') sweepDir = e.params.sweepDir;
-				sweepSink(e);
-			});
+			const state = await runSweep(
+				{
+					configPath: params.configPath,
+					...(params.runsDir ? { runsDir: params.runsDir } : {}),
+					...(params.workspaceRoot ? { workspaceRoot: params.workspaceRoot } : {}),
+					...(params.allowOutside ? { allowOutside: true } : {}),
+					...(params.backend ? { backend: params.backend } : {}),
+					...(params.resume ? { resume: params.resume } : {}),
+					workerScript: path.join(__dirname, 'tune-worker.js'),
+					signal,
+				},
+				(e) => {
+					if (e.method === 'sweep/started') sweepDir = e.params.sweepDir;
+					sweepSink(e);
+				},
+			);
 			const end = state.status === 'completed' ? 'succeeded' : state.status === 'stopped' ? 'cancelled' : 'failed';
 			return { state: end, result: { ...(sweepDir ? { sweepDir } : {}), ...(state.best ? { best: state.best } : {}) } };
 		}

@@ -7,12 +7,24 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import type { EngineEvent } from '../core/protocol';
 import {
-	CancelJobRequest, ConfigureRequest, JobEventNotification, JobStateNotification, ListJobsRequest, LogNotification, SubmitJobRequest,
-	type JobInfo, type JobResultPayload, type SubmitParams,
+	CancelJobRequest,
+	ConfigureRequest,
+	JobEventNotification,
+	JobStateNotification,
+	ListJobsRequest,
+	LogNotification,
+	SubmitJobRequest,
+	type JobInfo,
+	type JobResultPayload,
+	type SubmitParams,
 } from '../core/rpc';
 import { execute } from './execute';
 
-interface Job { info: JobInfo; params: SubmitParams; controller: AbortController }
+interface Job {
+	info: JobInfo;
+	params: SubmitParams;
+	controller: AbortController;
+}
 
 const conn = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
 const queue: Job[] = [];
@@ -26,10 +38,14 @@ console.log = (...a: unknown[]) => log('info', a.map(String).join(' '));
 console.warn = (...a: unknown[]) => log('warn', a.map(String).join(' '));
 console.error = (...a: unknown[]) => log('error', a.map(String).join(' '));
 process.on('uncaughtException', (err) => log('error', `uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => log('error', `unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+process.on('unhandledRejection', (err) =>
+	log('error', `unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+);
 
 function positions(): void {
-	queue.forEach((j, i) => { j.info.position = i + 1; });
+	queue.forEach((j, i) => {
+		j.info.position = i + 1;
+	});
 }
 
 function pump(): void {
@@ -53,17 +69,26 @@ async function run(job: Job): Promise<void> {
 		void conn.sendNotification(JobEventNotification.type, { jobId: job.info.jobId, event });
 	};
 	try {
-		const end = await execute(job.params, sink, job.controller.signal, (event) => void conn.sendNotification(JobEventNotification.type, { jobId: job.info.jobId, event }));
+		const end = await execute(
+			job.params,
+			sink,
+			job.controller.signal,
+			(event) => void conn.sendNotification(JobEventNotification.type, { jobId: job.info.jobId, event }),
+		);
 		ended = end.state;
 		error ??= end.error;
 		result = end.result;
 	} catch (err) {
 		error = err instanceof Error ? err.message : String(err);
-		log('error', `job ${job.info.jobId} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+		log('error', `job ${job.info.jobId} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 	} finally {
 		running.delete(job.info.jobId);
 		job.info = { ...job.info, state: ended };
-		void conn.sendNotification(JobStateNotification.type, { ...job.info, ...(error && ended !== 'succeeded' ? { error } : {}), ...(result ? { result } : {}) });
+		void conn.sendNotification(JobStateNotification.type, {
+			...job.info,
+			...(error && ended !== 'succeeded' ? { error } : {}),
+			...(result ? { result } : {}),
+		});
 		pump();
 	}
 }
@@ -72,7 +97,13 @@ conn.onRequest(SubmitJobRequest.type, (params) => {
 	const job: Job = {
 		params,
 		controller: new AbortController(),
-		info: { jobId: `job-${process.pid}-${++counter}`, kind: params.kind, configPath: params.configPath, state: 'queued', position: queue.length + 1 },
+		info: {
+			jobId: `job-${process.pid}-${++counter}`,
+			kind: params.kind,
+			configPath: params.configPath,
+			state: 'queued',
+			position: queue.length + 1,
+		},
 	};
 	queue.push(job);
 	const answer = { ...job.info };

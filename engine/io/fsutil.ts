@@ -7,7 +7,12 @@ let counter = 0;
 /** Whether a process exists; one we may not signal (EPERM) is alive all the same. */
 export function processAlive(pid: number | undefined): boolean {
 	if (!pid) return false;
-	try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }
 
 export function writeAtomic(file: string, data: string | Uint8Array): void {
@@ -20,5 +25,9 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
 export const writeJson = (file: string, value: unknown) => writeAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 
 export function readJson<T>(file: string): T | undefined {
-	try { return JSON.parse(fs.readFileSync(file, 'utf8')) as T; } catch { return undefined; }
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+	} catch {
+		return undefined;
+	}
 }

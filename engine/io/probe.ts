@@ -29,16 +29,31 @@ export function resolveDataPath(p: string, policy: PathPolicy): { ok: true; file
 	const root = path.resolve(policy.root ?? policy.configDir);
 	const rel = path.relative(root, file);
 	if (!policy.allowOutside && (rel.startsWith('..') || path.isAbsolute(rel))) {
-		return { ok: false, message: `\`${p}\` resolves to ${file}, outside ${root}. Move the file into the workspace, or allow paths outside it (setting \`modelwright.allowPathsOutsideWorkspace\`, CLI flag \`--allow-outside\`).` };
+		return {
+			ok: false,
+			message: `\`${p}\` resolves to ${file}, outside ${root}. Move the file into the workspace, or allow paths outside it (setting \`modelwright.allowPathsOutsideWorkspace\`, CLI flag \`--allow-outside\`).`,
+		};
 	}
 	return { ok: true, file };
 }
 
 /** Parses the text of a CSV head into row objects with numbers detected. */
-export function parseCsvHead(text: string, delimiter = ',', missing: readonly string[] = ['', 'NA', 'NaN', 'null', '?'], complete = true): Record<string, unknown>[] {
+export function parseCsvHead(
+	text: string,
+	delimiter = ',',
+	missing: readonly string[] = ['', 'NA', 'NaN', 'null', '?'],
+	complete = true,
+): Record<string, unknown>[] {
 	// Drop a possibly cut last line when the text is only the head of the file.
 	const body = complete ? text : text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-	const records = parse<Record<string, string>>(body, { columns: true, delimiter, skip_empty_lines: true, relax_column_count: true, bom: true, trim: true });
+	const records = parse<Record<string, string>>(body, {
+		columns: true,
+		delimiter,
+		skip_empty_lines: true,
+		relax_column_count: true,
+		bom: true,
+		trim: true,
+	});
 	const miss = new Set(missing);
 	return records.map((r) => {
 		const o: Record<string, unknown> = {};
@@ -54,7 +69,8 @@ export function parseCsvHead(text: string, delimiter = ',', missing: readonly st
 }
 
 /** What reading the head of a file gave: its text, or why there is none. */
-export type HeadRead = { ok: true; text: string; complete: boolean } | { ok: false; reason: 'missing' | 'unreadable'; notFile?: boolean; error?: string };
+export type HeadRead =
+	{ ok: true; text: string; complete: boolean } | { ok: false; reason: 'missing' | 'unreadable'; notFile?: boolean; error?: string };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -114,14 +130,24 @@ export function parseKey(source: SourceConfig & { type: 'csv' | 'json' }): strin
 /** The validator's facts from a file's head: one place for the parsing and the messages. */
 export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'csv' | 'json' }, file: string): ProbeResult | undefined {
 	if (!read.ok) {
-		if (read.reason === 'missing') return { ok: false, reason: 'missing', message: read.notFile ? `\`${source.path}\` is not a file.` : `Data file \`${source.path}\` not found (looked for ${file}).` };
-		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`${read.error ? `: ${read.error.split('\n')[0]}` : '.'}` };
+		if (read.reason === 'missing')
+			return {
+				ok: false,
+				reason: 'missing',
+				message: read.notFile ? `\`${source.path}\` is not a file.` : `Data file \`${source.path}\` not found (looked for ${file}).`,
+			};
+		return {
+			ok: false,
+			reason: 'unreadable',
+			message: `Cannot read \`${source.path}\`${read.error ? `: ${read.error.split('\n')[0]}` : '.'}`,
+		};
 	}
 	try {
 		if (source.type === 'json') {
 			if (!read.complete) return undefined;
 			const rows = JSON.parse(read.text) as unknown;
-			if (!Array.isArray(rows)) return { ok: false, reason: 'unreadable', message: `\`${source.path}\` must hold a JSON array of row objects.` };
+			if (!Array.isArray(rows))
+				return { ok: false, reason: 'unreadable', message: `\`${source.path}\` must hold a JSON array of row objects.` };
 			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
 		}
 		const rows = parseCsvHead(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
@@ -141,13 +167,20 @@ export function probeFileSync(source: SourceConfig, policy: PathPolicy): ProbeRe
 }
 
 /** Where a config may read and write: its folder, inside `root` (the workspace) unless allowed out. */
-export function policyFor(configPath: string, opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {}): PathPolicy & { root: string } {
+export function policyFor(
+	configPath: string,
+	opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {},
+): PathPolicy & { root: string } {
 	const configDir = path.dirname(path.resolve(configPath));
 	return { configDir, root: path.resolve(opts.root ?? configDir), ...(opts.allowOutside ? { allowOutside: true } : {}) };
 }
 
 /** Validates a config's text with its data files probed under the path policy: the one way every entry does it. */
-export function validateConfig(configPath: string, text: string, opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {}): ValidationResult & { policy: PathPolicy & { root: string } } {
+export function validateConfig(
+	configPath: string,
+	text: string,
+	opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {},
+): ValidationResult & { policy: PathPolicy & { root: string } } {
 	const policy = policyFor(configPath, opts);
 	return { ...validateText(text, { fallbackName: configNameFromPath(configPath), probe: (s) => probeFileSync(s, policy) }), policy };
 }

@@ -71,7 +71,11 @@ export function createRunDir(runsDir: string, name: string): { id: string; dir: 
 
 export class RunWriter {
 	summary: RunSummary;
-	constructor(readonly dir: string, init: Omit<RunSummary, 'updatedAt' | 'status'>, private readonly keep = 2) {
+	constructor(
+		readonly dir: string,
+		init: Omit<RunSummary, 'updatedAt' | 'status'>,
+		private readonly keep = 2,
+	) {
 		this.summary = { ...init, status: 'running', pid: process.pid, updatedAt: new Date().toISOString() };
 	}
 	static resume(dir: string, keep = 2): RunWriter {
@@ -86,7 +90,9 @@ export class RunWriter {
 		this.summary = { ...this.summary, ...patch, updatedAt: new Date().toISOString() };
 		writeJson(path.join(this.dir, 'summary.json'), this.summary);
 	}
-	writeConfig(text: string): void { writeAtomic(path.join(this.dir, 'config.yaml'), text); }
+	writeConfig(text: string): void {
+		writeAtomic(path.join(this.dir, 'config.yaml'), text);
+	}
 	/** Rewrites metrics.jsonl with `history` (used when resuming: drops epochs after the checkpoint). */
 	resetMetrics(history: EpochLogs[]): void {
 		writeAtomic(path.join(this.dir, 'metrics.jsonl'), history.map((h, i) => `${JSON.stringify({ epoch: i + 1, ...h })}\n`).join(''));
@@ -113,41 +119,60 @@ export class RunWriter {
 export function listCheckpoints(runDir: string): { epoch: number; file: string }[] {
 	const dir = path.join(runDir, 'checkpoints');
 	if (!fs.existsSync(dir)) return [];
-	return fs.readdirSync(dir).map((f) => /^epoch-(\d+)\.json$/.exec(f)).filter((m): m is RegExpExecArray => m !== null)
-		.map((m) => ({ epoch: Number(m[1]), file: path.join(dir, m[0]) })).sort((a, b) => a.epoch - b.epoch);
+	return fs
+		.readdirSync(dir)
+		.map((f) => /^epoch-(\d+)\.json$/.exec(f))
+		.filter((m): m is RegExpExecArray => m !== null)
+		.map((m) => ({ epoch: Number(m[1]), file: path.join(dir, m[0]) }))
+		.sort((a, b) => a.epoch - b.epoch);
 }
 
 export function readCheckpoint(file: string): Checkpoint {
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as Checkpoint;
 }
 
-
 /** The summary, with a `running` run whose process is gone reported as `interrupted`. */
 export function readRunSummary(dir: string): RunSummary | undefined {
 	const s = readJson<RunSummary>(path.join(dir, 'summary.json'));
 	if (s && s.status === 'running' && (s.pid === undefined || (s.pid !== process.pid && !processAlive(s.pid)))) {
 		s.status = 'interrupted';
-		s.message = s.message ?? 'the training process ended without finishing the run (killed or crashed); `train --resume` continues from the last checkpoint.';
+		s.message =
+			s.message ??
+			'the training process ended without finishing the run (killed or crashed); `train --resume` continues from the last checkpoint.';
 	}
 	return s;
 }
 
 export function readMetrics(dir: string): (EpochLogs & { epoch: number })[] {
 	let text = '';
-	try { text = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8'); } catch { return []; }
+	try {
+		text = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
+	} catch {
+		return [];
+	}
 	const out: (EpochLogs & { epoch: number })[] = [];
 	for (const line of text.split('\n')) {
 		if (!line.trim()) continue;
-		try { out.push(JSON.parse(line) as EpochLogs & { epoch: number }); } catch { /* a torn last line from a killed process */ }
+		try {
+			out.push(JSON.parse(line) as EpochLogs & { epoch: number });
+		} catch {
+			/* a torn last line from a killed process */
+		}
 	}
 	return out;
 }
 
-export interface RunListing { id: string; dir: string; summary: RunSummary }
+export interface RunListing {
+	id: string;
+	dir: string;
+	summary: RunSummary;
+}
 
 export function listRuns(runsDir: string): RunListing[] {
 	if (!fs.existsSync(runsDir)) return [];
-	return fs.readdirSync(runsDir, { withFileTypes: true }).filter((e) => e.isDirectory())
+	return fs
+		.readdirSync(runsDir, { withFileTypes: true })
+		.filter((e) => e.isDirectory())
 		.map((e) => ({ id: e.name, dir: path.join(runsDir, e.name), summary: readRunSummary(path.join(runsDir, e.name)) }))
 		.filter((r): r is RunListing => r.summary !== undefined)
 		.sort((a, b) => a.summary.startedAt.localeCompare(b.summary.startedAt) || a.id.localeCompare(b.id));

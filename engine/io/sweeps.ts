@@ -19,7 +19,10 @@ export function readSweep(dir: string): SweepState | undefined {
 	return s;
 }
 
-export interface FoundSweep { dir: string; state: SweepState }
+export interface FoundSweep {
+	dir: string;
+	state: SweepState;
+}
 
 /** Sweeps whose config is `configPath`, newest first. `runsDirs` adds run stores to search. */
 export function findSweeps(configPath: string, runsDirs: string[] = []): FoundSweep[] {
@@ -34,7 +37,11 @@ export function findSweeps(configPath: string, runsDirs: string[] = []): FoundSw
 	const out: FoundSweep[] = [];
 	for (const store of stores) {
 		let entries: string[];
-		try { entries = fs.readdirSync(store); } catch { continue; }
+		try {
+			entries = fs.readdirSync(store);
+		} catch {
+			continue;
+		}
 		for (const e of entries) {
 			const dir = path.join(store, e);
 			if (!fs.existsSync(sweepFile(dir))) continue;

@@ -21,7 +21,12 @@ import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWrite
 import { useBackend, type BackendChoice } from './train/backend';
 import { trainLoop } from './train/loop';
 
-export interface TrainOverrides { epochs?: number; batchSize?: number; learningRate?: number; seed?: number }
+export interface TrainOverrides {
+	epochs?: number;
+	batchSize?: number;
+	learningRate?: number;
+	seed?: number;
+}
 
 export interface TrainRequest {
 	/** Path of the config file (its folder anchors data paths and the run store). */
@@ -80,7 +85,13 @@ function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { wei
 
 export async function runJob(request: TrainRequest, events: EventSink, signal?: AbortSignal): Promise<JobResult> {
 	const t0 = performance.now();
-	const emit = (e: EngineEvent) => { try { events(e); } catch { /* a failing listener must not fail the run */ } };
+	const emit = (e: EngineEvent) => {
+		try {
+			events(e);
+		} catch {
+			/* a failing listener must not fail the run */
+		}
+	};
 	const configPath = path.resolve(request.configPath);
 	const configDir = path.dirname(configPath);
 	const resumeDir = request.resume ? path.resolve(request.resume) : undefined;
@@ -96,7 +107,10 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 	const policy = v.policy;
 	const errors = v.diagnostics.filter((d) => d.severity === 'error');
 	if (!v.ok || !v.resolved) {
-		const message = `the config has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.message).slice(0, 3).join('; ')}`;
+		const message = `the config has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors
+			.map((e) => e.message)
+			.slice(0, 3)
+			.join('; ')}`;
 		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
 		return { status: 'invalid', diagnostics: v.diagnostics, message };
 	}
@@ -104,9 +118,17 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 	// Set once the run folder exists; failures before that have no run to mark.
 	let run: RunWriter | undefined;
 	const fail = (message: string, kind: 'data' | 'nonFinite' | 'backend' | 'internal', epoch?: number): JobResult => {
-		emit({ method: 'job/failed', params: { message, kind, ...(run ? { runDir: run.dir } : {}), ...(epoch !== undefined ? { epoch } : {}) } });
+		emit({
+			method: 'job/failed',
+			params: { message, kind, ...(run ? { runDir: run.dir } : {}), ...(epoch !== undefined ? { epoch } : {}) },
+		});
 		if (!run) return { status: 'failed', message };
-		run.writeSummary({ status: 'failed', message, finishedAt: new Date().toISOString(), timings: { ...run.summary.timings, totalMs: performance.now() - t0 } });
+		run.writeSummary({
+			status: 'failed',
+			message,
+			finishedAt: new Date().toISOString(),
+			timings: { ...run.summary.timings, totalMs: performance.now() - t0 },
+		});
 		return { status: 'failed', runDir: run.dir, summary: run.summary, message };
 	};
 	let resume: Checkpoint | undefined;
@@ -131,21 +153,45 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 	const runsDir = request.runsDir ?? runsDirFor(configPath);
 	if (resumeDir) {
 		run = RunWriter.resume(resumeDir, config.training.checkpoint.keep);
-		run.writeSummary({ backend, resumedFrom: [...(prior?.resumedFrom ?? []), { epoch: resume?.epoch ?? 0, at: new Date().toISOString() }] });
+		run.writeSummary({
+			backend,
+			resumedFrom: [...(prior?.resumedFrom ?? []), { epoch: resume?.epoch ?? 0, at: new Date().toISOString() }],
+		});
 		run.resetMetrics(resume?.history ?? []);
 	} else {
 		const { id, dir } = createRunDir(runsDir, config.name);
-		run = new RunWriter(dir, {
-			id, name: config.name, configPath, backend, seed: config.seed, startedAt: new Date().toISOString(),
-			epochs: { planned: config.training.epochs, completed: 0 },
-			...(request.overrides ? { overrides: request.overrides } : {}),
-		}, config.training.checkpoint.keep);
+		run = new RunWriter(
+			dir,
+			{
+				id,
+				name: config.name,
+				configPath,
+				backend,
+				seed: config.seed,
+				startedAt: new Date().toISOString(),
+				epochs: { planned: config.training.epochs, completed: 0 },
+				...(request.overrides ? { overrides: request.overrides } : {}),
+			},
+			config.training.checkpoint.keep,
+		);
 		run.writeConfig(text);
 		run.writeSummary();
 	}
 	const w = run;
 	const runDir = w.dir;
-	emit({ method: 'job/started', params: { runId: w.summary.id, runDir, configPath, name: config.name, backend, epochs: config.training.epochs, ...(resume ? { resumedFrom: resume.epoch } : {}), startedAt: new Date().toISOString() } });
+	emit({
+		method: 'job/started',
+		params: {
+			runId: w.summary.id,
+			runDir,
+			configPath,
+			name: config.name,
+			backend,
+			epochs: config.training.epochs,
+			...(resume ? { resumedFrom: resume.epoch } : {}),
+			startedAt: new Date().toISOString(),
+		},
+	});
 
 	let model: tf.LayersModel | undefined;
 	try {
@@ -158,13 +204,19 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		const tt = performance.now();
 		let completed = resume?.epoch ?? 0;
 		const result = await trainLoop({
-			config, data, ...(signal ? { signal } : {}), ...(resume ? { resume } : {}),
+			config,
+			data,
+			...(signal ? { signal } : {}),
+			...(resume ? { resume } : {}),
 			onEpoch: (epoch, logs, ms) => {
 				completed = epoch + 1;
 				w.appendEpoch(epoch, logs);
 				// The summary is the crash-safe record: rewritten (atomically) each epoch, cheap for small runs.
 				w.writeSummary({ epochs: { planned: config.training.epochs, completed }, finalMetrics: logs });
-				emit({ method: 'job/epochEnd', params: { epoch: epoch + 1, epochs: config.training.epochs, logs, ms, elapsedMs: performance.now() - t0 } });
+				emit({
+					method: 'job/epochEnd',
+					params: { epoch: epoch + 1, epochs: config.training.epochs, logs, ms, elapsedMs: performance.now() - t0 },
+				});
 			},
 			onBatch: (p) => emit({ method: 'job/batch', params: { ...p, epoch: p.epoch + 1 } }),
 			onCheckpoint: (ck) => {
@@ -178,7 +230,9 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		const timings = { dataMs, trainMs, msPerEpoch: ranEpochs > 0 ? trainMs / ranEpochs : 0 };
 		const finalLogs: EpochLogs = result.history.at(-1) ?? {};
 		const base: Partial<RunSummary> = {
-			epochs: { planned: config.training.epochs, completed: result.history.length }, finalMetrics: finalLogs, timings,
+			epochs: { planned: config.training.epochs, completed: result.history.length },
+			finalMetrics: finalLogs,
+			timings,
 			...(result.bestLogs ? { bestMetrics: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
 		};
 		if (result.status === 'nonFinite') {
@@ -186,7 +240,13 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 			return fail(result.message!, 'nonFinite', result.history.length);
 		}
 		if (result.status === 'cancelled') {
-			w.writeSummary({ ...base, status: 'cancelled', message: result.message!, finishedAt: new Date().toISOString(), timings: { ...timings, totalMs: performance.now() - t0 } });
+			w.writeSummary({
+				...base,
+				status: 'cancelled',
+				message: result.message!,
+				finishedAt: new Date().toISOString(),
+				timings: { ...timings, totalMs: performance.now() - t0 },
+			});
 			emit({ method: 'job/cancelled', params: { reason: result.message ?? 'cancelled', epoch: result.history.length, runDir } });
 			return { status: 'cancelled', runDir, summary: w.summary, message: result.message! };
 		}
@@ -198,7 +258,11 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
 		const modelDir = path.join(runDir, 'model');
 		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
-		let exportPath = request.outDir ? path.resolve(request.outDir) : config.export.path && !request.noExport ? path.resolve(configDir, config.export.path) : undefined;
+		let exportPath = request.outDir
+			? path.resolve(request.outDir)
+			: config.export.path && !request.noExport
+				? path.resolve(configDir, config.export.path)
+				: undefined;
 		if (exportPath && !request.outDir && config.export.path) {
 			// The config decides where the export goes, so it obeys the same path policy as data.
 			const allowed = resolveDataPath(config.export.path, policy);
@@ -209,14 +273,24 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		const weights = singleUnitWeights(config, result.model);
 		const status = result.status === 'stopped' ? 'stopped' : 'completed';
 		w.writeSummary({
-			...base, status, finishedAt: new Date().toISOString(), evaluation: evaluation.metrics, modelDir,
-			...(exportPath ? { exportedTo: exportPath } : {}), ...(result.message ? { message: result.message } : {}),
+			...base,
+			status,
+			finishedAt: new Date().toISOString(),
+			evaluation: evaluation.metrics,
+			modelDir,
+			...(exportPath ? { exportedTo: exportPath } : {}),
+			...(result.message ? { message: result.message } : {}),
 			timings: { ...timings, evaluateMs, totalMs: performance.now() - t0 },
 		});
 		const fin: FinishedParams = {
-			runDir, status, epochs: result.history.length, finalLogs, totalMs: performance.now() - t0,
+			runDir,
+			status,
+			epochs: result.history.length,
+			finalLogs,
+			totalMs: performance.now() - t0,
 			...(result.bestLogs ? { bestLogs: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
-			...(result.message ? { stopReason: result.message } : {}), ...(weights ? { weights } : {}),
+			...(result.message ? { stopReason: result.message } : {}),
+			...(weights ? { weights } : {}),
 		};
 		emit({ method: 'job/finished', params: fin });
 		return { status, runDir, summary: w.summary, evaluation, ...(weights ? { weights } : {}) };

@@ -18,24 +18,41 @@ export function modelDirOf(ref: string): string | undefined {
 	return undefined;
 }
 
-export interface Prediction { prediction: string | number; scores: number[] }
+export interface Prediction {
+	prediction: string | number;
+	scores: number[];
+}
 
 /** Applies the training-time preprocessing to raw rows and predicts. */
-export async function predictRows(modelDir: string, rows: Row[], threshold = 0.5): Promise<{ predictions: Prediction[]; features: string[] }> {
+export async function predictRows(
+	modelDir: string,
+	rows: Row[],
+	threshold = 0.5,
+): Promise<{ predictions: Prediction[]; features: string[] }> {
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	try {
 		const w = pre.inputs.length;
 		const x = new Float32Array(rows.length * w);
 		rows.forEach((r, i) => transformRow(pre.features, r, x, i * w, `input row ${i + 1}: `));
-		const out = tf.tidy(() => (model.predict(tf.tensor(x, [rows.length, ...pre.inputShape])) as tf.Tensor).reshape([rows.length, -1]).arraySync() as number[][]);
-		return { predictions: out.map((y) => ({ prediction: decodeOutput(pre, y, threshold), scores: y })), features: pre.features.map((f) => f.column) };
+		const out = tf.tidy(
+			() =>
+				(model.predict(tf.tensor(x, [rows.length, ...pre.inputShape])) as tf.Tensor).reshape([rows.length, -1]).arraySync() as number[][],
+		);
+		return {
+			predictions: out.map((y) => ({ prediction: decodeOutput(pre, y, threshold), scores: y })),
+			features: pre.features.map((f) => f.column),
+		};
 	} finally {
 		model.dispose();
 	}
 }
 
 /** Re-evaluates a run's model: the config snapshot and seed give back the same split and preprocessing. */
-export async function evaluateRun(runDir: string, split?: 'test' | 'validation' | 'train', opts: { allowOutside?: boolean; root?: string } = {}): Promise<Evaluation> {
+export async function evaluateRun(
+	runDir: string,
+	split?: 'test' | 'validation' | 'train',
+	opts: { allowOutside?: boolean; root?: string } = {},
+): Promise<Evaluation> {
 	const summary = readRunSummary(runDir);
 	const text = fs.readFileSync(path.join(runDir, 'config.yaml'), 'utf8');
 	const v = validateText(text);

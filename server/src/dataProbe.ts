@@ -9,7 +9,6 @@ import type { SourceConfig } from '../../engine/core/config/schema';
 import type { ProbeResult } from '../../engine/core/data/info';
 import { factsFromHead, parseKey, readHead, resolveDataPath, type HeadRead, type PathPolicy } from '../../engine/io/probe';
 
-
 interface Entry {
 	file: string;
 	read?: HeadRead;
@@ -63,10 +62,15 @@ export class DataProbe {
 	 * caller then re-analyses with the facts (which never waits for a stuck file for long).
 	 */
 	async settled(uri: string, timeoutMs = 2000): Promise<void> {
-		const reads = [...this.entries.values()].filter((e) => !e.read && e.dependents.has(uri)).map((e) => e.reading).filter((p): p is Promise<void> => p !== undefined);
+		const reads = [...this.entries.values()]
+			.filter((e) => !e.read && e.dependents.has(uri))
+			.map((e) => e.reading)
+			.filter((p): p is Promise<void> => p !== undefined);
 		if (!reads.length) return;
 		let timer: NodeJS.Timeout | undefined;
-		const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+		const timeout = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, timeoutMs);
+		});
 		await Promise.race([Promise.all(reads), timeout]);
 		clearTimeout(timer);
 	}
@@ -80,7 +84,11 @@ export class DataProbe {
 	}
 
 	private async read(e: Entry): Promise<void> {
-		e.read = await readHead(e.file).catch((err: unknown): HeadRead => ({ ok: false, reason: 'unreadable', error: err instanceof Error ? err.message : String(err) }));
+		e.read = await readHead(e.file).catch((err: unknown): HeadRead => ({
+			ok: false,
+			reason: 'unreadable',
+			error: err instanceof Error ? err.message : String(err),
+		}));
 		if (!e.read.ok && e.read.error) this.log(`probe ${e.file}: ${e.read.error}`);
 		// A file change may have dropped the entry while the read was running; its result is stale.
 		if (this.entries.get(e.file) !== e) return;

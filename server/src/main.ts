@@ -18,7 +18,9 @@ console.info = (...args: unknown[]) => connection.console.info(args.map(String).
 console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
 console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
 process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => connection.console.error(`unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+process.on('unhandledRejection', (err) =>
+	connection.console.error(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+);
 
 const server = new ModelwrightServer(connection);
 

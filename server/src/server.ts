@@ -5,7 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments, type CancellationToken, type Connection, type InitializeParams } from 'vscode-languageserver/node';
+import {
+	ErrorCodes,
+	LSPErrorCodes,
+	ResponseError,
+	TextDocuments,
+	type CancellationToken,
+	type Connection,
+	type InitializeParams,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PathPolicy } from '../../engine/io/probe';
 import { DataProbe } from './dataProbe';
@@ -33,7 +41,10 @@ export class ModelwrightServer {
 	readonly docsBase: string;
 
 	constructor(readonly connection: Connection) {
-		this.probe = new DataProbe((uris) => this.revalidate(uris), (m) => connection.console.log(m));
+		this.probe = new DataProbe(
+			(uris) => this.revalidate(uris),
+			(m) => connection.console.log(m),
+		);
 		const docs = path.join(__dirname, '..', 'docs', 'config.md');
 		this.docsBase = fs.existsSync(docs) ? pathToFileURL(docs).toString() : DOCS_BASE;
 	}
@@ -74,7 +85,9 @@ export class ModelwrightServer {
 	policyFor(uri: string): PathPolicy | undefined {
 		const configDir = configDirOf(uri);
 		if (!configDir) return undefined;
-		const root = this.workspaceRoots.find((r) => !path.relative(r, configDir).startsWith('..') && !path.isAbsolute(path.relative(r, configDir))) ?? configDir;
+		const root =
+			this.workspaceRoots.find((r) => !path.relative(r, configDir).startsWith('..') && !path.isAbsolute(path.relative(r, configDir))) ??
+			configDir;
 		const s = this.settingsNow(uri);
 		return { configDir, root, ...(s.allowPathsOutsideWorkspace ? { allowOutside: true } : {}) };
 	}
@@ -84,11 +97,10 @@ export class ModelwrightServer {
 		if (!this.caps.configuration) return Promise.resolve(this.globalSettings);
 		let p = this.settingsCache.get(uri);
 		if (!p) {
-			p = this.connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
-				.then(readSettings, (err: unknown) => {
-					this.connection.console.warn(`could not read settings: ${String(err)}`);
-					return DEFAULT_SETTINGS;
-				});
+			p = this.connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then(readSettings, (err: unknown) => {
+				this.connection.console.warn(`could not read settings: ${String(err)}`);
+				return DEFAULT_SETTINGS;
+			});
 			this.settingsCache.set(uri, p);
 			// Resolved settings are also kept synchronously for the probe policy.
 			// An analysis made before they arrived used the defaults (e.g. the path policy): drop it.
@@ -118,7 +130,10 @@ export class ModelwrightServer {
 	 * Wraps a request handler: a cancelled request is answered as cancelled, and an exception
 	 * is logged and answered with an error instead of taking the server down.
 	 */
-	guard<P, R>(name: string, fn: (params: P, token: CancellationToken) => R): (params: P, token: CancellationToken) => R | ResponseError<void> {
+	guard<P, R>(
+		name: string,
+		fn: (params: P, token: CancellationToken) => R,
+	): (params: P, token: CancellationToken) => R | ResponseError<void> {
 		return (params, token) => {
 			if (token?.isCancellationRequested) return cancelled(name);
 			try {
@@ -130,7 +145,10 @@ export class ModelwrightServer {
 	}
 
 	/** `guard` for a handler that waits (a rejection is an exception too). */
-	guardAsync<P, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+	guardAsync<P, R>(
+		name: string,
+		fn: (params: P, token: CancellationToken) => Promise<R>,
+	): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
 		return async (params, token) => {
 			if (token?.isCancellationRequested) return cancelled(name);
 			try {
@@ -142,7 +160,7 @@ export class ModelwrightServer {
 	}
 
 	private failed(name: string, err: unknown): ResponseError<void> {
-		this.connection.console.error(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+		this.connection.console.error(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 		return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${err instanceof Error ? err.message : String(err)}`);
 	}
 }

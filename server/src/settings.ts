@@ -9,7 +9,13 @@ export { SETTINGS_SECTION };
 
 export type SeverityOverride = Severity | 'off';
 
-const SERVER_KEYS = ['severity', 'lints', 'maxNumberOfProblems', 'inlayHints', 'allowPathsOutsideWorkspace'] as const satisfies readonly SettingKey[];
+const SERVER_KEYS = [
+	'severity',
+	'lints',
+	'maxNumberOfProblems',
+	'inlayHints',
+	'allowPathsOutsideWorkspace',
+] as const satisfies readonly SettingKey[];
 
 export type ModelwrightSettings = Omit<Pick<Settings, (typeof SERVER_KEYS)[number]>, 'severity'> & {
 	/** Per-code severity overrides, e.g. `{ "MW223": "off", "MW213": "warning" }`. */

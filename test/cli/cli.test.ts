@@ -93,7 +93,10 @@ describe('modelwright CLI (built bundle)', () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-outside-'));
 		fs.mkdirSync(path.join(dir, 'cfg'));
 		fs.writeFileSync(path.join(dir, 'data.csv'), 'x,y\n1,2\n2,4\n3,6\n');
-		fs.writeFileSync(path.join(dir, 'cfg', 'a.model.yaml'), 'data:\n  source: {type: csv, path: ../data.csv}\nmodel:\n  layers:\n    - {type: dense, units: 1}\ntraining:\n  loss: meanSquaredError\n  batchSize: 2\n');
+		fs.writeFileSync(
+			path.join(dir, 'cfg', 'a.model.yaml'),
+			'data:\n  source: {type: csv, path: ../data.csv}\nmodel:\n  layers:\n    - {type: dense, units: 1}\ntraining:\n  loss: meanSquaredError\n  batchSize: 2\n',
+		);
 		const refused = cli(['validate', 'cfg/a.model.yaml'], dir);
 		assert.match(refused.out, /warning MW228/);
 		const allowed = cli(['validate', '--allow-outside', 'cfg/a.model.yaml'], dir);

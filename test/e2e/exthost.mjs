@@ -19,21 +19,26 @@ const ctx = await launchBrowser(run);
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 let exitCode = 1;
 try {
-	const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code, logs) => {
-		for (const l of logs ?? []) {
-			const f = path.join(run.dir, 'logs', l.relativePath);
-			fs.mkdirSync(path.dirname(f), { recursive: true });
-			fs.writeFileSync(f, l.contents);
-		}
-		resolve(code);
-	}));
+	const done = new Promise((resolve) =>
+		page.exposeFunction('codeAutomationExit', (code, logs) => {
+			for (const l of logs ?? []) {
+				const f = path.join(run.dir, 'logs', l.relativePath);
+				fs.mkdirSync(path.dirname(f), { recursive: true });
+				fs.writeFileSync(f, l.contents);
+			}
+			resolve(code);
+		}),
+	);
 	const auth = `127.0.0.1:${cs.port}`;
 	const payload = [
 		['extensionDevelopmentPath', `vscode-remote://${auth}${REPO}`],
 		['extensionTestsPath', `vscode-remote://${auth}${TESTS}`],
 	];
 	await page.goto(`${cs.url}/?folder=${encodeURIComponent(run.ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-	exitCode = await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`extension-host tests timed out after ${TIMEOUT} ms`)), TIMEOUT))]);
+	exitCode = await Promise.race([
+		done,
+		new Promise((_, reject) => setTimeout(() => reject(new Error(`extension-host tests timed out after ${TIMEOUT} ms`)), TIMEOUT)),
+	]);
 	lap(`codeAutomationExit(${exitCode})`);
 } catch (e) {
 	console.error(e);
@@ -47,7 +52,9 @@ let failed = 0;
 if (fs.existsSync(results)) {
 	const r = JSON.parse(fs.readFileSync(results, 'utf8'));
 	for (const t of r.results) {
-		console.log(`${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.err ? `\n     ${t.err.split('\n').slice(0, 6).join('\n     ')}` : ''}`);
+		console.log(
+			`${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}${t.err ? `\n     ${t.err.split('\n').slice(0, 6).join('\n     ')}` : ''}`,
+		);
 		if (t.state === 'passed') passed++;
 		else if (t.state === 'failed') failed++;
 	}

@@ -12,14 +12,15 @@ export const CACHE = process.env.MODELWRIGHT_E2E_CACHE ?? path.join(os.homedir()
 export const CODE_SERVER = process.env.CODE_SERVER ?? path.join(CACHE, 'cs', 'node_modules', '.bin', 'code-server');
 export const RESULTS = path.join(REPO, 'test-results', 'e2e');
 
-export const freePort = () => new Promise((resolve, reject) => {
-	const s = net.createServer();
-	s.on('error', reject);
-	s.listen(0, '127.0.0.1', () => {
-		const { port } = s.address();
-		s.close(() => resolve(port));
+export const freePort = () =>
+	new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
 	});
-});
 
 /** A fresh run folder: user data with quiet settings, an extensions folder and a workspace with `files`. */
 export function prepareRun(name, files = {}) {
@@ -27,20 +28,27 @@ export function prepareRun(name, files = {}) {
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(path.join(dir, 'user-data', 'User'), { recursive: true });
 	fs.mkdirSync(path.join(dir, 'ws'), { recursive: true });
-	fs.writeFileSync(path.join(dir, 'user-data', 'User', 'settings.json'), JSON.stringify({
-		'workbench.startupEditor': 'none',
-		'workbench.tips.enabled': false,
-		'workbench.enableExperiments': false,
-		'telemetry.telemetryLevel': 'off',
-		'update.mode': 'none',
-		'extensions.autoCheckUpdates': false,
-		'extensions.autoUpdate': false,
-		'extensions.ignoreRecommendations': true,
-		'security.workspace.trust.enabled': false,
-		'git.enabled': false,
-		'editor.quickSuggestions': { other: false, comments: false, strings: false },
-		'modelwright.engine.backend': 'wasm',
-	}, null, 2));
+	fs.writeFileSync(
+		path.join(dir, 'user-data', 'User', 'settings.json'),
+		JSON.stringify(
+			{
+				'workbench.startupEditor': 'none',
+				'workbench.tips.enabled': false,
+				'workbench.enableExperiments': false,
+				'telemetry.telemetryLevel': 'off',
+				'update.mode': 'none',
+				'extensions.autoCheckUpdates': false,
+				'extensions.autoUpdate': false,
+				'extensions.ignoreRecommendations': true,
+				'security.workspace.trust.enabled': false,
+				'git.enabled': false,
+				'editor.quickSuggestions': { other: false, comments: false, strings: false },
+				'modelwright.engine.backend': 'wasm',
+			},
+			null,
+			2,
+		),
+	);
 	for (const [f, c] of Object.entries(files)) {
 		fs.mkdirSync(path.dirname(path.join(dir, 'ws', f)), { recursive: true });
 		fs.writeFileSync(path.join(dir, 'ws', f), c);
@@ -49,17 +57,30 @@ export function prepareRun(name, files = {}) {
 	return { name, dir, userData: path.join(dir, 'user-data'), extDir: path.join(dir, 'extensions'), ws: path.join(dir, 'ws') };
 }
 
-const xdg = (run) => ({ XDG_CONFIG_HOME: `${run.dir}/xdg/config`, XDG_DATA_HOME: `${run.dir}/xdg/data`, XDG_CACHE_HOME: `${run.dir}/xdg/cache` });
+const xdg = (run) => ({
+	XDG_CONFIG_HOME: `${run.dir}/xdg/config`,
+	XDG_DATA_HOME: `${run.dir}/xdg/data`,
+	XDG_CACHE_HOME: `${run.dir}/xdg/cache`,
+});
 const csEnv = (run, extra = {}) => ({ ...process.env, EXTENSIONS_GALLERY: '{}', ...xdg(run), ...extra });
 const csDirs = (run) => ['--user-data-dir', run.userData, '--extensions-dir', run.extDir];
 
 export function installVsix(run, vsix) {
 	return new Promise((resolve, reject) => {
-		const p = spawn(CODE_SERVER, [...csDirs(run), '--install-extension', vsix, '--force'], { env: csEnv(run), stdio: ['ignore', 'pipe', 'pipe'] });
+		const p = spawn(CODE_SERVER, [...csDirs(run), '--install-extension', vsix, '--force'], {
+			env: csEnv(run),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
-		p.stdout.on('data', (d) => { out += d; });
-		p.stderr.on('data', (d) => { out += d; });
-		p.on('exit', (c) => (c === 0 && /successfully installed/i.test(out) ? resolve(out) : reject(new Error(`install-extension exit ${c}: ${out}`))));
+		p.stdout.on('data', (d) => {
+			out += d;
+		});
+		p.stderr.on('data', (d) => {
+			out += d;
+		});
+		p.on('exit', (c) =>
+			c === 0 && /successfully installed/i.test(out) ? resolve(out) : reject(new Error(`install-extension exit ${c}: ${out}`)),
+		);
 	});
 }
 
@@ -68,27 +89,49 @@ export async function startCodeServer(run, { env = {} } = {}) {
 	const port = await freePort();
 	const log = path.join(run.dir, 'code-server.log');
 	const out = fs.openSync(log, 'w');
-	const proc = spawn(CODE_SERVER, [
-		'--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-		'--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-		'--disable-getting-started-override', '--ignore-last-opened',
-		...csDirs(run), run.ws,
-	], { env: csEnv(run, env), stdio: ['ignore', out, out], detached: true });
+	const proc = spawn(
+		CODE_SERVER,
+		[
+			'--bind-addr',
+			`127.0.0.1:${port}`,
+			'--auth',
+			'none',
+			'--disable-telemetry',
+			'--disable-update-check',
+			'--disable-workspace-trust',
+			'--disable-getting-started-override',
+			'--ignore-last-opened',
+			...csDirs(run),
+			run.ws,
+		],
+		{ env: csEnv(run, env), stdio: ['ignore', out, out], detached: true },
+	);
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 60_000;
 	for (;;) {
 		if (proc.exitCode !== null) throw new Error(`code-server exited ${proc.exitCode}, see ${log}`);
 		try {
 			if ((await fetch(`${url}/healthz`)).ok) break;
-		} catch { /* not up yet */ }
+		} catch {
+			/* not up yet */
+		}
 		if (Date.now() > deadline) throw new Error('code-server did not start within 60 s');
 		await new Promise((r) => setTimeout(r, 200));
 	}
 	const stop = async () => {
 		if (proc.exitCode !== null) return;
-		try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+		try {
+			process.kill(-proc.pid, 'SIGTERM');
+		} catch {
+			/* gone */
+		}
 		await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
-		if (proc.exitCode === null) try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+		if (proc.exitCode === null)
+			try {
+				process.kill(-proc.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
 	};
 	return { port, url, proc, stop, log };
 }
@@ -99,7 +142,15 @@ export async function launchBrowser(run) {
 		headless: true,
 		env: { ...process.env, ...xdg(run) },
 		viewport: { width: 1400, height: 900 },
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 }
 
@@ -108,7 +159,8 @@ export function keepArtifacts(run) {
 	const dest = path.join(RESULTS, run.name);
 	fs.mkdirSync(dest, { recursive: true });
 	for (const f of fs.readdirSync(run.dir)) {
-		if (f.endsWith('.png') || f.endsWith('.log') || f === 'logs' || f === 'results.json') fs.cpSync(path.join(run.dir, f), path.join(dest, f), { recursive: true });
+		if (f.endsWith('.png') || f.endsWith('.log') || f === 'logs' || f === 'results.json')
+			fs.cpSync(path.join(run.dir, f), path.join(dest, f), { recursive: true });
 	}
 	return dest;
 }

@@ -71,7 +71,10 @@ try {
 		const status = page.locator('.statusbar-item', { hasText: /epoch \d+\/50/ });
 		await status.first().waitFor({ timeout: 60_000 });
 		await shot('training.png');
-		await page.locator('.notifications-toasts .notification-toast', { hasText: /finished/ }).first().waitFor({ timeout: 120_000 });
+		await page
+			.locator('.notifications-toasts .notification-toast', { hasText: /finished/ })
+			.first()
+			.waitFor({ timeout: 120_000 });
 	});
 	const webview = () => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
 	/** The loss read from the chart's tooltip at a fraction of its width. */
@@ -116,7 +119,10 @@ try {
 		await shot('architecture.png');
 		await node.click();
 		// The cursor moves to the layer's line (line 21: `- type: dense`).
-		await page.locator('.statusbar-item', { hasText: /Ln 21, Col \d+/ }).first().waitFor({ timeout: 15_000 });
+		await page
+			.locator('.statusbar-item', { hasText: /Ln 21, Col \d+/ })
+			.first()
+			.waitFor({ timeout: 15_000 });
 	});
 	ok = true;
 } catch (err) {

@@ -14,11 +14,24 @@ const L = (l: Record<string, unknown>) => l as unknown as LayerConfig;
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
 describe('engine/model/build', () => {
-	before(async () => { await useBackend('cpu'); });
+	before(async () => {
+		await useBackend('cpu');
+	});
 
 	it('names layers like defaultLayerNames and maps leakyRelu to an extra leakyReLU layer', () => {
-		const { model, layerMap } = buildModel([L({ type: 'dense', units: 4, activation: 'leakyRelu' }), L({ type: 'dropout', rate: 0.1 }), L({ type: 'dense', units: 1, name: 'out' })], [3], { seed: 1 });
-		assert.deepEqual(model.layers.map((l) => l.name), ['dense_1', 'dense_1_leakyrelu', 'dropout_1', 'out']);
+		const { model, layerMap } = buildModel(
+			[
+				L({ type: 'dense', units: 4, activation: 'leakyRelu' }),
+				L({ type: 'dropout', rate: 0.1 }),
+				L({ type: 'dense', units: 1, name: 'out' }),
+			],
+			[3],
+			{ seed: 1 },
+		);
+		assert.deepEqual(
+			model.layers.map((l) => l.name),
+			['dense_1', 'dense_1_leakyrelu', 'dropout_1', 'out'],
+		);
 		assert.deepEqual(layerMap, [[0, 1], [2], [3]]);
 		assert.equal(model.layers[1]!.getClassName(), 'LeakyReLU');
 		model.dispose();
@@ -28,11 +41,35 @@ describe('engine/model/build', () => {
 		const stacks: [LayerConfig[], number[]][] = [];
 		for (const f of fs.readdirSync(EXAMPLES).filter((x) => x.endsWith('.model.yaml'))) {
 			const v = validateText(fs.readFileSync(path.join(EXAMPLES, f), 'utf8'));
-			stacks.push([v.resolved!.model.layers, (v.shapes!.inputShape!.slice(1) as number[])]);
+			stacks.push([v.resolved!.model.layers, v.shapes!.inputShape!.slice(1) as number[]]);
 		}
-		stacks.push([[L({ type: 'reshape', targetShape: [8, 1] }), L({ type: 'conv1d', filters: 4, kernelSize: 3, activation: 'relu' }), L({ type: 'maxPooling1d' }), L({ type: 'flatten' }), L({ type: 'dense', units: 2, activation: 'softmax' })], [8]]);
-		stacks.push([[L({ type: 'embedding', inputDim: 10, outputDim: 4 }), L({ type: 'lstm', units: 3 }), L({ type: 'batchNormalization' }), L({ type: 'dense', units: 1 })], [5]]);
-		stacks.push([[L({ type: 'conv2d', filters: 2, kernelSize: 3, padding: 'same' }), L({ type: 'globalAveragePooling2d' }), L({ type: 'dense', units: 1 })], [6, 6, 1]]);
+		stacks.push([
+			[
+				L({ type: 'reshape', targetShape: [8, 1] }),
+				L({ type: 'conv1d', filters: 4, kernelSize: 3, activation: 'relu' }),
+				L({ type: 'maxPooling1d' }),
+				L({ type: 'flatten' }),
+				L({ type: 'dense', units: 2, activation: 'softmax' }),
+			],
+			[8],
+		]);
+		stacks.push([
+			[
+				L({ type: 'embedding', inputDim: 10, outputDim: 4 }),
+				L({ type: 'lstm', units: 3 }),
+				L({ type: 'batchNormalization' }),
+				L({ type: 'dense', units: 1 }),
+			],
+			[5],
+		]);
+		stacks.push([
+			[
+				L({ type: 'conv2d', filters: 2, kernelSize: 3, padding: 'same' }),
+				L({ type: 'globalAveragePooling2d' }),
+				L({ type: 'dense', units: 1 }),
+			],
+			[6, 6, 1],
+		]);
 		for (const [layers, input] of stacks) {
 			const shapes = inferShapes(layers, input);
 			const { model, layerMap } = buildModel(layers, input, { seed: 3 });

@@ -10,12 +10,22 @@ import { readRunSummary, readMetrics } from '../../engine/io/store';
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-cli-'));
 // Only the configs: a developer's own runs (examples/.modelwright) must not leak into the test.
-for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => n.endsWith('.model.yaml'))) fs.copyFileSync(path.join(ROOT, 'examples', f), path.join(tmp, f));
+for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => n.endsWith('.model.yaml')))
+	fs.copyFileSync(path.join(ROOT, 'examples', f), path.join(tmp, f));
 
 async function cli(...args: string[]) {
 	let out = '';
 	let err = '';
-	const code = await main(args, { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; }, isTTY: false, cwd: tmp });
+	const code = await main(args, {
+		out: (t) => {
+			out += `${t}\n`;
+		},
+		err: (t) => {
+			err += `${t}\n`;
+		},
+		isTTY: false,
+		cwd: tmp,
+	});
 	return { code, out, err };
 }
 
@@ -54,14 +64,18 @@ describe('CLI: train, runs, predict, evaluate, export', function () {
 		assert.match(e.out, /confusion matrix/);
 		const x = await cli('export', irisRun.dir, '--out', 'out/iris');
 		assert.equal(x.code, 0, x.err);
-		for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'config.yaml']) assert.ok(fs.existsSync(path.join(tmp, 'out', 'iris', f)), f);
+		for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'config.yaml'])
+			assert.ok(fs.existsSync(path.join(tmp, 'out', 'iris', f)), f);
 		const d = await cli('runs', 'delete', irisRun.dir);
 		assert.equal(d.code, 0);
 		assert.ok(!fs.existsSync(irisRun.dir));
 	});
 
 	it('an invalid config prints diagnostics like validate and exits 2; bad flags exit 2', async () => {
-		fs.writeFileSync(path.join(tmp, 'bad.model.yaml'), 'data: {source: {type: linear}}\nmodel: {layers: [{type: dense, untis: 1}]}\ntraining: {loss: meanSquaredError}\n');
+		fs.writeFileSync(
+			path.join(tmp, 'bad.model.yaml'),
+			'data: {source: {type: linear}}\nmodel: {layers: [{type: dense, untis: 1}]}\ntraining: {loss: meanSquaredError}\n',
+		);
 		const r = await cli('train', 'bad.model.yaml');
 		assert.equal(r.code, 2);
 		assert.match(r.err, /^bad\.model\.yaml:2:\d+ error MW\d{3} /m);
@@ -74,7 +88,10 @@ describe('CLI: train, runs, predict, evaluate, export', function () {
 
 	it('--json prints one event per line', async () => {
 		const r = await cli('train', 'linear-regression.model.yaml', '--json', '--epochs', '4');
-		const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { method: string });
+		const lines = r.out
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as { method: string });
 		assert.equal(lines[0]!.method, 'job/started');
 		assert.equal(lines.at(-1)!.method, 'job/finished');
 		assert.equal(lines.filter((l) => l.method === 'job/epochEnd').length, 4);
@@ -82,10 +99,21 @@ describe('CLI: train, runs, predict, evaluate, export', function () {
 
 	it('Ctrl+C (SIGINT) stops at a batch boundary: exit 130 and a consistent cancelled run', async () => {
 		const cfg = path.join(tmp, 'long.model.yaml');
-		fs.writeFileSync(cfg, fs.readFileSync(path.join(tmp, 'spirals.model.yaml'), 'utf8').replace('epochs: 200', 'epochs: 5000').replace('name: spirals', 'name: long'));
-		const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), path.join(ROOT, 'engine', 'cli', 'main.ts'), 'train', cfg], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+		fs.writeFileSync(
+			cfg,
+			fs
+				.readFileSync(path.join(tmp, 'spirals.model.yaml'), 'utf8')
+				.replace('epochs: 200', 'epochs: 5000')
+				.replace('name: spirals', 'name: long'),
+		);
+		const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), path.join(ROOT, 'engine', 'cli', 'main.ts'), 'train', cfg], {
+			cwd: tmp,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
-		child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+		child.stderr.on('data', (d: Buffer) => {
+			out += d.toString();
+		});
 		child.stdout.on('data', (d: Buffer) => {
 			out += d.toString();
 			// Plain output prints epoch 1 first; interrupt once training is under way.

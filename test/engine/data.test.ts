@@ -13,11 +13,18 @@ import { loadDataset } from '../../engine/runtime/data/bundled';
 import { beta, createRng } from '../../engine/core/random';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-data-'));
-const write = (name: string, text: string) => { const f = path.join(tmp, name); fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, text); return f; };
+const write = (name: string, text: string) => {
+	const f = path.join(tmp, name);
+	fs.mkdirSync(path.dirname(f), { recursive: true });
+	fs.writeFileSync(f, text);
+	return f;
+};
 const policy = { configDir: tmp };
 
 async function rejects(p: Promise<unknown>, re: RegExp): Promise<DataError> {
-	try { await p; } catch (err) {
+	try {
+		await p;
+	} catch (err) {
 		assert.ok(err instanceof DataError, String(err));
 		assert.match(err.message, re);
 		return err;
@@ -29,7 +36,8 @@ describe('engine/data', () => {
 	after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 	it('random: mulberry32 stream is seeded and Box-Muller normals have mean 0, sd 1', () => {
-		const a = createRng(9); const b = createRng(9);
+		const a = createRng(9);
+		const b = createRng(9);
 		for (let i = 0; i < 5; i++) assert.equal(a.next(), b.next());
 		const r = createRng(1);
 		const xs = Array.from({ length: 20000 }, () => r.normal());
@@ -48,14 +56,17 @@ describe('engine/data', () => {
 	});
 
 	it('linear generator is the seed example: x ~ U(0,10), y = 2x + N(0,1), 100 rows, seeded', () => {
-		const src = resolveConfig({ data: { source: { type: 'linear' } }, model: { layers: [] }, training: { loss: 'meanSquaredError' } }).data.source;
+		const src = resolveConfig({ data: { source: { type: 'linear' } }, model: { layers: [] }, training: { loss: 'meanSquaredError' } }).data
+			.source;
 		const rows = generate(src as any, 42);
 		assert.equal(rows.length, 100);
 		assert.deepEqual(Object.keys(rows[0]!), ['x', 'y']);
 		assert.deepEqual(generate(src as any, 42), rows);
-		const xs = rows.map((r) => r.x as number); const ys = rows.map((r) => r.y as number);
+		const xs = rows.map((r) => r.x as number);
+		const ys = rows.map((r) => r.y as number);
 		assert.ok(xs.every((x) => x >= 0 && x < 10));
-		const mx = xs.reduce((a, b) => a + b) / 100; const my = ys.reduce((a, b) => a + b) / 100;
+		const mx = xs.reduce((a, b) => a + b) / 100;
+		const my = ys.reduce((a, b) => a + b) / 100;
 		const slope = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
 		assert.ok(Math.abs(slope - 2) < 0.1, String(slope));
 		const resid = ys.map((y, i) => y - 2 * xs[i]!);
@@ -72,7 +83,7 @@ describe('engine/data', () => {
 			assert.equal(labels.size, type === 'blobs' ? 3 : 2, type);
 		}
 		const xor = generate({ type: 'xor', samples: 500, noise: 0 } as any, 2);
-		assert.ok(xor.every((r) => (r.label === 1) === ((r.x1 as number) * (r.x2 as number) > 0)));
+		assert.ok(xor.every((r) => (r.label === 1) === (r.x1 as number) * (r.x2 as number) > 0));
 	});
 
 	it('bundled data sets use DATASET_INFO column names', () => {
@@ -94,12 +105,19 @@ describe('engine/data', () => {
 		const r = await readCsv(f);
 		assert.deepEqual(r.columns, ['name', 'price', 'city']);
 		assert.deepEqual(r.numeric, ['price']);
-		assert.deepEqual(r.rows, [{ name: 'Smith, J', price: 12.5, city: 'the "big" one' }, { name: 'Lee', price: null, city: 'Paris' }, { name: 'Kim', price: 7, city: null }]);
+		assert.deepEqual(r.rows, [
+			{ name: 'Smith, J', price: 12.5, city: 'the "big" one' },
+			{ name: 'Lee', price: null, city: 'Paris' },
+			{ name: 'Kim', price: 7, city: null },
+		]);
 	});
 
 	it('CSV: a ragged row names its line and the missing column', async () => {
 		const f = write('ragged.csv', 'a,b,c\n1,2,3\n4,5\n');
-		const e = await rejects(readCsv(f, { displayName: 'ragged.csv' }), /^ragged\.csv:3: row has 2 fields but the header has 3 \(column `c` is missing\)/);
+		const e = await rejects(
+			readCsv(f, { displayName: 'ragged.csv' }),
+			/^ragged\.csv:3: row has 2 fields but the header has 3 \(column `c` is missing\)/,
+		);
 		assert.equal(e.line, 3);
 		assert.equal(e.column, 'c');
 	});
@@ -108,7 +126,10 @@ describe('engine/data', () => {
 		const lines = ['x,y', ...Array.from({ length: 20 }, (_, i) => `${i},${i * 2}`)];
 		lines[12] = '11,twenty-two';
 		const f = write('bad.csv', lines.join('\n'));
-		const e = await rejects(readCsv(f, { displayName: 'bad.csv' }), /^bad\.csv:13: column `y` holds numbers, but this row has `twenty-two`/);
+		const e = await rejects(
+			readCsv(f, { displayName: 'bad.csv' }),
+			/^bad\.csv:13: column `y` holds numbers, but this row has `twenty-two`/,
+		);
 		assert.equal(e.column, 'y');
 	});
 
@@ -137,11 +158,19 @@ describe('engine/data', () => {
 			await rejects(loadRows(src, { policy, seed: 1 }), /outside/);
 			const ok = await loadRows(src, { policy: { ...policy, allowOutside: true }, seed: 1 });
 			assert.equal(ok.rows.length, 1);
-		} finally { fs.rmSync(outside); }
+		} finally {
+			fs.rmSync(outside);
+		}
 	});
 
 	it('JSON and inline rows load', async () => {
-		write('rows.json', JSON.stringify([{ a: 1, b: 'u' }, { a: 2, b: 'v' }]));
+		write(
+			'rows.json',
+			JSON.stringify([
+				{ a: 1, b: 'u' },
+				{ a: 2, b: 'v' },
+			]),
+		);
 		const j = await loadRows({ type: 'json', path: 'rows.json' }, { policy, seed: 1 });
 		assert.deepEqual(j.numeric, ['a']);
 		const i = await loadRows({ type: 'inline', rows: [{ a: 1 }, { a: 2 }] }, { policy, seed: 1 });
@@ -154,9 +183,15 @@ describe('engine/data', () => {
 		for (const part of [s.train, s.validation, s.test]) {
 			const counts = [0, 0, 0];
 			for (const i of part) counts[labels[i]!]!++;
-			assert.ok(counts.every((c) => c === counts[0]), `${counts}`);
+			assert.ok(
+				counts.every((c) => c === counts[0]),
+				`${counts}`,
+			);
 		}
-		assert.deepEqual([...s.train, ...s.validation, ...s.test].sort((a, b) => a - b), labels.map((_, i) => i));
+		assert.deepEqual(
+			[...s.train, ...s.validation, ...s.test].sort((a, b) => a - b),
+			labels.map((_, i) => i),
+		);
 		assert.deepEqual(splitIndices(150, { validation: 0.2, test: 0.2, seed: 1, labels }), s);
 		const p = splitIndices(100, { validation: 0.25, test: 0.1, seed: 3 });
 		assert.deepEqual([p.train.length, p.validation.length, p.test.length], [65, 25, 10]);
@@ -174,11 +209,17 @@ describe('engine/data', () => {
 		const labels = idx.map((i) => i % 3);
 		const folds = kFoldIndices(idx, 3, { seed: 4, labels });
 		assert.equal(folds.length, 3);
-		assert.deepEqual(folds.flatMap((f) => f.validation).sort((a, b) => a - b), idx);
+		assert.deepEqual(
+			folds.flatMap((f) => f.validation).sort((a, b) => a - b),
+			idx,
+		);
 		for (const f of folds) {
 			assert.equal(f.validation.length, 30);
 			assert.equal(f.train.length, 60);
-			assert.deepEqual([0, 1, 2].map((c) => f.validation.filter((i) => labels[i] === c).length), [10, 10, 10]);
+			assert.deepEqual(
+				[0, 1, 2].map((c) => f.validation.filter((i) => labels[i] === c).length),
+				[10, 10, 10],
+			);
 			assert.equal(new Set([...f.train, ...f.validation]).size, 90);
 		}
 	});
@@ -187,8 +228,15 @@ describe('engine/data', () => {
 		const rows = Array.from({ length: 100 }, (_, i) => ({ x: i, c: i % 2 ? 'a' : 'b', z: i % 5 === 0 ? null : i, y: i * 3 }));
 		const config = resolveConfig({
 			seed: 5,
-			data: { source: { type: 'inline', rows }, label: 'y', scale: 'standardize', preprocessing: { z: { step: 'minMax', fillMissing: 'median' } }, split: { validation: 0.3, test: 0 } },
-			model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError' },
+			data: {
+				source: { type: 'inline', rows },
+				label: 'y',
+				scale: 'standardize',
+				preprocessing: { z: { step: 'minMax', fillMissing: 'median' } },
+				split: { validation: 0.3, test: 0 },
+			},
+			model: { layers: [{ type: 'dense', units: 1 }] },
+			training: { loss: 'meanSquaredError' },
 		});
 		const d = await prepareData(config, policy);
 		const pre = d.preprocessing;
@@ -210,16 +258,29 @@ describe('engine/data', () => {
 	});
 
 	it('missing values: dropRow counts, error names row and column', async () => {
-		const rows = [{ x: 1, y: 1 }, { x: null, y: 2 }, { x: 3, y: 3 }, { x: 4, y: 4 }];
+		const rows = [
+			{ x: 1, y: 1 },
+			{ x: null, y: 2 },
+			{ x: 3, y: 3 },
+			{ x: 4, y: 4 },
+		];
 		const base = { model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError' } };
 		const d = await prepareData(resolveConfig({ ...base, data: { source: { type: 'inline', rows }, split: { validation: 0 } } }), policy);
 		assert.equal(d.summary.droppedRows, 1);
 		assert.equal(d.train.n, 3);
-		await rejects(prepareData(resolveConfig({ ...base, data: { source: { type: 'inline', rows }, missing: 'error' } }), policy), /row 2: missing value in column `x`/);
+		await rejects(
+			prepareData(resolveConfig({ ...base, data: { source: { type: 'inline', rows }, missing: 'error' } }), policy),
+			/row 2: missing value in column `x`/,
+		);
 	});
 
 	it('fold preparation: validation folds partition the non-test rows, test rows never move', async () => {
-		const c = resolveConfig({ seed: 3, data: { source: { type: 'blobs', samples: 300 }, split: { validation: 0, test: 0.2, folds: 3 } }, model: { layers: [{ type: 'dense', units: 3 }] }, training: { loss: 'sparseCategoricalCrossentropy' } });
+		const c = resolveConfig({
+			seed: 3,
+			data: { source: { type: 'blobs', samples: 300 }, split: { validation: 0, test: 0.2, folds: 3 } },
+			model: { layers: [{ type: 'dense', units: 3 }] },
+			training: { loss: 'sparseCategoricalCrossentropy' },
+		});
 		const parts = await Promise.all([0, 1, 2].map((index) => prepareData(c, policy, { fold: { index, of: 3 } })));
 		const test = parts[0]!.indices.test;
 		for (const p of parts) {

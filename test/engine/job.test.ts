@@ -10,8 +10,16 @@ import { readMetrics, readRunSummary, listCheckpoints } from '../../engine/io/st
 
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-job-'));
-const write = (name: string, text: string) => { const f = path.join(tmp, name); fs.writeFileSync(f, text); return f; };
-const example = (name: string) => { const f = path.join(tmp, `${name}.model.yaml`); fs.copyFileSync(path.join(ROOT, 'examples', `${name}.model.yaml`), f); return f; };
+const write = (name: string, text: string) => {
+	const f = path.join(tmp, name);
+	fs.writeFileSync(f, text);
+	return f;
+};
+const example = (name: string) => {
+	const f = path.join(tmp, `${name}.model.yaml`);
+	fs.copyFileSync(path.join(ROOT, 'examples', `${name}.model.yaml`), f);
+	return f;
+};
 
 const BLOBS = (epochs: number, every: number, name = 'blobs') => `name: ${name}
 seed: 4
@@ -50,7 +58,17 @@ describe('engine/job runJob', function () {
 		assert.ok(Math.abs(r.weights!.weight[0]! - 2) < 0.1 && Math.abs(r.weights!.bias[0]!) < 0.3, JSON.stringify(r.weights));
 		const dir = r.runDir!;
 		assert.ok(dir.startsWith(path.join(tmp, '.modelwright', 'runs')));
-		for (const f of ['config.yaml', 'metrics.jsonl', 'summary.json', 'evaluation.json', 'model/model.json', 'model/weights.bin', 'model/preprocessing.json', 'model/config.yaml']) assert.ok(fs.existsSync(path.join(dir, f)), f);
+		for (const f of [
+			'config.yaml',
+			'metrics.jsonl',
+			'summary.json',
+			'evaluation.json',
+			'model/model.json',
+			'model/weights.bin',
+			'model/preprocessing.json',
+			'model/config.yaml',
+		])
+			assert.ok(fs.existsSync(path.join(dir, f)), f);
 		const s = readRunSummary(dir)!;
 		assert.equal(s.status, 'completed');
 		assert.equal(s.backend, 'wasm');
@@ -83,7 +101,10 @@ tf.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, wei
 	});
 
 	it('refuses an invalid config with diagnostics and exit code 2, without a run folder', async () => {
-		const f = write('bad.model.yaml', 'data: {source: {type: linear}}\nmodel: {layers: [{type: dense, untis: 1}]}\ntraining: {loss: meanSquaredError}\n');
+		const f = write(
+			'bad.model.yaml',
+			'data: {source: {type: linear}}\nmodel: {layers: [{type: dense, untis: 1}]}\ntraining: {loss: meanSquaredError}\n',
+		);
 		const events: EngineEvent[] = [];
 		const r = await runJob({ configPath: f, runsDir: path.join(tmp, 'bad-runs') }, (e) => events.push(e));
 		assert.equal(r.status, 'invalid');
@@ -95,7 +116,13 @@ tf.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, wei
 
 	it('cancel keeps a consistent run (status cancelled, metrics so far, exit 130)', async () => {
 		const ac = new AbortController();
-		const r = await runJob({ configPath: write('cancel.model.yaml', BLOBS(50, 0)) }, (e) => { if (e.method === 'job/epochEnd' && e.params.epoch === 3) ac.abort(); }, ac.signal);
+		const r = await runJob(
+			{ configPath: write('cancel.model.yaml', BLOBS(50, 0)) },
+			(e) => {
+				if (e.method === 'job/epochEnd' && e.params.epoch === 3) ac.abort();
+			},
+			ac.signal,
+		);
 		assert.equal(r.status, 'cancelled');
 		assert.equal(exitCode(r), 130);
 		const s = readRunSummary(r.runDir!)!;
@@ -105,17 +132,33 @@ tf.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, wei
 	});
 
 	it('logBatches reports the loss of every batch', async () => {
-		const f = write('batches.model.yaml', 'name: batches\ndata: {source: {type: linear, samples: 40}, split: {validation: 0}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {loss: meanSquaredError, optimizer: sgd, epochs: 2, batchSize: 10, logBatches: true}\n');
+		const f = write(
+			'batches.model.yaml',
+			'name: batches\ndata: {source: {type: linear, samples: 40}, split: {validation: 0}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {loss: meanSquaredError, optimizer: sgd, epochs: 2, batchSize: 10, logBatches: true}\n',
+		);
 		const batches: { epoch: number; batch: number; loss?: number }[] = [];
-		const r = await runJob({ configPath: f }, (e) => { if (e.method === 'job/batch') batches.push(e.params); });
+		const r = await runJob({ configPath: f }, (e) => {
+			if (e.method === 'job/batch') batches.push(e.params);
+		});
 		assert.equal(r.status, 'completed', r.message);
 		assert.equal(batches.length, 8);
 		assert.ok(batches.every((b) => typeof b.loss === 'number' && Number.isFinite(b.loss)));
-		assert.deepEqual(batches.slice(0, 4).map((b) => [b.epoch, b.batch]), [[1, 1], [1, 2], [1, 3], [1, 4]]);
+		assert.deepEqual(
+			batches.slice(0, 4).map((b) => [b.epoch, b.batch]),
+			[
+				[1, 1],
+				[1, 2],
+				[1, 3],
+				[1, 4],
+			],
+		);
 	});
 
 	it('a NaN loss fails the run with the hint and exit code 1', async () => {
-		const f = write('nan.model.yaml', 'data: {source: {type: linear, xMax: 1000}, split: {validation: 0}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {loss: meanSquaredError, optimizer: {type: sgd, learningRate: 1}, epochs: 20}\n');
+		const f = write(
+			'nan.model.yaml',
+			'data: {source: {type: linear, xMax: 1000}, split: {validation: 0}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {loss: meanSquaredError, optimizer: {type: sgd, learningRate: 1}, epochs: 20}\n',
+		);
 		const r = await runJob({ configPath: f }, () => undefined);
 		assert.equal(r.status, 'failed');
 		assert.equal(exitCode(r), 1);
@@ -125,18 +168,27 @@ tf.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, wei
 
 	it('a killed process leaves a readable run marked interrupted; --resume finishes it like an uninterrupted run', async () => {
 		const cfg = write('killed.model.yaml', BLOBS(40, 2, 'killed'));
-		const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'fixtures', 'train-child.ts'), cfg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'fixtures', 'train-child.ts'), cfg], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		await new Promise<void>((resolve, reject) => {
 			let buf = '';
 			child.stdout.on('data', (d: Buffer) => {
 				buf += d.toString();
-				if (/job\/checkpoint 4/.test(buf)) { child.kill('SIGKILL'); resolve(); }
+				if (/job\/checkpoint 4/.test(buf)) {
+					child.kill('SIGKILL');
+					resolve();
+				}
 			});
 			child.on('exit', () => reject(new Error(`child ended before being killed: ${buf}`)));
 		});
 		await new Promise((r) => child.on('exit', r));
 		const runsDir = path.join(tmp, '.modelwright', 'runs');
-		const dir = fs.readdirSync(runsDir).map((d) => path.join(runsDir, d)).find((d) => readRunSummary(d)?.name === 'killed')!;
+		const dir = fs
+			.readdirSync(runsDir)
+			.map((d) => path.join(runsDir, d))
+			.find((d) => readRunSummary(d)?.name === 'killed')!;
 		const s = readRunSummary(dir)!;
 		assert.equal(s.status, 'interrupted');
 		assert.ok(readMetrics(dir).length >= 4);

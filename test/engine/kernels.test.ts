@@ -16,7 +16,13 @@ async function both(f: () => tf.Tensor[]): Promise<[number[][], number[][]]> {
 	const out: number[][][] = [];
 	for (const b of ['wasm', 'cpu'] as const) {
 		await useBackend(b);
-		out.push(tf.tidy(f).map((t) => { const v = Array.from(t.dataSync()); t.dispose(); return v; }));
+		out.push(
+			tf.tidy(f).map((t) => {
+				const v = Array.from(t.dataSync());
+				t.dispose();
+				return v;
+			}),
+		);
 	}
 	return [out[0]!, out[1]!];
 }
@@ -25,21 +31,35 @@ function close(a: number[][], b: number[][], tol = 1e-4): void {
 	assert.equal(a.length, b.length);
 	a.forEach((x, i) => {
 		assert.equal(x.length, b[i]!.length);
-		x.forEach((v, j) => assert.ok(Math.abs(v - b[i]![j]!) <= tol * (1 + Math.abs(b[i]![j]!)), `output ${i}[${j}]: wasm ${v} vs cpu ${b[i]![j]}`));
+		x.forEach((v, j) =>
+			assert.ok(Math.abs(v - b[i]![j]!) <= tol * (1 + Math.abs(b[i]![j]!)), `output ${i}[${j}]: wasm ${v} vs cpu ${b[i]![j]}`),
+		);
 	});
 }
 
 describe('engine/train/kernels (wasm vs cpu)', () => {
-	before(async () => { await useBackend('wasm'); });
-	after(async () => { await useBackend('wasm'); });
+	before(async () => {
+		await useBackend('wasm');
+	});
+	after(async () => {
+		await useBackend('wasm');
+	});
 
 	it('kernels are registered on wasm', () => {
 		for (const k of ['Conv2DBackpropFilter', 'UnsortedSegmentSum']) assert.ok(tf.getKernel(k, 'wasm'), k);
 	});
 
-	for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+	for (const [ta, tb] of [
+		[false, false],
+		[true, false],
+		[false, true],
+		[true, true],
+	] as const) {
 		it(`matMul transposeA=${ta} transposeB=${tb}: forward and gradients (batched and fused)`, async () => {
-			const A = rand(2 * 5 * 7); const B = rand(2 * 7 * 3); const W = rand(2 * 5 * 3); const bias = rand(3);
+			const A = rand(2 * 5 * 7);
+			const B = rand(2 * 7 * 3);
+			const W = rand(2 * 5 * 3);
+			const bias = rand(3);
 			const [w, c] = await both(() => {
 				const a = tf.tensor(A, ta ? [2, 7, 5] : [2, 5, 7]);
 				const b = tf.tensor(B, tb ? [2, 3, 7] : [2, 7, 3]);
@@ -48,7 +68,9 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 				const a2 = tf.tensor(A.slice(0, 35), ta ? [7, 5] : [5, 7]);
 				const b2 = tf.tensor(B.slice(0, 21), tb ? [3, 7] : [7, 3]);
 				const fused = tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias: tf.tensor(bias), activation: 'relu' });
-				const fg = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: p, b: q, transposeA: ta, transposeB: tb, bias: tf.tensor(bias), activation: 'relu' }))))([a2, b2]);
+				const fg = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+					tf.sum(tf.square(tf.fused.matMul({ a: p, b: q, transposeA: ta, transposeB: tb, bias: tf.tensor(bias), activation: 'relu' }))),
+				)([a2, b2]);
 				return [y, ...g, fused, ...fg];
 			});
 			close(w, c);
@@ -62,7 +84,17 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 			const idx = tf.tensor1d([5, 0, 0, 3, 2], 'int32');
 			const y = tf.gather(x, idx);
 			const y1 = tf.gather(x, tf.tensor1d([3, 1], 'int32'), 1);
-			const y2 = tf.gather(x, tf.tensor2d([[1, 2], [2, 5]], [2, 2], 'int32'));
+			const y2 = tf.gather(
+				x,
+				tf.tensor2d(
+					[
+						[1, 2],
+						[2, 5],
+					],
+					[2, 2],
+					'int32',
+				),
+			);
 			const g = tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.gather(p, idx), tf.range(0, 20).reshape([5, 4]))))(x);
 			const seg = tf.unsortedSegmentSum(tf.tensor(X.slice(0, 12), [3, 4]), tf.tensor1d([2, 0, 2], 'int32'), 4);
 			return [y, y1, y2, g, seg];
@@ -70,14 +102,22 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 		close(w, c);
 	});
 
-	for (const [stride, pad] of [[1, 'valid'], [2, 'same'], [2, 'valid']] as const) {
+	for (const [stride, pad] of [
+		[1, 'valid'],
+		[2, 'same'],
+		[2, 'valid'],
+	] as const) {
 		it(`conv2d stride ${stride} ${pad}: forward and gradients (Conv2DBackpropFilter)`, async () => {
-			const X = rand(2 * 7 * 6 * 3); const F = rand(3 * 2 * 3 * 4);
+			const X = rand(2 * 7 * 6 * 3);
+			const F = rand(3 * 2 * 3 * 4);
 			const [w, c] = await both(() => {
 				const x = tf.tensor4d(X, [2, 7, 6, 3]);
 				const f = tf.tensor4d(F, [3, 2, 3, 4]);
 				const y = tf.conv2d(x, f, stride, pad);
-				const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, pad))))([x, f]);
+				const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, stride, pad))))([
+					x,
+					f,
+				]);
 				return [y, ...g];
 			});
 			close(w, c);
@@ -85,11 +125,15 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 	}
 
 	it('conv1d: forward and gradients', async () => {
-		const X = rand(3 * 10 * 2); const F = rand(3 * 2 * 5);
+		const X = rand(3 * 10 * 2);
+		const F = rand(3 * 2 * 5);
 		const [w, c] = await both(() => {
 			const x = tf.tensor3d(X, [3, 10, 2]);
 			const f = tf.tensor3d(F, [3, 2, 5]);
-			const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv1d(p as tf.Tensor3D, q as tf.Tensor3D, 1, 'same'))))([x, f]);
+			const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv1d(p as tf.Tensor3D, q as tf.Tensor3D, 1, 'same'))))([
+				x,
+				f,
+			]);
 			return [tf.conv1d(x, f, 2, 'valid'), ...g];
 		});
 		close(w, c);
@@ -107,9 +151,24 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 			return row;
 		});
 		const conv = resolveConfig({
-			seed: 1, data: { source: { type: 'inline', rows }, label: 'label', split: { validation: 0.2 } },
-			model: { inputShape: [12, 1], layers: [{ type: 'conv1d', filters: 4, kernelSize: 3, activation: 'relu' }, { type: 'maxPooling1d' }, { type: 'flatten' }, { type: 'dense', units: 1, activation: 'sigmoid' }] },
-			training: { loss: 'binaryCrossentropy', optimizer: { type: 'adam', learningRate: 0.05 }, metrics: ['accuracy'], epochs: 25, batchSize: 16 },
+			seed: 1,
+			data: { source: { type: 'inline', rows }, label: 'label', split: { validation: 0.2 } },
+			model: {
+				inputShape: [12, 1],
+				layers: [
+					{ type: 'conv1d', filters: 4, kernelSize: 3, activation: 'relu' },
+					{ type: 'maxPooling1d' },
+					{ type: 'flatten' },
+					{ type: 'dense', units: 1, activation: 'sigmoid' },
+				],
+			},
+			training: {
+				loss: 'binaryCrossentropy',
+				optimizer: { type: 'adam', learningRate: 0.05 },
+				metrics: ['accuracy'],
+				epochs: 25,
+				batchSize: 16,
+			},
 		});
 		const rc = await trainLoop({ config: conv, data: await prepareData(conv, { configDir: __dirname }) });
 		assert.equal(tf.getBackend(), 'wasm');
@@ -125,9 +184,22 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 			return row;
 		});
 		const emb = resolveConfig({
-			seed: 2, data: { source: { type: 'inline', rows: erows }, label: 'label', split: { validation: 0.2 } },
-			model: { layers: [{ type: 'embedding', inputDim: 20, outputDim: 4 }, { type: 'globalAveragePooling1d' }, { type: 'dense', units: 1, activation: 'sigmoid' }] },
-			training: { loss: 'binaryCrossentropy', optimizer: { type: 'adam', learningRate: 0.05 }, metrics: ['accuracy'], epochs: 15, batchSize: 16 },
+			seed: 2,
+			data: { source: { type: 'inline', rows: erows }, label: 'label', split: { validation: 0.2 } },
+			model: {
+				layers: [
+					{ type: 'embedding', inputDim: 20, outputDim: 4 },
+					{ type: 'globalAveragePooling1d' },
+					{ type: 'dense', units: 1, activation: 'sigmoid' },
+				],
+			},
+			training: {
+				loss: 'binaryCrossentropy',
+				optimizer: { type: 'adam', learningRate: 0.05 },
+				metrics: ['accuracy'],
+				epochs: 15,
+				batchSize: 16,
+			},
 		});
 		const re = await trainLoop({ config: emb, data: await prepareData(emb, { configDir: __dirname }) });
 		assert.ok(re.history.at(-1)!.val_accuracy! >= 0.95, JSON.stringify(re.history.at(-1)));
@@ -138,14 +210,30 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 			const top = i % 2;
 			const r0 = top ? r.int(2) : 3 + r.int(2);
 			const c0 = r.int(5);
-			for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) row[`p${y}_${x}`] = (y >= r0 && y < r0 + 2 && x >= c0 && x < c0 + 2 ? 1 : 0) + r.normal(0, 0.1);
+			for (let y = 0; y < 6; y++)
+				for (let x = 0; x < 6; x++) row[`p${y}_${x}`] = (y >= r0 && y < r0 + 2 && x >= c0 && x < c0 + 2 ? 1 : 0) + r.normal(0, 0.1);
 			row.label = top;
 			return row;
 		});
 		const c2 = resolveConfig({
-			seed: 4, data: { source: { type: 'inline', rows: irows }, label: 'label', split: { validation: 0.2 } },
-			model: { inputShape: [6, 6, 1], layers: [{ type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }, { type: 'maxPooling2d' }, { type: 'flatten' }, { type: 'dense', units: 1, activation: 'sigmoid' }] },
-			training: { loss: 'binaryCrossentropy', optimizer: { type: 'adam', learningRate: 0.03 }, metrics: ['accuracy'], epochs: 20, batchSize: 16 },
+			seed: 4,
+			data: { source: { type: 'inline', rows: irows }, label: 'label', split: { validation: 0.2 } },
+			model: {
+				inputShape: [6, 6, 1],
+				layers: [
+					{ type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+					{ type: 'maxPooling2d' },
+					{ type: 'flatten' },
+					{ type: 'dense', units: 1, activation: 'sigmoid' },
+				],
+			},
+			training: {
+				loss: 'binaryCrossentropy',
+				optimizer: { type: 'adam', learningRate: 0.03 },
+				metrics: ['accuracy'],
+				epochs: 20,
+				batchSize: 16,
+			},
 		});
 		const r2 = await trainLoop({ config: c2, data: await prepareData(c2, { configDir: __dirname }) });
 		assert.equal(tf.getBackend(), 'wasm');
@@ -157,11 +245,15 @@ describe('engine/train/kernels (wasm vs cpu)', () => {
 describe('device-side shuffled batches', () => {
 	it('gatherBatches yields exactly the rows makeBatches copies, on wasm and cpu', async () => {
 		const rng = createRng(9);
-		const n = 300, w = 7;
+		const n = 300,
+			w = 7;
 		const x = Float32Array.from({ length: n * w }, () => rng.normal());
 		const y = Float32Array.from({ length: n * 3 }, () => rng.next());
 		const order = Int32Array.from({ length: n }, (_, i) => i);
-		for (let i = n - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j]!, order[i]!]; }
+		for (let i = n - 1; i > 0; i--) {
+			const j = rng.int(i + 1);
+			[order[i], order[j]] = [order[j]!, order[i]!];
+		}
 		for (const backend of ['wasm', 'cpu'] as const) {
 			await useBackend(backend);
 			const all = { x: tf.tensor(x, [n, w]), y: tf.tensor(y, [n, 3]) };

@@ -33,7 +33,9 @@ function accuracy(model: tf.LayersModel, d: PreparedData, split: 'test' | 'valid
 
 for (const backend of ['wasm', 'cpu'] as const) {
 	describe(`engine/train (${backend})`, () => {
-		before(async () => { await useBackend(backend); });
+		before(async () => {
+			await useBackend(backend);
+		});
 
 		it('the seed example recovers slope 2 ± 0.1 and intercept 0 ± 0.3', async () => {
 			const c = example('linear-regression');
@@ -59,9 +61,21 @@ for (const backend of ['wasm', 'cpu'] as const) {
 
 		it('XOR and spirals reach ≥ 0.95 accuracy', async () => {
 			const xor = cfg({
-				seed: 1, data: { source: { type: 'xor', samples: 400, noise: 0.02 }, split: { validation: 0.25 } },
-				model: { layers: [{ type: 'dense', units: 16, activation: 'tanh' }, { type: 'dense', units: 1, activation: 'sigmoid' }] },
-				training: { loss: 'binaryCrossentropy', optimizer: { type: 'adam', learningRate: 0.03 }, epochs: 60, batchSize: 32, metrics: ['accuracy'] },
+				seed: 1,
+				data: { source: { type: 'xor', samples: 400, noise: 0.02 }, split: { validation: 0.25 } },
+				model: {
+					layers: [
+						{ type: 'dense', units: 16, activation: 'tanh' },
+						{ type: 'dense', units: 1, activation: 'sigmoid' },
+					],
+				},
+				training: {
+					loss: 'binaryCrossentropy',
+					optimizer: { type: 'adam', learningRate: 0.03 },
+					epochs: 60,
+					batchSize: 32,
+					metrics: ['accuracy'],
+				},
 			});
 			const dx = await prepareData(xor, policy);
 			const rx = await trainLoop({ config: xor, data: dx });
@@ -79,7 +93,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
 		it('every optimizer decreases the loss on a convex problem', async () => {
 			for (const type of OPTIMIZERS) {
 				const lr = { sgd: 0.01, momentum: 0.01, adam: 0.1, adamax: 0.1, rmsprop: 0.1, adagrad: 0.5, adadelta: 1 }[type];
-				const c = cfg({ seed: 2, data: { source: { type: 'linear' }, scale: 'standardize', split: { validation: 0 } }, model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError', optimizer: { type, learningRate: lr }, epochs: 8, batchSize: 20 } });
+				const c = cfg({
+					seed: 2,
+					data: { source: { type: 'linear' }, scale: 'standardize', split: { validation: 0 } },
+					model: { layers: [{ type: 'dense', units: 1 }] },
+					training: { loss: 'meanSquaredError', optimizer: { type, learningRate: lr }, epochs: 8, batchSize: 20 },
+				});
 				const r = await trainLoop({ config: c, data: await prepareData(c, policy) });
 				const first = r.history[0]!.loss!;
 				const last = r.history.at(-1)!.loss!;
@@ -90,14 +109,27 @@ for (const backend of ['wasm', 'cpu'] as const) {
 
 		it("Adam's first steps follow the formula with bias correction", async () => {
 			// One weight, no bias, one sample per step: loss (w·x − y)², gradient 2x(wx − y).
-			const rows = [{ x: 1, y: 3 }, { x: 2, y: 1 }, { x: -1, y: 2 }];
+			const rows = [
+				{ x: 1, y: 3 },
+				{ x: 2, y: 1 },
+				{ x: -1, y: 2 },
+			];
 			const c = cfg({
-				seed: 1, data: { source: { type: 'inline', rows }, split: { validation: 0, shuffle: false } },
+				seed: 1,
+				data: { source: { type: 'inline', rows }, split: { validation: 0, shuffle: false } },
 				model: { layers: [{ type: 'dense', units: 1, useBias: false, kernelInitializer: 'ones' }] },
-				training: { loss: 'meanSquaredError', optimizer: { type: 'adam', learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, epochs: 1, batchSize: 1, shuffle: false },
+				training: {
+					loss: 'meanSquaredError',
+					optimizer: { type: 'adam', learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+					epochs: 1,
+					batchSize: 1,
+					shuffle: false,
+				},
 			});
 			const r = await trainLoop({ config: c, data: await prepareData(c, policy) });
-			let w = 1; let m = 0; let v = 0;
+			let w = 1;
+			let m = 0;
+			let v = 0;
 			rows.forEach((row, i) => {
 				const t = i + 1;
 				const g = 2 * row.x * (w * row.x - row.y);
@@ -115,7 +147,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
 		});
 
 		it('a NaN/Inf loss stops the run with a message pointing at the learning rate and scaling', async () => {
-			const c = cfg({ seed: 1, data: { source: { type: 'linear', xMax: 1000 }, split: { validation: 0 } }, model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 1 }, epochs: 30 } });
+			const c = cfg({
+				seed: 1,
+				data: { source: { type: 'linear', xMax: 1000 }, split: { validation: 0 } },
+				model: { layers: [{ type: 'dense', units: 1 }] },
+				training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 1 }, epochs: 30 },
+			});
 			const r = await trainLoop({ config: c, data: await prepareData(c, policy) });
 			assert.equal(r.status, 'nonFinite');
 			assert.match(r.message!, /learning rate \(1\) may be too high/);
@@ -127,7 +164,14 @@ for (const backend of ['wasm', 'cpu'] as const) {
 		it('cancels at a batch boundary and keeps the epochs so far', async () => {
 			const c = example('spirals');
 			const ac = new AbortController();
-			const r = await trainLoop({ config: c, data: await prepareData(c, policy), signal: ac.signal, onEpoch: (e) => { if (e === 2) ac.abort(); } });
+			const r = await trainLoop({
+				config: c,
+				data: await prepareData(c, policy),
+				signal: ac.signal,
+				onEpoch: (e) => {
+					if (e === 2) ac.abort();
+				},
+			});
 			assert.equal(r.status, 'cancelled');
 			assert.equal(r.history.length, 3);
 			r.model.dispose();
@@ -140,33 +184,77 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			const d = await prepareData(c, policy);
 			const before = tf.memory().numTensors;
 			const counts: number[] = [];
-			const r = await trainLoop({ config: c, data: d, onEpoch: () => { counts.push(tf.memory().numTensors); }, onCheckpoint: () => undefined });
-			assert.ok(counts.slice(2).every((n) => n === counts[2]), counts.join(','));
+			const r = await trainLoop({
+				config: c,
+				data: d,
+				onEpoch: () => {
+					counts.push(tf.memory().numTensors);
+				},
+				onCheckpoint: () => undefined,
+			});
+			assert.ok(
+				counts.slice(2).every((n) => n === counts[2]),
+				counts.join(','),
+			);
 			r.model.dispose();
 			assert.equal(tf.memory().numTensors, before);
 		});
 
 		it('is deterministic with a seed, and a resumed run equals an uninterrupted one', async () => {
 			const c = cfg({
-				seed: 8, data: { source: { type: 'blobs', samples: 200 }, scale: 'standardize', split: { validation: 0.2 } },
-				model: { layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 3, activation: 'softmax' }] },
-				training: { loss: 'sparseCategoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'], epochs: 9, batchSize: 16, checkpoint: { every: 4 }, learningRateSchedule: { type: 'step', stepSize: 3, gamma: 0.5 } },
+				seed: 8,
+				data: { source: { type: 'blobs', samples: 200 }, scale: 'standardize', split: { validation: 0.2 } },
+				model: {
+					layers: [
+						{ type: 'dense', units: 8, activation: 'relu' },
+						{ type: 'dropout', rate: 0.3 },
+						{ type: 'dense', units: 3, activation: 'softmax' },
+					],
+				},
+				training: {
+					loss: 'sparseCategoricalCrossentropy',
+					optimizer: 'adam',
+					metrics: ['accuracy'],
+					epochs: 9,
+					batchSize: 16,
+					checkpoint: { every: 4 },
+					learningRateSchedule: { type: 'step', stepSize: 3, gamma: 0.5 },
+				},
 			});
 			const d = await prepareData(c, policy);
 			const cks: Checkpoint[] = [];
-			const a = await trainLoop({ config: c, data: d, onCheckpoint: (ck) => { cks.push(JSON.parse(JSON.stringify(ck))); } });
+			const a = await trainLoop({
+				config: c,
+				data: d,
+				onCheckpoint: (ck) => {
+					cks.push(JSON.parse(JSON.stringify(ck)));
+				},
+			});
 			const b = await trainLoop({ config: c, data: d });
 			const wa = a.model.getWeights().map((t) => Array.from(t.dataSync()));
-			assert.deepEqual(b.model.getWeights().map((t) => Array.from(t.dataSync())), wa);
-			assert.deepEqual(cks.map((k) => k.epoch), [4, 8]);
+			assert.deepEqual(
+				b.model.getWeights().map((t) => Array.from(t.dataSync())),
+				wa,
+			);
+			assert.deepEqual(
+				cks.map((k) => k.epoch),
+				[4, 8],
+			);
 			const r = await trainLoop({ config: c, data: d, resume: cks[0]! });
 			assert.deepEqual(r.history, a.history);
-			assert.deepEqual(r.model.getWeights().map((t) => Array.from(t.dataSync())), wa);
+			assert.deepEqual(
+				r.model.getWeights().map((t) => Array.from(t.dataSync())),
+				wa,
+			);
 			for (const m of [a, b, r]) m.model.dispose();
 		});
 
 		it('regularizers add their penalty: a strong L2 on the kernel shrinks the learned slope', async () => {
-			const base = { seed: 1, data: { source: { type: 'linear' }, split: { validation: 0 } }, training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 30 } };
+			const base = {
+				seed: 1,
+				data: { source: { type: 'linear' }, split: { validation: 0 } },
+				training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 30 },
+			};
 			const plain = cfg({ ...base, model: { layers: [{ type: 'dense', units: 1 }] } });
 			const reg = cfg({ ...base, model: { layers: [{ type: 'dense', units: 1, kernelRegularizer: { l2: 5 } }] } });
 			const a = await trainLoop({ config: plain, data: await prepareData(plain, policy) });
@@ -176,11 +264,18 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			assert.ok(wb < wa - 0.2, `${wb} vs ${wa}`);
 			// The logged loss includes the penalty λ·w².
 			assert.ok(b.history.at(-1)!.loss! > 5 * wb * wb);
-			a.model.dispose(); b.model.dispose();
+			a.model.dispose();
+			b.model.dispose();
 		});
 
 		it('augmentation (Gaussian noise, mixup) changes the training batches but still learns', async () => {
-			const mk = (augmentation: Record<string, number>) => cfg({ seed: 2, data: { source: { type: 'linear' }, augmentation, split: { validation: 0.2 } }, model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 40, shuffle: false } });
+			const mk = (augmentation: Record<string, number>) =>
+				cfg({
+					seed: 2,
+					data: { source: { type: 'linear' }, augmentation, split: { validation: 0.2 } },
+					model: { layers: [{ type: 'dense', units: 1 }] },
+					training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 40, shuffle: false },
+				});
 			const plain = mk({});
 			const aug = mk({ gaussianNoise: 0.3, mixup: 0.4 });
 			const a = await trainLoop({ config: plain, data: await prepareData(plain, policy) });
@@ -195,7 +290,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
 
 		it('learning-rate schedules: step, cosine with warm-up, reduce on plateau', async () => {
 			const lrs = async (learningRateSchedule: Record<string, unknown>, epochs = 6) => {
-				const c = cfg({ seed: 1, data: { source: { type: 'linear', samples: 20 }, split: { validation: 0.25 } }, model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs, learningRateSchedule } });
+				const c = cfg({
+					seed: 1,
+					data: { source: { type: 'linear', samples: 20 }, split: { validation: 0.25 } },
+					model: { layers: [{ type: 'dense', units: 1 }] },
+					training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs, learningRateSchedule },
+				});
 				const r = await trainLoop({ config: c, data: await prepareData(c, policy) });
 				r.model.dispose();
 				return r.history.map((h) => Number(h.lr!.toPrecision(6)));
@@ -205,13 +305,25 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			assert.equal(cos[0], 0.005);
 			assert.equal(cos[1], 0.01);
 			assert.equal(cos[5], 0.001);
-			assert.deepEqual(await lrs({ type: 'reduceOnPlateau', monitor: 'loss', minDelta: 1e9, patience: 0, factor: 0.5 }, 4), [0.01, 0.01, 0.005, 0.0025]);
+			assert.deepEqual(
+				await lrs({ type: 'reduceOnPlateau', monitor: 'loss', minDelta: 1e9, patience: 0, factor: 0.5 }, 4),
+				[0.01, 0.01, 0.005, 0.0025],
+			);
 		});
 
 		it('early stopping stops and restores the best weights; schedules change the rate; clipping applies', async () => {
 			const c = cfg({
-				seed: 3, data: { source: { type: 'linear' }, split: { validation: 0.3 } }, model: { layers: [{ type: 'dense', units: 1 }] },
-				training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: 0.01 }, epochs: 200, earlyStopping: { patience: 3, minDelta: 0.01 }, learningRateSchedule: { type: 'exponential', decayRate: 0.5 }, gradientClipping: { clipNorm: 1 } },
+				seed: 3,
+				data: { source: { type: 'linear' }, split: { validation: 0.3 } },
+				model: { layers: [{ type: 'dense', units: 1 }] },
+				training: {
+					loss: 'meanSquaredError',
+					optimizer: { type: 'sgd', learningRate: 0.01 },
+					epochs: 200,
+					earlyStopping: { patience: 3, minDelta: 0.01 },
+					learningRateSchedule: { type: 'exponential', decayRate: 0.5 },
+					gradientClipping: { clipNorm: 1 },
+				},
 			});
 			const r = await trainLoop({ config: c, data: await prepareData(c, policy) });
 			assert.equal(r.status, 'stopped');

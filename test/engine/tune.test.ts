@@ -55,7 +55,10 @@ describe('hyperparameter sweeps', function () {
 		const state = await runSweep({ configPath: config, backend: 'cpu', workers: 2 }, (e) => events.push(e));
 		assert.equal(state.status, 'completed');
 		assert.equal(state.trials.length, 4);
-		assert.deepEqual(new Set(state.trials.map((t) => `${t.params['model.layers[0].units']}/${t.params['training.batchSize']}`)), new Set(['2/16', '2/32', '8/16', '8/32']));
+		assert.deepEqual(
+			new Set(state.trials.map((t) => `${t.params['model.layers[0].units']}/${t.params['training.batchSize']}`)),
+			new Set(['2/16', '2/32', '8/16', '8/32']),
+		);
 		for (const t of state.trials) {
 			assert.equal(t.status, 'completed', t.message);
 			assert.equal(t.foldScores?.length, 2, 'one score per fold');
@@ -66,18 +69,28 @@ describe('hyperparameter sweeps', function () {
 		const best = state.trials.reduce((a, b) => (b.score! > a.score! ? b : a));
 		assert.equal(state.best?.score, best.score, 'val_accuracy is maximised');
 		const sweepDir = (events.find((e) => e.method === 'sweep/started') as Extract<SweepEvent, { method: 'sweep/started' }>).params.sweepDir;
-		assert.deepEqual(readSweep(sweepDir)?.trials.map((t) => t.status), ['completed', 'completed', 'completed', 'completed']);
+		assert.deepEqual(
+			readSweep(sweepDir)?.trials.map((t) => t.status),
+			['completed', 'completed', 'completed', 'completed'],
+		);
 	});
 
 	it('resumes without re-running finished trials', async () => {
 		let sweepDir = '';
-		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => { if (e.method === 'sweep/started') sweepDir = e.params.sweepDir; });
+		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => {
+			if (e.method === 'sweep/started') sweepDir = e.params.sweepDir;
+		});
 		assert.equal(first.trials.length, 2);
 		const before = first.trials.map((t) => ({ params: t.params, runDirs: t.runDirs, score: t.score }));
 		const started: number[] = [];
-		const second = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 4, resume: sweepDir }, (e) => { if (e.method === 'sweep/trialStarted') started.push(e.params.number); });
+		const second = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 4, resume: sweepDir }, (e) => {
+			if (e.method === 'sweep/trialStarted') started.push(e.params.number);
+		});
 		assert.deepEqual(started, [3, 4], 'only the new trials ran');
-		assert.deepEqual(second.trials.slice(0, 2).map((t) => ({ params: t.params, runDirs: t.runDirs, score: t.score })), before);
+		assert.deepEqual(
+			second.trials.slice(0, 2).map((t) => ({ params: t.params, runDirs: t.runDirs, score: t.score })),
+			before,
+		);
 		assert.equal(new Set(second.trials.map((t) => JSON.stringify(t.params))).size, 4, 'the grid continues with the points not yet tried');
 	});
 
@@ -90,7 +103,10 @@ describe('hyperparameter sweeps', function () {
 			}
 		});
 		assert.ok(killed);
-		assert.deepEqual(state.trials.map((t) => t.status), ['completed', 'failed', 'completed', 'completed']);
+		assert.deepEqual(
+			state.trials.map((t) => t.status),
+			['completed', 'failed', 'completed', 'completed'],
+		);
 		assert.match(state.trials[1]!.message!, /worker process killed \(SIGKILL\)/);
 		assert.equal(state.status, 'completed');
 	});
@@ -107,11 +123,19 @@ describe('hyperparameter sweeps', function () {
 		const edits = action.edit!.changes![pathToFileURL(config).toString()]!;
 		const cd = a.result.document;
 		let out = CONFIG;
-		for (const e of [...edits].sort((x, y) => cd.offsetAt(y.range.start) - cd.offsetAt(x.range.start))) out = out.slice(0, cd.offsetAt(e.range.start)) + e.newText + out.slice(cd.offsetAt(e.range.end));
+		for (const e of [...edits].sort((x, y) => cd.offsetAt(y.range.start) - cd.offsetAt(x.range.start)))
+			out = out.slice(0, cd.offsetAt(e.range.start)) + e.newText + out.slice(cd.offsetAt(e.range.end));
 		const units = state.best.params['model.layers[0].units'];
 		const batch = state.best.params['training.batchSize'];
-		assert.equal(out, CONFIG.replace('      units: 4\n', `      units: ${units}\n`).replace('  batchSize: 32\n', `  batchSize: ${batch}\n`));
-		assert.deepEqual(applyBestActions(a, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), [], 'not offered outside the tuning section');
+		assert.equal(
+			out,
+			CONFIG.replace('      units: 4\n', `      units: ${units}\n`).replace('  batchSize: 32\n', `  batchSize: ${batch}\n`),
+		);
+		assert.deepEqual(
+			applyBestActions(a, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
+			[],
+			'not offered outside the tuning section',
+		);
 	});
 
 	it('resumes a random sweep with median pruning: no crash, no repeated points, and trials never export', async () => {
@@ -120,11 +144,16 @@ describe('hyperparameter sweeps', function () {
 			.replace('tuning:', 'export:\n  path: exported\ntuning:');
 		fs.writeFileSync(config, text);
 		let sweepDir = '';
-		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => { if (e.method === 'sweep/started') sweepDir = e.params.sweepDir; });
+		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => {
+			if (e.method === 'sweep/started') sweepDir = e.params.sweepDir;
+		});
 		assert.equal(first.trials.length, 2);
 		const second = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 4, resume: sweepDir });
 		assert.equal(second.trials.length, 4);
-		assert.ok(second.trials.every((t) => t.status === 'completed' || t.status === 'pruned'), JSON.stringify(second.trials.map((t) => [t.status, t.message])));
+		assert.ok(
+			second.trials.every((t) => t.status === 'completed' || t.status === 'pruned'),
+			JSON.stringify(second.trials.map((t) => [t.status, t.message])),
+		);
 		assert.equal(new Set(second.trials.map((t) => JSON.stringify(t.params))).size, 4, 'the resumed search proposes new points');
 		assert.ok(!fs.existsSync(path.join(dir, 'exported')), 'trials do not write into export.path');
 		await assert.rejects(runSweep({ configPath: config, backend: 'cpu', resume: path.join(dir, 'nope') }), /not a sweep folder/);

@@ -8,7 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../../engine/core/config/diagnostics';
 
-export interface Expected { code: string; range: Range; line: number }
+export interface Expected {
+	code: string;
+	range: Range;
+	line: number;
+}
 
 export function readExpectations(text: string): Expected[] {
 	const lines = text.split('\n');
@@ -22,7 +26,11 @@ export function readExpectations(text: string): Expected[] {
 			out.push({ code: code!, line: i + 1, range: { start: { line: +sl!, character: +sc! }, end: { line: +el!, character: +ec! } } });
 		} else if (caret) {
 			const start = 1 + caret[1]!.length;
-			out.push({ code: caret[3]!, line: i + 1, range: { start: { line: target, character: start }, end: { line: target, character: start + caret[2]!.length } } });
+			out.push({
+				code: caret[3]!,
+				line: i + 1,
+				range: { start: { line: target, character: start }, end: { line: target, character: start + caret[2]!.length } },
+			});
 		} else target = i;
 	});
 	return out;

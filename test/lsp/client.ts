@@ -6,11 +6,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import {
-	ConfigurationRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification,
-	InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest,
-	type ClientCapabilities, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+	createProtocolConnection,
+	StreamMessageReader,
+	StreamMessageWriter,
+	type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import {
+	ConfigurationRequest,
+	DidChangeConfigurationNotification,
+	DidChangeTextDocumentNotification,
+	DidOpenTextDocumentNotification,
+	ExitNotification,
+	InitializedNotification,
+	InitializeRequest,
+	PublishDiagnosticsNotification,
+	RegistrationRequest,
+	ShutdownRequest,
+	type ClientCapabilities,
+	type PublishDiagnosticsParams,
+	type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
 
 export const ROOT = findRoot(__dirname);
@@ -35,10 +50,19 @@ export interface StartOptions {
 	initializationOptions?: unknown;
 }
 
-interface Waiter { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }
+interface Waiter {
+	uri: string;
+	pred: (p: PublishDiagnosticsParams) => boolean;
+	resolve: (p: PublishDiagnosticsParams) => void;
+}
 
 export const DEFAULT_CAPS: ClientCapabilities = {
-	workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true, inlayHint: { refreshSupport: true } },
+	workspace: {
+		configuration: true,
+		didChangeWatchedFiles: { dynamicRegistration: true },
+		workspaceFolders: true,
+		inlayHint: { refreshSupport: true },
+	},
 	textDocument: {
 		synchronization: { dynamicRegistration: false },
 		completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
@@ -58,10 +82,21 @@ export class LspClient {
 	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 	settings: Record<string, unknown>;
 
-	private constructor(readonly proc: ChildProcess, readonly conn: ProtocolConnection, opts: StartOptions) {
+	private constructor(
+		readonly proc: ChildProcess,
+		readonly conn: ProtocolConnection,
+		opts: StartOptions,
+	) {
 		this.settings = opts.settings ?? {};
-		this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => { this.closed = true; resolve({ code, signal }); }));
-		proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+		this.exited = new Promise((resolve) =>
+			proc.on('exit', (code, signal) => {
+				this.closed = true;
+				resolve({ code, signal });
+			}),
+		);
+		proc.stderr!.on('data', (d: Buffer) => {
+			this.stderr += d.toString();
+		});
 		conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
 			const list = this.diagnostics.get(p.uri) ?? [];
 			list.push(p);
@@ -70,8 +105,10 @@ export class LspClient {
 			this.waiters = this.waiters.filter((w) => !ready.includes(w));
 			for (const w of ready) w.resolve(p);
 		});
-		conn.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
-		conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section ? this.settings[i.section] ?? null : null)));
+		conn.onNotification('window/logMessage', (p: { message: string }) => {
+			this.logs.push(p.message);
+		});
+		conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section ? (this.settings[i.section] ?? null) : null)));
 		conn.onRequest(RegistrationRequest.type, () => null);
 		conn.onRequest('window/workDoneProgress/create', () => null);
 		conn.onRequest('workspace/inlayHint/refresh', () => null);
@@ -101,13 +138,26 @@ export class LspClient {
 	}
 
 	/** Resolves with the first publication for `uri` (from now on) that satisfies `pred`. */
-	waitForDiagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+	waitForDiagnostics(
+		uri: string,
+		pred: (p: PublishDiagnosticsParams) => boolean = () => true,
+		timeoutMs = 20_000,
+	): Promise<PublishDiagnosticsParams> {
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.waiters = this.waiters.filter((w) => w !== waiter);
-				reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms (alive: ${this.alive}); stderr: ${this.stderr.slice(-500)}`));
+				reject(
+					new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms (alive: ${this.alive}); stderr: ${this.stderr.slice(-500)}`),
+				);
 			}, timeoutMs);
-			const waiter: Waiter = { uri, pred, resolve: (p) => { clearTimeout(timer); resolve(p); } };
+			const waiter: Waiter = {
+				uri,
+				pred,
+				resolve: (p) => {
+					clearTimeout(timer);
+					resolve(p);
+				},
+			};
 			this.waiters.push(waiter);
 			void this.exited.then(() => {
 				if (!this.waiters.includes(waiter)) return;

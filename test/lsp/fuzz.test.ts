@@ -7,14 +7,55 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CompletionRequest, HoverRequest, InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, CodeActionRequest, type Position } from 'vscode-languageserver-protocol';
+import {
+	CompletionRequest,
+	HoverRequest,
+	InlayHintRequest,
+	DocumentSymbolRequest,
+	FoldingRangeRequest,
+	CodeActionRequest,
+	type Position,
+} from 'vscode-languageserver-protocol';
 import { ensureServerBuilt } from './build';
 import { LspClient, ROOT } from './client';
 import { mulberry32 } from '../../engine/core/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const EDITS = Number(process.env.FUZZ_EDITS ?? 60);
-const PIECES = [':', ' ', '\n', '- ', '  ', '[', ']', '{', '}', ',', '#', '&a ', '*a', '"', "'", 'type: ', 'dense', 'units: ', '-1', '1e9', 'null', '\t', '|', '>', '?', '!!str ', '%', '@', 'é', '😀', 'layers:', '\r\n'];
+const PIECES = [
+	':',
+	' ',
+	'\n',
+	'- ',
+	'  ',
+	'[',
+	']',
+	'{',
+	'}',
+	',',
+	'#',
+	'&a ',
+	'*a',
+	'"',
+	"'",
+	'type: ',
+	'dense',
+	'units: ',
+	'-1',
+	'1e9',
+	'null',
+	'\t',
+	'|',
+	'>',
+	'?',
+	'!!str ',
+	'%',
+	'@',
+	'é',
+	'😀',
+	'layers:',
+	'\r\n',
+];
 
 /** The engine's seeded PRNG, so a failing case reproduces from its seed. */
 const rng = mulberry32;
@@ -36,12 +77,17 @@ describe('lsp: fuzzing edits', function () {
 		if (client.alive) await client.stop();
 	});
 
-	const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.model.yaml')).sort();
+	const examples = fs
+		.readdirSync(path.join(ROOT, 'examples'))
+		.filter((f) => f.endsWith('.model.yaml'))
+		.sort();
 	for (const [n, name] of examples.entries()) {
 		it(`survives random edits of ${name} (seed ${SEED + n})`, async () => {
 			const random = rng(SEED + n);
 			const file = path.join(ROOT, 'examples', name);
-			const uri = pathToFileURL(file).toString().replace(/\.model\.yaml$/, `.fuzz${n}.model.yaml`);
+			const uri = pathToFileURL(file)
+				.toString()
+				.replace(/\.model\.yaml$/, `.fuzz${n}.model.yaml`);
 			let text = fs.readFileSync(file, 'utf8');
 			const opened = client.waitForDiagnostics(uri);
 			await client.open(uri, text);
@@ -65,7 +111,11 @@ describe('lsp: fuzzing edits', function () {
 						client.conn.sendRequest(InlayHintRequest.type, { ...doc, range: { start: { line: 0, character: 0 }, end: position } }),
 						client.conn.sendRequest(DocumentSymbolRequest.type, doc),
 						client.conn.sendRequest(FoldingRangeRequest.type, doc),
-						client.conn.sendRequest(CodeActionRequest.type, { ...doc, range: { start: position, end: position }, context: { diagnostics: [] } }),
+						client.conn.sendRequest(CodeActionRequest.type, {
+							...doc,
+							range: { start: position, end: position },
+							context: { diagnostics: [] },
+						}),
 					]);
 				}
 				const p = await published;

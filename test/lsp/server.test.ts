@@ -6,9 +6,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-	CodeActionRequest, CompletionRequest, DocumentSymbolRequest, FileChangeType, HoverRequest, InlayHintRequest,
-	DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, ExitNotification, InitializedNotification, InitializeRequest,
-	PublishDiagnosticsNotification, ShutdownRequest, type CompletionList, type Diagnostic,
+	CodeActionRequest,
+	CompletionRequest,
+	DocumentSymbolRequest,
+	FileChangeType,
+	HoverRequest,
+	InlayHintRequest,
+	DidChangeWatchedFilesNotification,
+	DidOpenTextDocumentNotification,
+	ExitNotification,
+	InitializedNotification,
+	InitializeRequest,
+	PublishDiagnosticsNotification,
+	ShutdownRequest,
+	type CompletionList,
+	type Diagnostic,
 } from 'vscode-languageserver-protocol';
 import { createProtocolConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-languageserver-protocol/node';
 import { ArchitectureRequest, CodeLensesRequest } from '../../server/src/protocol';
@@ -62,9 +74,13 @@ describe('lsp: server over stdio', function () {
 		await client.open(u, iris);
 		await opened;
 		const last = client.waitForDiagnostics(u, (p) => p.version === 21);
-		for (let v = 2; v <= 21; v++) await client.change(u, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: v % 2 ? '#' : '' }]);
+		for (let v = 2; v <= 21; v++)
+			await client.change(u, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: v % 2 ? '#' : '' }]);
 		await last;
-		assert.ok(client.diagnostics.get(u)!.every((p, i, all) => i === 0 || (p.version ?? 0) >= (all[i - 1]!.version ?? 0)), 'versions never go back');
+		assert.ok(
+			client.diagnostics.get(u)!.every((p, i, all) => i === 0 || (p.version ?? 0) >= (all[i - 1]!.version ?? 0)),
+			'versions never go back',
+		);
 	});
 
 	it('answers completion, hover, inlay hints, symbols and the custom requests', async () => {
@@ -74,17 +90,33 @@ describe('lsp: server over stdio', function () {
 		await opened;
 		const lines = iris.split('\n');
 		const lossLine = lines.findIndex((l) => l.startsWith('  loss:'));
-		const list = await client.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position: { line: lossLine, character: 11 } }) as CompletionList;
-		assert.deepEqual(list.items.map((i) => i.label), ['categoricalCrossentropy', 'sparseCategoricalCrossentropy']);
+		const list = (await client.conn.sendRequest(CompletionRequest.type, {
+			textDocument: { uri: u },
+			position: { line: lossLine, character: 11 },
+		})) as CompletionList;
+		assert.deepEqual(
+			list.items.map((i) => i.label),
+			['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
+		);
 		const typeLine = lines.findIndex((l) => l.includes('- type: dense'));
 		const h = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: typeLine, character: 14 } });
 		assert.match((h!.contents as { value: string }).value, /\[null, 16\]\*\* · 80 params/);
-		const hints = await client.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: u }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } });
-		assert.deepEqual(hints!.map((x) => x.label), ['→ [null, 16] · 80 params', '→ [null, 16] · 0 params', '→ [null, 3] · 51 params', '131 params total']);
+		const hints = await client.conn.sendRequest(InlayHintRequest.type, {
+			textDocument: { uri: u },
+			range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+		});
+		assert.deepEqual(
+			hints!.map((x) => x.label),
+			['→ [null, 16] · 80 params', '→ [null, 16] · 0 params', '→ [null, 3] · 51 params', '131 params total'],
+		);
 		const syms = await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: u } });
 		assert.ok(syms!.some((s) => s.name === 'training'));
 		const lenses = await client.conn.sendRequest(CodeLensesRequest.type, { textDocument: { uri: u } });
-		assert.deepEqual(lenses.map((l) => l.kind), ['architecture'], 'a config with an error gets no Train lens');
+		assert.deepEqual(
+			lenses.map((l) => l.kind),
+			['architecture'],
+			'a config with an error gets no Train lens',
+		);
 		const arch = await client.conn.sendRequest(ArchitectureRequest.type, { textDocument: { uri: u } });
 		assert.equal(arch!.model.totalParams, 131);
 		assert.equal(arch!.layerRanges[0]!.start.line, typeLine);
@@ -97,10 +129,20 @@ describe('lsp: server over stdio', function () {
 		await client.open(u, broken);
 		const d = (await got).diagnostics.find((x) => x.code === 'MW203')!;
 		assert.ok(d, 'MW203 reported');
-		const actions = await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: u }, range: d.range, context: { diagnostics: [d] } });
-		const fix = actions!.find((a) => 'edit' in a && a.title.includes('softmax')) as { edit: { changes: Record<string, { newText: string }[]> }; isPreferred?: boolean };
+		const actions = await client.conn.sendRequest(CodeActionRequest.type, {
+			textDocument: { uri: u },
+			range: d.range,
+			context: { diagnostics: [d] },
+		});
+		const fix = actions!.find((a) => 'edit' in a && a.title.includes('softmax')) as {
+			edit: { changes: Record<string, { newText: string }[]> };
+			isPreferred?: boolean;
+		};
 		assert.ok(fix, JSON.stringify(actions));
-		assert.deepEqual(fix.edit.changes[u]!.map((e) => e.newText), ['softmax']);
+		assert.deepEqual(
+			fix.edit.changes[u]!.map((e) => e.newText),
+			['softmax'],
+		);
 		assert.equal(fix.isPreferred, true);
 	});
 
@@ -108,37 +150,48 @@ describe('lsp: server over stdio', function () {
 		const csv = path.join(dir, 'houses.csv');
 		fs.writeFileSync(csv, 'area,rooms,price\n100,3,200\n80,2,150\n');
 		const u = uri('houses.model.yaml');
-		const text = 'data:\n  source: {type: csv, path: houses.csv}\n  features: [area, rooms]\n  label: price\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError, batchSize: 1}\n';
+		const text =
+			'data:\n  source: {type: csv, path: houses.csv}\n  features: [area, rooms]\n  label: price\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError, batchSize: 1}\n';
 		await client.open(u, text.replace('[area, rooms]', '[area, bedrooms]'));
 		// MW227 can only come from the header, so its arrival proves the file was read.
 		const unknown = await client.waitForDiagnostics(u, (p) => codes(p.diagnostics).includes('MW227'));
 		assert.match(unknown.diagnostics.find((x) => x.code === 'MW227')!.message, /bedrooms/);
 		fs.writeFileSync(csv, 'area,bedrooms,price\n100,3,200\n80,2,150\n');
 		const fixed = client.waitForDiagnostics(u, (p) => p.diagnostics.length === 0);
-		await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }] });
+		await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+			changes: [{ uri: pathToFileURL(csv).toString(), type: FileChangeType.Changed }],
+		});
 		await fixed;
 	});
 	it('answers the architecture request once the data file it names is read', async () => {
 		fs.writeFileSync(path.join(dir, 'flats.csv'), 'area,rooms,price\n100,3,200\n80,2,150\n');
 		const u = uri('flats.model.yaml');
 		// No features: the input width comes from the header alone.
-		await client.open(u, 'data:\n  source: {type: csv, path: flats.csv}\n  label: price\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError, batchSize: 1}\n');
+		await client.open(
+			u,
+			'data:\n  source: {type: csv, path: flats.csv}\n  label: price\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError, batchSize: 1}\n',
+		);
 		const arch = await client.conn.sendRequest(ArchitectureRequest.type, { textDocument: { uri: u } });
 		assert.deepEqual(arch!.model.inputShape, [null, 2]);
 		assert.equal(arch!.model.inputLabel, 'area, rooms');
 		assert.equal(arch!.version, 1);
 	});
 
-
 	it('reads settings per resource: severity overrides and lints off', async () => {
 		await client.stop();
-		client = await LspClient.start({ settings: { modelwright: { severity: { MW220: 'error' }, lints: false } }, rootUri: pathToFileURL(dir).toString() });
+		client = await LspClient.start({
+			settings: { modelwright: { severity: { MW220: 'error' }, lints: false } },
+			rootUri: pathToFileURL(dir).toString(),
+		});
 		const u = uri('settings.model.yaml');
 		const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'diagnostics', 'validation.model.yaml'), 'utf8');
 		const got = client.waitForDiagnostics(u);
 		await client.open(u, text);
 		const d = await got;
-		assert.deepEqual(d.diagnostics.map((x) => [x.code, x.severity]), [['MW220', 1]]);
+		assert.deepEqual(
+			d.diagnostics.map((x) => [x.code, x.severity]),
+			[['MW220', 1]],
+		);
 		const next = client.waitForDiagnostics(u, (p) => p.diagnostics.length === 2);
 		await client.configure({ modelwright: {} });
 		assert.deepEqual(codes((await next).diagnostics), ['MW222', 'MW220']);
@@ -149,11 +202,21 @@ describe('lsp: server over stdio', function () {
 		const got = client.waitForDiagnostics(u);
 		await client.open(u, '\u0000{[: - :\n\t- &a *a\n  ]]]:::\n');
 		assert.ok((await got).diagnostics.length > 0);
-		for (const position of [{ line: 0, character: 0 }, { line: 99, character: 99 }, { line: 1, character: 3 }]) {
+		for (const position of [
+			{ line: 0, character: 0 },
+			{ line: 99, character: 99 },
+			{ line: 1, character: 3 },
+		]) {
 			await client.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position });
 			await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position });
 		}
-		assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: uri('never-opened.model.yaml') }, position: { line: 0, character: 0 } }), null);
+		assert.equal(
+			await client.conn.sendRequest(HoverRequest.type, {
+				textDocument: { uri: uri('never-opened.model.yaml') },
+				position: { line: 0, character: 0 },
+			}),
+			null,
+		);
 		assert.ok(client.alive);
 	});
 
@@ -200,8 +263,12 @@ describe('lsp: node IPC transport', function () {
 		assert.equal(init.capabilities.hoverProvider, true);
 		await conn.sendNotification(InitializedNotification.type, {});
 		const u = 'untitled:ipc';
-		const got = new Promise<Diagnostic[]>((resolve) => conn.onNotification(PublishDiagnosticsNotification.type, (p) => resolve(p.diagnostics)));
-		await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'yaml', version: 1, text: 'model: {}\n' } });
+		const got = new Promise<Diagnostic[]>((resolve) =>
+			conn.onNotification(PublishDiagnosticsNotification.type, (p) => resolve(p.diagnostics)),
+		);
+		await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+			textDocument: { uri: u, languageId: 'yaml', version: 1, text: 'model: {}\n' },
+		});
 		assert.ok(codes(await got).includes('MW104'));
 		await conn.sendRequest(ShutdownRequest.type);
 		await conn.sendNotification(ExitNotification.type);

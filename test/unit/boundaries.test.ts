@@ -11,7 +11,9 @@ import * as path from 'node:path';
 const ROOT = path.join(__dirname, '../..');
 const META = path.join(ROOT, 'dist', 'meta');
 
-interface Metafile { inputs: Record<string, { imports: { path: string; external?: boolean }[] }> }
+interface Metafile {
+	inputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+}
 
 function meta(bundle: string): Metafile {
 	const file = path.join(META, `${bundle}.json`);
@@ -27,7 +29,9 @@ export function violations(m: Metafile, forbidden: RegExp[]): string[] {
 	const out: string[] = [];
 	for (const input of Object.keys(m.inputs)) {
 		if (forbidden.some((re) => re.test(input))) {
-			const by = Object.entries(m.inputs).filter(([, i]) => i.imports.some((x) => x.path === input)).map(([k]) => k);
+			const by = Object.entries(m.inputs)
+				.filter(([, i]) => i.imports.some((x) => x.path === input))
+				.map(([k]) => k);
 			out.push(`${input} (imported by ${by.join(', ') || '?'})`);
 		}
 	}
@@ -36,11 +40,16 @@ export function violations(m: Metafile, forbidden: RegExp[]): string[] {
 
 function importsOf(file: string): string[] {
 	const src = fs.readFileSync(file, 'utf8');
-	return [...src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+	return [...src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+		(m) => m[1] ?? m[2]!,
+	);
 }
 
 function tsFiles(dir: string): string[] {
-	return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => path.join(e.parentPath, e.name));
+	return fs
+		.readdirSync(dir, { withFileTypes: true, recursive: true })
+		.filter((e) => e.isFile() && e.name.endsWith('.ts'))
+		.map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('layer boundaries', () => {
@@ -55,7 +64,9 @@ describe('layer boundaries', () => {
 		for (const b of bundles) {
 			const m = meta(b.replace(/\.json$/, ''));
 			assert.deepEqual(violations(m, [...RUNTIME, ...NODE_IO]), [], b);
-			const builtins = Object.values(m.inputs).flatMap((i) => i.imports.filter((x) => x.external && /^(node:|fs$|path$|child_process$)/.test(x.path)).map((x) => x.path));
+			const builtins = Object.values(m.inputs).flatMap((i) =>
+				i.imports.filter((x) => x.external && /^(node:|fs$|path$|child_process$)/.test(x.path)).map((x) => x.path),
+			);
 			assert.deepEqual(builtins, [], b);
 		}
 	});
@@ -63,12 +74,20 @@ describe('layer boundaries', () => {
 		assert.ok(violations(meta('runtime.js'), RUNTIME).some((v) => v.includes('@tensorflow/tfjs-core')));
 	});
 	it('finds a forbidden input and names who imports it', () => {
-		const m: Metafile = { inputs: { 'server/src/a.ts': { imports: [{ path: 'engine/runtime/train/loop.ts' }] }, 'engine/runtime/train/loop.ts': { imports: [] } } };
+		const m: Metafile = {
+			inputs: {
+				'server/src/a.ts': { imports: [{ path: 'engine/runtime/train/loop.ts' }] },
+				'engine/runtime/train/loop.ts': { imports: [] },
+			},
+		};
 		assert.deepEqual(violations(m, RUNTIME), ['engine/runtime/train/loop.ts (imported by server/src/a.ts)']);
 	});
 	it('engine/core imports neither engine/io nor engine/runtime nor Node I/O; engine/io not engine/runtime (types included)', () => {
 		const bad: string[] = [];
-		for (const [layer, forbidden] of [['core', /\/(io|runtime|host|cli)\/|^node:(fs|child_process|os|worker_threads|net|http)/], ['io', /\/(runtime|host|cli)\/|@tensorflow/]] as const) {
+		for (const [layer, forbidden] of [
+			['core', /\/(io|runtime|host|cli)\/|^node:(fs|child_process|os|worker_threads|net|http)/],
+			['io', /\/(runtime|host|cli)\/|@tensorflow/],
+		] as const) {
 			for (const f of tsFiles(path.join(ROOT, 'engine', layer))) {
 				for (const spec of importsOf(f)) if (forbidden.test(spec)) bad.push(`${path.relative(ROOT, f)} → ${spec}`);
 			}

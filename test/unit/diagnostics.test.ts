@@ -6,7 +6,8 @@ import { DIAGNOSTIC_CODES } from '../../engine/core/config/diagnostics';
 import { probeFileSync } from '../../engine/io/probe';
 import { FIXTURES, fmtRange, listConfigs, readExpectations } from '../helpers/fixtures';
 
-const validate = (file: string) => validateText(fs.readFileSync(file, 'utf8'), { probe: (s) => probeFileSync(s, { configDir: path.dirname(file) }) });
+const validate = (file: string) =>
+	validateText(fs.readFileSync(file, 'utf8'), { probe: (s) => probeFileSync(s, { configDir: path.dirname(file) }) });
 
 describe('validator: caret-marked fixtures', () => {
 	const files = listConfigs(path.join(FIXTURES, 'diagnostics'));
@@ -17,7 +18,9 @@ describe('validator: caret-marked fixtures', () => {
 			const text = fs.readFileSync(file, 'utf8');
 			const expected = readExpectations(text);
 			assert.ok(expected.length > 0, 'fixture has no expectations');
-			const actual = validate(file).diagnostics.map((d) => `${d.code} ${fmtRange(d.range)}`).sort();
+			const actual = validate(file)
+				.diagnostics.map((d) => `${d.code} ${fmtRange(d.range)}`)
+				.sort();
 			const want = expected.map((e) => `${e.code} ${fmtRange(e.range)}`).sort();
 			for (const e of expected) covered.add(e.code);
 			assert.deepEqual(actual, want);
@@ -35,7 +38,10 @@ describe('validator: clean configs', () => {
 	for (const file of files) {
 		it(`${path.basename(file)} has no diagnostics`, () => {
 			const r = validate(file);
-			assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+			assert.deepEqual(
+				r.diagnostics.map((d) => `${d.code} ${d.message}`),
+				[],
+			);
 			assert.ok(r.ok);
 			assert.ok(r.shapes?.totalParams !== undefined, 'shapes are inferred');
 		});

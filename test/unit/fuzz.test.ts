@@ -14,7 +14,41 @@ import { mulberry32 } from '../../engine/core/random';
 const rng = mulberry32;
 
 const EXAMPLES = listConfigs(path.join(__dirname, '..', '..', 'examples')).map((f) => fs.readFileSync(f, 'utf8'));
-const PIECES = [':', '-', ' ', '\n', '[', ']', '{', '}', ',', '"', "'", '#', '&a', '*a', '!!str', '|', '>', '? ', '1e400', '-0', 'NaN', '.inf', 'null', '~', 'true', '0x1F', '\t', '\u0000', '\ud83d', 'type: dense', 'units: ', '<<: *a', '9'.repeat(400)];
+const PIECES = [
+	':',
+	'-',
+	' ',
+	'\n',
+	'[',
+	']',
+	'{',
+	'}',
+	',',
+	'"',
+	"'",
+	'#',
+	'&a',
+	'*a',
+	'!!str',
+	'|',
+	'>',
+	'? ',
+	'1e400',
+	'-0',
+	'NaN',
+	'.inf',
+	'null',
+	'~',
+	'true',
+	'0x1F',
+	'\t',
+	'\u0000',
+	'\ud83d',
+	'type: dense',
+	'units: ',
+	'<<: *a',
+	'9'.repeat(400),
+];
 
 /** Validates and fails if it throws or returns something malformed; a generous per-document bound catches blow-ups. */
 function check(text: string): void {
@@ -29,7 +63,11 @@ function check(text: string): void {
 	assert.ok(elapsed < 10_000, `validator took ${elapsed.toFixed(0)} ms on a ${text.length}-char document`);
 	for (const d of r.diagnostics) {
 		assert.ok(d.range.start.line >= 0 && d.range.start.character >= 0, 'negative position');
-		assert.ok(d.range.end.line > d.range.start.line || (d.range.end.line === d.range.start.line && d.range.end.character >= d.range.start.character), 'inverted range');
+		assert.ok(
+			d.range.end.line > d.range.start.line ||
+				(d.range.end.line === d.range.start.line && d.range.end.character >= d.range.start.character),
+			'inverted range',
+		);
 		assert.ok(typeof d.message === 'string' && d.message.length > 0);
 	}
 }
@@ -49,7 +87,8 @@ describe('validator fuzz', () => {
 				const op = r();
 				if (op < 0.4) text = text.slice(0, at) + PIECES[Math.floor(r() * PIECES.length)]! + text.slice(at);
 				else if (op < 0.8) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 20));
-				else text = text.slice(0, at) + text.slice(at).replace(/\d+(\.\d+)?/, String([-1, 0, 1e300, -1e-300, 3.5, 'x'][Math.floor(r() * 6)]));
+				else
+					text = text.slice(0, at) + text.slice(at).replace(/\d+(\.\d+)?/, String([-1, 0, 1e300, -1e-300, 3.5, 'x'][Math.floor(r() * 6)]));
 			}
 			check(text);
 		}
@@ -73,7 +112,12 @@ describe('validator fuzz', () => {
 		check(`a:\n${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')}`);
 		check(`data: ${'{a: '.repeat(300)}1${'}'.repeat(300)}`);
 		const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-		for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+		for (let i = 0; i < 8; i++)
+			bomb.push(
+				`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+					.fill(`*${String.fromCharCode(97 + i)}`)
+					.join(', ')}]`,
+			);
 		check(bomb.join('\n'));
 		check(`model:\n  layers:\n${'    - type: dense\n      units: 4\n'.repeat(5000)}`);
 		check('x'.repeat(200_000));
@@ -82,7 +126,8 @@ describe('validator fuzz', () => {
 	it('stays linear in unknown and duplicate keys, and takes 200k-item lists (no argument spreads)', function () {
 		this.timeout(60_000);
 		// Quadratic before: 20k unknown keys took 37 s; 50k would take minutes and hit check()'s bound.
-		const head = 'data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 1, activation: sigmoid}]}\ntraining: {loss: binaryCrossentropy}\n';
+		const head =
+			'data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 1, activation: sigmoid}]}\ntraining: {loss: binaryCrossentropy}\n';
 		const unknown = head + Array.from({ length: 50_000 }, (_, i) => `unknownKey${i}: ${i}`).join('\n');
 		const r = validateText(unknown);
 		assert.equal(r.diagnostics.filter((d) => d.code === 'MW101').length, 50_000);
@@ -105,7 +150,9 @@ describe('validator: nesting guard', () => {
 		assert.ok(!r.resolved);
 	});
 	it('ignores brackets inside quotes and comments', () => {
-		const r = validateText(`# ${'['.repeat(300)}\ndescription: "${'{'.repeat(300)}"\ndata: {source: {type: linear}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {loss: meanSquaredError}\n`);
+		const r = validateText(
+			`# ${'['.repeat(300)}\ndescription: "${'{'.repeat(300)}"\ndata: {source: {type: linear}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {loss: meanSquaredError}\n`,
+		);
 		assert.deepEqual(r.diagnostics, []);
 	});
 });

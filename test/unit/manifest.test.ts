@@ -32,10 +32,16 @@ describe('extension manifest', () => {
 	it('every nls key and every l10n string has a Simplified Chinese translation', () => {
 		const en = json('package.nls.json');
 		const zh = json('package.nls.zh-cn.json');
-		assert.deepEqual(Object.keys(en).filter((k) => !zh[k]), []);
+		assert.deepEqual(
+			Object.keys(en).filter((k) => !zh[k]),
+			[],
+		);
 		const bundle = json('l10n/bundle.l10n.json');
 		const zhBundle = json('l10n/bundle.l10n.zh-cn.json');
-		assert.deepEqual(Object.keys(bundle).filter((k) => !zhBundle[k]), []);
+		assert.deepEqual(
+			Object.keys(bundle).filter((k) => !zhBundle[k]),
+			[],
+		);
 		for (const [k, v] of Object.entries(zhBundle)) {
 			const placeholders = (s: string) => (s.match(/\{\d+\}/g) ?? []).sort().join();
 			assert.equal(placeholders(String(v)), placeholders(k), `placeholders of "${k}"`);
@@ -44,12 +50,29 @@ describe('extension manifest', () => {
 
 	it('l10n/bundle.l10n.json holds exactly the strings the client uses (run @vscode/l10n-dev export)', () => {
 		const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'mw-l10n-'));
-		execFileSync(process.execPath, [require.resolve('@vscode/l10n-dev/dist/cli.js'), 'export', '--outDir', tmp, path.join(ROOT, 'client', 'src')], { stdio: 'ignore' });
-		assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(tmp, 'bundle.l10n.json'), 'utf8'))).sort(), Object.keys(json('l10n/bundle.l10n.json')).sort());
+		execFileSync(
+			process.execPath,
+			[require.resolve('@vscode/l10n-dev/dist/cli.js'), 'export', '--outDir', tmp, path.join(ROOT, 'client', 'src')],
+			{ stdio: 'ignore' },
+		);
+		assert.deepEqual(
+			Object.keys(JSON.parse(fs.readFileSync(path.join(tmp, 'bundle.l10n.json'), 'utf8'))).sort(),
+			Object.keys(json('l10n/bundle.l10n.json')).sort(),
+		);
 	});
 
 	it('reads settings leniently: wrong types and out-of-range values fall back to defaults', () => {
-		const s = readSettings((k) => ({ 'engine.concurrency': 0, 'engine.backend': 'gpu', lints: false, severity: { MW223: 'off', XX: 'error', MW101: 'loud' } } as Record<string, unknown>)[k]);
+		const s = readSettings(
+			(k) =>
+				(
+					({
+						'engine.concurrency': 0,
+						'engine.backend': 'gpu',
+						lints: false,
+						severity: { MW223: 'off', XX: 'error', MW101: 'loud' },
+					}) as Record<string, unknown>
+				)[k],
+		);
 		assert.equal(s['engine.concurrency'], 1);
 		assert.equal(s['engine.backend'], 'auto');
 		assert.equal(s.lints, false);

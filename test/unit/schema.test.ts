@@ -31,7 +31,11 @@ describe('shipped JSON Schema', () => {
 		});
 	}
 	it('rejects a layer with a misspelt key and a negative learning rate', () => {
-		const ok = validate({ data: { source: { type: 'linear' } }, model: { layers: [{ type: 'dense', untis: 3 }] }, training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: -1 } } });
+		const ok = validate({
+			data: { source: { type: 'linear' } },
+			model: { layers: [{ type: 'dense', untis: 3 }] },
+			training: { loss: 'meanSquaredError', optimizer: { type: 'sgd', learningRate: -1 } },
+		});
 		assert.equal(ok, false);
 	});
 });
@@ -59,7 +63,14 @@ describe('resolveConfig', () => {
 	});
 
 	it('fills defaults from the schema and expands the optimizer shorthand', () => {
-		const r = resolveConfig({ data: { source: { type: 'linear' } }, model: { layers: [{ type: 'dense', units: 1 }] }, training: { loss: 'meanSquaredError', optimizer: 'sgd' } }, 'lin');
+		const r = resolveConfig(
+			{
+				data: { source: { type: 'linear' } },
+				model: { layers: [{ type: 'dense', units: 1 }] },
+				training: { loss: 'meanSquaredError', optimizer: 'sgd' },
+			},
+			'lin',
+		);
 		assert.equal(r.name, 'lin');
 		assert.equal(r.seed, 42);
 		assert.deepEqual(r.training.optimizer, { type: 'sgd', learningRate: 0.01 });

@@ -30,8 +30,14 @@ describe('shape inference matches tfjs-layers', () => {
 					const tfLayers = layerMap[i]!.map((j) => model.layers[j]!);
 					const last = tfLayers[tfLayers.length - 1]!;
 					assert.deepEqual(info.outputShape, last.outputShape, `output shape of layer ${i} (${info.type})`);
-					const trainable = tfLayers.reduce((a, l) => a + l.trainableWeights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0), 0);
-					const nonTrainable = tfLayers.reduce((a, l) => a + l.nonTrainableWeights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0), 0);
+					const trainable = tfLayers.reduce(
+						(a, l) => a + l.trainableWeights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0),
+						0,
+					);
+					const nonTrainable = tfLayers.reduce(
+						(a, l) => a + l.nonTrainableWeights.reduce((s, w) => s + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0),
+						0,
+					);
 					assert.equal(info.trainableParams, trainable, `trainable params of layer ${i} (${info.type})`);
 					assert.equal(info.nonTrainableParams ?? 0, nonTrainable, `non-trainable params of layer ${i} (${info.type})`);
 				});

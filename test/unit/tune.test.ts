@@ -9,18 +9,29 @@ const space = (s: TuningConfig['space']) => s;
 
 describe('search space', () => {
 	it('grid enumerates exactly the product of choices and int ranges', () => {
-		const dims = dimensions(space({ 'model.layers[0].units': { choice: [8, 16, 32] }, 'training.batchSize': { int: [16, 64], step: 16 }, 'training.optimizer.type': { choice: ['sgd', 'adam'] } }));
+		const dims = dimensions(
+			space({
+				'model.layers[0].units': { choice: [8, 16, 32] },
+				'training.batchSize': { int: [16, 64], step: 16 },
+				'training.optimizer.type': { choice: ['sgd', 'adam'] },
+			}),
+		);
 		const pts = gridPoints(dims);
 		assert.equal(pts.length, 3 * 4 * 2);
 		assert.equal(new Set(pts.map((p) => JSON.stringify(p))).size, 24, 'no duplicates');
-		assert.deepEqual([...new Set(pts.map((p) => p['training.batchSize']))].sort((a, b) => Number(a) - Number(b)), [16, 32, 48, 64]);
+		assert.deepEqual(
+			[...new Set(pts.map((p) => p['training.batchSize']))].sort((a, b) => Number(a) - Number(b)),
+			[16, 32, 48, 64],
+		);
 	});
 
 	it('conditional dimensions appear only where their condition holds', () => {
-		const dims = dimensions(space({
-			'training.optimizer.type': { choice: ['sgd', 'momentum'] },
-			'training.optimizer.momentum': { choice: [0.8, 0.9], when: { 'training.optimizer.type': 'momentum' } },
-		}));
+		const dims = dimensions(
+			space({
+				'training.optimizer.type': { choice: ['sgd', 'momentum'] },
+				'training.optimizer.momentum': { choice: [0.8, 0.9], when: { 'training.optimizer.type': 'momentum' } },
+			}),
+		);
 		const pts = gridPoints(dims);
 		assert.deepEqual(pts, [
 			{ 'training.optimizer.type': 'sgd' },
@@ -41,7 +52,12 @@ function objective(p: Params): number {
 	const lr = Math.log10(Number(p.lr));
 	return (lr + 2.5) ** 2 + (Number(p.x) - 0.3) ** 2 * 4 + (p.units === 32 ? 0 : 0.3) + (p.act === 'relu' ? 0 : 0.2);
 }
-const SPACE = space({ lr: { logUniform: [1e-5, 1] }, x: { uniform: [-1, 1] }, units: { choice: [8, 16, 32, 64] }, act: { choice: ['relu', 'tanh', 'sigmoid'] } });
+const SPACE = space({
+	lr: { logUniform: [1e-5, 1] },
+	x: { uniform: [-1, 1] },
+	units: { choice: [8, 16, 32, 64] },
+	act: { choice: ['relu', 'tanh', 'sigmoid'] },
+});
 
 function bestAfter(strategy: 'random' | 'bayesian', seed: number, budget: number): number {
 	const s = makeSearcher({ strategy, space: SPACE, trials: budget }, seed);
@@ -59,7 +75,10 @@ describe('search strategies', () => {
 			const run = (seed: number) => {
 				const s = makeSearcher({ strategy, space: SPACE, trials: 20 }, seed);
 				const h: Observation[] = [];
-				for (let i = 0; i < 20; i++) { const p = s.next(h)!; h.push({ params: p, score: objective(p) }); }
+				for (let i = 0; i < 20; i++) {
+					const p = s.next(h)!;
+					h.push({ params: p, score: objective(p) });
+				}
 				return h.map((x) => x.params);
 			};
 			assert.deepEqual(run(5), run(5));
@@ -125,19 +144,22 @@ describe('apply best', () => {
 
 	it('writes values into the config, keeping comments and layout', () => {
 		const out = applyParams(text, { 'model.layers[0].units': 64, 'training.batchSize': 16, 'training.optimizer.learningRate': 0.003 });
-		assert.equal(out, [
-			'# sweep config',
-			'model:',
-			'  layers:',
-			'    - type: dense',
-			'      units: 64   # width',
-			'      activation: relu',
-			'training:',
-			'  loss: meanSquaredError',
-			'  optimizer: {type: adam, learningRate: 0.003}',
-			'  batchSize: 16',
-			'',
-		].join('\n'));
+		assert.equal(
+			out,
+			[
+				'# sweep config',
+				'model:',
+				'  layers:',
+				'    - type: dense',
+				'      units: 64   # width',
+				'      activation: relu',
+				'training:',
+				'  loss: meanSquaredError',
+				'  optimizer: {type: adam, learningRate: 0.003}',
+				'  batchSize: 16',
+				'',
+			].join('\n'),
+		);
 	});
 
 	it('adds keys that the config does not have yet', () => {

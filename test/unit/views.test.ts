@@ -29,7 +29,10 @@ describe('panel view models', function () {
 	it('reads a run folder into columnar series', () => {
 		const s = runSeries(dirs[0]!)!;
 		assert.equal(s.status, 'completed');
-		assert.deepEqual(s.epochs, Array.from({ length: 12 }, (_, i) => i + 1));
+		assert.deepEqual(
+			s.epochs,
+			Array.from({ length: 12 }, (_, i) => i + 1),
+		);
 		assert.equal(s.series.loss!.length, 12);
 		assert.equal(s.series.val_loss!.length, 12);
 		assert.ok(s.series.loss![11]! < s.series.loss![0]!, 'the loss falls');
@@ -39,7 +42,10 @@ describe('panel view models', function () {
 		const v = evaluationView(dirs[1]!)!;
 		assert.equal(v.task, 'regression');
 		assert.equal(v.split, 'validation');
-		assert.ok(v.metrics.some((m) => m.name === 'r2' && m.value !== null && m.value > 0.8), JSON.stringify(v.metrics));
+		assert.ok(
+			v.metrics.some((m) => m.name === 'r2' && m.value !== null && m.value > 0.8),
+			JSON.stringify(v.metrics),
+		);
 		assert.equal(v.regression!.actual.length, v.regression!.predicted.length);
 		assert.equal(v.regression!.actual.length, 20, '20 validation rows of 100');
 		assert.equal(v.regression!.feature?.name, 'x', 'the single feature, for the fitted line over the data');
@@ -56,6 +62,11 @@ describe('panel view models', function () {
 	});
 
 	it('flattens configs to dotted paths with list indexes', () => {
-		assert.deepEqual(flatten({ a: { b: 1 }, layers: [{ type: 'dense', units: 2 }], f: ['x', 'y'] }), { 'a.b': '1', 'layers[0].type': 'dense', 'layers[0].units': '2', f: '["x","y"]' });
+		assert.deepEqual(flatten({ a: { b: 1 }, layers: [{ type: 'dense', units: 2 }], f: ['x', 'y'] }), {
+			'a.b': '1',
+			'layers[0].type': 'dense',
+			'layers[0].units': '2',
+			f: '["x","y"]',
+		});
 	});
 });

@@ -1,10 +1,20 @@
 /** The architecture page in Chromium: elk layout, node labels, reveal/highlight, pipeline, exports. */
 import { strict as assert } from 'node:assert';
-import { ArchitectureHighlight, ArchitectureUpdate, message, type ArchitectureUpdateParams, type CopyTextParams, type ExportFileParams, type RevealLayerParams } from '../../webviews/protocol';
+import {
+	ArchitectureHighlight,
+	ArchitectureUpdate,
+	message,
+	type ArchitectureUpdateParams,
+	type CopyTextParams,
+	type ExportFileParams,
+	type RevealLayerParams,
+} from '../../webviews/protocol';
 import { loadFixture, near, openPanel, parseColor, pngPixel, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<ArchitectureUpdateParams>('architecture.json');
-const BLUE = parseColor('#1a85ff'), ORANGE = parseColor('#d18616'), CYAN = parseColor('#17becf');
+const BLUE = parseColor('#1a85ff'),
+	ORANGE = parseColor('#d18616'),
+	CYAN = parseColor('#17becf');
 
 describe('webview: architecture panel (Chromium)', function () {
 	this.timeout(120_000);
@@ -16,26 +26,54 @@ describe('webview: architecture panel (Chromium)', function () {
 		await waitRendered(p.page, '.architecture', 1);
 		return p;
 	}
-	const nodeBox = (p: PanelPage, index: number) => p.page.locator(`.arch-node[data-index="${index}"]`).evaluate((g) => {
-		const r = g.getBoundingClientRect();
-		const m = /translate\(([\d.]+),([\d.]+)\)/.exec(g.getAttribute('transform')!)!;
-		return { x: Number(m[1]), y: Number(m[2]), width: r.width, height: r.height, cx: r.left + r.width / 2, cy: r.top + r.height / 2, left: r.left, top: r.top };
-	});
+	const nodeBox = (p: PanelPage, index: number) =>
+		p.page.locator(`.arch-node[data-index="${index}"]`).evaluate((g) => {
+			const r = g.getBoundingClientRect();
+			const m = /translate\(([\d.]+),([\d.]+)\)/.exec(g.getAttribute('transform')!)!;
+			return {
+				x: Number(m[1]),
+				y: Number(m[2]),
+				width: r.width,
+				height: r.height,
+				cx: r.left + r.width / 2,
+				cy: r.top + r.height / 2,
+				left: r.left,
+				top: r.top,
+			};
+		});
 	const sent = async <P>(p: PanelPage, method: string) => (await p.outbox()).filter((m) => m.method === method).map((m) => m.params as P);
 
 	it('lays out one node per layer plus the input, with type, name, params, shape and count', async () => {
 		const p = await open();
 		assert.equal(await p.page.locator('.arch-node').count(), 6);
-		const texts = await p.page.locator('.arch-node').evaluateAll((gs) => gs.map((g) => Array.from(g.querySelectorAll('text')).map((t) => t.textContent).join('|')));
+		const texts = await p.page.locator('.arch-node').evaluateAll((gs) =>
+			gs.map((g) =>
+				Array.from(g.querySelectorAll('text'))
+					.map((t) => t.textContent)
+					.join('|'),
+			),
+		);
 		assert.equal(texts[0], 'Input|shape [null, 4]|sepal_length, sepal_width, petal_length, petal_width');
 		assert.equal(texts[1], 'dense  hidden|units: 16   activation: relu|out [null, 16]|80 params');
 		assert.equal(texts[4], 'dense  hidden_2|units: 8   activation: relu|kernelRegularizer: l2(0.001)|out [null, 8]|136 params');
-		assert.deepEqual(await p.page.locator('.arch-edge-label').allTextContents(), ['[null, 4]', '[null, 16]', '[null, 16]', '[null, 16]', '[null, 8]']);
+		assert.deepEqual(await p.page.locator('.arch-edge-label').allTextContents(), [
+			'[null, 4]',
+			'[null, 16]',
+			'[null, 16]',
+			'[null, 16]',
+			'[null, 8]',
+		]);
 		assert.equal(await p.page.locator('.arch-edge').count(), 5);
-		assert.match((await p.page.locator('.arch-summary').textContent())!, /5 layers · Total params: 307 · Trainable: 275 · Non-trainable: 32/);
+		assert.match(
+			(await p.page.locator('.arch-summary').textContent())!,
+			/5 layers · Total params: 307 · Trainable: 275 · Non-trainable: 32/,
+		);
 		// Layered top to bottom.
 		const ys = await Promise.all([0, 1, 2, 3, 4].map(async (i) => (await nodeBox(p, i)).y));
-		assert.deepEqual([...ys].sort((a, b) => a - b), ys);
+		assert.deepEqual(
+			[...ys].sort((a, b) => a - b),
+			ys,
+		);
 		await p.screenshot('architecture');
 		assert.deepEqual(p.errors, []);
 	});
@@ -46,14 +84,21 @@ describe('webview: architecture panel (Chromium)', function () {
 		assert.match((await g.getAttribute('class'))!, /arch-diag-warning/);
 		assert.match((await g.locator('title').textContent())!, /warning MW204: dropout rate 0.7/);
 		assert.equal(await p.page.locator('.arch-diag-warning, .arch-diag-error').count(), 1);
-		assert.deepEqual(await p.page.locator('.arch-diagnostics li').allTextContents(), ['dropout_1 (dropout): dropout rate 0.7 drops most activations; 0.1–0.5 is usual [MW204]']);
+		assert.deepEqual(await p.page.locator('.arch-diagnostics li').allTextContents(), [
+			'dropout_1 (dropout): dropout rate 0.7 drops most activations; 0.1–0.5 is usual [MW204]',
+		]);
 		assert.match((await g.getAttribute('aria-label'))!, /1 problem/);
 	});
 
 	it('colours nodes per layer family (pixels of the screenshot)', async () => {
 		const p = await open({ height: 1400 });
 		const shot = await p.page.screenshot();
-		for (const [index, color] of [[0, BLUE], [1, CYAN], [2, ORANGE], [4, BLUE]] as const) {
+		for (const [index, color] of [
+			[0, BLUE],
+			[1, CYAN],
+			[2, ORANGE],
+			[4, BLUE],
+		] as const) {
 			const b = await nodeBox(p, index);
 			const px = await pngPixel(p.page, shot, b.left + 2, b.cy);
 			assert.ok(near(px, color), `layer ${index} stripe ${px} ≈ ${color}`);
@@ -94,7 +139,7 @@ describe('webview: architecture panel (Chromium)', function () {
 		const stages = await p.page.locator('.pipeline-stage').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-stage')));
 		assert.deepEqual(stages, ['data', 'preprocessing', 'split', 'model', 'training', 'tuning', 'evaluation', 'export']);
 		assert.equal(await p.page.locator('.pipeline-stage.disabled').getAttribute('data-stage'), 'tuning');
-		assert.match((await p.page.locator('.pipeline-stage[data-stage="training"]').innerText()), /optimizer\s+adam \(0\.01\)/);
+		assert.match(await p.page.locator('.pipeline-stage[data-stage="training"]').innerText(), /optimizer\s+adam \(0\.01\)/);
 		await p.screenshot('architecture-pipeline');
 	});
 
@@ -124,7 +169,9 @@ describe('webview: architecture panel (Chromium)', function () {
 		await waitRendered(p.page, '.architecture', 1);
 		await p.page.locator('#tab-pipeline').click();
 		await p.page.reload();
-		await p.page.waitForFunction(() => ((window as unknown as { __sent: { method: string }[] }).__sent ?? []).some((m) => m.method === 'modelwright/ready'));
+		await p.page.waitForFunction(() =>
+			((window as unknown as { __sent: { method: string }[] }).__sent ?? []).some((m) => m.method === 'modelwright/ready'),
+		);
 		assert.equal(await p.page.locator('#tab-pipeline').getAttribute('aria-selected'), 'true');
 		// What the panel serializer receives: the host's restore data and the page's UI state.
 		const state = await p.page.evaluate(() => JSON.parse(sessionStorage.getItem('state')!));

@@ -10,7 +10,9 @@ let built: Promise<string> | undefined;
 
 export function buildPanels(): Promise<string> {
 	built ??= build({
-		entryPoints: Object.fromEntries(PANELS.map((p) => [p, join(__dirname, '..', '..', 'webviews', p, 'main.ts')]).filter(([, src]) => existsSync(src!))),
+		entryPoints: Object.fromEntries(
+			PANELS.map((p) => [p, join(__dirname, '..', '..', 'webviews', p, 'main.ts')]).filter(([, src]) => existsSync(src!)),
+		),
 		outdir: OUT,
 		bundle: true,
 		platform: 'browser',

@@ -18,19 +18,27 @@ describe('webview: compare panel (Chromium)', function () {
 
 	it('lists only the config keys that differ, with each run as a column', async () => {
 		const p = await open();
-		const rows = await p.page.locator('.compare-diff tbody tr').evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent)));
-		assert.deepEqual(rows, [
-			['model.layers[0].units', '16', '64'],
-			['training.optimizer.learningRate', '0.01', '0.003'],
-			['training.earlyStopping.patience', '5', '(not set)'],
-		], 'training.epochs is equal in both and left out');
+		const rows = await p.page
+			.locator('.compare-diff tbody tr')
+			.evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent)));
+		assert.deepEqual(
+			rows,
+			[
+				['model.layers[0].units', '16', '64'],
+				['training.optimizer.learningRate', '0.01', '0.003'],
+				['training.earlyStopping.patience', '5', '(not set)'],
+			],
+			'training.epochs is equal in both and left out',
+		);
 		assert.deepEqual(await p.page.locator('.compare-diff thead .compare-open-run').allTextContents(), ['baseline', 'wide']);
 		assert.deepEqual(p.errors, []);
 	});
 
 	it('shows final metrics and marks the better run per metric', async () => {
 		const p = await open();
-		const rows = await p.page.locator('.compare-metrics tbody tr').evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent)));
+		const rows = await p.page
+			.locator('.compare-metrics tbody tr')
+			.evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent)));
 		assert.deepEqual(rows, [
 			['loss', '0.1412 (best)', '0.2285'],
 			['val_loss', '0.3863', '0.2712 (best)'],
@@ -42,13 +50,25 @@ describe('webview: compare panel (Chromium)', function () {
 	it('overlays the runs\u2019 curves with the shared curves view', async () => {
 		const p = await open();
 		const d = await p.page.evaluate(() => {
-			const { valToClient: _, ...rest } = (window as unknown as { modelwrightDebug: { curves: { debug(): { seriesShown: string[]; valToClient: unknown } } } }).modelwrightDebug.curves.debug();
+			const { valToClient: _, ...rest } = (
+				window as unknown as { modelwrightDebug: { curves: { debug(): { seriesShown: string[]; valToClient: unknown } } } }
+			).modelwrightDebug.curves.debug();
 			return rest;
 		});
 		assert.equal(d.seriesShown.length, 8);
 		const y = fixture.comparison.curves[1]!.series.loss![29]!;
-		const [x, yy] = await p.page.evaluate((v) => (window as unknown as { modelwrightDebug: { curves: { debug(): { valToClient(x: number, y: number, k: string): [number, number] } } } }).modelwrightDebug.curves.debug().valToClient(30, v, 'loss'), y);
-		assert.ok(await countPixels(p.page, '.curves-chart canvas', x, yy, ORANGE) > 0, 'second run drawn');
+		const [x, yy] = await p.page.evaluate(
+			(v) =>
+				(
+					window as unknown as {
+						modelwrightDebug: { curves: { debug(): { valToClient(x: number, y: number, k: string): [number, number] } } };
+					}
+				).modelwrightDebug.curves
+					.debug()
+					.valToClient(30, v, 'loss'),
+			y,
+		);
+		assert.ok((await countPixels(p.page, '.curves-chart canvas', x, yy, ORANGE)) > 0, 'second run drawn');
 		await p.screenshot('compare');
 	});
 
@@ -57,7 +77,10 @@ describe('webview: compare panel (Chromium)', function () {
 		await p.page.locator('.compare-metrics .compare-open-run[data-run="run-b"]').click();
 		await p.page.locator('.compare-pick').click();
 		const box = await p.outbox();
-		assert.deepEqual(box.filter((m) => m.method === 'modelwright/openRun').map((m) => m.params), [{ runId: 'run-b' }]);
+		assert.deepEqual(
+			box.filter((m) => m.method === 'modelwright/openRun').map((m) => m.params),
+			[{ runId: 'run-b' }],
+		);
 		assert.equal(box.filter((m) => m.method === 'modelwright/pickRuns').length, 1);
 	});
 });

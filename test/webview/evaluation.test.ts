@@ -6,15 +6,23 @@ import { countPixels, loadFixture, openPanel, parseColor, waitRendered, type Pan
 
 const cls = loadFixture<EvaluationShowParams>('evaluation-classification.json');
 const reg = loadFixture<EvaluationShowParams>('evaluation-regression.json');
-const BLUE = parseColor('#1a85ff'), ORANGE = parseColor('#d18616'), RED = parseColor('#e51400'), GREY = parseColor('#717171');
+const BLUE = parseColor('#1a85ff'),
+	ORANGE = parseColor('#d18616'),
+	RED = parseColor('#e51400'),
+	GREY = parseColor('#717171');
 
 /** Client coordinates of data point (x, y) on the plot canvas `selector`. */
-const at = (page: Page, selector: string, x: number, y: number) => page.locator(selector).evaluate((c: HTMLElement, [px, py]) => {
-	const d = c.dataset, r = c.getBoundingClientRect();
-	const X = r.left + Number(d.left) + ((px! - Number(d.x0)) / (Number(d.x1) - Number(d.x0))) * Number(d.width);
-	const Y = r.top + Number(d.top) + Number(d.height) - ((py! - Number(d.y0)) / (Number(d.y1) - Number(d.y0))) * Number(d.height);
-	return [X, Y] as [number, number];
-}, [x, y]);
+const at = (page: Page, selector: string, x: number, y: number) =>
+	page.locator(selector).evaluate(
+		(c: HTMLElement, [px, py]) => {
+			const d = c.dataset,
+				r = c.getBoundingClientRect();
+			const X = r.left + Number(d.left) + ((px! - Number(d.x0)) / (Number(d.x1) - Number(d.x0))) * Number(d.width);
+			const Y = r.top + Number(d.top) + Number(d.height) - ((py! - Number(d.y0)) / (Number(d.y1) - Number(d.y0))) * Number(d.height);
+			return [X, Y] as [number, number];
+		},
+		[x, y],
+	);
 
 describe('webview: evaluation panel (Chromium)', function () {
 	this.timeout(120_000);
@@ -26,59 +34,107 @@ describe('webview: evaluation panel (Chromium)', function () {
 		await waitRendered(p.page, '.evaluation', 1);
 		return p;
 	}
-	const cells = (p: PanelPage) => p.page.locator('.eval-matrix tbody tr:not(.eval-precision-row)').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('.eval-cell')).map((c) => c.textContent)));
+	const cells = (p: PanelPage) =>
+		p.page
+			.locator('.eval-matrix tbody tr:not(.eval-precision-row)')
+			.evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('.eval-cell')).map((c) => c.textContent)));
 
 	it('shows the metrics with the split they were computed on', async () => {
 		const p = await open(cls);
 		assert.equal(await p.page.locator('h1').textContent(), 'Evaluation: iris baseline');
-		assert.match((await p.page.locator('.eval-split').textContent())!, /^Computed on the test split \(45 samples\) · multiclass classification$/);
-		const rows = await p.page.locator('.eval-metrics tbody tr').evaluateAll((rs) => rs.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent]));
-		assert.deepEqual(rows, cls.evaluation.metrics.map((m) => [m.name, String(m.value)]));
+		assert.match(
+			(await p.page.locator('.eval-split').textContent())!,
+			/^Computed on the test split \(45 samples\) · multiclass classification$/,
+		);
+		const rows = await p.page
+			.locator('.eval-metrics tbody tr')
+			.evaluateAll((rs) => rs.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent]));
+		assert.deepEqual(
+			rows,
+			cls.evaluation.metrics.map((m) => [m.name, String(m.value)]),
+		);
 		assert.deepEqual(p.errors, []);
 	});
 
 	it('draws the confusion matrix with counts, normalized shares, colour scale and precision/recall', async () => {
 		const p = await open(cls);
 		const m = cls.evaluation.confusion!.matrix;
-		assert.deepEqual(await cells(p), m.map((r) => r.map(String)));
-		assert.deepEqual(await p.page.locator('.eval-matrix thead th').allTextContents(), ['actual \\ predicted', 'setosa', 'versicolor', 'virginica', 'Recall']);
+		assert.deepEqual(
+			await cells(p),
+			m.map((r) => r.map(String)),
+		);
+		assert.deepEqual(await p.page.locator('.eval-matrix thead th').allTextContents(), [
+			'actual \\ predicted',
+			'setosa',
+			'versicolor',
+			'virginica',
+			'Recall',
+		]);
 		const r4 = (v: number) => String(Math.round(v * 10_000) / 10_000);
-		assert.deepEqual(await p.page.locator('.eval-recall').allTextContents(), m.map((r, i) => r4(r[i]! / r.reduce((a, b) => a + b, 0))));
-		assert.deepEqual(await p.page.locator('.eval-precision').allTextContents(), m.map((_, j) => r4(m[j]![j]! / m.reduce((a, r) => a + r[j]!, 0))));
+		assert.deepEqual(
+			await p.page.locator('.eval-recall').allTextContents(),
+			m.map((r, i) => r4(r[i]! / r.reduce((a, b) => a + b, 0))),
+		);
+		assert.deepEqual(
+			await p.page.locator('.eval-precision').allTextContents(),
+			m.map((_, j) => r4(m[j]![j]! / m.reduce((a, r) => a + r[j]!, 0))),
+		);
 		assert.deepEqual(await p.page.locator('.eval-recall').allTextContents(), ['0.5333', '0.8', '0.5333']);
-		const alpha = (row: number, col: number) => p.page.locator(`.eval-cell[data-row="${row}"][data-col="${col}"]`).evaluate((td) => Number(/rgba\([^)]*,\s*([\d.]+)\)/.exec(getComputedStyle(td).backgroundColor)?.[1] ?? 1));
-		assert.ok(await alpha(0, 0) > await alpha(0, 2), 'more samples, darker cell');
-		assert.ok(await alpha(0, 2) > await alpha(1, 0), 'some samples are darker than none');
+		const alpha = (row: number, col: number) =>
+			p.page
+				.locator(`.eval-cell[data-row="${row}"][data-col="${col}"]`)
+				.evaluate((td) => Number(/rgba\([^)]*,\s*([\d.]+)\)/.exec(getComputedStyle(td).backgroundColor)?.[1] ?? 1));
+		assert.ok((await alpha(0, 0)) > (await alpha(0, 2)), 'more samples, darker cell');
+		assert.ok((await alpha(0, 2)) > (await alpha(1, 0)), 'some samples are darker than none');
 		await p.page.locator('.eval-normalize').click();
-		assert.deepEqual(await cells(p), m.map((r) => { const s = r.reduce((a, b) => a + b, 0); return r.map((v) => `${(v / s * 100).toFixed(1)}%`); }));
-		assert.match((await p.page.locator('.eval-cell[data-row="0"][data-col="2"]').getAttribute('aria-label'))!, /actual setosa, predicted virginica: 4 \(26\.7% of setosa\)/);
+		assert.deepEqual(
+			await cells(p),
+			m.map((r) => {
+				const s = r.reduce((a, b) => a + b, 0);
+				return r.map((v) => `${((v / s) * 100).toFixed(1)}%`);
+			}),
+		);
+		assert.match(
+			(await p.page.locator('.eval-cell[data-row="0"][data-col="2"]').getAttribute('aria-label'))!,
+			/actual setosa, predicted virginica: 4 \(26\.7% of setosa\)/,
+		);
 		await p.screenshot('evaluation-classification');
 	});
 
 	it('lists per-class precision, recall, F1 and support', async () => {
 		const p = await open(cls);
-		const rows = await p.page.locator('.eval-per-class tbody tr').evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent)));
-		assert.deepEqual(rows, cls.evaluation.perClass!.map((c) => [c.label, String(c.precision), String(c.recall), String(c.f1), String(c.support)]));
+		const rows = await p.page
+			.locator('.eval-per-class tbody tr')
+			.evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent)));
+		assert.deepEqual(
+			rows,
+			cls.evaluation.perClass!.map((c) => [c.label, String(c.precision), String(c.recall), String(c.f1), String(c.support)]),
+		);
 	});
 
 	it('draws ROC curves per class with their AUC and the PR curves', async () => {
 		const p = await open(cls);
 		const notes = await p.page.locator('.eval-curves figure:first-of-type .mw-plot-legend li').allTextContents();
-		assert.deepEqual(notes, cls.evaluation.roc!.map((r) => `${r.label} AUC ${r.auc}`));
+		assert.deepEqual(
+			notes,
+			cls.evaluation.roc!.map((r) => `${r.label} AUC ${r.auc}`),
+		);
 		assert.match((await p.page.locator('canvas.eval-roc').getAttribute('aria-label'))!, /setosa AUC/);
 		// A point of the first class's curve away from the other classes' curves.
 		const roc = cls.evaluation.roc![0]!;
 		const others = cls.evaluation.roc!.slice(1).flatMap((r) => r.fpr.map((f, i) => [f, r.tpr[i]!] as const));
-		const mid = roc.fpr.findIndex((f, i) => f > 0.05 && roc.tpr[i]! < 0.95 && others.every(([of, ot]) => Math.hypot(of - f, ot - roc.tpr[i]!) > 0.06));
+		const mid = roc.fpr.findIndex(
+			(f, i) => f > 0.05 && roc.tpr[i]! < 0.95 && others.every(([of, ot]) => Math.hypot(of - f, ot - roc.tpr[i]!) > 0.06),
+		);
 		assert.ok(mid > 0, 'the fixture has a distinct ROC point');
 		const [x, y] = await at(p.page, 'canvas.eval-roc', roc.fpr[mid]!, roc.tpr[mid]!);
-		assert.ok(await countPixels(p.page, 'canvas.eval-roc', x, y, BLUE, 3) > 0, 'ROC of the first class is drawn');
+		assert.ok((await countPixels(p.page, 'canvas.eval-roc', x, y, BLUE, 3)) > 0, 'ROC of the first class is drawn');
 		const [dx, dy] = await at(p.page, 'canvas.eval-roc', 0.5, 0.5);
-		assert.ok(await countPixels(p.page, 'canvas.eval-roc', dx, dy, GREY, 2) > 0, 'chance diagonal');
+		assert.ok((await countPixels(p.page, 'canvas.eval-roc', dx, dy, GREY, 2)) > 0, 'chance diagonal');
 		const pr = cls.evaluation.pr![1]!;
 		const j = Math.floor(pr.recall.length / 2);
 		const [px, py] = await at(p.page, 'canvas.eval-pr', pr.recall[j]!, pr.precision[j]!);
-		assert.ok(await countPixels(p.page, 'canvas.eval-pr', px, py, ORANGE, 3) > 0, 'PR of the second class is drawn');
+		assert.ok((await countPixels(p.page, 'canvas.eval-pr', px, py, ORANGE, 3)) > 0, 'PR of the second class is drawn');
 	});
 
 	it('plots regression predictions against actual values, residuals and the fitted line', async () => {
@@ -86,17 +142,20 @@ describe('webview: evaluation panel (Chromium)', function () {
 		assert.equal(await p.page.locator('.eval-confusion').count(), 0);
 		const r = reg.evaluation.regression!;
 		const [mx, my] = await at(p.page, 'canvas.eval-scatter', 1, 1);
-		assert.ok(await countPixels(p.page, 'canvas.eval-scatter', mx, my, GREY, 2) > 0, 'identity line');
+		assert.ok((await countPixels(p.page, 'canvas.eval-scatter', mx, my, GREY, 2)) > 0, 'identity line');
 		const [sx, sy] = await at(p.page, 'canvas.eval-scatter', r.actual[5]!, r.predicted[5]!);
-		assert.ok(await countPixels(p.page, 'canvas.eval-scatter', sx, sy, BLUE, 2) > 0, 'a sample');
+		assert.ok((await countPixels(p.page, 'canvas.eval-scatter', sx, sy, BLUE, 2)) > 0, 'a sample');
 		const [fx, fy] = await at(p.page, 'canvas.eval-fit', r.feature!.values[20]!, r.predicted[20]!);
-		assert.ok(await countPixels(p.page, 'canvas.eval-fit', fx, fy, RED, 2) > 0, 'the fitted line over the data');
+		assert.ok((await countPixels(p.page, 'canvas.eval-fit', fx, fy, RED, 2)) > 0, 'the fitted line over the data');
 		const [ox, oy] = await at(p.page, 'canvas.eval-fit', -0.5, 2.5);
 		assert.equal(await countPixels(p.page, 'canvas.eval-fit', ox, oy, RED, 2), 0, 'nothing red away from the line');
-		const legend = await p.page.locator('.eval-residuals + .mw-plot-legend, figure:has(canvas.eval-residuals) .mw-plot-legend').first().textContent();
+		const legend = await p.page
+			.locator('.eval-residuals + .mw-plot-legend, figure:has(canvas.eval-residuals) .mw-plot-legend')
+			.first()
+			.textContent();
 		assert.match(legend!, /^40 residuals, mean -?\d/);
 		const [bx, by] = await at(p.page, 'canvas.eval-residuals', 0, 0.5);
-		assert.ok(await countPixels(p.page, 'canvas.eval-residuals', bx, by, ORANGE, 6, 60) > 0, 'histogram bars around 0');
+		assert.ok((await countPixels(p.page, 'canvas.eval-residuals', bx, by, ORANGE, 6, 60)) > 0, 'histogram bars around 0');
 		await p.screenshot('evaluation-regression');
 	});
 
@@ -104,7 +163,9 @@ describe('webview: evaluation panel (Chromium)', function () {
 		const p = await open(cls, { vscodeApi: true });
 		await p.page.locator('.eval-normalize').click();
 		await p.page.reload();
-		await p.page.waitForFunction(() => ((window as unknown as { __sent: { method: string }[] }).__sent ?? []).some((m) => m.method === 'modelwright/ready'));
+		await p.page.waitForFunction(() =>
+			((window as unknown as { __sent: { method: string }[] }).__sent ?? []).some((m) => m.method === 'modelwright/ready'),
+		);
 		await p.post(message(EvaluationShow.type, cls));
 		await waitRendered(p.page, '.evaluation', 1);
 		assert.equal(await p.page.locator('.eval-normalize').getAttribute('aria-pressed'), 'true');

@@ -5,8 +5,18 @@
  */
 import { strict as assert } from 'node:assert';
 import {
-	ArchitectureUpdate, CompareShow, CurvesInit, EvaluationShow, message, TrialsShow,
-	type ArchitectureUpdateParams, type CompareShowParams, type CurvesInitParams, type EvaluationShowParams,  type HostToPageMessage, type PanelKind,
+	ArchitectureUpdate,
+	CompareShow,
+	CurvesInit,
+	EvaluationShow,
+	message,
+	TrialsShow,
+	type ArchitectureUpdateParams,
+	type CompareShowParams,
+	type CurvesInitParams,
+	type EvaluationShowParams,
+	type HostToPageMessage,
+	type PanelKind,
 	type TrialsShowParams,
 } from '../../webviews/protocol';
 import { loadFixture, openPanel, waitRendered, useChromium } from './harness';
@@ -57,13 +67,16 @@ describe('webview: markup in data is text (Chromium)', function () {
 			await waitRendered(p.page, c.root, c.panel === 'curves' ? 2 : 1);
 			// Give an injected onerror a chance to fire before checking.
 			await p.page.waitForTimeout(200);
-			const r = await p.page.evaluate((evil) => ({
-				pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-				imgs: document.querySelectorAll('img').length,
-				scripts: document.querySelectorAll('script').length,
-				// textContent of all text nodes (SVG included); innerText would skip hidden tabs.
-				occurrences: document.body.textContent.split(evil).length - 1,
-			}), EVIL);
+			const r = await p.page.evaluate(
+				(evil) => ({
+					pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+					imgs: document.querySelectorAll('img').length,
+					scripts: document.querySelectorAll('script').length,
+					// textContent of all text nodes (SVG included); innerText would skip hidden tabs.
+					occurrences: document.body.textContent.split(evil).length - 1,
+				}),
+				EVIL,
+			);
 			assert.equal(r.pwned, undefined);
 			assert.equal(r.imgs, 0, 'no <img> element created from data');
 			assert.equal(r.scripts, 1, 'only the nonce bundle script');
@@ -97,7 +110,7 @@ describe('webview: markup in data is text (Chromium)', function () {
 		await p.post(cases()[0]!.msg);
 		await waitRendered(p.page, '.curves', 2);
 		await p.page.locator('.curves-export-csv').click();
-		const csv = ((await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params).data;
+		const csv = (await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params.data;
 		const [head, first] = csv.split('\n');
 		assert.ok(first!.startsWith(`${EVIL},1,`), `no comma or quote in it, so unquoted and intact: ${first}`);
 		assert.ok(head!.split(',').includes(EVIL), head);

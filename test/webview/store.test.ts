@@ -47,10 +47,30 @@ describe('webview: curves store', () => {
 		const g = (f: (e: number) => number) => Growable.from(Array.from({ length: 40 }, (_, i) => f(i + 1)));
 		const epochs = g((e) => e);
 		const loss = g((e) => 1 / e);
-		const found = detectOverfitting(epochs, loss, g((e) => 0.5 + Math.abs(e - 20) * 0.01));
+		const found = detectOverfitting(
+			epochs,
+			loss,
+			g((e) => 0.5 + Math.abs(e - 20) * 0.01),
+		);
 		assert.ok(found && found.epoch >= 19 && found.epoch <= 23, JSON.stringify(found));
-		assert.equal(detectOverfitting(epochs, loss, g((e) => 1.2 / e)), undefined, 'healthy');
-		assert.equal(detectOverfitting(epochs, g(() => 0.3), g((e) => 0.5 + Math.abs(e - 20) * 0.01)), undefined, 'training loss flat: not overfitting');
+		assert.equal(
+			detectOverfitting(
+				epochs,
+				loss,
+				g((e) => 1.2 / e),
+			),
+			undefined,
+			'healthy',
+		);
+		assert.equal(
+			detectOverfitting(
+				epochs,
+				g(() => 0.3),
+				g((e) => 0.5 + Math.abs(e - 20) * 0.01),
+			),
+			undefined,
+			'training loss flat: not overfitting',
+		);
 	});
 
 	it('decimates per pixel column keeping each column min and max', () => {
@@ -82,9 +102,18 @@ describe('webview: curves store', () => {
 describe('webview: panel HTML and protocol', () => {
 	it('renders a document with a strict nonce CSP and escaped attributes', () => {
 		const nonce = makeNonce();
-		const html = renderPanelHtml({ scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/x/curves.js', styleUri: 'https://file+.vscode-resource.vscode-cdn.net/x/curves.css', cspSource: 'https://*.vscode-cdn.net', nonce, title: 'A <b>"run"</b>' });
+		const html = renderPanelHtml({
+			scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/x/curves.js',
+			styleUri: 'https://file+.vscode-resource.vscode-cdn.net/x/curves.css',
+			cspSource: 'https://*.vscode-cdn.net',
+			nonce,
+			title: 'A <b>"run"</b>',
+		});
 		const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!.replace(/&#39;/g, "'");
-		assert.equal(csp, `default-src 'none'; img-src https://*.vscode-cdn.net data:; style-src https://*.vscode-cdn.net 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src https://*.vscode-cdn.net`);
+		assert.equal(
+			csp,
+			`default-src 'none'; img-src https://*.vscode-cdn.net data:; style-src https://*.vscode-cdn.net 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src https://*.vscode-cdn.net`,
+		);
 		assert.ok(html.includes('<title>A &lt;b&gt;&quot;run&quot;&lt;/b&gt;</title>'));
 		assert.ok(!/ on\w+=/i.test(html), 'no inline handlers');
 		assert.equal((html.match(/<script/g) ?? []).length, 1);
@@ -109,7 +138,8 @@ describe('webview: panel HTML and protocol', () => {
 	});
 
 	it('makes unguessable base64url nonces', () => {
-		const a = makeNonce(), b = makeNonce();
+		const a = makeNonce(),
+			b = makeNonce();
 		assert.match(a, /^[A-Za-z0-9_-]{32}$/);
 		assert.notEqual(a, b);
 	});

@@ -1,10 +1,7 @@
 /** The tuning trials page in Chromium: header, sortable table, charts drawn where expected, live updates, state, injection. */
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
-import {
-	message, TrialsEpoch, TrialsShow, TrialsUpdate,
-	  type TrialsShowParams, type TrialView,
-} from '../../webviews/protocol';
+import { message, TrialsEpoch, TrialsShow, TrialsUpdate, type TrialsShowParams, type TrialView } from '../../webviews/protocol';
 import { countPixels, loadFixture, openPanel, parseColor, waitForReady, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<TrialsShowParams>('tuning.json');
@@ -14,9 +11,12 @@ const BLUE = parseColor('#1a85ff');
 const PURPLE = parseColor('#652d90').map((c) => Math.round(c * 0.7 + 255 * 0.3)) as [number, number, number];
 const EVIL = '<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script>';
 
-type Debug = { modelwrightDebug: { tuning: { vertex(n: number, i: number): [number, number] | undefined; color(n: number): string | undefined } } };
+type Debug = {
+	modelwrightDebug: { tuning: { vertex(n: number, i: number): [number, number] | undefined; color(n: number): string | undefined } };
+};
 
-const rowNumbers = (p: PanelPage) => p.page.locator('.tuning-table tbody tr').evaluateAll((rs) => rs.map((r) => Number((r as HTMLElement).dataset.trial)));
+const rowNumbers = (p: PanelPage) =>
+	p.page.locator('.tuning-table tbody tr').evaluateAll((rs) => rs.map((r) => Number((r as HTMLElement).dataset.trial)));
 const rendered = (p: PanelPage) => p.page.evaluate(() => Number((document.querySelector('.tuning') as HTMLElement).dataset.rendered ?? 0));
 async function waitMore(p: PanelPage, before: number): Promise<void> {
 	await waitRendered(p.page, '.tuning', before + 1);
@@ -54,10 +54,19 @@ describe('webview: tuning panel (Chromium)', function () {
 	it('shows the sweep header and one row per trial, best and pruned/failed marked', async () => {
 		const p = await open();
 		const facts = await p.page.locator('.tuning-fact').evaluateAll((fs) => fs.map((f) => f.textContent));
-		assert.deepEqual(facts, ['Strategybayesian', 'Objectiveval_loss (minimize)', 'Folds3-fold CV', 'Trials11 / 16', 'Statusrunning', 'Besttrial #9 · 0.2105']);
+		assert.deepEqual(facts, [
+			'Strategybayesian',
+			'Objectiveval_loss (minimize)',
+			'Folds3-fold CV',
+			'Trials11 / 16',
+			'Statusrunning',
+			'Besttrial #9 · 0.2105',
+		]);
 		assert.equal(await p.page.locator('.tuning-name').textContent(), 'mlp-search');
 		assert.deepEqual(await rowNumbers(p), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-		assert.deepEqual(await p.page.locator('.tuning-row.tuning-best').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.trial)), ['9']);
+		assert.deepEqual(await p.page.locator('.tuning-row.tuning-best').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.trial)), [
+			'9',
+		]);
 		assert.ok(await p.page.locator('.tuning-row[data-trial="9"] .tuning-best-badge').isVisible());
 		const status = (n: number) => p.page.locator(`.tuning-row[data-trial="${n}"] .tuning-status-cell`);
 		assert.equal(await status(4).locator('.tuning-badge-pruned').textContent(), 'pruned');
@@ -88,7 +97,11 @@ describe('webview: tuning panel (Chromium)', function () {
 		await p.page.locator('.tuning-sort[data-key="param:training.optimizer.name"]').focus();
 		await p.page.keyboard.press('Enter');
 		assert.deepEqual(await rowNumbers(p), [1, 5, 7, 9, 11, 3, 6, 10, 2, 4, 8, 12]);
-		assert.equal(await p.page.evaluate(() => (document.activeElement as HTMLElement).dataset.key), 'param:training.optimizer.name', 'focus stays on the header');
+		assert.equal(
+			await p.page.evaluate(() => (document.activeElement as HTMLElement).dataset.key),
+			'param:training.optimizer.name',
+			'focus stays on the header',
+		);
 		await p.page.keyboard.press('Enter');
 		assert.deepEqual(await rowNumbers(p), [2, 4, 8, 12, 3, 6, 10, 1, 5, 7, 9, 11]);
 	});
@@ -106,8 +119,14 @@ describe('webview: tuning panel (Chromium)', function () {
 		await p.page.keyboard.press('Enter');
 		await p.page.locator('.tuning-apply-best').click();
 		const box = await p.outbox();
-		assert.deepEqual(box.filter((m) => m.method === 'modelwright/openTrial').map((m) => m.params), [{ number: 9 }, { number: 3 }, { number: 12 }]);
-		assert.deepEqual(box.filter((m) => m.method === 'modelwright/applyBest').map((m) => m.params), [{}]);
+		assert.deepEqual(
+			box.filter((m) => m.method === 'modelwright/openTrial').map((m) => m.params),
+			[{ number: 9 }, { number: 3 }, { number: 12 }],
+		);
+		assert.deepEqual(
+			box.filter((m) => m.method === 'modelwright/applyBest').map((m) => m.params),
+			[{}],
+		);
 		assert.deepEqual(box[0], { method: 'modelwright/ready', params: { panel: 'tuning' } });
 	});
 
@@ -120,10 +139,19 @@ describe('webview: tuning panel (Chromium)', function () {
 		assert.equal(file.mime, 'text/csv');
 		const lines = file.data.trimEnd().split('\n');
 		assert.equal(lines.length, 13);
-		assert.equal(lines[0], 'trial,training.optimizer.learningRate,model.layers[0].units,training.optimizer.name,model.layers[1].rate,score,std,status,duration_ms,message');
+		assert.equal(
+			lines[0],
+			'trial,training.optimizer.learningRate,model.layers[0].units,training.optimizer.name,model.layers[1].rate,score,std,status,duration_ms,message',
+		);
 		assert.equal(lines[1], '9,0.0015,112,adam,0.1,0.2105,0.008,completed,49600,');
-		assert.equal(lines.find((l) => l.startsWith('7,')), '7,0.01,128,adam,0.15,,,failed,2300,worker crashed: out of memory');
-		assert.equal(lines.find((l) => l.startsWith('11,')), '11,0.0008,80,adam,0.2,,,running,,');
+		assert.equal(
+			lines.find((l) => l.startsWith('7,')),
+			'7,0.01,128,adam,0.15,,,failed,2300,worker crashed: out of memory',
+		);
+		assert.equal(
+			lines.find((l) => l.startsWith('11,')),
+			'11,0.0008,80,adam,0.2,,,running,,',
+		);
 	});
 
 	it('draws parallel coordinates: log and categorical axes, best trial highlighted', async () => {
@@ -132,32 +160,47 @@ describe('webview: tuning panel (Chromium)', function () {
 		const g = await p.page.evaluate((s) => {
 			const c = document.querySelector(s) as HTMLCanvasElement;
 			const r = c.getBoundingClientRect();
-			return { left: r.left, top: r.top, ptop: Number(c.dataset.top), h: Number(c.dataset.height), axes: c.dataset.axes!.split(',').map(Number) };
+			return {
+				left: r.left,
+				top: r.top,
+				ptop: Number(c.dataset.top),
+				h: Number(c.dataset.height),
+				axes: c.dataset.axes!.split(',').map(Number),
+			};
 		}, sel);
 		assert.equal(g.axes.length, 5, 'four dimensions and the score');
 		// Positions computed here from the ranges, independently of the page's scales.
 		const at = (axis: number, pos: number): [number, number] => [g.left + g.axes[axis]!, g.top + g.ptop + (1 - pos) * g.h];
-		const lerp = (a: [number, number], b: [number, number], f: number): [number, number] => [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+		const lerp = (a: [number, number], b: [number, number], f: number): [number, number] => [
+			a[0] + (b[0] - a[0]) * f,
+			a[1] + (b[1] - a[1]) * f,
+		];
 		const logPos = (v: number) => (Math.log10(v) + 4) / 3;
 		const unitsPos = (v: number) => (v - 8) / 120;
 		// Best trial 9: orange halfway between the learning-rate and units axes.
 		const best = lerp(at(0, logPos(0.0015)), at(1, unitsPos(112)), 0.5);
-		assert.ok(await countPixels(p.page, sel, best[0], best[1], ORANGE, 2) > 0, 'best trial drawn in the highlight colour');
+		assert.ok((await countPixels(p.page, sel, best[0], best[1], ORANGE, 2)) > 0, 'best trial drawn in the highlight colour');
 		// Trial 1 (lr 1e-3): a third of the way up on the log axis, nothing where a linear axis would put it.
 		const c1 = parseColor((await p.page.evaluate(() => (window as unknown as Debug).modelwrightDebug.tuning.color(1)))!);
 		const t1 = lerp(at(0, logPos(0.001)), at(1, unitsPos(64)), 0.1);
-		assert.ok(await countPixels(p.page, sel, t1[0], t1[1], c1, 2, 24) > 0, 'trial 1 at its log-scale position');
+		assert.ok((await countPixels(p.page, sel, t1[0], t1[1], c1, 2, 24)) > 0, 'trial 1 at its log-scale position');
 		const lin = lerp(at(0, (0.001 - 0.0001) / (0.1 - 0.0001)), at(1, unitsPos(64)), 0.1);
 		assert.equal(await countPixels(p.page, sel, lin[0], lin[1], c1, 2, 24), 0, 'not at a linear-scale position');
 		// Choice axis: adam, sgd, rmsprop in evenly spaced slots; best (adam, rate 0.1) leaves the adam slot.
 		const adam = lerp(at(2, 1 / 6), at(3, 0.1 / 0.5), 0.1);
-		assert.ok(await countPixels(p.page, sel, adam[0], adam[1], ORANGE, 2) > 0, 'best trial at the adam slot');
+		assert.ok((await countPixels(p.page, sel, adam[0], adam[1], ORANGE, 2)) > 0, 'best trial at the adam slot');
 		const v = await p.page.evaluate(() => [2, 3, 9].map((n) => (window as unknown as Debug).modelwrightDebug.tuning.vertex(n, 2)![1]));
-		assert.ok(Math.abs(v[0]! - at(2, 0.5)[1]) < 0.5 && Math.abs(v[1]! - at(2, 5 / 6)[1]) < 0.5 && Math.abs(v[2]! - at(2, 1 / 6)[1]) < 0.5, `slots ${v}`);
+		assert.ok(
+			Math.abs(v[0]! - at(2, 0.5)[1]) < 0.5 && Math.abs(v[1]! - at(2, 5 / 6)[1]) < 0.5 && Math.abs(v[2]! - at(2, 1 / 6)[1]) < 0.5,
+			`slots ${v}`,
+		);
 		// The score axis puts the best (lowest val_loss) at the top; failed and running trials have no line.
 		const s9 = await p.page.evaluate(() => (window as unknown as Debug).modelwrightDebug.tuning.vertex(9, 4));
 		assert.ok(Math.abs(s9![1] - (g.top + g.ptop)) < 0.5, 'best score at the top of the score axis');
-		assert.equal(await p.page.evaluate(() => [7, 11].map((n) => (window as unknown as Debug).modelwrightDebug.tuning.vertex(n, 0) ?? null).join()), ',');
+		assert.equal(
+			await p.page.evaluate(() => [7, 11].map((n) => (window as unknown as Debug).modelwrightDebug.tuning.vertex(n, 0) ?? null).join()),
+			',',
+		);
 	});
 
 	it('draws the best-so-far step curve in the objective\u2019s direction', async () => {
@@ -167,11 +210,11 @@ describe('webview: tuning panel (Chromium)', function () {
 		const b = await canvasBox(p.page, sel);
 		// Trial 5 (0.248) was best until trial 9 (0.2105).
 		const [x7, y7] = plotPoint(b, 7, 0.248);
-		assert.ok(await countPixels(p.page, sel, x7, y7, ORANGE, 2) > 0, 'best so far 0.248 at trial 7');
+		assert.ok((await countPixels(p.page, sel, x7, y7, ORANGE, 2)) > 0, 'best so far 0.248 at trial 7');
 		const [x7b, y7b] = plotPoint(b, 7, 0.2105);
 		assert.equal(await countPixels(p.page, sel, x7b, y7b, ORANGE, 2), 0, 'trial 9\u2019s score not yet the best at trial 7');
 		const [x11, y11] = plotPoint(b, 10.5, 0.2105);
-		assert.ok(await countPixels(p.page, sel, x11, y11, ORANGE, 2) > 0, 'best so far 0.2105 after trial 9');
+		assert.ok((await countPixels(p.page, sel, x11, y11, ORANGE, 2)) > 0, 'best so far 0.2105 after trial 9');
 		await p.screenshot('tuning-best');
 		// A maximized objective: the best-so-far is the running maximum.
 		const max = structuredClone(fixture);
@@ -182,8 +225,10 @@ describe('webview: tuning panel (Chromium)', function () {
 		await waitMore(p, before);
 		const m = await canvasBox(p.page, sel);
 		const [mx, my] = plotPoint(m, 7, 0.441);
-		assert.ok(await countPixels(p.page, sel, mx, my, ORANGE, 2) > 0, 'max so far 0.441 (trial 2) at trial 7');
-		assert.deepEqual(await p.page.locator('.tuning-row.tuning-best').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.trial)), ['2']);
+		assert.ok((await countPixels(p.page, sel, mx, my, ORANGE, 2)) > 0, 'max so far 0.441 (trial 2) at trial 7');
+		assert.deepEqual(await p.page.locator('.tuning-row.tuning-best').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.trial)), [
+			'2',
+		]);
 	});
 
 	it('live: TrialsEpoch extends a running curve, TrialsUpdate adds rows and moves the best', async () => {
@@ -193,7 +238,7 @@ describe('webview: tuning panel (Chromium)', function () {
 		let b = await canvasBox(p.page, sel);
 		// Pruned trial 8 ends in a dot where it was stopped.
 		const [px, py] = plotPoint(b, 4, 0.85);
-		assert.ok(await countPixels(p.page, sel, px, py, PURPLE, 2) > 0, 'pruned trial marked');
+		assert.ok((await countPixels(p.page, sel, px, py, PURPLE, 2)) > 0, 'pruned trial marked');
 		const [x6, y6] = plotPoint(b, 6, 0.35);
 		assert.equal(await countPixels(p.page, sel, x6, y6, BLUE, 2), 0, 'nothing at epoch 6 yet');
 		let before = await rendered(p);
@@ -201,21 +246,44 @@ describe('webview: tuning panel (Chromium)', function () {
 		await waitMore(p, before);
 		b = await canvasBox(p.page, sel);
 		const [x6b, y6b] = plotPoint(b, 6, 0.35);
-		assert.ok(await countPixels(p.page, sel, x6b, y6b, BLUE, 2) > 0, 'running trial extended to epoch 6');
+		assert.ok((await countPixels(p.page, sel, x6b, y6b, BLUE, 2)) > 0, 'running trial extended to epoch 6');
 
 		await p.page.locator('.tuning-row[data-trial="5"]').focus();
-		const t13: TrialView = { number: 13, params: { 'training.optimizer.learningRate': 0.0012, 'model.layers[0].units': 100, 'training.optimizer.name': 'adam', 'model.layers[1].rate': 0.1 }, status: 'completed', score: 0.19, std: 0.007, durationMs: 50_000 };
+		const t13: TrialView = {
+			number: 13,
+			params: {
+				'training.optimizer.learningRate': 0.0012,
+				'model.layers[0].units': 100,
+				'training.optimizer.name': 'adam',
+				'model.layers[1].rate': 0.1,
+			},
+			status: 'completed',
+			score: 0.19,
+			std: 0.007,
+			durationMs: 50_000,
+		};
 		before = await rendered(p);
 		await p.post(message(TrialsUpdate.type, { trial: t13, best: { number: 13, score: 0.19 } }));
 		await waitMore(p, before);
 		assert.deepEqual(await rowNumbers(p), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-		assert.deepEqual(await p.page.locator('.tuning-row.tuning-best').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.trial)), ['13']);
+		assert.deepEqual(await p.page.locator('.tuning-row.tuning-best').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.trial)), [
+			'13',
+		]);
 		assert.equal(await p.page.locator('.tuning-best-summary dd').textContent(), 'trial #13 · 0.19');
 		assert.equal(await p.page.locator('.tuning-progress dd').textContent(), '12 / 16');
-		assert.equal(await p.page.evaluate(() => (document.activeElement as HTMLElement).dataset.trial), '5', 'keyboard focus survives the rebuilt table');
+		assert.equal(
+			await p.page.evaluate(() => (document.activeElement as HTMLElement).dataset.trial),
+			'5',
+			'keyboard focus survives the rebuilt table',
+		);
 		// Trial 11 finishes (no curve in the message): its row is replaced, its curve kept.
 		before = await rendered(p);
-		await p.post(message(TrialsUpdate.type, { trial: { ...fixture.sweep.trials[10]!, intermediate: undefined, status: 'completed', score: 0.25, std: 0.01 }, status: 'completed' }));
+		await p.post(
+			message(TrialsUpdate.type, {
+				trial: { ...fixture.sweep.trials[10]!, intermediate: undefined, status: 'completed', score: 0.25, std: 0.01 },
+				status: 'completed',
+			}),
+		);
 		await waitMore(p, before);
 		assert.equal(await p.page.locator('.tuning-row').count(), 13);
 		assert.equal(await p.page.locator('.tuning-row[data-trial="11"] .tuning-status-cell').textContent(), 'completed');
@@ -224,7 +292,7 @@ describe('webview: tuning panel (Chromium)', function () {
 		b = await canvasBox(p.page, sel);
 		const [x6c, y6c] = plotPoint(b, 6, 0.35);
 		assert.equal(await countPixels(p.page, sel, x6c, y6c, BLUE, 2), 0, 'no longer drawn as running');
-		assert.ok(await countPixels(p.page, sel, x6c, y6c, [113, 113, 113], 2) > 0, 'curve kept, now as a completed trial');
+		assert.ok((await countPixels(p.page, sel, x6c, y6c, [113, 113, 113], 2)) > 0, 'curve kept, now as a completed trial');
 		// A better completed trial without `best` from the host still becomes the best.
 		before = await rendered(p);
 		await p.post(message(TrialsUpdate.type, { trial: { ...t13, number: 14, score: 0.18 } }));
@@ -236,7 +304,12 @@ describe('webview: tuning panel (Chromium)', function () {
 
 	it('follows a VS Code theme switch', async () => {
 		const p = await open();
-		const corner = () => p.page.evaluate(() => Array.from((document.querySelector('.tuning-parallel canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(2, 2, 1, 1).data).slice(0, 3));
+		const corner = () =>
+			p.page.evaluate(() =>
+				Array.from(
+					(document.querySelector('.tuning-parallel canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(2, 2, 1, 1).data,
+				).slice(0, 3),
+			);
 		assert.deepEqual(await corner(), [255, 255, 255]);
 		const before = await rendered(p);
 		// What VS Code does: new variables on <html>, then a new body class.
@@ -248,7 +321,10 @@ describe('webview: tuning panel (Chromium)', function () {
 		await waitMore(p, before);
 		assert.deepEqual(await corner(), [30, 30, 30]);
 		const v = await p.page.evaluate(() => (window as unknown as Debug).modelwrightDebug.tuning.vertex(9, 4)!);
-		assert.ok(await countPixels(p.page, '.tuning-parallel canvas', v[0] - 3, v[1] + 2, [255, 136, 0], 3, 30) > 0, 'best drawn in the theme\u2019s orange');
+		assert.ok(
+			(await countPixels(p.page, '.tuning-parallel canvas', v[0] - 3, v[1] + 2, [255, 136, 0], 3, 30)) > 0,
+			'best drawn in the theme\u2019s orange',
+		);
 	});
 
 	it('restores the sort column and the chart tab after a reload', async () => {
@@ -281,19 +357,22 @@ describe('webview: tuning panel (Chromium)', function () {
 		evil.sweep.trials[1]!.params[EVIL] = EVIL;
 		const p = await open(evil);
 		await p.page.waitForTimeout(200);
-		const r = await p.page.evaluate((e) => ({
-			pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-			imgs: document.querySelectorAll('img').length,
-			scripts: document.querySelectorAll('script').length,
-			occurrences: document.body.textContent.split(e).length - 1,
-		}), EVIL);
+		const r = await p.page.evaluate(
+			(e) => ({
+				pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+				imgs: document.querySelectorAll('img').length,
+				scripts: document.querySelectorAll('script').length,
+				occurrences: document.body.textContent.split(e).length - 1,
+			}),
+			EVIL,
+		);
 		assert.equal(r.pwned, undefined);
 		assert.equal(r.imgs, 0);
 		assert.equal(r.scripts, 1);
 		assert.equal(r.occurrences, 5, 'name, two param values, message, column header');
 		assert.equal(await p.page.locator('.tuning-row[data-trial="4"] .tuning-message').textContent(), EVIL);
 		await p.page.locator('.tuning-export-csv').click();
-		const csv = ((await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params).data;
+		const csv = (await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params.data;
 		assert.ok(csv.split('\n')[1]!.includes(`,${EVIL},`), 'CSV keeps the value as one cell');
 		assert.equal(await p.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 	});

@@ -4,14 +4,25 @@
  */
 import '../shared/base.css';
 import './architecture.css';
-import { ArchitectureHighlight, ArchitectureUpdate, CopyText, ExportFile, isMessage, RevealLayer, type ArchitectureView, type LayerFamily } from '../protocol';
+import {
+	ArchitectureHighlight,
+	ArchitectureUpdate,
+	CopyText,
+	ExportFile,
+	isMessage,
+	RevealLayer,
+	type ArchitectureView,
+	type LayerFamily,
+} from '../protocol';
 import { button, clear, formatCount, h, tabs } from '../shared/dom';
 import { connectHost, showError } from '../shared/ipc';
 import { FAMILY_COLOR_INDEX, layerFamily } from '../shared/layers';
 import { cssVar, onThemeChange, paletteColor, readTheme } from '../shared/theme';
 import { drawGraph, layout, nodeBoxes } from './graph';
 
-interface UiState { tab: string }
+interface UiState {
+	tab: string;
+}
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const root = h('div', { class: 'architecture' });
@@ -41,20 +52,50 @@ const host = connectHost<UiState>('architecture', (msg) => {
 });
 const state: UiState = { tab: host.state?.tab === 'pipeline' ? 'pipeline' : 'graph' };
 
-const copyButton = button('Copy as Mermaid', () => { if (model?.mermaid) host.post(CopyText.type, { text: model.mermaid, what: 'Mermaid' }); }, { class: 'arch-copy-mermaid', disabled: true });
-const toolbar = h('div', { class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Export' },
-	button('Export SVG', () => { if (svg) host.post(ExportFile.type, { name: `${fileStem()}.svg`, mime: 'image/svg+xml', encoding: 'utf8', data: svgText() }); }, { class: 'arch-export-svg' }),
-	button('Export PNG', () => { exportPng().catch(showError); }, { class: 'arch-export-png' }),
+const copyButton = button(
+	'Copy as Mermaid',
+	() => {
+		if (model?.mermaid) host.post(CopyText.type, { text: model.mermaid, what: 'Mermaid' });
+	},
+	{ class: 'arch-copy-mermaid', disabled: true },
+);
+const toolbar = h(
+	'div',
+	{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Export' },
+	button(
+		'Export SVG',
+		() => {
+			if (svg) host.post(ExportFile.type, { name: `${fileStem()}.svg`, mime: 'image/svg+xml', encoding: 'utf8', data: svgText() });
+		},
+		{ class: 'arch-export-svg' },
+	),
+	button(
+		'Export PNG',
+		() => {
+			exportPng().catch(showError);
+		},
+		{ class: 'arch-export-png' },
+	),
 	copyButton,
 );
-const tabStrip = tabs('Architecture views', [
-	{ id: 'graph', title: 'Layers', panel: graphPanel },
-	{ id: 'pipeline', title: 'Pipeline', panel: pipelinePanel },
-], state.tab, (id) => { state.tab = id; host.saveState(state); });
+const tabStrip = tabs(
+	'Architecture views',
+	[
+		{ id: 'graph', title: 'Layers', panel: graphPanel },
+		{ id: 'pipeline', title: 'Pipeline', panel: pipelinePanel },
+	],
+	state.tab,
+	(id) => {
+		state.tab = id;
+		host.saveState(state);
+	},
+);
 root.append(title, summary, toolbar, tabStrip, graphPanel, pipelinePanel);
 app.appendChild(root);
 app.removeAttribute('aria-busy');
-onThemeChange(() => { render().catch(showError); });
+onThemeChange(() => {
+	render().catch(showError);
+});
 
 const fileStem = () => (model?.name ?? 'model').replace(/[^\w.-]+/g, '_') || 'model';
 const font = () => cssVar('--vscode-font-family', 'system-ui, sans-serif');
@@ -78,10 +119,21 @@ async function render(): Promise<void> {
 		const l = b.layer!;
 		g.setAttribute('tabindex', '0');
 		g.setAttribute('role', 'button');
-		g.setAttribute('aria-label', `Layer ${index + 1}: ${l.type} ${l.name}, output ${b.lines.find((x) => x.text.startsWith('out '))?.text.slice(4) ?? '?'}, ${formatCount(l.paramCount)} params${l.diagnostics?.length ? `, ${l.diagnostics.length} problem${l.diagnostics.length === 1 ? '' : 's'}` : ''}. Press Enter to reveal in the editor.`);
-		const reveal = () => { select(index, false); host.post(RevealLayer.type, { index }); };
+		g.setAttribute(
+			'aria-label',
+			`Layer ${index + 1}: ${l.type} ${l.name}, output ${b.lines.find((x) => x.text.startsWith('out '))?.text.slice(4) ?? '?'}, ${formatCount(l.paramCount)} params${l.diagnostics?.length ? `, ${l.diagnostics.length} problem${l.diagnostics.length === 1 ? '' : 's'}` : ''}. Press Enter to reveal in the editor.`,
+		);
+		const reveal = () => {
+			select(index, false);
+			host.post(RevealLayer.type, { index });
+		};
 		g.addEventListener('click', reveal);
-		g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); reveal(); } });
+		g.addEventListener('keydown', (e) => {
+			if (e.key === 'Enter' || e.key === ' ') {
+				e.preventDefault();
+				reveal();
+			}
+		});
 	});
 	clear(scroll);
 	scroll.appendChild(svg);
@@ -114,9 +166,10 @@ function renderFamilies(m: ArchitectureView, theme: ReturnType<typeof readTheme>
 
 function renderDiagnostics(m: ArchitectureView): void {
 	clear(diagnostics);
-	for (const l of m.layers) for (const d of l.diagnostics ?? []) {
-		diagnostics.appendChild(h('li', { class: d.severity }, `${l.name} (${l.type}): ${d.message}${d.code ? ` [${d.code}]` : ''}`));
-	}
+	for (const l of m.layers)
+		for (const d of l.diagnostics ?? []) {
+			diagnostics.appendChild(h('li', { class: d.severity }, `${l.name} (${l.type}): ${d.message}${d.code ? ` [${d.code}]` : ''}`));
+		}
 }
 
 function renderPipeline(m: ArchitectureView): void {
@@ -125,7 +178,14 @@ function renderPipeline(m: ArchitectureView): void {
 	for (const st of m.pipeline) {
 		const dl = h('dl', {});
 		for (const kv of st.settings) dl.append(h('dt', {}, kv.key), h('dd', {}, kv.value));
-		list.appendChild(h('li', { class: `pipeline-stage${st.enabled ? '' : ' disabled'}`, 'data-stage': st.id, 'aria-disabled': st.enabled ? undefined : 'true' }, h('h3', {}, st.title), dl));
+		list.appendChild(
+			h(
+				'li',
+				{ class: `pipeline-stage${st.enabled ? '' : ' disabled'}`, 'data-stage': st.id, 'aria-disabled': st.enabled ? undefined : 'true' },
+				h('h3', {}, st.title),
+				dl,
+			),
+		);
 	}
 	pipelinePanel.appendChild(list);
 }
@@ -138,7 +198,11 @@ function svgText(): string {
 	bg.setAttribute('height', '100%');
 	bg.setAttribute('fill', readTheme().background);
 	clone.insertBefore(bg, clone.firstChild);
-	for (const g of Array.from(clone.querySelectorAll('[tabindex]'))) { g.removeAttribute('tabindex'); g.removeAttribute('role'); g.removeAttribute('aria-current'); }
+	for (const g of Array.from(clone.querySelectorAll('[tabindex]'))) {
+		g.removeAttribute('tabindex');
+		g.removeAttribute('role');
+		g.removeAttribute('aria-current');
+	}
 	return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
 }
 

@@ -17,7 +17,12 @@ const host = connectHost<CurvesUiState>('compare', (msg) => {
 	if (isMessage(CompareShow.type, msg)) render(msg.params.comparison);
 });
 root.append(
-	h('div', { class: 'mw-toolbar' }, h('h1', {}, 'Compare runs'), button('Choose runs…', () => host.post(PickRuns.type, {}), { class: 'compare-pick' })),
+	h(
+		'div',
+		{ class: 'mw-toolbar' },
+		h('h1', {}, 'Compare runs'),
+		button('Choose runs…', () => host.post(PickRuns.type, {}), { class: 'compare-pick' }),
+	),
 	tables,
 	h('h2', {}, 'Curves'),
 	curvesBox,
@@ -35,10 +40,19 @@ onThemeChange(() => curves.upsertRuns([]));
 (window as unknown as { modelwrightDebug: unknown }).modelwrightDebug = { curves };
 
 function runHeader(c: ComparisonView): HTMLTableRowElement {
-	return h('tr', {}, h('th', { scope: 'col' }, ''), ...c.runs.map((r) => {
-		const open = button(r.name, () => host.post(OpenRun.type, { runId: r.id }), { class: 'compare-open-run', 'data-run': r.id, 'aria-label': `Open run ${r.name}` });
-		return h('th', { scope: 'col' }, open, h('div', { class: 'mw-muted' }, r.status));
-	}));
+	return h(
+		'tr',
+		{},
+		h('th', { scope: 'col' }, ''),
+		...c.runs.map((r) => {
+			const open = button(r.name, () => host.post(OpenRun.type, { runId: r.id }), {
+				class: 'compare-open-run',
+				'data-run': r.id,
+				'aria-label': `Open run ${r.name}`,
+			});
+			return h('th', { scope: 'col' }, open, h('div', { class: 'mw-muted' }, r.status));
+		}),
+	);
 }
 
 function render(c: ComparisonView): void {
@@ -47,20 +61,41 @@ function render(c: ComparisonView): void {
 	const diff = c.configDiff.filter((d) => new Set(d.values.map((v) => v ?? '\u0000absent')).size > 1);
 	const diffBody = h('tbody', {});
 	for (const d of diff) {
-		diffBody.appendChild(h('tr', {}, h('th', { scope: 'row', class: 'compare-key' }, d.key), ...d.values.map((v) => h('td', { class: v === null ? 'mw-muted' : undefined }, v ?? '(not set)'))));
+		diffBody.appendChild(
+			h(
+				'tr',
+				{},
+				h('th', { scope: 'row', class: 'compare-key' }, d.key),
+				...d.values.map((v) => h('td', { class: v === null ? 'mw-muted' : undefined }, v ?? '(not set)')),
+			),
+		);
 	}
 	tables.append(
 		h('h2', {}, 'Configuration differences'),
-		diff.length ? h('table', { class: 'mw-table compare-diff' }, h('thead', {}, runHeader(c)), diffBody) : h('p', { class: 'mw-muted compare-same' }, 'The configurations are identical.'),
+		diff.length
+			? h('table', { class: 'mw-table compare-diff' }, h('thead', {}, runHeader(c)), diffBody)
+			: h('p', { class: 'mw-muted compare-same' }, 'The configurations are identical.'),
 	);
 	const metricsBody = h('tbody', {});
 	for (const m of c.finalMetrics) {
 		const finite = m.values.filter((v): v is number => v !== null && Number.isFinite(v));
 		const best = !m.better || !finite.length ? undefined : m.better === 'lower' ? minOf(finite) : maxOf(finite);
-		metricsBody.appendChild(h('tr', {}, h('th', { scope: 'row' }, m.name), ...m.values.map((v) => {
-			const isBest = best !== undefined && v === best && finite.length > 1;
-			return h('td', { class: `num${isBest ? ' compare-best' : ''}` }, formatNumber(v), isBest ? h('span', { class: 'compare-best-mark' }, ' (best)') : null);
-		})));
+		metricsBody.appendChild(
+			h(
+				'tr',
+				{},
+				h('th', { scope: 'row' }, m.name),
+				...m.values.map((v) => {
+					const isBest = best !== undefined && v === best && finite.length > 1;
+					return h(
+						'td',
+						{ class: `num${isBest ? ' compare-best' : ''}` },
+						formatNumber(v),
+						isBest ? h('span', { class: 'compare-best-mark' }, ' (best)') : null,
+					);
+				}),
+			),
+		);
 	}
 	tables.append(h('h2', {}, 'Final metrics'), h('table', { class: 'mw-table compare-metrics' }, h('thead', {}, runHeader(c)), metricsBody));
 	curves.setRuns(c.curves);

@@ -8,7 +8,9 @@ import type { BatchPoint, EpochPoint, RunMeta, RunSeries } from '../protocol';
 export class Growable {
 	data: Float64Array;
 	length = 0;
-	constructor(capacity = 64) { this.data = new Float64Array(capacity); }
+	constructor(capacity = 64) {
+		this.data = new Float64Array(capacity);
+	}
 	push(v: number): void {
 		if (this.length === this.data.length) {
 			const next = new Float64Array(this.data.length * 2);
@@ -17,9 +19,15 @@ export class Growable {
 		}
 		this.data[this.length++] = v;
 	}
-	get(i: number): number { return this.data[i]!; }
-	last(): number { return this.length ? this.data[this.length - 1]! : NaN; }
-	truncate(n: number): void { this.length = Math.min(this.length, n); }
+	get(i: number): number {
+		return this.data[i]!;
+	}
+	last(): number {
+		return this.length ? this.data[this.length - 1]! : NaN;
+	}
+	truncate(n: number): void {
+		this.length = Math.min(this.length, n);
+	}
 	static from(values: ArrayLike<number | null>): Growable {
 		const g = new Growable(Math.max(64, values.length));
 		for (let i = 0; i < values.length; i++) g.push(toNum(values[i]));
@@ -81,7 +89,10 @@ export class CurveStore {
 	/** Bumped when runs or keys are added or removed (the chart must rebuild its series). */
 	structure = 0;
 
-	clear(): void { this.runs.clear(); this.structure++; }
+	clear(): void {
+		this.runs.clear();
+		this.structure++;
+	}
 
 	init(runs: RunSeries[]): void {
 		this.runs.clear();
@@ -94,7 +105,12 @@ export class CurveStore {
 		const run: RunState = { meta, index: this.runs.size, epochs: Growable.from(epochs), tracks: new Map() };
 		this.runs.set(r.id, run);
 		for (const [key, values] of Object.entries(series)) {
-			const t = this.newTrack(run, key, run.epochs, Growable.from(values.length === epochs.length ? values : epochs.map((_, i) => values[i] ?? null)));
+			const t = this.newTrack(
+				run,
+				key,
+				run.epochs,
+				Growable.from(values.length === epochs.length ? values : epochs.map((_, i) => values[i] ?? null)),
+			);
 			run.tracks.set(key, t);
 			if (isLossKey(key)) {
 				const i = values.findIndex((v) => v === null || !Number.isFinite(v));
@@ -118,7 +134,10 @@ export class CurveStore {
 		for (const m of metas) {
 			const run = this.runs.get(m.id);
 			if (run) run.meta = { ...run.meta, ...m };
-			else { this.addRun({ ...m, epochs: [], series: {} }); this.structure++; }
+			else {
+				this.addRun({ ...m, epochs: [], series: {} });
+				this.structure++;
+			}
 		}
 		let i = 0;
 		for (const r of this.runs.values()) r.index = i++;
@@ -178,8 +197,13 @@ export class CurveStore {
 		const keep = lowerBound(run.epochs, fromEpoch);
 		run.epochs.truncate(keep);
 		for (const t of run.tracks.values()) {
-			if (t.xs === run.epochs) { t.ys.truncate(keep); }
-			else { const k = lowerBound(t.xs, fromEpoch - 1); t.xs.truncate(k); t.ys.truncate(k); }
+			if (t.xs === run.epochs) {
+				t.ys.truncate(keep);
+			} else {
+				const k = lowerBound(t.xs, fromEpoch - 1);
+				t.xs.truncate(k);
+				t.ys.truncate(k);
+			}
 			this.resmooth(t);
 		}
 		if (run.nanEpoch !== undefined && run.nanEpoch >= fromEpoch) delete run.nanEpoch;
@@ -216,13 +240,18 @@ export class CurveStore {
 	tracks(): Track[] {
 		const keys = this.keys();
 		const out: Track[] = [];
-		for (const r of this.runs.values()) for (const k of keys) { const t = r.tracks.get(k); if (t) out.push(t); }
+		for (const r of this.runs.values())
+			for (const k of keys) {
+				const t = r.tracks.get(k);
+				if (t) out.push(t);
+			}
 		return out;
 	}
 
 	/** [min, max] of x over all runs (planned epochs of running runs included). */
 	xExtent(): [number, number] | undefined {
-		let lo = Infinity, hi = -Infinity;
+		let lo = Infinity,
+			hi = -Infinity;
 		for (const r of this.runs.values()) {
 			for (const t of r.tracks.values()) {
 				if (!t.xs.length) continue;
@@ -268,9 +297,14 @@ export function csvCell(s: string): string {
 }
 
 export function lowerBound(g: Growable, x: number): number {
-	let lo = 0, hi = g.length;
+	let lo = 0,
+		hi = g.length;
 	const d = g.data;
-	while (lo < hi) { const m = (lo + hi) >>> 1; if (d[m]! < x) lo = m + 1; else hi = m; }
+	while (lo < hi) {
+		const m = (lo + hi) >>> 1;
+		if (d[m]! < x) lo = m + 1;
+		else hi = m;
+	}
 	return lo;
 }
 
@@ -289,10 +323,14 @@ export function nearestIndex(g: Growable, x: number): number {
  */
 export function detectOverfitting(epochs: Growable, loss: Growable, val: Growable): OverfitFinding | undefined {
 	const n = Math.min(epochs.length, loss.length, val.length);
-	const sl: number[] = [], sv: number[] = [], ix: number[] = [];
-	const el = { last: 0, count: 0 }, ev = { last: 0, count: 0 };
+	const sl: number[] = [],
+		sv: number[] = [],
+		ix: number[] = [];
+	const el = { last: 0, count: 0 },
+		ev = { last: 0, count: 0 };
 	for (let i = 0; i < n; i++) {
-		const l = loss.get(i), v = val.get(i);
+		const l = loss.get(i),
+			v = val.get(i);
 		if (!Number.isFinite(l) || !Number.isFinite(v)) continue;
 		sl.push(emaStep(el, l, 0.6));
 		sv.push(emaStep(ev, v, 0.6));
@@ -304,7 +342,10 @@ export function detectOverfitting(epochs: Growable, loss: Growable, val: Growabl
 	for (let i = 1; i < m; i++) if (sv[i]! < sv[best]!) best = i;
 	const after = m - 1 - best;
 	if (after < Math.max(3, Math.round(m * 0.05))) return undefined;
-	const valAtOnset = sv[best]!, valEnd = sv[m - 1]!, lossAtOnset = sl[best]!, lossEnd = sl[m - 1]!;
+	const valAtOnset = sv[best]!,
+		valEnd = sv[m - 1]!,
+		lossAtOnset = sl[best]!,
+		lossEnd = sl[m - 1]!;
 	const rose = valEnd - valAtOnset > Math.max(0.03 * Math.abs(valAtOnset), 1e-9);
 	const fell = lossEnd < lossAtOnset - 0.01 * Math.abs(lossAtOnset);
 	if (!rose || !fell) return undefined;
@@ -320,7 +361,12 @@ export interface Frame {
 }
 
 /** Cache of one track's decimated output, reused while the track and the grid are unchanged. */
-interface Decimated { grid: string; version: number; raw: (number | null)[]; smooth: (number | null)[] }
+interface Decimated {
+	grid: string;
+	version: number;
+	raw: (number | null)[];
+	smooth: (number | null)[];
+}
 const cache = new WeakMap<Track, Decimated>();
 
 /**
@@ -340,19 +386,26 @@ export function buildFrame(tracks: Track[], x0: number, x1: number, buckets: num
 	if (most <= buckets) return exactFrame(tracks, ranges, logX, smoothing);
 	const B = Math.max(1, Math.floor(buckets));
 	const tr = (v: number) => (logX ? Math.log10(v) : v);
-	const t0 = tr(logX ? Math.max(x0, 1e-9) : x0), t1 = tr(x1);
+	const t0 = tr(logX ? Math.max(x0, 1e-9) : x0),
+		t1 = tr(x1);
 	const scale = B / (t1 - t0 || 1);
 	const x = new Array<number>(2 * B);
 	for (let b = 0; b < B; b++) {
-		const a = t0 + b / scale, c = t0 + (b + 0.5) / scale;
+		const a = t0 + b / scale,
+			c = t0 + (b + 0.5) / scale;
 		x[2 * b] = logX ? Math.pow(10, a) : a;
 		x[2 * b + 1] = logX ? Math.pow(10, c) : c;
 	}
 	const grid = `${x0}|${x1}|${B}|${logX}`;
-	const raw: (number | null)[][] = [], smooth: (number | null)[][] = [];
+	const raw: (number | null)[][] = [],
+		smooth: (number | null)[][] = [];
 	tracks.forEach((t, k) => {
 		const hit = cache.get(t);
-		if (hit && hit.grid === grid && hit.version === t.version) { raw.push(hit.raw); smooth.push(hit.smooth); return; }
+		if (hit && hit.grid === grid && hit.version === t.version) {
+			raw.push(hit.raw);
+			smooth.push(hit.smooth);
+			return;
+		}
 		const [lo, hi] = ranges[k]!;
 		const r = decimate(t.xs.data, t.ys.data, lo, hi, B, t0, scale, logX);
 		const s = smoothing ? decimate(t.xs.data, t.smooth.data, lo, hi, B, t0, scale, logX) : r;
@@ -363,25 +416,54 @@ export function buildFrame(tracks: Track[], x0: number, x1: number, buckets: num
 	return { x, raw, smooth, exact: false };
 }
 
-function decimate(xs: Float64Array, ys: Float64Array, lo: number, hi: number, B: number, t0: number, scale: number, logX: boolean): (number | null)[] {
+function decimate(
+	xs: Float64Array,
+	ys: Float64Array,
+	lo: number,
+	hi: number,
+	B: number,
+	t0: number,
+	scale: number,
+	logX: boolean,
+): (number | null)[] {
 	const out = new Array<number | null>(2 * B).fill(null);
-	let b = -1, min = Infinity, max = -Infinity, minAt = 0, maxAt = 0;
+	let b = -1,
+		min = Infinity,
+		max = -Infinity,
+		minAt = 0,
+		maxAt = 0;
 	const flush = () => {
 		if (b < 0 || b >= B || min === Infinity) return;
 		if (min === max) out[2 * b] = min;
-		else if (minAt < maxAt) { out[2 * b] = min; out[2 * b + 1] = max; }
-		else { out[2 * b] = max; out[2 * b + 1] = min; }
+		else if (minAt < maxAt) {
+			out[2 * b] = min;
+			out[2 * b + 1] = max;
+		} else {
+			out[2 * b] = max;
+			out[2 * b + 1] = min;
+		}
 	};
 	for (let i = lo; i < hi; i++) {
 		const xv = xs[i]!;
 		if (logX && xv <= 0) continue;
 		const bi = Math.floor(((logX ? Math.log10(xv) : xv) - t0) * scale);
 		const bb = bi >= B ? B - 1 : bi;
-		if (bb !== b) { flush(); b = bb; min = Infinity; max = -Infinity; }
+		if (bb !== b) {
+			flush();
+			b = bb;
+			min = Infinity;
+			max = -Infinity;
+		}
 		const y = ys[i]!;
 		if (Number.isNaN(y)) continue;
-		if (y < min) { min = y; minAt = i; }
-		if (y > max) { max = y; maxAt = i; }
+		if (y < min) {
+			min = y;
+			minAt = i;
+		}
+		if (y > max) {
+			max = y;
+			maxAt = i;
+		}
 	}
 	flush();
 	return out;
@@ -401,7 +483,8 @@ function exactFrame(tracks: Track[], ranges: (readonly [number, number])[], logX
 	const x: number[] = [];
 	for (const v of all) if ((!logX || v > 0) && v !== x[x.length - 1]) x.push(v);
 	all = [];
-	const raw: (number | null)[][] = [], smooth: (number | null)[][] = [];
+	const raw: (number | null)[][] = [],
+		smooth: (number | null)[][] = [];
 	tracks.forEach((t, k) => {
 		const [lo, hi] = ranges[k]!;
 		const r = new Array<number | null>(x.length).fill(null);
@@ -414,7 +497,10 @@ function exactFrame(tracks: Track[], ranges: (readonly [number, number])[], logX
 			if (x[j] !== xv) continue;
 			const y = t.ys.get(i);
 			r[j] = Number.isNaN(y) ? null : y;
-			if (smoothing) { const v = t.smooth.get(i); s[j] = Number.isNaN(v) ? null : v; }
+			if (smoothing) {
+				const v = t.smooth.get(i);
+				s[j] = Number.isNaN(v) ? null : v;
+			}
 		}
 		raw.push(r);
 		smooth.push(s);

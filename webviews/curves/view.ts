@@ -58,7 +58,10 @@ export class CurvesView {
 	private readonly empty: HTMLDivElement;
 	private readonly smoothLabel: HTMLOutputElement;
 
-	constructor(readonly root: HTMLElement, private readonly opts: CurvesViewOptions) {
+	constructor(
+		readonly root: HTMLElement,
+		private readonly opts: CurvesViewOptions,
+	) {
 		const st = opts.state ?? {};
 		this.hiddenRuns = new Set(st.hiddenRuns ?? []);
 		this.hiddenKeys = new Set(st.hiddenKeys ?? []);
@@ -67,7 +70,15 @@ export class CurvesView {
 		this.store.smoothing = st.smoothing ?? 0;
 		this.theme = readTheme();
 
-		const slider = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: this.store.smoothing, 'aria-label': 'Smoothing (exponential moving average weight)', class: 'curves-smoothing' });
+		const slider = h('input', {
+			type: 'range',
+			min: 0,
+			max: 0.99,
+			step: 0.01,
+			value: this.store.smoothing,
+			'aria-label': 'Smoothing (exponential moving average weight)',
+			class: 'curves-smoothing',
+		});
 		this.smoothLabel = h('output', { class: 'curves-smoothing-value' }, this.store.smoothing.toFixed(2));
 		slider.addEventListener('input', () => {
 			const w = Number(slider.value);
@@ -76,10 +87,33 @@ export class CurvesView {
 			this.applyVisibility();
 			this.saveState();
 		});
-		const toolbar = h('div', { class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Chart controls' },
+		const toolbar = h(
+			'div',
+			{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Chart controls' },
 			h('label', {}, 'Smoothing', slider, this.smoothLabel),
-			toggle('Log y', this.logY, (on) => { this.logY = on; this.builtStructure = -1; this.schedule(); this.saveState(); }, { class: 'curves-logy', 'aria-label': 'Logarithmic y axis' }),
-			toggle('Log x', this.logX, (on) => { this.logX = on; this.xRange = undefined; this.builtStructure = -1; this.schedule(); this.saveState(); }, { class: 'curves-logx', 'aria-label': 'Logarithmic x axis' }),
+			toggle(
+				'Log y',
+				this.logY,
+				(on) => {
+					this.logY = on;
+					this.builtStructure = -1;
+					this.schedule();
+					this.saveState();
+				},
+				{ class: 'curves-logy', 'aria-label': 'Logarithmic y axis' },
+			),
+			toggle(
+				'Log x',
+				this.logX,
+				(on) => {
+					this.logX = on;
+					this.xRange = undefined;
+					this.builtStructure = -1;
+					this.schedule();
+					this.saveState();
+				},
+				{ class: 'curves-logx', 'aria-label': 'Logarithmic x axis' },
+			),
 			button('Zoom in', () => this.zoom(0.5), { 'aria-label': 'Zoom in (+)' }),
 			button('Zoom out', () => this.zoom(2), { 'aria-label': 'Zoom out (-)' }),
 			button('◀', () => this.pan(-0.25), { 'aria-label': 'Pan left (Left arrow)' }),
@@ -92,7 +126,9 @@ export class CurvesView {
 		this.tooltip = h('div', { class: 'curves-tooltip', role: 'status', 'aria-live': 'off', hidden: true });
 		this.empty = h('div', { class: 'mw-empty' }, 'No runs yet: training events will appear here.');
 		this.chartBox = h('div', {
-			class: 'curves-chart', tabindex: 0, role: 'img',
+			class: 'curves-chart',
+			tabindex: 0,
+			role: 'img',
 			'aria-label': 'Training curves. Drag or + and - to zoom, arrow keys to pan, 0 to reset.',
 		});
 		this.chartBox.addEventListener('keydown', (e) => this.onKey(e));
@@ -103,19 +139,36 @@ export class CurvesView {
 
 	// ─── data in ───
 
-	setRuns(runs: RunSeries[]): void { this.store.init(runs); this.xRange = undefined; this.schedule(); }
-	upsertRuns(runs: RunMeta[], remove?: string[]): void { this.store.upsertMeta(runs, remove); this.builtStructure = -1; this.schedule(); }
-	append(runId: string, points: EpochPoint[], batches?: BatchPoint[]): void { this.store.append(runId, points, batches); this.schedule(); }
+	setRuns(runs: RunSeries[]): void {
+		this.store.init(runs);
+		this.xRange = undefined;
+		this.schedule();
+	}
+	upsertRuns(runs: RunMeta[], remove?: string[]): void {
+		this.store.upsertMeta(runs, remove);
+		this.builtStructure = -1;
+		this.schedule();
+	}
+	append(runId: string, points: EpochPoint[], batches?: BatchPoint[]): void {
+		this.store.append(runId, points, batches);
+		this.schedule();
+	}
 
 	/** Coalesces many events into one redraw per frame. */
 	private schedule(): void {
 		if (this.pending) return;
-		this.pending = requestAnimationFrame(() => { this.pending = 0; this.flush(); });
+		this.pending = requestAnimationFrame(() => {
+			this.pending = 0;
+			this.flush();
+		});
 	}
 
 	/** Applies pending changes now; the chart is rebuilt only when runs or series were added. */
 	flush(): void {
-		if (this.pending) { cancelAnimationFrame(this.pending); this.pending = 0; }
+		if (this.pending) {
+			cancelAnimationFrame(this.pending);
+			this.pending = 0;
+		}
 		const t = performance.now();
 		if (this.builtStructure !== this.store.structure) this.build();
 		else this.refresh();
@@ -135,7 +188,9 @@ export class CurvesView {
 		return this.store.runs.size === 1 ? this.theme.foreground : paletteColor(this.theme, r.index);
 	}
 
-	private visible(t: Track): boolean { return !this.hiddenRuns.has(t.run.meta.id) && !this.hiddenKeys.has(t.key); }
+	private visible(t: Track): boolean {
+		return !this.hiddenRuns.has(t.run.meta.id) && !this.hiddenKeys.has(t.key);
+	}
 
 	private build(): void {
 		this.u?.destroy();
@@ -156,10 +211,36 @@ export class CurvesView {
 			const dash = t.key === BATCH_KEY ? [2, 3] : t.key.startsWith('val_') ? [6, 4] : undefined;
 			const scale = isLossKey(t.key) ? 'y' : 'm';
 			const label = `${t.run.meta.name} · ${t.key}`;
-			series.push({ label, scale, stroke: color, width: 1.25, spanGaps: true, points: { show: false }, show: this.visible(t), alpha: smoothing ? 0.25 : 1, ...(dash ? { dash } : {}) });
-			series.push({ label: `${label} (smoothed)`, scale, stroke: color, width: 2, spanGaps: true, points: { show: false }, show: this.visible(t) && smoothing, ...(dash ? { dash } : {}) });
+			series.push({
+				label,
+				scale,
+				stroke: color,
+				width: 1.25,
+				spanGaps: true,
+				points: { show: false },
+				show: this.visible(t),
+				alpha: smoothing ? 0.25 : 1,
+				...(dash ? { dash } : {}),
+			});
+			series.push({
+				label: `${label} (smoothed)`,
+				scale,
+				stroke: color,
+				width: 2,
+				spanGaps: true,
+				points: { show: false },
+				show: this.visible(t) && smoothing,
+				...(dash ? { dash } : {}),
+			});
 		}
-		const axis = (o: uPlot.Axis): uPlot.Axis => ({ stroke: th.foreground, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 }, font: th.font, labelFont: th.font, ...o });
+		const axis = (o: uPlot.Axis): uPlot.Axis => ({
+			stroke: th.foreground,
+			grid: { stroke: th.grid, width: 1 },
+			ticks: { stroke: th.grid, width: 1 },
+			font: th.font,
+			labelFont: th.font,
+			...o,
+		});
 		const hasMetric = this.tracks.some((t) => !isLossKey(t.key));
 		const hasLoss = this.tracks.some((t) => isLossKey(t.key));
 		// Whole epochs on a linear axis unless zoomed below one epoch.
@@ -182,13 +263,23 @@ export class CurvesView {
 			hooks: {
 				setSelect: [(u) => this.onSelect(u)],
 				setCursor: [(u) => this.updateTooltip(u)],
-				draw: [(u) => {
-					this.drawMarkers(u);
-					// Axis labels change the plot width after data arrives: decimate again at the new width.
-					if (Math.round(u.bbox.width / (devicePixelRatio || 1)) !== this.buckets && u.bbox.width > 50) queueMicrotask(() => { if (this.u === u) u.setData(this.frameData(u.width)); });
-				}],
+				draw: [
+					(u) => {
+						this.drawMarkers(u);
+						// Axis labels change the plot width after data arrives: decimate again at the new width.
+						if (Math.round(u.bbox.width / (devicePixelRatio || 1)) !== this.buckets && u.bbox.width > 50)
+							queueMicrotask(() => {
+								if (this.u === u) u.setData(this.frameData(u.width));
+							});
+					},
+				],
 				// Not inside the hook: uPlot drops a commit requested while it is committing.
-				ready: [(u) => queueMicrotask(() => { if (this.u === u) u.setData(this.frameData(u.width)); })],
+				ready: [
+					(u) =>
+						queueMicrotask(() => {
+							if (this.u === u) u.setData(this.frameData(u.width));
+						}),
+				],
 			},
 		};
 		// Created empty and filled on `ready` (a microtask later), once uPlot has sized its axes and
@@ -196,7 +287,9 @@ export class CurvesView {
 		this.u = new uPlot(opts, series.map(() => []) as unknown as uPlot.AlignedData, this.chartBox);
 		this.chartBox.appendChild(this.tooltip);
 		this.u.over.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-		this.u.over.addEventListener('mouseleave', () => { this.tooltip.hidden = true; });
+		this.u.over.addEventListener('mouseleave', () => {
+			this.tooltip.hidden = true;
+		});
 	}
 
 	private height(): number {
@@ -223,7 +316,10 @@ export class CurvesView {
 
 	private smallestPositiveX(): number | undefined {
 		let m = Infinity;
-		for (const t of this.tracks) { const i = lowerBound(t.xs, Number.MIN_VALUE); if (i < t.xs.length) m = Math.min(m, t.xs.get(i)); }
+		for (const t of this.tracks) {
+			const i = lowerBound(t.xs, Number.MIN_VALUE);
+			if (i < t.xs.length) m = Math.min(m, t.xs.get(i));
+		}
 		return m === Infinity ? undefined : m;
 	}
 
@@ -239,9 +335,13 @@ export class CurvesView {
 		const logClean = (a: (number | null)[]) => a.map((v) => (v !== null && v > 0 ? v : null));
 		let k = 0;
 		for (const t of this.tracks) {
-			if (!this.visible(t)) { data.push(nulls, nulls); continue; }
+			if (!this.visible(t)) {
+				data.push(nulls, nulls);
+				continue;
+			}
 			const logY = this.logY && isLossKey(t.key);
-			const r = frame.raw[k]!, s = frame.smooth[k]!;
+			const r = frame.raw[k]!,
+				s = frame.smooth[k]!;
 			data.push(logY ? logClean(r) : r, smoothing ? (logY ? logClean(s) : s) : nulls);
 			k++;
 		}
@@ -249,7 +349,10 @@ export class CurvesView {
 	}
 
 	private refresh(): void {
-		if (!this.u) { this.build(); return; }
+		if (!this.u) {
+			this.build();
+			return;
+		}
 		this.u.setData(this.frameData(this.u.width));
 	}
 
@@ -307,14 +410,26 @@ export class CurvesView {
 		const items: { kind: string; text: string }[] = [];
 		for (const r of this.store.runs.values()) {
 			const name = r.meta.name;
-			if (r.meta.bestEpoch !== undefined) items.push({ kind: 'best', text: `${name}: best epoch ${r.meta.bestEpoch}${r.meta.status === 'running' ? ' so far' : ' (the weights kept)'}.` });
+			if (r.meta.bestEpoch !== undefined)
+				items.push({
+					kind: 'best',
+					text: `${name}: best epoch ${r.meta.bestEpoch}${r.meta.status === 'running' ? ' so far' : ' (the weights kept)'}.`,
+				});
 			if (r.overfit) {
 				const o = r.overfit;
-				const pct = (a: number, b: number) => `${Math.round(Math.abs(b - a) / Math.abs(a || 1) * 100)}%`;
-				items.push({ kind: 'overfit', text: `${name}: overfitting from epoch ${o.epoch}. Validation loss rose ${pct(o.valAtOnset, o.valEnd)} (${formatNumber(o.valAtOnset)} → ${formatNumber(o.valEnd)}) while training loss fell ${pct(o.lossAtOnset, o.lossEnd)}: the model is memorising the training data. Early stopping, dropout or L2 regularisation, or more data usually help.` });
+				const pct = (a: number, b: number) => `${Math.round((Math.abs(b - a) / Math.abs(a || 1)) * 100)}%`;
+				items.push({
+					kind: 'overfit',
+					text: `${name}: overfitting from epoch ${o.epoch}. Validation loss rose ${pct(o.valAtOnset, o.valEnd)} (${formatNumber(o.valAtOnset)} → ${formatNumber(o.valEnd)}) while training loss fell ${pct(o.lossAtOnset, o.lossEnd)}: the model is memorising the training data. Early stopping, dropout or L2 regularisation, or more data usually help.`,
+				});
 			}
-			if (r.nanEpoch !== undefined) items.push({ kind: 'nan', text: `${name}: the loss became NaN at epoch ${r.nanEpoch}. Training diverged: lower the learning rate, clip gradients, or check the data for missing or huge values.` });
-			if (r.meta.message && (r.meta.status === 'failed' || r.meta.status === 'stopped' || r.meta.status === 'killed')) items.push({ kind: 'status', text: `${name}: ${r.meta.status}: ${r.meta.message}` });
+			if (r.nanEpoch !== undefined)
+				items.push({
+					kind: 'nan',
+					text: `${name}: the loss became NaN at epoch ${r.nanEpoch}. Training diverged: lower the learning rate, clip gradients, or check the data for missing or huge values.`,
+				});
+			if (r.meta.message && (r.meta.status === 'failed' || r.meta.status === 'stopped' || r.meta.status === 'killed'))
+				items.push({ kind: 'status', text: `${name}: ${r.meta.status}: ${r.meta.message}` });
 		}
 		const sig = items.map((i) => i.kind + i.text).join('\n');
 		if (sig === this.notesText) return;
@@ -329,7 +444,11 @@ export class CurvesView {
 		clear(this.legend);
 		const runs = h('div', { class: 'curves-legend-runs', role: 'group', 'aria-label': 'Runs' });
 		for (const r of this.store.runs.values()) {
-			const b = toggle('', !this.hiddenRuns.has(r.meta.id), (on) => this.setHidden(this.hiddenRuns, r.meta.id, !on), { class: 'curves-run-toggle', 'data-run': r.meta.id, 'aria-label': `Run ${r.meta.name} (${r.meta.status})` });
+			const b = toggle('', !this.hiddenRuns.has(r.meta.id), (on) => this.setHidden(this.hiddenRuns, r.meta.id, !on), {
+				class: 'curves-run-toggle',
+				'data-run': r.meta.id,
+				'aria-label': `Run ${r.meta.name} (${r.meta.status})`,
+			});
 			const sw = h('span', { class: 'curves-swatch', 'aria-hidden': 'true' });
 			sw.style.background = this.store.runs.size === 1 ? this.theme.foreground : paletteColor(this.theme, r.index);
 			b.append(sw, h('span', { class: 'curves-run-name' }, r.meta.name), h('span', { class: 'mw-muted' }, ` ${r.meta.status}`));
@@ -337,7 +456,11 @@ export class CurvesView {
 		}
 		const keys = h('div', { class: 'curves-legend-keys', role: 'group', 'aria-label': 'Series' });
 		this.store.keys().forEach((k, i) => {
-			const b = toggle('', !this.hiddenKeys.has(k), (on) => this.setHidden(this.hiddenKeys, k, !on), { class: 'curves-key-toggle', 'data-key': k, 'aria-label': `Series ${k}` });
+			const b = toggle('', !this.hiddenKeys.has(k), (on) => this.setHidden(this.hiddenKeys, k, !on), {
+				class: 'curves-key-toggle',
+				'data-key': k,
+				'aria-label': `Series ${k}`,
+			});
 			const sw = h('span', { class: `curves-swatch${k.startsWith('val_') ? ' dashed' : ''}`, 'aria-hidden': 'true' });
 			sw.style.background = this.store.runs.size === 1 ? paletteColor(this.theme, i) : this.theme.muted;
 			b.append(sw, h('span', {}, k));
@@ -347,8 +470,10 @@ export class CurvesView {
 	}
 
 	private renderLegendState(): void {
-		for (const b of Array.from(this.legend.querySelectorAll<HTMLButtonElement>('.curves-run-toggle'))) b.setAttribute('aria-pressed', String(!this.hiddenRuns.has(b.dataset.run ?? '')));
-		for (const b of Array.from(this.legend.querySelectorAll<HTMLButtonElement>('.curves-key-toggle'))) b.setAttribute('aria-pressed', String(!this.hiddenKeys.has(b.dataset.key ?? '')));
+		for (const b of Array.from(this.legend.querySelectorAll<HTMLButtonElement>('.curves-run-toggle')))
+			b.setAttribute('aria-pressed', String(!this.hiddenRuns.has(b.dataset.run ?? '')));
+		for (const b of Array.from(this.legend.querySelectorAll<HTMLButtonElement>('.curves-key-toggle')))
+			b.setAttribute('aria-pressed', String(!this.hiddenKeys.has(b.dataset.key ?? '')));
 	}
 
 	private setHidden(set: Set<string>, id: string, hidden: boolean): void {
@@ -362,18 +487,28 @@ export class CurvesView {
 
 	private updateTooltip(u: uPlot): void {
 		const left = u.cursor.left ?? -1;
-		if (left < 0 || !this.tracks.length) { this.tooltip.hidden = true; return; }
+		if (left < 0 || !this.tracks.length) {
+			this.tooltip.hidden = true;
+			return;
+		}
 		const xv = u.posToVal(left, 'x');
 		const vis = this.tracks.filter((t) => this.visible(t));
-		let best = NaN, dist = Infinity;
+		let best = NaN,
+			dist = Infinity;
 		for (const t of vis) {
 			if (t.key === BATCH_KEY) continue;
 			const i = nearestIndex(t.xs, xv);
 			if (i < 0) continue;
 			const d = Math.abs(t.xs.get(i) - xv);
-			if (d < dist) { dist = d; best = t.xs.get(i); }
+			if (d < dist) {
+				dist = d;
+				best = t.xs.get(i);
+			}
 		}
-		if (Number.isNaN(best)) { this.tooltip.hidden = true; return; }
+		if (Number.isNaN(best)) {
+			this.tooltip.hidden = true;
+			return;
+		}
 		clear(this.tooltip);
 		this.tooltip.appendChild(h('div', { class: 'curves-tooltip-title' }, `epoch ${formatNumber(best)}`));
 		const smoothing = this.store.smoothing > 0;
@@ -387,8 +522,16 @@ export class CurvesView {
 			const sw = h('span', { class: 'curves-swatch', 'aria-hidden': 'true' });
 			sw.style.background = this.trackColor(t);
 			const name = this.store.runs.size > 1 ? `${t.run.meta.name} · ${t.key}` : t.key;
-			this.tooltip.appendChild(h('div', { class: 'curves-tooltip-row' }, sw, h('span', { class: 'curves-tooltip-name' }, name), h('span', { class: 'curves-tooltip-value' }, formatNumber(y)),
-				smoothing ? h('span', { class: 'mw-muted' }, ` (smoothed ${formatNumber(t.smooth.get(i))})`) : null));
+			this.tooltip.appendChild(
+				h(
+					'div',
+					{ class: 'curves-tooltip-row' },
+					sw,
+					h('span', { class: 'curves-tooltip-name' }, name),
+					h('span', { class: 'curves-tooltip-value' }, formatNumber(y)),
+					smoothing ? h('span', { class: 'mw-muted' }, ` (smoothed ${formatNumber(t.smooth.get(i))})`) : null,
+				),
+			);
 		}
 		if (rows > MAX_TOOLTIP_ROWS) this.tooltip.appendChild(h('div', { class: 'mw-muted' }, `… ${rows - MAX_TOOLTIP_ROWS} more`));
 		this.tooltip.hidden = false;
@@ -405,14 +548,19 @@ export class CurvesView {
 
 	private onSelect(u: uPlot): void {
 		if (u.select.width > 3) {
-			const a = u.posToVal(u.select.left, 'x'), b = u.posToVal(u.select.left + u.select.width, 'x');
+			const a = u.posToVal(u.select.left, 'x'),
+				b = u.posToVal(u.select.left + u.select.width, 'x');
 			this.zoomTo(a, b);
 		}
 		u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
 	}
 
-	private tr(v: number): number { return this.logX ? Math.log10(v) : v; }
-	private untr(v: number): number { return this.logX ? Math.pow(10, v) : v; }
+	private tr(v: number): number {
+		return this.logX ? Math.log10(v) : v;
+	}
+	private untr(v: number): number {
+		return this.logX ? Math.pow(10, v) : v;
+	}
 
 	zoomTo(a: number, b: number): void {
 		if (!(b > a)) return;
@@ -422,11 +570,16 @@ export class CurvesView {
 
 	private zoom(factor: number, centre?: number): void {
 		const [a, b] = this.view();
-		const ta = this.tr(a), tb = this.tr(b);
+		const ta = this.tr(a),
+			tb = this.tr(b);
 		const c = centre !== undefined ? this.tr(centre) : (ta + tb) / 2;
 		const full = this.fullRange();
-		let na = c - (c - ta) * factor, nb = c + (tb - c) * factor;
-		if (nb - na >= this.tr(full[1]) - this.tr(full[0])) { this.resetZoom(); return; }
+		let na = c - (c - ta) * factor,
+			nb = c + (tb - c) * factor;
+		if (nb - na >= this.tr(full[1]) - this.tr(full[0])) {
+			this.resetZoom();
+			return;
+		}
 		if (nb - na < 1e-9) return;
 		na = Math.max(na, this.tr(full[0]));
 		nb = Math.min(nb, this.tr(full[1]));
@@ -438,7 +591,9 @@ export class CurvesView {
 		if (!this.xRange) return;
 		const [a, b] = this.xRange;
 		const full = this.fullRange();
-		const ta = this.tr(a), tb = this.tr(b), w = tb - ta;
+		const ta = this.tr(a),
+			tb = this.tr(b),
+			w = tb - ta;
 		const shift = Math.max(this.tr(full[0]) - ta, Math.min(this.tr(full[1]) - tb, w * fraction));
 		this.xRange = [this.untr(ta + shift), this.untr(tb + shift)];
 		this.refresh();
@@ -452,24 +607,38 @@ export class CurvesView {
 		return r;
 	}
 
-	resetZoom(): void { this.xRange = undefined; this.refresh(); }
+	resetZoom(): void {
+		this.xRange = undefined;
+		this.refresh();
+	}
 
 	private onWheel(e: WheelEvent): void {
 		if (!this.u) return;
 		e.preventDefault();
 		// Shift+wheel or a horizontal swipe pans; the wheel zooms around the pointer.
-		if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) { this.pan(Math.sign(e.deltaX || e.deltaY) * 0.1); return; }
+		if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+			this.pan(Math.sign(e.deltaX || e.deltaY) * 0.1);
+			return;
+		}
 		const rect = this.u.over.getBoundingClientRect();
 		this.zoom(e.deltaY < 0 ? 0.8 : 1.25, this.u.posToVal(e.clientX - rect.left, 'x'));
 	}
 
 	private onKey(e: KeyboardEvent): void {
 		const act: Record<string, () => void> = {
-			'+': () => this.zoom(0.5), '=': () => this.zoom(0.5), '-': () => this.zoom(2),
-			ArrowLeft: () => this.pan(-0.25), ArrowRight: () => this.pan(0.25), '0': () => this.resetZoom(), Home: () => this.resetZoom(),
+			'+': () => this.zoom(0.5),
+			'=': () => this.zoom(0.5),
+			'-': () => this.zoom(2),
+			ArrowLeft: () => this.pan(-0.25),
+			ArrowRight: () => this.pan(0.25),
+			'0': () => this.resetZoom(),
+			Home: () => this.resetZoom(),
 		};
 		const f = act[e.key];
-		if (f) { e.preventDefault(); f(); }
+		if (f) {
+			e.preventDefault();
+			f();
+		}
 	}
 
 	// ─── export and state ───
@@ -496,7 +665,12 @@ export class CurvesView {
 			ctx.fillText(`${t.run.meta.name} · ${t.key}`, 30 * dpr, y);
 		});
 		const url = out.toDataURL('image/png');
-		this.opts.onExport({ name: `${this.opts.exportName ?? 'curves'}.png`, mime: 'image/png', encoding: 'base64', data: url.slice(url.indexOf(',') + 1) });
+		this.opts.onExport({
+			name: `${this.opts.exportName ?? 'curves'}.png`,
+			mime: 'image/png',
+			encoding: 'base64',
+			data: url.slice(url.indexOf(',') + 1),
+		});
 	}
 
 	private exportCsv(): void {
@@ -508,11 +682,28 @@ export class CurvesView {
 	}
 
 	uiState(): CurvesUiState {
-		return { hiddenRuns: [...this.hiddenRuns], hiddenKeys: [...this.hiddenKeys], smoothing: this.store.smoothing, logY: this.logY, logX: this.logX };
+		return {
+			hiddenRuns: [...this.hiddenRuns],
+			hiddenKeys: [...this.hiddenKeys],
+			smoothing: this.store.smoothing,
+			logY: this.logY,
+			logX: this.logX,
+		};
 	}
 
 	/** For tests and the benchmark: what uPlot currently holds. */
-	debug(): { xMin: number; xMax: number; points: number; lastX: number; builds: number; logX: boolean; logY: boolean; seriesShown: string[]; colors: string[]; valToClient(x: number, y: number, key: string): [number, number] } {
+	debug(): {
+		xMin: number;
+		xMax: number;
+		points: number;
+		lastX: number;
+		builds: number;
+		logX: boolean;
+		logY: boolean;
+		seriesShown: string[];
+		colors: string[];
+		valToClient(x: number, y: number, key: string): [number, number];
+	} {
 		const u = this.u;
 		const lastX = Math.max(-Infinity, ...[...this.store.runs.values()].map((r) => r.epochs.last()).filter((v) => !Number.isNaN(v)));
 		const common = { lastX, builds: this.builds, logX: this.logX, logY: this.logY };
@@ -524,7 +715,10 @@ export class CurvesView {
 			...common,
 			logX: u.scales.x!.distr === 3,
 			logY: u.scales.y?.distr === 3,
-			seriesShown: u.series.slice(1).filter((s) => s.show).map((s) => s.label as string),
+			seriesShown: u.series
+				.slice(1)
+				.filter((s) => s.show)
+				.map((s) => s.label as string),
 			colors: this.tracks.map((t) => this.trackColor(t)),
 			valToClient: (x, y, key) => {
 				const r = u.over.getBoundingClientRect();

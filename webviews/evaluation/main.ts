@@ -11,7 +11,9 @@ import { connectHost } from '../shared/ipc';
 import { plot, type PlotSeries } from '../shared/plot';
 import { onThemeChange, paletteColor, readTheme, withAlpha, type Theme } from '../shared/theme';
 
-interface UiState { normalized: boolean }
+interface UiState {
+	normalized: boolean;
+}
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const root = h('div', { class: 'evaluation' }, h('div', { class: 'mw-empty' }, 'Waiting for an evaluation…'));
@@ -20,7 +22,10 @@ app.removeAttribute('aria-busy');
 
 let current: EvaluationView | undefined;
 const host = connectHost<UiState>('evaluation', (msg) => {
-	if (isMessage(EvaluationShow.type, msg)) { current = msg.params.evaluation; render(); }
+	if (isMessage(EvaluationShow.type, msg)) {
+		current = msg.params.evaluation;
+		render();
+	}
 });
 const state: UiState = { normalized: host.state?.normalized === true };
 onThemeChange(() => render());
@@ -36,7 +41,11 @@ function render(): void {
 	clear(root);
 	root.append(
 		h('h1', {}, `Evaluation: ${ev.runName}`),
-		h('p', { class: 'eval-split mw-muted' }, `Computed on the ${ev.split} split${ev.samples !== undefined ? ` (${ev.samples} samples)` : ''} · ${taskName(ev.task)}`),
+		h(
+			'p',
+			{ class: 'eval-split mw-muted' },
+			`Computed on the ${ev.split} split${ev.samples !== undefined ? ` (${ev.samples} samples)` : ''} · ${taskName(ev.task)}`,
+		),
 		metricsTable(ev),
 	);
 	if (ev.confusion) root.appendChild(confusionSection(ev, theme));
@@ -46,22 +55,46 @@ function render(): void {
 	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
 }
 
-const taskName = (t: EvaluationView['task']) => (t === 'regression' ? 'regression' : t === 'binaryClassification' ? 'binary classification' : 'multiclass classification');
+const taskName = (t: EvaluationView['task']) =>
+	t === 'regression' ? 'regression' : t === 'binaryClassification' ? 'binary classification' : 'multiclass classification';
 
 function metricsTable(ev: EvaluationView): HTMLElement {
 	const body = h('tbody', {});
-	for (const m of ev.metrics) body.appendChild(h('tr', {}, h('th', { scope: 'row' }, m.name), h('td', { class: 'num' }, formatNumber(m.value))));
-	return h('table', { class: 'mw-table eval-metrics' }, h('caption', { class: 'mw-muted' }, `Metrics (${ev.split})`), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col', class: 'num' }, 'Value'))), body);
+	for (const m of ev.metrics)
+		body.appendChild(h('tr', {}, h('th', { scope: 'row' }, m.name), h('td', { class: 'num' }, formatNumber(m.value))));
+	return h(
+		'table',
+		{ class: 'mw-table eval-metrics' },
+		h('caption', { class: 'mw-muted' }, `Metrics (${ev.split})`),
+		h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col', class: 'num' }, 'Value'))),
+		body,
+	);
 }
 
 function confusionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	const { labels, matrix } = ev.confusion!;
 	const section = h('section', { class: 'eval-confusion', 'aria-label': 'Confusion matrix' });
 	const tableBox = h('div', {});
-	const draw = () => { clear(tableBox); tableBox.appendChild(confusionTable(labels, matrix, state.normalized, theme)); };
+	const draw = () => {
+		clear(tableBox);
+		tableBox.appendChild(confusionTable(labels, matrix, state.normalized, theme));
+	};
 	section.append(
 		h('h2', {}, 'Confusion matrix'),
-		h('div', { class: 'mw-toolbar' }, toggle('Normalized by actual class', state.normalized, (on) => { state.normalized = on; host.saveState(state); draw(); }, { class: 'eval-normalize' })),
+		h(
+			'div',
+			{ class: 'mw-toolbar' },
+			toggle(
+				'Normalized by actual class',
+				state.normalized,
+				(on) => {
+					state.normalized = on;
+					host.saveState(state);
+					draw();
+				},
+				{ class: 'eval-normalize' },
+			),
+		),
 		tableBox,
 	);
 	draw();
@@ -73,7 +106,13 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 	const colSums = labels.map((_, j) => matrix.reduce((a, r) => a + (r[j] ?? 0), 0));
 	const max = Math.max(1, ...matrix.flat());
 	const accent = theme.palette[0]!;
-	const head = h('tr', {}, h('th', { scope: 'col', class: 'eval-corner' }, 'actual \\ predicted'), ...labels.map((l) => h('th', { scope: 'col' }, l)), h('th', { scope: 'col', class: 'num' }, 'Recall'));
+	const head = h(
+		'tr',
+		{},
+		h('th', { scope: 'col', class: 'eval-corner' }, 'actual \\ predicted'),
+		...labels.map((l) => h('th', { scope: 'col' }, l)),
+		h('th', { scope: 'col', class: 'num' }, 'Recall'),
+	);
 	const body = h('tbody', {});
 	matrix.forEach((row, i) => {
 		const tr = h('tr', {}, h('th', { scope: 'row' }, labels[i] ?? String(i)));
@@ -81,85 +120,221 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 			const share = rowSums[i] ? v / rowSums[i] : 0;
 			const t = normalized ? share : v / max;
 			const text = normalized ? `${(share * 100).toFixed(1)}%` : String(v);
-			const td = h('td', { class: `num eval-cell${i === j ? ' diag' : ''}`, 'data-row': i, 'data-col': j, 'aria-label': `actual ${labels[i]}, predicted ${labels[j]}: ${v} (${(share * 100).toFixed(1)}% of ${labels[i]})` }, text);
+			const td = h(
+				'td',
+				{
+					class: `num eval-cell${i === j ? ' diag' : ''}`,
+					'data-row': i,
+					'data-col': j,
+					'aria-label': `actual ${labels[i]}, predicted ${labels[j]}: ${v} (${(share * 100).toFixed(1)}% of ${labels[i]})`,
+				},
+				text,
+			);
 			// CSSOM styles are allowed by the CSP (style attributes in markup would not be).
 			td.style.backgroundColor = withAlpha(accent, 0.06 + 0.84 * t);
 			if (t > 0.55) td.style.color = '#ffffff';
 			tr.appendChild(td);
 		});
-		tr.appendChild(h('td', { class: 'num eval-recall' }, formatNumber(rowSums[i] ? Number(((row[i] ?? 0) / rowSums[i]).toFixed(4)) : null)));
+		tr.appendChild(
+			h('td', { class: 'num eval-recall' }, formatNumber(rowSums[i] ? Number(((row[i] ?? 0) / rowSums[i]).toFixed(4)) : null)),
+		);
 		body.appendChild(tr);
 	});
-	const precision = h('tr', { class: 'eval-precision-row' }, h('th', { scope: 'row' }, 'Precision'), ...labels.map((_, j) => h('td', { class: 'num eval-precision' }, formatNumber(colSums[j] ? Number(((matrix[j]?.[j] ?? 0) / colSums[j]).toFixed(4)) : null))), h('td', {}));
+	const precision = h(
+		'tr',
+		{ class: 'eval-precision-row' },
+		h('th', { scope: 'row' }, 'Precision'),
+		...labels.map((_, j) =>
+			h('td', { class: 'num eval-precision' }, formatNumber(colSums[j] ? Number(((matrix[j]?.[j] ?? 0) / colSums[j]).toFixed(4)) : null)),
+		),
+		h('td', {}),
+	);
 	body.appendChild(precision);
 	return h('table', { class: 'mw-table eval-matrix' }, h('thead', {}, head), body);
 }
 
 function perClassTable(ev: EvaluationView): HTMLElement {
 	const body = h('tbody', {});
-	for (const c of ev.perClass!) body.appendChild(h('tr', {}, h('th', { scope: 'row' }, c.label), h('td', { class: 'num' }, formatNumber(c.precision)), h('td', { class: 'num' }, formatNumber(c.recall)), h('td', { class: 'num' }, formatNumber(c.f1 ?? null)), h('td', { class: 'num' }, String(c.support))));
-	return h('section', { 'aria-label': 'Per-class metrics' }, h('h2', {}, 'Per class'),
-		h('table', { class: 'mw-table eval-per-class' }, h('thead', {}, h('tr', {}, ...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t)))), body));
+	for (const c of ev.perClass!)
+		body.appendChild(
+			h(
+				'tr',
+				{},
+				h('th', { scope: 'row' }, c.label),
+				h('td', { class: 'num' }, formatNumber(c.precision)),
+				h('td', { class: 'num' }, formatNumber(c.recall)),
+				h('td', { class: 'num' }, formatNumber(c.f1 ?? null)),
+				h('td', { class: 'num' }, String(c.support)),
+			),
+		);
+	return h(
+		'section',
+		{ 'aria-label': 'Per-class metrics' },
+		h('h2', {}, 'Per class'),
+		h(
+			'table',
+			{ class: 'mw-table eval-per-class' },
+			h(
+				'thead',
+				{},
+				h(
+					'tr',
+					{},
+					...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t)),
+				),
+			),
+			body,
+		),
+	);
 }
 
 function curvesSection(ev: EvaluationView, theme: Theme): HTMLElement {
-	const section = h('section', { class: 'eval-curves', 'aria-label': 'ROC and precision-recall curves' }, h('h2', {}, 'ROC and precision-recall'));
+	const section = h(
+		'section',
+		{ class: 'eval-curves', 'aria-label': 'ROC and precision-recall curves' },
+		h('h2', {}, 'ROC and precision-recall'),
+	);
 	const w = chartWidth();
 	if (ev.roc?.length) {
 		const auc = new Map(ev.roc.map((r) => [r.label, r.auc]));
-		const series: PlotSeries[] = [{ label: 'chance', color: theme.muted, kind: 'line', x: [0, 1], y: [0, 1], dash: [4, 4], width: 1, noLegend: true }];
+		const series: PlotSeries[] = [
+			{ label: 'chance', color: theme.muted, kind: 'line', x: [0, 1], y: [0, 1], dash: [4, 4], width: 1, noLegend: true },
+		];
 		ev.roc.forEach((r, i) => series.push({ label: r.label, color: paletteColor(theme, i), kind: 'line', x: r.fpr, y: r.tpr }));
-		plot(section, { title: 'ROC (one vs rest)', xLabel: 'false positive rate', yLabel: 'true positive rate', xDomain: [-0.01, 1.01], yDomain: [-0.01, 1.02], square: true, series, legendNote: (s) => (auc.has(s.label) ? `AUC ${formatNumber(auc.get(s.label) ?? null)}` : undefined) }, theme, w).classList.add('eval-roc');
+		plot(
+			section,
+			{
+				title: 'ROC (one vs rest)',
+				xLabel: 'false positive rate',
+				yLabel: 'true positive rate',
+				xDomain: [-0.01, 1.01],
+				yDomain: [-0.01, 1.02],
+				square: true,
+				series,
+				legendNote: (s) => (auc.has(s.label) ? `AUC ${formatNumber(auc.get(s.label) ?? null)}` : undefined),
+			},
+			theme,
+			w,
+		).classList.add('eval-roc');
 	}
 	if (ev.pr?.length) {
 		const ap = new Map(ev.pr.map((r) => [r.label, r.averagePrecision]));
-		const series: PlotSeries[] = ev.pr.map((r, i) => ({ label: r.label, color: paletteColor(theme, i), kind: 'line', x: r.recall, y: r.precision }));
-		plot(section, { title: 'Precision-recall', xLabel: 'recall', yLabel: 'precision', xDomain: [-0.01, 1.01], yDomain: [-0.01, 1.02], square: true, series, legendNote: (s) => (ap.get(s.label) !== undefined ? `AP ${formatNumber(ap.get(s.label) ?? null)}` : undefined) }, theme, w).classList.add('eval-pr');
+		const series: PlotSeries[] = ev.pr.map((r, i) => ({
+			label: r.label,
+			color: paletteColor(theme, i),
+			kind: 'line',
+			x: r.recall,
+			y: r.precision,
+		}));
+		plot(
+			section,
+			{
+				title: 'Precision-recall',
+				xLabel: 'recall',
+				yLabel: 'precision',
+				xDomain: [-0.01, 1.01],
+				yDomain: [-0.01, 1.02],
+				square: true,
+				series,
+				legendNote: (s) => (ap.get(s.label) !== undefined ? `AP ${formatNumber(ap.get(s.label) ?? null)}` : undefined),
+			},
+			theme,
+			w,
+		).classList.add('eval-pr');
 	}
 	return section;
 }
 
 /** [min, max] of finite values; a loop, since spreading 10⁵ values into Math.min overflows the stack. */
 function range(...arrays: number[][]): [number, number] {
-	let lo = Infinity, hi = -Infinity;
-	for (const a of arrays) for (const v of a) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+	let lo = Infinity,
+		hi = -Infinity;
+	for (const a of arrays)
+		for (const v of a)
+			if (Number.isFinite(v)) {
+				if (v < lo) lo = v;
+				if (v > hi) hi = v;
+			}
 	return lo <= hi ? [lo, hi] : [0, 1];
 }
 
 function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	const { actual, predicted, feature } = ev.regression!;
 	const section = h('section', { class: 'eval-regression', 'aria-label': 'Regression plots' }, h('h2', {}, 'Predictions'));
-	if (!actual.length) { section.appendChild(h('p', { class: 'mw-muted' }, 'No predictions to plot.')); return section; }
+	if (!actual.length) {
+		section.appendChild(h('p', { class: 'mw-muted' }, 'No predictions to plot.'));
+		return section;
+	}
 	const w = chartWidth();
 	const [lo, hi] = range(actual, predicted);
 	const pad = (hi - lo || 1) * 0.05;
 	const dom: [number, number] = [lo - pad, hi + pad];
-	plot(section, {
-		title: 'Predicted vs actual', xLabel: 'actual', yLabel: 'predicted', xDomain: dom, yDomain: dom, square: true,
-		series: [
-			{ label: 'perfect prediction (y = x)', color: theme.muted, kind: 'line', x: dom, y: dom, dash: [5, 4], width: 1.5 },
-			{ label: 'samples', color: paletteColor(theme, 0), kind: 'points', x: actual, y: predicted },
-		],
-	}, theme, w).classList.add('eval-scatter');
+	plot(
+		section,
+		{
+			title: 'Predicted vs actual',
+			xLabel: 'actual',
+			yLabel: 'predicted',
+			xDomain: dom,
+			yDomain: dom,
+			square: true,
+			series: [
+				{ label: 'perfect prediction (y = x)', color: theme.muted, kind: 'line', x: dom, y: dom, dash: [5, 4], width: 1.5 },
+				{ label: 'samples', color: paletteColor(theme, 0), kind: 'points', x: actual, y: predicted },
+			],
+		},
+		theme,
+		w,
+	).classList.add('eval-scatter');
 	const residuals = predicted.map((p, i) => p - actual[i]!);
 	const bins = Math.max(5, Math.min(40, Math.ceil(Math.sqrt(residuals.length))));
 	const [rlo, rhi] = range(residuals);
 	const bw = (rhi - rlo || 1) / bins;
 	const counts = new Array<number>(bins).fill(0);
 	for (const r of residuals) if (Number.isFinite(r)) counts[Math.max(0, Math.min(bins - 1, Math.floor((r - rlo) / bw)))]!++;
-	plot(section, {
-		title: 'Residuals (predicted − actual)', xLabel: 'residual', yLabel: 'samples',
-		series: [{ label: `${residuals.length} residuals, mean ${formatNumber(Number((residuals.reduce((a, b) => a + b, 0) / residuals.length).toPrecision(4)))}`, color: paletteColor(theme, 1), kind: 'bars', x: counts.map((_, i) => rlo + i * bw), y: counts, barWidth: bw }],
-	}, theme, w).classList.add('eval-residuals');
+	plot(
+		section,
+		{
+			title: 'Residuals (predicted − actual)',
+			xLabel: 'residual',
+			yLabel: 'samples',
+			series: [
+				{
+					label: `${residuals.length} residuals, mean ${formatNumber(Number((residuals.reduce((a, b) => a + b, 0) / residuals.length).toPrecision(4)))}`,
+					color: paletteColor(theme, 1),
+					kind: 'bars',
+					x: counts.map((_, i) => rlo + i * bw),
+					y: counts,
+					barWidth: bw,
+				},
+			],
+		},
+		theme,
+		w,
+	).classList.add('eval-residuals');
 	if (feature && feature.values.length === actual.length) {
 		const order = feature.values.map((_, i) => i).sort((a, b) => feature.values[a]! - feature.values[b]!);
-		plot(section, {
-			title: `Fitted line over the data (${feature.name})`, xLabel: feature.name, yLabel: 'label',
-			series: [
-				{ label: 'data', color: paletteColor(theme, 0), kind: 'points', x: feature.values, y: actual },
-				{ label: 'model', color: paletteColor(theme, 4), kind: 'line', x: order.map((i) => feature.values[i]!), y: order.map((i) => predicted[i]!), width: 2.5 },
-			],
-		}, theme, w).classList.add('eval-fit');
+		plot(
+			section,
+			{
+				title: `Fitted line over the data (${feature.name})`,
+				xLabel: feature.name,
+				yLabel: 'label',
+				series: [
+					{ label: 'data', color: paletteColor(theme, 0), kind: 'points', x: feature.values, y: actual },
+					{
+						label: 'model',
+						color: paletteColor(theme, 4),
+						kind: 'line',
+						x: order.map((i) => feature.values[i]!),
+						y: order.map((i) => predicted[i]!),
+						width: 2.5,
+					},
+				],
+			},
+			theme,
+			w,
+		).classList.add('eval-fit');
 	}
 	return section;
 }

@@ -46,11 +46,15 @@ export function button(label: string, onClick: (e: MouseEvent) => void, attrs?: 
 
 /** A two-state button (aria-pressed), the accessible form of a legend entry or a toggle. */
 export function toggle(label: string, pressed: boolean, onChange: (pressed: boolean) => void, attrs?: Attrs): HTMLButtonElement {
-	const b = button(label, () => {
-		const next = b.getAttribute('aria-pressed') !== 'true';
-		b.setAttribute('aria-pressed', String(next));
-		onChange(next);
-	}, attrs);
+	const b = button(
+		label,
+		() => {
+			const next = b.getAttribute('aria-pressed') !== 'true';
+			b.setAttribute('aria-pressed', String(next));
+			onChange(next);
+		},
+		attrs,
+	);
 	b.setAttribute('aria-pressed', String(pressed));
 	return b;
 }
@@ -79,7 +83,12 @@ export function formatShape(shape: (number | null)[] | undefined): string {
 }
 
 /** A labelled tab strip with arrow-key navigation (WAI-ARIA tabs pattern). */
-export function tabs(label: string, items: { id: string; title: string; panel: HTMLElement }[], selected: string, onSelect: (id: string) => void): HTMLElement {
+export function tabs(
+	label: string,
+	items: { id: string; title: string; panel: HTMLElement }[],
+	selected: string,
+	onSelect: (id: string) => void,
+): HTMLElement {
 	const list = h('div', { role: 'tablist', 'aria-label': label, class: 'mw-tabs' });
 	const buttons = items.map((it) => {
 		const b = h('button', { type: 'button', role: 'tab', id: `tab-${it.id}`, 'aria-controls': `panel-${it.id}` }, it.title);

@@ -7,10 +7,30 @@ import type { PanelKind } from '../protocol';
 
 /** What a host needs per panel: its view type, default title and bundle files (relative to the extension root). */
 export const PANEL_ASSETS: Record<PanelKind, { viewType: string; title: string; script: string; style: string }> = {
-	curves: { viewType: 'modelwright.curves', title: 'Training Curves', script: 'dist/webviews/curves.js', style: 'dist/webviews/curves.css' },
-	architecture: { viewType: 'modelwright.architecture', title: 'Model Architecture', script: 'dist/webviews/architecture.js', style: 'dist/webviews/architecture.css' },
-	evaluation: { viewType: 'modelwright.evaluation', title: 'Evaluation', script: 'dist/webviews/evaluation.js', style: 'dist/webviews/evaluation.css' },
-	compare: { viewType: 'modelwright.compare', title: 'Compare Runs', script: 'dist/webviews/compare.js', style: 'dist/webviews/compare.css' },
+	curves: {
+		viewType: 'modelwright.curves',
+		title: 'Training Curves',
+		script: 'dist/webviews/curves.js',
+		style: 'dist/webviews/curves.css',
+	},
+	architecture: {
+		viewType: 'modelwright.architecture',
+		title: 'Model Architecture',
+		script: 'dist/webviews/architecture.js',
+		style: 'dist/webviews/architecture.css',
+	},
+	evaluation: {
+		viewType: 'modelwright.evaluation',
+		title: 'Evaluation',
+		script: 'dist/webviews/evaluation.js',
+		style: 'dist/webviews/evaluation.css',
+	},
+	compare: {
+		viewType: 'modelwright.compare',
+		title: 'Compare Runs',
+		script: 'dist/webviews/compare.js',
+		style: 'dist/webviews/compare.css',
+	},
 	tuning: { viewType: 'modelwright.tuning', title: 'Tuning Trials', script: 'dist/webviews/tuning.js', style: 'dist/webviews/tuning.css' },
 };
 
@@ -34,7 +54,8 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]
  */
 function checkSource(s: string): string {
 	const tokens = s.trim().split(/\s+/);
-	if (!tokens.length || tokens.some((t) => t !== "'self'" && !/^[A-Za-z0-9+.\-:/*_]+$/.test(t))) throw new Error(`invalid CSP source: ${s}`);
+	if (!tokens.length || tokens.some((t) => t !== "'self'" && !/^[A-Za-z0-9+.\-:/*_]+$/.test(t)))
+		throw new Error(`invalid CSP source: ${s}`);
 	return tokens.join(' ');
 }
 

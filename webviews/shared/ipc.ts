@@ -4,9 +4,22 @@
  * `window.modelwrightOutbox` so a test can read what the page asked for. Host notifications
  * arrive as window `message` events in both cases.
  */
-import { message, Ready, type CommandType, type HostToPageMessage, type PageToHostMessage, type PanelKind, type PanelState, type RestoreState } from '../protocol';
+import {
+	message,
+	Ready,
+	type CommandType,
+	type HostToPageMessage,
+	type PageToHostMessage,
+	type PanelKind,
+	type PanelState,
+	type RestoreState,
+} from '../protocol';
 
-interface VsCodeApi { postMessage(msg: unknown): void; getState(): unknown; setState(state: unknown): void }
+interface VsCodeApi {
+	postMessage(msg: unknown): void;
+	getState(): unknown;
+	setState(state: unknown): void;
+}
 declare global {
 	interface Window {
 		acquireVsCodeApi?: () => VsCodeApi;
@@ -35,7 +48,10 @@ export function connectHost<S>(panel: PanelKind, onMessage: (msg: HostToPageMess
 		const m = d as { method?: unknown; params?: unknown };
 		if (typeof m.method !== 'string' || !m.method.startsWith('modelwright/') || typeof m.params !== 'object' || m.params === null) return;
 		const r = (m.params as { restore?: unknown }).restore;
-		if (typeof r === 'object' && r !== null) { restore = r as RestoreState; persist(); }
+		if (typeof r === 'object' && r !== null) {
+			restore = r as RestoreState;
+			persist();
+		}
 		try {
 			onMessage(d as HostToPageMessage);
 		} catch (err) {

@@ -16,5 +16,13 @@ export function layerFamily(type: string): LayerFamily {
 
 /** Index into the theme palette per family (palette order: blue, orange, green, purple, red, yellow, …). */
 export const FAMILY_COLOR_INDEX: Record<LayerFamily, number> = {
-	core: 0, convolution: 3, pooling: 2, normalization: 6, regularization: 1, activation: 5, reshape: 7, recurrent: 8, other: 9,
+	core: 0,
+	convolution: 3,
+	pooling: 2,
+	normalization: 6,
+	regularization: 1,
+	activation: 5,
+	reshape: 7,
+	recurrent: 8,
+	other: 9,
 };

@@ -42,10 +42,17 @@ function niceStep(span: number, target: number): number {
 }
 
 function extent(series: PlotSeries[], key: 'x' | 'y'): [number, number] {
-	let lo = Infinity, hi = -Infinity;
+	let lo = Infinity,
+		hi = -Infinity;
 	for (const s of series) {
 		const a = s[key];
-		for (let i = 0; i < a.length; i++) { const v = a[i]!; if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }
+		for (let i = 0; i < a.length; i++) {
+			const v = a[i]!;
+			if (Number.isFinite(v)) {
+				if (v < lo) lo = v;
+				if (v > hi) hi = v;
+			}
+		}
 		if (key === 'x' && s.kind === 'bars' && s.barWidth) hi += s.barWidth;
 		if (key === 'y' && s.kind === 'bars') lo = Math.min(lo, 0);
 	}
@@ -67,10 +74,20 @@ export function plot(parent: HTMLElement, spec: PlotSpec, theme: Theme, cssWidth
 	canvas.style.height = `${height}px`;
 	const [x0, x1] = spec.xDomain ?? extent(spec.series, 'x');
 	const [y0, y1] = spec.yDomain ?? extent(spec.series, 'y');
-	const pw = width - M.left - M.right, ph = height - M.top - M.bottom;
+	const pw = width - M.left - M.right,
+		ph = height - M.top - M.bottom;
 	const X = (v: number) => M.left + ((v - x0) / (x1 - x0)) * pw;
 	const Y = (v: number) => M.top + ph - ((v - y0) / (y1 - y0)) * ph;
-	Object.assign(canvas.dataset, { x0: String(x0), x1: String(x1), y0: String(y0), y1: String(y1), left: String(M.left), top: String(M.top), width: String(pw), height: String(ph) });
+	Object.assign(canvas.dataset, {
+		x0: String(x0),
+		x1: String(x1),
+		y0: String(y0),
+		y1: String(y1),
+		left: String(M.left),
+		top: String(M.top),
+		width: String(pw),
+		height: String(ph),
+	});
 
 	const ctx = canvas.getContext('2d')!;
 	ctx.scale(dpr, dpr);
@@ -81,19 +98,26 @@ export function plot(parent: HTMLElement, spec: PlotSpec, theme: Theme, cssWidth
 	ctx.lineWidth = 1;
 	ctx.fillStyle = theme.foreground;
 	// Grid and tick labels.
-	const xs = niceStep(x1 - x0, pw / 70), ys = niceStep(y1 - y0, ph / 40);
+	const xs = niceStep(x1 - x0, pw / 70),
+		ys = niceStep(y1 - y0, ph / 40);
 	ctx.textAlign = 'center';
 	ctx.textBaseline = 'top';
 	for (let v = Math.ceil(x0 / xs) * xs; v <= x1 + 1e-9; v += xs) {
 		const px = Math.round(X(v)) + 0.5;
-		ctx.beginPath(); ctx.moveTo(px, M.top); ctx.lineTo(px, M.top + ph); ctx.stroke();
+		ctx.beginPath();
+		ctx.moveTo(px, M.top);
+		ctx.lineTo(px, M.top + ph);
+		ctx.stroke();
 		ctx.fillText(formatNumber(Number(v.toPrecision(6))), px, M.top + ph + 4);
 	}
 	ctx.textAlign = 'right';
 	ctx.textBaseline = 'middle';
 	for (let v = Math.ceil(y0 / ys) * ys; v <= y1 + 1e-9; v += ys) {
 		const py = Math.round(Y(v)) + 0.5;
-		ctx.beginPath(); ctx.moveTo(M.left, py); ctx.lineTo(M.left + pw, py); ctx.stroke();
+		ctx.beginPath();
+		ctx.moveTo(M.left, py);
+		ctx.lineTo(M.left + pw, py);
+		ctx.stroke();
 		ctx.fillText(formatNumber(Number(v.toPrecision(6))), M.left - 4, py);
 	}
 	ctx.strokeStyle = theme.muted;
@@ -122,25 +146,40 @@ export function plot(parent: HTMLElement, spec: PlotSpec, theme: Theme, cssWidth
 			ctx.beginPath();
 			let started = false;
 			for (let i = 0; i < n; i++) {
-				const x = s.x[i]!, y = s.y[i]!;
-				if (!Number.isFinite(x) || !Number.isFinite(y)) { started = false; continue; }
-				if (started) ctx.lineTo(X(x), Y(y)); else { ctx.moveTo(X(x), Y(y)); started = true; }
+				const x = s.x[i]!,
+					y = s.y[i]!;
+				if (!Number.isFinite(x) || !Number.isFinite(y)) {
+					started = false;
+					continue;
+				}
+				if (started) ctx.lineTo(X(x), Y(y));
+				else {
+					ctx.moveTo(X(x), Y(y));
+					started = true;
+				}
 			}
 			ctx.stroke();
 		} else if (s.kind === 'points') {
 			ctx.fillStyle = withAlpha(s.color, 0.7);
 			const r = n > 2000 ? 1.5 : 3;
 			for (let i = 0; i < n; i++) {
-				const x = s.x[i]!, y = s.y[i]!;
+				const x = s.x[i]!,
+					y = s.y[i]!;
 				if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-				ctx.beginPath(); ctx.arc(X(x), Y(y), r, 0, 2 * Math.PI); ctx.fill();
+				ctx.beginPath();
+				ctx.arc(X(x), Y(y), r, 0, 2 * Math.PI);
+				ctx.fill();
 			}
 		} else {
 			ctx.fillStyle = withAlpha(s.color, 0.75);
 			const bw = s.barWidth ?? 1;
 			for (let i = 0; i < n; i++) {
-				const x = s.x[i]!, y = s.y[i]!;
-				const left = X(x), right = X(x + bw), top = Y(Math.max(0, y)), bottom = Y(Math.min(0, y));
+				const x = s.x[i]!,
+					y = s.y[i]!;
+				const left = X(x),
+					right = X(x + bw),
+					top = Y(Math.max(0, y)),
+					bottom = Y(Math.min(0, y));
 				ctx.fillRect(left + 0.5, top, Math.max(1, right - left - 1), bottom - top);
 			}
 		}
@@ -153,9 +192,14 @@ export function plot(parent: HTMLElement, spec: PlotSpec, theme: Theme, cssWidth
 		const sw = h('span', { class: 'mw-plot-swatch', 'aria-hidden': 'true' });
 		sw.style.background = s.color;
 		const note = spec.legendNote?.(s);
-		legend.appendChild(h('li', {}, sw, h('span', { class: 'mw-plot-label' }, s.label), note ? h('span', { class: 'mw-plot-note' }, ` ${note}`) : null));
+		legend.appendChild(
+			h('li', {}, sw, h('span', { class: 'mw-plot-label' }, s.label), note ? h('span', { class: 'mw-plot-note' }, ` ${note}`) : null),
+		);
 	}
-	canvas.setAttribute('aria-label', `${spec.title}: ${spec.xLabel} against ${spec.yLabel}${legendItems.length ? `; ${legendItems.map((s) => `${s.label}${spec.legendNote?.(s) ? ` ${spec.legendNote(s)}` : ''}`).join(', ')}` : ''}`);
+	canvas.setAttribute(
+		'aria-label',
+		`${spec.title}: ${spec.xLabel} against ${spec.yLabel}${legendItems.length ? `; ${legendItems.map((s) => `${s.label}${spec.legendNote?.(s) ? ` ${spec.legendNote(s)}` : ''}`).join(', ')}` : ''}`,
+	);
 	parent.appendChild(h('figure', { class: 'mw-figure' }, h('figcaption', {}, spec.title), canvas, legendItems.length ? legend : null));
 	return canvas;
 }

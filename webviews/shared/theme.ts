@@ -4,8 +4,9 @@
  */
 
 export function cssVar(name: string, fallback: string): string {
-	const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim()
-		|| getComputedStyle(document.body).getPropertyValue(name).trim();
+	const v =
+		getComputedStyle(document.documentElement).getPropertyValue(name).trim() ||
+		getComputedStyle(document.body).getPropertyValue(name).trim();
 	return v || fallback;
 }
 
@@ -56,13 +57,20 @@ export function withAlpha(color: string, alpha: number): string {
 	const hex = /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i.exec(c);
 	if (hex) {
 		let x = hex[1]!;
-		if (x.length === 3) x = x.split('').map((d) => d + d).join('');
+		if (x.length === 3)
+			x = x
+				.split('')
+				.map((d) => d + d)
+				.join('');
 		const [r, g, b] = [0, 2, 4].map((o) => parseInt(x.slice(o, o + 2), 16));
 		return `rgba(${r},${g},${b},${alpha})`;
 	}
 	const fn = /^(rgba?|hsla?)\(([^)]*)\)$/i.exec(c);
 	if (fn) {
-		const parts = fn[2]!.split(/[\s,/]+/).filter(Boolean).slice(0, 3);
+		const parts = fn[2]!
+			.split(/[\s,/]+/)
+			.filter(Boolean)
+			.slice(0, 3);
 		const kind = fn[1]!.toLowerCase().startsWith('hsl') ? 'hsla' : 'rgba';
 		return `${kind}(${parts.join(',')},${alpha})`;
 	}

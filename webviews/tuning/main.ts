@@ -16,7 +16,10 @@ import { drawParallel, rampColor, type ParallelResult } from './parallel';
 import { maxOf, minOf } from '../../engine/core/arrays';
 
 type ViewId = 'parallel' | 'best' | 'intermediate';
-interface UiState { sort: SortState; view: ViewId }
+interface UiState {
+	sort: SortState;
+	view: ViewId;
+}
 const VIEWS: ViewId[] = ['parallel', 'best', 'intermediate'];
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
@@ -31,14 +34,23 @@ let frame = 0;
 let tableDirty = false;
 
 const host = connectHost<UiState>('tuning', (msg) => {
-	if (isMessage(TrialsShow.type, msg)) { model = new SweepModel(msg.params.sweep); selected = undefined; render(); }
-	else if (isMessage(TrialsUpdate.type, msg)) { model?.update(msg.params); schedule(true); }
+	if (isMessage(TrialsShow.type, msg)) {
+		model = new SweepModel(msg.params.sweep);
+		selected = undefined;
+		render();
+	} else if (isMessage(TrialsUpdate.type, msg)) {
+		model?.update(msg.params);
+		schedule(true);
+	}
 	// An epoch changes only the curves: leave the table (and its focus) alone.
 	else if (isMessage(TrialsEpoch.type, msg) && model) schedule(model.epoch(msg.params));
 });
 const saved = host.state;
 const ui: UiState = {
-	sort: saved?.sort && typeof saved.sort.key === 'string' && (saved.sort.dir === 'asc' || saved.sort.dir === 'desc') ? saved.sort : { key: '#', dir: 'asc' },
+	sort:
+		saved?.sort && typeof saved.sort.key === 'string' && (saved.sort.dir === 'asc' || saved.sort.dir === 'desc')
+			? saved.sort
+			: { key: '#', dir: 'asc' },
 	view: saved?.view && VIEWS.includes(saved.view) ? saved.view : 'parallel',
 };
 onThemeChange(() => render());
@@ -61,17 +73,34 @@ function build(): void {
 	const bPanel = h('div', {}, bestBox);
 	const iPanel = h('div', {}, interBox);
 	views.append(
-		tabs('Trial charts', [
-			{ id: 'parallel', title: 'Parallel coordinates', panel: pPanel },
-			{ id: 'best', title: 'Best so far', panel: bPanel },
-			{ id: 'intermediate', title: 'Intermediate values', panel: iPanel },
-		], ui.view, (id) => { if (ui.view !== id) { ui.view = id as ViewId; host.saveState(ui); } }),
-		pPanel, bPanel, iPanel,
+		tabs(
+			'Trial charts',
+			[
+				{ id: 'parallel', title: 'Parallel coordinates', panel: pPanel },
+				{ id: 'best', title: 'Best so far', panel: bPanel },
+				{ id: 'intermediate', title: 'Intermediate values', panel: iPanel },
+			],
+			ui.view,
+			(id) => {
+				if (ui.view !== id) {
+					ui.view = id as ViewId;
+					host.saveState(ui);
+				}
+			},
+		),
+		pPanel,
+		bPanel,
+		iPanel,
 	);
 	root.append(
 		header,
-		h('div', { class: 'mw-toolbar' }, h('h2', {}, 'Trials'), button('Export CSV', exportCsv, { class: 'tuning-export-csv' }),
-			h('span', { class: 'mw-muted tuning-hint' }, 'Arrow keys move, Enter or double-click opens a trial\u2019s curves')),
+		h(
+			'div',
+			{ class: 'mw-toolbar' },
+			h('h2', {}, 'Trials'),
+			button('Export CSV', exportCsv, { class: 'tuning-export-csv' }),
+			h('span', { class: 'mw-muted tuning-hint' }, 'Arrow keys move, Enter or double-click opens a trial\u2019s curves'),
+		),
 		tableWrap,
 		views,
 	);
@@ -81,12 +110,18 @@ function build(): void {
 function schedule(table: boolean): void {
 	tableDirty ||= table;
 	if (frame) return;
-	frame = requestAnimationFrame(() => { frame = 0; render(tableDirty); });
+	frame = requestAnimationFrame(() => {
+		frame = 0;
+		render(tableDirty);
+	});
 }
 
 function render(table = true): void {
 	if (!model) return;
-	if (frame) { cancelAnimationFrame(frame); frame = 0; }
+	if (frame) {
+		cancelAnimationFrame(frame);
+		frame = 0;
+	}
 	tableDirty = false;
 	build();
 	const theme = readTheme();
@@ -101,13 +136,19 @@ function render(table = true): void {
 function renderHeader(m: SweepModel): void {
 	const s = m.sweep;
 	const best = m.best();
-	const item = (label: string, value: string, cls: string) => h('div', { class: `tuning-fact ${cls}` }, h('dt', {}, label), h('dd', {}, value));
-	const apply = button('Apply best', () => host.post(ApplyBest.type, {}), { class: 'tuning-apply-best', title: 'Write the best trial\u2019s values into the config' });
+	const item = (label: string, value: string, cls: string) =>
+		h('div', { class: `tuning-fact ${cls}` }, h('dt', {}, label), h('dd', {}, value));
+	const apply = button('Apply best', () => host.post(ApplyBest.type, {}), {
+		class: 'tuning-apply-best',
+		title: 'Write the best trial\u2019s values into the config',
+	});
 	apply.disabled = !best;
 	clear(header);
 	header.append(
 		h('h1', { class: 'tuning-name' }, s.name),
-		h('dl', { class: 'tuning-facts' },
+		h(
+			'dl',
+			{ class: 'tuning-facts' },
 			item('Strategy', s.strategy, 'tuning-strategy'),
 			item('Objective', `${s.objective.metric} (${s.objective.direction})`, 'tuning-objective'),
 			item('Folds', s.folds > 1 ? `${s.folds}-fold CV` : 'none', 'tuning-folds'),
@@ -119,14 +160,24 @@ function renderHeader(m: SweepModel): void {
 	);
 }
 
-interface Column { key: string; label: string; num: boolean; title?: string }
+interface Column {
+	key: string;
+	label: string;
+	num: boolean;
+	title?: string;
+}
 
 function columns(m: SweepModel): Column[] {
 	const arrow = m.sweep.objective.direction === 'minimize' ? '↓' : '↑';
 	return [
 		{ key: '#', label: '#', num: true, title: 'Trial number' },
 		...m.paramKeys().map((k) => ({ key: `param:${k}`, label: k, num: false })),
-		{ key: 'score', label: `Score ${arrow}`, num: true, title: `Mean ${m.sweep.objective.metric} over folds ± standard deviation (${m.sweep.objective.direction})` },
+		{
+			key: 'score',
+			label: `Score ${arrow}`,
+			num: true,
+			title: `Mean ${m.sweep.objective.metric} over folds ± standard deviation (${m.sweep.objective.direction})`,
+		},
 		{ key: 'status', label: 'Status', num: false },
 		{ key: 'duration', label: 'Duration', num: true },
 	];
@@ -146,37 +197,67 @@ function renderTable(m: SweepModel): void {
 	const cols = columns(m);
 	const keys = m.paramKeys();
 	const best = m.best()?.number;
-	const head = h('tr', {}, ...cols.map((c) => {
-		const on = ui.sort.key === c.key;
-		const sortBtn = button(c.label, () => setSort(c.key), { class: `tuning-sort${c.key.startsWith('param:') ? ' tuning-sort-param' : ''}`, 'data-key': c.key, title: c.title ?? c.label });
-		if (on) sortBtn.appendChild(h('span', { class: 'tuning-sort-arrow', 'aria-hidden': 'true' }, ui.sort.dir === 'asc' ? ' ▲' : ' ▼'));
-		return h('th', { scope: 'col', class: c.num ? 'num' : undefined, 'aria-sort': on ? (ui.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none' }, sortBtn);
-	}));
+	const head = h(
+		'tr',
+		{},
+		...cols.map((c) => {
+			const on = ui.sort.key === c.key;
+			const sortBtn = button(c.label, () => setSort(c.key), {
+				class: `tuning-sort${c.key.startsWith('param:') ? ' tuning-sort-param' : ''}`,
+				'data-key': c.key,
+				title: c.title ?? c.label,
+			});
+			if (on) sortBtn.appendChild(h('span', { class: 'tuning-sort-arrow', 'aria-hidden': 'true' }, ui.sort.dir === 'asc' ? ' ▲' : ' ▼'));
+			return h(
+				'th',
+				{ scope: 'col', class: c.num ? 'num' : undefined, 'aria-sort': on ? (ui.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none' },
+				sortBtn,
+			);
+		}),
+	);
 	const body = h('tbody', {});
 	const order = sortedTrials(m);
 	if (selected === undefined || !m.trials.has(selected)) selected = order[0]?.number;
 	for (const t of order) {
 		const isBest = t.number === best;
 		const badge = t.status === 'completed' ? null : h('span', { class: `tuning-badge tuning-badge-${t.status}` }, t.status);
-		const tr = h('tr', {
-			class: `tuning-row tuning-status-${t.status}${isBest ? ' tuning-best' : ''}`,
-			'data-trial': t.number,
-			tabindex: t.number === selected ? 0 : -1,
-			'aria-selected': String(t.number === selected),
-		},
-		h('td', { class: 'num tuning-number' }, String(t.number), isBest ? h('span', { class: 'tuning-best-badge', title: 'Best trial' }, '★ best') : null),
-		...keys.map((k) => h('td', { class: typeof t.params[k] === 'number' ? 'num' : 'tuning-param' }, paramText(t.params[k], formatNumber))),
-		h('td', { class: 'num tuning-score' }, formatNumber(t.score), finite(t.std) ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null),
-		h('td', { class: 'tuning-status-cell' }, badge ?? t.status, t.message ? h('span', { class: 'tuning-message' }, t.message) : null),
-		h('td', { class: 'num' }, formatDuration(t.durationMs)),
+		const tr = h(
+			'tr',
+			{
+				class: `tuning-row tuning-status-${t.status}${isBest ? ' tuning-best' : ''}`,
+				'data-trial': t.number,
+				tabindex: t.number === selected ? 0 : -1,
+				'aria-selected': String(t.number === selected),
+			},
+			h(
+				'td',
+				{ class: 'num tuning-number' },
+				String(t.number),
+				isBest ? h('span', { class: 'tuning-best-badge', title: 'Best trial' }, '★ best') : null,
+			),
+			...keys.map((k) =>
+				h('td', { class: typeof t.params[k] === 'number' ? 'num' : 'tuning-param' }, paramText(t.params[k], formatNumber)),
+			),
+			h(
+				'td',
+				{ class: 'num tuning-score' },
+				formatNumber(t.score),
+				finite(t.std) ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null,
+			),
+			h('td', { class: 'tuning-status-cell' }, badge ?? t.status, t.message ? h('span', { class: 'tuning-message' }, t.message) : null),
+			h('td', { class: 'num' }, formatDuration(t.durationMs)),
 		);
 		tr.addEventListener('click', () => select(t.number, false));
 		tr.addEventListener('dblclick', () => open(t.number));
 		tr.addEventListener('keydown', (e) => onRowKey(e, t.number));
 		body.appendChild(tr);
 	}
-	const table = h('table', { class: 'mw-table tuning-table', role: 'grid', 'aria-label': `Trials of ${m.sweep.name}`, 'aria-rowcount': order.length + 1 },
-		h('thead', {}, head), body);
+	const table = h(
+		'table',
+		{ class: 'mw-table tuning-table', role: 'grid', 'aria-label': `Trials of ${m.sweep.name}`, 'aria-rowcount': order.length + 1 },
+		h('thead', {}, head),
+		body,
+	);
 	clear(tableWrap);
 	tableWrap.appendChild(order.length ? table : h('div', { class: 'mw-empty' }, 'No trials yet.'));
 	tableWrap.scrollTop = scroll;
@@ -210,12 +291,28 @@ function select(n: number, focus: boolean): void {
 }
 
 function onRowKey(e: KeyboardEvent, n: number): void {
-	if (e.key === 'Enter') { e.preventDefault(); open(n); return; }
+	if (e.key === 'Enter') {
+		e.preventDefault();
+		open(n);
+		return;
+	}
 	const rows = Array.from(tableWrap.querySelectorAll<HTMLElement>('tr.tuning-row'));
 	const i = rows.findIndex((r) => r.dataset.trial === String(n));
 	const page = Math.max(1, Math.floor(tableWrap.clientHeight / 28));
-	const next = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? rows.length - 1
-		: e.key === 'PageDown' ? i + page : e.key === 'PageUp' ? i - page : undefined;
+	const next =
+		e.key === 'ArrowDown'
+			? i + 1
+			: e.key === 'ArrowUp'
+				? i - 1
+				: e.key === 'Home'
+					? 0
+					: e.key === 'End'
+						? rows.length - 1
+						: e.key === 'PageDown'
+							? i + page
+							: e.key === 'PageUp'
+								? i - page
+								: undefined;
 	if (next === undefined) return;
 	e.preventDefault();
 	const target = rows[Math.max(0, Math.min(rows.length - 1, next))];
@@ -229,7 +326,12 @@ function open(n: number): void {
 function exportCsv(): void {
 	if (!model) return;
 	const stem = model.sweep.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'sweep';
-	host.post(ExportFile.type, { name: `${stem}-trials.csv`, mime: 'text/csv', encoding: 'utf8', data: trialsCsv(sortedTrials(model), model.paramKeys()) });
+	host.post(ExportFile.type, {
+		name: `${stem}-trials.csv`,
+		mime: 'text/csv',
+		encoding: 'utf8',
+		data: trialsCsv(sortedTrials(model), model.paramKeys()),
+	});
 }
 
 function chartWidth(): number {
@@ -257,37 +359,76 @@ function renderCharts(m: SweepModel, theme: Theme): void {
 	const metric = m.sweep.objective.metric;
 	if (bs.x.length) {
 		const dot: PlotSeries = { label: 'trial score', color: withAlpha(theme.muted, 0.9), kind: 'points', x: bs.scoreX, y: bs.scoreY };
-		const line: PlotSeries = { label: `best so far (${m.sweep.objective.direction})`, color: highlight, kind: 'line', x: bs.x, y: bs.y, width: 2.5 };
+		const line: PlotSeries = {
+			label: `best so far (${m.sweep.objective.direction})`,
+			color: highlight,
+			kind: 'line',
+			x: bs.x,
+			y: bs.y,
+			width: 2.5,
+		};
 		const maxN = Math.max(maxOf(trials.map((t) => t.number)), maxOf(bs.x));
-		plot(bestBox, { title: `Best ${metric} so far`, xLabel: 'trial', yLabel: metric, series: [dot, line], xDomain: [minOf(bs.x) - 0.5, maxN + 0.5] }, theme, width);
+		plot(
+			bestBox,
+			{ title: `Best ${metric} so far`, xLabel: 'trial', yLabel: metric, series: [dot, line], xDomain: [minOf(bs.x) - 0.5, maxN + 0.5] },
+			theme,
+			width,
+		);
 	} else bestBox.appendChild(h('div', { class: 'mw-empty' }, 'No completed trial yet.'));
 
 	clear(interBox);
 	const series: PlotSeries[] = [];
 	// Purple, not the warning yellow: that is too close to the best trial's orange.
-	const running = theme.palette[0]!, pruned = theme.palette[3]!;
+	const running = theme.palette[0]!,
+		pruned = theme.palette[3]!;
 	const ends: { x: number[]; y: number[] } = { x: [], y: [] };
 	let maxEpoch = 1;
 	for (const t of trials) {
 		const v = t.intermediate;
 		if (!v?.length) continue;
 		maxEpoch = Math.max(maxEpoch, v.length);
-		const x = v.map((_, i) => i + 1), y = v.map((n) => (finite(n) ? n : NaN));
+		const x = v.map((_, i) => i + 1),
+			y = v.map((n) => (finite(n) ? n : NaN));
 		const isBest = t.number === best;
 		const color = t.status === 'running' ? running : t.status === 'pruned' ? pruned : isBest ? highlight : withAlpha(theme.muted, 0.8);
-		series.push({ label: `trial ${t.number}`, color, kind: 'line', x, y, width: t.status === 'running' || isBest ? 2.5 : 1.5, dash: t.status === 'pruned' ? [6, 4] : undefined, noLegend: true });
+		series.push({
+			label: `trial ${t.number}`,
+			color,
+			kind: 'line',
+			x,
+			y,
+			width: t.status === 'running' || isBest ? 2.5 : 1.5,
+			dash: t.status === 'pruned' ? [6, 4] : undefined,
+			noLegend: true,
+		});
 		if (t.status === 'pruned') {
-			const i = y.map((n, k) => (Number.isFinite(n) ? k : -1)).filter((k) => k >= 0).pop();
-			if (i !== undefined) { ends.x.push(x[i]!); ends.y.push(y[i]!); }
+			const i = y
+				.map((n, k) => (Number.isFinite(n) ? k : -1))
+				.filter((k) => k >= 0)
+				.pop();
+			if (i !== undefined) {
+				ends.x.push(x[i]!);
+				ends.y.push(y[i]!);
+			}
 		}
 	}
 	// Running trials drawn last so live values are never hidden.
 	series.sort((a, b) => Number(a.color === running) - Number(b.color === running));
 	if (series.length) {
 		const key = (label: string, color: string): PlotSeries => ({ label, color, kind: 'line', x: [], y: [] });
-		series.push({ label: 'pruned here', color: pruned, kind: 'points', x: ends.x, y: ends.y, noLegend: true },
-			key('running', running), key('pruned (dashed, dot where stopped)', pruned), key('best trial', highlight), key('completed', withAlpha(theme.muted, 0.8)));
-		plot(interBox, { title: `${metric} per epoch (first fold)`, xLabel: 'epoch', yLabel: metric, series, xDomain: [1, Math.max(2, maxEpoch)] }, theme, width);
+		series.push(
+			{ label: 'pruned here', color: pruned, kind: 'points', x: ends.x, y: ends.y, noLegend: true },
+			key('running', running),
+			key('pruned (dashed, dot where stopped)', pruned),
+			key('best trial', highlight),
+			key('completed', withAlpha(theme.muted, 0.8)),
+		);
+		plot(
+			interBox,
+			{ title: `${metric} per epoch (first fold)`, xLabel: 'epoch', yLabel: metric, series, xDomain: [1, Math.max(2, maxEpoch)] },
+			theme,
+			width,
+		);
 	} else interBox.appendChild(h('div', { class: 'mw-empty' }, 'No intermediate values yet.'));
 }
 

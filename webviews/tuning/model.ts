@@ -9,7 +9,10 @@ import { extent, minOf } from '../../engine/core/arrays';
 
 export type Direction = SweepView['objective']['direction'];
 export type SortKey = string;
-export interface SortState { key: SortKey; dir: 'asc' | 'desc' }
+export interface SortState {
+	key: SortKey;
+	dir: 'asc' | 'desc';
+}
 
 export const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -33,7 +36,12 @@ export class SweepModel {
 	paramKeys(): string[] {
 		const keys = this.sweep.dimensions.map((d) => d.key);
 		const seen = new Set(keys);
-		for (const t of this.list()) for (const k of Object.keys(t.params)) if (!seen.has(k)) { seen.add(k); keys.push(k); }
+		for (const t of this.list())
+			for (const k of Object.keys(t.params))
+				if (!seen.has(k)) {
+					seen.add(k);
+					keys.push(k);
+				}
 		return keys;
 	}
 
@@ -56,7 +64,12 @@ export class SweepModel {
 		if (p.status) this.sweep.status = p.status;
 		const t = p.trial;
 		if (p.best) this.sweep.best = p.best;
-		else if (this.sweep.best && t.status === 'completed' && finite(t.score) && better(t.score, this.sweep.best.score, this.sweep.objective.direction)) {
+		else if (
+			this.sweep.best &&
+			t.status === 'completed' &&
+			finite(t.score) &&
+			better(t.score, this.sweep.best.score, this.sweep.objective.direction)
+		) {
 			this.sweep.best = { number: t.number, score: t.score };
 		}
 	}
@@ -65,7 +78,10 @@ export class SweepModel {
 	epoch(p: TrialsEpochParams): boolean {
 		let t = this.trials.get(p.number);
 		const added = !t;
-		if (!t) { t = { number: p.number, params: {}, status: 'running' }; this.trials.set(p.number, t); }
+		if (!t) {
+			t = { number: p.number, params: {}, status: 'running' };
+			this.trials.set(p.number, t);
+		}
 		const arr = t.intermediate ?? (t.intermediate = []);
 		const i = Math.max(0, Math.floor(p.epoch) - 1);
 		while (arr.length < i) arr.push(null);
@@ -98,7 +114,8 @@ function sortValue(t: TrialView, key: SortKey): string | number | undefined {
 export function sortTrials(trials: TrialView[], sort: SortState): TrialView[] {
 	const sign = sort.dir === 'asc' ? 1 : -1;
 	return trials.slice().sort((a, b) => {
-		const va = sortValue(a, sort.key), vb = sortValue(b, sort.key);
+		const va = sortValue(a, sort.key),
+			vb = sortValue(b, sort.key);
 		if (va === undefined || vb === undefined) return va === vb ? a.number - b.number : va === undefined ? 1 : -1;
 		const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), 'en', { numeric: true });
 		return c !== 0 ? sign * c : a.number - b.number;
@@ -106,7 +123,10 @@ export function sortTrials(trials: TrialView[], sort: SortState): TrialView[] {
 }
 
 /** Maps a parameter value to [0, 1] (bottom to top) on its axis, or undefined when it cannot be placed. */
-export interface Scale { pos(v: string | number | boolean | undefined): number | undefined; ticks: { at: number; label: string }[] }
+export interface Scale {
+	pos(v: string | number | boolean | undefined): number | undefined;
+	ticks: { at: number; label: string }[];
+}
 
 export function dimensionScale(d: DimensionView, trials: TrialView[], fmt: (v: number) => string): Scale {
 	const seen = trials.map((t) => t.params[d.key]).filter((v) => v !== undefined);
@@ -116,17 +136,28 @@ export function dimensionScale(d: DimensionView, trials: TrialView[], fmt: (v: n
 		for (const v of seen) if (!cats.includes(String(v))) cats.push(String(v));
 		const at = (i: number) => (cats.length <= 1 ? 0.5 : (i + 0.5) / cats.length);
 		return {
-			pos: (v) => { const i = v === undefined ? -1 : cats.indexOf(String(v)); return i < 0 ? undefined : at(i); },
+			pos: (v) => {
+				const i = v === undefined ? -1 : cats.indexOf(String(v));
+				return i < 0 ? undefined : at(i);
+			},
 			ticks: cats.map((c, i) => ({ at: at(i), label: c })),
 		};
 	}
 	const nums = seen.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 	const log = d.kind === 'logUniform';
 	let [lo, hi] = d.range ?? extent(nums);
-	if (log && !(lo > 0)) { const pos = nums.filter((v) => v > 0); lo = pos.length ? minOf(pos) : 1; hi = Math.max(hi, lo); }
-	if (!Number.isFinite(lo) || !Number.isFinite(hi)) { lo = 0; hi = 1; }
+	if (log && !(lo > 0)) {
+		const pos = nums.filter((v) => v > 0);
+		lo = pos.length ? minOf(pos) : 1;
+		hi = Math.max(hi, lo);
+	}
+	if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+		lo = 0;
+		hi = 1;
+	}
 	const f = log ? Math.log10 : (x: number) => x;
-	const a = f(lo), b = f(hi);
+	const a = f(lo),
+		b = f(hi);
 	const pos = (v: number) => (b === a ? 0.5 : (f(v) - a) / (b - a));
 	const mid = log ? Math.pow(10, (a + b) / 2) : d.kind === 'int' ? Math.round((lo + hi) / 2) : (lo + hi) / 2;
 	return {
@@ -145,14 +176,20 @@ export function plotScore(t: TrialView): number | undefined {
 
 /** Best score after each completed trial, in trial order. */
 export function bestSoFar(trials: TrialView[], d: Direction): { x: number[]; y: number[]; scoreX: number[]; scoreY: number[] } {
-	const x: number[] = [], y: number[] = [], scoreX: number[] = [], scoreY: number[] = [];
+	const x: number[] = [],
+		y: number[] = [],
+		scoreX: number[] = [],
+		scoreY: number[] = [];
 	let best: number | undefined;
 	for (const t of trials) {
 		if (t.status !== 'completed' || !finite(t.score)) continue;
 		scoreX.push(t.number);
 		scoreY.push(t.score);
 		// Horizontal to the new trial, then the step down/up: a step line.
-		if (best !== undefined) { x.push(t.number); y.push(best); }
+		if (best !== undefined) {
+			x.push(t.number);
+			y.push(best);
+		}
 		if (best === undefined || better(t.score, best, d)) best = t.score;
 		x.push(t.number);
 		y.push(best);
@@ -179,11 +216,20 @@ export function trialsCsv(order: TrialView[], keys: string[]): string {
 	const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 	const lines = [['trial', ...keys, 'score', 'std', 'status', 'duration_ms', 'message'].map(csvCell).join(',')];
 	for (const t of order) {
-		lines.push([
-			String(t.number),
-			...keys.map((k) => { const v = t.params[k]; return v === undefined ? '' : typeof v === 'number' ? String(v) : csvCell(String(v)); }),
-			num(t.score), num(t.std), t.status, num(t.durationMs), csvCell(t.message ?? ''),
-		].join(','));
+		lines.push(
+			[
+				String(t.number),
+				...keys.map((k) => {
+					const v = t.params[k];
+					return v === undefined ? '' : typeof v === 'number' ? String(v) : csvCell(String(v));
+				}),
+				num(t.score),
+				num(t.std),
+				t.status,
+				num(t.durationMs),
+				csvCell(t.message ?? ''),
+			].join(','),
+		);
 	}
 	return lines.join('\n') + '\n';
 }

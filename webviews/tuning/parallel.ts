@@ -12,12 +12,18 @@ import { extent } from '../../engine/core/arrays';
 
 const M = { left: 70, right: 70, top: 34, bottom: 14 };
 // Viridis without its light-yellow end, which vanishes on light themes.
-const RAMP = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98]] as const;
+const RAMP = [
+	[68, 1, 84],
+	[59, 82, 139],
+	[33, 145, 140],
+	[94, 201, 98],
+] as const;
 
 /** Colour for `t` in [0, 1], 1 = best. */
 export function rampColor(t: number): string {
 	const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-	const i = Math.min(RAMP.length - 2, Math.floor(x)), f = x - i;
+	const i = Math.min(RAMP.length - 2, Math.floor(x)),
+		f = x - i;
 	const c = RAMP[i]!.map((v, k) => Math.round(v + (RAMP[i + 1]![k]! - v) * f));
 	return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
@@ -29,10 +35,15 @@ export interface ParallelResult {
 	color(n: number): string | undefined;
 }
 
-export interface ParallelOptions { best?: number; selected?: number; highlight: string }
+export interface ParallelOptions {
+	best?: number;
+	selected?: number;
+	highlight: string;
+}
 
 export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme, cssWidth: number, o: ParallelOptions): ParallelResult {
-	const width = Math.max(320, Math.floor(cssWidth)), height = 340;
+	const width = Math.max(320, Math.floor(cssWidth)),
+		height = 340;
 	const dpr = devicePixelRatio || 1;
 	const canvas = h('canvas', { class: 'mw-plot tuning-parallel-canvas', role: 'img' });
 	canvas.width = Math.round(width * dpr);
@@ -45,11 +56,17 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	ctx.fillRect(0, 0, width, height);
 	ctx.font = theme.font;
 
-	const shown = trials.filter((t) => (t.status === 'completed' || t.status === 'pruned'));
+	const shown = trials.filter((t) => t.status === 'completed' || t.status === 'pruned');
 	const scales: Scale[] = sweep.dimensions.map((d) => dimensionScale(d, shown, formatNumber));
 	const scores = shown.map(plotScore).filter((v): v is number => v !== undefined);
 	let [lo, hi] = extent(scores);
-	if (!scores.length) { lo = 0; hi = 1; } else if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
+	if (!scores.length) {
+		lo = 0;
+		hi = 1;
+	} else if (lo === hi) {
+		lo -= Math.abs(lo) * 0.1 || 1;
+		hi += Math.abs(hi) * 0.1 || 1;
+	}
 	const minimize = sweep.objective.direction === 'minimize';
 	// 1 = best end of the score range.
 	const goodness = (s: number) => (minimize ? (hi - s) / (hi - lo) : (s - lo) / (hi - lo));
@@ -59,15 +76,27 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	};
 	const axes = [...scales, scoreScale];
 	const names = [...sweep.dimensions.map((d) => d.key), sweep.objective.metric];
-	const pw = width - M.left - M.right, ph = height - M.top - M.bottom;
+	const pw = width - M.left - M.right,
+		ph = height - M.top - M.bottom;
 	const ax = axes.map((_, i) => M.left + (axes.length === 1 ? pw / 2 : (i * pw) / (axes.length - 1)));
 	const Y = (p: number) => M.top + (1 - p) * ph;
-	Object.assign(canvas.dataset, { top: String(M.top), height: String(ph), axes: ax.map((x) => x.toFixed(2)).join(','), scoreLo: String(lo), scoreHi: String(hi) });
+	Object.assign(canvas.dataset, {
+		top: String(M.top),
+		height: String(ph),
+		axes: ax.map((x) => x.toFixed(2)).join(','),
+		scoreLo: String(lo),
+		scoreHi: String(hi),
+	});
 
 	// Axes under the lines.
 	ctx.strokeStyle = theme.muted;
 	ctx.lineWidth = 1;
-	for (const x of ax) { ctx.beginPath(); ctx.moveTo(Math.round(x) + 0.5, M.top); ctx.lineTo(Math.round(x) + 0.5, M.top + ph); ctx.stroke(); }
+	for (const x of ax) {
+		ctx.beginPath();
+		ctx.moveTo(Math.round(x) + 0.5, M.top);
+		ctx.lineTo(Math.round(x) + 0.5, M.top + ph);
+		ctx.stroke();
+	}
 
 	const pts = new Map<number, ([number, number] | undefined)[]>();
 	const colors = new Map<number, string>();
@@ -75,7 +104,7 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 		const score = plotScore(t);
 		const ps = axes.map((s, i) => {
 			const p = i < scales.length ? s.pos(t.params[sweep.dimensions[i]!.key]) : s.pos(score);
-			return p === undefined ? undefined : [ax[i]!, Y(p)] as [number, number];
+			return p === undefined ? undefined : ([ax[i]!, Y(p)] as [number, number]);
 		});
 		pts.set(t.number, ps);
 		colors.set(t.number, t.number === o.best ? o.highlight : score === undefined ? theme.muted : rampColor(goodness(score)));
@@ -94,7 +123,8 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	ctx.clip();
 	for (const t of order) {
 		const ps = pts.get(t.number)!;
-		const isBest = t.number === o.best, isSel = t.number === o.selected;
+		const isBest = t.number === o.best,
+			isSel = t.number === o.selected;
 		if (isSel && !isBest) {
 			// A halo so the selected row's line stands out whatever its colour.
 			strokeLine(ctx, ps, withAlpha(theme.foreground, 0.35), 6, []);
@@ -128,7 +158,10 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 		const half = ctx.measureText(text).width / 2 + 2;
 		ctx.fillText(text, Math.min(width - half, Math.max(half, ax[i]!)), M.top - 10);
 	});
-	canvas.setAttribute('aria-label', `Parallel coordinates of ${shown.length} trials: axes ${names.join(', ')}; lines coloured by ${sweep.objective.metric}, better is ${minimize ? 'lower' : 'higher'}${o.best !== undefined ? `; best trial ${o.best} highlighted` : ''}`);
+	canvas.setAttribute(
+		'aria-label',
+		`Parallel coordinates of ${shown.length} trials: axes ${names.join(', ')}; lines coloured by ${sweep.objective.metric}, better is ${minimize ? 'lower' : 'higher'}${o.best !== undefined ? `; best trial ${o.best} highlighted` : ''}`,
+	);
 	return {
 		canvas,
 		vertex: (n, i) => pts.get(n)?.[i],
@@ -136,7 +169,13 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	};
 }
 
-function strokeLine(ctx: CanvasRenderingContext2D, ps: ([number, number] | undefined)[], color: string, width: number, dash: number[]): void {
+function strokeLine(
+	ctx: CanvasRenderingContext2D,
+	ps: ([number, number] | undefined)[],
+	color: string,
+	width: number,
+	dash: number[],
+): void {
 	ctx.strokeStyle = color;
 	ctx.lineWidth = width;
 	ctx.setLineDash(dash);
@@ -145,8 +184,15 @@ function strokeLine(ctx: CanvasRenderingContext2D, ps: ([number, number] | undef
 	let started = false;
 	// A conditional parameter the trial does not have breaks its line at that axis.
 	for (const p of ps) {
-		if (!p) { started = false; continue; }
-		if (started) ctx.lineTo(p[0], p[1]); else { ctx.moveTo(p[0], p[1]); started = true; }
+		if (!p) {
+			started = false;
+			continue;
+		}
+		if (started) ctx.lineTo(p[0], p[1]);
+		else {
+			ctx.moveTo(p[0], p[1]);
+			started = true;
+		}
 	}
 	ctx.stroke();
 	ctx.setLineDash([]);

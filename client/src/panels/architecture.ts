@@ -18,21 +18,33 @@ export class ArchitectureHost extends PanelHost<string> {
 	private layerRanges: vscode.Range[] = [];
 	private readonly disposables: vscode.Disposable[];
 
-	constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient) {
+	constructor(
+		context: vscode.ExtensionContext,
+		private readonly client: LanguageClient,
+	) {
 		super(context, 'architecture');
 		this.disposables = [
-			vscode.workspace.onDidChangeTextDocument((e) => { if (this.shows(e.document.uri)) this.schedule(); }),
+			vscode.workspace.onDidChangeTextDocument((e) => {
+				if (this.shows(e.document.uri)) this.schedule();
+			}),
 			vscode.window.onDidChangeTextEditorSelection((e) => this.highlight(e.textEditor)),
 			vscode.window.onDidChangeActiveTextEditor((e) => {
 				// The panel follows the config being edited.
-				if (this.view && e && (e.document.languageId === LANGUAGE_ID || isConfigFile(e.document.uri.fsPath)) && !this.shows(e.document.uri)) {
+				if (
+					this.view &&
+					e &&
+					(e.document.languageId === LANGUAGE_ID || isConfigFile(e.document.uri.fsPath)) &&
+					!this.shows(e.document.uri)
+				) {
 					this.uri = e.document.uri;
 					this.remember(e.document.uri.toString());
 					this.schedule(0);
 				}
 			}),
 			// A (re)started server did not answer while it was down.
-			client.onDidChangeState((e) => { if (e.newState === State.Running && this.view) this.schedule(0); }),
+			client.onDidChangeState((e) => {
+				if (e.newState === State.Running && this.view) this.schedule(0);
+			}),
 		];
 	}
 
@@ -77,7 +89,8 @@ export class ArchitectureHost extends PanelHost<string> {
 		let doc: vscode.TextDocument;
 		try {
 			// Opening it also opens it in the language server, which then has a text to answer for.
-			doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+			doc =
+				vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
 		} catch {
 			// The config is gone (a panel restored after the file was deleted).
 			this.view.panel.dispose();
@@ -85,7 +98,9 @@ export class ArchitectureHost extends PanelHost<string> {
 		}
 		let result: ArchitectureResult | null;
 		try {
-			result = await this.client.sendRequest(ArchitectureRequest.type, { textDocument: { uri: this.client.code2ProtocolConverter.asUri(uri) } });
+			result = await this.client.sendRequest(ArchitectureRequest.type, {
+				textDocument: { uri: this.client.code2ProtocolConverter.asUri(uri) },
+			});
 		} catch {
 			return; // the server is down: its restart schedules an update
 		}

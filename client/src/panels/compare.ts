@@ -9,7 +9,10 @@ import { PanelHost } from './panel';
 export class CompareHost extends PanelHost<string[]> {
 	private dirs: string[] = [];
 
-	constructor(context: vscode.ExtensionContext, private readonly evaluation: EvaluationHost) {
+	constructor(
+		context: vscode.ExtensionContext,
+		private readonly evaluation: EvaluationHost,
+	) {
 		super(context, 'compare');
 	}
 

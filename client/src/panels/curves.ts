@@ -12,13 +12,23 @@ export class CurvesHost extends PanelHost<string[]> {
 	private readonly jobRuns = new Map<string, string>(); // job id → run id
 	private follow = false;
 
-	constructor(context: vscode.ExtensionContext, private readonly runs: RunsProvider) {
+	constructor(
+		context: vscode.ExtensionContext,
+		private readonly runs: RunsProvider,
+	) {
 		super(context, 'curves');
 	}
 
 	/** Adds the given run folders (none: the newest run) to the panel. */
 	show(dirs: string[]): void {
-		this.add(dirs.length ? dirs : this.runs.all().slice(0, 1).map((r) => r.dir.fsPath));
+		this.add(
+			dirs.length
+				? dirs
+				: this.runs
+						.all()
+						.slice(0, 1)
+						.map((r) => r.dir.fsPath),
+		);
 	}
 
 	/** The next training opens the panel (setting `panels.autoOpen`). */
@@ -35,7 +45,13 @@ export class CurvesHost extends PanelHost<string[]> {
 			if (!this.view) return;
 			this.runDirs.set(event.params.runId, event.params.runDir);
 			this.remember([...this.runDirs.values()]);
-			const meta: RunMeta = { id: event.params.runId, name: event.params.name, status: 'running', totalEpochs: event.params.epochs, startedAt: event.params.startedAt };
+			const meta: RunMeta = {
+				id: event.params.runId,
+				name: event.params.name,
+				status: 'running',
+				totalEpochs: event.params.epochs,
+				startedAt: event.params.startedAt,
+			};
 			this.view.post(CurvesRuns.type, { runs: [meta] });
 			return;
 		}
@@ -68,7 +84,11 @@ export class CurvesHost extends PanelHost<string[]> {
 
 	protected send(): void {
 		const dirs = [...this.runDirs.values()];
-		this.view?.post(CurvesInit.type, { runs: dirs.map(runSeries).filter((r) => r !== undefined), title: vscode.l10n.t('Loss curves'), restore: { runDirs: dirs } });
+		this.view?.post(CurvesInit.type, {
+			runs: dirs.map(runSeries).filter((r) => r !== undefined),
+			title: vscode.l10n.t('Loss curves'),
+			restore: { runDirs: dirs },
+		});
 	}
 
 	protected override onClose(): void {

@@ -66,7 +66,9 @@ export class Panels implements vscode.Disposable {
 
 	/** For tests: which panels are open. */
 	openPanels(): PanelKind[] {
-		return this.hosts().filter((h) => h.isOpen).map((h) => h.kind);
+		return this.hosts()
+			.filter((h) => h.isOpen)
+			.map((h) => h.kind);
 	}
 
 	dispose(): void {

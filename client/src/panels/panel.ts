@@ -29,7 +29,14 @@ export class Panel implements vscode.Disposable {
 		existing?: vscode.WebviewPanel,
 	) {
 		const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews');
-		this.panel = existing ?? vscode.window.createWebviewPanel(PANEL_ASSETS[kind].viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+		this.panel =
+			existing ??
+			vscode.window.createWebviewPanel(
+				PANEL_ASSETS[kind].viewType,
+				title,
+				{ viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+				{},
+			);
 		this.panel.title = title;
 		this.panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
 		this.panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'client', 'media', 'config-icon.svg');
@@ -50,7 +57,9 @@ export class Panel implements vscode.Disposable {
 					for (const m of this.queue.splice(0)) void w.postMessage(m);
 				} else if (isMessage(ExportFile.type, msg)) void exportFile(msg.params);
 				else if (isMessage(CopyText.type, msg)) {
-					void vscode.env.clipboard.writeText(msg.params.text).then(() => vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} to the clipboard.', msg.params.what)));
+					void vscode.env.clipboard
+						.writeText(msg.params.text)
+						.then(() => vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} to the clipboard.', msg.params.what)));
 				} else onMessage(msg);
 			}),
 			this.panel.onDidDispose(() => {
@@ -75,7 +84,10 @@ export class Panel implements vscode.Disposable {
 /** Webviews cannot download: ask where to save and write the page's data there. */
 async function exportFile(params: ExportFile.Params): Promise<void> {
 	const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-	const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, params.name) } : {}), title: vscode.l10n.t('Export {0}', params.name) });
+	const target = await vscode.window.showSaveDialog({
+		...(folder ? { defaultUri: vscode.Uri.joinPath(folder, params.name) } : {}),
+		title: vscode.l10n.t('Export {0}', params.name),
+	});
 	if (!target) return;
 	const bytes = params.encoding === 'base64' ? Buffer.from(params.data, 'base64') : Buffer.from(params.data, 'utf8');
 	await vscode.workspace.fs.writeFile(target, bytes);
@@ -90,7 +102,10 @@ export abstract class PanelHost<S> implements vscode.Disposable {
 	protected view: Panel | undefined;
 	private readonly serializer: vscode.Disposable;
 
-	constructor(protected readonly context: vscode.ExtensionContext, readonly kind: PanelKind) {
+	constructor(
+		protected readonly context: vscode.ExtensionContext,
+		readonly kind: PanelKind,
+	) {
 		this.serializer = vscode.window.registerWebviewPanelSerializer(PANEL_ASSETS[kind].viewType, {
 			deserializeWebviewPanel: async (panel) => this.restore(panel, this.context.workspaceState.get<S>(this.stateKey)),
 		});
@@ -120,7 +135,14 @@ export abstract class PanelHost<S> implements vscode.Disposable {
 			this.send();
 			return;
 		}
-		const view = new Panel(this.context, this.kind, title, (msg) => this.onMessage(msg), () => this.send(), existing);
+		const view = new Panel(
+			this.context,
+			this.kind,
+			title,
+			(msg) => this.onMessage(msg),
+			() => this.send(),
+			existing,
+		);
 		view.onDidClose(() => {
 			this.view = undefined;
 			this.onClose();

@@ -15,7 +15,10 @@ export class TuningHost extends PanelHost<string> {
 	/** The tune job whose events feed the panel: the first sweep started after `followTuning`. */
 	private job: string | undefined;
 
-	constructor(context: vscode.ExtensionContext, private readonly curves: CurvesHost) {
+	constructor(
+		context: vscode.ExtensionContext,
+		private readonly curves: CurvesHost,
+	) {
 		super(context, 'tuning');
 	}
 
@@ -39,9 +42,17 @@ export class TuningHost extends PanelHost<string> {
 			return;
 		}
 		if (jobId !== this.job || !this.view) return;
-		if (e.method === 'sweep/trialStarted') this.view.post(TrialsUpdate.type, { trial: { number: e.params.number, params: e.params.params, status: 'running', intermediate: [] } });
-		else if (e.method === 'sweep/trialEpoch' && e.params.fold === 0) this.view.post(TrialsEpoch.type, { number: e.params.number, epoch: e.params.epoch, value: e.params.value ?? null });
-		else if (e.method === 'sweep/trialEnded') this.view.post(TrialsUpdate.type, { trial: trialView(e.params.trial), ...(e.params.best ? { best: { number: e.params.best.number, score: e.params.best.score } } : {}) });
+		if (e.method === 'sweep/trialStarted')
+			this.view.post(TrialsUpdate.type, {
+				trial: { number: e.params.number, params: e.params.params, status: 'running', intermediate: [] },
+			});
+		else if (e.method === 'sweep/trialEpoch' && e.params.fold === 0)
+			this.view.post(TrialsEpoch.type, { number: e.params.number, epoch: e.params.epoch, value: e.params.value ?? null });
+		else if (e.method === 'sweep/trialEnded')
+			this.view.post(TrialsUpdate.type, {
+				trial: trialView(e.params.trial),
+				...(e.params.best ? { best: { number: e.params.best.number, score: e.params.best.score } } : {}),
+			});
 		else if (e.method === 'sweep/finished') {
 			this.view.post(TrialsShow.type, { sweep: sweepView(e.params.sweepDir, e.params.state)!, restore: { sweepDir: e.params.sweepDir } });
 			this.job = undefined;

@@ -15,23 +15,43 @@ Reloads the run's exported model and its config snapshot (same seed: same split 
 preprocessing) and prints the metrics; --json prints the whole report (per-class, confusion
 matrix, ROC/PR curves, predictions).`,
 	async run(args, io) {
-		const { values, positionals } = parse({ args, allowPositionals: true, options: { split: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, 'allow-outside': { type: 'boolean' } } });
+		const { values, positionals } = parse({
+			args,
+			allowPositionals: true,
+			options: {
+				split: { type: 'string' },
+				dir: { type: 'string' },
+				json: { type: 'boolean' },
+				backend: { type: 'string' },
+				'allow-outside': { type: 'boolean' },
+			},
+		});
 		if (positionals.length !== 1) throw new UsageError('name one run.');
 		const split = values.split as 'test' | 'validation' | 'train' | undefined;
 		if (split && !['test', 'validation', 'train'].includes(split)) throw new UsageError('--split must be test, validation or train.');
 		const run = findRun(positionals[0]!, runsDirFrom(values.dir, io.cwd), io.cwd);
-		if (!run) { io.err(`modelwright evaluate: no run '${positionals[0]}'.`); return 1; }
+		if (!run) {
+			io.err(`modelwright evaluate: no run '${positionals[0]}'.`);
+			return 1;
+		}
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);
 		const ev = await evaluateRun(run, split, { allowOutside: Boolean(values['allow-outside']) });
-		if (values.json) { io.out(JSON.stringify(ev, null, 2)); return 0; }
+		if (values.json) {
+			io.out(JSON.stringify(ev, null, 2));
+			return 0;
+		}
 		io.out(`Evaluation of ${path.relative(io.cwd, run) || run} on ${ev.split} (${ev.rows} rows):`);
 		for (const [k, v] of Object.entries(ev.metrics)) io.out(`  ${k.padEnd(10)} ${v.toFixed(4)}`);
 		const c = ev.classification;
 		if (c) {
 			io.out('  per class:  precision  recall  f1      support');
-			for (const r of c.perClass) io.out(`    ${String(r.class).padEnd(10)} ${r.precision.toFixed(3).padStart(7)}  ${r.recall.toFixed(3).padStart(6)}  ${r.f1.toFixed(3)}  ${r.support}`);
+			for (const r of c.perClass)
+				io.out(
+					`    ${String(r.class).padEnd(10)} ${r.precision.toFixed(3).padStart(7)}  ${r.recall.toFixed(3).padStart(6)}  ${r.f1.toFixed(3)}  ${r.support}`,
+				);
 			io.out(`  confusion matrix (rows: true, columns: predicted):`);
-			for (const [i, row] of c.confusionMatrix.entries()) io.out(`    ${String(c.perClass[i]!.class).padEnd(10)} ${row.map((n) => String(n).padStart(4)).join('')}`);
+			for (const [i, row] of c.confusionMatrix.entries())
+				io.out(`    ${String(c.perClass[i]!.class).padEnd(10)} ${row.map((n) => String(n).padStart(4)).join('')}`);
 		}
 		return 0;
 	},

@@ -18,7 +18,10 @@ preprocessing.json (the fitted transforms) and config.yaml (the config snapshot)
 		if (positionals.length !== 1 || !values.out) throw new UsageError('name one run and --out <folder>.');
 		const run = findRun(positionals[0]!, runsDirFrom(values.dir, io.cwd), io.cwd);
 		const src = run ? modelDirOf(run) : undefined;
-		if (!src) { io.err(`modelwright export: no run with a model at '${positionals[0]}'.`); return 1; }
+		if (!src) {
+			io.err(`modelwright export: no run with a model at '${positionals[0]}'.`);
+			return 1;
+		}
 		const out = path.resolve(io.cwd, values.out);
 		fs.mkdirSync(out, { recursive: true });
 		for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));

@@ -5,7 +5,7 @@ import { summaryTable, toMermaid } from '../../core/shapes/summary';
 
 export const inspectCommand: Command = {
 	name: 'inspect',
-	summary: 'Show a config\'s layers with output shapes and parameter counts.',
+	summary: "Show a config's layers with output shapes and parameter counts.",
 	help: `Usage: modelwright inspect <config> [--json | --mermaid] [--allow-outside]
 
 Prints a table like Keras model.summary(): each layer, its output shape and parameter
@@ -18,12 +18,30 @@ Options:
 
 Exit codes: 0 ok, 1 the config has errors (they are printed), 2 usage error.`,
 	async run(args, io) {
-		const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, mermaid: { type: 'boolean' }, 'allow-outside': { type: 'boolean' } } });
+		const { values, positionals } = parseArgs({
+			args,
+			allowPositionals: true,
+			options: { json: { type: 'boolean' }, mermaid: { type: 'boolean' }, 'allow-outside': { type: 'boolean' } },
+		});
 		if (positionals.length !== 1) throw new UsageError('name exactly one config file.');
-		const r = validateFile(positionals[0]!.startsWith('/') ? positionals[0]! : `${io.cwd}/${positionals[0]!}`, { allowOutside: Boolean(values['allow-outside']) });
+		const r = validateFile(positionals[0]!.startsWith('/') ? positionals[0]! : `${io.cwd}/${positionals[0]!}`, {
+			allowOutside: Boolean(values['allow-outside']),
+		});
 		const errors = r.diagnostics.filter((d) => d.severity === 'error');
 		if (values.json) {
-			io.out(JSON.stringify({ file: r.file, name: r.resolved?.name, shapes: r.shapes, data: r.data ? { ...r.data, info: undefined } : undefined, diagnostics: r.diagnostics }, null, 2));
+			io.out(
+				JSON.stringify(
+					{
+						file: r.file,
+						name: r.resolved?.name,
+						shapes: r.shapes,
+						data: r.data ? { ...r.data, info: undefined } : undefined,
+						diagnostics: r.diagnostics,
+					},
+					null,
+					2,
+				),
+			);
 			return errors.length ? 1 : 0;
 		}
 		for (const d of r.diagnostics) io.err(formatDiagnostic(r.file, d, io.cwd));

@@ -11,18 +11,30 @@ import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
 /** `--values "5.1,3.5,1.4,0.2; 6,3,5,2"` (feature order) or `--values "x=3"`: rows of raw values. */
 export function parseValues(text: string, features: readonly string[]): Row[] {
-	return text.split(';').map((s) => s.trim()).filter(Boolean).map((rowText, r) => {
-		const parts = rowText.split(',').map((p) => p.trim());
-		const row: Row = {};
-		const cast = (v: string) => (v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v);
-		if (parts.every((p) => p.includes('='))) {
-			for (const p of parts) { const [k, ...v] = p.split('='); row[k!.trim()] = cast(v.join('=').trim()); }
-		} else {
-			if (parts.length !== features.length) throw new UsageError(`row ${r + 1} of --values has ${parts.length} values; the model takes ${features.length} (${features.join(', ')}).`);
-			parts.forEach((p, i) => { row[features[i]!] = cast(p); });
-		}
-		return row;
-	});
+	return text
+		.split(';')
+		.map((s) => s.trim())
+		.filter(Boolean)
+		.map((rowText, r) => {
+			const parts = rowText.split(',').map((p) => p.trim());
+			const row: Row = {};
+			const cast = (v: string) => (v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v);
+			if (parts.every((p) => p.includes('='))) {
+				for (const p of parts) {
+					const [k, ...v] = p.split('=');
+					row[k!.trim()] = cast(v.join('=').trim());
+				}
+			} else {
+				if (parts.length !== features.length)
+					throw new UsageError(
+						`row ${r + 1} of --values has ${parts.length} values; the model takes ${features.length} (${features.join(', ')}).`,
+					);
+				parts.forEach((p, i) => {
+					row[features[i]!] = cast(p);
+				});
+			}
+			return row;
+		});
 }
 
 export const predictCommand: Command = {
@@ -34,23 +46,56 @@ export const predictCommand: Command = {
 .modelwright/runs); a folder holding model.json + preprocessing.json works too. --values takes
 feature values in the model's feature order, or name=value pairs; rows are separated by ';'.`,
 	async run(args, io) {
-		const { values, positionals } = parse({ args, allowPositionals: true, options: { input: { type: 'string' }, values: { type: 'string' }, json: { type: 'boolean' }, dir: { type: 'string' }, backend: { type: 'string' } } });
+		const { values, positionals } = parse({
+			args,
+			allowPositionals: true,
+			options: {
+				input: { type: 'string' },
+				values: { type: 'string' },
+				json: { type: 'boolean' },
+				dir: { type: 'string' },
+				backend: { type: 'string' },
+			},
+		});
 		if (positionals.length !== 1) throw new UsageError('name one run or model folder.');
 		if (!values.input === !values.values) throw new UsageError('give either --input <file.csv> or --values "…".');
 		const ref = positionals[0]!;
 		const asDir = modelDirOf(path.resolve(io.cwd, ref));
 		const run = asDir ? undefined : findRun(ref, runsDirFrom(values.dir, io.cwd), io.cwd);
 		const modelDir = asDir ?? (run ? modelDirOf(run) : undefined);
-		if (!modelDir) { io.err(`modelwright predict: no model at '${ref}' (a run folder with model/, or a folder with model.json).`); return 1; }
+		if (!modelDir) {
+			io.err(`modelwright predict: no model at '${ref}' (a run folder with model/, or a folder with model.json).`);
+			return 1;
+		}
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);
 		let rows: Row[];
-		const features = await (async () => { const { model, preprocessing } = await loadExported(modelDir); model.dispose(); return preprocessing.features.map((f) => f.column); })();
+		const features = await (async () => {
+			const { model, preprocessing } = await loadExported(modelDir);
+			model.dispose();
+			return preprocessing.features.map((f) => f.column);
+		})();
 		if (values.input) rows = (await readCsv(path.resolve(io.cwd, values.input), { displayName: values.input })).rows;
 		else rows = parseValues(values.values!, features);
 		const { predictions } = await predictRows(modelDir, rows);
-		if (values.json) { io.out(JSON.stringify(predictions.map((p, i) => ({ input: rows[i], ...p })), null, 2)); return 0; }
+		if (values.json) {
+			io.out(
+				JSON.stringify(
+					predictions.map((p, i) => ({ input: rows[i], ...p })),
+					null,
+					2,
+				),
+			);
+			return 0;
+		}
 		io.out([...features, 'prediction'].join(','));
-		predictions.forEach((p, i) => io.out([...features.map((f) => String(rows[i]![f] ?? '')), typeof p.prediction === 'number' ? p.prediction.toPrecision(6) : p.prediction].join(',')));
+		predictions.forEach((p, i) =>
+			io.out(
+				[
+					...features.map((f) => String(rows[i]![f] ?? '')),
+					typeof p.prediction === 'number' ? p.prediction.toPrecision(6) : p.prediction,
+				].join(','),
+			),
+		);
 		return 0;
 	},
 };

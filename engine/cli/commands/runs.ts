@@ -24,22 +24,43 @@ export const runsCommand: Command = {
 .modelwright/runs/ next to their config; --dir says which config or folder to look in
 (default: the current folder).`,
 	async run(args, io) {
-		const { values, positionals } = parse({ args, allowPositionals: true, options: { json: { type: 'boolean' }, dir: { type: 'string' } } });
+		const { values, positionals } = parse({
+			args,
+			allowPositionals: true,
+			options: { json: { type: 'boolean' }, dir: { type: 'string' } },
+		});
 		const [sub, arg] = positionals;
 		if (sub === 'list') {
 			const runs = listRuns(runsDirFrom(arg ?? values.dir, io.cwd));
-			if (values.json) { io.out(JSON.stringify(runs.map((r) => ({ dir: r.dir, ...r.summary })), null, 2)); return 0; }
-			if (!runs.length) { io.out('No runs.'); return 0; }
+			if (values.json) {
+				io.out(
+					JSON.stringify(
+						runs.map((r) => ({ dir: r.dir, ...r.summary })),
+						null,
+						2,
+					),
+				);
+				return 0;
+			}
+			if (!runs.length) {
+				io.out('No runs.');
+				return 0;
+			}
 			for (const r of runs) {
 				const s = r.summary;
-				io.out(`${r.id.padEnd(40)} ${s.status.padEnd(11)} ${String(s.epochs.completed).padStart(5)}/${s.epochs.planned} epochs  ${(s.backend ?? '').padEnd(5)} ${s.finalMetrics ? formatLogs(s.finalMetrics) : ''}`);
+				io.out(
+					`${r.id.padEnd(40)} ${s.status.padEnd(11)} ${String(s.epochs.completed).padStart(5)}/${s.epochs.planned} epochs  ${(s.backend ?? '').padEnd(5)} ${s.finalMetrics ? formatLogs(s.finalMetrics) : ''}`,
+				);
 			}
 			return 0;
 		}
 		if (sub === 'show' || sub === 'delete') {
 			if (!arg) throw new UsageError(`name the run to ${sub}.`);
 			const dir = findRun(arg, runsDirFrom(values.dir, io.cwd), io.cwd);
-			if (!dir) { io.err(`modelwright runs: no run '${arg}'.`); return 1; }
+			if (!dir) {
+				io.err(`modelwright runs: no run '${arg}'.`);
+				return 1;
+			}
 			if (sub === 'delete') {
 				fs.rmSync(dir, { recursive: true, force: true });
 				io.out(`Deleted ${path.relative(io.cwd, dir) || dir}`);
@@ -47,15 +68,27 @@ export const runsCommand: Command = {
 			}
 			const s = readRunSummary(dir)!;
 			const metrics = readMetrics(dir);
-			if (values.json) { io.out(JSON.stringify({ dir, summary: s, metrics }, null, 2)); return 0; }
+			if (values.json) {
+				io.out(JSON.stringify({ dir, summary: s, metrics }, null, 2));
+				return 0;
+			}
 			io.out(`Run ${s.id} (${s.name}) — ${s.status}${s.message ? `: ${s.message}` : ''}`);
 			io.out(`  folder:   ${path.relative(io.cwd, dir) || dir}`);
-			io.out(`  backend:  ${s.backend ?? '?'}   seed ${s.seed ?? '?'}   started ${s.startedAt}${s.finishedAt ? `   finished ${s.finishedAt}` : ''}`);
-			io.out(`  epochs:   ${s.epochs.completed}/${s.epochs.planned}${s.timings?.msPerEpoch ? `   ${s.timings.msPerEpoch.toFixed(1)} ms/epoch` : ''}`);
+			io.out(
+				`  backend:  ${s.backend ?? '?'}   seed ${s.seed ?? '?'}   started ${s.startedAt}${s.finishedAt ? `   finished ${s.finishedAt}` : ''}`,
+			);
+			io.out(
+				`  epochs:   ${s.epochs.completed}/${s.epochs.planned}${s.timings?.msPerEpoch ? `   ${s.timings.msPerEpoch.toFixed(1)} ms/epoch` : ''}`,
+			);
 			if (s.data) io.out(`  data:     ${s.data.rows} rows, ${s.data.inputs} inputs, label ${s.data.label} (${s.data.task})`);
 			if (s.finalMetrics) io.out(`  final:    ${formatLogs(s.finalMetrics)}`);
 			if (s.bestMetrics) io.out(`  best:     epoch ${s.bestEpoch}: ${formatLogs(s.bestMetrics)}`);
-			if (s.evaluation) io.out(`  evaluation: ${Object.entries(s.evaluation).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`);
+			if (s.evaluation)
+				io.out(
+					`  evaluation: ${Object.entries(s.evaluation)
+						.map(([k, v]) => `${k} ${v.toFixed(4)}`)
+						.join('  ')}`,
+				);
 			if (s.lastCheckpoint) io.out(`  checkpoint: epoch ${s.lastCheckpoint}`);
 			io.out(`  metrics.jsonl: ${metrics.length} epochs`);
 			return 0;

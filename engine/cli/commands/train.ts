@@ -8,13 +8,19 @@ import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { findRun, runsDirFor } from '../../io/store';
 
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
-export const formatLogs = (logs: EpochLogs) => Object.entries(logs).filter(([k]) => k !== 'lr').map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
-const secs = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
+export const formatLogs = (logs: EpochLogs) =>
+	Object.entries(logs)
+		.filter(([k]) => k !== 'lr')
+		.map(([k, v]) => `${k} ${fmt(v)}`)
+		.join('  ');
+const secs = (ms: number) =>
+	ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 
 function num(v: string | undefined, name: string, int = false): number | undefined {
 	if (v === undefined) return undefined;
 	const n = Number(v);
-	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0) throw new UsageError(`--${name} must be a positive ${int ? 'integer' : 'number'}, got '${v}'.`);
+	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0)
+		throw new UsageError(`--${name} must be a positive ${int ? 'integer' : 'number'}, got '${v}'.`);
 	return n;
 }
 
@@ -25,22 +31,31 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 	let every = 1;
 	const tty = (text: string) => process.stdout.write(`\r\x1b[2K${text}`);
 	return (e) => {
-		if (mode === 'json') { io.out(JSON.stringify(e)); return; }
+		if (mode === 'json') {
+			io.out(JSON.stringify(e));
+			return;
+		}
 		switch (e.method) {
 			case 'job/started':
 				epochs = e.params.epochs;
 				every = Math.max(1, Math.floor(epochs / 20));
-				io.out(`Training ${e.params.name} on ${e.params.backend}${e.params.resumedFrom !== undefined ? `, resuming after epoch ${e.params.resumedFrom}` : ''} (${epochs} epochs)`);
+				io.out(
+					`Training ${e.params.name} on ${e.params.backend}${e.params.resumedFrom !== undefined ? `, resuming after epoch ${e.params.resumedFrom}` : ''} (${epochs} epochs)`,
+				);
 				break;
 			case 'job/dataLoaded':
-				io.out(`Data: ${e.params.rows} rows (train ${e.params.split.train}, validation ${e.params.split.validation}, test ${e.params.split.test}), ${e.params.inputs} inputs, label ${e.params.label} (${e.params.task}${e.params.classes ? `: ${e.params.classes.length} classes` : ''})${e.params.droppedRows ? `, ${e.params.droppedRows} rows dropped for missing values` : ''}`);
+				io.out(
+					`Data: ${e.params.rows} rows (train ${e.params.split.train}, validation ${e.params.split.validation}, test ${e.params.split.test}), ${e.params.inputs} inputs, label ${e.params.label} (${e.params.task}${e.params.classes ? `: ${e.params.classes.length} classes` : ''})${e.params.droppedRows ? `, ${e.params.droppedRows} rows dropped for missing values` : ''}`,
+				);
 				break;
 			case 'job/batch':
 				if (mode === 'tty') {
 					const done = (e.params.epoch - 1 + e.params.batch / e.params.batches) / Math.max(1, epochs);
 					const w = 24;
 					const bar = '#'.repeat(Math.round(done * w)).padEnd(w, '-');
-					tty(`epoch ${e.params.epoch}/${epochs} [${bar}] batch ${e.params.batch}/${e.params.batches}${lastEpoch ? `  ${formatLogs(lastEpoch.logs)}` : ''}`);
+					tty(
+						`epoch ${e.params.epoch}/${epochs} [${bar}] batch ${e.params.batch}/${e.params.batches}${lastEpoch ? `  ${formatLogs(lastEpoch.logs)}` : ''}`,
+					);
 				}
 				break;
 			case 'job/epochEnd': {
@@ -58,7 +73,11 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 				break;
 			case 'job/evaluation':
 				if (mode === 'tty') process.stdout.write('\n');
-				io.out(`Evaluation on ${e.params.split}: ${Object.entries(e.params.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join('  ')}`);
+				io.out(
+					`Evaluation on ${e.params.split}: ${Object.entries(e.params.metrics)
+						.map(([k, v]) => `${k} ${fmt(v)}`)
+						.join('  ')}`,
+				);
 				break;
 			case 'job/finished':
 				if (e.params.stopReason) io.out(`Stopped: ${e.params.stopReason}`);
@@ -108,9 +127,20 @@ Options:
 Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancelled (Ctrl+C).`,
 	async run(args, io) {
 		const { values, positionals } = parse({
-			args, allowPositionals: true, options: {
-				backend: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'learning-rate': { type: 'string' }, seed: { type: 'string' },
-				out: { type: 'string' }, resume: { type: 'string' }, 'runs-dir': { type: 'string' }, root: { type: 'string' }, json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' },
+			args,
+			allowPositionals: true,
+			options: {
+				backend: { type: 'string' },
+				epochs: { type: 'string' },
+				'batch-size': { type: 'string' },
+				'learning-rate': { type: 'string' },
+				seed: { type: 'string' },
+				out: { type: 'string' },
+				resume: { type: 'string' },
+				'runs-dir': { type: 'string' },
+				root: { type: 'string' },
+				json: { type: 'boolean' },
+				'allow-outside': { type: 'boolean' },
 			},
 		});
 		if (positionals.length !== 1) throw new UsageError('name one config file.');
@@ -118,10 +148,17 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
 		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
 		const overrides: TrainOverrides = {};
-		const e = num(values.epochs, 'epochs', true); if (e !== undefined) overrides.epochs = e;
-		const b = num(values['batch-size'], 'batch-size', true); if (b !== undefined) overrides.batchSize = b;
-		const l = num(values['learning-rate'], 'learning-rate'); if (l !== undefined) overrides.learningRate = l;
-		if (values.seed !== undefined) { const s = Number(values.seed); if (!Number.isInteger(s)) throw new UsageError('--seed must be an integer.'); overrides.seed = s; }
+		const e = num(values.epochs, 'epochs', true);
+		if (e !== undefined) overrides.epochs = e;
+		const b = num(values['batch-size'], 'batch-size', true);
+		if (b !== undefined) overrides.batchSize = b;
+		const l = num(values['learning-rate'], 'learning-rate');
+		if (l !== undefined) overrides.learningRate = l;
+		if (values.seed !== undefined) {
+			const s = Number(values.seed);
+			if (!Number.isInteger(s)) throw new UsageError('--seed must be an integer.');
+			overrides.seed = s;
+		}
 		const runsDir = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);
 		let resume: string | undefined;
 		if (values.resume) {
@@ -139,17 +176,33 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		};
 		process.on('SIGINT', onSigint);
 		try {
-			const r = await runJob({
-				configPath, backend, overrides, runsDir, ...(values.out ? { outDir: path.resolve(io.cwd, values.out) } : {}),
-				...(resume ? { resume } : {}), ...(values['allow-outside'] ? { allowOutside: true } : {}),
-				...(values.root ? { workspaceRoot: path.resolve(io.cwd, values.root) } : {}),
-			}, renderer(io, mode), controller.signal);
+			const r = await runJob(
+				{
+					configPath,
+					backend,
+					overrides,
+					runsDir,
+					...(values.out ? { outDir: path.resolve(io.cwd, values.out) } : {}),
+					...(resume ? { resume } : {}),
+					...(values['allow-outside'] ? { allowOutside: true } : {}),
+					...(values.root ? { workspaceRoot: path.resolve(io.cwd, values.root) } : {}),
+				},
+				renderer(io, mode),
+				controller.signal,
+			);
 			if (mode !== 'json') {
 				if (r.status === 'invalid') {
 					for (const d of r.diagnostics ?? []) if (d.severity === 'error') io.err(formatDiagnostic(configPath, d, io.cwd));
-					io.err(r.diagnostics ? `modelwright train: ${positionals[0]} has errors; fix them and train again.` : `modelwright train: ${r.message}`);
+					io.err(
+						r.diagnostics
+							? `modelwright train: ${positionals[0]} has errors; fix them and train again.`
+							: `modelwright train: ${r.message}`,
+					);
 				} else if (r.status === 'failed') io.err(`modelwright train: ${r.message}`);
-				if (r.weights) io.out(`Learned weight: ${r.weights.weight.map((w) => w.toFixed(4)).join(', ')}  bias: ${r.weights.bias.map((w) => w.toFixed(4)).join(', ') || 'none'}`);
+				if (r.weights)
+					io.out(
+						`Learned weight: ${r.weights.weight.map((w) => w.toFixed(4)).join(', ')}  bias: ${r.weights.bias.map((w) => w.toFixed(4)).join(', ') || 'none'}`,
+					);
 				if (r.runDir) io.out(`Run written to ${path.relative(io.cwd, r.runDir) || r.runDir}`);
 			}
 			return exitCode(r);

@@ -8,7 +8,8 @@ import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protoc
 import { runSweep } from '../../runtime/tune/sweep';
 import { readSweep } from '../../io/sweeps';
 
-const fmt = (v: number | undefined) => (v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+const fmt = (v: number | undefined) =>
+	v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4);
 const fmtParam = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));
 
 function positive(v: string | undefined, name: string): number | undefined {
@@ -34,7 +35,14 @@ function table(state: SweepState): string {
 	const head = ['#', ...keys, `${state.objective.metric} (${state.objective.direction === 'maximize' ? 'max' : 'min'})`, 'status', 'time'];
 	const rows = state.trials.map((t) => row(t, keys, state.best?.number));
 	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-	return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n');
+	return [head, ...rows]
+		.map((r) =>
+			r
+				.map((c, i) => c.padEnd(w[i]!))
+				.join('  ')
+				.trimEnd(),
+		)
+		.join('\n');
 }
 
 function writeBest(configPath: string, state: SweepState, io: CliIO): void {
@@ -42,7 +50,11 @@ function writeBest(configPath: string, state: SweepState, io: CliIO): void {
 	const text = fs.readFileSync(configPath, 'utf8');
 	const out = applyParams(text, state.best.params);
 	fs.writeFileSync(configPath, out);
-	io.out(`Applied trial ${state.best.number} to ${configPath}: ${Object.entries(state.best.params).map(([k, v]) => `${k} = ${fmtParam(v)}`).join(', ')}`);
+	io.out(
+		`Applied trial ${state.best.number} to ${configPath}: ${Object.entries(state.best.params)
+			.map(([k, v]) => `${k} = ${fmtParam(v)}`)
+			.join(', ')}`,
+	);
 }
 
 export const tuneCommand: Command = {
@@ -69,8 +81,19 @@ Options:
 Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 	async run(args, io) {
 		const { values, positionals } = parseArgs({
-			args, allowPositionals: true,
-			options: { trials: { type: 'string' }, workers: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, apply: { type: 'boolean' }, 'apply-from': { type: 'string' }, json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' } },
+			args,
+			allowPositionals: true,
+			options: {
+				trials: { type: 'string' },
+				workers: { type: 'string' },
+				resume: { type: 'string' },
+				backend: { type: 'string' },
+				out: { type: 'string' },
+				apply: { type: 'boolean' },
+				'apply-from': { type: 'string' },
+				json: { type: 'boolean' },
+				'allow-outside': { type: 'boolean' },
+			},
 		});
 		if (positionals.length !== 1) throw new UsageError('name exactly one config file.');
 		const configPath = path.resolve(io.cwd, positionals[0]!);
@@ -81,9 +104,13 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 			writeBest(configPath, s, io);
 			return 0;
 		}
-		if (values.backend && !BACKENDS.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+		if (values.backend && !BACKENDS.includes(values.backend as BackendChoice))
+			throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
 		const ctrl = new AbortController();
-		const onSigint = () => { io.err('\nstopping the sweep (finished trials are kept; --resume continues)…'); ctrl.abort(); };
+		const onSigint = () => {
+			io.err('\nstopping the sweep (finished trials are kept; --resume continues)…');
+			ctrl.abort();
+		};
 		process.once('SIGINT', onSigint);
 		let lines = 0;
 		const draw = (state: SweepState) => {
@@ -92,33 +119,48 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 			lines = text.split('\n').length;
 		};
 		const emit = (e: SweepEvent) => {
-			if (values.json) { io.out(JSON.stringify(e)); return; }
+			if (values.json) {
+				io.out(JSON.stringify(e));
+				return;
+			}
 			if (e.method === 'sweep/started') {
 				const s = e.params.state;
-				io.out(`${e.params.resumed ? 'Resuming' : 'Tuning'} ${s.name}: ${s.strategy} search, ${s.plannedTrials} trials${s.folds > 1 ? ` × ${s.folds} folds` : ''}, objective ${s.objective.direction} ${s.objective.metric}\nSweep folder: ${path.relative(io.cwd, e.params.sweepDir) || e.params.sweepDir}`);
+				io.out(
+					`${e.params.resumed ? 'Resuming' : 'Tuning'} ${s.name}: ${s.strategy} search, ${s.plannedTrials} trials${s.folds > 1 ? ` × ${s.folds} folds` : ''}, objective ${s.objective.direction} ${s.objective.metric}\nSweep folder: ${path.relative(io.cwd, e.params.sweepDir) || e.params.sweepDir}`,
+				);
 				if (io.isTTY) draw(s);
 			} else if (e.method === 'sweep/trialEnded') {
-				if (!io.isTTY) io.out(`trial ${e.params.trial.number} ${e.params.trial.status}: ${fmt(e.params.trial.score)}${e.params.trial.std ? ` ±${fmt(e.params.trial.std)}` : ''}  ${Object.entries(e.params.trial.params).map(([k, v]) => `${k}=${fmtParam(v)}`).join(' ')}${e.params.trial.message ? `  (${e.params.trial.message})` : ''}`);
+				if (!io.isTTY)
+					io.out(
+						`trial ${e.params.trial.number} ${e.params.trial.status}: ${fmt(e.params.trial.score)}${e.params.trial.std ? ` ±${fmt(e.params.trial.std)}` : ''}  ${Object.entries(
+							e.params.trial.params,
+						)
+							.map(([k, v]) => `${k}=${fmtParam(v)}`)
+							.join(' ')}${e.params.trial.message ? `  (${e.params.trial.message})` : ''}`,
+					);
 			}
 		};
 		let state: SweepState;
 		let live: SweepState | undefined;
 		try {
-			state = await runSweep({
-				configPath,
-				...(values.out ? { runsDir: path.resolve(io.cwd, values.out) } : {}),
-				...(values.resume ? { resume: path.resolve(io.cwd, values.resume) } : {}),
-				...(values.backend ? { backend: values.backend as BackendChoice } : {}),
-				...(positive(values.workers, 'workers') ? { workers: positive(values.workers, 'workers')! } : {}),
-				...(positive(values.trials, 'trials') ? { trials: positive(values.trials, 'trials')! } : {}),
-				...(values['allow-outside'] ? { allowOutside: true } : {}),
-				signal: ctrl.signal,
-			}, (e) => {
-				emit(e);
-				// In-process, the started event carries the live state object the sweep keeps updating.
-				if (e.method === 'sweep/started') live = e.params.state;
-				if (io.isTTY && !values.json && live && (e.method === 'sweep/trialStarted' || e.method === 'sweep/trialEnded')) draw(live);
-			});
+			state = await runSweep(
+				{
+					configPath,
+					...(values.out ? { runsDir: path.resolve(io.cwd, values.out) } : {}),
+					...(values.resume ? { resume: path.resolve(io.cwd, values.resume) } : {}),
+					...(values.backend ? { backend: values.backend as BackendChoice } : {}),
+					...(positive(values.workers, 'workers') ? { workers: positive(values.workers, 'workers')! } : {}),
+					...(positive(values.trials, 'trials') ? { trials: positive(values.trials, 'trials')! } : {}),
+					...(values['allow-outside'] ? { allowOutside: true } : {}),
+					signal: ctrl.signal,
+				},
+				(e) => {
+					emit(e);
+					// In-process, the started event carries the live state object the sweep keeps updating.
+					if (e.method === 'sweep/started') live = e.params.state;
+					if (io.isTTY && !values.json && live && (e.method === 'sweep/trialStarted' || e.method === 'sweep/trialEnded')) draw(live);
+				},
+			);
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			if (/config has errors|no `tuning` section|not a sweep folder/.test(message)) throw new UsageError(message);
@@ -130,7 +172,12 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 			io.out(io.isTTY ? '' : table(state));
 			const counts = ['completed', 'pruned', 'failed'].map((s) => `${state.trials.filter((t) => t.status === s).length} ${s}`).join(', ');
 			io.out(`\n${state.status === 'stopped' ? 'Stopped' : 'Done'}: ${state.trials.length} trials (${counts}).`);
-			if (state.best) io.out(`Best: trial ${state.best.number}, ${state.objective.metric} ${fmt(state.best.score)}  ${Object.entries(state.best.params).map(([k, v]) => `${k} = ${fmtParam(v)}`).join(', ')}`);
+			if (state.best)
+				io.out(
+					`Best: trial ${state.best.number}, ${state.objective.metric} ${fmt(state.best.score)}  ${Object.entries(state.best.params)
+						.map(([k, v]) => `${k} = ${fmtParam(v)}`)
+						.join(', ')}`,
+				);
 		}
 		if (values.apply && state.best) writeBest(configPath, state, io);
 		return state.status === 'stopped' ? 130 : state.status === 'completed' ? 0 : 1;

@@ -17,7 +17,11 @@ Options:
 
 Exit codes: 0 clean or warnings only, 1 errors found, 2 usage error (or no files).`,
 	async run(args, io) {
-		const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' }, quiet: { type: 'boolean' } } });
+		const { values, positionals } = parseArgs({
+			args,
+			allowPositionals: true,
+			options: { json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' }, quiet: { type: 'boolean' } },
+		});
 		if (positionals.length === 0) throw new UsageError('name at least one config file, folder or glob.');
 		const { files, missing } = expandFiles(positionals, io.cwd);
 		for (const m of missing) io.err(`modelwright validate: no such file: ${m}`);
@@ -35,7 +39,10 @@ Exit codes: 0 clean or warnings only, 1 errors found, 2 usage error (or no files
 			report.push({ file, ok: r.ok, diagnostics: r.diagnostics });
 		}
 		if (values.json) io.out(JSON.stringify(report, null, 2));
-		else io.out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+		else
+			io.out(
+				`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`,
+			);
 		return missing.length ? 2 : errors > 0 ? 1 : 0;
 	},
 };

@@ -4,12 +4,21 @@
  * are 0-based line/character in UTF-16 code units, like LSP, so the server passes them through.
  */
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+	line: number;
+	character: number;
+}
+export interface Range {
+	start: Position;
+	end: Position;
+}
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type JsonPath = (string | number)[];
 
-export interface TextEdit { range: Range; newText: string }
+export interface TextEdit {
+	range: Range;
+	newText: string;
+}
 export interface Fix {
 	title: string;
 	edits: TextEdit[];
@@ -28,47 +37,189 @@ export interface ConfigDiagnostic {
 	fixes?: Fix[];
 }
 
-interface CodeInfo { severity: Severity; title: string; explanation: string }
+interface CodeInfo {
+	severity: Severity;
+	title: string;
+	explanation: string;
+}
 
 export const DIAGNOSTIC_CODES = {
-	MW001: { severity: 'error', title: 'Syntax error', explanation: 'The file is not valid YAML (or JSON). The message says what the parser expected.' },
-	MW002: { severity: 'error', title: 'Duplicate key', explanation: 'A key appears twice in the same map; only one value can win, so neither is trusted.' },
-	MW003: { severity: 'error', title: 'Too many aliases', explanation: 'The document expands YAML aliases beyond a safe limit (a "billion laughs" document). Write the values out instead.' },
-	MW004: { severity: 'error', title: 'Not a config', explanation: 'The top level of a model config must be a map with `data`, `model` and `training`.' },
-	MW101: { severity: 'error', title: 'Unknown key', explanation: 'This key is not part of the section. A quick fix replaces it with the closest known key.' },
-	MW102: { severity: 'error', title: 'Wrong type', explanation: 'The value has the wrong type (for example text where a number is expected).' },
-	MW103: { severity: 'error', title: 'Out of range', explanation: 'The number lies outside the range the field allows (a learning rate must be > 0, a dropout rate in [0, 1), …). A quick fix clamps it.' },
+	MW001: {
+		severity: 'error',
+		title: 'Syntax error',
+		explanation: 'The file is not valid YAML (or JSON). The message says what the parser expected.',
+	},
+	MW002: {
+		severity: 'error',
+		title: 'Duplicate key',
+		explanation: 'A key appears twice in the same map; only one value can win, so neither is trusted.',
+	},
+	MW003: {
+		severity: 'error',
+		title: 'Too many aliases',
+		explanation: 'The document expands YAML aliases beyond a safe limit (a "billion laughs" document). Write the values out instead.',
+	},
+	MW004: {
+		severity: 'error',
+		title: 'Not a config',
+		explanation: 'The top level of a model config must be a map with `data`, `model` and `training`.',
+	},
+	MW101: {
+		severity: 'error',
+		title: 'Unknown key',
+		explanation: 'This key is not part of the section. A quick fix replaces it with the closest known key.',
+	},
+	MW102: {
+		severity: 'error',
+		title: 'Wrong type',
+		explanation: 'The value has the wrong type (for example text where a number is expected).',
+	},
+	MW103: {
+		severity: 'error',
+		title: 'Out of range',
+		explanation:
+			'The number lies outside the range the field allows (a learning rate must be > 0, a dropout rate in [0, 1), …). A quick fix clamps it.',
+	},
 	MW104: { severity: 'error', title: 'Missing field', explanation: 'A required field is missing.' },
-	MW105: { severity: 'error', title: 'Unknown value', explanation: 'The value is not one of the allowed names. A quick fix replaces it with the closest one.' },
-	MW106: { severity: 'error', title: 'Invalid list', explanation: 'The list is too short, too long, or repeats an item that must be unique.' },
-	MW107: { severity: 'error', title: 'Invalid text', explanation: 'The text does not have the required form (empty, or not matching the allowed pattern).' },
-	MW201: { severity: 'warning', title: 'Loss does not fit the output', explanation: 'Categorical cross-entropy needs one output unit per class with softmax; binary cross-entropy needs one sigmoid unit.' },
-	MW202: { severity: 'warning', title: 'Softmax on one unit', explanation: 'Softmax over a single unit always outputs 1, so the model cannot learn. Use sigmoid for binary problems or more units.' },
-	MW203: { severity: 'warning', title: 'Activation does not fit the loss', explanation: 'The output activation does not produce what the loss expects (probabilities for cross-entropy, unbounded values for regression).' },
-	MW204: { severity: 'warning', title: 'Output units do not match the classes', explanation: 'The last layer must have one unit per class for (sparse) categorical cross-entropy, one unit for binary cross-entropy and regression.' },
-	MW205: { severity: 'warning', title: 'Loss does not fit the task', explanation: 'A classification loss on a regression target, or a regression loss on class labels.' },
-	MW210: { severity: 'error', title: 'Shape mismatch', explanation: 'The layer cannot take the shape the previous layer produces (for example conv2d needs [height, width, channels]).' },
-	MW211: { severity: 'error', title: 'Dimension shrinks below 1', explanation: 'A convolution or pooling window is larger than its input, so a dimension becomes 0 or negative. Use `padding: same`, a smaller window or fewer pooling layers.' },
-	MW212: { severity: 'error', title: 'Incompatible reshape', explanation: 'The target shape does not have the same number of elements as the input.' },
-	MW213: { severity: 'hint', title: 'Missing flatten?', explanation: 'A dense layer right after a convolution or pooling stack acts on the last axis only, which is legal but usually means a `flatten` is missing.' },
-	MW214: { severity: 'warning', title: 'Input does not match the data', explanation: 'The model input size differs from the number of features the data provides after preprocessing.' },
-	MW220: { severity: 'warning', title: 'No validation data', explanation: 'Early stopping and reduce-on-plateau watch a validation value, but no validation split is configured.' },
-	MW221: { severity: 'warning', title: 'Folds with a validation split', explanation: 'k-fold cross-validation takes its validation rows from the folds; a fixed validation fraction as well wastes data.' },
-	MW222: { severity: 'warning', title: 'Batch larger than the training set', explanation: 'The batch size exceeds the number of training rows, so every epoch is a single full batch.' },
-	MW223: { severity: 'info', title: 'Many parameters for few samples', explanation: 'The model has far more parameters than training samples, so it can memorise them (overfitting). Consider a smaller model, regularisation or dropout.' },
-	MW224: { severity: 'warning', title: 'Unusual learning rate', explanation: 'The learning rate is far outside the range usually used with this optimizer: too high diverges (NaN losses), too low barely moves.' },
+	MW105: {
+		severity: 'error',
+		title: 'Unknown value',
+		explanation: 'The value is not one of the allowed names. A quick fix replaces it with the closest one.',
+	},
+	MW106: {
+		severity: 'error',
+		title: 'Invalid list',
+		explanation: 'The list is too short, too long, or repeats an item that must be unique.',
+	},
+	MW107: {
+		severity: 'error',
+		title: 'Invalid text',
+		explanation: 'The text does not have the required form (empty, or not matching the allowed pattern).',
+	},
+	MW201: {
+		severity: 'warning',
+		title: 'Loss does not fit the output',
+		explanation: 'Categorical cross-entropy needs one output unit per class with softmax; binary cross-entropy needs one sigmoid unit.',
+	},
+	MW202: {
+		severity: 'warning',
+		title: 'Softmax on one unit',
+		explanation: 'Softmax over a single unit always outputs 1, so the model cannot learn. Use sigmoid for binary problems or more units.',
+	},
+	MW203: {
+		severity: 'warning',
+		title: 'Activation does not fit the loss',
+		explanation:
+			'The output activation does not produce what the loss expects (probabilities for cross-entropy, unbounded values for regression).',
+	},
+	MW204: {
+		severity: 'warning',
+		title: 'Output units do not match the classes',
+		explanation:
+			'The last layer must have one unit per class for (sparse) categorical cross-entropy, one unit for binary cross-entropy and regression.',
+	},
+	MW205: {
+		severity: 'warning',
+		title: 'Loss does not fit the task',
+		explanation: 'A classification loss on a regression target, or a regression loss on class labels.',
+	},
+	MW210: {
+		severity: 'error',
+		title: 'Shape mismatch',
+		explanation: 'The layer cannot take the shape the previous layer produces (for example conv2d needs [height, width, channels]).',
+	},
+	MW211: {
+		severity: 'error',
+		title: 'Dimension shrinks below 1',
+		explanation:
+			'A convolution or pooling window is larger than its input, so a dimension becomes 0 or negative. Use `padding: same`, a smaller window or fewer pooling layers.',
+	},
+	MW212: {
+		severity: 'error',
+		title: 'Incompatible reshape',
+		explanation: 'The target shape does not have the same number of elements as the input.',
+	},
+	MW213: {
+		severity: 'hint',
+		title: 'Missing flatten?',
+		explanation:
+			'A dense layer right after a convolution or pooling stack acts on the last axis only, which is legal but usually means a `flatten` is missing.',
+	},
+	MW214: {
+		severity: 'warning',
+		title: 'Input does not match the data',
+		explanation: 'The model input size differs from the number of features the data provides after preprocessing.',
+	},
+	MW220: {
+		severity: 'warning',
+		title: 'No validation data',
+		explanation: 'Early stopping and reduce-on-plateau watch a validation value, but no validation split is configured.',
+	},
+	MW221: {
+		severity: 'warning',
+		title: 'Folds with a validation split',
+		explanation: 'k-fold cross-validation takes its validation rows from the folds; a fixed validation fraction as well wastes data.',
+	},
+	MW222: {
+		severity: 'warning',
+		title: 'Batch larger than the training set',
+		explanation: 'The batch size exceeds the number of training rows, so every epoch is a single full batch.',
+	},
+	MW223: {
+		severity: 'info',
+		title: 'Many parameters for few samples',
+		explanation:
+			'The model has far more parameters than training samples, so it can memorise them (overfitting). Consider a smaller model, regularisation or dropout.',
+	},
+	MW224: {
+		severity: 'warning',
+		title: 'Unusual learning rate',
+		explanation:
+			'The learning rate is far outside the range usually used with this optimizer: too high diverges (NaN losses), too low barely moves.',
+	},
 	MW225: { severity: 'error', title: 'Data file not found', explanation: 'The data file does not exist, relative to the config file.' },
-	MW226: { severity: 'error', title: 'Splits leave no training data', explanation: 'Validation and test fractions must add up to less than 1.' },
+	MW226: {
+		severity: 'error',
+		title: 'Splits leave no training data',
+		explanation: 'Validation and test fractions must add up to less than 1.',
+	},
 	MW227: { severity: 'error', title: 'Unknown column', explanation: 'The column is not in the data.' },
-	MW228: { severity: 'warning', title: 'Path leaves the workspace', explanation: 'The data path points outside the config\'s folder; it is refused unless `modelwright.allowPathsOutsideWorkspace` (or `--allow-outside`) is set.' },
-	MW229: { severity: 'warning', title: 'Monitored value is never logged', explanation: 'The monitored value is not logged: use `loss`, `val_loss`, or a metric listed in `training.metrics` (with `val_` for validation).' },
-	MW230: { severity: 'error', title: 'Unknown search path', explanation: 'The tuning search space names a config path that does not exist.' },
-	MW231: { severity: 'error', title: 'Invalid search range', explanation: 'The range is empty or reversed, or a log-uniform bound is ≤ 0.' },
-	MW232: { severity: 'warning', title: 'Grid needs choices', explanation: 'Grid search enumerates `choice` lists; continuous ranges cannot be enumerated.' },
+	MW228: {
+		severity: 'warning',
+		title: 'Path leaves the workspace',
+		explanation:
+			"The data path points outside the config's folder; it is refused unless `modelwright.allowPathsOutsideWorkspace` (or `--allow-outside`) is set.",
+	},
+	MW229: {
+		severity: 'warning',
+		title: 'Monitored value is never logged',
+		explanation:
+			'The monitored value is not logged: use `loss`, `val_loss`, or a metric listed in `training.metrics` (with `val_` for validation).',
+	},
+	MW230: {
+		severity: 'error',
+		title: 'Unknown search path',
+		explanation: 'The tuning search space names a config path that does not exist.',
+	},
+	MW231: {
+		severity: 'error',
+		title: 'Invalid search range',
+		explanation: 'The range is empty or reversed, or a log-uniform bound is ≤ 0.',
+	},
+	MW232: {
+		severity: 'warning',
+		title: 'Grid needs choices',
+		explanation: 'Grid search enumerates `choice` lists; continuous ranges cannot be enumerated.',
+	},
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
-export function makeDiagnostic(code: DiagnosticCode, message: string, range: Range, extra: Partial<ConfigDiagnostic> = {}): ConfigDiagnostic {
+export function makeDiagnostic(
+	code: DiagnosticCode,
+	message: string,
+	range: Range,
+	extra: Partial<ConfigDiagnostic> = {},
+): ConfigDiagnostic {
 	return { code, severity: DIAGNOSTIC_CODES[code].severity, message, range, ...extra };
 }

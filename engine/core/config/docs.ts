@@ -14,7 +14,10 @@ function typeName(s: S): string {
 	if (s.const !== undefined) return `\`${String(s.const)}\``;
 	if (isTaggedUnion(s)) return 'map (by `type`)';
 	if (Array.isArray(s.anyOf)) return (s.anyOf as S[]).map(typeName).join(' or ');
-	if (s.type === 'array') return Array.isArray(s.items) ? `[${(s.items as S[]).map(typeName).join(', ')}]` : `list of ${s.items ? typeName(s.items as S) : 'values'}`;
+	if (s.type === 'array')
+		return Array.isArray(s.items)
+			? `[${(s.items as S[]).map(typeName).join(', ')}]`
+			: `list of ${s.items ? typeName(s.items as S) : 'values'}`;
 	if (s.type === 'object' && s.patternProperties) return 'map';
 	if (s.type === 'object') return 'map';
 	return String(s.type ?? 'value');
@@ -34,7 +37,9 @@ function table(obj: S, lines: string[]): void {
 	lines.push('| key | type | default | range | example | description |', '|---|---|---|---|---|---|');
 	for (const [k, ps] of Object.entries((obj.properties ?? {}) as Record<string, S>)) {
 		if (k === 'type' && ps.const !== undefined) continue;
-		lines.push(`| \`${k}\`${required.has(k) ? ' (required)' : ''} | ${esc(typeName(ps))} | ${esc(fmt(ps.default))} | ${esc(range(ps))} | ${esc(fmt(ps.examples?.[0]))} | ${esc(ps.description ?? '')} |`);
+		lines.push(
+			`| \`${k}\`${required.has(k) ? ' (required)' : ''} | ${esc(typeName(ps))} | ${esc(fmt(ps.default))} | ${esc(range(ps))} | ${esc(fmt(ps.examples?.[0]))} | ${esc(ps.description ?? '')} |`,
+		);
 	}
 	lines.push('');
 }
@@ -60,8 +65,19 @@ function section(title: string, path: string, s: S, lines: string[], depth: numb
 	if (s.type === 'object' && s.properties) {
 		table(s, lines);
 		for (const [k, ps] of Object.entries(s.properties as Record<string, S>)) {
-			const child = ps.type === 'array' && ps.items && !Array.isArray(ps.items) ? (ps.items as S) : ps.type === 'object' && ps.patternProperties ? (Object.values(ps.patternProperties)[0] as S) : ps;
-			if (child.type === 'object' && child.properties || isTaggedUnion(child) || isKeyUnion(child) || (Array.isArray(child.anyOf) && (child.anyOf as S[]).some((b) => b.type === 'object' || isTaggedUnion(b))) || (child['x-enumDescriptions'] && k !== 'type')) {
+			const child =
+				ps.type === 'array' && ps.items && !Array.isArray(ps.items)
+					? (ps.items as S)
+					: ps.type === 'object' && ps.patternProperties
+						? (Object.values(ps.patternProperties)[0] as S)
+						: ps;
+			if (
+				(child.type === 'object' && child.properties) ||
+				isTaggedUnion(child) ||
+				isKeyUnion(child) ||
+				(Array.isArray(child.anyOf) && (child.anyOf as S[]).some((b) => b.type === 'object' || isTaggedUnion(b))) ||
+				(child['x-enumDescriptions'] && k !== 'type')
+			) {
 				section(`\`${path ? `${path}.` : ''}${k}\``, `${path ? `${path}.` : ''}${k}`, child, lines, depth + 1);
 			}
 		}
@@ -81,5 +97,8 @@ export function configDocs(): string {
 	for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
 		lines.push(`### ${code}`, '', `**${info.title}** (${info.severity}). ${info.explanation}`, '');
 	}
-	return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+	return `${lines
+		.join('\n')
+		.replace(/\n{3,}/g, '\n\n')
+		.trimEnd()}\n`;
 }

@@ -3,7 +3,7 @@
  * package's AST serves `.model.json` too. Everything that needs a position (validator,
  * language server, CLI) goes through this wrapper.
  */
-import {  Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ParsedNode } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ParsedNode } from 'yaml';
 import { makeDiagnostic, type ConfigDiagnostic, type JsonPath, type Position, type Range } from './diagnostics';
 import { append } from '../arrays';
 
@@ -46,7 +46,14 @@ export class ConfigDocument {
 
 	constructor(readonly text: string) {
 		const tooDeep = excessiveNesting(text);
-		this.doc = parseDocument(tooDeep >= 0 ? '' : text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, strict: true, logLevel: 'error' });
+		this.doc = parseDocument(tooDeep >= 0 ? '' : text, {
+			lineCounter: this.lineCounter,
+			prettyErrors: false,
+			uniqueKeys: false,
+			keepSourceTokens: false,
+			strict: true,
+			logLevel: 'error',
+		});
 		for (const e of this.doc.errors) {
 			const [from, to] = e.pos;
 			this.syntaxDiagnostics.push(makeDiagnostic('MW001', cleanYamlMessage(e.message), this.range(from, Math.max(to, from + 1))));
@@ -55,7 +62,13 @@ export class ConfigDocument {
 		if (tooDeep >= 0) {
 			// The parser did not see the text, so it did not count its lines: do it here.
 			for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1);
-			this.syntaxDiagnostics.push(makeDiagnostic('MW001', `Brackets are nested more than ${MAX_FLOW_DEPTH} levels deep here; the document is not read.`, this.range(tooDeep, tooDeep + 1)));
+			this.syntaxDiagnostics.push(
+				makeDiagnostic(
+					'MW001',
+					`Brackets are nested more than ${MAX_FLOW_DEPTH} levels deep here; the document is not read.`,
+					this.range(tooDeep, tooDeep + 1),
+				),
+			);
 			this.value = undefined;
 			return;
 		}
@@ -63,9 +76,10 @@ export class ConfigDocument {
 		try {
 			value = this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 		} catch (err) {
-			const message = err instanceof Error && /alias/i.test(err.message)
-				? `The document expands too many aliases (more than ${MAX_ALIAS_COUNT}); write the values out instead.`
-				: `The document cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+			const message =
+				err instanceof Error && /alias/i.test(err.message)
+					? `The document expands too many aliases (more than ${MAX_ALIAS_COUNT}); write the values out instead.`
+					: `The document cannot be read: ${err instanceof Error ? err.message : String(err)}`;
 			this.syntaxDiagnostics.push(makeDiagnostic('MW003', message, this.range(0, Math.min(text.length, 1))));
 		}
 		this.value = value;
@@ -85,7 +99,10 @@ export class ConfigDocument {
 				for (const item of node.items) {
 					if (isScalar(item.key)) {
 						const k = String(item.key.value);
-						if (seen.has(k) && item.key.range) out.push(makeDiagnostic('MW002', 'Duplicate key: keys in a map must be unique.', this.range(item.key.range[0], item.key.range[1])));
+						if (seen.has(k) && item.key.range)
+							out.push(
+								makeDiagnostic('MW002', 'Duplicate key: keys in a map must be unique.', this.range(item.key.range[0], item.key.range[1])),
+							);
 						seen.add(k);
 					}
 					stack.push(item.value);
@@ -126,7 +143,7 @@ export class ConfigDocument {
 
 	resolve(node: unknown): Node | null {
 		let n = node as Node | null;
-		for (let i = 0; i < 10 && n && isAlias(n); i++) n = (n).resolve(this.doc) ?? null;
+		for (let i = 0; i < 10 && n && isAlias(n); i++) n = n.resolve(this.doc) ?? null;
 		return n ?? null;
 	}
 
@@ -134,7 +151,7 @@ export class ConfigDocument {
 	pair(map: unknown, key: string): Pair<Node, Node | null> | undefined {
 		const m = this.resolve(map);
 		if (!isMap(m)) return undefined;
-		for (const item of (m).items) {
+		for (const item of m.items) {
 			if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item as Pair<Node, Node | null>;
 		}
 		return undefined;
@@ -203,5 +220,8 @@ export class ConfigDocument {
 
 function cleanYamlMessage(message: string): string {
 	// The yaml package appends " at line L, column C" and a code frame; the range says that already.
-	return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+	return message
+		.split('\n')[0]!
+		.replace(/ at line \d+, column \d+:?$/, '')
+		.trim();
 }

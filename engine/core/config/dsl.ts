@@ -24,7 +24,8 @@ export function StringEnum<const T extends readonly string[]>(values: T, opts: D
 	return Type.Unsafe<T[number]>({ ...opts, type: 'string', enum: [...values] });
 }
 
-export const Num = (opts: DocOptions & { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number }) => Type.Number(opts);
+export const Num = (opts: DocOptions & { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number }) =>
+	Type.Number(opts);
 export const Int = (opts: DocOptions & { minimum?: number; maximum?: number; exclusiveMinimum?: number }) => Type.Integer(opts);
 export const Bool = (opts: DocOptions) => Type.Boolean(opts);
 export const Str = (opts: DocOptions & { minLength?: number; pattern?: string }) => Type.String(opts);

@@ -8,9 +8,13 @@ import type { ConfigDocument } from './document';
 import type { JsonPath, TextEdit } from './diagnostics';
 
 export function formatValue(v: unknown): string {
-	if (typeof v === 'string') return /^[A-Za-z_][\w.\-/]*$/.test(v) && !/^(true|false|null|yes|no|on|off|~)$/i.test(v) ? v : JSON.stringify(v);
+	if (typeof v === 'string')
+		return /^[A-Za-z_][\w.\-/]*$/.test(v) && !/^(true|false|null|yes|no|on|off|~)$/i.test(v) ? v : JSON.stringify(v);
 	if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
-	if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${formatValue(x)}`).join(', ')}}`;
+	if (v && typeof v === 'object')
+		return `{${Object.entries(v)
+			.map(([k, x]) => `${k}: ${formatValue(x)}`)
+			.join(', ')}}`;
 	return String(v);
 }
 

@@ -12,9 +12,32 @@ import { applyDefaults, type S } from './schemaNav';
  * checks this list against the schema so the type cannot drift from it.
  */
 export const NO_DEFAULT_KEYS = [
-	'$schema', 'description', 'features', 'label', 'preprocessing', 'folds', 'inputShape', 'name', 'strides',
-	'earlyStopping', 'learningRateSchedule', 'gradientClipping', 'clipNorm', 'clipValue', 'tuning', 'timeBudget',
-	'workers', 'path', 'metrics', 'step', 'when', 'fillMissing', 'kernelRegularizer', 'biasRegularizer', 'embeddingsRegularizer', 'seed',
+	'$schema',
+	'description',
+	'features',
+	'label',
+	'preprocessing',
+	'folds',
+	'inputShape',
+	'name',
+	'strides',
+	'earlyStopping',
+	'learningRateSchedule',
+	'gradientClipping',
+	'clipNorm',
+	'clipValue',
+	'tuning',
+	'timeBudget',
+	'workers',
+	'path',
+	'metrics',
+	'step',
+	'when',
+	'fillMissing',
+	'kernelRegularizer',
+	'biasRegularizer',
+	'embeddingsRegularizer',
+	'seed',
 ] as const;
 export type NoDefaultKey = (typeof NO_DEFAULT_KEYS)[number];
 
@@ -22,9 +45,13 @@ type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
 type Filled<T> = T extends readonly unknown[]
 	? { [K in keyof T]: Filled<T[K]> }
 	: T extends object
-		? { [K in keyof T]-?: IsOptional<T, K> extends true
-			? K extends NoDefaultKey ? Filled<Exclude<T[K], undefined>> | undefined : Filled<Exclude<T[K], undefined>>
-			: Filled<T[K]> }
+		? {
+				[K in keyof T]-?: IsOptional<T, K> extends true
+					? K extends NoDefaultKey
+						? Filled<Exclude<T[K], undefined>> | undefined
+						: Filled<Exclude<T[K], undefined>>
+					: Filled<T[K]>;
+			}
 		: T;
 
 type OptimizerFilled = Filled<OptimizerConfig>;
@@ -39,7 +66,7 @@ export function resolveConfig(value: unknown, fallbackName = 'model'): ResolvedC
 	const v = structuredClone(value ?? {}) as { training?: { optimizer?: unknown } };
 	const opt = v.training?.optimizer;
 	if (v.training && (opt === undefined || typeof opt === 'string')) {
-		const optSchema = (ConfigSchema.properties.training.properties.optimizer as unknown as S);
+		const optSchema = ConfigSchema.properties.training.properties.optimizer as unknown as S;
 		v.training.optimizer = { type: opt ?? optSchema.default };
 	}
 	const out = applyDefaults(ConfigSchema, v) as ResolvedConfig;

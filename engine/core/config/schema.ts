@@ -6,8 +6,20 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Bool, Int, Num, Str, StringEnum, Tagged } from './dsl';
 import {
-	ACTIVATIONS, ACTIVATION_DOCS, DATASETS, DATASET_DOCS, EVALUATION_METRICS, EVALUATION_METRIC_DOCS, INITIALIZERS,
-	INITIALIZER_DOCS, LOSSES, LOSS_DOCS, OPTIMIZER_DOCS, TASKS, TRAINING_METRICS, TRAINING_METRIC_DOCS,
+	ACTIVATIONS,
+	ACTIVATION_DOCS,
+	DATASETS,
+	DATASET_DOCS,
+	EVALUATION_METRICS,
+	EVALUATION_METRIC_DOCS,
+	INITIALIZERS,
+	INITIALIZER_DOCS,
+	LOSSES,
+	LOSS_DOCS,
+	OPTIMIZER_DOCS,
+	TASKS,
+	TRAINING_METRICS,
+	TRAINING_METRIC_DOCS,
 } from './vocabulary';
 
 const Opt = Type.Optional;
@@ -19,22 +31,64 @@ const typeTag = <T extends string>(value: T, description: string) => Type.Litera
 const activation = (def: string, what = 'Activation applied to the output') =>
 	Opt(StringEnum(ACTIVATIONS, { description: `${what}.`, default: def, 'x-enumDescriptions': ACTIVATION_DOCS }));
 const initializer = (def: string, what: string) =>
-	Opt(StringEnum(INITIALIZERS, { description: `Initializer of ${what}. Seeded from the config's \`seed\`.`, default: def, 'x-enumDescriptions': INITIALIZER_DOCS }));
-const Regularizer = (what: string) => Opt(Obj({
-	l1: Opt(Num({ description: 'L1 factor $\\lambda_1$: adds $\\lambda_1 \\sum |w|$ to the loss.', minimum: 0, default: 0, examples: [0.001] })),
-	l2: Opt(Num({ description: 'L2 factor $\\lambda_2$: adds $\\lambda_2 \\sum w^2$ to the loss (weight decay).', minimum: 0, default: 0, examples: [0.0001] })),
-}, `Penalty on ${what} added to the loss: $\\lambda_1 \\sum |w| + \\lambda_2 \\sum w^2$.`, { 'x-formula': '$\\Omega(w) = \\lambda_1 \\sum_i |w_i| + \\lambda_2 \\sum_i w_i^2$' }));
-const name = Opt(Str({ description: 'Layer name shown in summaries and the exported model. Defaults to the type and its index, e.g. `dense_1`.', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$', 'x-patternMessage': 'must start with a letter or `_` and hold only letters, digits, `_`, `.` and `-`' }));
+	Opt(
+		StringEnum(INITIALIZERS, {
+			description: `Initializer of ${what}. Seeded from the config's \`seed\`.`,
+			default: def,
+			'x-enumDescriptions': INITIALIZER_DOCS,
+		}),
+	);
+const Regularizer = (what: string) =>
+	Opt(
+		Obj(
+			{
+				l1: Opt(
+					Num({
+						description: 'L1 factor $\\lambda_1$: adds $\\lambda_1 \\sum |w|$ to the loss.',
+						minimum: 0,
+						default: 0,
+						examples: [0.001],
+					}),
+				),
+				l2: Opt(
+					Num({
+						description: 'L2 factor $\\lambda_2$: adds $\\lambda_2 \\sum w^2$ to the loss (weight decay).',
+						minimum: 0,
+						default: 0,
+						examples: [0.0001],
+					}),
+				),
+			},
+			`Penalty on ${what} added to the loss: $\\lambda_1 \\sum |w| + \\lambda_2 \\sum w^2$.`,
+			{ 'x-formula': '$\\Omega(w) = \\lambda_1 \\sum_i |w_i| + \\lambda_2 \\sum_i w_i^2$' },
+		),
+	);
+const name = Opt(
+	Str({
+		description: 'Layer name shown in summaries and the exported model. Defaults to the type and its index, e.g. `dense_1`.',
+		pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
+		'x-patternMessage': 'must start with a letter or `_` and hold only letters, digits, `_`, `.` and `-`',
+	}),
+);
 const useBias = Opt(Bool({ description: 'Whether the layer adds a learned bias vector.', default: true }));
-const size2 = (description: string, def?: number) => Type.Union([
-	Int({ description: 'The same size in both dimensions.', minimum: 1 }),
-	Type.Tuple([Int({ description: 'Height.', minimum: 1 }), Int({ description: 'Width.', minimum: 1 })], { description: '[height, width].' }),
-], { description, ...(def === undefined ? {} : { default: def }) });
+const size2 = (description: string, def?: number) =>
+	Type.Union(
+		[
+			Int({ description: 'The same size in both dimensions.', minimum: 1 }),
+			Type.Tuple([Int({ description: 'Height.', minimum: 1 }), Int({ description: 'Width.', minimum: 1 })], {
+				description: '[height, width].',
+			}),
+		],
+		{ description, ...(def === undefined ? {} : { default: def }) },
+	);
 // tfjs-layers has no causal padding (its conv1d throws NotImplementedError), so it is not offered.
-const padding = (values: readonly ['valid', 'same']) => Opt(StringEnum(values, {
-	description: '`valid`: no padding, the output shrinks by kernel − 1. `same`: zero-pad so that output length = ⌈input / strides⌉.',
-	default: 'valid',
-}));
+const padding = (values: readonly ['valid', 'same']) =>
+	Opt(
+		StringEnum(values, {
+			description: '`valid`: no padding, the output shrinks by kernel − 1. `same`: zero-pad so that output length = ⌈input / strides⌉.',
+			default: 'valid',
+		}),
+	);
 
 const kernelFields = {
 	useBias,
@@ -45,183 +99,324 @@ const kernelFields = {
 };
 
 // ---------------------------------------------------------------- layers
-const Dense = Obj({
-	type: typeTag('dense', 'Fully connected layer: $y = f(xW + b)$.'),
-	name,
-	units: Int({ description: 'Number of output units (neurons). For the output layer: 1 for regression or binary classification, the number of classes for softmax.', minimum: 1, examples: [64] }),
-	activation: activation('linear'),
-	...kernelFields,
-}, 'Fully connected layer: $y = f(xW + b)$. Parameters: $n_{in} \\cdot units + units$.', { 'x-snippet': 'units: ${1:64}\nactivation: ${2:relu}' });
+const Dense = Obj(
+	{
+		type: typeTag('dense', 'Fully connected layer: $y = f(xW + b)$.'),
+		name,
+		units: Int({
+			description:
+				'Number of output units (neurons). For the output layer: 1 for regression or binary classification, the number of classes for softmax.',
+			minimum: 1,
+			examples: [64],
+		}),
+		activation: activation('linear'),
+		...kernelFields,
+	},
+	'Fully connected layer: $y = f(xW + b)$. Parameters: $n_{in} \\cdot units + units$.',
+	{ 'x-snippet': 'units: ${1:64}\nactivation: ${2:relu}' },
+);
 
-const Dropout = Obj({
-	type: typeTag('dropout', 'Randomly zeroes a fraction of inputs during training.'),
-	name,
-	rate: Num({ description: 'Fraction of the inputs to drop during training, in [0, 1). Inputs kept are scaled by $\\frac{1}{1 - rate}$.', minimum: 0, exclusiveMaximum: 1, examples: [0.2] }),
-}, 'Dropout regularisation: zeroes each input with probability `rate` during training only.', { 'x-snippet': 'rate: ${1:0.2}' });
+const Dropout = Obj(
+	{
+		type: typeTag('dropout', 'Randomly zeroes a fraction of inputs during training.'),
+		name,
+		rate: Num({
+			description: 'Fraction of the inputs to drop during training, in [0, 1). Inputs kept are scaled by $\\frac{1}{1 - rate}$.',
+			minimum: 0,
+			exclusiveMaximum: 1,
+			examples: [0.2],
+		}),
+	},
+	'Dropout regularisation: zeroes each input with probability `rate` during training only.',
+	{ 'x-snippet': 'rate: ${1:0.2}' },
+);
 
-const BatchNormalization = Obj({
-	type: typeTag('batchNormalization', 'Normalises each feature over the batch.'),
-	name,
-	momentum: Opt(Num({ description: 'Momentum of the moving mean and variance used at inference.', minimum: 0, maximum: 1, default: 0.99 })),
-	epsilon: Opt(Num({ description: 'Added to the variance to avoid division by zero.', exclusiveMinimum: 0, default: 0.001 })),
-	center: Opt(Bool({ description: 'Learn an offset $\\beta$.', default: true })),
-	scale: Opt(Bool({ description: 'Learn a scale $\\gamma$.', default: true })),
-}, 'Batch normalisation: $y = \\gamma \\frac{x - \\mu_B}{\\sqrt{\\sigma_B^2 + \\epsilon}} + \\beta$. Parameters: $4C$ ($\\gamma, \\beta$ trainable; moving mean and variance not).');
+const BatchNormalization = Obj(
+	{
+		type: typeTag('batchNormalization', 'Normalises each feature over the batch.'),
+		name,
+		momentum: Opt(
+			Num({ description: 'Momentum of the moving mean and variance used at inference.', minimum: 0, maximum: 1, default: 0.99 }),
+		),
+		epsilon: Opt(Num({ description: 'Added to the variance to avoid division by zero.', exclusiveMinimum: 0, default: 0.001 })),
+		center: Opt(Bool({ description: 'Learn an offset $\\beta$.', default: true })),
+		scale: Opt(Bool({ description: 'Learn a scale $\\gamma$.', default: true })),
+	},
+	'Batch normalisation: $y = \\gamma \\frac{x - \\mu_B}{\\sqrt{\\sigma_B^2 + \\epsilon}} + \\beta$. Parameters: $4C$ ($\\gamma, \\beta$ trainable; moving mean and variance not).',
+);
 
-const LayerNormalization = Obj({
-	type: typeTag('layerNormalization', 'Normalises each sample over its last axis.'),
-	name,
-	epsilon: Opt(Num({ description: 'Added to the variance to avoid division by zero.', exclusiveMinimum: 0, default: 0.001 })),
-	center: Opt(Bool({ description: 'Learn an offset $\\beta$.', default: true })),
-	scale: Opt(Bool({ description: 'Learn a scale $\\gamma$.', default: true })),
-}, 'Layer normalisation: $y = \\gamma \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta$ over the last axis of each sample. Parameters: $2C$.');
+const LayerNormalization = Obj(
+	{
+		type: typeTag('layerNormalization', 'Normalises each sample over its last axis.'),
+		name,
+		epsilon: Opt(Num({ description: 'Added to the variance to avoid division by zero.', exclusiveMinimum: 0, default: 0.001 })),
+		center: Opt(Bool({ description: 'Learn an offset $\\beta$.', default: true })),
+		scale: Opt(Bool({ description: 'Learn a scale $\\gamma$.', default: true })),
+	},
+	'Layer normalisation: $y = \\gamma \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta$ over the last axis of each sample. Parameters: $2C$.',
+);
 
-const Activation = Obj({
-	type: typeTag('activation', 'Applies an activation function.'),
-	name,
-	activation: StringEnum(ACTIVATIONS, { description: 'The function to apply.', 'x-enumDescriptions': ACTIVATION_DOCS }),
-}, 'Applies an activation function element-wise (softmax over the last axis).', { 'x-snippet': 'activation: ${1:relu}' });
+const Activation = Obj(
+	{
+		type: typeTag('activation', 'Applies an activation function.'),
+		name,
+		activation: StringEnum(ACTIVATIONS, { description: 'The function to apply.', 'x-enumDescriptions': ACTIVATION_DOCS }),
+	},
+	'Applies an activation function element-wise (softmax over the last axis).',
+	{ 'x-snippet': 'activation: ${1:relu}' },
+);
 
-const Flatten = Obj({ type: typeTag('flatten', 'Flattens all but the batch dimension.'), name }, 'Flattens everything but the batch dimension: `[null, a, b, c]` → `[null, a·b·c]`. Needed between conv/pooling layers and dense layers.');
+const Flatten = Obj(
+	{ type: typeTag('flatten', 'Flattens all but the batch dimension.'), name },
+	'Flattens everything but the batch dimension: `[null, a, b, c]` → `[null, a·b·c]`. Needed between conv/pooling layers and dense layers.',
+);
 
-const Reshape = Obj({
-	type: typeTag('reshape', 'Reshapes each sample.'),
-	name,
-	targetShape: Type.Array(Int({ description: 'A dimension; one may be -1 to infer it.', minimum: -1 }), { description: 'New shape of each sample (without the batch dimension). The product must equal the input size; one dimension may be -1.', minItems: 1, examples: [[28, 28, 1]] }),
-}, 'Reshapes each sample to `targetShape` (same number of elements).', { 'x-snippet': 'targetShape: [${1:28}, ${2:28}, ${3:1}]' });
+const Reshape = Obj(
+	{
+		type: typeTag('reshape', 'Reshapes each sample.'),
+		name,
+		targetShape: Type.Array(Int({ description: 'A dimension; one may be -1 to infer it.', minimum: -1 }), {
+			description:
+				'New shape of each sample (without the batch dimension). The product must equal the input size; one dimension may be -1.',
+			minItems: 1,
+			examples: [[28, 28, 1]],
+		}),
+	},
+	'Reshapes each sample to `targetShape` (same number of elements).',
+	{ 'x-snippet': 'targetShape: [${1:28}, ${2:28}, ${3:1}]' },
+);
 
-const Conv1D = Obj({
-	type: typeTag('conv1d', '1-D convolution over sequences.'),
-	name,
-	filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
-	kernelSize: Int({ description: 'Length of the convolution window.', minimum: 1, examples: [3] }),
-	strides: Opt(Int({ description: 'Step of the window.', minimum: 1, default: 1 })),
-	padding: padding(['valid', 'same'] as const),
-	dilationRate: Opt(Int({ description: 'Spacing between kernel taps.', minimum: 1, default: 1 })),
-	activation: activation('linear'),
-	...kernelFields,
-}, '1-D convolution over `[steps, channels]` inputs. Output length (valid): $\\lfloor (L - d(k-1) - 1)/s \\rfloor + 1$. Parameters: $k \\cdot C_{in} \\cdot filters + filters$.', { 'x-snippet': 'filters: ${1:32}\nkernelSize: ${2:3}\nactivation: ${3:relu}' });
+const Conv1D = Obj(
+	{
+		type: typeTag('conv1d', '1-D convolution over sequences.'),
+		name,
+		filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
+		kernelSize: Int({ description: 'Length of the convolution window.', minimum: 1, examples: [3] }),
+		strides: Opt(Int({ description: 'Step of the window.', minimum: 1, default: 1 })),
+		padding: padding(['valid', 'same'] as const),
+		dilationRate: Opt(Int({ description: 'Spacing between kernel taps.', minimum: 1, default: 1 })),
+		activation: activation('linear'),
+		...kernelFields,
+	},
+	'1-D convolution over `[steps, channels]` inputs. Output length (valid): $\\lfloor (L - d(k-1) - 1)/s \\rfloor + 1$. Parameters: $k \\cdot C_{in} \\cdot filters + filters$.',
+	{ 'x-snippet': 'filters: ${1:32}\nkernelSize: ${2:3}\nactivation: ${3:relu}' },
+);
 
-const Conv2D = Obj({
-	type: typeTag('conv2d', '2-D convolution over images.'),
-	name,
-	filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
-	kernelSize: size2('Size of the convolution window: one number or [height, width].'),
-	strides: Opt(size2('Step of the window: one number or [height, width].', 1)),
-	padding: padding(['valid', 'same'] as const),
-	dilationRate: Opt(size2('Spacing between kernel taps.', 1)),
-	activation: activation('linear'),
-	...kernelFields,
-}, '2-D convolution over `[height, width, channels]` inputs. Parameters: $k_h k_w C_{in} \\cdot filters + filters$.', { 'x-snippet': 'filters: ${1:32}\nkernelSize: ${2:3}\nactivation: ${3:relu}' });
+const Conv2D = Obj(
+	{
+		type: typeTag('conv2d', '2-D convolution over images.'),
+		name,
+		filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
+		kernelSize: size2('Size of the convolution window: one number or [height, width].'),
+		strides: Opt(size2('Step of the window: one number or [height, width].', 1)),
+		padding: padding(['valid', 'same'] as const),
+		dilationRate: Opt(size2('Spacing between kernel taps.', 1)),
+		activation: activation('linear'),
+		...kernelFields,
+	},
+	'2-D convolution over `[height, width, channels]` inputs. Parameters: $k_h k_w C_{in} \\cdot filters + filters$.',
+	{ 'x-snippet': 'filters: ${1:32}\nkernelSize: ${2:3}\nactivation: ${3:relu}' },
+);
 
-const pool1 = (t: 'maxPooling1d' | 'averagePooling1d', what: string) => Obj({
-	type: typeTag(t, `1-D ${what} pooling.`),
-	name,
-	poolSize: Opt(Int({ description: 'Size of the pooling window.', minimum: 1, default: 2 })),
-	strides: Opt(Int({ description: 'Step of the window. Defaults to `poolSize`.', minimum: 1 })),
-	padding: padding(['valid', 'same'] as const),
-}, `1-D ${what} pooling over \`[steps, channels]\`: output length (valid) $\\lfloor (L - p)/s \\rfloor + 1$. No parameters.`);
-const pool2 = (t: 'maxPooling2d' | 'averagePooling2d', what: string) => Obj({
-	type: typeTag(t, `2-D ${what} pooling.`),
-	name,
-	poolSize: Opt(size2('Size of the pooling window: one number or [height, width].', 2)),
-	strides: Opt(size2('Step of the window. Defaults to `poolSize`.')),
-	padding: padding(['valid', 'same'] as const),
-}, `2-D ${what} pooling over \`[height, width, channels]\`. No parameters.`);
+const pool1 = (t: 'maxPooling1d' | 'averagePooling1d', what: string) =>
+	Obj(
+		{
+			type: typeTag(t, `1-D ${what} pooling.`),
+			name,
+			poolSize: Opt(Int({ description: 'Size of the pooling window.', minimum: 1, default: 2 })),
+			strides: Opt(Int({ description: 'Step of the window. Defaults to `poolSize`.', minimum: 1 })),
+			padding: padding(['valid', 'same'] as const),
+		},
+		`1-D ${what} pooling over \`[steps, channels]\`: output length (valid) $\\lfloor (L - p)/s \\rfloor + 1$. No parameters.`,
+	);
+const pool2 = (t: 'maxPooling2d' | 'averagePooling2d', what: string) =>
+	Obj(
+		{
+			type: typeTag(t, `2-D ${what} pooling.`),
+			name,
+			poolSize: Opt(size2('Size of the pooling window: one number or [height, width].', 2)),
+			strides: Opt(size2('Step of the window. Defaults to `poolSize`.')),
+			padding: padding(['valid', 'same'] as const),
+		},
+		`2-D ${what} pooling over \`[height, width, channels]\`. No parameters.`,
+	);
 const globalPool = (t: 'globalAveragePooling1d' | 'globalAveragePooling2d' | 'globalMaxPooling1d' | 'globalMaxPooling2d', what: string) =>
 	Obj({ type: typeTag(t, what), name }, `${what} The output is \`[null, channels]\`. No parameters.`);
 
-const Embedding = Obj({
-	type: typeTag('embedding', 'Maps integer ids to dense vectors.'),
-	name,
-	inputDim: Int({ description: 'Vocabulary size: ids must lie in [0, inputDim).', minimum: 1, examples: [1000] }),
-	outputDim: Int({ description: 'Size of each embedding vector.', minimum: 1, examples: [16] }),
-	embeddingsInitializer: initializer('randomUniform', 'the embedding matrix'),
-	embeddingsRegularizer: Regularizer('the embedding matrix'),
-}, 'Embedding lookup: integer ids `[null, steps]` → `[null, steps, outputDim]`. Parameters: $inputDim \\cdot outputDim$.', { 'x-snippet': 'inputDim: ${1:1000}\noutputDim: ${2:16}' });
+const Embedding = Obj(
+	{
+		type: typeTag('embedding', 'Maps integer ids to dense vectors.'),
+		name,
+		inputDim: Int({ description: 'Vocabulary size: ids must lie in [0, inputDim).', minimum: 1, examples: [1000] }),
+		outputDim: Int({ description: 'Size of each embedding vector.', minimum: 1, examples: [16] }),
+		embeddingsInitializer: initializer('randomUniform', 'the embedding matrix'),
+		embeddingsRegularizer: Regularizer('the embedding matrix'),
+	},
+	'Embedding lookup: integer ids `[null, steps]` → `[null, steps, outputDim]`. Parameters: $inputDim \\cdot outputDim$.',
+	{ 'x-snippet': 'inputDim: ${1:1000}\noutputDim: ${2:16}' },
+);
 
-const recurrent = (t: 'lstm' | 'gru' | 'simpleRnn', description: string) => Obj({
-	type: typeTag(t, description),
-	name,
-	units: Int({ description: 'Size of the hidden state.', minimum: 1, examples: [32] }),
-	activation: activation('tanh', 'Activation of the candidate state'),
-	...(t === 'simpleRnn' ? {} : { recurrentActivation: activation('hardSigmoid', 'Activation of the gates (tfjs default)') }),
-	returnSequences: Opt(Bool({ description: 'Return the whole sequence `[null, steps, units]` instead of the last state `[null, units]`. Needed when another recurrent layer follows.', default: false })),
-	dropout: Opt(Num({ description: 'Dropout rate on the inputs.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
-	recurrentDropout: Opt(Num({ description: 'Dropout rate on the recurrent state.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
-	...kernelFields,
-	recurrentInitializer: initializer('orthogonal', 'the recurrent kernel'),
-}, description, { 'x-snippet': 'units: ${1:32}' });
+const recurrent = (t: 'lstm' | 'gru' | 'simpleRnn', description: string) =>
+	Obj(
+		{
+			type: typeTag(t, description),
+			name,
+			units: Int({ description: 'Size of the hidden state.', minimum: 1, examples: [32] }),
+			activation: activation('tanh', 'Activation of the candidate state'),
+			...(t === 'simpleRnn' ? {} : { recurrentActivation: activation('hardSigmoid', 'Activation of the gates (tfjs default)') }),
+			returnSequences: Opt(
+				Bool({
+					description:
+						'Return the whole sequence `[null, steps, units]` instead of the last state `[null, units]`. Needed when another recurrent layer follows.',
+					default: false,
+				}),
+			),
+			dropout: Opt(Num({ description: 'Dropout rate on the inputs.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
+			recurrentDropout: Opt(Num({ description: 'Dropout rate on the recurrent state.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
+			...kernelFields,
+			recurrentInitializer: initializer('orthogonal', 'the recurrent kernel'),
+		},
+		description,
+		{ 'x-snippet': 'units: ${1:32}' },
+	);
 
-export const LayerSchema = Tagged([
-	Dense, Dropout, BatchNormalization, LayerNormalization, Activation, Flatten, Reshape, Conv1D, Conv2D,
-	pool1('maxPooling1d', 'max'), pool1('averagePooling1d', 'average'), pool2('maxPooling2d', 'max'), pool2('averagePooling2d', 'average'),
-	globalPool('globalAveragePooling1d', 'Averages over the steps of a sequence.'), globalPool('globalAveragePooling2d', 'Averages over height and width.'),
-	globalPool('globalMaxPooling1d', 'Maximum over the steps of a sequence.'), globalPool('globalMaxPooling2d', 'Maximum over height and width.'),
-	Embedding,
-	recurrent('lstm', 'Long short-term memory layer. Parameters: $4(u(n_{in} + u) + u)$.'),
-	recurrent('gru', 'Gated recurrent unit (tfjs variant, reset gate before the matmul). Parameters: $3(u(n_{in} + u) + u)$.'),
-	recurrent('simpleRnn', 'Fully connected recurrent layer: $h_t = f(x_t W + h_{t-1} U + b)$. Parameters: $u(n_{in} + u) + u$.'),
-], { description: 'A layer, chosen by its `type`. Fields follow tfjs-layers.' });
+export const LayerSchema = Tagged(
+	[
+		Dense,
+		Dropout,
+		BatchNormalization,
+		LayerNormalization,
+		Activation,
+		Flatten,
+		Reshape,
+		Conv1D,
+		Conv2D,
+		pool1('maxPooling1d', 'max'),
+		pool1('averagePooling1d', 'average'),
+		pool2('maxPooling2d', 'max'),
+		pool2('averagePooling2d', 'average'),
+		globalPool('globalAveragePooling1d', 'Averages over the steps of a sequence.'),
+		globalPool('globalAveragePooling2d', 'Averages over height and width.'),
+		globalPool('globalMaxPooling1d', 'Maximum over the steps of a sequence.'),
+		globalPool('globalMaxPooling2d', 'Maximum over height and width.'),
+		Embedding,
+		recurrent('lstm', 'Long short-term memory layer. Parameters: $4(u(n_{in} + u) + u)$.'),
+		recurrent('gru', 'Gated recurrent unit (tfjs variant, reset gate before the matmul). Parameters: $3(u(n_{in} + u) + u)$.'),
+		recurrent('simpleRnn', 'Fully connected recurrent layer: $h_t = f(x_t W + h_{t-1} U + b)$. Parameters: $u(n_{in} + u) + u$.'),
+	],
+	{ description: 'A layer, chosen by its `type`. Fields follow tfjs-layers.' },
+);
 
 // ---------------------------------------------------------------- data
 const samples = (def: number) => Opt(Int({ description: 'Number of rows to generate.', minimum: 1, maximum: 10_000_000, default: def }));
 const noise = (def: number, what: string) => Opt(Num({ description: what, minimum: 0, default: def }));
 
-export const SourceSchema = Tagged([
-	Obj({
-		type: typeTag('csv', 'A CSV file.'),
-		path: Str({ description: 'Path of the CSV file, relative to the config file. It may not leave the workspace unless the user allows it.', minLength: 1, examples: ['data/houses.csv'] }),
-		delimiter: Opt(Str({ description: 'Field delimiter.', default: ',', minLength: 1 })),
-		missingValues: Opt(Type.Array(Type.String(), { description: 'Cell texts read as missing.', default: ['', 'NA', 'NaN', 'null', '?'] })),
-	}, 'Rows from a CSV file with a header line. Numeric columns are detected; quoted fields and missing values are handled.', { 'x-snippet': 'path: ${1:data.csv}' }),
-	Obj({
-		type: typeTag('json', 'A JSON file of rows.'),
-		path: Str({ description: 'Path of a JSON file holding an array of objects (one per row), relative to the config file.', minLength: 1 }),
-	}, 'Rows from a JSON file: an array of flat objects.', { 'x-snippet': 'path: ${1:data.json}' }),
-	Obj({
-		type: typeTag('inline', 'Rows written in the config.'),
-		rows: Type.Array(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()])), { description: 'The rows, each a map from column name to value.', minItems: 1 }),
-	}, 'Rows written inline in the config (small experiments and tests).'),
-	Obj({
-		type: typeTag('dataset', 'A bundled real data set.'),
-		name: StringEnum(DATASETS, { description: 'Which bundled data set.', 'x-enumDescriptions': DATASET_DOCS }),
-	}, 'A small real data set shipped with Modelwright (from npm packages).', { 'x-snippet': 'name: ${1|iris,penguins,cars|}' }),
-	Obj({
-		type: typeTag('linear', 'Generated y = slope·x + intercept + noise.'),
-		samples: samples(100),
-		slope: Opt(Num({ description: 'True slope.', default: 2 })),
-		intercept: Opt(Num({ description: 'True intercept.', default: 0 })),
-		noise: noise(1, 'Standard deviation of the Gaussian noise added to y.'),
-		xMin: Opt(Num({ description: 'Lower bound of x ~ U(xMin, xMax).', default: 0 })),
-		xMax: Opt(Num({ description: 'Upper bound of x ~ U(xMin, xMax).', default: 10 })),
-	}, 'The seed example: $x \\sim U(0, 10)$, $y = 2x + \\varepsilon$, $\\varepsilon \\sim N(0, 1)$, 100 samples. Columns `x`, `y`.'),
-	Obj({
-		type: typeTag('xor', 'Generated XOR quadrants.'),
-		samples: samples(400),
-		noise: noise(0.1, 'Standard deviation of Gaussian jitter added to each coordinate.'),
-	}, 'Points in [-1, 1]² labelled 1 where $x_1 x_2 > 0$ (XOR of the signs). Columns `x1`, `x2`, `label`.'),
-	Obj({
-		type: typeTag('circles', 'Generated concentric circles.'),
-		samples: samples(400),
-		noise: noise(0.05, 'Standard deviation of Gaussian jitter.'),
-		factor: Opt(Num({ description: 'Radius of the inner circle relative to the outer one.', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5 })),
-	}, 'Two concentric circles (labels 0 outer, 1 inner). Columns `x1`, `x2`, `label`.'),
-	Obj({
-		type: typeTag('spirals', 'Generated interleaved spirals.'),
-		samples: samples(400),
-		classes: Opt(Int({ description: 'Number of spiral arms (classes).', minimum: 2, maximum: 10, default: 2 })),
-		noise: noise(0.1, 'Standard deviation of Gaussian jitter.'),
-		turns: Opt(Num({ description: 'How many turns each arm makes.', exclusiveMinimum: 0, default: 1 })),
-	}, 'Interleaved spiral arms, one class each. Columns `x1`, `x2`, `label`.'),
-	Obj({
-		type: typeTag('blobs', 'Generated Gaussian blobs.'),
-		samples: samples(300),
-		centers: Opt(Int({ description: 'Number of blobs (classes).', minimum: 2, maximum: 50, default: 3 })),
-		features: Opt(Int({ description: 'Number of dimensions.', minimum: 1, maximum: 1000, default: 2 })),
-		std: noise(1, 'Standard deviation of each blob.'),
-	}, 'Isotropic Gaussian blobs with centres in [-10, 10]^d. Columns `x1` … `xd`, `label`.'),
-], { description: 'Where the rows come from, chosen by `type`.' });
+export const SourceSchema = Tagged(
+	[
+		Obj(
+			{
+				type: typeTag('csv', 'A CSV file.'),
+				path: Str({
+					description: 'Path of the CSV file, relative to the config file. It may not leave the workspace unless the user allows it.',
+					minLength: 1,
+					examples: ['data/houses.csv'],
+				}),
+				delimiter: Opt(Str({ description: 'Field delimiter.', default: ',', minLength: 1 })),
+				missingValues: Opt(
+					Type.Array(Type.String(), { description: 'Cell texts read as missing.', default: ['', 'NA', 'NaN', 'null', '?'] }),
+				),
+			},
+			'Rows from a CSV file with a header line. Numeric columns are detected; quoted fields and missing values are handled.',
+			{ 'x-snippet': 'path: ${1:data.csv}' },
+		),
+		Obj(
+			{
+				type: typeTag('json', 'A JSON file of rows.'),
+				path: Str({
+					description: 'Path of a JSON file holding an array of objects (one per row), relative to the config file.',
+					minLength: 1,
+				}),
+			},
+			'Rows from a JSON file: an array of flat objects.',
+			{ 'x-snippet': 'path: ${1:data.json}' },
+		),
+		Obj(
+			{
+				type: typeTag('inline', 'Rows written in the config.'),
+				rows: Type.Array(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()])), {
+					description: 'The rows, each a map from column name to value.',
+					minItems: 1,
+				}),
+			},
+			'Rows written inline in the config (small experiments and tests).',
+		),
+		Obj(
+			{
+				type: typeTag('dataset', 'A bundled real data set.'),
+				name: StringEnum(DATASETS, { description: 'Which bundled data set.', 'x-enumDescriptions': DATASET_DOCS }),
+			},
+			'A small real data set shipped with Modelwright (from npm packages).',
+			{ 'x-snippet': 'name: ${1|iris,penguins,cars|}' },
+		),
+		Obj(
+			{
+				type: typeTag('linear', 'Generated y = slope·x + intercept + noise.'),
+				samples: samples(100),
+				slope: Opt(Num({ description: 'True slope.', default: 2 })),
+				intercept: Opt(Num({ description: 'True intercept.', default: 0 })),
+				noise: noise(1, 'Standard deviation of the Gaussian noise added to y.'),
+				xMin: Opt(Num({ description: 'Lower bound of x ~ U(xMin, xMax).', default: 0 })),
+				xMax: Opt(Num({ description: 'Upper bound of x ~ U(xMin, xMax).', default: 10 })),
+			},
+			'The seed example: $x \\sim U(0, 10)$, $y = 2x + \\varepsilon$, $\\varepsilon \\sim N(0, 1)$, 100 samples. Columns `x`, `y`.',
+		),
+		Obj(
+			{
+				type: typeTag('xor', 'Generated XOR quadrants.'),
+				samples: samples(400),
+				noise: noise(0.1, 'Standard deviation of Gaussian jitter added to each coordinate.'),
+			},
+			'Points in [-1, 1]² labelled 1 where $x_1 x_2 > 0$ (XOR of the signs). Columns `x1`, `x2`, `label`.',
+		),
+		Obj(
+			{
+				type: typeTag('circles', 'Generated concentric circles.'),
+				samples: samples(400),
+				noise: noise(0.05, 'Standard deviation of Gaussian jitter.'),
+				factor: Opt(
+					Num({
+						description: 'Radius of the inner circle relative to the outer one.',
+						exclusiveMinimum: 0,
+						exclusiveMaximum: 1,
+						default: 0.5,
+					}),
+				),
+			},
+			'Two concentric circles (labels 0 outer, 1 inner). Columns `x1`, `x2`, `label`.',
+		),
+		Obj(
+			{
+				type: typeTag('spirals', 'Generated interleaved spirals.'),
+				samples: samples(400),
+				classes: Opt(Int({ description: 'Number of spiral arms (classes).', minimum: 2, maximum: 10, default: 2 })),
+				noise: noise(0.1, 'Standard deviation of Gaussian jitter.'),
+				turns: Opt(Num({ description: 'How many turns each arm makes.', exclusiveMinimum: 0, default: 1 })),
+			},
+			'Interleaved spiral arms, one class each. Columns `x1`, `x2`, `label`.',
+		),
+		Obj(
+			{
+				type: typeTag('blobs', 'Generated Gaussian blobs.'),
+				samples: samples(300),
+				centers: Opt(Int({ description: 'Number of blobs (classes).', minimum: 2, maximum: 50, default: 3 })),
+				features: Opt(Int({ description: 'Number of dimensions.', minimum: 1, maximum: 1000, default: 2 })),
+				std: noise(1, 'Standard deviation of each blob.'),
+			},
+			'Isotropic Gaussian blobs with centres in [-10, 10]^d. Columns `x1` … `xd`, `label`.',
+		),
+	],
+	{ description: 'Where the rows come from, chosen by `type`.' },
+);
 
 const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'drop'] as const, {
 	description: 'What to do with the column.',
@@ -234,188 +429,509 @@ const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'label
 		drop: 'Remove the column.',
 	},
 });
-const fillMissing = (description: string, def?: string) => StringEnum(['error', 'dropRow', 'mean', 'median', 'mostFrequent', 'zero'] as const, {
-	description,
-	...(def === undefined ? {} : { default: def }),
-	'x-enumDescriptions': {
-		error: 'Stop with an error naming the row and column.',
-		dropRow: 'Drop the whole row (the count is reported).',
-		mean: 'Fill with the training mean (numeric columns).',
-		median: 'Fill with the training median (numeric columns).',
-		mostFrequent: 'Fill with the most frequent training value.',
-		zero: 'Fill with 0.',
-	},
-});
+const fillMissing = (description: string, def?: string) =>
+	StringEnum(['error', 'dropRow', 'mean', 'median', 'mostFrequent', 'zero'] as const, {
+		description,
+		...(def === undefined ? {} : { default: def }),
+		'x-enumDescriptions': {
+			error: 'Stop with an error naming the row and column.',
+			dropRow: 'Drop the whole row (the count is reported).',
+			mean: 'Fill with the training mean (numeric columns).',
+			median: 'Fill with the training median (numeric columns).',
+			mostFrequent: 'Fill with the most frequent training value.',
+			zero: 'Fill with 0.',
+		},
+	});
 
-const DataSchema = Obj({
-	source: SourceSchema,
-	features: Opt(Type.Array(Str({ description: 'A column name.' }), { description: 'Input columns, in order. Default: every column but the label.', minItems: 1, uniqueItems: true })),
-	label: Opt(Str({ description: 'The column to predict. Default: `y` for the linear generator, `label` for the other generators, the data set\'s target for bundled data sets, the last column otherwise.' })),
-	task: Opt(StringEnum(TASKS, {
-		description: 'What kind of problem this is. `auto` infers it from the loss and the label values.', default: 'auto',
-		'x-enumDescriptions': { auto: 'Infer from the loss and label values.', regression: 'Predict a number.', binaryClassification: 'Predict one of two classes.', multiclassClassification: 'Predict one of several classes.' },
-	})),
-	scale: Opt(StringEnum(['none', 'standardize', 'minMax'] as const, {
-		description: 'Scaling applied to every numeric feature without its own `preprocessing` entry. Fitted on the training split only.', default: 'none',
-		'x-enumDescriptions': { none: 'Leave numeric features as they are.', standardize: 'Zero mean, unit variance (training statistics).', minMax: 'Scale to [0, 1] (training minimum and maximum).' },
-	})),
-	missing: Opt(fillMissing('What to do with a missing value in any column without its own `fillMissing`.', 'dropRow')),
-	preprocessing: Opt(Type.Record(Type.String(), Type.Union([
-		ColumnStep,
-		Obj({
-			step: Opt(ColumnStep),
-			fillMissing: Opt(fillMissing('What to do with a missing value in this column. Default: `data.missing`.')),
-		}, 'A step and a missing-value policy for this column.'),
-	], { description: 'A preprocessing step for this column, or `{step, fillMissing}`.' }), { description: 'Per-column preprocessing, keyed by column name. Categorical (text) features are one-hot encoded unless told otherwise. Every step is fitted on the training split only and stored with the run and the exported model.' })),
-	split: Opt(Obj({
-		validation: Opt(Num({ description: 'Fraction of rows held out for validation (early stopping, learning-rate plateaus, curves).', minimum: 0, exclusiveMaximum: 1, default: 0.2 })),
-		test: Opt(Num({ description: 'Fraction of rows held out for the final evaluation only.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
-		shuffle: Opt(Bool({ description: 'Shuffle rows (seeded) before splitting.', default: true })),
-		stratify: Opt(Bool({ description: 'Keep class proportions equal across splits (classification only).', default: true })),
-		folds: Opt(Int({ description: 'Number of folds for k-fold cross-validation (used by tuning). When set, `validation` must be 0.', minimum: 2, maximum: 100 })),
-	}, 'How rows are split into training, validation and test sets. Training gets what is left.', { default: {} })),
-	augmentation: Opt(Obj({
-		gaussianNoise: Opt(Num({ description: 'Standard deviation of Gaussian noise added to (scaled) training features each epoch. 0 turns it off.', minimum: 0, default: 0 })),
-		mixup: Opt(Num({ description: 'Mixup $\\alpha$: training batches are convex mixes $\\lambda x_i + (1-\\lambda) x_j$ of pairs, $\\lambda \\sim \\mathrm{Beta}(\\alpha, \\alpha)$. 0 turns it off.', minimum: 0, default: 0 })),
-	}, 'Data augmentation applied to training batches only.', { default: {} })),
-}, 'Where the data comes from and how it is prepared.');
+const DataSchema = Obj(
+	{
+		source: SourceSchema,
+		features: Opt(
+			Type.Array(Str({ description: 'A column name.' }), {
+				description: 'Input columns, in order. Default: every column but the label.',
+				minItems: 1,
+				uniqueItems: true,
+			}),
+		),
+		label: Opt(
+			Str({
+				description:
+					"The column to predict. Default: `y` for the linear generator, `label` for the other generators, the data set's target for bundled data sets, the last column otherwise.",
+			}),
+		),
+		task: Opt(
+			StringEnum(TASKS, {
+				description: 'What kind of problem this is. `auto` infers it from the loss and the label values.',
+				default: 'auto',
+				'x-enumDescriptions': {
+					auto: 'Infer from the loss and label values.',
+					regression: 'Predict a number.',
+					binaryClassification: 'Predict one of two classes.',
+					multiclassClassification: 'Predict one of several classes.',
+				},
+			}),
+		),
+		scale: Opt(
+			StringEnum(['none', 'standardize', 'minMax'] as const, {
+				description: 'Scaling applied to every numeric feature without its own `preprocessing` entry. Fitted on the training split only.',
+				default: 'none',
+				'x-enumDescriptions': {
+					none: 'Leave numeric features as they are.',
+					standardize: 'Zero mean, unit variance (training statistics).',
+					minMax: 'Scale to [0, 1] (training minimum and maximum).',
+				},
+			}),
+		),
+		missing: Opt(fillMissing('What to do with a missing value in any column without its own `fillMissing`.', 'dropRow')),
+		preprocessing: Opt(
+			Type.Record(
+				Type.String(),
+				Type.Union(
+					[
+						ColumnStep,
+						Obj(
+							{
+								step: Opt(ColumnStep),
+								fillMissing: Opt(fillMissing('What to do with a missing value in this column. Default: `data.missing`.')),
+							},
+							'A step and a missing-value policy for this column.',
+						),
+					],
+					{ description: 'A preprocessing step for this column, or `{step, fillMissing}`.' },
+				),
+				{
+					description:
+						'Per-column preprocessing, keyed by column name. Categorical (text) features are one-hot encoded unless told otherwise. Every step is fitted on the training split only and stored with the run and the exported model.',
+				},
+			),
+		),
+		split: Opt(
+			Obj(
+				{
+					validation: Opt(
+						Num({
+							description: 'Fraction of rows held out for validation (early stopping, learning-rate plateaus, curves).',
+							minimum: 0,
+							exclusiveMaximum: 1,
+							default: 0.2,
+						}),
+					),
+					test: Opt(
+						Num({ description: 'Fraction of rows held out for the final evaluation only.', minimum: 0, exclusiveMaximum: 1, default: 0 }),
+					),
+					shuffle: Opt(Bool({ description: 'Shuffle rows (seeded) before splitting.', default: true })),
+					stratify: Opt(Bool({ description: 'Keep class proportions equal across splits (classification only).', default: true })),
+					folds: Opt(
+						Int({
+							description: 'Number of folds for k-fold cross-validation (used by tuning). When set, `validation` must be 0.',
+							minimum: 2,
+							maximum: 100,
+						}),
+					),
+				},
+				'How rows are split into training, validation and test sets. Training gets what is left.',
+				{ default: {} },
+			),
+		),
+		augmentation: Opt(
+			Obj(
+				{
+					gaussianNoise: Opt(
+						Num({
+							description: 'Standard deviation of Gaussian noise added to (scaled) training features each epoch. 0 turns it off.',
+							minimum: 0,
+							default: 0,
+						}),
+					),
+					mixup: Opt(
+						Num({
+							description:
+								'Mixup $\\alpha$: training batches are convex mixes $\\lambda x_i + (1-\\lambda) x_j$ of pairs, $\\lambda \\sim \\mathrm{Beta}(\\alpha, \\alpha)$. 0 turns it off.',
+							minimum: 0,
+							default: 0,
+						}),
+					),
+				},
+				'Data augmentation applied to training batches only.',
+				{ default: {} },
+			),
+		),
+	},
+	'Where the data comes from and how it is prepared.',
+);
 
 // ---------------------------------------------------------------- model
-const ModelSchema = Obj({
-	inputShape: Opt(Type.Array(Int({ description: 'A dimension.', minimum: 1 }), { description: 'Shape of one sample, without the batch dimension. Default: `[number of features]` after preprocessing.', minItems: 1, examples: [[4], [28, 28, 1]] })),
-	layers: Type.Array(LayerSchema, { description: 'The layers, in order (a Sequential stack).', minItems: 1 }),
-}, 'The network: a Sequential stack of tfjs-layers layers.');
+const ModelSchema = Obj(
+	{
+		inputShape: Opt(
+			Type.Array(Int({ description: 'A dimension.', minimum: 1 }), {
+				description: 'Shape of one sample, without the batch dimension. Default: `[number of features]` after preprocessing.',
+				minItems: 1,
+				examples: [[4], [28, 28, 1]],
+			}),
+		),
+		layers: Type.Array(LayerSchema, { description: 'The layers, in order (a Sequential stack).', minItems: 1 }),
+	},
+	'The network: a Sequential stack of tfjs-layers layers.',
+);
 
 // ---------------------------------------------------------------- training
 const lr = (def: number) => Opt(Num({ description: 'Learning rate $\\alpha$.', exclusiveMinimum: 0, default: def, examples: [def] }));
-const eps = (def: number) => Opt(Num({ description: 'Small constant $\\epsilon$ for numerical stability.', exclusiveMinimum: 0, default: def }));
+const eps = (def: number) =>
+	Opt(Num({ description: 'Small constant $\\epsilon$ for numerical stability.', exclusiveMinimum: 0, default: def }));
 const beta = (def: number, what: string) => Opt(Num({ description: what, minimum: 0, exclusiveMaximum: 1, default: def }));
 const opt = <T extends keyof typeof OPTIMIZER_DOCS, P extends Record<string, TSchema>>(t: T, props: P) =>
 	Obj({ type: typeTag(t, OPTIMIZER_DOCS[t]), ...props }, OPTIMIZER_DOCS[t], { 'x-formula': OPTIMIZER_DOCS[t] });
 
-export const OptimizerSchema = Tagged([
-	opt('sgd', { learningRate: lr(0.01) }),
-	opt('momentum', { learningRate: lr(0.01), momentum: beta(0.9, 'Momentum $\\mu$: the fraction of the previous update kept.'), nesterov: Opt(Bool({ description: 'Use Nesterov momentum.', default: false })) }),
-	opt('adam', { learningRate: lr(0.001), beta1: beta(0.9, 'Decay $\\beta_1$ of the first-moment estimate.'), beta2: beta(0.999, 'Decay $\\beta_2$ of the second-moment estimate.'), epsilon: eps(1e-7) }),
-	opt('adamax', { learningRate: lr(0.002), beta1: beta(0.9, 'Decay $\\beta_1$ of the first-moment estimate.'), beta2: beta(0.999, 'Decay $\\beta_2$ of the infinity norm.'), epsilon: eps(1e-7) }),
-	opt('rmsprop', { learningRate: lr(0.001), rho: beta(0.9, 'Decay $\\rho$ of the squared-gradient average.'), momentum: Opt(Num({ description: 'Momentum.', minimum: 0, exclusiveMaximum: 1, default: 0 })), epsilon: eps(1e-7), centered: Opt(Bool({ description: 'Normalise by the estimated variance of the gradient.', default: false })) }),
-	opt('adagrad', { learningRate: lr(0.01), initialAccumulatorValue: Opt(Num({ description: 'Starting value of the squared-gradient accumulators.', exclusiveMinimum: 0, default: 0.1 })) }),
-	opt('adadelta', { learningRate: lr(0.001), rho: beta(0.95, 'Decay $\\rho$.'), epsilon: eps(1e-7) }),
-], { description: 'The optimizer, chosen by `type`, with its own parameters.' });
+export const OptimizerSchema = Tagged(
+	[
+		opt('sgd', { learningRate: lr(0.01) }),
+		opt('momentum', {
+			learningRate: lr(0.01),
+			momentum: beta(0.9, 'Momentum $\\mu$: the fraction of the previous update kept.'),
+			nesterov: Opt(Bool({ description: 'Use Nesterov momentum.', default: false })),
+		}),
+		opt('adam', {
+			learningRate: lr(0.001),
+			beta1: beta(0.9, 'Decay $\\beta_1$ of the first-moment estimate.'),
+			beta2: beta(0.999, 'Decay $\\beta_2$ of the second-moment estimate.'),
+			epsilon: eps(1e-7),
+		}),
+		opt('adamax', {
+			learningRate: lr(0.002),
+			beta1: beta(0.9, 'Decay $\\beta_1$ of the first-moment estimate.'),
+			beta2: beta(0.999, 'Decay $\\beta_2$ of the infinity norm.'),
+			epsilon: eps(1e-7),
+		}),
+		opt('rmsprop', {
+			learningRate: lr(0.001),
+			rho: beta(0.9, 'Decay $\\rho$ of the squared-gradient average.'),
+			momentum: Opt(Num({ description: 'Momentum.', minimum: 0, exclusiveMaximum: 1, default: 0 })),
+			epsilon: eps(1e-7),
+			centered: Opt(Bool({ description: 'Normalise by the estimated variance of the gradient.', default: false })),
+		}),
+		opt('adagrad', {
+			learningRate: lr(0.01),
+			initialAccumulatorValue: Opt(
+				Num({ description: 'Starting value of the squared-gradient accumulators.', exclusiveMinimum: 0, default: 0.1 }),
+			),
+		}),
+		opt('adadelta', { learningRate: lr(0.001), rho: beta(0.95, 'Decay $\\rho$.'), epsilon: eps(1e-7) }),
+	],
+	{ description: 'The optimizer, chosen by `type`, with its own parameters.' },
+);
 
-const monitor = (def: string) => Opt(Str({ description: 'Logged value to watch: `loss`, `val_loss`, or a metric such as `val_accuracy`.', default: def, examples: ['val_loss', 'val_accuracy'] }));
+const monitor = (def: string) =>
+	Opt(
+		Str({
+			description: 'Logged value to watch: `loss`, `val_loss`, or a metric such as `val_accuracy`.',
+			default: def,
+			examples: ['val_loss', 'val_accuracy'],
+		}),
+	);
 
-const ScheduleSchema = Tagged([
-	Obj({ type: typeTag('constant', 'Keep the learning rate fixed.') }, 'Keep the learning rate fixed.'),
-	Obj({ type: typeTag('step', 'Multiply by gamma every stepSize epochs.'), stepSize: Int({ description: 'Epochs between drops.', minimum: 1, examples: [10] }), gamma: Opt(Num({ description: 'Factor applied at each drop.', exclusiveMinimum: 0, maximum: 1, default: 0.1 })) }, 'Step decay: $\\alpha_e = \\alpha_0 \\gamma^{\\lfloor e / stepSize \\rfloor}$.', { 'x-snippet': 'stepSize: ${1:10}\ngamma: ${2:0.5}' }),
-	Obj({ type: typeTag('exponential', 'Decay exponentially per epoch.'), decayRate: Opt(Num({ description: 'Factor per `decayEpochs`.', exclusiveMinimum: 0, maximum: 1, default: 0.96 })), decayEpochs: Opt(Num({ description: 'Epochs over which the rate is multiplied by `decayRate`.', exclusiveMinimum: 0, default: 1 })) }, 'Exponential decay: $\\alpha_e = \\alpha_0 \\cdot decayRate^{e / decayEpochs}$.'),
-	Obj({ type: typeTag('cosine', 'Cosine annealing.'), minLearningRate: Opt(Num({ description: 'Learning rate reached at the last epoch.', minimum: 0, default: 0 })), warmupEpochs: Opt(Int({ description: 'Epochs of linear warm-up from 0.', minimum: 0, default: 0 })) }, 'Cosine annealing: $\\alpha_e = \\alpha_{min} + \\frac{1}{2}(\\alpha_0 - \\alpha_{min})(1 + \\cos(\\pi e / E))$.'),
-	Obj({
-		type: typeTag('reduceOnPlateau', 'Reduce when a monitored value stops improving.'),
-		monitor: monitor('val_loss'),
-		factor: Opt(Num({ description: 'Factor applied when the value plateaus.', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1 })),
-		patience: Opt(Int({ description: 'Epochs without improvement before reducing.', minimum: 0, default: 10 })),
-		minDelta: Opt(Num({ description: 'Smallest change counted as an improvement.', minimum: 0, default: 0.0001 })),
-		cooldown: Opt(Int({ description: 'Epochs to wait after a reduction.', minimum: 0, default: 0 })),
-		minLearningRate: Opt(Num({ description: 'Lower bound on the learning rate.', minimum: 0, default: 0 })),
-	}, 'Multiply the learning rate by `factor` when `monitor` has not improved for `patience` epochs.'),
-], { description: 'How the learning rate changes over epochs, chosen by `type`.' });
+const ScheduleSchema = Tagged(
+	[
+		Obj({ type: typeTag('constant', 'Keep the learning rate fixed.') }, 'Keep the learning rate fixed.'),
+		Obj(
+			{
+				type: typeTag('step', 'Multiply by gamma every stepSize epochs.'),
+				stepSize: Int({ description: 'Epochs between drops.', minimum: 1, examples: [10] }),
+				gamma: Opt(Num({ description: 'Factor applied at each drop.', exclusiveMinimum: 0, maximum: 1, default: 0.1 })),
+			},
+			'Step decay: $\\alpha_e = \\alpha_0 \\gamma^{\\lfloor e / stepSize \\rfloor}$.',
+			{ 'x-snippet': 'stepSize: ${1:10}\ngamma: ${2:0.5}' },
+		),
+		Obj(
+			{
+				type: typeTag('exponential', 'Decay exponentially per epoch.'),
+				decayRate: Opt(Num({ description: 'Factor per `decayEpochs`.', exclusiveMinimum: 0, maximum: 1, default: 0.96 })),
+				decayEpochs: Opt(Num({ description: 'Epochs over which the rate is multiplied by `decayRate`.', exclusiveMinimum: 0, default: 1 })),
+			},
+			'Exponential decay: $\\alpha_e = \\alpha_0 \\cdot decayRate^{e / decayEpochs}$.',
+		),
+		Obj(
+			{
+				type: typeTag('cosine', 'Cosine annealing.'),
+				minLearningRate: Opt(Num({ description: 'Learning rate reached at the last epoch.', minimum: 0, default: 0 })),
+				warmupEpochs: Opt(Int({ description: 'Epochs of linear warm-up from 0.', minimum: 0, default: 0 })),
+			},
+			'Cosine annealing: $\\alpha_e = \\alpha_{min} + \\frac{1}{2}(\\alpha_0 - \\alpha_{min})(1 + \\cos(\\pi e / E))$.',
+		),
+		Obj(
+			{
+				type: typeTag('reduceOnPlateau', 'Reduce when a monitored value stops improving.'),
+				monitor: monitor('val_loss'),
+				factor: Opt(
+					Num({ description: 'Factor applied when the value plateaus.', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1 }),
+				),
+				patience: Opt(Int({ description: 'Epochs without improvement before reducing.', minimum: 0, default: 10 })),
+				minDelta: Opt(Num({ description: 'Smallest change counted as an improvement.', minimum: 0, default: 0.0001 })),
+				cooldown: Opt(Int({ description: 'Epochs to wait after a reduction.', minimum: 0, default: 0 })),
+				minLearningRate: Opt(Num({ description: 'Lower bound on the learning rate.', minimum: 0, default: 0 })),
+			},
+			'Multiply the learning rate by `factor` when `monitor` has not improved for `patience` epochs.',
+		),
+	],
+	{ description: 'How the learning rate changes over epochs, chosen by `type`.' },
+);
 
-const TrainingSchema = Obj({
-	loss: StringEnum(LOSSES, { description: 'The loss function minimised during training.', 'x-enumDescriptions': LOSS_DOCS }),
-	huberDelta: Opt(Num({ description: 'Threshold $\\delta$ of the `huber` loss.', exclusiveMinimum: 0, default: 1 })),
-	optimizer: Opt(Type.Union([
-		StringEnum(Object.keys(OPTIMIZER_DOCS) as (keyof typeof OPTIMIZER_DOCS)[], { description: 'An optimizer with its default parameters.', 'x-enumDescriptions': OPTIMIZER_DOCS }),
-		OptimizerSchema,
-	], { description: 'The optimizer: a name (`adam`) or an object with `type` and its parameters.', default: 'adam' })),
-	metrics: Opt(Type.Array(StringEnum(TRAINING_METRICS, { description: 'A metric.', 'x-enumDescriptions': TRAINING_METRIC_DOCS }), { description: 'Metrics logged every epoch, on training and validation data.', uniqueItems: true, default: [] })),
-	epochs: Opt(Int({ description: 'Passes over the training data.', minimum: 1, maximum: 1_000_000, default: 50 })),
-	batchSize: Opt(Int({ description: 'Samples per gradient step.', minimum: 1, default: 32 })),
-	shuffle: Opt(Bool({ description: 'Reshuffle the training rows (seeded) every epoch.', default: true })),
-	learningRateSchedule: Opt(ScheduleSchema),
-	earlyStopping: Opt(Obj({
-		monitor: monitor('val_loss'),
-		patience: Opt(Int({ description: 'Epochs without improvement before stopping.', minimum: 0, default: 10 })),
-		minDelta: Opt(Num({ description: 'Smallest change counted as an improvement.', minimum: 0, default: 0 })),
-		mode: Opt(StringEnum(['auto', 'min', 'max'] as const, { description: 'Whether lower or higher is better. `auto`: higher for accuracy-like metrics.', default: 'auto' })),
-		restoreBest: Opt(Bool({ description: 'Restore the weights of the best epoch when stopping.', default: true })),
-	}, 'Stop when the monitored value has not improved for `patience` epochs.')),
-	gradientClipping: Opt(Obj({
-		clipNorm: Opt(Num({ description: 'Rescale each gradient so its L2 norm is at most this.', exclusiveMinimum: 0 })),
-		clipValue: Opt(Num({ description: 'Clip each gradient element to [-clipValue, clipValue].', exclusiveMinimum: 0 })),
-	}, 'Limits gradients before each update, to tame exploding gradients.')),
-	checkpoint: Opt(Obj({
-		every: Opt(Int({ description: 'Write a checkpoint every this many epochs (0 turns checkpoints off).', minimum: 0, default: 10 })),
-		keep: Opt(Int({ description: 'How many recent checkpoints to keep.', minimum: 1, default: 2 })),
-	}, 'Checkpoints of weights and optimizer state, used by `train --resume`.', { default: {} })),
-	logBatches: Opt(Bool({ description: 'Also log the loss of every batch (slower: reads the loss each step).', default: false })),
-}, 'How the model is trained.');
+const TrainingSchema = Obj(
+	{
+		loss: StringEnum(LOSSES, { description: 'The loss function minimised during training.', 'x-enumDescriptions': LOSS_DOCS }),
+		huberDelta: Opt(Num({ description: 'Threshold $\\delta$ of the `huber` loss.', exclusiveMinimum: 0, default: 1 })),
+		optimizer: Opt(
+			Type.Union(
+				[
+					StringEnum(Object.keys(OPTIMIZER_DOCS) as (keyof typeof OPTIMIZER_DOCS)[], {
+						description: 'An optimizer with its default parameters.',
+						'x-enumDescriptions': OPTIMIZER_DOCS,
+					}),
+					OptimizerSchema,
+				],
+				{ description: 'The optimizer: a name (`adam`) or an object with `type` and its parameters.', default: 'adam' },
+			),
+		),
+		metrics: Opt(
+			Type.Array(StringEnum(TRAINING_METRICS, { description: 'A metric.', 'x-enumDescriptions': TRAINING_METRIC_DOCS }), {
+				description: 'Metrics logged every epoch, on training and validation data.',
+				uniqueItems: true,
+				default: [],
+			}),
+		),
+		epochs: Opt(Int({ description: 'Passes over the training data.', minimum: 1, maximum: 1_000_000, default: 50 })),
+		batchSize: Opt(Int({ description: 'Samples per gradient step.', minimum: 1, default: 32 })),
+		shuffle: Opt(Bool({ description: 'Reshuffle the training rows (seeded) every epoch.', default: true })),
+		learningRateSchedule: Opt(ScheduleSchema),
+		earlyStopping: Opt(
+			Obj(
+				{
+					monitor: monitor('val_loss'),
+					patience: Opt(Int({ description: 'Epochs without improvement before stopping.', minimum: 0, default: 10 })),
+					minDelta: Opt(Num({ description: 'Smallest change counted as an improvement.', minimum: 0, default: 0 })),
+					mode: Opt(
+						StringEnum(['auto', 'min', 'max'] as const, {
+							description: 'Whether lower or higher is better. `auto`: higher for accuracy-like metrics.',
+							default: 'auto',
+						}),
+					),
+					restoreBest: Opt(Bool({ description: 'Restore the weights of the best epoch when stopping.', default: true })),
+				},
+				'Stop when the monitored value has not improved for `patience` epochs.',
+			),
+		),
+		gradientClipping: Opt(
+			Obj(
+				{
+					clipNorm: Opt(Num({ description: 'Rescale each gradient so its L2 norm is at most this.', exclusiveMinimum: 0 })),
+					clipValue: Opt(Num({ description: 'Clip each gradient element to [-clipValue, clipValue].', exclusiveMinimum: 0 })),
+				},
+				'Limits gradients before each update, to tame exploding gradients.',
+			),
+		),
+		checkpoint: Opt(
+			Obj(
+				{
+					every: Opt(Int({ description: 'Write a checkpoint every this many epochs (0 turns checkpoints off).', minimum: 0, default: 10 })),
+					keep: Opt(Int({ description: 'How many recent checkpoints to keep.', minimum: 1, default: 2 })),
+				},
+				'Checkpoints of weights and optimizer state, used by `train --resume`.',
+				{ default: {} },
+			),
+		),
+		logBatches: Opt(Bool({ description: 'Also log the loss of every batch (slower: reads the loss each step).', default: false })),
+	},
+	'How the model is trained.',
+);
 
 // ---------------------------------------------------------------- tuning
-const range = (description: string) => Type.Tuple([Type.Number({ description: 'Low.' }), Type.Number({ description: 'High.' })], { description });
-const when = Opt(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { description: 'Conditional dimension: only searched when these other dimensions have these values (e.g. `{training.optimizer.type: momentum}` for `training.optimizer.momentum`).' }));
-export const SearchParamSchema = Type.Union([
-	Obj({ choice: Type.Array(Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { description: 'The values to try.', minItems: 1 }), when }, 'One of a list of values.'),
-	Obj({ uniform: range('Bounds [low, high] of a uniform real.'), when }, 'A real uniformly between the bounds.'),
-	Obj({ logUniform: range('Bounds [low, high] of a log-uniform real; both > 0.'), when }, 'A real whose logarithm is uniform between the logs of the bounds (learning rates, regularisation).'),
-	Obj({ int: range('Bounds [low, high] of an integer, both included.'), step: Opt(Int({ description: 'Step between integers.', minimum: 1, default: 1 })), when }, 'An integer between the bounds (both included).'),
-], { description: 'A search dimension: `{choice: [...]}`, `{uniform: [lo, hi]}`, `{logUniform: [lo, hi]}` or `{int: [lo, hi]}`.', 'x-discriminator': '$key' });
+const range = (description: string) =>
+	Type.Tuple([Type.Number({ description: 'Low.' }), Type.Number({ description: 'High.' })], { description });
+const when = Opt(
+	Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]), {
+		description:
+			'Conditional dimension: only searched when these other dimensions have these values (e.g. `{training.optimizer.type: momentum}` for `training.optimizer.momentum`).',
+	}),
+);
+export const SearchParamSchema = Type.Union(
+	[
+		Obj(
+			{
+				choice: Type.Array(Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { description: 'The values to try.', minItems: 1 }),
+				when,
+			},
+			'One of a list of values.',
+		),
+		Obj({ uniform: range('Bounds [low, high] of a uniform real.'), when }, 'A real uniformly between the bounds.'),
+		Obj(
+			{ logUniform: range('Bounds [low, high] of a log-uniform real; both > 0.'), when },
+			'A real whose logarithm is uniform between the logs of the bounds (learning rates, regularisation).',
+		),
+		Obj(
+			{
+				int: range('Bounds [low, high] of an integer, both included.'),
+				step: Opt(Int({ description: 'Step between integers.', minimum: 1, default: 1 })),
+				when,
+			},
+			'An integer between the bounds (both included).',
+		),
+	],
+	{
+		description: 'A search dimension: `{choice: [...]}`, `{uniform: [lo, hi]}`, `{logUniform: [lo, hi]}` or `{int: [lo, hi]}`.',
+		'x-discriminator': '$key',
+	},
+);
 
-const TuningSchema = Obj({
-	space: Type.Record(Type.String(), SearchParamSchema, { description: 'Search space: config paths (e.g. `training.optimizer.learningRate`, `model.layers[0].units`) mapped to their ranges.', examples: [{ 'training.batchSize': { choice: [16, 32, 64] } }] }),
-	strategy: Opt(StringEnum(['grid', 'random', 'bayesian'] as const, {
-		description: 'How trials are chosen.', default: 'random',
-		'x-enumDescriptions': { grid: 'Every combination of `choice` values (ranges need `choice`).', random: 'Independent random draws (seeded).', bayesian: 'Tree-structured Parzen estimator: proposes points that look good under a density model of past trials.' },
-	})),
-	trials: Opt(Int({ description: 'Maximum number of trials (grid: at most the number of combinations).', minimum: 1, maximum: 100_000, default: 20 })),
-	timeBudget: Opt(Num({ description: 'Stop starting new trials after this many seconds.', exclusiveMinimum: 0 })),
-	objective: Opt(Obj({
-		metric: Opt(Str({ description: 'Logged value to optimise, e.g. `val_loss` or `val_accuracy`.', default: 'val_loss' })),
-		direction: Opt(StringEnum(['auto', 'minimize', 'maximize'] as const, { description: 'Whether lower or higher is better. `auto`: maximise accuracy-like metrics.', default: 'auto' })),
-	}, 'What a trial is scored on.', { default: {} })),
-	folds: Opt(Int({ description: 'Cross-validate each trial over this many folds (stratified for classification); the score is the mean.', minimum: 2, maximum: 100 })),
-	pruning: Opt(Obj({
-		type: Opt(StringEnum(['none', 'median', 'successiveHalving'] as const, { description: 'Pruning rule.', default: 'none', 'x-enumDescriptions': { none: 'Run every trial to the end.', median: 'Stop a trial whose intermediate value is worse than the median of earlier trials at the same epoch.', successiveHalving: 'Give all trials a small budget, keep the best 1/reductionFactor, repeat with more epochs.' } })),
-		warmupEpochs: Opt(Int({ description: 'Epochs before a trial may be pruned.', minimum: 0, default: 5 })),
-		minTrials: Opt(Int({ description: 'Completed trials needed before the median rule prunes.', minimum: 1, default: 5 })),
-		reductionFactor: Opt(Int({ description: 'Successive halving keeps 1/reductionFactor of the trials at each rung.', minimum: 2, default: 3 })),
-	}, 'Stopping hopeless trials early.', { default: {} })),
-	workers: Opt(Int({ description: 'Trials run in parallel. Default: the number of cores.', minimum: 1, maximum: 64 })),
-	seed: Opt(Int({ description: 'Seed of the search (defaults to the config seed).' })),
-}, 'Hyperparameter search over the config.');
+const TuningSchema = Obj(
+	{
+		space: Type.Record(Type.String(), SearchParamSchema, {
+			description: 'Search space: config paths (e.g. `training.optimizer.learningRate`, `model.layers[0].units`) mapped to their ranges.',
+			examples: [{ 'training.batchSize': { choice: [16, 32, 64] } }],
+		}),
+		strategy: Opt(
+			StringEnum(['grid', 'random', 'bayesian'] as const, {
+				description: 'How trials are chosen.',
+				default: 'random',
+				'x-enumDescriptions': {
+					grid: 'Every combination of `choice` values (ranges need `choice`).',
+					random: 'Independent random draws (seeded).',
+					bayesian: 'Tree-structured Parzen estimator: proposes points that look good under a density model of past trials.',
+				},
+			}),
+		),
+		trials: Opt(
+			Int({
+				description: 'Maximum number of trials (grid: at most the number of combinations).',
+				minimum: 1,
+				maximum: 100_000,
+				default: 20,
+			}),
+		),
+		timeBudget: Opt(Num({ description: 'Stop starting new trials after this many seconds.', exclusiveMinimum: 0 })),
+		objective: Opt(
+			Obj(
+				{
+					metric: Opt(Str({ description: 'Logged value to optimise, e.g. `val_loss` or `val_accuracy`.', default: 'val_loss' })),
+					direction: Opt(
+						StringEnum(['auto', 'minimize', 'maximize'] as const, {
+							description: 'Whether lower or higher is better. `auto`: maximise accuracy-like metrics.',
+							default: 'auto',
+						}),
+					),
+				},
+				'What a trial is scored on.',
+				{ default: {} },
+			),
+		),
+		folds: Opt(
+			Int({
+				description: 'Cross-validate each trial over this many folds (stratified for classification); the score is the mean.',
+				minimum: 2,
+				maximum: 100,
+			}),
+		),
+		pruning: Opt(
+			Obj(
+				{
+					type: Opt(
+						StringEnum(['none', 'median', 'successiveHalving'] as const, {
+							description: 'Pruning rule.',
+							default: 'none',
+							'x-enumDescriptions': {
+								none: 'Run every trial to the end.',
+								median: 'Stop a trial whose intermediate value is worse than the median of earlier trials at the same epoch.',
+								successiveHalving: 'Give all trials a small budget, keep the best 1/reductionFactor, repeat with more epochs.',
+							},
+						}),
+					),
+					warmupEpochs: Opt(Int({ description: 'Epochs before a trial may be pruned.', minimum: 0, default: 5 })),
+					minTrials: Opt(Int({ description: 'Completed trials needed before the median rule prunes.', minimum: 1, default: 5 })),
+					reductionFactor: Opt(
+						Int({ description: 'Successive halving keeps 1/reductionFactor of the trials at each rung.', minimum: 2, default: 3 }),
+					),
+				},
+				'Stopping hopeless trials early.',
+				{ default: {} },
+			),
+		),
+		workers: Opt(Int({ description: 'Trials run in parallel. Default: the number of cores.', minimum: 1, maximum: 64 })),
+		seed: Opt(Int({ description: 'Seed of the search (defaults to the config seed).' })),
+	},
+	'Hyperparameter search over the config.',
+);
 
 // ---------------------------------------------------------------- evaluation and export
-const EvaluationSchema = Obj({
-	split: Opt(StringEnum(['auto', 'test', 'validation', 'train'] as const, { description: 'Which split to evaluate on. `auto`: test if there is one, else validation, else train.', default: 'auto' })),
-	metrics: Opt(Type.Array(StringEnum(EVALUATION_METRICS, { description: 'A metric.', 'x-enumDescriptions': EVALUATION_METRIC_DOCS }), { description: 'Metrics to compute. Default: all that apply to the task.', uniqueItems: true })),
-	average: Opt(StringEnum(['macro', 'weighted'] as const, { description: 'How per-class precision/recall/F1 are averaged.', default: 'macro' })),
-	threshold: Opt(Num({ description: 'Decision threshold for a single sigmoid output.', minimum: 0, maximum: 1, default: 0.5 })),
-}, 'How the trained model is evaluated.', { default: {} });
+const EvaluationSchema = Obj(
+	{
+		split: Opt(
+			StringEnum(['auto', 'test', 'validation', 'train'] as const, {
+				description: 'Which split to evaluate on. `auto`: test if there is one, else validation, else train.',
+				default: 'auto',
+			}),
+		),
+		metrics: Opt(
+			Type.Array(StringEnum(EVALUATION_METRICS, { description: 'A metric.', 'x-enumDescriptions': EVALUATION_METRIC_DOCS }), {
+				description: 'Metrics to compute. Default: all that apply to the task.',
+				uniqueItems: true,
+			}),
+		),
+		average: Opt(
+			StringEnum(['macro', 'weighted'] as const, { description: 'How per-class precision/recall/F1 are averaged.', default: 'macro' }),
+		),
+		threshold: Opt(Num({ description: 'Decision threshold for a single sigmoid output.', minimum: 0, maximum: 1, default: 0.5 })),
+	},
+	'How the trained model is evaluated.',
+	{ default: {} },
+);
 
-const ExportSchema = Obj({
-	format: Opt(StringEnum(['tfjs'] as const, { description: 'Model format. `tfjs`: a tfjs layers model (`model.json` + binary weights), loadable by `tf.loadLayersModel` and convertible to Keras.', default: 'tfjs' })),
-	path: Opt(Str({ description: 'Folder to export to, relative to the config. Default: the run\'s `model/` folder only.', examples: ['models/iris'] })),
-}, 'Where and how the trained model is exported. Preprocessing metadata and the config snapshot are written beside it.', { default: {} });
+const ExportSchema = Obj(
+	{
+		format: Opt(
+			StringEnum(['tfjs'] as const, {
+				description:
+					'Model format. `tfjs`: a tfjs layers model (`model.json` + binary weights), loadable by `tf.loadLayersModel` and convertible to Keras.',
+				default: 'tfjs',
+			}),
+		),
+		path: Opt(
+			Str({
+				description: "Folder to export to, relative to the config. Default: the run's `model/` folder only.",
+				examples: ['models/iris'],
+			}),
+		),
+	},
+	'Where and how the trained model is exported. Preprocessing metadata and the config snapshot are written beside it.',
+	{ default: {} },
+);
 
 // ---------------------------------------------------------------- root
-export const ConfigSchema = Type.Object({
-	$schema: Opt(Str({ description: 'JSON Schema reference for other editors; ignored by Modelwright.' })),
-	name: Opt(Str({ description: 'Name of the model; used for runs and exports. Default: the file name.', examples: ['iris-mlp'] })),
-	description: Opt(Str({ description: 'Free text.' })),
-	seed: Opt(Int({ description: 'Seed for data generation, shuffles, splits, initializers and dropout: runs with the same seed on the same backend give the same results.', default: 42 })),
-	data: DataSchema,
-	model: ModelSchema,
-	training: TrainingSchema,
-	tuning: Opt(TuningSchema),
-	evaluation: Opt(EvaluationSchema),
-	export: Opt(ExportSchema),
-}, {
-	$id: 'https://modelwright.dev/schema/model-config.json',
-	title: 'Modelwright model config',
-	description: 'A machine-learning model described as data: the data, the network, how it is trained, tuned, evaluated and exported.',
-	additionalProperties: false,
-	required: ['data', 'model', 'training'],
-});
+export const ConfigSchema = Type.Object(
+	{
+		$schema: Opt(Str({ description: 'JSON Schema reference for other editors; ignored by Modelwright.' })),
+		name: Opt(Str({ description: 'Name of the model; used for runs and exports. Default: the file name.', examples: ['iris-mlp'] })),
+		description: Opt(Str({ description: 'Free text.' })),
+		seed: Opt(
+			Int({
+				description:
+					'Seed for data generation, shuffles, splits, initializers and dropout: runs with the same seed on the same backend give the same results.',
+				default: 42,
+			}),
+		),
+		data: DataSchema,
+		model: ModelSchema,
+		training: TrainingSchema,
+		tuning: Opt(TuningSchema),
+		evaluation: Opt(EvaluationSchema),
+		export: Opt(ExportSchema),
+	},
+	{
+		$id: 'https://modelwright.dev/schema/model-config.json',
+		title: 'Modelwright model config',
+		description: 'A machine-learning model described as data: the data, the network, how it is trained, tuned, evaluated and exported.',
+		additionalProperties: false,
+		required: ['data', 'model', 'training'],
+	},
+);
 
 export type ModelConfig = Static<typeof ConfigSchema>;
 export type LayerConfig = Static<typeof LayerSchema>;

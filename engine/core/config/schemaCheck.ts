@@ -6,7 +6,19 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ConfigDocument } from './document';
 import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, type JsonPath, type Range } from './diagnostics';
-import { describeExpected, isKeyUnion, isTaggedUnion, itemSchema, keysOf, kindOf, kindsAccepted, propertySchema, tagsOf, branchByTag, type S } from './schemaNav';
+import {
+	describeExpected,
+	isKeyUnion,
+	isTaggedUnion,
+	itemSchema,
+	keysOf,
+	kindOf,
+	kindsAccepted,
+	propertySchema,
+	tagsOf,
+	branchByTag,
+	type S,
+} from './schemaNav';
 import { closest } from './suggest';
 import { setValueEdit } from './edit';
 import { append } from '../arrays';
@@ -22,7 +34,13 @@ export function checkSchema(cd: ConfigDocument, root: S): ConfigDiagnostic[] {
 		return out;
 	}
 	if (!isMap(top)) {
-		out.push(makeDiagnostic('MW004', `The top level must be a map of sections (\`data\`, \`model\`, \`training\`, …), not ${kindName(top)}.`, cd.firstLine(cd.nodeRange(top) ?? cd.whole())));
+		out.push(
+			makeDiagnostic(
+				'MW004',
+				`The top level must be a map of sections (\`data\`, \`model\`, \`training\`, …), not ${kindName(top)}.`,
+				cd.firstLine(cd.nodeRange(top) ?? cd.whole()),
+			),
+		);
 		return out;
 	}
 	walker.check(top, root, [], undefined);
@@ -55,7 +73,10 @@ function fieldName(path: JsonPath): string {
 
 class Walker {
 	private visited = 0;
-	constructor(private readonly cd: ConfigDocument, private readonly out: ConfigDiagnostic[]) {}
+	constructor(
+		private readonly cd: ConfigDocument,
+		private readonly out: ConfigDiagnostic[],
+	) {}
 
 	private report(code: DiagnosticCode, message: string, range: Range, path: JsonPath, fixes?: Fix[]): void {
 		this.out.push(makeDiagnostic(code, message, range, { path, ...(fixes?.length ? { fixes } : {}) }));
@@ -73,30 +94,57 @@ class Walker {
 
 		const accepted = kindsAccepted(s);
 		if (accepted.size > 0 && !accepted.has(kind)) {
-			const what = kind === 'null' ? `${fieldName(path)} needs a value: ${describeExpected(s)}.` : `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
+			const what =
+				kind === 'null'
+					? `${fieldName(path)} needs a value: ${describeExpected(s)}.`
+					: `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
 			this.report('MW102', what, kind === 'null' && keyRange ? keyRange : range, path);
 			return;
 		}
 		switch (kind) {
-			case 'object': return this.checkMap(node as YAMLMap<unknown, unknown>, s, path, keyRange, range);
-			case 'array': return this.checkSeq(node as YAMLSeq<unknown>, s, path, range);
-			case 'number': return this.checkNumber(value as number, s, path, range);
-			case 'string': return this.checkString(value as string, s, path, range);
-			default: return;
+			case 'object':
+				return this.checkMap(node as YAMLMap<unknown, unknown>, s, path, keyRange, range);
+			case 'array':
+				return this.checkSeq(node as YAMLSeq<unknown>, s, path, range);
+			case 'number':
+				return this.checkNumber(value as number, s, path, range);
+			case 'string':
+				return this.checkString(value as string, s, path, range);
+			default:
+				return;
 		}
 	}
 
-	private checkUnion(node: Node | null, s: S, path: JsonPath, keyRange: Range | undefined, range: Range, kind: ReturnType<typeof kindOf>): void {
+	private checkUnion(
+		node: Node | null,
+		s: S,
+		path: JsonPath,
+		keyRange: Range | undefined,
+		range: Range,
+		kind: ReturnType<typeof kindOf>,
+	): void {
 		const branches = s.anyOf as S[];
 		if (isTaggedUnion(s)) {
 			if (kind !== 'object') {
-				this.report('MW102', `${fieldName(path)} must be a map with a \`type\` (one of ${tagsOf(s).map((t) => `\`${t}\``).join(', ')}), not ${kindName(node)}.`, range, path);
+				this.report(
+					'MW102',
+					`${fieldName(path)} must be a map with a \`type\` (one of ${tagsOf(s)
+						.map((t) => `\`${t}\``)
+						.join(', ')}), not ${kindName(node)}.`,
+					range,
+					path,
+				);
 				return;
 			}
 			const typePair = this.cd.pair(node, 'type');
 			const tags = tagsOf(s);
 			if (!typePair) {
-				this.report('MW104', `${fieldName(path)} needs a \`type\`: one of ${tags.map((t) => `\`${t}\``).join(', ')}.`, this.cd.firstLine(range), [...path, 'type']);
+				this.report(
+					'MW104',
+					`${fieldName(path)} needs a \`type\`: one of ${tags.map((t) => `\`${t}\``).join(', ')}.`,
+					this.cd.firstLine(range),
+					[...path, 'type'],
+				);
 				return;
 			}
 			const tagNode = this.cd.resolve(typePair.value);
@@ -113,7 +161,12 @@ class Walker {
 		if (isKeyUnion(s)) {
 			const keys = keysOf(s);
 			if (kind !== 'object') {
-				this.report('MW102', `${fieldName(path)} must be a map with one of ${keys.map((k) => `\`${k}\``).join(', ')}, not ${kindName(node)}.`, range, path);
+				this.report(
+					'MW102',
+					`${fieldName(path)} must be a map with one of ${keys.map((k) => `\`${k}\``).join(', ')}, not ${kindName(node)}.`,
+					range,
+					path,
+				);
 				return;
 			}
 			const branch = branches.find((b) => this.cd.pair(node, Object.keys(b.properties ?? {})[0]!));
@@ -126,7 +179,10 @@ class Walker {
 		}
 		const candidates = branches.filter((b) => kindsAccepted(b).has(kind));
 		if (candidates.length === 0) {
-			const what = kind === 'null' ? `${fieldName(path)} needs a value: ${describeExpected(s)}.` : `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
+			const what =
+				kind === 'null'
+					? `${fieldName(path)} needs a value: ${describeExpected(s)}.`
+					: `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
 			this.report('MW102', what, kind === 'null' && keyRange ? keyRange : range, path);
 			return;
 		}
@@ -175,9 +231,17 @@ class Walker {
 				const suggestion = closest(key, absentKeys());
 				if (suggestion) misspelled.add(suggestion);
 				const where = path.length ? ` in ${fieldName(path)}` : ' at the top level';
-				const fixes: Fix[] = suggestion ? [{ title: `Replace \`${key}\` with \`${suggestion}\``, edits: [{ range: kr, newText: suggestion }], preferred: true }] : [];
+				const fixes: Fix[] = suggestion
+					? [{ title: `Replace \`${key}\` with \`${suggestion}\``, edits: [{ range: kr, newText: suggestion }], preferred: true }]
+					: [];
 				const allowed = known.length <= 12 ? ` Known keys: ${known.map((k) => `\`${k}\``).join(', ')}.` : '';
-				this.report('MW101', `Unknown key \`${key}\`${where}.${suggestion ? ` Did you mean \`${suggestion}\`?` : allowed}`, kr, [...path, key], fixes);
+				this.report(
+					'MW101',
+					`Unknown key \`${key}\`${where}.${suggestion ? ` Did you mean \`${suggestion}\`?` : allowed}`,
+					kr,
+					[...path, key],
+					fixes,
+				);
 				continue;
 			}
 			this.check(pair.value, ps, [...path, key], kr);
@@ -186,7 +250,13 @@ class Walker {
 			if (seen.has(req) || misspelled.has(req)) continue;
 			const reqSchema = s.properties?.[req] as S | undefined;
 			const at = keyRange ?? this.cd.firstLine(range);
-			this.report('MW104', `${fieldName(path) === 'the config' ? 'The config' : fieldName(path)} is missing \`${req}\`${reqSchema?.description && !reqSchema.description.includes('$') ? `: ${firstSentence(reqSchema.description)}` : '.'}`, at, [...path, req], this.insertFix(path, req, reqSchema));
+			this.report(
+				'MW104',
+				`${fieldName(path) === 'the config' ? 'The config' : fieldName(path)} is missing \`${req}\`${reqSchema?.description && !reqSchema.description.includes('$') ? `: ${firstSentence(reqSchema.description)}` : '.'}`,
+				at,
+				[...path, req],
+				this.insertFix(path, req, reqSchema),
+			);
 		}
 	}
 
@@ -202,7 +272,12 @@ class Walker {
 		const n = seq.items.length;
 		const name = fieldName(path);
 		if (typeof s.minItems === 'number' && n < s.minItems) {
-			this.report('MW106', s.minItems === 1 ? `${name} must not be empty.` : `${name} needs at least ${s.minItems} items (has ${n}).`, this.cd.firstLine(range), path);
+			this.report(
+				'MW106',
+				s.minItems === 1 ? `${name} must not be empty.` : `${name} needs at least ${s.minItems} items (has ${n}).`,
+				this.cd.firstLine(range),
+				path,
+			);
 		}
 		if (typeof s.maxItems === 'number' && n > s.maxItems) {
 			this.report('MW106', `${name} allows at most ${s.maxItems} items (has ${n}).`, range, path);
@@ -216,7 +291,8 @@ class Walker {
 				const r = this.cd.resolve(itemNode);
 				if (isScalar(r)) {
 					const k = JSON.stringify(r.value);
-					if (values.has(k)) this.report('MW106', `${JSON.stringify(r.value)} is listed twice in ${name}.`, this.cd.nodeRange(r) ?? range, [...path, i]);
+					if (values.has(k))
+						this.report('MW106', `${JSON.stringify(r.value)} is listed twice in ${name}.`, this.cd.nodeRange(r) ?? range, [...path, i]);
 					values.set(k, i);
 				}
 			}
@@ -230,7 +306,9 @@ class Walker {
 			return;
 		}
 		if (s.type === 'integer' && !Number.isInteger(v)) {
-			this.report('MW102', `${name} must be a whole number, not ${v}.`, range, path, [{ title: `Round to ${Math.round(v)}`, edits: [{ range, newText: String(Math.round(v)) }] }]);
+			this.report('MW102', `${name} must be a whole number, not ${v}.`, range, path, [
+				{ title: `Round to ${Math.round(v)}`, edits: [{ range, newText: String(Math.round(v)) }] },
+			]);
 			return;
 		}
 		const bad: string[] = [];
@@ -260,18 +338,26 @@ class Walker {
 			return;
 		}
 		if (s.const !== undefined && s.const !== v) {
-			this.report('MW105', `${fieldName(path)} must be \`${String(s.const)}\`.`, range, path, [{ title: `Change to ${String(s.const)}`, edits: [{ range, newText: String(s.const) }] }]);
+			this.report('MW105', `${fieldName(path)} must be \`${String(s.const)}\`.`, range, path, [
+				{ title: `Change to ${String(s.const)}`, edits: [{ range, newText: String(s.const) }] },
+			]);
 			return;
 		}
-		if (typeof s.minLength === 'number' && v.length < s.minLength) this.report('MW107', `${fieldName(path)} must not be empty.`, range, path);
-		else if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v)) this.report('MW107', `${fieldName(path)} ${s['x-patternMessage'] ?? `must match ${s.pattern}`}.`, range, path);
+		if (typeof s.minLength === 'number' && v.length < s.minLength)
+			this.report('MW107', `${fieldName(path)} must not be empty.`, range, path);
+		else if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v))
+			this.report('MW107', `${fieldName(path)} ${s['x-patternMessage'] ?? `must match ${s.pattern}`}.`, range, path);
 	}
 
 	private unknownValue(v: string, allowed: string[], what: string, range: Range, path: JsonPath, missing: boolean): void {
 		const suggestion = missing ? undefined : closest(v, allowed);
 		const list = allowed.length <= 20 ? ` Allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}.` : '';
-		const message = missing ? `\`${what}\` needs a value.${list}` : `Unknown ${what === 'type' ? 'type' : `\`${what}\` value`} \`${v}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}${list}`;
-		const fixes: Fix[] = suggestion ? [{ title: `Replace with \`${suggestion}\``, edits: [{ range, newText: suggestion }], preferred: true }] : [];
+		const message = missing
+			? `\`${what}\` needs a value.${list}`
+			: `Unknown ${what === 'type' ? 'type' : `\`${what}\` value`} \`${v}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}${list}`;
+		const fixes: Fix[] = suggestion
+			? [{ title: `Replace with \`${suggestion}\``, edits: [{ range, newText: suggestion }], preferred: true }]
+			: [];
 		this.report('MW105', message, range, path, fixes);
 	}
 }
@@ -285,9 +371,11 @@ function firstSentence(text: string): string {
 export function clampTarget(s: S, v: number): number | undefined {
 	const int = s.type === 'integer';
 	if (typeof s.minimum === 'number' && v < s.minimum) return s.minimum;
-	if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return int ? s.exclusiveMinimum + 1 : nudge(s.exclusiveMinimum, +1);
+	if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum)
+		return int ? s.exclusiveMinimum + 1 : nudge(s.exclusiveMinimum, +1);
 	if (typeof s.maximum === 'number' && v > s.maximum) return s.maximum;
-	if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return int ? s.exclusiveMaximum - 1 : nudge(s.exclusiveMaximum, -1);
+	if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum)
+		return int ? s.exclusiveMaximum - 1 : nudge(s.exclusiveMaximum, -1);
 	return undefined;
 }
 

@@ -156,13 +156,21 @@ export function describeExpected(s: S): string {
 	if (isTaggedUnion(s)) return 'a map with a `type`';
 	if (Array.isArray(s.anyOf)) return [...new Set((s.anyOf as S[]).map(describeExpected))].join(' or ');
 	switch (s.type) {
-		case 'integer': return 'a whole number';
-		case 'number': return 'a number';
-		case 'string': return 'text';
-		case 'boolean': return '`true` or `false`';
-		case 'array': return Array.isArray(s.items) ? `a list of ${s.items.length}` : 'a list';
-		case 'object': return 'a map';
-		case 'null': return 'nothing';
-		default: return 'a value';
+		case 'integer':
+			return 'a whole number';
+		case 'number':
+			return 'a number';
+		case 'string':
+			return 'text';
+		case 'boolean':
+			return '`true` or `false`';
+		case 'array':
+			return Array.isArray(s.items) ? `a list of ${s.items.length}` : 'a list';
+		case 'object':
+			return 'a map';
+		case 'null':
+			return 'nothing';
+		default:
+			return 'a value';
 	}
 }

@@ -42,7 +42,8 @@ const REGRESSION_LOSSES: readonly Loss[] = ['meanSquaredError', 'meanAbsoluteErr
 /** `invalidPaths`: paths with schema errors; checks touching them are skipped. */
 export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidPaths: JsonPath[], opts: SemanticOptions): SemanticResult {
 	const out: ConfigDiagnostic[] = [];
-	const invalid = (p: JsonPath) => invalidPaths.some((bad) => bad.length >= p.length ? p.every((s, i) => bad[i] === s) : bad.every((s, i) => p[i] === s));
+	const invalid = (p: JsonPath) =>
+		invalidPaths.some((bad) => (bad.length >= p.length ? p.every((s, i) => bad[i] === s) : bad.every((s, i) => p[i] === s)));
 	const add = (code: DiagnosticCode, message: string, path: JsonPath, which: 'key' | 'value' = 'value', fixes: Fix[] = []) => {
 		const d = makeDiagnostic(code, message, cd.rangeAt(path, which), { path });
 		if (fixes.length) d.fixes = fixes;
@@ -69,7 +70,13 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			add(l.issue.code, l.issue.message, path);
 		}
 		if (declared && data.inputSize !== undefined && declared.length === 1 && declared[0] !== data.inputSize) {
-			add('MW214', `\`model.inputShape\` is [${declared.join(', ')}] but the data gives ${data.inputSize} input${data.inputSize === 1 ? '' : 's'} after preprocessing${data.features ? ` (${data.features.join(', ')})` : ''}.`, ['model', 'inputShape'], 'value', fix(`Set inputShape to [${data.inputSize}]`, ['model', 'inputShape'], [data.inputSize], true));
+			add(
+				'MW214',
+				`\`model.inputShape\` is [${declared.join(', ')}] but the data gives ${data.inputSize} input${data.inputSize === 1 ? '' : 's'} after preprocessing${data.features ? ` (${data.features.join(', ')})` : ''}.`,
+				['model', 'inputShape'],
+				'value',
+				fix(`Set inputShape to [${data.inputSize}]`, ['model', 'inputShape'], [data.inputSize], true),
+			);
 		}
 	}
 
@@ -84,22 +91,41 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 	if (split && !invalid(['data', 'split'])) {
 		const val = split.validation ?? 0;
 		const test = split.test ?? 0;
-		if (val + test >= 1) add('MW226', `Validation (${val}) and test (${test}) fractions add up to ${+(val + test).toFixed(4)}, leaving no rows for training.`, ['data', 'split'], 'key');
+		if (val + test >= 1)
+			add(
+				'MW226',
+				`Validation (${val}) and test (${test}) fractions add up to ${+(val + test).toFixed(4)}, leaving no rows for training.`,
+				['data', 'split'],
+				'key',
+			);
 		const folds = split.folds ?? cfg.tuning?.folds;
 		const writtenVal = (cd.value as { data?: { split?: { validation?: unknown } } } | null)?.data?.split?.validation;
 		if (folds !== undefined && typeof writtenVal === 'number' && writtenVal > 0) {
-			add('MW221', `k-fold cross-validation (${folds} folds) takes validation rows from the folds; the fixed \`validation: ${writtenVal}\` would hold out data twice. Set it to 0.`, ['data', 'split', 'validation'], 'value', fix('Set validation to 0', ['data', 'split', 'validation'], 0, true));
+			add(
+				'MW221',
+				`k-fold cross-validation (${folds} folds) takes validation rows from the folds; the fixed \`validation: ${writtenVal}\` would hold out data twice. Set it to 0.`,
+				['data', 'split', 'validation'],
+				'value',
+				fix('Set validation to 0', ['data', 'split', 'validation'], 0, true),
+			);
 		}
 		const hasValidation = val > 0 || folds !== undefined;
 		const monitors: [JsonPath, string | undefined][] = [];
 		if (t?.earlyStopping) monitors.push([['training', 'earlyStopping'], t.earlyStopping.monitor]);
-		if (t?.learningRateSchedule?.type === 'reduceOnPlateau') monitors.push([['training', 'learningRateSchedule'], t.learningRateSchedule.monitor]);
+		if (t?.learningRateSchedule?.type === 'reduceOnPlateau')
+			monitors.push([['training', 'learningRateSchedule'], t.learningRateSchedule.monitor]);
 		for (const [p, monitor] of monitors) {
 			if (!hasValidation && monitor?.startsWith('val_')) {
-				add('MW220', `${p[1] === 'earlyStopping' ? 'Early stopping' : 'Reduce-on-plateau'} watches \`${monitor}\`, but \`data.split.validation\` is 0 so there is no validation data. Add a validation split or monitor \`loss\`.`, p, 'key', [
-					...fix('Add a validation split of 0.2', ['data', 'split', 'validation'], 0.2, true),
-					...fix('Monitor the training loss', [...p, 'monitor'], 'loss'),
-				]);
+				add(
+					'MW220',
+					`${p[1] === 'earlyStopping' ? 'Early stopping' : 'Reduce-on-plateau'} watches \`${monitor}\`, but \`data.split.validation\` is 0 so there is no validation data. Add a validation split or monitor \`loss\`.`,
+					p,
+					'key',
+					[
+						...fix('Add a validation split of 0.2', ['data', 'split', 'validation'], 0.2, true),
+						...fix('Monitor the training loss', [...p, 'monitor'], 'loss'),
+					],
+				);
 			}
 		}
 	}
@@ -112,19 +138,46 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			if (typeof name !== 'string' || logged.includes(name) || invalid(p)) return;
 			if (cd.nodeAt(p) === null) return; // the default monitor is always logged
 			const s = closest(name, logged);
-			add('MW229', `\`${name}\` is never logged. Logged values: ${logged.map((l) => `\`${l}\``).join(', ')}.${/accuracy|mae|mse|rmse/.test(name) && s === undefined ? ' Add the metric to `training.metrics`.' : ''}`, p, 'value', s ? fix(`Change to ${s}`, p, s, true) : []);
+			add(
+				'MW229',
+				`\`${name}\` is never logged. Logged values: ${logged.map((l) => `\`${l}\``).join(', ')}.${/accuracy|mae|mse|rmse/.test(name) && s === undefined ? ' Add the metric to `training.metrics`.' : ''}`,
+				p,
+				'value',
+				s ? fix(`Change to ${s}`, p, s, true) : [],
+			);
 		};
 		if (t.earlyStopping) check(['training', 'earlyStopping', 'monitor'], t.earlyStopping.monitor);
-		if (t.learningRateSchedule?.type === 'reduceOnPlateau') check(['training', 'learningRateSchedule', 'monitor'], t.learningRateSchedule.monitor);
+		if (t.learningRateSchedule?.type === 'reduceOnPlateau')
+			check(['training', 'learningRateSchedule', 'monitor'], t.learningRateSchedule.monitor);
 		if (cfg.tuning?.objective) check(['tuning', 'objective', 'metric'], cfg.tuning.objective.metric);
 	}
 
 	// ---- batch size, model size vs. data size
 	if (data.trainRows !== undefined && data.trainRows > 0 && t && !invalid(['training', 'batchSize']) && t.batchSize > data.trainRows) {
-		add('MW222', `\`batchSize\` ${t.batchSize} is larger than the ${data.trainRows} training rows: every epoch is one full batch.`, ['training', 'batchSize'], 'value', fix(`Set batchSize to ${Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows)))}`, ['training', 'batchSize'], Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows)))));
+		add(
+			'MW222',
+			`\`batchSize\` ${t.batchSize} is larger than the ${data.trainRows} training rows: every epoch is one full batch.`,
+			['training', 'batchSize'],
+			'value',
+			fix(
+				`Set batchSize to ${Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows)))}`,
+				['training', 'batchSize'],
+				Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows))),
+			),
+		);
 	}
-	if (shapes?.totalParams !== undefined && data.trainRows !== undefined && shapes.totalParams > 50 * Math.max(1, data.trainRows) && shapes.totalParams > 1000) {
-		add('MW223', `The model has ${shapes.totalParams.toLocaleString('en-US')} parameters for ${data.trainRows} training rows: it can memorise them. Consider fewer units, dropout or L2 regularisation.`, ['model'], 'key');
+	if (
+		shapes?.totalParams !== undefined &&
+		data.trainRows !== undefined &&
+		shapes.totalParams > 50 * Math.max(1, data.trainRows) &&
+		shapes.totalParams > 1000
+	) {
+		add(
+			'MW223',
+			`The model has ${shapes.totalParams.toLocaleString('en-US')} parameters for ${data.trainRows} training rows: it can memorise them. Consider fewer units, dropout or L2 regularisation.`,
+			['model'],
+			'key',
+		);
 	}
 
 	// ---- learning rate
@@ -133,7 +186,11 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const [lo, hi] = USUAL_LEARNING_RATE[o.type];
 		const lr = o.learningRate;
 		if (typeof lr === 'number' && (lr < lo || lr > hi) && cd.nodeAt(['training', 'optimizer', 'learningRate'])) {
-			add('MW224', `A learning rate of ${lr} is ${lr > hi ? 'high' : 'low'} for ${o.type} (usual range ${lo}–${hi}). ${lr > hi ? 'Training may diverge (NaN loss).' : 'Training may barely move.'}`, ['training', 'optimizer', 'learningRate']);
+			add(
+				'MW224',
+				`A learning rate of ${lr} is ${lr > hi ? 'high' : 'low'} for ${o.type} (usual range ${lo}–${hi}). ${lr > hi ? 'Training may diverge (NaN loss).' : 'Training may barely move.'}`,
+				['training', 'optimizer', 'learningRate'],
+			);
 		}
 	}
 
@@ -144,7 +201,13 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value', fixes?: Fix[]) => void;
 type MkFix = (title: string, path: JsonPath, value: unknown, preferred?: boolean) => Fix[];
 
-function dataSummary(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add, opts: SemanticOptions): DataSummary {
+function dataSummary(
+	cd: ConfigDocument,
+	cfg: ResolvedConfig,
+	invalid: (p: JsonPath) => boolean,
+	add: Add,
+	opts: SemanticOptions,
+): DataSummary {
 	const d = cfg.data;
 	const out: DataSummary = {};
 	if (!d?.source || invalid(['data', 'source'])) return out;
@@ -156,7 +219,11 @@ function dataSummary(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonP
 			else add('MW225', probe.message, ['data', 'source', 'path']);
 		} else if (probe?.ok) info = probe.info;
 		else if (!opts.probe && (nodePath.isAbsolute(d.source.path) || d.source.path.split(/[\\/]/).includes('..'))) {
-			add('MW228', `\`${d.source.path}\` points outside the config's folder; it is refused unless paths outside the workspace are allowed.`, ['data', 'source', 'path']);
+			add(
+				'MW228',
+				`\`${d.source.path}\` points outside the config's folder; it is refused unless paths outside the workspace are allowed.`,
+				['data', 'source', 'path'],
+			);
 		}
 	}
 	if (!info) return out;
@@ -169,7 +236,14 @@ function dataSummary(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonP
 	};
 	const label = d.label ?? info.defaultLabel;
 	if (d.label !== undefined && !cols.includes(d.label)) {
-		if (!invalid(['data', 'label'])) add('MW227', `Column \`${d.label}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`, ['data', 'label'], 'value', colFix(['data', 'label'], d.label));
+		if (!invalid(['data', 'label']))
+			add(
+				'MW227',
+				`Column \`${d.label}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`,
+				['data', 'label'],
+				'value',
+				colFix(['data', 'label'], d.label),
+			);
 		return out; // without a label the features and classes are guesses: no checks built on them
 	}
 	if (label !== undefined) out.label = label;
@@ -177,13 +251,26 @@ function dataSummary(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonP
 	const prep = d.preprocessing ?? {};
 	if (!invalid(['data', 'preprocessing'])) {
 		for (const col of Object.keys(prep)) {
-			if (!cols.includes(col)) add('MW227', `Column \`${col}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`, ['data', 'preprocessing', col], 'key');
+			if (!cols.includes(col))
+				add(
+					'MW227',
+					`Column \`${col}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`,
+					['data', 'preprocessing', col],
+					'key',
+				);
 		}
 	}
 	let features = d.features ?? info.defaultFeatures ?? cols.filter((c) => c !== label);
 	if (d.features && !invalid(['data', 'features'])) {
 		d.features.forEach((f, i) => {
-			if (!cols.includes(f)) add('MW227', `Column \`${f}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`, ['data', 'features', i], 'value', colFix(['data', 'features', i], f));
+			if (!cols.includes(f))
+				add(
+					'MW227',
+					`Column \`${f}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`,
+					['data', 'features', i],
+					'value',
+					colFix(['data', 'features', i], f),
+				);
 		});
 	}
 	features = features.filter((f) => cols.includes(f) && stepOf(prep[f]) !== 'drop');
@@ -203,18 +290,26 @@ function dataSummary(cd: ConfigDocument, cfg: ResolvedConfig, invalid: (p: JsonP
 	if (label !== undefined && info.distinct[label]) {
 		const values = info.distinct[label];
 		const numericLabel = info.numeric.includes(label);
-		const looksCategorical = !numericLabel || values.every((v) => Number.isInteger(v)) && values.length <= 20;
+		const looksCategorical = !numericLabel || (values.every((v) => Number.isInteger(v)) && values.length <= 20);
 		if (looksCategorical) out.classes = values;
 	}
 	const loss = cfg.training?.loss;
-	const task = d.task !== 'auto' && d.task !== undefined ? d.task
-		: loss && CLASSIFICATION_LOSSES.includes(loss) ? (loss === 'binaryCrossentropy' || loss === 'hinge' || out.classes?.length === 2 ? 'binaryClassification' : 'multiclassClassification')
-			: out.classes && !info.numeric.includes(label ?? '') ? (out.classes.length === 2 ? 'binaryClassification' : 'multiclassClassification')
-				: 'regression';
+	const task =
+		d.task !== 'auto' && d.task !== undefined
+			? d.task
+			: loss && CLASSIFICATION_LOSSES.includes(loss)
+				? loss === 'binaryCrossentropy' || loss === 'hinge' || out.classes?.length === 2
+					? 'binaryClassification'
+					: 'multiclassClassification'
+				: out.classes && !info.numeric.includes(label ?? '')
+					? out.classes.length === 2
+						? 'binaryClassification'
+						: 'multiclassClassification'
+					: 'regression';
 	out.task = task;
 	if (info.rows !== undefined && d.split) {
 		const folds = d.split.folds;
-		const val = folds ? 1 / folds : d.split.validation ?? 0;
+		const val = folds ? 1 / folds : (d.split.validation ?? 0);
 		out.trainRows = Math.max(0, Math.floor(info.rows * (1 - val - (d.split.test ?? 0))));
 	}
 	return out;
@@ -229,7 +324,11 @@ function stepOf(p: unknown): string | undefined {
 function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkFix): void {
 	const layers = cfg.model.layers as LayerConfig[];
 	let unitsIdx = -1;
-	for (let i = layers.length - 1; i >= 0; i--) if (layers[i]!.type === 'dense') { unitsIdx = i; break; }
+	for (let i = layers.length - 1; i >= 0; i--)
+		if (layers[i]!.type === 'dense') {
+			unitsIdx = i;
+			break;
+		}
 	if (unitsIdx < 0) return;
 	const dense = layers[unitsIdx] as Extract<LayerConfig, { type: 'dense' }>;
 	// A trailing `activation` layer overrides the dense layer's own activation.
@@ -237,8 +336,10 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	let activation: Activation = dense.activation ?? 'linear';
 	for (let i = unitsIdx + 1; i < layers.length; i++) {
 		const l = layers[i]!;
-		if (l.type === 'activation') { activation = l.activation; actIdx = i; }
-		else if (l.type !== 'dropout') return; // something reshapes the output after the last dense layer: no reliable verdict
+		if (l.type === 'activation') {
+			activation = l.activation;
+			actIdx = i;
+		} else if (l.type !== 'dropout') return; // something reshapes the output after the last dense layer: no reliable verdict
 	}
 	const actPath: JsonPath = ['model', 'layers', actIdx, 'activation'];
 	const unitsPath: JsonPath = ['model', 'layers', unitsIdx, 'units'];
@@ -248,45 +349,118 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	const k = data.classes?.length;
 
 	if (activation === 'softmax' && units === 1) {
-		add('MW202', 'Softmax over a single unit always outputs 1, so nothing can be learned. Use `sigmoid` for a binary output, or one unit per class.', actPath, 'value', [
-			...fix('Change activation to sigmoid', actPath, 'sigmoid', loss === 'binaryCrossentropy'),
-			...(k && k > 1 ? fix(`Set units to ${k} (one per class)`, unitsPath, k, loss !== 'binaryCrossentropy') : []),
-		]);
+		add(
+			'MW202',
+			'Softmax over a single unit always outputs 1, so nothing can be learned. Use `sigmoid` for a binary output, or one unit per class.',
+			actPath,
+			'value',
+			[
+				...fix('Change activation to sigmoid', actPath, 'sigmoid', loss === 'binaryCrossentropy'),
+				...(k && k > 1 ? fix(`Set units to ${k} (one per class)`, unitsPath, k, loss !== 'binaryCrossentropy') : []),
+			],
+		);
 		return;
 	}
 	if ((loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') && units === 1) {
-		add('MW201', `\`${loss}\` needs one output unit per class with softmax, but the last layer has 1 unit. For two classes use \`binaryCrossentropy\` with a sigmoid unit.`, lossPath, 'value', [
-			...fix('Change loss to binaryCrossentropy', lossPath, 'binaryCrossentropy', true),
-			...(k && k > 1 ? fix(`Set units to ${k} (one per class)`, unitsPath, k) : []),
-		]);
+		add(
+			'MW201',
+			`\`${loss}\` needs one output unit per class with softmax, but the last layer has 1 unit. For two classes use \`binaryCrossentropy\` with a sigmoid unit.`,
+			lossPath,
+			'value',
+			[
+				...fix('Change loss to binaryCrossentropy', lossPath, 'binaryCrossentropy', true),
+				...(k && k > 1 ? fix(`Set units to ${k} (one per class)`, unitsPath, k) : []),
+			],
+		);
 		return;
 	}
 	if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
 		if (activation !== 'softmax') {
-			add('MW203', `\`${loss}\` expects a probability distribution, but the output activation is \`${activation}\`${activation === 'sigmoid' ? ' (independent probabilities that need not sum to 1)' : ''}. Use \`softmax\`.`, actPath, actIdx === unitsIdx && !dense.activation ? 'key' : 'value', fix('Change activation to softmax', actPath, 'softmax', true));
+			add(
+				'MW203',
+				`\`${loss}\` expects a probability distribution, but the output activation is \`${activation}\`${activation === 'sigmoid' ? ' (independent probabilities that need not sum to 1)' : ''}. Use \`softmax\`.`,
+				actPath,
+				actIdx === unitsIdx && !dense.activation ? 'key' : 'value',
+				fix('Change activation to softmax', actPath, 'softmax', true),
+			);
 		}
-		if (k !== undefined && units !== k) add('MW204', `The data has ${k} classes but the output layer has ${units} units; \`${loss}\` needs one unit per class.`, unitsPath, 'value', fix(`Set units to ${k}`, unitsPath, k, true));
+		if (k !== undefined && units !== k)
+			add(
+				'MW204',
+				`The data has ${k} classes but the output layer has ${units} units; \`${loss}\` needs one unit per class.`,
+				unitsPath,
+				'value',
+				fix(`Set units to ${k}`, unitsPath, k, true),
+			);
 	}
 	if (loss === 'binaryCrossentropy') {
 		if (k !== undefined && k > 2) {
-			add('MW205', `\`binaryCrossentropy\` is for two classes, but the label has ${k} (${data.classes!.slice(0, 5).join(', ')}${k > 5 ? ', …' : ''}). Use \`categoricalCrossentropy\` with ${k} softmax units.`, lossPath, 'value', fix('Change loss to categoricalCrossentropy', lossPath, 'categoricalCrossentropy', true));
+			add(
+				'MW205',
+				`\`binaryCrossentropy\` is for two classes, but the label has ${k} (${data.classes!.slice(0, 5).join(', ')}${k > 5 ? ', …' : ''}). Use \`categoricalCrossentropy\` with ${k} softmax units.`,
+				lossPath,
+				'value',
+				fix('Change loss to categoricalCrossentropy', lossPath, 'categoricalCrossentropy', true),
+			);
 		} else if (units !== 1) {
-			add('MW204', `\`binaryCrossentropy\` expects one sigmoid output, but the last layer has ${units} units.`, unitsPath, 'value', fix('Set units to 1', unitsPath, 1, true));
+			add(
+				'MW204',
+				`\`binaryCrossentropy\` expects one sigmoid output, but the last layer has ${units} units.`,
+				unitsPath,
+				'value',
+				fix('Set units to 1', unitsPath, 1, true),
+			);
 		} else if (activation !== 'sigmoid') {
-			add('MW203', `\`binaryCrossentropy\` expects a probability in (0, 1), but the output activation is \`${activation}\`. Use \`sigmoid\`.`, actPath, actIdx === unitsIdx && !dense.activation ? 'key' : 'value', fix('Change activation to sigmoid', actPath, 'sigmoid', true));
+			add(
+				'MW203',
+				`\`binaryCrossentropy\` expects a probability in (0, 1), but the output activation is \`${activation}\`. Use \`sigmoid\`.`,
+				actPath,
+				actIdx === unitsIdx && !dense.activation ? 'key' : 'value',
+				fix('Change activation to sigmoid', actPath, 'sigmoid', true),
+			);
 		}
 	}
 	if (REGRESSION_LOSSES.includes(loss)) {
 		if (activation === 'softmax' || activation === 'sigmoid') {
 			const isClassData = data.task !== undefined && data.task !== 'regression';
-			if (!isClassData) add('MW203', `\`${loss}\` is a regression loss, but the output activation \`${activation}\` squashes predictions into ${activation === 'softmax' ? 'a distribution' : '(0, 1)'}. Use \`linear\` for regression.`, actPath, 'value', fix('Change activation to linear', actPath, 'linear', true));
+			if (!isClassData)
+				add(
+					'MW203',
+					`\`${loss}\` is a regression loss, but the output activation \`${activation}\` squashes predictions into ${activation === 'softmax' ? 'a distribution' : '(0, 1)'}. Use \`linear\` for regression.`,
+					actPath,
+					'value',
+					fix('Change activation to linear', actPath, 'linear', true),
+				);
 		}
 		if (data.task && data.task !== 'regression' && data.info && data.label && !data.info.numeric.includes(data.label)) {
-			add('MW205', `\`${loss}\` is a regression loss, but \`${data.label}\` holds class labels. Use \`${(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}\`.`, lossPath, 'value', fix(`Change loss to ${(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}`, lossPath, (k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy', true));
+			add(
+				'MW205',
+				`\`${loss}\` is a regression loss, but \`${data.label}\` holds class labels. Use \`${(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}\`.`,
+				lossPath,
+				'value',
+				fix(
+					`Change loss to ${(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}`,
+					lossPath,
+					(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy',
+					true,
+				),
+			);
 		}
 	}
-	if (CLASSIFICATION_LOSSES.includes(loss) && data.info && data.label && data.info.numeric.includes(data.label) && data.classes === undefined) {
-		add('MW205', `\`${loss}\` is a classification loss, but \`${data.label}\` holds continuous numbers. Use \`meanSquaredError\` for regression.`, lossPath, 'value', fix('Change loss to meanSquaredError', lossPath, 'meanSquaredError', true));
+	if (
+		CLASSIFICATION_LOSSES.includes(loss) &&
+		data.info &&
+		data.label &&
+		data.info.numeric.includes(data.label) &&
+		data.classes === undefined
+	) {
+		add(
+			'MW205',
+			`\`${loss}\` is a classification loss, but \`${data.label}\` holds continuous numbers. Use \`meanSquaredError\` for regression.`,
+			lossPath,
+			'value',
+			fix('Change loss to meanSquaredError', lossPath, 'meanSquaredError', true),
+		);
 	}
 }
 
@@ -297,13 +471,19 @@ function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, ad
 		const p: JsonPath = ['tuning', 'space', key];
 		const target = parseConfigPath(key);
 		if (!target || !configPathExists(cfg, target)) {
-			add('MW230', `\`${key}\` is not a path in this config. Use dotted keys with [i] for list items, e.g. \`training.optimizer.learningRate\` or \`model.layers[0].units\`.`, p, 'key');
+			add(
+				'MW230',
+				`\`${key}\` is not a path in this config. Use dotted keys with [i] for list items, e.g. \`training.optimizer.learningRate\` or \`model.layers[0].units\`.`,
+				p,
+				'key',
+			);
 			continue;
 		}
 		const bounds = 'uniform' in param ? param.uniform : 'logUniform' in param ? param.logUniform : 'int' in param ? param.int : undefined;
 		if (bounds) {
 			const [lo, hi] = bounds;
-			if (!(lo <= hi)) add('MW231', `The range [${lo}, ${hi}] is empty: the low bound must not exceed the high one.`, [...p, Object.keys(param)[0]!]);
+			if (!(lo <= hi))
+				add('MW231', `The range [${lo}, ${hi}] is empty: the low bound must not exceed the high one.`, [...p, Object.keys(param)[0]!]);
 			else if ('logUniform' in param && lo <= 0) add('MW231', `Log-uniform bounds must be > 0 (got ${lo}).`, [...p, 'logUniform']);
 		}
 		if (tuning.strategy === 'grid' && ('uniform' in param || 'logUniform' in param)) {
@@ -319,13 +499,20 @@ export function parseConfigPath(text: string): JsonPath | undefined {
 	let m: RegExpExecArray | null;
 	let expectKey = true;
 	while (re.lastIndex < text.length && (m = re.exec(text))) {
-		if (m[1] !== undefined) { if (!expectKey) return undefined; out.push(m[1]); expectKey = false; }
-		else if (m[2] !== undefined) { if (expectKey) return undefined; out.push(Number(m[2])); }
-		else { if (expectKey) return undefined; expectKey = true; }
+		if (m[1] !== undefined) {
+			if (!expectKey) return undefined;
+			out.push(m[1]);
+			expectKey = false;
+		} else if (m[2] !== undefined) {
+			if (expectKey) return undefined;
+			out.push(Number(m[2]));
+		} else {
+			if (expectKey) return undefined;
+			expectKey = true;
+		}
 	}
 	return re.lastIndex === text.length && !expectKey && out.length > 0 ? out : undefined;
 }
-
 
 /** A path exists when the schema has a field there and every list index exists in the config. */
 export function configPathExists(cfg: ResolvedConfig, path: JsonPath): boolean {
@@ -342,4 +529,3 @@ export function configPathExists(cfg: ResolvedConfig, path: JsonPath): boolean {
 	const s = schemaAtPath(ConfigSchema, cfg, path);
 	return s !== undefined && (s.type !== 'object' || v !== undefined);
 }
-

@@ -58,7 +58,11 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
 	}
 	diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 	return {
-		document, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'),
-		...(resolved ? { resolved } : {}), ...(shapes ? { shapes } : {}), ...(data ? { data } : {}),
+		document,
+		diagnostics,
+		ok: !diagnostics.some((d) => d.severity === 'error'),
+		...(resolved ? { resolved } : {}),
+		...(shapes ? { shapes } : {}),
+		...(data ? { data } : {}),
 	};
 }

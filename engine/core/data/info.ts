@@ -58,12 +58,30 @@ export function staticDataInfo(source: SourceConfig): DataInfo | undefined {
 			return { columns: ['x', 'y'], numeric: ['x', 'y'], rows: source.samples ?? 100, distinct: {}, defaultLabel: 'y' };
 		case 'xor':
 		case 'circles':
-			return { columns: ['x1', 'x2', 'label'], numeric: ['x1', 'x2', 'label'], rows: source.samples ?? 400, distinct: { label: [0, 1] }, defaultLabel: 'label' };
+			return {
+				columns: ['x1', 'x2', 'label'],
+				numeric: ['x1', 'x2', 'label'],
+				rows: source.samples ?? 400,
+				distinct: { label: [0, 1] },
+				defaultLabel: 'label',
+			};
 		case 'spirals':
-			return { columns: ['x1', 'x2', 'label'], numeric: ['x1', 'x2', 'label'], rows: source.samples ?? 400, distinct: { label: range(source.classes ?? 2) }, defaultLabel: 'label' };
+			return {
+				columns: ['x1', 'x2', 'label'],
+				numeric: ['x1', 'x2', 'label'],
+				rows: source.samples ?? 400,
+				distinct: { label: range(source.classes ?? 2) },
+				defaultLabel: 'label',
+			};
 		case 'blobs': {
 			const xs = range(source.features ?? 2).map((i) => `x${i + 1}`);
-			return { columns: [...xs, 'label'], numeric: [...xs, 'label'], rows: source.samples ?? 300, distinct: { label: range(source.centers ?? 3) }, defaultLabel: 'label' };
+			return {
+				columns: [...xs, 'label'],
+				numeric: [...xs, 'label'],
+				rows: source.samples ?? 300,
+				distinct: { label: range(source.centers ?? 3) },
+				defaultLabel: 'label',
+			};
 		}
 		case 'dataset':
 			return DATASET_INFO[source.name];
@@ -78,7 +96,12 @@ export function staticDataInfo(source: SourceConfig): DataInfo | undefined {
 export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows?: number): DataInfo {
 	const columns: string[] = [];
 	const seen = new Set<string>();
-	for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) { seen.add(k); columns.push(k); }
+	for (const r of rows)
+		for (const k of Object.keys(r))
+			if (!seen.has(k)) {
+				seen.add(k);
+				columns.push(k);
+			}
 	const numeric = columns.filter((c) => rows.every((r) => isMissing(r[c]) || typeof r[c] === 'number'));
 	const distinct: Record<string, (string | number)[]> = {};
 	for (const c of columns) {

@@ -92,16 +92,28 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 	};
 }
 
-interface LayerResult { shape?: Shape; trainable?: number; nonTrainable?: number; issue?: ShapeIssue }
+interface LayerResult {
+	shape?: Shape;
+	trainable?: number;
+	nonTrainable?: number;
+	issue?: ShapeIssue;
+}
 
 function needRank(shape: Shape, rank: number, what: string, type: string): ShapeIssue | undefined {
 	if (shape.length === rank) return undefined;
-	return { code: 'MW210', message: `\`${type}\` expects ${what} per sample (rank ${rank - 1}), but its input is ${fmt(shape)}.${rank === 4 && shape.length === 2 ? ' Set `model.inputShape` to [height, width, channels] or add a `reshape`.' : rank === 3 && shape.length === 2 ? ' Set `model.inputShape` to [steps, channels] or add a `reshape`.' : ''}` };
+	return {
+		code: 'MW210',
+		message: `\`${type}\` expects ${what} per sample (rank ${rank - 1}), but its input is ${fmt(shape)}.${rank === 4 && shape.length === 2 ? ' Set `model.inputShape` to [height, width, channels] or add a `reshape`.' : rank === 3 && shape.length === 2 ? ' Set `model.inputShape` to [steps, channels] or add a `reshape`.' : ''}`,
+	};
 }
 
 function shrinkIssue(type: string, field: string, input: Shape, output: Shape): ShapeIssue | undefined {
 	if (output.slice(1).some((d) => d !== null && d < 1)) {
-		return { code: 'MW211', field, message: `\`${type}\` turns ${fmt(input)} into ${fmt(output)}: the window is larger than the input. Use \`padding: same\`, a smaller \`${field}\`, or fewer pooling layers.` };
+		return {
+			code: 'MW211',
+			field,
+			message: `\`${type}\` turns ${fmt(input)} into ${fmt(output)}: the window is larger than the input. Use \`padding: same\`, a smaller \`${field}\`, or fewer pooling layers.`,
+		};
 	}
 	return undefined;
 }
@@ -112,10 +124,15 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const bias = layer.useBias !== false ? layer.units : 0;
 			if (!shape) return { shape: [null, layer.units] };
 			const last = shape[shape.length - 1] ?? null;
-			if (shape.length < 2 || last === null) return { issue: { code: 'MW210', message: `\`dense\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
-			const issue: ShapeIssue | undefined = shape.length > 2
-				? { code: 'MW213', message: `This dense layer gets ${fmt(shape)} and acts on the last axis only, giving ${fmt([...shape.slice(0, -1), layer.units])}. Add a \`flatten\` before it if you meant a fully connected layer over the whole feature map.` }
-				: undefined;
+			if (shape.length < 2 || last === null)
+				return { issue: { code: 'MW210', message: `\`dense\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
+			const issue: ShapeIssue | undefined =
+				shape.length > 2
+					? {
+							code: 'MW213',
+							message: `This dense layer gets ${fmt(shape)} and acts on the last axis only, giving ${fmt([...shape.slice(0, -1), layer.units])}. Add a \`flatten\` before it if you meant a fully connected layer over the whole feature map.`,
+						}
+					: undefined;
 			return { shape: [...shape.slice(0, -1), layer.units], trainable: last * layer.units + bias, ...(issue ? { issue } : {}) };
 		}
 		case 'dropout':
@@ -125,29 +142,52 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 		case 'layerNormalization': {
 			if (!shape) return {};
 			const c = shape[shape.length - 1] ?? null;
-			if (shape.length < 2 || c === null) return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
+			if (shape.length < 2 || c === null)
+				return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
 			const learned = (layer.center !== false ? c : 0) + (layer.scale !== false ? c : 0);
 			return { shape, trainable: learned, nonTrainable: layer.type === 'batchNormalization' ? 2 * c : 0 };
 		}
 		case 'flatten': {
 			if (!shape) return { trainable: 0 };
-			if (shape.length < 3) return { issue: { code: 'MW210', message: `\`flatten\` needs at least 2 dimensions per sample, but its input is ${fmt(shape)} (already flat). Remove it.` } };
+			if (shape.length < 3)
+				return {
+					issue: {
+						code: 'MW210',
+						message: `\`flatten\` needs at least 2 dimensions per sample, but its input is ${fmt(shape)} (already flat). Remove it.`,
+					},
+				};
 			const dims = shape.slice(1);
 			return { shape: [null, dims.includes(null) ? null : (dims as number[]).reduce((a, b) => a * b, 1)], trainable: 0 };
 		}
 		case 'reshape': {
 			const target = layer.targetShape;
 			const unknowns = target.filter((d) => d === -1).length;
-			if (unknowns > 1) return { issue: { code: 'MW212', field: 'targetShape', message: 'Only one dimension of `targetShape` may be -1.' } };
-			if (target.some((d) => d === 0)) return { issue: { code: 'MW212', field: 'targetShape', message: 'Dimensions of `targetShape` must be ≥ 1 (or one -1).' } };
+			if (unknowns > 1)
+				return { issue: { code: 'MW212', field: 'targetShape', message: 'Only one dimension of `targetShape` may be -1.' } };
+			if (target.some((d) => d === 0))
+				return { issue: { code: 'MW212', field: 'targetShape', message: 'Dimensions of `targetShape` must be ≥ 1 (or one -1).' } };
 			if (!shape || shape.slice(1).includes(null)) return { shape: [null, ...target.map((d) => (d === -1 ? null : d))], trainable: 0 };
 			const size = (shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
 			const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
 			if (unknowns === 1) {
-				if (size % known !== 0) return { issue: { code: 'MW212', field: 'targetShape', message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}]: ${size} is not divisible by ${known}.` } };
+				if (size % known !== 0)
+					return {
+						issue: {
+							code: 'MW212',
+							field: 'targetShape',
+							message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}]: ${size} is not divisible by ${known}.`,
+						},
+					};
 				return { shape: [null, ...target.map((d) => (d === -1 ? size / known : d))], trainable: 0 };
 			}
-			if (known !== size) return { issue: { code: 'MW212', field: 'targetShape', message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}] (${known} values).` } };
+			if (known !== size)
+				return {
+					issue: {
+						code: 'MW212',
+						field: 'targetShape',
+						message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}] (${known} values).`,
+					},
+				};
 			return { shape: [null, ...target], trainable: 0 };
 		}
 		case 'conv1d': {
@@ -156,7 +196,11 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			if (bad) return { issue: bad };
 			const [, len, ch] = shape as [null, number | null, number | null];
 			if (ch === null) return { issue: { code: 'MW210', message: '`conv1d` needs a known number of channels.' } };
-			const out: Shape = [null, convOut(len, layer.kernelSize, layer.padding ?? 'valid', layer.strides ?? 1, layer.dilationRate ?? 1), layer.filters];
+			const out: Shape = [
+				null,
+				convOut(len, layer.kernelSize, layer.padding ?? 'valid', layer.strides ?? 1, layer.dilationRate ?? 1),
+				layer.filters,
+			];
 			const issue = shrinkIssue('conv1d', 'kernelSize', shape, out);
 			if (issue) return { issue };
 			return { shape: out, trainable: layer.kernelSize * ch * layer.filters + (layer.useBias !== false ? layer.filters : 0) };
@@ -213,7 +257,10 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 		case 'embedding': {
 			const params = layer.inputDim * layer.outputDim;
 			if (!shape) return { trainable: params };
-			if (shape.length !== 2) return { issue: { code: 'MW210', message: `\`embedding\` expects integer ids [steps] per sample, but its input is ${fmt(shape)}.` } };
+			if (shape.length !== 2)
+				return {
+					issue: { code: 'MW210', message: `\`embedding\` expects integer ids [steps] per sample, but its input is ${fmt(shape)}.` },
+				};
 			return { shape: [null, shape[1] ?? null, layer.outputDim], trainable: params };
 		}
 		case 'lstm':

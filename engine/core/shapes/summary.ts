@@ -9,41 +9,69 @@ import { formatShape, type ModelShapeInfo } from './infer';
 const n = (v: number | undefined) => (v === undefined ? '?' : v.toLocaleString('en-US'));
 
 export function summaryTable(name: string, shapes: ModelShapeInfo, data?: DataSummary): string {
-	const rows = shapes.layers.map((l) => [`${l.name} (${l.type})`, formatShape(l.outputShape), n(l.trainableParams === undefined ? undefined : l.trainableParams + (l.nonTrainableParams ?? 0))]);
+	const rows = shapes.layers.map((l) => [
+		`${l.name} (${l.type})`,
+		formatShape(l.outputShape),
+		n(l.trainableParams === undefined ? undefined : l.trainableParams + (l.nonTrainableParams ?? 0)),
+	]);
 	const head = ['Layer (type)', 'Output shape', 'Param #'];
 	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 	const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('   ');
 	const rule = (ch: string) => ch.repeat(w.reduce((a, b) => a + b, 0) + 6);
 	const out = [`Model: "${name}"`];
-	if (data?.features) out.push(`Input: ${formatShape(shapes.inputShape)} from ${data.features.length} feature column${data.features.length === 1 ? '' : 's'} (${data.features.join(', ')})`);
+	if (data?.features)
+		out.push(
+			`Input: ${formatShape(shapes.inputShape)} from ${data.features.length} feature column${data.features.length === 1 ? '' : 's'} (${data.features.join(', ')})`,
+		);
 	else out.push(`Input: ${formatShape(shapes.inputShape)}`);
-	if (data?.label) out.push(`Label: ${data.label}${data.task ? ` (${data.task}${data.classes ? `, ${data.classes.length} classes` : ''})` : ''}`);
+	if (data?.label)
+		out.push(`Label: ${data.label}${data.task ? ` (${data.task}${data.classes ? `, ${data.classes.length} classes` : ''})` : ''}`);
 	out.push(rule('━'), line(head), rule('━'));
 	for (const r of rows) out.push(line(r));
 	out.push(rule('━'));
-	out.push(`Total params: ${n(shapes.totalParams)}`, `Trainable params: ${n(shapes.trainableParams)}`, `Non-trainable params: ${n(shapes.nonTrainableParams)}`);
+	out.push(
+		`Total params: ${n(shapes.totalParams)}`,
+		`Trainable params: ${n(shapes.trainableParams)}`,
+		`Non-trainable params: ${n(shapes.nonTrainableParams)}`,
+	);
 	return out.join('\n');
 }
 
 /** Mermaid label text: no quotes, brackets or markup from user strings. */
 function label(text: string): string {
-	return text.replace(/["<>`{}[\]|#]/g, ' ').replace(/\s+/g, ' ').trim();
+	return text
+		.replace(/["<>`{}[\]|#]/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 export function toMermaid(cfg: ResolvedConfig, shapes: ModelShapeInfo | undefined, data?: DataSummary): string {
 	const lines = ['flowchart TD'];
 	const src = cfg.data.source;
-	const prep = [cfg.data.scale !== 'none' ? `scale ${cfg.data.scale}` : '', Object.keys(cfg.data.preprocessing ?? {}).length ? `${Object.keys(cfg.data.preprocessing ?? {}).length} column steps` : ''].filter(Boolean).join(', ') || 'none';
+	const prep =
+		[
+			cfg.data.scale !== 'none' ? `scale ${cfg.data.scale}` : '',
+			Object.keys(cfg.data.preprocessing ?? {}).length ? `${Object.keys(cfg.data.preprocessing ?? {}).length} column steps` : '',
+		]
+			.filter(Boolean)
+			.join(', ') || 'none';
 	const split = cfg.data.split;
 	const splitText = split.folds ? `${split.folds} folds` : `validation ${split.validation}, test ${split.test}`;
 	lines.push('  subgraph pipeline [Pipeline]', '    direction LR');
-	lines.push(`    P1["data: ${label(src.type === 'csv' || src.type === 'json' ? `${src.type} ${src.path}` : src.type === 'dataset' ? `dataset ${src.name}` : src.type)}"]`);
+	lines.push(
+		`    P1["data: ${label(src.type === 'csv' || src.type === 'json' ? `${src.type} ${src.path}` : src.type === 'dataset' ? `dataset ${src.name}` : src.type)}"]`,
+	);
 	lines.push(`    P2["preprocessing: ${label(prep)}"]`);
 	lines.push(`    P3["split: ${label(splitText)}"]`);
-	lines.push(`    P4["model: ${cfg.model.layers.length} layers${shapes?.totalParams !== undefined ? `, ${n(shapes.totalParams)} params` : ''}"]`);
+	lines.push(
+		`    P4["model: ${cfg.model.layers.length} layers${shapes?.totalParams !== undefined ? `, ${n(shapes.totalParams)} params` : ''}"]`,
+	);
 	lines.push(`    P5["training: ${label(`${cfg.training.loss}, ${cfg.training.optimizer.type}, ${cfg.training.epochs} epochs`)}"]`);
 	const stages = ['P1', 'P2', 'P3', 'P4', 'P5'];
-	if (cfg.tuning) { lines.push(`    P6["tuning: ${label(`${cfg.tuning.strategy}, ${cfg.tuning.trials} trials`)}"]`); stages.push('P6'); }
+	if (cfg.tuning) {
+		lines.push(`    P6["tuning: ${label(`${cfg.tuning.strategy}, ${cfg.tuning.trials} trials`)}"]`);
+		stages.push('P6');
+	}
 	lines.push(`    P7["evaluation: ${label(cfg.evaluation.split)}"]`, `    P8["export: ${label(cfg.export.path ?? 'run folder')}"]`);
 	stages.push('P7', 'P8');
 	lines.push(`    ${stages.join(' --> ')}`, '  end');

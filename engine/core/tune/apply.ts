@@ -40,7 +40,11 @@ export function applyParamsEdits(text: string, params: Params): TextEdit[] {
 /** The config text with the edits applied. */
 export function applyParams(text: string, params: Params): string {
 	const cd = new ConfigDocument(text);
-	const edits = applyParamsEdits(text, params).map((e) => ({ from: cd.offsetAt(e.range.start), to: cd.offsetAt(e.range.end), text: e.newText }));
+	const edits = applyParamsEdits(text, params).map((e) => ({
+		from: cd.offsetAt(e.range.start),
+		to: cd.offsetAt(e.range.end),
+		text: e.newText,
+	}));
 	edits.sort((a, b) => b.from - a.from);
 	let out = text;
 	for (const e of edits) out = out.slice(0, e.from) + e.text + out.slice(e.to);

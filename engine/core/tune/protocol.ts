@@ -41,17 +41,52 @@ export interface SweepState {
 	best?: { number: number; score: number; params: Params };
 }
 
-export interface SweepStartedParams { sweepDir: string; state: SweepState; resumed: boolean }
-export interface TrialStartedParams { number: number; params: Params; /** The worker process running it. */ pid?: number }
-export interface TrialEpochParams { number: number; fold: number; epoch: number; logs: EpochLogs; value?: number }
-export interface TrialEndedParams { trial: TrialRecord; best?: SweepState['best'] }
-export interface SweepFinishedParams { sweepDir: string; state: SweepState }
+export interface SweepStartedParams {
+	sweepDir: string;
+	state: SweepState;
+	resumed: boolean;
+}
+export interface TrialStartedParams {
+	number: number;
+	params: Params;
+	/** The worker process running it. */ pid?: number;
+}
+export interface TrialEpochParams {
+	number: number;
+	fold: number;
+	epoch: number;
+	logs: EpochLogs;
+	value?: number;
+}
+export interface TrialEndedParams {
+	trial: TrialRecord;
+	best?: SweepState['best'];
+}
+export interface SweepFinishedParams {
+	sweepDir: string;
+	state: SweepState;
+}
 
-export namespace SweepStarted { export const method = 'sweep/started' as const; export type Params = SweepStartedParams }
-export namespace TrialStarted { export const method = 'sweep/trialStarted' as const; export type Params = TrialStartedParams }
-export namespace TrialEpoch { export const method = 'sweep/trialEpoch' as const; export type Params = TrialEpochParams }
-export namespace TrialEnded { export const method = 'sweep/trialEnded' as const; export type Params = TrialEndedParams }
-export namespace SweepFinished { export const method = 'sweep/finished' as const; export type Params = SweepFinishedParams }
+export namespace SweepStarted {
+	export const method = 'sweep/started' as const;
+	export type Params = SweepStartedParams;
+}
+export namespace TrialStarted {
+	export const method = 'sweep/trialStarted' as const;
+	export type Params = TrialStartedParams;
+}
+export namespace TrialEpoch {
+	export const method = 'sweep/trialEpoch' as const;
+	export type Params = TrialEpochParams;
+}
+export namespace TrialEnded {
+	export const method = 'sweep/trialEnded' as const;
+	export type Params = TrialEndedParams;
+}
+export namespace SweepFinished {
+	export const method = 'sweep/finished' as const;
+	export type Params = SweepFinishedParams;
+}
 
 type Ev<N extends { method: string }, P> = { method: N['method']; params: P };
 export type SweepEvent =

@@ -16,9 +16,12 @@ type PruningConfig = NonNullable<TuningConfig['pruning']>;
 
 export function makePruner(cfg: PruningConfig | undefined): Pruner | undefined {
 	switch (cfg?.type ?? 'none') {
-		case 'median': return new MedianPruner(cfg?.warmupEpochs ?? 5, cfg?.minTrials ?? 5);
-		case 'successiveHalving': return new SuccessiveHalving(Math.max(1, cfg?.warmupEpochs ?? 5), cfg?.reductionFactor ?? 3);
-		default: return undefined;
+		case 'median':
+			return new MedianPruner(cfg?.warmupEpochs ?? 5, cfg?.minTrials ?? 5);
+		case 'successiveHalving':
+			return new SuccessiveHalving(Math.max(1, cfg?.warmupEpochs ?? 5), cfg?.reductionFactor ?? 3);
+		default:
+			return undefined;
 	}
 }
 
@@ -32,7 +35,10 @@ const median = (xs: number[]) => {
 export class MedianPruner implements Pruner {
 	private readonly curves = new Map<number, number[]>();
 	private readonly finished = new Set<number>();
-	constructor(private readonly warmup: number, private readonly minTrials: number) {}
+	constructor(
+		private readonly warmup: number,
+		private readonly minTrials: number,
+	) {}
 
 	report(trial: number, epoch: number, value: number): boolean {
 		const c = this.curves.get(trial) ?? [];
@@ -40,7 +46,10 @@ export class MedianPruner implements Pruner {
 		this.curves.set(trial, c);
 		if (epoch <= this.warmup || this.finished.size < this.minTrials) return false;
 		const bestSoFar = (xs: number[], upTo: number) => minOf(xs.slice(0, upTo).filter((x) => Number.isFinite(x)));
-		const others = [...this.finished].map((t) => this.curves.get(t)).filter((xs): xs is number[] => xs !== undefined && xs.length >= epoch).map((xs) => bestSoFar(xs, epoch));
+		const others = [...this.finished]
+			.map((t) => this.curves.get(t))
+			.filter((xs): xs is number[] => xs !== undefined && xs.length >= epoch)
+			.map((xs) => bestSoFar(xs, epoch));
 		if (others.length < this.minTrials) return false;
 		return bestSoFar(c, epoch) > median(others);
 	}
@@ -56,7 +65,10 @@ export class MedianPruner implements Pruner {
  */
 export class SuccessiveHalving implements Pruner {
 	private readonly rungs = new Map<number, Map<number, number>>();
-	constructor(private readonly minResource: number, private readonly eta: number) {}
+	constructor(
+		private readonly minResource: number,
+		private readonly eta: number,
+	) {}
 
 	rungEpochs(max: number): number[] {
 		const out: number[] = [];

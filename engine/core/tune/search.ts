@@ -5,10 +5,25 @@
  * cost linear in the number of trials; a GP needs a kernel over mixed spaces and O(n³) fits.
  */
 import { createRng, type Rng } from '../random';
-import { active, dimensions, fromUnit, gridPoints, ordered, sampleOne, sampleRandom, toUnit, type Dimension, type ParamValue, type Params } from './space';
+import {
+	active,
+	dimensions,
+	fromUnit,
+	gridPoints,
+	ordered,
+	sampleOne,
+	sampleRandom,
+	toUnit,
+	type Dimension,
+	type ParamValue,
+	type Params,
+} from './space';
 import type { TuningConfig } from '../config/schema';
 
-export interface Observation { params: Params; /** Lower is better (maximised objectives are negated). */ score: number }
+export interface Observation {
+	params: Params;
+	/** Lower is better (maximised objectives are negated). */ score: number;
+}
 
 export interface Searcher {
 	/** The next point to try, or undefined when the strategy is exhausted (grid). */
@@ -19,9 +34,12 @@ export function makeSearcher(tuning: Pick<TuningConfig, 'space' | 'strategy' | '
 	const dims = dimensions(tuning.space);
 	const rng = createRng(seed);
 	switch (tuning.strategy ?? 'random') {
-		case 'grid': return new GridSearch(dims, tuning.trials ?? 20, rng);
-		case 'bayesian': return new TpeSearch(dims, rng);
-		default: return { next: () => sampleRandom(dims, rng) };
+		case 'grid':
+			return new GridSearch(dims, tuning.trials ?? 20, rng);
+		case 'bayesian':
+			return new TpeSearch(dims, rng);
+		default:
+			return { next: () => sampleRandom(dims, rng) };
 	}
 }
 
@@ -45,11 +63,20 @@ class GridSearch implements Searcher {
 	}
 }
 
-interface TpeOptions { startup: number; gamma: number; candidates: number; priorWeight: number }
+interface TpeOptions {
+	startup: number;
+	gamma: number;
+	candidates: number;
+	priorWeight: number;
+}
 
 export class TpeSearch implements Searcher {
 	private readonly opts: TpeOptions;
-	constructor(private readonly dims: Dimension[], private readonly rng: Rng, opts: Partial<TpeOptions> = {}) {
+	constructor(
+		private readonly dims: Dimension[],
+		private readonly rng: Rng,
+		opts: Partial<TpeOptions> = {},
+	) {
 		this.opts = { startup: 8, gamma: 0.15, candidates: 24, priorWeight: 1, ...opts };
 	}
 
@@ -86,20 +113,32 @@ export class TpeSearch implements Searcher {
 			let i = 0;
 			while (i < l.length - 1 && u >= l[i]!) u -= l[i++]!;
 			const ratio = l[i]! / g[i]!;
-			if (ratio > bestRatio) { bestRatio = ratio; best = i; }
+			if (ratio > bestRatio) {
+				bestRatio = ratio;
+				best = i;
+			}
 		}
 		return choices[best] ?? sampleOne(d, this.rng);
 	}
 
 	private numeric(d: Dimension, good: number[], bad: number[]): number {
-		const l = parzen(good.map((v) => toUnit(d, v)), this.opts.priorWeight);
-		const g = parzen(bad.map((v) => toUnit(d, v)), this.opts.priorWeight);
+		const l = parzen(
+			good.map((v) => toUnit(d, v)),
+			this.opts.priorWeight,
+		);
+		const g = parzen(
+			bad.map((v) => toUnit(d, v)),
+			this.opts.priorWeight,
+		);
 		let best = 0.5;
 		let bestScore = -Infinity;
 		for (let k = 0; k < this.opts.candidates; k++) {
 			const x = l.sample(this.rng);
 			const score = Math.log(l.pdf(x) + 1e-12) - Math.log(g.pdf(x) + 1e-12);
-			if (score > bestScore) { bestScore = score; best = x; }
+			if (score > bestScore) {
+				bestScore = score;
+				best = x;
+			}
 		}
 		return fromUnit(d, best);
 	}
@@ -125,7 +164,7 @@ export function parzen(points: number[], priorWeight: number): { pdf(x: number):
 			let p = 0;
 			for (let i = 0; i < mus.length; i++) {
 				const z = (x - mus[i]!) / sigmas[i]!;
-				p += (weights[i]! / total) * Math.exp(-0.5 * z * z) / (sigmas[i]! * Math.sqrt(2 * Math.PI) * Math.max(mass[i]!, 1e-12));
+				p += ((weights[i]! / total) * Math.exp(-0.5 * z * z)) / (sigmas[i]! * Math.sqrt(2 * Math.PI) * Math.max(mass[i]!, 1e-12));
 			}
 			return p;
 		},
@@ -144,7 +183,7 @@ export function parzen(points: number[], priorWeight: number): { pdf(x: number):
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf). */
 export function normCdf(z: number): number {
-	const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+	const t = 1 / (1 + (0.3275911 * Math.abs(z)) / Math.SQRT2);
 	const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
 	return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }

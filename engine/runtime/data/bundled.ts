@@ -6,9 +6,11 @@ import type { Row } from './generators';
 // vega-datasets exports no subpaths, so its JSON files are required by relative path: the
 // bundler inlines them (lazily), and tsx/node resolve them from the repository's node_modules.
 function vegaFile(name: 'penguins.json' | 'cars.json'): unknown[] {
-	return (name === 'penguins.json'
-		? require('../../../node_modules/vega-datasets/data/penguins.json')
-		: require('../../../node_modules/vega-datasets/data/cars.json')) as unknown[];
+	return (
+		name === 'penguins.json'
+			? require('../../../node_modules/vega-datasets/data/penguins.json')
+			: require('../../../node_modules/vega-datasets/data/cars.json')
+	) as unknown[];
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -25,15 +27,26 @@ export function loadDataset(name: DatasetName): Row[] {
 		}
 		case 'penguins':
 			rows = (vegaFile('penguins.json') as Record<string, unknown>[]).map((r) => ({
-				species: str(r.Species), island: str(r.Island), beakLength: num(r['Beak Length (mm)']), beakDepth: num(r['Beak Depth (mm)']),
-				flipperLength: num(r['Flipper Length (mm)']), bodyMass: num(r['Body Mass (g)']), sex: str(r.Sex),
+				species: str(r.Species),
+				island: str(r.Island),
+				beakLength: num(r['Beak Length (mm)']),
+				beakDepth: num(r['Beak Depth (mm)']),
+				flipperLength: num(r['Flipper Length (mm)']),
+				bodyMass: num(r['Body Mass (g)']),
+				sex: str(r.Sex),
 			}));
 			break;
 		case 'cars':
 			rows = (vegaFile('cars.json') as Record<string, unknown>[]).map((r) => ({
-				name: str(r.Name), mpg: num(r.Miles_per_Gallon), cylinders: num(r.Cylinders), displacement: num(r.Displacement),
-				horsepower: num(r.Horsepower), weight: num(r.Weight_in_lbs), acceleration: num(r.Acceleration),
-				year: typeof r.Year === 'string' ? Number(r.Year.slice(0, 4)) : num(r.Year), origin: str(r.Origin),
+				name: str(r.Name),
+				mpg: num(r.Miles_per_Gallon),
+				cylinders: num(r.Cylinders),
+				displacement: num(r.Displacement),
+				horsepower: num(r.Horsepower),
+				weight: num(r.Weight_in_lbs),
+				acceleration: num(r.Acceleration),
+				year: typeof r.Year === 'string' ? Number(r.Year.slice(0, 4)) : num(r.Year),
+				origin: str(r.Origin),
 			}));
 			break;
 	}

@@ -8,7 +8,12 @@ import { parse } from 'csv-parse';
 import type { Row } from './generators';
 
 export class DataError extends Error {
-	constructor(message: string, readonly file?: string, readonly line?: number, readonly column?: string) {
+	constructor(
+		message: string,
+		readonly file?: string,
+		readonly line?: number,
+		readonly column?: string,
+	) {
 		super(message);
 	}
 }
@@ -33,7 +38,9 @@ const DEFAULT_MISSING = ['', 'NA', 'NaN', 'null', '?'];
 export async function readCsv(file: string, opts: CsvOptions = {}): Promise<CsvResult> {
 	const name = opts.displayName ?? file;
 	const missing = new Set(opts.missingValues ?? DEFAULT_MISSING);
-	const parser = fs.createReadStream(file).pipe(parse({ delimiter: opts.delimiter ?? ',', bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+	const parser = fs
+		.createReadStream(file)
+		.pipe(parse({ delimiter: opts.delimiter ?? ',', bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
 	let header: string[] | undefined;
 	let keep: number[] = [];
 	const raw: (string | null)[][] = [];
@@ -44,19 +51,36 @@ export async function readCsv(file: string, opts: CsvOptions = {}): Promise<CsvR
 			if (!header) {
 				header = record;
 				const dup = header.find((h, i) => header!.indexOf(h) !== i);
-				if (dup !== undefined) throw new DataError(`${name}:${info.lines}: the header names column \`${dup}\` twice.`, file, info.lines, dup);
+				if (dup !== undefined)
+					throw new DataError(`${name}:${info.lines}: the header names column \`${dup}\` twice.`, file, info.lines, dup);
 				if (opts.columns) {
 					const miss = opts.columns.filter((c) => !header!.includes(c));
-					if (miss.length) throw new DataError(`${name}: no column ${miss.map((m) => `\`${m}\``).join(', ')} (columns: ${header.join(', ')}).`, file, info.lines, miss[0]);
+					if (miss.length)
+						throw new DataError(
+							`${name}: no column ${miss.map((m) => `\`${m}\``).join(', ')} (columns: ${header.join(', ')}).`,
+							file,
+							info.lines,
+							miss[0],
+						);
 					keep = opts.columns.map((c) => header!.indexOf(c));
 				} else keep = header.map((_, i) => i);
 				continue;
 			}
 			if (record.length !== header.length) {
 				const col = record.length < header.length ? header[record.length]! : `(extra field ${record.length})`;
-				throw new DataError(`${name}:${info.lines}: row has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${header.length}${record.length < header.length ? ` (column \`${col}\` is missing)` : ''}.`, file, info.lines, col);
+				throw new DataError(
+					`${name}:${info.lines}: row has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${header.length}${record.length < header.length ? ` (column \`${col}\` is missing)` : ''}.`,
+					file,
+					info.lines,
+					col,
+				);
 			}
-			raw.push(keep.map((i) => { const v = record[i]!; return missing.has(v) ? null : v; }));
+			raw.push(
+				keep.map((i) => {
+					const v = record[i]!;
+					return missing.has(v) ? null : v;
+				}),
+			);
 			lines.push(info.lines);
 		}
 	} catch (err) {
@@ -77,11 +101,19 @@ export async function readCsv(file: string, opts: CsvOptions = {}): Promise<CsvR
 			const v = raw[r]![j];
 			if (v === null || v === undefined) continue;
 			if (Number.isFinite(Number(v))) nums++;
-			else { texts++; if (firstBad < 0) firstBad = r; }
+			else {
+				texts++;
+				if (firstBad < 0) firstBad = r;
+			}
 		}
 		const isNum = nums > 0 && nums >= texts * 4;
 		if (isNum && texts > 0) {
-			throw new DataError(`${name}:${lines[firstBad]}: column \`${c}\` holds numbers, but this row has \`${raw[firstBad]![j]}\` (${texts} non-numeric value${texts === 1 ? '' : 's'} in this column; list missing-value markers in \`missingValues\`).`, file, lines[firstBad], c);
+			throw new DataError(
+				`${name}:${lines[firstBad]}: column \`${c}\` holds numbers, but this row has \`${raw[firstBad]![j]}\` (${texts} non-numeric value${texts === 1 ? '' : 's'} in this column; list missing-value markers in \`missingValues\`).`,
+				file,
+				lines[firstBad],
+				c,
+			);
 		}
 		if (isNum) numeric.push(c);
 		for (let r = 0; r < raw.length; r++) {

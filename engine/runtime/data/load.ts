@@ -18,17 +18,27 @@ export interface LoadedRows {
 }
 
 function numericColumns(rows: readonly Row[], columns: readonly string[]): string[] {
-	return columns.filter((c) => rows.some((r) => typeof r[c] === 'number') && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
+	return columns.filter(
+		(c) => rows.some((r) => typeof r[c] === 'number') && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'),
+	);
 }
 
 /** Loads rows. `columns` (when given) limits what CSV reading keeps in memory. */
-export async function loadRows(source: SourceConfig, opts: { policy: PathPolicy; seed: number; columns?: readonly string[] }): Promise<LoadedRows> {
+export async function loadRows(
+	source: SourceConfig,
+	opts: { policy: PathPolicy; seed: number; columns?: readonly string[] },
+): Promise<LoadedRows> {
 	if (source.type === 'csv' || source.type === 'json') {
 		const r = resolveDataPath(source.path, opts.policy);
 		if (!r.ok) throw new DataError(r.message);
 		if (!fs.existsSync(r.file)) throw new DataError(`data file \`${source.path}\` not found (looked for ${r.file}).`, r.file);
 		if (source.type === 'csv') {
-			const csv = await readCsv(r.file, { delimiter: source.delimiter, missingValues: source.missingValues, displayName: source.path, ...(opts.columns ? { columns: opts.columns } : {}) });
+			const csv = await readCsv(r.file, {
+				delimiter: source.delimiter,
+				missingValues: source.missingValues,
+				displayName: source.path,
+				...(opts.columns ? { columns: opts.columns } : {}),
+			});
 			const info = infoFromRows(csv.rows.slice(0, 1000), csv.rows.length);
 			info.columns = csv.columns;
 			info.numeric = csv.numeric;
@@ -40,7 +50,8 @@ export async function loadRows(source: SourceConfig, opts: { policy: PathPolicy;
 		} catch (err) {
 			throw new DataError(`${source.path}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`, r.file);
 		}
-		if (!Array.isArray(parsed) || parsed.some((x) => !x || typeof x !== 'object' || Array.isArray(x))) throw new DataError(`${source.path}: must hold a JSON array of row objects.`, r.file);
+		if (!Array.isArray(parsed) || parsed.some((x) => !x || typeof x !== 'object' || Array.isArray(x)))
+			throw new DataError(`${source.path}: must hold a JSON array of row objects.`, r.file);
 		return fromRows(parsed as Row[]);
 	}
 	if (source.type === 'inline') return fromRows(source.rows as Row[]);

@@ -32,7 +32,12 @@ export interface Preprocessing {
 	inputShape: number[];
 }
 
-export interface FeatureSpec { column: string; step: ColumnStepName; fill: FillPolicy; numeric: boolean }
+export interface FeatureSpec {
+	column: string;
+	step: ColumnStepName;
+	fill: FillPolicy;
+	numeric: boolean;
+}
 
 const isMiss = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
 
@@ -56,7 +61,10 @@ export function fitFeatures(specs: readonly FeatureSpec[], train: readonly Row[]
 		} else if (s.step === 'minMax') {
 			let lo = Infinity;
 			let hi = -Infinity;
-			for (const x of nums) { if (x < lo) lo = x; if (x > hi) hi = x; }
+			for (const x of nums) {
+				if (x < lo) lo = x;
+				if (x > hi) hi = x;
+			}
 			t.params = [Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 1];
 		}
 		if (s.fill === 'mean') t.fillValue = nums.reduce((a, b) => a + b, 0) / Math.max(1, nums.length);
@@ -69,7 +77,11 @@ export function fitFeatures(specs: readonly FeatureSpec[], train: readonly Row[]
 			for (const v of vals) counts.set(v, (counts.get(v) ?? 0) + 1);
 			let best: string | number = 0;
 			let bc = -1;
-			for (const [v, c] of counts) if (c > bc || (c === bc && String(v) < String(best))) { best = v; bc = c; }
+			for (const [v, c] of counts)
+				if (c > bc || (c === bc && String(v) < String(best))) {
+					best = v;
+					bc = c;
+				}
 			t.fillValue = best;
 		} else if (s.fill === 'zero') t.fillValue = 0;
 		out.push(t);
@@ -87,7 +99,8 @@ export function transformRow(features: readonly FeatureTransform[], row: Row, ou
 	for (const f of features) {
 		let v = row[f.column];
 		if (isMiss(v)) {
-			if (f.fillValue === undefined) throw new DataError(`${where}missing value in column \`${f.column}\` (policy \`${f.fill}\`).`, undefined, undefined, f.column);
+			if (f.fillValue === undefined)
+				throw new DataError(`${where}missing value in column \`${f.column}\` (policy \`${f.fill}\`).`, undefined, undefined, f.column);
 			v = f.fillValue;
 		}
 		switch (f.step) {
@@ -103,9 +116,15 @@ export function transformRow(features: readonly FeatureTransform[], row: Row, ou
 			}
 			default: {
 				const x = typeof v === 'number' ? v : Number(v);
-				if (!Number.isFinite(x)) throw new DataError(`${where}column \`${f.column}\` has \`${String(v)}\`, not a number; give it a \`oneHot\` or \`labelEncode\` step.`, undefined, undefined, f.column);
+				if (!Number.isFinite(x))
+					throw new DataError(
+						`${where}column \`${f.column}\` has \`${String(v)}\`, not a number; give it a \`oneHot\` or \`labelEncode\` step.`,
+						undefined,
+						undefined,
+						f.column,
+					);
 				if (f.step === 'standardize') out[k++] = (x - f.params![0]) / f.params![1];
-				else if (f.step === 'minMax') out[k++] = (x - f.params![0]) / ((f.params![1] - f.params![0]) || 1);
+				else if (f.step === 'minMax') out[k++] = (x - f.params![0]) / (f.params![1] - f.params![0] || 1);
 				else out[k++] = x;
 			}
 		}
@@ -124,7 +143,10 @@ export function classIndex(p: Pick<Preprocessing, 'label'>, v: unknown): number 
 
 export function encodeLabel(p: Pick<Preprocessing, 'label'>, v: unknown, out: Float32Array, offset: number): void {
 	const e = p.label.encoding;
-	if (e === 'value') { out[offset] = Number(v); return; }
+	if (e === 'value') {
+		out[offset] = Number(v);
+		return;
+	}
 	const i = classIndex(p, v);
 	if (e === 'oneHot') for (let c = 0; c < p.label.classes!.length; c++) out[offset + c] = c === i ? 1 : 0;
 	else if (e === 'hinge') out[offset] = i === 1 ? 1 : -1;

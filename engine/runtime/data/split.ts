@@ -2,7 +2,11 @@
 import { createRng, shuffleInPlace } from '../../core/random';
 import { append } from '../../core/arrays';
 
-export interface SplitIndices { train: number[]; validation: number[]; test: number[] }
+export interface SplitIndices {
+	train: number[];
+	validation: number[];
+	test: number[];
+}
 
 function groups(n: number, labels: readonly number[] | undefined): number[][] {
 	if (!labels) return [Array.from({ length: n }, (_, i) => i)];
@@ -19,7 +23,10 @@ function groups(n: number, labels: readonly number[] | undefined): number[][] {
  * Splits n rows. With `labels` the split is stratified: each class is split in the same
  * proportions. Without `shuffle` rows keep their order (test last, validation before it).
  */
-export function splitIndices(n: number, opts: { validation: number; test: number; seed: number; shuffle?: boolean; labels?: readonly number[] }): SplitIndices {
+export function splitIndices(
+	n: number,
+	opts: { validation: number; test: number; seed: number; shuffle?: boolean; labels?: readonly number[] },
+): SplitIndices {
 	const rng = createRng(opts.seed);
 	const out: SplitIndices = { train: [], validation: [], test: [] };
 	for (const g of groups(n, opts.labels)) {
@@ -41,7 +48,11 @@ export function splitIndices(n: number, opts: { validation: number; test: number
  * k folds over `indices` (row numbers): fold f validates on its part and trains on the rest.
  * Stratified when labels (indexed by row number) are given. Used by tuning and cross-validation.
  */
-export function kFoldIndices(indices: readonly number[], k: number, opts: { seed: number; labels?: readonly number[]; shuffle?: boolean }): { train: number[]; validation: number[] }[] {
+export function kFoldIndices(
+	indices: readonly number[],
+	k: number,
+	opts: { seed: number; labels?: readonly number[]; shuffle?: boolean },
+): { train: number[]; validation: number[] }[] {
 	if (k < 2 || k > indices.length) throw new Error(`cannot make ${k} folds of ${indices.length} rows.`);
 	const rng = createRng(opts.seed);
 	const parts: number[][] = Array.from({ length: k }, () => []);

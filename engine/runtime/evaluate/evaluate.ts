@@ -7,7 +7,6 @@ import type { Evaluation } from '../../core/records';
 import { classificationReport, regressionReport } from './metrics';
 import { argmax } from '../../core/arrays';
 
-
 export const MAX_PREDICTIONS = 5000;
 
 export function pickSplit(config: ResolvedConfig, data: PreparedData): 'test' | 'validation' | 'train' {
@@ -23,13 +22,18 @@ export function predictArrays(model: tf.LayersModel, pre: Preprocessing, s: Spli
 	});
 }
 
-export function evaluateModel(model: tf.LayersModel, config: ResolvedConfig, data: PreparedData, split = pickSplit(config, data)): Evaluation {
+export function evaluateModel(
+	model: tf.LayersModel,
+	config: ResolvedConfig,
+	data: PreparedData,
+	split = pickSplit(config, data),
+): Evaluation {
 	const pre = data.preprocessing;
 	const s = data[split]!;
 	const out = predictArrays(model, pre, s);
 	const ev: Evaluation = { split, rows: s.n, task: pre.task, metrics: {}, predictions: [] };
 	const featureCols = pre.features.map((f) => f.column);
-	ev.inputs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => Object.fromEntries(featureCols.map((c) => [c, (r[c] ?? null)])));
+	ev.inputs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => Object.fromEntries(featureCols.map((c) => [c, r[c] ?? null])));
 	const wanted = config.evaluation.metrics;
 	const keep = (k: string) => !wanted || (wanted as readonly string[]).includes(k);
 	if (pre.task === 'regression') {
@@ -61,6 +65,8 @@ export function evaluateModel(model: tf.LayersModel, config: ResolvedConfig, dat
 	if (keep('f1')) ev.metrics.f1 = c[avg].f1;
 	if (keep('rocAuc')) ev.metrics.rocAuc = c.rocAuc;
 	if (keep('prAuc')) ev.metrics.prAuc = c.prAuc;
-	ev.predictions = truth.slice(0, MAX_PREDICTIONS).map((t, i) => ({ actual: classes[t]!, predicted: classes[predicted[i]!]!, scores: probs[i]! }));
+	ev.predictions = truth
+		.slice(0, MAX_PREDICTIONS)
+		.map((t, i) => ({ actual: classes[t]!, predicted: classes[predicted[i]!]!, scores: probs[i]! }));
 	return ev;
 }

@@ -21,8 +21,11 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
 		const weights = a.weightData ? Buffer.from(tf.io.CompositeArrayBuffer.join(a.weightData)) : Buffer.alloc(0);
 		writeAtomic(path.join(dir, WEIGHTS_FILE), weights);
 		writeJson(path.join(dir, MODEL_FILE), {
-			format: 'layers-model', generatedBy: a.generatedBy, convertedBy: a.convertedBy ?? null,
-			modelTopology: a.modelTopology, weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: a.weightSpecs ?? [] }],
+			format: 'layers-model',
+			generatedBy: a.generatedBy,
+			convertedBy: a.convertedBy ?? null,
+			modelTopology: a.modelTopology,
+			weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: a.weightSpecs ?? [] }],
 			...(a.userDefinedMetadata ? { userDefinedMetadata: a.userDefinedMetadata } : {}),
 		});
 		return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
@@ -32,7 +35,10 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
 export function fileLoadHandler(dir: string): tf.io.IOHandler {
 	return {
 		load: async () => {
-			const json = JSON.parse(fs.readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+			const json = JSON.parse(fs.readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as {
+				modelTopology: object;
+				weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+			};
 			const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(dir, p))));
 			const all = Buffer.concat(buffers);
 			return {
@@ -44,7 +50,11 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
 	};
 }
 
-export async function exportModel(model: tf.LayersModel, dir: string, extra: { preprocessing: Preprocessing; configText: string }): Promise<void> {
+export async function exportModel(
+	model: tf.LayersModel,
+	dir: string,
+	extra: { preprocessing: Preprocessing; configText: string },
+): Promise<void> {
 	await model.save(fileSaveHandler(dir));
 	writeJson(path.join(dir, PREPROCESSING_FILE), extra.preprocessing);
 	writeAtomic(path.join(dir, CONFIG_FILE), extra.configText);

@@ -41,8 +41,11 @@ function kernelArgs(l: WithKernel) {
 	const kernelRegularizer = regularizer(l.kernelRegularizer);
 	const biasRegularizer = regularizer(l.biasRegularizer);
 	return {
-		useBias: l.useBias, kernelInitializer: l.kernelInitializer, biasInitializer: l.biasInitializer,
-		...(kernelRegularizer ? { kernelRegularizer } : {}), ...(biasRegularizer ? { biasRegularizer } : {}),
+		useBias: l.useBias,
+		kernelInitializer: l.kernelInitializer,
+		biasInitializer: l.biasInitializer,
+		...(kernelRegularizer ? { kernelRegularizer } : {}),
+		...(biasRegularizer ? { biasRegularizer } : {}),
 	};
 }
 
@@ -52,19 +55,36 @@ const tfActivation = (a: Activation) => (a === 'leakyRelu' ? 'linear' : a);
 /** The tfjs layers for one config layer (usually one; two with leakyRelu). */
 function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): tf.layers.Layer[] {
 	const base = { name, ...first };
-	const withAct = (layer: tf.layers.Layer, a: Activation) => (a === 'leakyRelu' ? [layer, tf.layers.leakyReLU({ name: `${name}_leakyrelu` })] : [layer]);
+	const withAct = (layer: tf.layers.Layer, a: Activation) =>
+		a === 'leakyRelu' ? [layer, tf.layers.leakyReLU({ name: `${name}_leakyrelu` })] : [layer];
 	const L = tf.layers;
 	switch (l.type) {
-		case 'dense': return withAct(L.dense({ ...base, units: l.units, activation: tfActivation(l.activation), ...kernelArgs(l) }), l.activation);
-		case 'dropout': return [L.dropout({ ...base, rate: l.rate })];
-		case 'batchNormalization': return [L.batchNormalization({ ...base, momentum: l.momentum, epsilon: l.epsilon, center: l.center, scale: l.scale })];
-		case 'layerNormalization': return [L.layerNormalization({ ...base, epsilon: l.epsilon, center: l.center, scale: l.scale })];
-		case 'activation': return l.activation === 'leakyRelu' ? [L.leakyReLU(base)] : [L.activation({ ...base, activation: l.activation })];
-		case 'flatten': return [L.flatten(base)];
-		case 'reshape': return [L.reshape({ ...base, targetShape: l.targetShape })];
+		case 'dense':
+			return withAct(L.dense({ ...base, units: l.units, activation: tfActivation(l.activation), ...kernelArgs(l) }), l.activation);
+		case 'dropout':
+			return [L.dropout({ ...base, rate: l.rate })];
+		case 'batchNormalization':
+			return [L.batchNormalization({ ...base, momentum: l.momentum, epsilon: l.epsilon, center: l.center, scale: l.scale })];
+		case 'layerNormalization':
+			return [L.layerNormalization({ ...base, epsilon: l.epsilon, center: l.center, scale: l.scale })];
+		case 'activation':
+			return l.activation === 'leakyRelu' ? [L.leakyReLU(base)] : [L.activation({ ...base, activation: l.activation })];
+		case 'flatten':
+			return [L.flatten(base)];
+		case 'reshape':
+			return [L.reshape({ ...base, targetShape: l.targetShape })];
 		case 'conv1d':
 		case 'conv2d': {
-			const args = { ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, activation: tfActivation(l.activation), ...kernelArgs(l) };
+			const args = {
+				...base,
+				filters: l.filters,
+				kernelSize: l.kernelSize,
+				strides: l.strides,
+				padding: l.padding,
+				dilationRate: l.dilationRate,
+				activation: tfActivation(l.activation),
+				...kernelArgs(l),
+			};
 			return withAct(l.type === 'conv1d' ? L.conv1d(args) : L.conv2d(args), l.activation);
 		}
 		case 'maxPooling1d':
@@ -77,26 +97,48 @@ function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): t
 			const args = { ...base, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding };
 			return [l.type === 'maxPooling2d' ? L.maxPooling2d(args) : L.averagePooling2d(args)];
 		}
-		case 'globalAveragePooling1d': return [L.globalAveragePooling1d(base)];
-		case 'globalAveragePooling2d': return [L.globalAveragePooling2d(base)];
-		case 'globalMaxPooling1d': return [L.globalMaxPooling1d(base)];
-		case 'globalMaxPooling2d': return [L.globalMaxPooling2d(base)];
+		case 'globalAveragePooling1d':
+			return [L.globalAveragePooling1d(base)];
+		case 'globalAveragePooling2d':
+			return [L.globalAveragePooling2d(base)];
+		case 'globalMaxPooling1d':
+			return [L.globalMaxPooling1d(base)];
+		case 'globalMaxPooling2d':
+			return [L.globalMaxPooling2d(base)];
 		case 'embedding': {
 			const embeddingsRegularizer = regularizer(l.embeddingsRegularizer);
-			return [L.embedding({ ...base, inputDim: l.inputDim, outputDim: l.outputDim, embeddingsInitializer: l.embeddingsInitializer, ...(embeddingsRegularizer ? { embeddingsRegularizer } : {}) })];
+			return [
+				L.embedding({
+					...base,
+					inputDim: l.inputDim,
+					outputDim: l.outputDim,
+					embeddingsInitializer: l.embeddingsInitializer,
+					...(embeddingsRegularizer ? { embeddingsRegularizer } : {}),
+				}),
+			];
 		}
 		case 'lstm':
 		case 'gru':
 		case 'simpleRnn': {
 			const args = {
-				...base, units: l.units, activation: tfActivation(l.activation), returnSequences: l.returnSequences, dropout: l.dropout, recurrentDropout: l.recurrentDropout,
-				recurrentInitializer: l.recurrentInitializer, ...kernelArgs(l),
+				...base,
+				units: l.units,
+				activation: tfActivation(l.activation),
+				returnSequences: l.returnSequences,
+				dropout: l.dropout,
+				recurrentDropout: l.recurrentDropout,
+				recurrentInitializer: l.recurrentInitializer,
+				...kernelArgs(l),
 			};
 			// Gates cannot be a separate layer, so a leakyRelu gate falls back to tfjs's default.
-			const gated = () => ({ ...args, recurrentActivation: 'recurrentActivation' in l && l.recurrentActivation !== 'leakyRelu' ? l.recurrentActivation : 'hardSigmoid' });
+			const gated = () => ({
+				...args,
+				recurrentActivation: 'recurrentActivation' in l && l.recurrentActivation !== 'leakyRelu' ? l.recurrentActivation : 'hardSigmoid',
+			});
 			return withAct(l.type === 'lstm' ? L.lstm(gated()) : l.type === 'gru' ? L.gru(gated()) : L.simpleRNN(args), l.activation);
 		}
-		default: return unsupported(l);
+		default:
+			return unsupported(l);
 	}
 }
 

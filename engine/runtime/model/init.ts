@@ -5,7 +5,18 @@
 import type { Initializer } from '../../core/config/vocabulary';
 import { createRng, type Rng } from '../../core/random';
 
-export const RANDOM_INITIALIZERS: ReadonlySet<string> = new Set(['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'leCunUniform', 'leCunNormal', 'randomUniform', 'randomNormal', 'truncatedNormal', 'orthogonal']);
+export const RANDOM_INITIALIZERS: ReadonlySet<string> = new Set([
+	'glorotUniform',
+	'glorotNormal',
+	'heUniform',
+	'heNormal',
+	'leCunUniform',
+	'leCunNormal',
+	'randomUniform',
+	'randomNormal',
+	'truncatedNormal',
+	'orthogonal',
+]);
 
 /** Keras computeFans. */
 export function fans(shape: readonly number[]): [number, number] {
@@ -63,9 +74,15 @@ export function initialValues(init: Initializer, shape: readonly number[], seed:
 	const [fanIn, fanOut] = fans(shape);
 	let draw: () => number;
 	switch (init) {
-		case 'randomUniform': draw = () => rng.uniform(-0.05, 0.05); break;
-		case 'randomNormal': draw = () => rng.normal(0, 0.05); break;
-		case 'truncatedNormal': draw = () => truncated(rng, 0.05); break;
+		case 'randomUniform':
+			draw = () => rng.uniform(-0.05, 0.05);
+			break;
+		case 'randomNormal':
+			draw = () => rng.normal(0, 0.05);
+			break;
+		case 'truncatedNormal':
+			draw = () => truncated(rng, 0.05);
+			break;
 		default: {
 			const scale = init.startsWith('he') ? 2 : 1;
 			const n = init.startsWith('glorot') ? (fanIn + fanOut) / 2 : fanIn;

@@ -7,7 +7,11 @@ import type { LabelEncoding } from '../data/preprocess';
 export type Augment = (x: Float32Array, y: Float32Array, n: number) => void;
 
 /** The augmentation of each epoch (seeded from (seed, epoch)), or undefined when there is none. */
-export function makeAugment(aug: ResolvedConfig['data']['augmentation'], encoding: LabelEncoding, seed: number): ((epoch: number) => Augment) | undefined {
+export function makeAugment(
+	aug: ResolvedConfig['data']['augmentation'],
+	encoding: LabelEncoding,
+	seed: number,
+): ((epoch: number) => Augment) | undefined {
 	// Mixup needs labels that can be mixed: one-hot, 0/1 or numbers (not class indices).
 	const mixup = aug.mixup > 0 && (encoding === 'oneHot' || encoding === 'binary' || encoding === 'value') ? aug.mixup : 0;
 	const noise = aug.gaussianNoise;

@@ -37,7 +37,9 @@ export async function useBackend(choice: BackendChoice = 'wasm'): Promise<string
 	if (choice === 'auto') name = tensorflowAvailable() ? 'tensorflow' : 'wasm';
 	else name = choice;
 	if (name === 'tensorflow' && !tensorflowAvailable()) {
-		throw new Error('backend `tensorflow` needs @tensorflow/tfjs-node, which is not installed (install it with `npm i @tensorflow/tfjs-node` where libtensorflow can be downloaded), or use --backend wasm.');
+		throw new Error(
+			'backend `tensorflow` needs @tensorflow/tfjs-node, which is not installed (install it with `npm i @tensorflow/tfjs-node` where libtensorflow can be downloaded), or use --backend wasm.',
+		);
 	}
 	if (name === 'wasm') {
 		loadWasm();

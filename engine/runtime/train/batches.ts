@@ -4,10 +4,21 @@ import { shuffleInPlace, type Rng } from '../../core/random';
 import type { SplitArrays } from '../data/prepare';
 import type { Augment } from './augment';
 
-export interface Batch { x: tf.Tensor; y: tf.Tensor; n: number }
+export interface Batch {
+	x: tf.Tensor;
+	y: tf.Tensor;
+	n: number;
+}
 
 /** Copies the rows of `order` into batch tensors (gathering in JS avoids wasm's per-element GatherV2). */
-export function makeBatches(d: SplitArrays, inputShape: number[], yShape: number[], batchSize: number, order?: ArrayLike<number>, augment?: Augment): Batch[] {
+export function makeBatches(
+	d: SplitArrays,
+	inputShape: number[],
+	yShape: number[],
+	batchSize: number,
+	order?: ArrayLike<number>,
+	augment?: Augment,
+): Batch[] {
 	const xw = d.x.length / Math.max(1, d.n);
 	const yw = d.y.length / Math.max(1, d.n);
 	const out: Batch[] = [];
@@ -45,7 +56,12 @@ export function gatherBatches(all: { x: tf.Tensor; y: tf.Tensor }, order: Int32A
 	return out;
 }
 
-export const disposeBatches = (bs: readonly Batch[]): void => { for (const b of bs) { b.x.dispose(); b.y.dispose(); } };
+export const disposeBatches = (bs: readonly Batch[]): void => {
+	for (const b of bs) {
+		b.x.dispose();
+		b.y.dispose();
+	}
+};
 
 /**
  * Each epoch's batches: built once when the order never changes; otherwise shuffled per epoch,
@@ -57,8 +73,12 @@ export class EpochBatches {
 	private readonly onDevice: { x: tf.Tensor; y: tf.Tensor } | undefined;
 
 	constructor(
-		private readonly d: SplitArrays, private readonly inputShape: number[], private readonly yShape: number[],
-		private readonly batchSize: number, private readonly shuffle: boolean, private readonly augment: ((epoch: number) => Augment) | undefined,
+		private readonly d: SplitArrays,
+		private readonly inputShape: number[],
+		private readonly yShape: number[],
+		private readonly batchSize: number,
+		private readonly shuffle: boolean,
+		private readonly augment: ((epoch: number) => Augment) | undefined,
 	) {
 		this.fixed = shuffle || augment ? undefined : makeBatches(d, inputShape, yShape, batchSize);
 		this.onDevice = shuffle && !augment ? { x: tf.tensor(d.x, [d.n, ...inputShape]), y: tf.tensor(d.y, [d.n, ...yShape]) } : undefined;
@@ -67,8 +87,14 @@ export class EpochBatches {
 	/** The shuffle draws from `rng` first: the epoch's dropout seeds follow from the same stream. */
 	epoch(epoch: number, rng: Rng): Batch[] {
 		if (this.fixed) return this.fixed;
-		const order = this.shuffle ? shuffleInPlace(Int32Array.from({ length: this.d.n }, (_, i) => i), rng) as Int32Array : undefined;
-		return this.onDevice && order ? gatherBatches(this.onDevice, order, this.batchSize)
+		const order = this.shuffle
+			? (shuffleInPlace(
+					Int32Array.from({ length: this.d.n }, (_, i) => i),
+					rng,
+				) as Int32Array)
+			: undefined;
+		return this.onDevice && order
+			? gatherBatches(this.onDevice, order, this.batchSize)
 			: makeBatches(this.d, this.inputShape, this.yShape, this.batchSize, order, this.augment?.(epoch));
 	}
 

@@ -32,7 +32,13 @@ function replace(name: string, make: (orig: Kernel | undefined) => Kernel): void
 	if (!cfg) return;
 	const orig = cfg.kernelFunc as unknown as Kernel;
 	tf.unregisterKernel(name, 'wasm');
-	const ours: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: make(orig), ...(cfg.setupFunc ? { setupFunc: cfg.setupFunc } : {}), ...(cfg.disposeFunc ? { disposeFunc: cfg.disposeFunc } : {}) };
+	const ours: tf.KernelConfig = {
+		kernelName: name,
+		backendName: 'wasm',
+		kernelFunc: make(orig),
+		...(cfg.setupFunc ? { setupFunc: cfg.setupFunc } : {}),
+		...(cfg.disposeFunc ? { disposeFunc: cfg.disposeFunc } : {}),
+	};
 	tf.registerKernel(ours);
 	swaps.set(name, { stock: cfg, ours });
 }
@@ -61,20 +67,28 @@ export function registerFastKernels(): void {
 		const perm = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
 		return transpose({ inputs: { x: t }, backend, attrs: { perm } }) as TensorInfo;
 	};
-	const matmul = (orig: Kernel | undefined): Kernel => (args) => {
-		const attrs = args.attrs ?? {};
-		if (!attrs.transposeA && !attrs.transposeB) return orig!(args);
-		const b = args.backend as WasmBackend;
-		const tmp: TensorInfo[] = [];
-		const inputs = { ...args.inputs };
-		if (attrs.transposeA) { inputs.a = swapLast(b, args.inputs.a!); tmp.push(inputs.a); }
-		if (attrs.transposeB) { inputs.b = swapLast(b, args.inputs.b!); tmp.push(inputs.b); }
-		try {
-			return orig!({ inputs, backend: args.backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
-		} finally {
-			for (const t of tmp) b.disposeData(t.dataId);
-		}
-	};
+	const matmul =
+		(orig: Kernel | undefined): Kernel =>
+		(args) => {
+			const attrs = args.attrs ?? {};
+			if (!attrs.transposeA && !attrs.transposeB) return orig!(args);
+			const b = args.backend as WasmBackend;
+			const tmp: TensorInfo[] = [];
+			const inputs = { ...args.inputs };
+			if (attrs.transposeA) {
+				inputs.a = swapLast(b, args.inputs.a!);
+				tmp.push(inputs.a);
+			}
+			if (attrs.transposeB) {
+				inputs.b = swapLast(b, args.inputs.b!);
+				tmp.push(inputs.b);
+			}
+			try {
+				return orig!({ inputs, backend: args.backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+			} finally {
+				for (const t of tmp) b.disposeData(t.dataId);
+			}
+		};
 	replace('BatchMatMul', matmul);
 	replace('_FusedMatMul', matmul);
 
@@ -103,7 +117,8 @@ export function registerFastKernels(): void {
 
 	if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
 		tf.registerKernel({
-			kernelName: 'UnsortedSegmentSum', backendName: 'wasm',
+			kernelName: 'UnsortedSegmentSum',
+			backendName: 'wasm',
 			kernelFunc: (args: KernelArgs) => {
 				const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
 				const numSegments = Number(args.attrs?.numSegments);
@@ -129,19 +144,47 @@ export function registerFastKernels(): void {
 
 	if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
 		tf.registerKernel({
-			kernelName: 'Conv2DBackpropFilter', backendName: 'wasm',
+			kernelName: 'Conv2DBackpropFilter',
+			backendName: 'wasm',
 			kernelFunc: (args: KernelArgs) => {
 				const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-				const a = args.attrs as { strides: number | [number, number]; pad: 'valid' | 'same' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
+				const a = args.attrs as {
+					strides: number | [number, number];
+					pad: 'valid' | 'same' | number;
+					dataFormat: 'NHWC' | 'NCHW';
+					dimRoundingMode?: 'floor' | 'round' | 'ceil';
+					filterShape: [number, number, number, number];
+				};
 				if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC (channelsLast) is supported.');
-				const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+				const info = tf.backend_util.computeConv2DInfo(
+					x.shape as [number, number, number, number],
+					a.filterShape,
+					a.strides,
+					1,
+					a.pad,
+					a.dimRoundingMode,
+					false,
+					'channelsLast',
+				);
 				const b = args.backend as WasmBackend;
 				const out = b.makeOutput(a.filterShape, 'float32');
 				const xs = b.typedArrayFromHeap(x) as Float32Array;
 				const ds = b.typedArrayFromHeap(dy) as Float32Array;
 				const dw = b.typedArrayFromHeap(out) as Float32Array;
 				dw.fill(0);
-				const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+				const {
+					batchSize,
+					inHeight,
+					inWidth,
+					inChannels,
+					outHeight,
+					outWidth,
+					outChannels,
+					strideHeight,
+					strideWidth,
+					filterHeight,
+					filterWidth,
+				} = info;
 				const top = info.padInfo.top;
 				const left = info.padInfo.left;
 				for (let bi = 0; bi < batchSize; bi++) {

@@ -59,13 +59,32 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 	const rate = learningRate(t, optimizer);
 	const early = t.earlyStopping ? new EarlyStopping(t.earlyStopping, Boolean(data.validation), model) : undefined;
 	const checkpointer = opts.onCheckpoint
-		? new Checkpointer({ every: t.checkpoint.every, epochs: t.epochs, model, optimizer, history, parts: [rate, early], write: opts.onCheckpoint })
+		? new Checkpointer({
+				every: t.checkpoint.every,
+				epochs: t.epochs,
+				model,
+				optimizer,
+				history,
+				parts: [rate, early],
+				write: opts.onCheckpoint,
+			})
 		: undefined;
-	const progress = new Progress({ ...(opts.onEpoch ? { onEpoch: opts.onEpoch } : {}), ...(opts.onBatch ? { onBatch: opts.onBatch } : {}), logBatches: t.logBatches });
+	const progress = new Progress({
+		...(opts.onEpoch ? { onEpoch: opts.onEpoch } : {}),
+		...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+		logBatches: t.logBatches,
+	});
 	// The order is the order of effects: the next rate, the caller's epoch event, the stop decision, then the checkpoint.
 	const callbacks = new CallbackList([rate, progress, new EventLoopYield(YIELD_EVERY_MS), early, checkpointer]);
 	const startEpoch = opts.resume ? await restoreCheckpoint(opts.resume, { model, optimizer, history, callbacks }) : 0;
-	const batches = new EpochBatches(data.train, pre.inputShape, data.yShape, t.batchSize, t.shuffle, makeAugment(config.data.augmentation, pre.label.encoding, config.seed));
+	const batches = new EpochBatches(
+		data.train,
+		pre.inputShape,
+		data.yShape,
+		t.batchSize,
+		t.shuffle,
+		makeAugment(config.data.augmentation, pre.label.encoding, config.seed),
+	);
 
 	let stop: Stop | undefined;
 	try {
@@ -75,10 +94,16 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 			const epochBatches = batches.epoch(epoch, rng);
 			const sums = await trainer.epoch(epochBatches, rng, opts.signal, (b) => callbacks.onBatchEnd(epoch, b));
 			batches.release(epochBatches);
-			if (!sums) { stop = { status: 'cancelled', message: `cancelled during epoch ${epoch + 1}` }; break; }
+			if (!sums) {
+				stop = { status: 'cancelled', message: `cancelled during epoch ${epoch + 1}` };
+				break;
+			}
 			const logs = trainer.logs(sums, data.train.n);
 			stop = nonFiniteStop(config, epoch, rate.lr, logs);
-			if (stop) { history.push({ ...logs, lr: rate.lr, epoch: epoch + 1 }); break; }
+			if (stop) {
+				history.push({ ...logs, lr: rate.lr, epoch: epoch + 1 });
+				break;
+			}
 			if (data.validation) Object.assign(logs, trainer.logs(trainer.evaluate(data.validation), data.validation.n, 'val_'));
 			logs.lr = rate.lr;
 			history.push(logs);
@@ -91,6 +116,9 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 		trainer.dispose();
 	}
 	const result: TrainResult = { model, layerMap, history, status: stop?.status ?? 'completed', ...(stop ? { message: stop.message } : {}) };
-	if (early && early.bestEpoch >= 0) { result.bestEpoch = early.bestEpoch + 1; result.bestLogs = history[early.bestEpoch]!; }
+	if (early && early.bestEpoch >= 0) {
+		result.bestEpoch = early.bestEpoch + 1;
+		result.bestLogs = history[early.bestEpoch]!;
+	}
 	return result;
 }

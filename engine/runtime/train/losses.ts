@@ -7,8 +7,10 @@ const EPS = 1e-7;
 
 export function lossFn(loss: Loss, opts: { huberDelta: number; classes?: number }): (y: tf.Tensor, p: tf.Tensor) => tf.Scalar {
 	switch (loss) {
-		case 'meanSquaredError': return (y, p) => tf.mean(tf.squaredDifference(y, p));
-		case 'meanAbsoluteError': return (y, p) => tf.mean(tf.abs(tf.sub(y, p)));
+		case 'meanSquaredError':
+			return (y, p) => tf.mean(tf.squaredDifference(y, p));
+		case 'meanAbsoluteError':
+			return (y, p) => tf.mean(tf.abs(tf.sub(y, p)));
 		case 'huber': {
 			const d = opts.huberDelta;
 			return (y, p) => {
@@ -18,31 +20,37 @@ export function lossFn(loss: Loss, opts: { huberDelta: number; classes?: number 
 				return tf.mean(tf.add(tf.mul(0.5, tf.square(q)), tf.mul(d, tf.sub(r, q))));
 			};
 		}
-		case 'logCosh': return (y, p) => {
-			const x = tf.sub(p, y);
-			// log cosh x = x + softplus(−2x) − log 2, stable for large |x|.
-			return tf.mean(tf.sub(tf.add(x, tf.softplus(tf.mul(-2, x))), Math.log(2)));
-		};
-		case 'binaryCrossentropy': return (y, p) => {
-			const c = tf.clipByValue(p, EPS, 1 - EPS);
-			return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(c)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, c)))))) as tf.Scalar;
-		};
-		case 'categoricalCrossentropy': return (y, p) => {
-			const c = tf.clipByValue(p, EPS, 1 - EPS);
-			return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(c)), -1))) as tf.Scalar;
-		};
-		case 'sparseCategoricalCrossentropy': return (y, p) => {
-			const k = p.shape[p.shape.length - 1]!;
-			const oh = tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), k);
-			const c = tf.clipByValue(p, EPS, 1 - EPS);
-			return tf.neg(tf.mean(tf.sum(tf.mul(oh, tf.log(c)), -1))) as tf.Scalar;
-		};
-		case 'hinge': return (y, p) => tf.mean(tf.relu(tf.sub(1, tf.mul(y, p))));
-		case 'kullbackLeiblerDivergence': return (y, p) => {
-			const yc = tf.clipByValue(y, EPS, 1);
-			const pc = tf.clipByValue(p, EPS, 1);
-			return tf.mean(tf.sum(tf.mul(y, tf.log(tf.div(yc, pc))), -1));
-		};
+		case 'logCosh':
+			return (y, p) => {
+				const x = tf.sub(p, y);
+				// log cosh x = x + softplus(−2x) − log 2, stable for large |x|.
+				return tf.mean(tf.sub(tf.add(x, tf.softplus(tf.mul(-2, x))), Math.log(2)));
+			};
+		case 'binaryCrossentropy':
+			return (y, p) => {
+				const c = tf.clipByValue(p, EPS, 1 - EPS);
+				return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(c)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, c)))))) as tf.Scalar;
+			};
+		case 'categoricalCrossentropy':
+			return (y, p) => {
+				const c = tf.clipByValue(p, EPS, 1 - EPS);
+				return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(c)), -1))) as tf.Scalar;
+			};
+		case 'sparseCategoricalCrossentropy':
+			return (y, p) => {
+				const k = p.shape[p.shape.length - 1]!;
+				const oh = tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), k);
+				const c = tf.clipByValue(p, EPS, 1 - EPS);
+				return tf.neg(tf.mean(tf.sum(tf.mul(oh, tf.log(c)), -1))) as tf.Scalar;
+			};
+		case 'hinge':
+			return (y, p) => tf.mean(tf.relu(tf.sub(1, tf.mul(y, p))));
+		case 'kullbackLeiblerDivergence':
+			return (y, p) => {
+				const yc = tf.clipByValue(y, EPS, 1);
+				const pc = tf.clipByValue(p, EPS, 1);
+				return tf.mean(tf.sum(tf.mul(y, tf.log(tf.div(yc, pc))), -1));
+			};
 	}
 }
 
@@ -59,9 +67,11 @@ export function metricSum(metric: TrainingMetric, encoding: LabelEncoding, y: tf
 			return tf.sum(tf.cast(hit, 'float32'));
 		}
 		// Per-sample mean over outputs, summed over the batch.
-		case 'mae': return tf.sum(tf.mean(tf.reshape(tf.abs(tf.sub(y, p)), [p.shape[0], -1]), -1));
+		case 'mae':
+			return tf.sum(tf.mean(tf.reshape(tf.abs(tf.sub(y, p)), [p.shape[0], -1]), -1));
 		case 'mse':
-		case 'rmse': return tf.sum(tf.mean(tf.reshape(tf.squaredDifference(y, p), [p.shape[0], -1]), -1));
+		case 'rmse':
+			return tf.sum(tf.mean(tf.reshape(tf.squaredDifference(y, p), [p.shape[0], -1]), -1));
 	}
 }
 

@@ -9,5 +9,8 @@ export function nonFiniteStop(config: ResolvedConfig, epoch: number, lr: number,
 	const hints = [`the learning rate (${lr}) may be too high: try ${lr / 10}`];
 	if (config.data.scale === 'none') hints.push('features may be unscaled: set `data.scale: standardize`');
 	if (!config.training.gradientClipping) hints.push('gradients may explode: set `training.gradientClipping.clipNorm: 1`');
-	return { status: 'nonFinite', message: `the loss became NaN/Infinity in epoch ${epoch + 1}; training stopped. Likely causes: ${hints.join('; ')}.` };
+	return {
+		status: 'nonFinite',
+		message: `the loss became NaN/Infinity in epoch ${epoch + 1}; training stopped. Likely causes: ${hints.join('; ')}.`,
+	};
 }

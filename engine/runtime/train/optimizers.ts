@@ -19,7 +19,9 @@ export interface EngineOptimizer {
 
 class TfjsOptimizer implements EngineOptimizer {
 	constructor(private readonly opt: tf.Optimizer) {}
-	applyGradients(_vars: readonly tf.Variable[], grads: tf.NamedTensorMap): void { this.opt.applyGradients(grads); }
+	applyGradients(_vars: readonly tf.Variable[], grads: tf.NamedTensorMap): void {
+		this.opt.applyGradients(grads);
+	}
 	setLearningRate(lr: number): void {
 		const o = this.opt as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
 		if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
@@ -30,8 +32,12 @@ class TfjsOptimizer implements EngineOptimizer {
 		// The iteration count is a fresh tensor; clone the rest so the caller may dispose everything.
 		return ws.map((w) => ({ name: w.name, tensor: w.name === 'iter' ? w.tensor : tf.clone(w.tensor) }));
 	}
-	async setState(state: { name: string; tensor: tf.Tensor }[]) { await this.opt.setWeights(state); }
-	dispose(): void { this.opt.dispose(); }
+	async setState(state: { name: string; tensor: tf.Tensor }[]) {
+		await this.opt.setWeights(state);
+	}
+	dispose(): void {
+		this.opt.dispose();
+	}
 }
 
 /** Adam (β1, β2, bias correction) or Adamax (infinity norm) with the step count kept in JS. */
@@ -39,7 +45,13 @@ class AdamFamily implements EngineOptimizer {
 	private t = 0;
 	private m: tf.Variable[] = [];
 	private v: tf.Variable[] = [];
-	constructor(private lr: number, private readonly b1: number, private readonly b2: number, private readonly eps: number, private readonly max: boolean) {}
+	constructor(
+		private lr: number,
+		private readonly b1: number,
+		private readonly b2: number,
+		private readonly eps: number,
+		private readonly max: boolean,
+	) {}
 	private slots(vars: readonly tf.Variable[]): void {
 		if (this.m.length === vars.length) return;
 		this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
@@ -50,11 +62,17 @@ class AdamFamily implements EngineOptimizer {
 	applyGradients(vars: readonly tf.Variable[], grads: tf.NamedTensorMap): void {
 		this.slots(vars);
 		this.t++;
-		const k = this.k ??= tf.tidy(() => {
-			const s = { b1: tf.scalar(this.b1), nb1: tf.scalar(1 - this.b1), b2: tf.scalar(this.b2), nb2: tf.scalar(1 - this.b2), eps: tf.scalar(this.eps) };
+		const k = (this.k ??= tf.tidy(() => {
+			const s = {
+				b1: tf.scalar(this.b1),
+				nb1: tf.scalar(1 - this.b1),
+				b2: tf.scalar(this.b2),
+				nb2: tf.scalar(1 - this.b2),
+				eps: tf.scalar(this.eps),
+			};
 			for (const v of Object.values(s)) tf.keep(v);
 			return s;
-		});
+		}));
 		// Bias corrections from the step count in double precision: c1 = 1 − β1^t, c2 = 1 − β2^t.
 		const c1 = 1 - this.b1 ** this.t;
 		const c2 = 1 - this.b2 ** this.t;
@@ -79,9 +97,15 @@ class AdamFamily implements EngineOptimizer {
 			});
 		});
 	}
-	setLearningRate(lr: number): void { this.lr = lr; }
+	setLearningRate(lr: number): void {
+		this.lr = lr;
+	}
 	async getState() {
-		return [{ name: 'iter', tensor: tf.scalar(this.t) }, ...this.m.map((t, i) => ({ name: `m${i}`, tensor: tf.clone(t) })), ...this.v.map((t, i) => ({ name: `v${i}`, tensor: tf.clone(t) }))];
+		return [
+			{ name: 'iter', tensor: tf.scalar(this.t) },
+			...this.m.map((t, i) => ({ name: `m${i}`, tensor: tf.clone(t) })),
+			...this.v.map((t, i) => ({ name: `v${i}`, tensor: tf.clone(t) })),
+		];
 	}
 	async setState(state: { name: string; tensor: tf.Tensor }[]) {
 		this.dispose();
@@ -101,12 +125,19 @@ class AdamFamily implements EngineOptimizer {
 export function makeOptimizer(o: OptimizerSpec): EngineOptimizer {
 	const t = tf.train;
 	switch (o.type) {
-		case 'adam': return new AdamFamily(o.learningRate, o.beta1, o.beta2, o.epsilon, false);
-		case 'adamax': return new AdamFamily(o.learningRate, o.beta1, o.beta2, o.epsilon, true);
-		case 'sgd': return new TfjsOptimizer(t.sgd(o.learningRate));
-		case 'momentum': return new TfjsOptimizer(t.momentum(o.learningRate, o.momentum, o.nesterov));
-		case 'rmsprop': return new TfjsOptimizer(t.rmsprop(o.learningRate, o.rho, o.momentum, o.epsilon, o.centered));
-		case 'adagrad': return new TfjsOptimizer(t.adagrad(o.learningRate, o.initialAccumulatorValue));
-		case 'adadelta': return new TfjsOptimizer(t.adadelta(o.learningRate, o.rho, o.epsilon));
+		case 'adam':
+			return new AdamFamily(o.learningRate, o.beta1, o.beta2, o.epsilon, false);
+		case 'adamax':
+			return new AdamFamily(o.learningRate, o.beta1, o.beta2, o.epsilon, true);
+		case 'sgd':
+			return new TfjsOptimizer(t.sgd(o.learningRate));
+		case 'momentum':
+			return new TfjsOptimizer(t.momentum(o.learningRate, o.momentum, o.nesterov));
+		case 'rmsprop':
+			return new TfjsOptimizer(t.rmsprop(o.learningRate, o.rho, o.momentum, o.epsilon, o.centered));
+		case 'adagrad':
+			return new TfjsOptimizer(t.adagrad(o.learningRate, o.initialAccumulatorValue));
+		case 'adadelta':
+			return new TfjsOptimizer(t.adadelta(o.learningRate, o.rho, o.epsilon));
 	}
 }

@@ -19,9 +19,12 @@ export function initialBest(monitor: string, mode: 'auto' | 'min' | 'max'): numb
 export function scheduledRate(s: Schedule | undefined, lr0: number, e: number, epochs: number): number {
 	if (!s) return lr0;
 	switch (s.type) {
-		case 'constant': return lr0;
-		case 'step': return lr0 * s.gamma ** Math.floor(e / s.stepSize);
-		case 'exponential': return lr0 * s.decayRate ** (e / s.decayEpochs);
+		case 'constant':
+			return lr0;
+		case 'step':
+			return lr0 * s.gamma ** Math.floor(e / s.stepSize);
+		case 'exponential':
+			return lr0 * s.decayRate ** (e / s.decayEpochs);
 		case 'cosine': {
 			const warm = s.warmupEpochs;
 			const min = s.minLearningRate;
@@ -29,7 +32,8 @@ export function scheduledRate(s: Schedule | undefined, lr0: number, e: number, e
 			const span = Math.max(1, epochs - warm - 1);
 			return min + 0.5 * (lr0 - min) * (1 + Math.cos((Math.PI * (e - warm)) / span));
 		}
-		case 'reduceOnPlateau': return lr0;
+		case 'reduceOnPlateau':
+			return lr0;
 	}
 }
 

@@ -27,7 +27,12 @@ export class Trainer {
 	/** tfjs Dropout layers draw their masks from `seed` when set: we set it per batch from the epoch's stream. */
 	private readonly dropouts: { seed?: number }[];
 
-	constructor(private readonly model: tf.LayersModel, private readonly optimizer: EngineOptimizer, config: ResolvedConfig, private readonly data: PreparedData) {
+	constructor(
+		private readonly model: tf.LayersModel,
+		private readonly optimizer: EngineOptimizer,
+		config: ResolvedConfig,
+		private readonly data: PreparedData,
+	) {
 		const t = config.training;
 		const label = data.preprocessing.label;
 		this.lossF = lossFn(t.loss, { huberDelta: t.huberDelta, ...(label.classes ? { classes: label.classes.length } : {}) });
@@ -42,12 +47,20 @@ export class Trainer {
 	 * One pass over `batches`; returns the sums (loss × rows, then each metric's), or undefined
 	 * when `signal` aborts (checked before every batch).
 	 */
-	async epoch(batches: readonly Batch[], rng: Rng, signal: AbortSignal | undefined, onBatchEnd: (b: BatchEnd) => Promise<void>): Promise<number[] | undefined> {
+	async epoch(
+		batches: readonly Batch[],
+		rng: Rng,
+		signal: AbortSignal | undefined,
+		onBatchEnd: (b: BatchEnd) => Promise<void>,
+	): Promise<number[] | undefined> {
 		let acc = tf.zeros([1 + this.metrics.length]);
 		let seen = 0;
 		let cancelled = false;
 		for (let bi = 0; bi < batches.length; bi++) {
-			if (signal?.aborted) { cancelled = true; break; }
+			if (signal?.aborted) {
+				cancelled = true;
+				break;
+			}
 			const b = batches[bi]!;
 			for (const d of this.dropouts) d.seed = rng.seed();
 			const next = this.step(b, acc);
@@ -108,7 +121,9 @@ export class Trainer {
 	/** Sums over `n` rows → logs (`prefix` `val_` for the validation split). */
 	logs(sums: readonly number[], n: number, prefix = ''): EpochLogs {
 		const logs: EpochLogs = { [`${prefix}loss`]: sums[0]! / n };
-		this.metrics.forEach((m, i) => { logs[`${prefix}${m}`] = finishMetric(m, sums[i + 1]!, n); });
+		this.metrics.forEach((m, i) => {
+			logs[`${prefix}${m}`] = finishMetric(m, sums[i + 1]!, n);
+		});
 		return logs;
 	}
 

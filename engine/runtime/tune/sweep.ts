@@ -43,7 +43,10 @@ export interface SweepOptions {
 	workerScript?: string;
 }
 
-interface WorkerEntry { script: string; execArgv: string[] }
+interface WorkerEntry {
+	script: string;
+	execArgv: string[];
+}
 
 /** The worker script: `script` if given, else the one beside this module (TypeScript sources run through tsx). */
 function workerEntry(script: string | undefined): WorkerEntry {
@@ -64,7 +67,9 @@ class Worker {
 	constructor(script: string, execArgv: string[]) {
 		this.proc = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
 		let stderr = '';
-		this.proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+		this.proc.stderr?.on('data', (d: Buffer) => {
+			stderr = (stderr + d.toString()).slice(-2000);
+		});
 		this.proc.on('message', (m: WorkerReply) => this.handlers.get(m.id)?.(m));
 		this.proc.on('exit', (code, signal) => {
 			this.exitReason = `worker process ${signal ? `killed (${signal})` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
@@ -112,8 +117,16 @@ type RunningTrial = TrialRecord & Required<Pick<TrialRecord, 'runDirs' | 'foldSc
  * the caller passes text), and where its trials may read data.
  */
 interface SweepConfig {
-	configPath: string; text: string; cfg: ResolvedConfig; tuning: Tuning; root: string | undefined;
-	metric: string; direction: 'minimize' | 'maximize'; folds: number; seed: number; planned: number;
+	configPath: string;
+	text: string;
+	cfg: ResolvedConfig;
+	tuning: Tuning;
+	root: string | undefined;
+	metric: string;
+	direction: 'minimize' | 'maximize';
+	folds: number;
+	seed: number;
+	planned: number;
 }
 
 /**
@@ -135,8 +148,12 @@ export class Sweep {
 	private seq = 0;
 
 	private constructor(
-		private readonly opts: SweepOptions, private readonly emit: (e: SweepEvent) => void, private readonly c: SweepConfig,
-		readonly dir: string, readonly state: SweepState & { pid: number }, private readonly resumed: boolean,
+		private readonly opts: SweepOptions,
+		private readonly emit: (e: SweepEvent) => void,
+		private readonly c: SweepConfig,
+		readonly dir: string,
+		readonly state: SweepState & { pid: number },
+		private readonly resumed: boolean,
 	) {
 		this.sign = c.direction === 'maximize' ? -1 : 1;
 		this.searcher = makeSearcher({ ...c.tuning, trials: c.planned }, c.seed);
@@ -151,28 +168,64 @@ export class Sweep {
 		const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
 		const prior = resumeDir ? readSweep(resumeDir) : undefined;
 		if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
-		if (prior?.status === 'running') throw new Error(`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`);
+		if (prior?.status === 'running')
+			throw new Error(
+				`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`,
+			);
 		const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
 		const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
-		if (!v.ok || !v.resolved) throw new Error(`the config has errors: ${v.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).slice(0, 3).join('; ')}`);
+		if (!v.ok || !v.resolved)
+			throw new Error(
+				`the config has errors: ${v.diagnostics
+					.filter((d) => d.severity === 'error')
+					.map((d) => d.message)
+					.slice(0, 3)
+					.join('; ')}`,
+			);
 		const cfg = v.resolved;
 		const tuning = cfg.tuning;
 		if (!tuning) throw new Error('the config has no `tuning` section.');
 		const metric = tuning.objective.metric;
 		const c: SweepConfig = {
-			configPath, text, cfg, tuning, root: v.policy.root, metric,
+			configPath,
+			text,
+			cfg,
+			tuning,
+			root: v.policy.root,
+			metric,
 			direction: tuning.objective.direction === 'auto' ? (higherIsBetter(metric) ? 'maximize' : 'minimize') : tuning.objective.direction,
-			folds: tuning.folds ?? cfg.data.split.folds ?? 1, seed: tuning.seed ?? cfg.seed, planned: opts.trials ?? trialCount(tuning),
+			folds: tuning.folds ?? cfg.data.split.folds ?? 1,
+			seed: tuning.seed ?? cfg.seed,
+			planned: opts.trials ?? trialCount(tuning),
 		};
 		const now = new Date().toISOString();
 		if (resumeDir && prior) {
-			return new Sweep(opts, emit, c, resumeDir, { ...prior, pid: process.pid, status: 'running', updatedAt: now, plannedTrials: Math.max(prior.plannedTrials, c.planned) }, true);
+			return new Sweep(
+				opts,
+				emit,
+				c,
+				resumeDir,
+				{ ...prior, pid: process.pid, status: 'running', updatedAt: now, plannedTrials: Math.max(prior.plannedTrials, c.planned) },
+				true,
+			);
 		}
 		const dir = createRunDir(opts.runsDir ?? runsDirFor(configPath), `sweep-${cfg.name}`).dir;
 		fs.writeFileSync(path.join(dir, 'config.yaml'), text);
 		const state: SweepState & { pid: number } = {
-			version: 1, id: path.basename(dir), name: cfg.name, configPath, strategy: tuning.strategy, objective: { metric, direction: c.direction },
-			folds: c.folds, plannedTrials: c.planned, seed: c.seed, startedAt: now, updatedAt: now, status: 'running', trials: [], pid: process.pid,
+			version: 1,
+			id: path.basename(dir),
+			name: cfg.name,
+			configPath,
+			strategy: tuning.strategy,
+			objective: { metric, direction: c.direction },
+			folds: c.folds,
+			plannedTrials: c.planned,
+			seed: c.seed,
+			startedAt: now,
+			updatedAt: now,
+			status: 'running',
+			trials: [],
+			pid: process.pid,
 		};
 		return new Sweep(opts, emit, c, dir, state, false);
 	}
@@ -211,7 +264,10 @@ export class Sweep {
 
 	/** The next trial to run: a queued one first (unfinished before a resume), else a new point from the strategy. */
 	next(): TrialRecord | undefined {
-		const { state, c: { tuning } } = this;
+		const {
+			state,
+			c: { tuning },
+		} = this;
 		const queued = state.trials.find((t) => t.status === 'queued');
 		if (queued) return queued;
 		if (this.exhausted || state.trials.length >= state.plannedTrials) return undefined;
@@ -219,7 +275,10 @@ export class Sweep {
 		// A grid is finite: skip every point already recorded. Other strategies rarely repeat a point.
 		for (let attempt = 0; tuning.strategy === 'grid' || attempt < 50; attempt++) {
 			const params = this.searcher.next(this.history());
-			if (!params) { this.exhausted = true; return undefined; }
+			if (!params) {
+				this.exhausted = true;
+				return undefined;
+			}
 			const key = JSON.stringify(params);
 			if (tuning.strategy !== 'grid' || !this.seen.has(key)) {
 				this.seen.add(key);
@@ -260,10 +319,18 @@ export class Sweep {
 
 	/** One fold as a normal run under `<sweep>/trials/`; its best objective value joins the trial's fold scores. */
 	private async runFold(w: Worker, t: RunningTrial, f: number, name: string): Promise<void> {
-		const { opts, sign, c: { tuning, folds, metric } } = this;
+		const {
+			opts,
+			sign,
+			c: { tuning, folds, metric },
+		} = this;
 		const request: TrainRequest = {
-			configPath: this.c.configPath, text: applyParams(this.c.text, { ...t.params, name }), runsDir: path.join(this.dir, 'trials'), workspaceRoot: this.c.root,
-			...(opts.allowOutside ? { allowOutside: true } : {}), ...(opts.backend ? { backend: opts.backend } : {}),
+			configPath: this.c.configPath,
+			text: applyParams(this.c.text, { ...t.params, name }),
+			runsDir: path.join(this.dir, 'trials'),
+			workspaceRoot: this.c.root,
+			...(opts.allowOutside ? { allowOutside: true } : {}),
+			...(opts.backend ? { backend: opts.backend } : {}),
 			...(folds > 1 ? { fold: { index: f, of: folds } } : {}),
 			// Trials keep their model in their run folder; only the user's own training exports to export.path.
 			noExport: true,
@@ -275,8 +342,18 @@ export class Sweep {
 			if (event.method === 'job/started') t.runDirs.push(event.params.runDir);
 			if (event.method !== 'job/epochEnd') return;
 			const value = event.params.logs[metric];
-			if (value !== undefined && Number.isFinite(value)) best = best === undefined ? value : sign > 0 ? Math.min(best, value) : Math.max(best, value);
-			this.emit({ method: 'sweep/trialEpoch', params: { number: t.number, fold: f, epoch: event.params.epoch, logs: event.params.logs, ...(value !== undefined ? { value } : {}) } });
+			if (value !== undefined && Number.isFinite(value))
+				best = best === undefined ? value : sign > 0 ? Math.min(best, value) : Math.max(best, value);
+			this.emit({
+				method: 'sweep/trialEpoch',
+				params: {
+					number: t.number,
+					fold: f,
+					epoch: event.params.epoch,
+					logs: event.params.logs,
+					...(value !== undefined ? { value } : {}),
+				},
+			});
 			// Only the first fold's curve feeds the pruner: later folds would report the same epochs again.
 			if (f === 0 && value !== undefined) {
 				t.intermediate.push(value);
@@ -305,11 +382,17 @@ export class Sweep {
 	/** Unfinished trials run again with the same values; the strategy and pruner catch up with what was recorded. */
 	private resume(): void {
 		const { state } = this;
-		for (const t of state.trials) if (t.status === 'running' || t.status === 'queued') { t.status = 'queued'; delete t.intermediate; delete t.foldScores; }
+		for (const t of state.trials)
+			if (t.status === 'running' || t.status === 'queued') {
+				t.status = 'queued';
+				delete t.intermediate;
+				delete t.foldScores;
+			}
 		// Replay the search once per recorded trial, so a resumed random/TPE sweep continues its
 		// sequence instead of proposing the same points again (a grid skips what it has seen).
 		if (this.c.tuning.strategy !== 'grid') {
-			for (const t of state.trials) this.searcher.next(this.history().filter((h) => state.trials.findIndex((x) => x.params === h.params) < t.number - 1));
+			for (const t of state.trials)
+				this.searcher.next(this.history().filter((h) => state.trials.findIndex((x) => x.params === h.params) < t.number - 1));
 		}
 		// Finished trials' curves go back into the pruner before they count as finished.
 		for (const t of state.trials) {
@@ -340,7 +423,9 @@ export class Sweep {
 
 	/** Scored trials as the searcher sees them (minimised). */
 	private history(): Observation[] {
-		return this.state.trials.filter((t) => t.score !== undefined && (t.status === 'completed' || t.status === 'pruned')).map((t) => ({ params: t.params, score: this.sign * t.score! }));
+		return this.state.trials
+			.filter((t) => t.score !== undefined && (t.status === 'completed' || t.status === 'pruned'))
+			.map((t) => ({ params: t.params, score: this.sign * t.score! }));
 	}
 
 	private updateBest(): void {

@@ -8,8 +8,7 @@ import type { EngineEvent } from '../../core/protocol';
 
 export type WorkerRequest = { type: 'run'; id: number; request: TrainRequest } | { type: 'cancel'; id: number };
 export type WorkerReply =
-	| { type: 'event'; id: number; event: EngineEvent }
-	| { type: 'done'; id: number; status: string; runDir?: string; message?: string };
+	{ type: 'event'; id: number; event: EngineEvent } | { type: 'done'; id: number; status: string; runDir?: string; message?: string };
 
 const controllers = new Map<number, AbortController>();
 const send = (m: WorkerReply) => process.send?.(m);
@@ -22,8 +21,18 @@ process.on('message', (msg: WorkerRequest) => {
 	const ctrl = new AbortController();
 	controllers.set(msg.id, ctrl);
 	void runJob(msg.request, (event) => send({ type: 'event', id: msg.id, event }), ctrl.signal)
-		.then((r) => send({ type: 'done', id: msg.id, status: r.status, ...(r.runDir ? { runDir: r.runDir } : {}), ...(r.message ? { message: r.message } : {}) }))
-		.catch((err: unknown) => send({ type: 'done', id: msg.id, status: 'failed', message: err instanceof Error ? err.message : String(err) }))
+		.then((r) =>
+			send({
+				type: 'done',
+				id: msg.id,
+				status: r.status,
+				...(r.runDir ? { runDir: r.runDir } : {}),
+				...(r.message ? { message: r.message } : {}),
+			}),
+		)
+		.catch((err: unknown) =>
+			send({ type: 'done', id: msg.id, status: 'failed', message: err instanceof Error ? err.message : String(err) }),
+		)
 		.finally(() => controllers.delete(msg.id));
 });
 process.on('disconnect', () => process.exit(0));

@@ -19,46 +19,99 @@ export function registerFeatures(server: ModelwrightServer): void {
 	const g = server.guard.bind(server);
 	const an = (uri: string) => server.analysis(uri);
 
-	connection.onCompletion(g('completion', (p) => {
-		const a = an(p.textDocument.uri);
-		if (!a) return null;
-		const policy = server.policyFor(a.uri);
-		const dir = configDirOf(a.uri);
-		return {
-			isIncomplete: false,
-			items: completion(a, p.position, {
-				dataInfo: (source) => {
-					const r = server.probe.cached(policy, source);
-					return r?.ok ? r.info : undefined;
-				},
-				...(dir && policy ? { listDir: (rel: string) => listDir(dir, rel, policy) } : {}),
-			}),
-		};
-	}));
-	connection.onHover(g('hover', (p) => { const a = an(p.textDocument.uri); return a ? hover(a, p.position) : null; }));
-	connection.languages.inlayHint.on(g('inlayHint', (p) => {
-		const a = an(p.textDocument.uri);
-		if (!a || !server.settingsNow(a.uri).inlayHints) return [];
-		return inlayHints(a, p.range);
-	}));
-	connection.onCodeAction(g('codeAction', (p) => { const a = an(p.textDocument.uri); return a ? codeActions(a, p.range, p.context) : []; }));
-	connection.onDocumentSymbol(g('documentSymbol', (p) => { const a = an(p.textDocument.uri); return a ? documentSymbols(a) : []; }));
-	connection.onFoldingRanges(g('foldingRange', (p) => { const a = an(p.textDocument.uri); return a ? foldingRanges(a) : []; }));
-	connection.onSelectionRanges(g('selectionRange', (p) => { const a = an(p.textDocument.uri); return a ? selectionRanges(a, p.positions) : []; }));
-	connection.onDefinition(g('definition', (p) => { const a = an(p.textDocument.uri); return a ? definition(a, p.position) : null; }));
-	connection.onDocumentLinks(g('documentLink', (p) => { const a = an(p.textDocument.uri); return a ? documentLinks(a) : []; }));
-	connection.onDocumentFormatting(g('formatting', (p) => { const a = an(p.textDocument.uri); return a ? format(a, p.options) : []; }));
-	connection.onRequest(CodeLensesRequest.type, g('codeLenses', (p) => { const a = an(p.textDocument.uri); return a ? lenses(a) : []; }));
-	connection.onRequest(ArchitectureRequest.type, server.guardAsync('architecture', async (p) => {
-		const uri = p.textDocument.uri;
-		// As the diagnostics do: the settings (path policy) first, then the data facts, so the panel
-		// never shows a model whose input shape is unknown only because a file was still being read.
-		await server.settingsFor(uri);
-		if (!an(uri)) return null;
-		await server.probe.settled(uri);
-		const a = an(uri);
-		return a ? architecture(a) : null;
-	}));
+	connection.onCompletion(
+		g('completion', (p) => {
+			const a = an(p.textDocument.uri);
+			if (!a) return null;
+			const policy = server.policyFor(a.uri);
+			const dir = configDirOf(a.uri);
+			return {
+				isIncomplete: false,
+				items: completion(a, p.position, {
+					dataInfo: (source) => {
+						const r = server.probe.cached(policy, source);
+						return r?.ok ? r.info : undefined;
+					},
+					...(dir && policy ? { listDir: (rel: string) => listDir(dir, rel, policy) } : {}),
+				}),
+			};
+		}),
+	);
+	connection.onHover(
+		g('hover', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? hover(a, p.position) : null;
+		}),
+	);
+	connection.languages.inlayHint.on(
+		g('inlayHint', (p) => {
+			const a = an(p.textDocument.uri);
+			if (!a || !server.settingsNow(a.uri).inlayHints) return [];
+			return inlayHints(a, p.range);
+		}),
+	);
+	connection.onCodeAction(
+		g('codeAction', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? codeActions(a, p.range, p.context) : [];
+		}),
+	);
+	connection.onDocumentSymbol(
+		g('documentSymbol', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? documentSymbols(a) : [];
+		}),
+	);
+	connection.onFoldingRanges(
+		g('foldingRange', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? foldingRanges(a) : [];
+		}),
+	);
+	connection.onSelectionRanges(
+		g('selectionRange', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? selectionRanges(a, p.positions) : [];
+		}),
+	);
+	connection.onDefinition(
+		g('definition', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? definition(a, p.position) : null;
+		}),
+	);
+	connection.onDocumentLinks(
+		g('documentLink', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? documentLinks(a) : [];
+		}),
+	);
+	connection.onDocumentFormatting(
+		g('formatting', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? format(a, p.options) : [];
+		}),
+	);
+	connection.onRequest(
+		CodeLensesRequest.type,
+		g('codeLenses', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? lenses(a) : [];
+		}),
+	);
+	connection.onRequest(
+		ArchitectureRequest.type,
+		server.guardAsync('architecture', async (p) => {
+			const uri = p.textDocument.uri;
+			// As the diagnostics do: the settings (path policy) first, then the data facts, so the panel
+			// never shows a model whose input shape is unknown only because a file was still being read.
+			await server.settingsFor(uri);
+			if (!an(uri)) return null;
+			await server.probe.settled(uri);
+			const a = an(uri);
+			return a ? architecture(a) : null;
+		}),
+	);
 }
 
 /** Entries of a folder for path completion, only where a data path may point (the path policy). */
@@ -67,7 +120,10 @@ function listDir(configDir: string, rel: string, policy: PathPolicy): DirEntry[]
 	if (!allowed.ok) return [];
 	try {
 		const dir = allowed.file;
-		return fs.readdirSync(dir, { withFileTypes: true }).slice(0, 500).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+		return fs
+			.readdirSync(dir, { withFileTypes: true })
+			.slice(0, 500)
+			.map((e) => ({ name: e.name, dir: e.isDirectory() }));
 	} catch {
 		return [];
 	}

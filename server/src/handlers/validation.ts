@@ -33,13 +33,20 @@ export function registerValidation(server: ModelwrightServer): void {
 			lastEnd.set(uri, end);
 			await connection.sendDiagnostics({ uri, version, diagnostics: diags });
 		} catch (err) {
-			connection.console.error(`validation of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+			connection.console.error(`validation of ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 			// Never publish "clean" for a file that was not checked: say so, at the top of the file.
 			const reason = err instanceof Error ? err.message : String(err);
 			void connection.sendDiagnostics({
 				uri,
 				version,
-				diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: 1, source: 'modelwright', message: `Modelwright could not check this file: ${reason.slice(0, 300)}. Its problems are not shown; see the Modelwright Language Server output.` }],
+				diagnostics: [
+					{
+						range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+						severity: 1,
+						source: 'modelwright',
+						message: `Modelwright could not check this file: ${reason.slice(0, 300)}. Its problems are not shown; see the Modelwright Language Server output.`,
+					},
+				],
 			});
 		}
 	};
@@ -51,7 +58,10 @@ export function registerValidation(server: ModelwrightServer): void {
 		// stays free for completion and hover (a 5,000-line file costs tens of milliseconds).
 		const since = performance.now() - (lastEnd.get(uri) ?? -Infinity);
 		const delay = immediate ? 0 : Math.max(0, Math.min(MAX_DELAY_MS, cost.get(uri) ?? 0) - since);
-		const run = () => { timers.delete(uri); void validate(uri); };
+		const run = () => {
+			timers.delete(uri);
+			void validate(uri);
+		};
 		// setImmediate: setTimeout(0) would add a millisecond for nothing.
 		if (delay <= 0) {
 			const h = setImmediate(run);
@@ -98,9 +108,11 @@ export function registerValidation(server: ModelwrightServer): void {
 
 	connection.onInitialized(() => {
 		if (server.caps.watchedFilesRegistration) {
-			void connection.client.register(DidChangeWatchedFilesNotification.type, {
-				watchers: [{ globPattern: '**/*.{csv,tsv,txt,json}' }],
-			}).catch((err: unknown) => connection.console.warn(`file watching unavailable: ${String(err)}`));
+			void connection.client
+				.register(DidChangeWatchedFilesNotification.type, {
+					watchers: [{ globPattern: '**/*.{csv,tsv,txt,json}' }],
+				})
+				.catch((err: unknown) => connection.console.warn(`file watching unavailable: ${String(err)}`));
 		}
 	});
 }

@@ -27,11 +27,22 @@ function display(v: unknown): string {
 }
 
 const KEY_PARAMS: Record<string, string[]> = {
-	dense: ['units', 'activation'], dropout: ['rate'], activation: ['activation'], reshape: ['targetShape'],
-	conv1d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'], conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'],
-	maxPooling1d: ['poolSize', 'strides'], averagePooling1d: ['poolSize', 'strides'], maxPooling2d: ['poolSize', 'strides'], averagePooling2d: ['poolSize', 'strides'],
-	embedding: ['inputDim', 'outputDim'], lstm: ['units', 'returnSequences'], gru: ['units', 'returnSequences'], simpleRnn: ['units', 'returnSequences'],
-	batchNormalization: ['momentum'], layerNormalization: ['epsilon'],
+	dense: ['units', 'activation'],
+	dropout: ['rate'],
+	activation: ['activation'],
+	reshape: ['targetShape'],
+	conv1d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'],
+	conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'],
+	maxPooling1d: ['poolSize', 'strides'],
+	averagePooling1d: ['poolSize', 'strides'],
+	maxPooling2d: ['poolSize', 'strides'],
+	averagePooling2d: ['poolSize', 'strides'],
+	embedding: ['inputDim', 'outputDim'],
+	lstm: ['units', 'returnSequences'],
+	gru: ['units', 'returnSequences'],
+	simpleRnn: ['units', 'returnSequences'],
+	batchNormalization: ['momentum'],
+	layerNormalization: ['epsilon'],
 };
 
 /** Layers with shapes and their diagnostics, and the pipeline; undefined until the text is a config with layers. */
@@ -42,31 +53,136 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 	const layers: LayerView[] = (cfg.model.layers as LayerConfig[]).map((l, index) => {
 		const info = shapes?.layers[index];
 		const raw = l as unknown as Record<string, unknown>;
-		const diags = r.diagnostics.filter((d) => d.path?.[0] === 'model' && d.path[1] === 'layers' && d.path[2] === index && d.severity !== 'hint');
+		const diags = r.diagnostics.filter(
+			(d) => d.path?.[0] === 'model' && d.path[1] === 'layers' && d.path[2] === index && d.severity !== 'hint',
+		);
 		return {
-			index, type: l.type, name: info?.name ?? l.name ?? `${l.type}_${index + 1}`,
+			index,
+			type: l.type,
+			name: info?.name ?? l.name ?? `${l.type}_${index + 1}`,
 			params: (KEY_PARAMS[l.type] ?? []).filter((k) => raw[k] !== undefined).map((k) => ({ key: k, value: display(raw[k]) })),
 			...(info?.outputShape ? { outputShape: info.outputShape } : {}),
 			...(info?.trainableParams !== undefined ? { paramCount: info.trainableParams + (info.nonTrainableParams ?? 0) } : {}),
-			...(diags.length ? { diagnostics: diags.map((d) => ({ severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info', message: d.message, code: d.code })) } : {}),
+			...(diags.length
+				? {
+						diagnostics: diags.map((d) => ({
+							severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
+							message: d.message,
+							code: d.code,
+						})),
+					}
+				: {}),
 		} satisfies LayerView;
 	});
 	const d = cfg.data;
 	const src = d.source;
 	const pipeline: PipelineStage[] = [
-		{ id: 'data', title: 'Data', enabled: true, settings: [{ key: 'source', value: src.type === 'csv' || src.type === 'json' ? `${src.type}: ${src.path}` : src.type === 'dataset' ? `dataset: ${src.name}` : src.type }, ...(r.data?.label ? [{ key: 'label', value: r.data.label }] : []), ...(r.data?.features ? [{ key: 'features', value: r.data.features.join(', ') }] : [])] },
-		{ id: 'preprocessing', title: 'Preprocessing', enabled: d.scale !== 'none' || Object.keys(d.preprocessing ?? {}).length > 0, settings: [{ key: 'scale', value: d.scale }, { key: 'missing', value: d.missing }, ...Object.entries(d.preprocessing ?? {}).map(([k, v]) => ({ key: k, value: display(v) }))] },
-		{ id: 'split', title: 'Split', enabled: true, settings: d.split.folds ? [{ key: 'folds', value: String(d.split.folds) }, { key: 'test', value: String(d.split.test) }] : [{ key: 'validation', value: String(d.split.validation) }, { key: 'test', value: String(d.split.test) }, { key: 'stratify', value: String(d.split.stratify) }] },
-		{ id: 'model', title: 'Model', enabled: true, settings: [{ key: 'layers', value: String(layers.length) }, ...(shapes?.totalParams !== undefined ? [{ key: 'params', value: shapes.totalParams.toLocaleString('en-US') }] : [])] },
-		{ id: 'training', title: 'Training', enabled: true, settings: [{ key: 'loss', value: cfg.training.loss }, { key: 'optimizer', value: `${cfg.training.optimizer.type} (lr ${cfg.training.optimizer.learningRate})` }, { key: 'epochs', value: String(cfg.training.epochs) }, { key: 'batchSize', value: String(cfg.training.batchSize) }, ...(cfg.training.earlyStopping ? [{ key: 'earlyStopping', value: `${cfg.training.earlyStopping.monitor}, patience ${cfg.training.earlyStopping.patience}` }] : [])] },
-		{ id: 'tuning', title: 'Tuning', enabled: Boolean(cfg.tuning), settings: cfg.tuning ? [{ key: 'strategy', value: cfg.tuning.strategy }, { key: 'trials', value: String(cfg.tuning.trials) }, { key: 'dimensions', value: Object.keys(cfg.tuning.space).join(', ') }] : [] },
-		{ id: 'evaluation', title: 'Evaluation', enabled: true, settings: [{ key: 'split', value: cfg.evaluation.split }, ...(cfg.evaluation.metrics ? [{ key: 'metrics', value: cfg.evaluation.metrics.join(', ') }] : [])] },
-		{ id: 'export', title: 'Export', enabled: true, settings: [{ key: 'format', value: cfg.export.format }, { key: 'path', value: cfg.export.path ?? 'run folder' }] },
+		{
+			id: 'data',
+			title: 'Data',
+			enabled: true,
+			settings: [
+				{
+					key: 'source',
+					value:
+						src.type === 'csv' || src.type === 'json'
+							? `${src.type}: ${src.path}`
+							: src.type === 'dataset'
+								? `dataset: ${src.name}`
+								: src.type,
+				},
+				...(r.data?.label ? [{ key: 'label', value: r.data.label }] : []),
+				...(r.data?.features ? [{ key: 'features', value: r.data.features.join(', ') }] : []),
+			],
+		},
+		{
+			id: 'preprocessing',
+			title: 'Preprocessing',
+			enabled: d.scale !== 'none' || Object.keys(d.preprocessing ?? {}).length > 0,
+			settings: [
+				{ key: 'scale', value: d.scale },
+				{ key: 'missing', value: d.missing },
+				...Object.entries(d.preprocessing ?? {}).map(([k, v]) => ({ key: k, value: display(v) })),
+			],
+		},
+		{
+			id: 'split',
+			title: 'Split',
+			enabled: true,
+			settings: d.split.folds
+				? [
+						{ key: 'folds', value: String(d.split.folds) },
+						{ key: 'test', value: String(d.split.test) },
+					]
+				: [
+						{ key: 'validation', value: String(d.split.validation) },
+						{ key: 'test', value: String(d.split.test) },
+						{ key: 'stratify', value: String(d.split.stratify) },
+					],
+		},
+		{
+			id: 'model',
+			title: 'Model',
+			enabled: true,
+			settings: [
+				{ key: 'layers', value: String(layers.length) },
+				...(shapes?.totalParams !== undefined ? [{ key: 'params', value: shapes.totalParams.toLocaleString('en-US') }] : []),
+			],
+		},
+		{
+			id: 'training',
+			title: 'Training',
+			enabled: true,
+			settings: [
+				{ key: 'loss', value: cfg.training.loss },
+				{ key: 'optimizer', value: `${cfg.training.optimizer.type} (lr ${cfg.training.optimizer.learningRate})` },
+				{ key: 'epochs', value: String(cfg.training.epochs) },
+				{ key: 'batchSize', value: String(cfg.training.batchSize) },
+				...(cfg.training.earlyStopping
+					? [{ key: 'earlyStopping', value: `${cfg.training.earlyStopping.monitor}, patience ${cfg.training.earlyStopping.patience}` }]
+					: []),
+			],
+		},
+		{
+			id: 'tuning',
+			title: 'Tuning',
+			enabled: Boolean(cfg.tuning),
+			settings: cfg.tuning
+				? [
+						{ key: 'strategy', value: cfg.tuning.strategy },
+						{ key: 'trials', value: String(cfg.tuning.trials) },
+						{ key: 'dimensions', value: Object.keys(cfg.tuning.space).join(', ') },
+					]
+				: [],
+		},
+		{
+			id: 'evaluation',
+			title: 'Evaluation',
+			enabled: true,
+			settings: [
+				{ key: 'split', value: cfg.evaluation.split },
+				...(cfg.evaluation.metrics ? [{ key: 'metrics', value: cfg.evaluation.metrics.join(', ') }] : []),
+			],
+		},
+		{
+			id: 'export',
+			title: 'Export',
+			enabled: true,
+			settings: [
+				{ key: 'format', value: cfg.export.format },
+				{ key: 'path', value: cfg.export.path ?? 'run folder' },
+			],
+		},
 	];
 	return {
-		name: cfg.name ?? name, layers, pipeline, mermaid: toMermaid(cfg, shapes, r.data),
+		name: cfg.name ?? name,
+		layers,
+		pipeline,
+		mermaid: toMermaid(cfg, shapes, r.data),
 		...(shapes?.inputShape ? { inputShape: shapes.inputShape } : {}),
 		...(r.data?.features ? { inputLabel: r.data.features.join(', ') } : {}),
-		...(shapes?.totalParams !== undefined ? { totalParams: shapes.totalParams, trainableParams: shapes.trainableParams!, nonTrainableParams: shapes.nonTrainableParams! } : {}),
+		...(shapes?.totalParams !== undefined
+			? { totalParams: shapes.totalParams, trainableParams: shapes.trainableParams!, nonTrainableParams: shapes.nonTrainableParams! }
+			: {}),
 	};
 }

@@ -10,10 +10,18 @@ import { findSweeps } from '../../../engine/io/sweeps';
 import { fileURLToPath } from 'node:url';
 
 const overlaps = (a: Range, b: Range) =>
-	!(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character)
-		|| b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+	!(
+		a.end.line < b.start.line ||
+		(a.end.line === b.start.line && a.end.character < b.start.character) ||
+		b.end.line < a.start.line ||
+		(b.end.line === a.start.line && b.end.character < a.start.character)
+	);
 
-const sameRange = (a: Range, b: Range) => a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+const sameRange = (a: Range, b: Range) =>
+	a.start.line === b.start.line &&
+	a.start.character === b.start.character &&
+	a.end.line === b.end.line &&
+	a.end.character === b.end.character;
 
 export function codeActions(a: Analysis, range: Range, context: { diagnostics: Diagnostic[]; only?: string[] }): CodeAction[] {
 	if (context.only?.length && !context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) return [];
@@ -53,11 +61,13 @@ export function applyBestActions(a: Analysis, range: Range, only?: string[]): Co
 		return [];
 	}
 	const { metric } = best.state.objective;
-	return [{
-		title: `Apply best trial ${best.state.best.number} of ${best.state.id} (${metric} ${best.state.best.score.toPrecision(4)})`,
-		kind: CodeActionKind.RefactorRewrite,
-		edit: { changes: { [a.uri]: edits.map((e) => ({ range: e.range, newText: e.newText })) } },
-	}];
+	return [
+		{
+			title: `Apply best trial ${best.state.best.number} of ${best.state.id} (${metric} ${best.state.best.score.toPrecision(4)})`,
+			kind: CodeActionKind.RefactorRewrite,
+			edit: { changes: { [a.uri]: edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+		},
+	];
 }
 
 export function derivedFixes(a: Analysis, d: ConfigDiagnostic): Fix[] {

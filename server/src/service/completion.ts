@@ -16,7 +16,10 @@ import type { Analysis } from './analysis';
 import { cursorContext, type CursorContext } from './context';
 import { enumValues, fieldMarkdown, objectBranch, schemaAt, taggedUnionIn, tagValues, valueAt, type EnumValue } from './schemaDocs';
 
-export interface DirEntry { name: string; dir: boolean }
+export interface DirEntry {
+	name: string;
+	dir: boolean;
+}
 
 export interface CompletionEnv {
 	/** Columns of a file source (from the server's probe cache); generators and data sets are known statically. */
@@ -56,8 +59,16 @@ function keyItems(a: Analysis, ctx: CursorContext, value: unknown): CompletionIt
 	const tagged = taggedUnionIn(s);
 	const branch = tagged && (!v || !(v as Record<string, unknown>).type) ? undefined : objectBranch(s, v);
 	if (!branch) {
-		if (tagged && !existing.has('type')) return tagValues(tagged).map((t, i) => typeItem(t, ctx.keyColumn, `0${String(i).padStart(3, '0')}`, true, tagged));
-		if (s && isKeyUnion(s)) return keysOf(s).map((k) => ({ label: k, kind: CompletionItemKind.Property, insertText: `${k}: [$1]`, insertTextFormat: InsertTextFormat.Snippet, documentation: md(fieldMarkdown((s.anyOf as S[]).find((b) => b.properties?.[k])!)) }));
+		if (tagged && !existing.has('type'))
+			return tagValues(tagged).map((t, i) => typeItem(t, ctx.keyColumn, `0${String(i).padStart(3, '0')}`, true, tagged));
+		if (s && isKeyUnion(s))
+			return keysOf(s).map((k) => ({
+				label: k,
+				kind: CompletionItemKind.Property,
+				insertText: `${k}: [$1]`,
+				insertTextFormat: InsertTextFormat.Snippet,
+				documentation: md(fieldMarkdown((s.anyOf as S[]).find((b) => b.properties?.[k])!)),
+			}));
 		return [];
 	}
 	const required = new Set<string>((branch.required as string[] | undefined) ?? []);
@@ -78,9 +89,15 @@ function keyItems(a: Analysis, ctx: CursorContext, value: unknown): CompletionIt
 	return out;
 }
 
-class Counter { n = 0; next() { return ++this.n; } }
+class Counter {
+	n = 0;
+	next() {
+		return ++this.n;
+	}
+}
 
-const isObjectLike = (s: S): boolean => s.type === 'object' || !!taggedUnionIn(s) || (s.type === 'array' && isObjectLike(itemSchema(s, 0) ?? {} as S));
+const isObjectLike = (s: S): boolean =>
+	s.type === 'object' || !!taggedUnionIn(s) || (s.type === 'array' && isObjectLike(itemSchema(s, 0) ?? ({} as S)));
 
 /** The text after `key:` for a field: a value placeholder, or a block with its required fields. */
 function fieldSnippet(s: S, col: number, c: Counter, depth = 0): string {
@@ -99,14 +116,18 @@ function fieldSnippet(s: S, col: number, c: Counter, depth = 0): string {
 		return req.map((k) => `\n${pad(col + 2)}${k}:${fieldSnippet(s.properties[k] as S, col + 2, c, depth + 1)}`).join('');
 	}
 	const values = enumValues(s);
-	if (values.length && values.length <= 40) return ` \${${c.next()}|${values.map((v) => lit(String(v.value)).replace(/[,|]/g, '\\$&')).join(',')}|}`;
+	if (values.length && values.length <= 40)
+		return ` \${${c.next()}|${values.map((v) => lit(String(v.value)).replace(/[,|]/g, '\\$&')).join(',')}|}`;
 	if (s.default !== undefined && typeof s.default !== 'object') return ` \${${c.next()}:${lit(formatValue(s.default))}}`;
-	if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object') return ` \${${c.next()}:${lit(formatValue(s.examples[0]))}}`;
+	if (Array.isArray(s.examples) && s.examples.length && typeof s.examples[0] !== 'object')
+		return ` \${${c.next()}:${lit(formatValue(s.examples[0]))}}`;
 	return ` $${c.next()}`;
 }
 
 function tagChoice(u: S, c: Counter): string {
-	return `\${${c.next()}|${tagValues(u).map((t) => String(t.value)).join(',')}|}`;
+	return `\${${c.next()}|${tagValues(u)
+		.map((t) => String(t.value))
+		.join(',')}|}`;
 }
 
 /** Keys already present in the map at `path` (the one being typed excepted). */
@@ -134,7 +155,12 @@ function typeItem(t: EnumValue, col: number, sortText: string, withKey: boolean,
 		kind: CompletionItemKind.EnumMember,
 		documentation: md([t.doc, t.formula && t.formula !== t.doc ? t.formula : undefined].filter(Boolean).join('\n\n')),
 		sortText,
-		insertText: snip ? `${lit(head)}\n${snip.split('\n').map((l) => ' '.repeat(col) + l).join('\n')}` : lit(head),
+		insertText: snip
+			? `${lit(head)}\n${snip
+					.split('\n')
+					.map((l) => ' '.repeat(col) + l)
+					.join('\n')}`
+			: lit(head),
 		insertTextFormat: InsertTextFormat.Snippet,
 	};
 }
@@ -149,15 +175,27 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 	// Column names for the label, the features and per-column preprocessing.
 	if (at('data', 'label') || at('data', 'features', null) || (p[0] === 'data' && p[1] === 'features' && p.length === 2)) {
 		const info = dataInfoFor(a, env);
-		const used = new Set(Array.isArray(valueAt(value, ['data', 'features'])) ? (valueAt(value, ['data', 'features']) as unknown[]).map(String) : []);
+		const used = new Set(
+			Array.isArray(valueAt(value, ['data', 'features'])) ? (valueAt(value, ['data', 'features']) as unknown[]).map(String) : [],
+		);
 		const label = valueAt(value, ['data', 'label']) ?? info?.defaultLabel;
 		for (const col of info?.columns ?? []) {
 			if (p[1] === 'features' && (used.has(col) || col === label)) continue;
 			const distinct = info?.distinct[col];
 			out.push({
-				label: col, kind: CompletionItemKind.Field,
+				label: col,
+				kind: CompletionItemKind.Field,
 				detail: info?.numeric.includes(col) ? 'numeric column' : 'text column',
-				...(distinct ? { documentation: md(`Values: ${distinct.slice(0, 10).map((d) => `\`${d}\``).join(', ')}${distinct.length > 10 ? ', …' : ''}`) } : {}),
+				...(distinct
+					? {
+							documentation: md(
+								`Values: ${distinct
+									.slice(0, 10)
+									.map((d) => `\`${d}\``)
+									.join(', ')}${distinct.length > 10 ? ', …' : ''}`,
+							),
+						}
+					: {}),
 				sortText: `${(col === info?.defaultLabel) === (p[1] === 'label') ? '0' : '1'}${col}`,
 			});
 		}
@@ -172,7 +210,12 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 		for (const e of env.listDir(dir)) {
 			if (e.name.startsWith('.') || e.name === 'node_modules') continue;
 			if (!e.dir && !ext.test(e.name)) continue;
-			out.push({ label: `${dir}${e.name}${e.dir ? '/' : ''}`, kind: e.dir ? CompletionItemKind.Folder : CompletionItemKind.File, sortText: `${e.dir ? '1' : '0'}${e.name}`, ...(e.dir ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}) });
+			out.push({
+				label: `${dir}${e.name}${e.dir ? '/' : ''}`,
+				kind: e.dir ? CompletionItemKind.Folder : CompletionItemKind.File,
+				sortText: `${e.dir ? '1' : '0'}${e.name}`,
+				...(e.dir ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
+			});
 		}
 		return out;
 	}
@@ -183,8 +226,10 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 	const parentUnion = ctx.key === 'type' ? taggedUnionIn(parent) : undefined;
 	if (parentUnion) {
 		// Only a fresh map gets the snippet's fields; changing the type of a full one just swaps the name.
-		const fresh = Object.keys((valueAt(value, p.slice(0, -1)) ?? {})).length <= 1;
-		return tagValues(parentUnion).map((t, i) => typeItem(t, ctx.keyColumn, String(i).padStart(3, '0'), false, fresh ? parentUnion : { ...parentUnion, anyOf: [] } as S));
+		const fresh = Object.keys(valueAt(value, p.slice(0, -1)) ?? {}).length <= 1;
+		return tagValues(parentUnion).map((t, i) =>
+			typeItem(t, ctx.keyColumn, String(i).padStart(3, '0'), false, fresh ? parentUnion : ({ ...parentUnion, anyOf: [] } as S)),
+		);
 	}
 	if (!s) return out;
 	const values = enumValues(s);
@@ -200,15 +245,22 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 		});
 	});
 	if (!values.length && def !== undefined && typeof def !== 'object') {
-		out.push({ label: formatValue(def), kind: CompletionItemKind.Value, detail: 'default', documentation: md(fieldMarkdown(s)), sortText: '0' });
+		out.push({
+			label: formatValue(def),
+			kind: CompletionItemKind.Value,
+			detail: 'default',
+			documentation: md(fieldMarkdown(s)),
+			sortText: '0',
+		});
 	}
 	return out;
 }
 
 function dataInfoFor(a: Analysis, env: CompletionEnv): DataInfo | undefined {
 	if (a.result.data?.info) return a.result.data.info;
-	const source = (a.result.resolved?.data as { source?: SourceConfig } | undefined)?.source
-		?? (valueAt(a.result.document.value, ['data', 'source']) as SourceConfig | undefined);
+	const source =
+		(a.result.resolved?.data as { source?: SourceConfig } | undefined)?.source ??
+		(valueAt(a.result.document.value, ['data', 'source']) as SourceConfig | undefined);
 	if (!source || typeof source !== 'object') return undefined;
 	try {
 		return staticDataInfo(source) ?? env.dataInfo?.(source);
@@ -236,9 +288,15 @@ export function tunablePaths(cfg: ResolvedConfig | undefined): { path: string; s
 		const b = v && typeof v === 'object' ? objectBranch(s, v) : undefined;
 		if (b) {
 			for (const [k, ps] of Object.entries((b.properties ?? {}) as Record<string, S>)) {
-				if (k === 'type' || (path.length === 0 && SKIP_TOP.has(k)) || (path[0] === 'data' && (k === 'source' || k === 'features' || k === 'label' || k === 'preprocessing'))) continue;
+				if (
+					k === 'type' ||
+					(path.length === 0 && SKIP_TOP.has(k)) ||
+					(path[0] === 'data' && (k === 'source' || k === 'features' || k === 'label' || k === 'preprocessing'))
+				)
+					continue;
 				const child = (v as Record<string, unknown>)[k];
-				if (child !== undefined && typeof child === 'object' && child !== null) walk(child, [...path, k], text ? `${text}.${k}` : k, depth + 1);
+				if (child !== undefined && typeof child === 'object' && child !== null)
+					walk(child, [...path, k], text ? `${text}.${k}` : k, depth + 1);
 				else if (isLeaf(ps)) {
 					const full = [...path, k];
 					if (configPathExists(cfg, full)) out.push({ path: text ? `${text}.${k}` : k, schema: ps });
@@ -252,20 +310,34 @@ export function tunablePaths(cfg: ResolvedConfig | undefined): { path: string; s
 	return out.sort((x, y) => rank(x.path) - rank(y.path));
 }
 
-const isLeaf = (s: S): boolean => s.type === 'number' || s.type === 'integer' || s.type === 'boolean' || Array.isArray(s.enum) || (Array.isArray(s.anyOf) && !isTaggedUnion(s) && (s.anyOf as S[]).some((b) => Array.isArray(b.enum) || b.type === 'number' || b.type === 'integer'));
+const isLeaf = (s: S): boolean =>
+	s.type === 'number' ||
+	s.type === 'integer' ||
+	s.type === 'boolean' ||
+	Array.isArray(s.enum) ||
+	(Array.isArray(s.anyOf) &&
+		!isTaggedUnion(s) &&
+		(s.anyOf as S[]).some((b) => Array.isArray(b.enum) || b.type === 'number' || b.type === 'integer'));
 
 function tuningPathItems(cfg: ResolvedConfig | undefined): CompletionItem[] {
 	return tunablePaths(cfg).map((t, i) => {
 		const values = enumValues(t.schema);
-		const body = values.length && t.schema.type !== 'integer' && t.schema.type !== 'number'
-			? `{choice: [\${1:${values.slice(0, 3).map((v) => lit(String(v.value))).join(', ')}}]}`
-			: t.schema.type === 'integer' ? '{${1|int,choice|}: [${2:1}, ${3:10}]}' : '{${1|logUniform,uniform,choice|}: [${2:0.001}, ${3:0.1}]}';
+		const body =
+			values.length && t.schema.type !== 'integer' && t.schema.type !== 'number'
+				? `{choice: [\${1:${values
+						.slice(0, 3)
+						.map((v) => lit(String(v.value)))
+						.join(', ')}}]}`
+				: t.schema.type === 'integer'
+					? '{${1|int,choice|}: [${2:1}, ${3:10}]}'
+					: '{${1|logUniform,uniform,choice|}: [${2:0.001}, ${3:0.1}]}';
 		return {
-			label: t.path, kind: CompletionItemKind.Reference,
+			label: t.path,
+			kind: CompletionItemKind.Reference,
 			documentation: md(fieldMarkdown(t.schema)),
-			insertText: `${t.path}: ${body}`, insertTextFormat: InsertTextFormat.Snippet,
+			insertText: `${t.path}: ${body}`,
+			insertTextFormat: InsertTextFormat.Snippet,
 			sortText: String(i).padStart(4, '0'),
 		};
 	});
 }
-

@@ -51,7 +51,10 @@ export function nodePathAt(cd: ConfigDocument, offset: number): NodeHit | undefi
 			let next: Node | null = null;
 			node.items.forEach((item, i) => {
 				const n = item as Node | null;
-				if (!next && n?.range && offset >= n.range[0] && offset <= n.range[1]) { next = cd.resolve(n); path.push(i); }
+				if (!next && n?.range && offset >= n.range[0] && offset <= n.range[1]) {
+					next = cd.resolve(n);
+					path.push(i);
+				}
 			});
 			if (!next) return { path, on: 'value', node, spans };
 			node = next;
@@ -78,7 +81,14 @@ export interface CursorContext {
 	key?: string;
 }
 
-interface LineInfo { indent: number; dashes: number[]; keyCol: number; key?: string; inlineValue: boolean; blank: boolean }
+interface LineInfo {
+	indent: number;
+	dashes: number[];
+	keyCol: number;
+	key?: string;
+	inlineValue: boolean;
+	blank: boolean;
+}
 
 const KEY_RE = /^((?:"[^"]*"|'[^']*'|[^\s:#"'][^:#]*?))\s*:(?:\s|$)/;
 
@@ -108,7 +118,10 @@ function itemIndex(lines: LineInfo[], lineNo: number, col: number): number {
 	for (let i = lineNo - 1; i >= 0; i--) {
 		const l = lines[i]!;
 		if (l.blank) continue;
-		if (l.dashes[0] === col) { n++; continue; }
+		if (l.dashes[0] === col) {
+			n++;
+			continue;
+		}
 		if (l.indent < col || (l.indent === col && l.dashes.length === 0)) break;
 	}
 	return n;
@@ -204,7 +217,15 @@ export function cursorContext(cd: ConfigDocument, offset: number): CursorContext
 				return { kind: 'key', path, prefix, from: offset - prefix.length, to: offset + wordAfter.length, keyColumn: contentCol };
 			}
 			const prefix = seg.slice(colon + 1).trimStart();
-			return { kind: 'value', path: [...path, seg.slice(0, colon).trim()], prefix, from: offset - prefix.length, to: offset + wordAfter.length, keyColumn: contentCol, key: seg.slice(0, colon).trim() };
+			return {
+				kind: 'value',
+				path: [...path, seg.slice(0, colon).trim()],
+				prefix,
+				from: offset - prefix.length,
+				to: offset + wordAfter.length,
+				keyColumn: contentCol,
+				key: seg.slice(0, colon).trim(),
+			};
 		}
 		const prefix = value.replace(/^["']/, '');
 		return { kind: 'value', path, prefix, from: offset - prefix.length, to: offset + wordAfter.length, keyColumn: contentCol, key };

@@ -29,5 +29,9 @@ export function format(a: Analysis, options: FormattingOptions): TextEdit[] {
 
 /** The comment texts in order (a formatter that drops or moves one is rejected). */
 function comments(text: string): string {
-	return text.split('\n').map((l) => /(?:^|\s)(#.*)$/.exec(l)?.[1]?.trim() ?? '').filter(Boolean).join('\n');
+	return text
+		.split('\n')
+		.map((l) => /(?:^|\s)(#.*)$/.exec(l)?.[1]?.trim() ?? '')
+		.filter(Boolean)
+		.join('\n');
 }

@@ -24,14 +24,16 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 	const parts: string[] = [];
 	const last = path[path.length - 1];
 	const title = `\`${pathText(path)}\``;
-	const scalar = hit.on === 'value' && isScalar(hit.node) ? (hit.node.value) : undefined;
+	const scalar = hit.on === 'value' && isScalar(hit.node) ? hit.node.value : undefined;
 
 	if (last === 'type' && path.length > 1) {
 		// The tag names the variant: describe the variant, not the `type` field.
 		const union = taggedUnionIn(schemaAt(value, path.slice(0, -1)));
 		const tag = union ? tagValues(union).find((t) => t.value === (scalar ?? (value && valueOf(value, path)))) : undefined;
 		if (tag) {
-			const branch = (union!.anyOf as { properties?: { type?: { const?: unknown } }; description?: string }[]).find((b) => b.properties?.type?.const === tag.value);
+			const branch = (union!.anyOf as { properties?: { type?: { const?: unknown } }; description?: string }[]).find(
+				(b) => b.properties?.type?.const === tag.value,
+			);
 			parts.push(`**${String(tag.value)}** — ${pathText(path.slice(0, -1))}`, String(branch?.description ?? tag.doc ?? ''));
 			if (tag.formula && tag.formula !== branch?.description) parts.push(tag.formula);
 		}
@@ -43,12 +45,17 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 		parts.push(fieldMarkdown(s, title));
 	}
 
-	const layerIdx = path[0] === 'model' && path[1] === 'layers' && typeof path[2] === 'number' && (path.length === 3 || last === 'type') ? path[2] : undefined;
+	const layerIdx =
+		path[0] === 'model' && path[1] === 'layers' && typeof path[2] === 'number' && (path.length === 3 || last === 'type')
+			? path[2]
+			: undefined;
 	const layer = layerIdx !== undefined ? a.result.shapes?.layers.find((l) => l.index === layerIdx) : undefined;
 	if (layer) parts.push(layerMarkdown(layer));
 	if (path.length === 1 && path[0] === 'model' && a.result.shapes?.totalParams !== undefined) {
 		const sh = a.result.shapes;
-		parts.push(`Input ${formatShape(sh.inputShape)} → output ${formatShape(sh.outputShape)} · ${formatCount(sh.totalParams!)} parameters (${formatCount(sh.trainableParams ?? 0)} trainable)`);
+		parts.push(
+			`Input ${formatShape(sh.inputShape)} → output ${formatShape(sh.outputShape)} · ${formatCount(sh.totalParams!)} parameters (${formatCount(sh.trainableParams ?? 0)} trainable)`,
+		);
 	}
 	if (!parts.length) return null;
 	const [start, end] = hit.spans[0]!;
@@ -56,7 +63,10 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 }
 
 export function layerMarkdown(l: NonNullable<Analysis['result']['shapes']>['layers'][number]): string {
-	const params = l.trainableParams !== undefined ? ` · ${formatCount(l.trainableParams + (l.nonTrainableParams ?? 0))} params${l.nonTrainableParams ? ` (${formatCount(l.nonTrainableParams)} non-trainable)` : ''}` : '';
+	const params =
+		l.trainableParams !== undefined
+			? ` · ${formatCount(l.trainableParams + (l.nonTrainableParams ?? 0))} params${l.nonTrainableParams ? ` (${formatCount(l.nonTrainableParams)} non-trainable)` : ''}`
+			: '';
 	return `\`${l.name}\`: ${formatShape(l.inputShape)} → **${formatShape(l.outputShape)}**${params}${l.issue ? `\n\n⚠ ${l.issue.message}` : ''}`;
 }
 

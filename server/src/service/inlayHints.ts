@@ -22,12 +22,19 @@ export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
 		const pos = endOfLine(cd, node.range[0]);
 		if (!inRange(pos.line)) continue;
 		const params = l.trainableParams !== undefined ? l.trainableParams + (l.nonTrainableParams ?? 0) : undefined;
-		out.push({ position: pos, label: layerHintLabel(l.outputShape, params), kind: InlayHintKind.Type, paddingLeft: true, tooltip: `${l.name}: input ${formatShape(l.inputShape)}` });
+		out.push({
+			position: pos,
+			label: layerHintLabel(l.outputShape, params),
+			kind: InlayHintKind.Type,
+			paddingLeft: true,
+			tooltip: `${l.name}: input ${formatShape(l.inputShape)}`,
+		});
 	}
 	const model = cd.pair(cd.root, 'model');
 	if (model?.key?.range && shapes.totalParams !== undefined) {
 		const pos = endOfLine(cd, model.key.range[0]);
-		if (inRange(pos.line)) out.push({ position: pos, label: `${formatCount(shapes.totalParams)} params total`, kind: InlayHintKind.Type, paddingLeft: true });
+		if (inRange(pos.line))
+			out.push({ position: pos, label: `${formatCount(shapes.totalParams)} params total`, kind: InlayHintKind.Type, paddingLeft: true });
 	}
 	return out;
 }

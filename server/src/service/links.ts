@@ -4,7 +4,10 @@ import type { DocumentLink, Location, Position } from 'vscode-languageserver-pro
 import type { Analysis } from './analysis';
 import { configDirOf, fileUri } from './analysis';
 
-interface DataPath { file: string; range: DocumentLink['range'] }
+interface DataPath {
+	file: string;
+	range: DocumentLink['range'];
+}
 
 /** The data file the config names, with the range of its path text. */
 export function dataPath(a: Analysis): DataPath | undefined {
@@ -17,7 +20,10 @@ export function dataPath(a: Analysis): DataPath | undefined {
 	if ((t !== 'csv' && t !== 'json') || typeof p !== 'string' || !p || !dir || !node?.range) return undefined;
 	let [start, end] = node.range;
 	// Link the path, not its quotes.
-	if (/["']/.test(cd.text[start]!)) { start++; end--; }
+	if (/["']/.test(cd.text[start]!)) {
+		start++;
+		end--;
+	}
 	return { file: path.resolve(dir, p), range: cd.range(start, end) };
 }
 

@@ -40,7 +40,11 @@ export function objectBranch(s: S | undefined, v: unknown): S | undefined {
 	return tryBranch(v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 }
 
-export interface EnumValue { value: string | number | boolean; doc?: string; formula?: string }
+export interface EnumValue {
+	value: string | number | boolean;
+	doc?: string;
+	formula?: string;
+}
 
 /** The named values a schema accepts: enums, consts, booleans, and the tags of a tagged union. */
 export function enumValues(s: S | undefined, depth = 0): EnumValue[] {
@@ -54,7 +58,9 @@ export function enumValues(s: S | undefined, depth = 0): EnumValue[] {
 	if (isTaggedUnion(s) || isKeyUnion(s)) return [];
 	if (Array.isArray(s.anyOf)) {
 		const seen = new Set<string>();
-		return (s.anyOf as S[]).flatMap((b) => enumValues(b, depth + 1)).filter((e) => !seen.has(String(e.value)) && !!seen.add(String(e.value)));
+		return (s.anyOf as S[])
+			.flatMap((b) => enumValues(b, depth + 1))
+			.filter((e) => !seen.has(String(e.value)) && !!seen.add(String(e.value)));
 	}
 	return [];
 }
@@ -85,7 +91,8 @@ export function fieldMarkdown(s: S, title?: string): string {
 	const formula = s['x-formula'] as string | undefined;
 	if (formula && formula !== s.description) parts.push(formula);
 	const facts: string[] = [];
-	if (s.default !== undefined && !(typeof s.default === 'object' && s.default && Object.keys(s.default).length === 0)) facts.push(`Default: \`${formatValue(s.default)}\``);
+	if (s.default !== undefined && !(typeof s.default === 'object' && s.default && Object.keys(s.default).length === 0))
+		facts.push(`Default: \`${formatValue(s.default)}\``);
 	const c = constraints(s);
 	if (c.length) facts.push(`Range: ${c.join(', ')}`);
 	if (Array.isArray(s.examples) && s.examples.length) facts.push(`Example: \`${formatValue(s.examples[0])}\``);
@@ -93,7 +100,9 @@ export function fieldMarkdown(s: S, title?: string): string {
 	const tagged = taggedUnionIn(s);
 	const values = tagged ? tagValues(tagged) : enumValues(s);
 	if (values.length && values.length <= 30 && s.type !== 'boolean') {
-		parts.push(`Allowed${tagged ? ' `type` values' : ' values'}:\n\n${values.map((v) => `- \`${String(v.value)}\`${v.doc ? `: ${v.doc}` : ''}`).join('\n')}`);
+		parts.push(
+			`Allowed${tagged ? ' `type` values' : ' values'}:\n\n${values.map((v) => `- \`${String(v.value)}\`${v.doc ? `: ${v.doc}` : ''}`).join('\n')}`,
+		);
 	}
 	return parts.join('\n\n');
 }

@@ -1,6 +1,13 @@
 /** Outline, folding and selection ranges, all from the parsed document's ranges. */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type Position, type SelectionRange } from 'vscode-languageserver-protocol';
+import {
+	FoldingRangeKind,
+	SymbolKind,
+	type DocumentSymbol,
+	type FoldingRange,
+	type Position,
+	type SelectionRange,
+} from 'vscode-languageserver-protocol';
 import { formatShape } from '../../../engine/core/shapes/infer';
 import type { ConfigDocument } from '../../../engine/core/config/document';
 import type { Analysis } from './analysis';
@@ -15,7 +22,13 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
 	return isMap(root) ? mapSymbols(a, cd, root.items as Pair<Node, Node | null>[], [], 0) : [];
 }
 
-function mapSymbols(a: Analysis, cd: ConfigDocument, pairs: Pair<Node, Node | null>[], path: (string | number)[], depth: number): DocumentSymbol[] {
+function mapSymbols(
+	a: Analysis,
+	cd: ConfigDocument,
+	pairs: Pair<Node, Node | null>[],
+	path: (string | number)[],
+	depth: number,
+): DocumentSymbol[] {
 	const out: DocumentSymbol[] = [];
 	for (const p of pairs) {
 		if (!isPair(p) || !p.key?.range) continue;
@@ -45,8 +58,10 @@ function seqSymbols(a: Analysis, cd: ConfigDocument, items: Node[], path: (strin
 		const n = cd.resolve(raw);
 		if (!n?.range || !isMap(n)) return;
 		out.push({
-			name: `[${i}]`, kind: SymbolKind.Object,
-			range: cd.range(n.range[0], trimEnd(cd, n.range[1])), selectionRange: cd.range(n.range[0], n.range[0]),
+			name: `[${i}]`,
+			kind: SymbolKind.Object,
+			range: cd.range(n.range[0], trimEnd(cd, n.range[1])),
+			selectionRange: cd.range(n.range[0], n.range[0]),
 			children: mapSymbols(a, cd, n.items as Pair<Node, Node | null>[], [...path, i], depth + 1),
 		});
 	});
@@ -62,9 +77,17 @@ function layerSymbols(a: Analysis, cd: ConfigDocument, items: Node[]): DocumentS
 		const type = isMap(n) ? cd.pair(n, 'type') : undefined;
 		const typeName = type && isScalar(type.value) ? String(type.value.value) : '?';
 		const name = info?.name ?? `${typeName} #${i + 1}`;
-		const detail = info?.outputShape ? `${typeName} → ${formatShape(info.outputShape)}${info.trainableParams !== undefined ? ` · ${formatCount(info.trainableParams + (info.nonTrainableParams ?? 0))} params` : ''}` : typeName;
+		const detail = info?.outputShape
+			? `${typeName} → ${formatShape(info.outputShape)}${info.trainableParams !== undefined ? ` · ${formatCount(info.trainableParams + (info.nonTrainableParams ?? 0))} params` : ''}`
+			: typeName;
 		const sel = type?.value?.range ?? n.range;
-		out.push({ name, detail, kind: SymbolKind.Class, range: cd.range(n.range[0], trimEnd(cd, n.range[1])), selectionRange: cd.range(sel[0], sel[1]) });
+		out.push({
+			name,
+			detail,
+			kind: SymbolKind.Class,
+			range: cd.range(n.range[0], trimEnd(cd, n.range[1])),
+			selectionRange: cd.range(sel[0], sel[1]),
+		});
 	});
 	return out;
 }
@@ -86,7 +109,10 @@ export function foldingRanges(a: Analysis): FoldingRange[] {
 		const start = startOverride ?? node.range[0];
 		const endLine = line(trimEnd(cd, node.range[1]));
 		if ((isMap(node) || isSeq(node)) && endLine > line(start)) out.push({ startLine: line(start), endLine });
-		if (isMap(node)) for (const p of node.items) { if (isPair(p)) visit(p.value as Node | null, (p.key as Node | null)?.range?.[0], depth + 1); }
+		if (isMap(node))
+			for (const p of node.items) {
+				if (isPair(p)) visit(p.value as Node | null, (p.key as Node | null)?.range?.[0], depth + 1);
+			}
 		else if (isSeq(node)) for (const it of node.items) visit(it as Node, undefined, depth + 1);
 	};
 	const root = cd.resolve(cd.root);

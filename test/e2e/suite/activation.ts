@@ -23,5 +23,14 @@ export async function run(): Promise<void> {
 	}
 	const firstDiagnostics = performance.now() - t0;
 	const out = process.env.MODELWRIGHT_E2E_RESULTS;
-	if (out) fs.writeFileSync(out, JSON.stringify({ activationMs: api.activationMs, openToActiveMs: activated, openToDiagnosticsMs: firstDiagnostics, results: [{ title: 'activation measured', state: 'passed' }] }));
+	if (out)
+		fs.writeFileSync(
+			out,
+			JSON.stringify({
+				activationMs: api.activationMs,
+				openToActiveMs: activated,
+				openToDiagnosticsMs: firstDiagnostics,
+				results: [{ title: 'activation measured', state: 'passed' }],
+			}),
+		);
 }

@@ -34,7 +34,8 @@ async function open(rel: string): Promise<vscode.TextEditor> {
 	return vscode.window.showTextDocument(doc);
 }
 
-const diagnosticsOf = (uri: vscode.Uri, code?: string) => vscode.languages.getDiagnostics(uri).filter((d) => code === undefined || (typeof d.code === 'object' ? d.code.value : d.code) === code);
+const diagnosticsOf = (uri: vscode.Uri, code?: string) =>
+	vscode.languages.getDiagnostics(uri).filter((d) => code === undefined || (typeof d.code === 'object' ? d.code.value : d.code) === code);
 
 describe('Modelwright in VS Code', function () {
 	this.timeout(120_000);
@@ -58,14 +59,22 @@ describe('Modelwright in VS Code', function () {
 
 	it('offers completion items for layer types', async () => {
 		const editor = await open('linear.model.yaml');
-		const line = editor.document.getText().split('\n').findIndex((l) => l.includes('type: dense'));
+		const line = editor.document
+			.getText()
+			.split('\n')
+			.findIndex((l) => l.includes('type: dense'));
 		const pos = new vscode.Position(line, editor.document.lineAt(line).text.indexOf('dense'));
 		const list = await until('completions', async () => {
-			const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, pos);
+			const l = await vscode.commands.executeCommand<vscode.CompletionList>(
+				'vscode.executeCompletionItemProvider',
+				editor.document.uri,
+				pos,
+			);
 			return l.items.length ? l : undefined;
 		});
 		const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-		for (const t of ['dense', 'dropout', 'conv2d', 'lstm']) assert.ok(labels.includes(t), `completion offers ${t}: ${labels.slice(0, 20).join(', ')}`);
+		for (const t of ['dense', 'dropout', 'conv2d', 'lstm'])
+			assert.ok(labels.includes(t), `completion offers ${t}: ${labels.slice(0, 20).join(', ')}`);
 	});
 
 	it('hovers a loss with its formula', async () => {
@@ -84,7 +93,11 @@ describe('Modelwright in VS Code', function () {
 		const editor = await open('linear.model.yaml');
 		const doc = editor.document;
 		const hints = await until('inlay hints', async () => {
-			const h = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+			const h = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+				'vscode.executeInlayHintProvider',
+				doc.uri,
+				new vscode.Range(0, 0, doc.lineCount, 0),
+			);
 			return h.length ? h : undefined;
 		});
 		const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''))).join(' | ');
@@ -96,7 +109,12 @@ describe('Modelwright in VS Code', function () {
 		const editor = await open('broken.model.yaml');
 		const uri = editor.document.uri;
 		const d = await until('MW101', () => diagnosticsOf(uri, 'MW101')[0]);
-		const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+		const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+			'vscode.executeCodeActionProvider',
+			uri,
+			d.range,
+			vscode.CodeActionKind.QuickFix.value,
+		);
 		const fix = actions.find((a) => /units/.test(a.title));
 		assert.ok(fix?.edit, `a fix replacing the key: ${actions.map((a) => a.title).join(', ')}`);
 		assert.ok(await vscode.workspace.applyEdit(fix.edit));
@@ -107,7 +125,10 @@ describe('Modelwright in VS Code', function () {
 
 	it('trains the linear-regression example through the background engine', async () => {
 		const a = await api();
-		const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.train', file('linear.model.yaml'));
+		const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>(
+			'modelwright.train',
+			file('linear.model.yaml'),
+		);
 		assert.equal(outcome.state, 'succeeded', outcome.error);
 		assert.ok(outcome.runDir && fs.existsSync(path.join(outcome.runDir, 'summary.json')), 'run folder on disk');
 		const summary = JSON.parse(fs.readFileSync(path.join(outcome.runDir, 'summary.json'), 'utf8')) as { status: string };
@@ -142,12 +163,20 @@ describe('Modelwright in VS Code', function () {
 		const ev = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.evaluate', run.dir.fsPath);
 		assert.equal(ev.state, 'succeeded', ev.error);
 		assert.ok((ev.result?.evaluation?.r2 ?? 0) > 0.8, JSON.stringify(ev.result));
-		const p = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.predict', run.dir.fsPath, 'x=3');
+		const p = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>(
+			'modelwright.predict',
+			run.dir.fsPath,
+			'x=3',
+		);
 		assert.equal(p.state, 'succeeded', p.error);
 		const y = Number(p.result?.predictions?.[0]);
 		assert.ok(Math.abs(y - 6) < 0.8, `y(3) ≈ 2·3, got ${y}`);
 		const out = vscode.Uri.joinPath(ws(), 'exported');
-		const x = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>('modelwright.exportModel', run.dir.fsPath, out);
+		const x = await vscode.commands.executeCommand<Awaited<ReturnType<ModelwrightApi['train']>>>(
+			'modelwright.exportModel',
+			run.dir.fsPath,
+			out,
+		);
 		assert.equal(x.state, 'succeeded', x.error);
 		for (const f of ['model.json', 'preprocessing.json']) assert.ok(fs.existsSync(path.join(out.fsPath, f)), f);
 	});
@@ -158,7 +187,10 @@ describe('Modelwright in VS Code', function () {
 		assert.ok(task, `tasks: ${tasks.map((t) => t.name).join(', ')}`);
 		const ended = new Promise<number | undefined>((resolve) => {
 			const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-				if (e.execution.task.name === task.name) { sub.dispose(); resolve(e.exitCode); }
+				if (e.execution.task.name === task.name) {
+					sub.dispose();
+					resolve(e.exitCode);
+				}
 			});
 		});
 		await vscode.tasks.executeTask(task);
@@ -186,7 +218,10 @@ describe('Modelwright in VS Code', function () {
 		assert.ok(best && outcome.result?.sweepDir, 'a best trial and its sweep folder');
 		await until('trials panel', () => a.panels.openPanels().includes('tuning'));
 		const sweep = JSON.parse(fs.readFileSync(path.join(outcome.result.sweepDir, 'sweep.json'), 'utf8')) as { trials: { status: string }[] };
-		assert.deepEqual(sweep.trials.map((t) => t.status), ['completed', 'completed']);
+		assert.deepEqual(
+			sweep.trials.map((t) => t.status),
+			['completed', 'completed'],
+		);
 		assert.ok(await vscode.commands.executeCommand('modelwright.applyBestTrial', uri, outcome.result.sweepDir));
 		const doc = await vscode.workspace.openTextDocument(uri);
 		assert.match(doc.getText(), new RegExp(`\\n      units: ${best.params['model.layers[0].units']}\\n      activation: tanh`));

@@ -18,6 +18,13 @@ export function run(): Promise<void> {
 			if (failures > 0) reject(new Error(`${failures} tests failed.`));
 			else resolve();
 		});
-		runner.on('test end', (t: Mocha.Test) => results.push({ title: t.fullTitle(), state: t.state, ...(t.err ? { err: `${t.err.message}\n${t.err.stack ?? ''}` } : {}), ...(t.duration !== undefined ? { ms: t.duration } : {}) }));
+		runner.on('test end', (t: Mocha.Test) =>
+			results.push({
+				title: t.fullTitle(),
+				state: t.state,
+				...(t.err ? { err: `${t.err.message}\n${t.err.stack ?? ''}` } : {}),
+				...(t.duration !== undefined ? { ms: t.duration } : {}),
+			}),
+		);
 	});
 }

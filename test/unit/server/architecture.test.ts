@@ -7,22 +7,39 @@ import { doc, EXAMPLES } from './helper';
 
 describe('server: architecture view', () => {
 	it('builds layers with shapes, params, diagnostics and the pipeline', () => {
-		const text = fs.readFileSync(path.join(EXAMPLES, 'iris.model.yaml'), 'utf8').replace('units: 3                # one per species', 'units: 4');
+		const text = fs
+			.readFileSync(path.join(EXAMPLES, 'iris.model.yaml'), 'utf8')
+			.replace('units: 3                # one per species', 'units: 4');
 		const v = architectureView(validateText(text), 'iris')!;
 		assert.equal(v.layers.length, 3);
 		assert.deepEqual(v.layers[0]!.outputShape, [null, 16]);
 		assert.equal(v.layers[0]!.paramCount, 80);
-		assert.deepEqual(v.layers[0]!.params, [{ key: 'units', value: '16' }, { key: 'activation', value: 'relu' }]);
+		assert.deepEqual(v.layers[0]!.params, [
+			{ key: 'units', value: '16' },
+			{ key: 'activation', value: 'relu' },
+		]);
 		assert.equal(v.layers[2]!.diagnostics?.[0]?.code, 'MW204', 'the 4-unit output for 3 classes is flagged on its node');
-		assert.deepEqual(v.pipeline.map((p) => p.id), ['data', 'preprocessing', 'split', 'model', 'training', 'tuning', 'evaluation', 'export']);
+		assert.deepEqual(
+			v.pipeline.map((p) => p.id),
+			['data', 'preprocessing', 'split', 'model', 'training', 'tuning', 'evaluation', 'export'],
+		);
 		assert.equal(v.pipeline.find((p) => p.id === 'tuning')!.enabled, false);
 		assert.match(v.mermaid!, /^flowchart TD/);
 	});
 	it('serves the architecture view with the range of each layer entry', () => {
 		const r = architecture(doc(fs.readFileSync(path.join(EXAMPLES, 'tuning.model.yaml'), 'utf8')))!;
 		assert.equal(r.version, 1);
-		assert.deepEqual(r.model.layers.map((l) => [l.name, l.outputShape, l.paramCount]), [['dense_1', [null, 16], 48], ['dense_2', [null, 4], 68]]);
-		assert.deepEqual(r.layerRanges.map((x) => x.start.line), [20, 23]);
+		assert.deepEqual(
+			r.model.layers.map((l) => [l.name, l.outputShape, l.paramCount]),
+			[
+				['dense_1', [null, 16], 48],
+				['dense_2', [null, 4], 68],
+			],
+		);
+		assert.deepEqual(
+			r.layerRanges.map((x) => x.start.line),
+			[20, 23],
+		);
 		assert.equal(r.model.totalParams, 116);
 		assert.equal(architecture(doc('data: {source: {type: xor}}\n')), null, 'no layers, no view');
 	});

@@ -33,7 +33,10 @@ describe('server: completion', () => {
 	});
 	it('completes enum values with their documentation and formulas', () => {
 		const items = complete(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\ntraining:\n  loss: cat|\n`);
-		assert.deepEqual(items.map((i) => i.label), ['categoricalCrossentropy', 'sparseCategoricalCrossentropy']);
+		assert.deepEqual(
+			items.map((i) => i.label),
+			['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
+		);
 		assert.match(JSON.stringify(items[0]!.documentation), /\\\\log/);
 		const c = caret(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\ntraining:\n  loss: cat|\n`);
 		const edit = items[0]!.textEdit as { range: { start: { character: number }; end: { character: number } } };
@@ -54,7 +57,10 @@ describe('server: completion', () => {
 	});
 	it('fills required fields when a whole section is completed', () => {
 		const items = complete(`${HEAD}|\n`);
-		assert.equal(insert(byLabel(items, 'model')), 'model:\n  layers:\n    - type: ${1|dense,dropout,batchNormalization,layerNormalization,activation,flatten,reshape,conv1d,conv2d,maxPooling1d,averagePooling1d,maxPooling2d,averagePooling2d,globalAveragePooling1d,globalAveragePooling2d,globalMaxPooling1d,globalMaxPooling2d,embedding,lstm,gru,simpleRnn|}');
+		assert.equal(
+			insert(byLabel(items, 'model')),
+			'model:\n  layers:\n    - type: ${1|dense,dropout,batchNormalization,layerNormalization,activation,flatten,reshape,conv1d,conv2d,maxPooling1d,averagePooling1d,maxPooling2d,averagePooling2d,globalAveragePooling1d,globalAveragePooling2d,globalMaxPooling1d,globalMaxPooling2d,embedding,lstm,gru,simpleRnn|}',
+		);
 		assert.equal(byLabel(items, 'model')!.detail, 'required');
 		assert.ok(!byLabel(items, 'data'), 'data is already there');
 	});
@@ -72,26 +78,44 @@ describe('server: completion', () => {
 	});
 	it('offers data files and folders next to the config', () => {
 		const uri = uriOf(path.join(FIXTURES, 'diagnostics', 'test.model.yaml'));
-		const env = { listDir: (rel: string) => (rel === '' ? [{ name: 'csv', dir: true }, { name: 'notes.md', dir: false }, { name: 'a.csv', dir: false }] : []) };
+		const env = {
+			listDir: (rel: string) =>
+				rel === ''
+					? [
+							{ name: 'csv', dir: true },
+							{ name: 'notes.md', dir: false },
+							{ name: 'a.csv', dir: false },
+						]
+					: [],
+		};
 		const items = complete('data:\n  source:\n    type: csv\n    path: |\n', env, uri);
 		assert.deepEqual(items.map((i) => i.label).sort(), ['a.csv', 'csv/']);
 	});
 	it('offers config paths that exist inside tuning.space', () => {
-		const items = complete(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 8\n    - type: dense\n      units: 3\n${TAIL}  optimizer:\n    type: adam\ntuning:\n  space:\n    |\n`);
+		const items = complete(
+			`${HEAD}model:\n  layers:\n    - type: dense\n      units: 8\n    - type: dense\n      units: 3\n${TAIL}  optimizer:\n    type: adam\ntuning:\n  space:\n    |\n`,
+		);
 		const labels = items.map((i) => i.label);
-		for (const p of ['model.layers[0].units', 'model.layers[1].units', 'training.optimizer.learningRate', 'training.batchSize']) assert.ok(labels.includes(p), `${p} in ${labels.join(', ')}`);
+		for (const p of ['model.layers[0].units', 'model.layers[1].units', 'training.optimizer.learningRate', 'training.batchSize'])
+			assert.ok(labels.includes(p), `${p} in ${labels.join(', ')}`);
 		assert.ok(!labels.includes('model.layers[2].units'));
-		assert.equal(insert(byLabel(items, 'training.optimizer.learningRate')), 'training.optimizer.learningRate: {${1|logUniform,uniform,choice|}: [${2:0.001}, ${3:0.1}]}');
+		assert.equal(
+			insert(byLabel(items, 'training.optimizer.learningRate')),
+			'training.optimizer.learningRate: {${1|logUniform,uniform,choice|}: [${2:0.001}, ${3:0.1}]}',
+		);
 		assert.ok(labels.indexOf('model.layers[0].units') < labels.indexOf('data.split.validation'));
 	});
 	it('never throws on garbage', () => {
-		for (const t of ['|', ':|', '- - - |', '{[|', 'model:\n  layers: [{type: |', '\t|\t', 'a: b\n  c: |']) assert.ok(Array.isArray(complete(t)));
+		for (const t of ['|', ':|', '- - - |', '{[|', 'model:\n  layers: [{type: |', '\t|\t', 'a: b\n  c: |'])
+			assert.ok(Array.isArray(complete(t)));
 	});
 });
 
 describe('server: completion in flow maps', () => {
 	it('offers the search-range kinds inside a tuning parameter', () => {
-		const items = complete(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\n${TAIL}tuning:\n  space:\n    training.batchSize: {|}\n`);
+		const items = complete(
+			`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\n${TAIL}tuning:\n  space:\n    training.batchSize: {|}\n`,
+		);
 		assert.deepEqual(items.map((i) => i.label).sort(), ['choice', 'int', 'logUniform', 'uniform']);
 	});
 	it('offers source fields inside a flow map', () => {

@@ -16,7 +16,7 @@ describe('server: cursor context', () => {
 		const c = ctx('model:\n  layers:\n    - type: dense\n      units: 4\n    - |\n');
 		assert.deepEqual([c.kind, c.path], ['key', ['model', 'layers', 1]]);
 	});
-	it('handles a list at its key\'s own column', () => {
+	it("handles a list at its key's own column", () => {
 		const c = ctx('model:\n  layers:\n  - type: dense\n    units: 4\n  - type: dense\n    |\n');
 		assert.deepEqual(c.path, ['model', 'layers', 1]);
 	});

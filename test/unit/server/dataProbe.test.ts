@@ -7,15 +7,23 @@ import { doc, uriOf } from './helper';
 
 describe('server: data probe', () => {
 	let dir: string;
-	before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-probe-')); });
+	before(() => {
+		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-probe-'));
+	});
 	after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 	/** A probe whose revalidations are awaited as promises, one at a time. */
 	function setup() {
 		let next: (uris: string[]) => void = () => undefined;
 		const logs: string[] = [];
-		const probe = new DataProbe((uris) => next(uris), (m) => logs.push(m));
-		const revalidated = () => new Promise<string[]>((resolve) => { next = resolve; });
+		const probe = new DataProbe(
+			(uris) => next(uris),
+			(m) => logs.push(m),
+		);
+		const revalidated = () =>
+			new Promise<string[]>((resolve) => {
+				next = resolve;
+			});
 		return { probe, revalidated, logs };
 	}
 
@@ -59,7 +67,8 @@ describe('server: data probe', () => {
 		const w = revalidated();
 		p({ type: 'csv', path: 'nope.csv' });
 		await w;
-		const text = 'data:\n  source: {type: csv, path: nope.csv}\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError}\n';
+		const text =
+			'data:\n  source: {type: csv, path: nope.csv}\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError}\n';
 		assert.ok(doc(text, { uri, probe: p }).result.diagnostics.some((d) => d.code === 'MW225'));
 		const outside = p({ type: 'csv', path: '../../etc/passwd' });
 		assert.equal(outside?.ok === false && outside.reason, 'outside');

@@ -39,13 +39,27 @@ describe('server: diagnostics', () => {
 	});
 	it('applies severity overrides, the lints switch and the problem limit', () => {
 		const a = doc(fixture('validation.model.yaml'));
-		assert.deepEqual(diagnostics(a, DEFAULT_SETTINGS).map((d) => d.code), ['MW222', 'MW220']);
-		assert.deepEqual(diagnostics(a, readSettings({ severity: { MW222: 'off', MW220: 'error' } })).map((d) => [d.code, d.severity]), [['MW220', DiagnosticSeverity.Error]]);
+		assert.deepEqual(
+			diagnostics(a, DEFAULT_SETTINGS).map((d) => d.code),
+			['MW222', 'MW220'],
+		);
+		assert.deepEqual(
+			diagnostics(a, readSettings({ severity: { MW222: 'off', MW220: 'error' } })).map((d) => [d.code, d.severity]),
+			[['MW220', DiagnosticSeverity.Error]],
+		);
 		assert.deepEqual(diagnostics(a, readSettings({ lints: false })), []);
-		assert.deepEqual(diagnostics(a, readSettings({ lints: false, severity: { MW220: 'hint' } })).map((d) => d.code), ['MW220']);
+		assert.deepEqual(
+			diagnostics(a, readSettings({ lints: false, severity: { MW220: 'hint' } })).map((d) => d.code),
+			['MW220'],
+		);
 		assert.equal(diagnostics(a, readSettings({ maxNumberOfProblems: 1 })).length, 1);
 		// Schema errors stay even with lints off.
-		assert.ok(diagnostics(doc('data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 0}]}\ntraining: {loss: mse}\n'), readSettings({ lints: false })).length >= 2);
+		assert.ok(
+			diagnostics(
+				doc('data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 0}]}\ntraining: {loss: mse}\n'),
+				readSettings({ lints: false }),
+			).length >= 2,
+		);
 	});
 	it('ignores malformed settings', () => {
 		const s = readSettings({ severity: { MW222: 'loud', nope: 'off' }, maxNumberOfProblems: -3, lints: 'yes' });
@@ -67,7 +81,9 @@ describe('server: inlay hints', () => {
 		]);
 	});
 	it('formats thousands and honours the requested range', () => {
-		const a = doc('data: {source: {type: blobs, features: 64}}\nmodel:\n  layers:\n    - type: dense\n      units: 64\n    - type: dense\n      units: 3\n      activation: softmax\ntraining: {loss: sparseCategoricalCrossentropy}\n');
+		const a = doc(
+			'data: {source: {type: blobs, features: 64}}\nmodel:\n  layers:\n    - type: dense\n      units: 64\n    - type: dense\n      units: 3\n      activation: softmax\ntraining: {loss: sparseCategoricalCrossentropy}\n',
+		);
 		assert.equal(String(inlayHints(a)[0]!.label), '→ [null, 64] · 4,160 params');
 		assert.equal(inlayHints(a, { start: { line: 5, character: 0 }, end: { line: 6, character: 0 } }).length, 1);
 	});
@@ -75,7 +91,8 @@ describe('server: inlay hints', () => {
 
 describe('server: code actions', () => {
 	it('replaces an unknown key with the suggestion', () => {
-		const text = 'data: {source: {type: xor}}\nmodel:\n  layers:\n    - type: dense\n      unit: 1\n      activation: sigmoid\ntraining: {loss: binaryCrossentropy}\n';
+		const text =
+			'data: {source: {type: xor}}\nmodel:\n  layers:\n    - type: dense\n      unit: 1\n      activation: sigmoid\ntraining: {loss: binaryCrossentropy}\n';
 		assert.equal(fixText(text, 'MW101', /units/), text.replace('unit: 1', 'units: 1'));
 	});
 	it('switches the activation to softmax or sigmoid for the loss', () => {
@@ -84,11 +101,21 @@ describe('server: code actions', () => {
 	});
 	it('switches the loss to binaryCrossentropy, or the activation to softmax', () => {
 		const cce = fixture('cce-one-unit.model.yaml');
-		assert.equal(fixText(cce, 'MW201', /loss to binaryCrossentropy/), cce.replace('loss: categoricalCrossentropy', 'loss: binaryCrossentropy'));
+		assert.equal(
+			fixText(cce, 'MW201', /loss to binaryCrossentropy/),
+			cce.replace('loss: categoricalCrossentropy', 'loss: binaryCrossentropy'),
+		);
 		const sig = fixture('sigmoid-cce.model.yaml');
 		const fixed = fixText(sig, 'MW203', /softmax/);
 		assert.equal(doc(fixed).result.diagnostics.filter((d) => d.code === 'MW203').length, 0);
-		assert.equal(fixed.split('\n').filter((l, i) => l !== sig.split('\n')[i]).map((l) => l.trim()).join(), 'activation: softmax');
+		assert.equal(
+			fixed
+				.split('\n')
+				.filter((l, i) => l !== sig.split('\n')[i])
+				.map((l) => l.trim())
+				.join(),
+			'activation: softmax',
+		);
 	});
 	it('adds a validation split when early stopping needs one', () => {
 		const text = fixture('validation.model.yaml');
@@ -101,23 +128,35 @@ describe('server: code actions', () => {
 		assert.equal(doc(fixed).result.diagnostics.filter((d) => d.code === 'MW213').length, 0);
 	});
 	it('clamps an out-of-range value', () => {
-		const text = 'data: {source: {type: xor}}\nmodel:\n  layers:\n    - type: dense\n      units: 4\n    - type: dropout\n      rate: 1.5\n    - type: dense\n      units: 1\n      activation: sigmoid\ntraining: {loss: binaryCrossentropy}\n';
+		const text =
+			'data: {source: {type: xor}}\nmodel:\n  layers:\n    - type: dense\n      units: 4\n    - type: dropout\n      rate: 1.5\n    - type: dense\n      units: 1\n      activation: sigmoid\ntraining: {loss: binaryCrossentropy}\n';
 		assert.equal(fixText(text, 'MW103', /Change to/), text.replace('rate: 1.5', 'rate: 0.999'));
 		const neg = text.replace('units: 4', 'units: -2');
 		assert.equal(fixText(neg, 'MW103', /Change to/), neg.replace('units: -2', 'units: 1'));
-		const zero = text.replace('rate: 1.5', 'rate: 0.5').replace('training: {loss: binaryCrossentropy}', 'training: {loss: binaryCrossentropy, epochs: 0}');
+		const zero = text
+			.replace('rate: 1.5', 'rate: 0.5')
+			.replace('training: {loss: binaryCrossentropy}', 'training: {loss: binaryCrossentropy, epochs: 0}');
 		assert.equal(fixText(zero, 'MW103', /Change to/), zero.replace('epochs: 0', 'epochs: 1'));
 	});
 	it('offers at most one preferred quick fix per diagnostic, on every fixture', () => {
 		const dir = path.join(__dirname, '../../fixtures/diagnostics');
 		const extra = ['data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 1}]}\ntraining: {epochs: 0, batchSize: -1}\n'];
-		const texts = [...fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')), ...extra];
+		const texts = [
+			...fs
+				.readdirSync(dir)
+				.filter((f) => f.endsWith('.yaml'))
+				.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')),
+			...extra,
+		];
 		let checked = 0;
 		for (const text of texts) {
 			const a = doc(text);
 			for (const d of diagnostics(a, DEFAULT_SETTINGS)) {
 				const preferred = codeActions(a, d.range, { diagnostics: [d] }).filter((c) => c.isPreferred && c.diagnostics?.[0] === d);
-				assert.ok(preferred.length <= 1, `${String(d.code)} "${d.message}" has ${preferred.length} preferred fixes: ${preferred.map((c) => c.title).join(', ')}`);
+				assert.ok(
+					preferred.length <= 1,
+					`${String(d.code)} "${d.message}" has ${preferred.length} preferred fixes: ${preferred.map((c) => c.title).join(', ')}`,
+				);
 				checked++;
 			}
 		}
@@ -134,13 +173,25 @@ describe('server: code actions', () => {
 describe('server: outline, folding, selection', () => {
 	it('lists sections and layers with their type and shape', () => {
 		const syms = documentSymbols(doc(IRIS));
-		assert.deepEqual(syms.map((s) => s.name), ['name', 'seed', 'data', 'model', 'training', 'evaluation', 'export']);
+		assert.deepEqual(
+			syms.map((s) => s.name),
+			['name', 'seed', 'data', 'model', 'training', 'evaluation', 'export'],
+		);
 		const layers = syms.find((s) => s.name === 'model')!.children!.find((s) => s.name === 'layers')!.children!;
-		assert.deepEqual(layers.map((l) => [l.name, l.detail]), [['dense_1', 'dense → [null, 16] · 80 params'], ['dropout_1', 'dropout → [null, 16] · 0 params'], ['dense_2', 'dense → [null, 3] · 51 params']]);
+		assert.deepEqual(
+			layers.map((l) => [l.name, l.detail]),
+			[
+				['dense_1', 'dense → [null, 16] · 80 params'],
+				['dropout_1', 'dropout → [null, 16] · 0 params'],
+				['dense_2', 'dense → [null, 3] · 51 params'],
+			],
+		);
 		assert.equal(layers[0]!.range.start.line, 18);
 	});
 	it('folds sections, nested maps and comment blocks', () => {
-		const folds = foldingRanges(doc('# a\n# b\ndata:\n  source:\n    type: xor\n  split:\n    test: 0.1\nmodel:\n  layers:\n    - type: dense\n      units: 1\n'));
+		const folds = foldingRanges(
+			doc('# a\n# b\ndata:\n  source:\n    type: xor\n  split:\n    test: 0.1\nmodel:\n  layers:\n    - type: dense\n      units: 1\n'),
+		);
 		const f = folds.map((x) => `${x.startLine}-${x.endLine}${x.kind ? ':' + x.kind : ''}`).sort();
 		assert.deepEqual(f, ['0-1:comment', '2-6', '3-4', '5-6', '7-10', '8-10', '9-10'].sort());
 	});
@@ -168,26 +219,51 @@ describe('server: links, definition, formatting, lenses', () => {
 		assert.equal(definition(a, { line: 1, character: 3 }), null);
 	});
 	it('formats while keeping every comment and the value', () => {
-		const text = '# top\ndata:\n    source:   {type: xor}   # gen\n    split:\n        test: 0.2\nmodel:\n    layers:\n    -   type: dense\n        units: 1\ntraining:\n    loss: binaryCrossentropy\n';
+		const text =
+			'# top\ndata:\n    source:   {type: xor}   # gen\n    split:\n        test: 0.2\nmodel:\n    layers:\n    -   type: dense\n        units: 1\ntraining:\n    loss: binaryCrossentropy\n';
 		const a = doc(text);
 		const [edit] = format(a, { tabSize: 2, insertSpaces: true });
 		assert.ok(edit);
 		const out = applyEdits(text, a, [edit]);
-		assert.equal(out, '# top\ndata:\n  source: {type: xor} # gen\n  split:\n    test: 0.2\nmodel:\n  layers:\n    - type: dense\n      units: 1\ntraining:\n  loss: binaryCrossentropy\n');
+		assert.equal(
+			out,
+			'# top\ndata:\n  source: {type: xor} # gen\n  split:\n    test: 0.2\nmodel:\n  layers:\n    - type: dense\n      units: 1\ntraining:\n  loss: binaryCrossentropy\n',
+		);
 		assert.deepEqual(format(doc(out), { tabSize: 2, insertSpaces: true }), [], 'formatting is idempotent');
 		assert.deepEqual(format(doc('data: [\n'), { tabSize: 2, insertSpaces: true }), [], 'broken documents are left alone');
 	});
 	it('formats JSON configs as JSON', () => {
 		const a = doc('{"data": {"source": {"type": "xor"}}}', { uri: 'file:///x/a.model.json' });
-		assert.equal(format(a, { tabSize: 2, insertSpaces: true })[0]!.newText, '{\n  "data": {\n    "source": {\n      "type": "xor"\n    }\n  }\n}\n');
+		assert.equal(
+			format(a, { tabSize: 2, insertSpaces: true })[0]!.newText,
+			'{\n  "data": {\n    "source": {\n      "type": "xor"\n    }\n  }\n}\n',
+		);
 	});
 	it('places Train, Tune and architecture lenses', () => {
 		const tuning = fs.readFileSync(path.join(EXAMPLES, 'tuning.model.yaml'), 'utf8');
 		const a = doc(tuning);
-		assert.deepEqual(lenses(a).map((l) => [l.kind, l.range.start.line]), [['train', 27], ['architecture', 18], ['tune', 36]]);
+		assert.deepEqual(
+			lenses(a).map((l) => [l.kind, l.range.start.line]),
+			[
+				['train', 27],
+				['architecture', 18],
+				['tune', 36],
+			],
+		);
 		assert.equal(lenses(a).find((l) => l.kind === 'tune')?.title, 'Tune: 12 trials × 3 folds');
-		const grid = tuning.replace('strategy: bayesian', 'strategy: grid').replace('trials: 12', 'trials: 100').replace(/\n {4}training\.optimizer\.learningRate: .*\n/, '\n');
-		assert.equal(lenses(doc(grid)).find((l) => l.kind === 'tune')?.title, 'Tune: 9 trials × 3 folds', 'a grid runs the product of its choices');
-		assert.deepEqual(lenses(doc(fixture('validation.model.yaml').replace('units: 1', 'units: 0'))).map((l) => l.kind), ['architecture'], 'no Train lens on a broken config');
+		const grid = tuning
+			.replace('strategy: bayesian', 'strategy: grid')
+			.replace('trials: 12', 'trials: 100')
+			.replace(/\n {4}training\.optimizer\.learningRate: .*\n/, '\n');
+		assert.equal(
+			lenses(doc(grid)).find((l) => l.kind === 'tune')?.title,
+			'Tune: 9 trials × 3 folds',
+			'a grid runs the product of its choices',
+		);
+		assert.deepEqual(
+			lenses(doc(fixture('validation.model.yaml').replace('units: 1', 'units: 0'))).map((l) => l.kind),
+			['architecture'],
+			'no Train lens on a broken config',
+		);
 	});
 });

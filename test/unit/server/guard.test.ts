@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { PassThrough } from 'node:stream';
-import { CancellationTokenSource, createConnection, ErrorCodes, LSPErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+	CancellationTokenSource,
+	createConnection,
+	ErrorCodes,
+	LSPErrorCodes,
+	ResponseError,
+	StreamMessageReader,
+	StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { ModelwrightServer } from '../../../server/src/server';
 
 describe('server: request guard', () => {
@@ -8,20 +16,29 @@ describe('server: request guard', () => {
 	const toServer = new PassThrough();
 	const fromServer = new PassThrough();
 	let output = '';
-	fromServer.on('data', (d: Buffer) => { output += d.toString(); });
+	fromServer.on('data', (d: Buffer) => {
+		output += d.toString();
+	});
 	const connection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(fromServer));
 	const server = new ModelwrightServer(connection);
 	after(() => connection.dispose());
 
 	it('answers an exception with an InternalError response and logs it', async () => {
-		const handler = server.guard('hover', () => { throw new Error('boom'); });
+		const handler = server.guard('hover', () => {
+			throw new Error('boom');
+		});
 		const r = handler({}, new CancellationTokenSource().token);
 		assert.ok(r instanceof ResponseError);
 		assert.equal(r.code, ErrorCodes.InternalError);
 		assert.match(r.message, /hover failed: boom/);
 		// Header and body may arrive in separate chunks: wait for the message itself.
 		await new Promise<void>((resolve) => {
-			const check = () => { if (/hover failed/.test(output)) { fromServer.off('data', check); resolve(); } };
+			const check = () => {
+				if (/hover failed/.test(output)) {
+					fromServer.off('data', check);
+					resolve();
+				}
+			};
 			fromServer.on('data', check);
 			check();
 		});
@@ -31,7 +48,10 @@ describe('server: request guard', () => {
 		const src = new CancellationTokenSource();
 		src.cancel();
 		let ran = false;
-		const r = server.guard('completion', () => { ran = true; return []; })({}, src.token);
+		const r = server.guard('completion', () => {
+			ran = true;
+			return [];
+		})({}, src.token);
 		assert.ok(r instanceof ResponseError);
 		assert.equal(r.code, LSPErrorCodes.RequestCancelled);
 		assert.equal(ran, false);

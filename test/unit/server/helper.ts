@@ -7,7 +7,12 @@ import { analyze, type Analysis, type Probe } from '../../../server/src/service/
 export const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 export const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 
-export interface Caret { text: string; offset: number; position: Position; analysis: Analysis }
+export interface Caret {
+	text: string;
+	offset: number;
+	position: Position;
+	analysis: Analysis;
+}
 
 export function uriOf(file: string): string {
 	return pathToFileURL(file).toString();

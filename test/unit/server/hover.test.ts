@@ -51,7 +51,7 @@ describe('server: hover', () => {
 		const t = hoverText(IRIS('epochs: 5').replace('activation: relu', 'activation: relu\n      kernel|Regularizer: {l2: 0.01}'));
 		assert.match(t, /\\lambda_1 \\sum_i \|w_i\| \+ \\lambda_2 \\sum_i w_i\^2/);
 	});
-	it('shows a layer\'s output shape and parameter count on its type', () => {
+	it("shows a layer's output shape and parameter count on its type", () => {
 		const t = hoverText(IRIS('epochs: 5').replace('- type: dense\n      units: 16', '- type: de|nse\n      units: 16'));
 		assert.match(t, /\*\*dense\*\*/);
 		assert.match(t, /`dense_1`: \[null, 4\] → \*\*\[null, 16\]\*\* · 80 params/);

@@ -7,10 +7,17 @@ import type { Checkpoint } from '../../../core/records';
 import type { EpochLogs } from '../../../core/protocol';
 
 /** Why a run ends before its last epoch. */
-export interface Stop { status: 'stopped' | 'cancelled' | 'nonFinite'; message: string }
+export interface Stop {
+	status: 'stopped' | 'cancelled' | 'nonFinite';
+	message: string;
+}
 
 /** A finished batch. `loss` reads the device, so only callers that report it per batch call it. */
-export interface BatchEnd { batch: number; batches: number; loss: () => number }
+export interface BatchEnd {
+	batch: number;
+	batches: number;
+	loss: () => number;
+}
 
 /** A callback's part of a checkpoint, so a resumed run continues it exactly. */
 export type CallbackState = Pick<Checkpoint, 'plateau' | 'early'>;

@@ -27,8 +27,11 @@ export class Checkpointer implements TrainCallback {
 		if (every <= 0 || (epoch + 1) % every !== 0 || epoch + 1 >= epochs) return;
 		const ow = await optimizer.getState();
 		const ck: Checkpoint = {
-			version: 1, epoch: epoch + 1, history: history.map((h) => ({ ...h })),
-			weights: serialiseAll(model.getWeights()), optimizer: ow.map((w) => serialise(w.name, w.tensor)),
+			version: 1,
+			epoch: epoch + 1,
+			history: history.map((h) => ({ ...h })),
+			weights: serialiseAll(model.getWeights()),
+			optimizer: ow.map((w) => serialise(w.name, w.tensor)),
 			...callbackState(this.o.parts),
 		};
 		tf.dispose(ow.map((w) => w.tensor));
@@ -37,7 +40,10 @@ export class Checkpointer implements TrainCallback {
 }
 
 /** Puts a checkpoint's weights, optimizer state, history and callback state back; returns the epoch to continue from. */
-export async function restoreCheckpoint(ck: Checkpoint, to: { model: tf.LayersModel; optimizer: EngineOptimizer; history: EpochLogs[]; callbacks: CallbackList }): Promise<number> {
+export async function restoreCheckpoint(
+	ck: Checkpoint,
+	to: { model: tf.LayersModel; optimizer: EngineOptimizer; history: EpochLogs[]; callbacks: CallbackList },
+): Promise<number> {
 	restoreWeights(to.model, ck.weights);
 	const ow = ck.optimizer.map((s) => ({ name: s.name, tensor: deserialise(s) }));
 	await to.optimizer.setState(ow);

@@ -18,7 +18,11 @@ export class EarlyStopping implements TrainCallback {
 	/** Copies of the best epoch's weights (restoreBest only). */
 	private weights: tf.Tensor[] | undefined;
 
-	constructor(private readonly es: EarlyStoppingConfig, hasValidation: boolean, private readonly model: tf.LayersModel) {
+	constructor(
+		private readonly es: EarlyStoppingConfig,
+		hasValidation: boolean,
+		private readonly model: tf.LayersModel,
+	) {
 		// Without a validation split, watch the training counterpart of a val_ metric.
 		this.monitor = hasValidation || !es.monitor.startsWith('val_') ? es.monitor : es.monitor.slice(4);
 		this.best = initialBest(this.monitor, es.mode);
@@ -31,12 +35,18 @@ export class EarlyStopping implements TrainCallback {
 			this.best = v;
 			this.wait = 0;
 			this.bestEpoch = epoch;
-			if (es.restoreBest) { tf.dispose(this.weights ?? []); this.weights = this.model.getWeights().map((w) => tf.clone(w)); }
+			if (es.restoreBest) {
+				tf.dispose(this.weights ?? []);
+				this.weights = this.model.getWeights().map((w) => tf.clone(w));
+			}
 			return undefined;
 		}
 		if (++this.wait <= es.patience) return undefined;
 		if (es.restoreBest && this.weights) this.model.setWeights(this.weights);
-		return { status: 'stopped', message: `early stopping: \`${this.monitor}\` did not improve for ${es.patience + 1} epochs (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch + 1})` };
+		return {
+			status: 'stopped',
+			message: `early stopping: \`${this.monitor}\` did not improve for ${es.patience + 1} epochs (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch + 1})`,
+		};
 	}
 
 	onTrainEnd(): void {
@@ -45,7 +55,14 @@ export class EarlyStopping implements TrainCallback {
 	}
 
 	checkpointState(): CallbackState {
-		return { early: { best: this.best, wait: this.wait, bestEpoch: this.bestEpoch, ...(this.weights ? { weights: serialiseAll(this.weights) } : {}) } };
+		return {
+			early: {
+				best: this.best,
+				wait: this.wait,
+				bestEpoch: this.bestEpoch,
+				...(this.weights ? { weights: serialiseAll(this.weights) } : {}),
+			},
+		};
 	}
 
 	resume(ck: Checkpoint): void {

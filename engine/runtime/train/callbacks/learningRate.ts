@@ -22,7 +22,12 @@ export function learningRate(t: ResolvedConfig['training'], optimizer: Setter): 
 
 export class ScheduledRate implements LearningRate {
 	lr: number;
-	constructor(private readonly s: Schedule | undefined, private readonly lr0: number, private readonly epochs: number, private readonly optimizer: Setter) {
+	constructor(
+		private readonly s: Schedule | undefined,
+		private readonly lr0: number,
+		private readonly epochs: number,
+		private readonly optimizer: Setter,
+	) {
 		this.lr = lr0;
 	}
 
@@ -34,7 +39,11 @@ export class ScheduledRate implements LearningRate {
 
 export class ReduceLROnPlateau implements LearningRate {
 	private state: PlateauState;
-	constructor(private readonly s: PlateauSchedule, lr0: number, private readonly optimizer: Setter) {
+	constructor(
+		private readonly s: PlateauSchedule,
+		lr0: number,
+		private readonly optimizer: Setter,
+	) {
 		this.state = { best: Infinity, wait: 0, cooldown: 0, lr: lr0 };
 	}
 
