@@ -2,6 +2,7 @@
 import type { CliIO, Command } from './command';
 import { UsageError } from './command';
 import { COMMANDS } from './commands';
+import { exitOnClosedPipe, safeIO } from './output';
 
 function usage(): string {
 	const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -15,7 +16,38 @@ function usage(): string {
 	].join('\n');
 }
 
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+/**
+ * `--max-memory <MB>` (any command): the memory budget a training run is checked against (MW233).
+ * Passed on as MODELWRIGHT_MAX_MEMORY_MB so forked workers see it too.
+ */
+function takeMaxMemory(argv: string[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i]!;
+		if (a !== '--max-memory' && !a.startsWith('--max-memory=')) {
+			out.push(a);
+			continue;
+		}
+		const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+		const mb = Number(v);
+		if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-memory must be a positive number of megabytes, got '${v ?? ''}'.`);
+		process.env.MODELWRIGHT_MAX_MEMORY_MB = String(mb);
+	}
+	return out;
+}
+
+/** node:util parseArgs complaints (unknown option, missing value) are usage errors too. */
+const isUsage = (err: unknown): err is Error =>
+	err instanceof UsageError || (err instanceof TypeError && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_'));
+
+export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<number> {
+	const io = safeIO(rawIO);
+	try {
+		argv = takeMaxMemory(argv);
+	} catch (err) {
+		io.err(`modelwright: ${(err as Error).message}`);
+		return 2;
+	}
 	const [name, ...rest] = argv;
 	if (!name || name === '--help' || name === '-h' || name === 'help') {
 		io.out(usage());
@@ -37,7 +69,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 	try {
 		return await cmd.run(rest, io);
 	} catch (err) {
-		if (err instanceof UsageError) {
+		if (isUsage(err)) {
 			io.err(`modelwright ${cmd.name}: ${err.message}\nRun \`modelwright ${cmd.name} --help\` for usage.`);
 			return 2;
 		}
@@ -47,6 +79,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 }
 
 function defaultIO(): CliIO {
+	exitOnClosedPipe();
 	return {
 		out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
 		err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),

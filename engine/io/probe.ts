@@ -11,6 +11,7 @@ import type { SourceConfig } from '../core/config/schema';
 import { infoFromRows, type ProbeResult } from '../core/data/info';
 import { validateText, type ValidationResult } from '../core/config/validate';
 import { configNameFromPath } from '../core/facts';
+import { memoryBudget } from './budget';
 
 export const PROBE_BYTES = 2 * 1024 * 1024;
 
@@ -182,5 +183,12 @@ export function validateConfig(
 	opts: { root?: string | undefined; allowOutside?: boolean | undefined } = {},
 ): ValidationResult & { policy: PathPolicy & { root: string } } {
 	const policy = policyFor(configPath, opts);
-	return { ...validateText(text, { fallbackName: configNameFromPath(configPath), probe: (s) => probeFileSync(s, policy) }), policy };
+	return {
+		...validateText(text, {
+			fallbackName: configNameFromPath(configPath),
+			probe: (s) => probeFileSync(s, policy),
+			memoryBudget: memoryBudget(),
+		}),
+		policy,
+	};
 }

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PathPolicy } from '../../engine/io/probe';
+import { memoryBudget } from '../../engine/io/budget';
 import { DataProbe } from './dataProbe';
 import { analyze, configDirOf, type Analysis } from './service/analysis';
 import { DOCS_BASE } from './service/diagnostics';
@@ -67,7 +68,7 @@ export class ModelwrightServer {
 		const cached = this.analyses.get(uri);
 		if (cached && cached.version === doc.version) return cached;
 		const policy = this.policyFor(uri);
-		const a = analyze(uri, doc.version, doc.getText(), this.probe.probeFor(uri, policy));
+		const a = analyze(uri, doc.version, doc.getText(), this.probe.probeFor(uri, policy), memoryBudget());
 		this.analyses.set(uri, a);
 		return a;
 	}

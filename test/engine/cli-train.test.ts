@@ -106,10 +106,14 @@ describe('CLI: train, runs, predict, evaluate, export', function () {
 				.replace('epochs: 200', 'epochs: 5000')
 				.replace('name: spirals', 'name: long'),
 		);
-		const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), path.join(ROOT, 'engine', 'cli', 'main.ts'), 'train', cfg], {
-			cwd: tmp,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			['-r', require.resolve('tsx/cjs'), path.join(ROOT, 'test', 'engine', 'fixtures', 'cli-child.ts'), 'train', cfg],
+			{
+				cwd: tmp,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let out = '';
 		child.stderr.on('data', (d: Buffer) => {
 			out += d.toString();

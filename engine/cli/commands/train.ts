@@ -6,6 +6,11 @@ import { exitCode, runJob, type TrainOverrides } from '../../runtime/job';
 import type { EngineEvent, EpochLogs } from '../../core/protocol';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { findRun, runsDirFor } from '../../io/store';
+import { echo, writeRaw } from '../output';
+import type { JsonPath } from '../../core/config/diagnostics';
+import { ConfigSchema } from '../../core/config/schema';
+import { schemaAtPath, type S } from '../../core/config/schemaNav';
+import { clampTarget } from '../../core/config/schemaCheck';
 
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 export const formatLogs = (logs: EpochLogs) =>
@@ -16,11 +21,22 @@ export const formatLogs = (logs: EpochLogs) =>
 const secs = (ms: number) =>
 	ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 
-function num(v: string | undefined, name: string, int = false): number | undefined {
+/** A numeric override, held to the range the schema gives the config field it overrides. */
+function num(v: string | undefined, name: string, field: JsonPath, int = false): number | undefined {
 	if (v === undefined) return undefined;
 	const n = Number(v);
 	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0)
 		throw new UsageError(`--${name} must be a positive ${int ? 'integer' : 'number'}, got '${v}'.`);
+	const s = schemaAtPath(ConfigSchema as unknown as S, { training: { optimizer: { type: 'adam' } } }, field);
+	if (s && clampTarget(s, n) !== undefined) {
+		const bounds = [
+			typeof s.minimum === 'number' ? `≥ ${s.minimum}` : '',
+			typeof s.exclusiveMinimum === 'number' ? `> ${s.exclusiveMinimum}` : '',
+			typeof s.maximum === 'number' ? `≤ ${s.maximum}` : '',
+			typeof s.exclusiveMaximum === 'number' ? `< ${s.exclusiveMaximum}` : '',
+		].filter(Boolean);
+		throw new UsageError(`--${name} must be ${bounds.join(' and ')} (as ${field.join('.')} in a config), got ${v}.`);
+	}
 	return n;
 }
 
@@ -29,7 +45,7 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 	let epochs = 0;
 	let lastEpoch: { epoch: number; logs: EpochLogs; elapsedMs: number } | undefined;
 	let every = 1;
-	const tty = (text: string) => process.stdout.write(`\r\x1b[2K${text}`);
+	const tty = (text: string) => writeRaw('\r\x1b[2K', text);
 	return (e) => {
 		if (mode === 'json') {
 			io.out(JSON.stringify(e));
@@ -40,7 +56,7 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 				epochs = e.params.epochs;
 				every = Math.max(1, Math.floor(epochs / 20));
 				io.out(
-					`Training ${e.params.name} on ${e.params.backend}${e.params.resumedFrom !== undefined ? `, resuming after epoch ${e.params.resumedFrom}` : ''} (${epochs} epochs)`,
+					`Training ${echo(e.params.name)} on ${e.params.backend}${e.params.resumedFrom !== undefined ? `, resuming after epoch ${e.params.resumedFrom}` : ''} (${epochs} epochs)`,
 				);
 				break;
 			case 'job/dataLoaded':
@@ -148,11 +164,11 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
 		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
 		const overrides: TrainOverrides = {};
-		const e = num(values.epochs, 'epochs', true);
+		const e = num(values.epochs, 'epochs', ['training', 'epochs'], true);
 		if (e !== undefined) overrides.epochs = e;
-		const b = num(values['batch-size'], 'batch-size', true);
+		const b = num(values['batch-size'], 'batch-size', ['training', 'batchSize'], true);
 		if (b !== undefined) overrides.batchSize = b;
-		const l = num(values['learning-rate'], 'learning-rate');
+		const l = num(values['learning-rate'], 'learning-rate', ['training', 'optimizer', 'learningRate']);
 		if (l !== undefined) overrides.learningRate = l;
 		if (values.seed !== undefined) {
 			const s = Number(values.seed);

@@ -211,6 +211,12 @@ export const DIAGNOSTIC_CODES = {
 		title: 'Grid needs choices',
 		explanation: 'Grid search enumerates `choice` lists; continuous ranges cannot be enumerated.',
 	},
+	MW233: {
+		severity: 'error',
+		title: 'Too large for memory',
+		explanation:
+			"The estimated memory of a training run (weights with gradients and optimizer state, one batch of activations, the data) exceeds the budget: half the machine's memory by default, set with `--max-memory` or MODELWRIGHT_MAX_MEMORY_MB. The run would otherwise be killed mid-way.",
+	},
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -14,10 +14,13 @@ import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
 import { staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
+import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
 
 export interface SemanticOptions {
 	/** Probes a file source (csv/json) relative to the config; absent → file checks are skipped. */
 	probe?: (source: SourceConfig) => ProbeResult | undefined;
+	/** Bytes a training run may use (MW233); DEFAULT_MEMORY_BUDGET when absent. */
+	memoryBudget?: number;
 }
 
 export interface DataSummary {
@@ -178,6 +181,43 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			['model'],
 			'key',
 		);
+	}
+
+	// ---- memory: refuse what would be killed mid-run rather than start it
+	if (t && !invalid(['training', 'batchSize']) && !invalid(['training', 'optimizer'])) {
+		const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+		const est = estimateMemory(cfg, shapes, data.info?.rows, data.inputSize);
+		if (est.total > budget) {
+			const parts = [
+				`weights with gradients and optimizer state ${formatBytes(est.weights)}`,
+				`activations for a batch of ${t.batchSize} ${formatBytes(est.activations)}`,
+				...(est.data ? [`data ${formatBytes(est.data)}`] : []),
+			];
+			const biggest = Math.max(est.weights, est.activations, est.data);
+			// Point at what to shrink: the layer's size when weights or activations dominate (a written
+			// batch size first for activations), else the data.
+			const layer = biggest === est.weights ? est.largestLayer : est.widestLayer;
+			const layerPath = (i: number): JsonPath =>
+				['units', 'filters', 'outputDim'].map((k) => ['model', 'layers', i, k] as JsonPath).find((p) => cd.nodeAt(p)) ?? [
+					'model',
+					'layers',
+					i,
+				];
+			const where: JsonPath =
+				biggest === est.activations && cd.nodeAt(['training', 'batchSize'])
+					? ['training', 'batchSize']
+					: biggest !== est.data && layer !== undefined
+						? layerPath(layer)
+						: cd.nodeAt(['data', 'source', 'samples'])
+							? ['data', 'source', 'samples']
+							: ['model'];
+			add(
+				'MW233',
+				`Training this config needs about ${formatBytes(est.total)} (${parts.join(', ')}), more than the memory budget of ${formatBytes(budget)}. Make it smaller here, or raise the budget (CLI \`--max-memory <MB>\`, environment MODELWRIGHT_MAX_MEMORY_MB).`,
+				where,
+				where.length === 1 ? 'key' : 'value',
+			);
+		}
 	}
 
 	// ---- learning rate

@@ -20,8 +20,12 @@ export interface Analysis {
 
 export type Probe = (source: SourceConfig) => ProbeResult | undefined;
 
-export function analyze(uri: string, version: number, text: string, probe?: Probe): Analysis {
-	const result = validateText(text, { fallbackName: configNameFromPath(uri), ...(probe ? { probe } : {}) });
+export function analyze(uri: string, version: number, text: string, probe?: Probe, memoryBudget?: number): Analysis {
+	const result = validateText(text, {
+		fallbackName: configNameFromPath(uri),
+		...(probe ? { probe } : {}),
+		...(memoryBudget ? { memoryBudget } : {}),
+	});
 	return { uri, version, text, result, json: /\.json$/i.test(uri) };
 }
 

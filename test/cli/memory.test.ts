@@ -1,0 +1,50 @@
+/** Memory bombs and absurd overrides are refused before anything is allocated (issue #11, item 7). */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'modelwright.js');
+const cli = (args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) => {
+	const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+	return { code: r.status, out: r.stdout + r.stderr };
+};
+
+describe('CLI: memory budget and override ranges', () => {
+	let tmp: string;
+	before(() => {
+		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-mem-'));
+		fs.copyFileSync(path.join(ROOT, 'test/fixtures/diagnostics/memory.model.yaml'), path.join(tmp, 'bomb.model.yaml'));
+		fs.copyFileSync(path.join(ROOT, 'examples/linear-regression.model.yaml'), path.join(tmp, 'lin.model.yaml'));
+	});
+	after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+	it('validate refuses units: 1e9 with MW233 at the value, naming the estimate and the budget', () => {
+		const r = cli(['validate', 'bomb.model.yaml'], tmp);
+		assert.equal(r.code, 1, r.out);
+		assert.match(r.out, /bomb\.model\.yaml:7:14 error MW233 Training this config needs about [\d.]+ GB .*more than the memory budget/);
+	});
+
+	it('train refuses it before allocating (exit 2, no run folder)', () => {
+		const r = cli(['train', 'bomb.model.yaml'], tmp);
+		assert.equal(r.code, 2, r.out);
+		assert.match(r.out, /MW233|memory budget/);
+		assert.ok(!fs.existsSync(path.join(tmp, '.modelwright', 'runs')) || fs.readdirSync(path.join(tmp, '.modelwright', 'runs')).length === 0);
+	});
+
+	it('--max-memory and MODELWRIGHT_MAX_MEMORY_MB move the budget both ways', () => {
+		assert.equal(cli(['validate', 'lin.model.yaml', '--max-memory', '0.001'], tmp).code, 1);
+		assert.equal(cli(['validate', 'lin.model.yaml'], tmp, { MODELWRIGHT_MAX_MEMORY_MB: '0.001' }).code, 1);
+		assert.equal(cli(['validate', 'lin.model.yaml', '--max-memory=1024'], tmp).code, 0);
+		assert.equal(cli(['validate', 'lin.model.yaml', '--max-memory', 'lots'], tmp).code, 2);
+	});
+
+	it('--epochs, --batch-size and --learning-rate obey the schema ranges (exit 2)', () => {
+		const e = cli(['train', 'lin.model.yaml', '--epochs', '1000000000'], tmp);
+		assert.equal(e.code, 2, e.out);
+		assert.match(e.out, /--epochs must be ≤ 1000000 \(as training\.epochs in a config\), got 1000000000/);
+		assert.equal(cli(['train', 'lin.model.yaml', '--learning-rate', '1e9'], tmp).code, 2);
+	});
+});
