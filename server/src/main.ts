@@ -7,11 +7,15 @@ import { createConnection, ProposedFeatures, TextDocumentSyncKind, type Initiali
 import { registerFeatures } from './handlers/features';
 import { registerValidation } from './handlers/validation';
 import { ModelwrightServer } from './server';
+import { guardedStdio } from './transport';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 if (!process.argv.some((a) => TRANSPORTS.some((t) => a === t || a.startsWith(`${t}=`)))) process.argv.push('--stdio');
 
-const connection = createConnection(ProposedFeatures.all);
+// stdio gets a framing guard (transport.ts); IPC and sockets use the library's transports.
+const connection = process.argv.includes('--stdio')
+	? createConnection(ProposedFeatures.all, ...guardedStdio())
+	: createConnection(ProposedFeatures.all);
 // Over stdio, anything written to stdout corrupts the protocol: route console.* to the client's log.
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
 console.info = (...args: unknown[]) => connection.console.info(args.map(String).join(' '));
