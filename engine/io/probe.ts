@@ -24,18 +24,94 @@ export interface PathPolicy {
 	allowOutside?: boolean;
 }
 
-/** Resolves a data path against the policy, or explains why it is refused. */
-export function resolveDataPath(p: string, policy: PathPolicy): { ok: true; file: string } | { ok: false; message: string } {
-	const file = path.resolve(policy.configDir, p);
-	const root = path.resolve(policy.root ?? policy.configDir);
+/**
+ * The real path of `p` with every symbolic link resolved, also when `p` does not exist yet: the
+ * real path of its nearest existing ancestor, the rest appended. A dangling link resolves to where
+ * it points, since writing through it would create that file.
+ */
+export function realPathOf(p: string, depth = 0): string {
+	const abs = path.resolve(p);
+	try {
+		return fs.realpathSync.native(abs);
+	} catch {
+		/* missing (or a link loop): resolved part by part below */
+	}
+	const parent = path.dirname(abs);
+	if (parent === abs) return abs;
+	const realParent = realPathOf(parent, depth);
+	let link: string | undefined;
+	try {
+		if (depth < 40 && fs.lstatSync(abs).isSymbolicLink()) link = fs.readlinkSync(abs);
+	} catch {
+		/* does not exist */
+	}
+	return link === undefined ? path.join(realParent, path.basename(abs)) : realPathOf(path.resolve(realParent, link), depth + 1);
+}
+
+const inside = (root: string, file: string) => {
 	const rel = path.relative(root, file);
-	if (!policy.allowOutside && (rel.startsWith('..') || path.isAbsolute(rel))) {
+	return !rel.startsWith('..') && !path.isAbsolute(rel);
+};
+
+/** The first symbolic link on the way from `root` down to `file` (for messages), with where it points. */
+function firstLink(root: string, file: string): { link: string; to: string } | undefined {
+	const parts = path.relative(root, file).split(path.sep).filter(Boolean);
+	let p = root;
+	for (const part of parts) {
+		p = path.join(p, part);
+		try {
+			if (fs.lstatSync(p).isSymbolicLink()) return { link: p, to: path.resolve(path.dirname(p), fs.readlinkSync(p)) };
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+const ALLOW_HINT = 'or allow paths outside it (setting `modelwright.allowPathsOutsideWorkspace`, CLI flag `--allow-outside`)';
+
+/**
+ * Checks a path the engine reads or writes against the policy by where it really is: `file` (its
+ * lexical form) must be inside the root, and so must its real path, so a symbolic link inside the
+ * workspace cannot reach outside it. `shown` names the path in messages. Returns the real path.
+ */
+function checkPath(shown: string, file: string, policy: PathPolicy): { ok: true; file: string } | { ok: false; message: string } {
+	const real = realPathOf(file);
+	if (policy.allowOutside) return { ok: true, file: real };
+	const root = path.resolve(policy.root ?? policy.configDir);
+	if (!inside(root, file)) {
 		return {
 			ok: false,
-			message: `\`${p}\` resolves to ${file}, outside ${root}. Move the file into the workspace, or allow paths outside it (setting \`modelwright.allowPathsOutsideWorkspace\`, CLI flag \`--allow-outside\`).`,
+			message: `\`${shown}\` resolves to ${file}, outside ${root}. Move the file into the workspace, ${ALLOW_HINT}.`,
 		};
 	}
-	return { ok: true, file };
+	const realRoot = realPathOf(root);
+	if (!inside(realRoot, real)) {
+		const l = firstLink(root, file);
+		const via = l ? `\`${shown}\` goes through the symbolic link ${l.link}, which points to ${l.to}` : `\`${shown}\` resolves to ${real}`;
+		return {
+			ok: false,
+			message: `${via}: ${real} is outside ${realRoot}, and a link may not lead out of the workspace. Move the file into the workspace, ${ALLOW_HINT}.`,
+		};
+	}
+	return { ok: true, file: real };
+}
+
+/** Resolves a data path against the policy, or explains why it is refused. The file returned is the real path (links resolved). */
+export function resolveDataPath(p: string, policy: PathPolicy): { ok: true; file: string } | { ok: false; message: string } {
+	return checkPath(p, path.resolve(policy.configDir, p), policy);
+}
+
+/**
+ * A folder the engine writes into that the user chose (run store, export folder from the command
+ * line or settings): one named outside the root is the user's choice, but one inside it may not
+ * lead outside through a symbolic link (a `.modelwright` link in a cloned repository).
+ */
+export function checkWriteDir(dir: string, policy: PathPolicy): { ok: true } | { ok: false; message: string } {
+	const abs = path.resolve(dir);
+	if (policy.allowOutside || !inside(path.resolve(policy.root ?? policy.configDir), abs)) return { ok: true };
+	const r = checkPath(abs, abs, policy);
+	return r.ok ? { ok: true } : r;
 }
 
 /** Parses the text of a CSV head into row objects with numbers detected. */

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { ConfigDiagnostic } from '../core/config/diagnostics';
 import type { ResolvedConfig } from '../core/config/resolve';
-import { resolveDataPath, validateConfig } from '../io/probe';
+import { checkWriteDir, resolveDataPath, validateConfig } from '../io/probe';
 import { prepareData } from './data/prepare';
 import { DataError } from './data/csv';
 import { evaluateModel } from './evaluate/evaluate';
@@ -151,6 +151,9 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 	}
 
 	const runsDir = request.runsDir ?? runsDirFor(configPath);
+	// The run store may not lead out of the workspace through a link (a `.modelwright` symlink).
+	const store = checkWriteDir(resumeDir ?? runsDir, policy);
+	if (!store.ok) return fail(`run store: ${store.message}`, 'data');
 	if (resumeDir) {
 		run = RunWriter.resume(resumeDir, config.training.checkpoint.keep);
 		run.writeSummary({

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { SourceConfig } from '../../engine/core/config/schema';
 import type { ProbeResult } from '../../engine/core/data/info';
-import { factsFromHead, parseKey, readHead, resolveDataPath, type HeadRead, type PathPolicy } from '../../engine/io/probe';
+import { factsFromHead, parseKey, readHead, realPathOf, resolveDataPath, type HeadRead, type PathPolicy } from '../../engine/io/probe';
 
 interface Entry {
 	file: string;
@@ -77,7 +77,8 @@ export class DataProbe {
 
 	/** A watched file changed (created, changed or deleted): forget it and re-check its configs. */
 	fileChanged(file: string): void {
-		const e = this.entries.get(path.resolve(file));
+		// Entries are keyed by real path (links resolved); the watcher names the path it saw.
+		const e = this.entries.get(path.resolve(file)) ?? this.entries.get(realPathOf(file));
 		if (!e) return;
 		this.entries.delete(e.file);
 		if (e.dependents.size) this.revalidate([...e.dependents]);

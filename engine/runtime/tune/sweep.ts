@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateConfig } from '../../io/probe';
+import { checkWriteDir, validateConfig } from '../../io/probe';
 import type { TrainRequest } from '../job';
 import { createRunDir, runsDirFor } from '../../io/store';
 import { writeJson } from '../../io/fsutil';
@@ -209,7 +209,10 @@ export class Sweep {
 				true,
 			);
 		}
-		const dir = createRunDir(opts.runsDir ?? runsDirFor(configPath), `sweep-${cfg.name}`).dir;
+		const runsDir = opts.runsDir ?? runsDirFor(configPath);
+		const store = checkWriteDir(runsDir, v.policy);
+		if (!store.ok) throw new Error(`run store: ${store.message}`);
+		const dir = createRunDir(runsDir, `sweep-${cfg.name}`).dir;
 		fs.writeFileSync(path.join(dir, 'config.yaml'), text);
 		const state: SweepState & { pid: number } = {
 			version: 1,
