@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { runJob } from '../runtime/job';
 import type { EventSink } from '../core/protocol';
 import { writeJson } from '../io/fsutil';
-import { evaluateRun, modelDirOf, predictRows } from '../runtime/runs';
+import { evaluateRun, modelDirOf, predictRows, storeOwner } from '../runtime/runs';
 import { runSweep } from '../runtime/tune/sweep';
 import type { SweepEvent } from '../core/tune/protocol';
 import type { JobResultPayload, SubmitParams } from '../core/rpc';
@@ -37,9 +37,10 @@ export async function execute(
 		}
 		case 'evaluate': {
 			const runDir = need(params.runDir, 'runDir');
+			// The policy root is the workspace's (else where the run store is), never the run's own summary.
 			const ev = await evaluateRun(runDir, undefined, {
 				...(params.allowOutside ? { allowOutside: true } : {}),
-				...(params.workspaceRoot ? { root: params.workspaceRoot } : {}),
+				root: params.workspaceRoot ?? storeOwner(runDir),
 			});
 			writeJson(path.join(runDir, 'evaluation.json'), ev);
 			return { state: 'succeeded', result: { evaluation: ev.metrics } };

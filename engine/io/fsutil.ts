@@ -31,3 +31,52 @@ export function readJson<T>(file: string): T | undefined {
 		return undefined;
 	}
 }
+
+/**
+ * A file `rel` inside `dir` that a crafted folder may point anywhere: its real path (links
+ * resolved) must stay inside the real `dir`, and it must be a regular file (not a device or a
+ * FIFO). Returns the real path and size; nothing is read.
+ */
+export function statWithin(dir: string, rel: string, what: string): { file: string; size: number } {
+	const realDir = fs.realpathSync(dir);
+	let real: string;
+	try {
+		real = fs.realpathSync(path.resolve(realDir, rel));
+	} catch {
+		throw new Error(`${what} \`${rel}\` not found in ${dir}.`);
+	}
+	const relReal = path.relative(realDir, real);
+	if (relReal.startsWith('..') || path.isAbsolute(relReal))
+		throw new Error(`${what} \`${rel}\` is outside ${dir} (it resolves to ${real}).`);
+	const st = fs.statSync(real);
+	if (!st.isFile()) throw new Error(`${what} \`${rel}\` is not a regular file.`);
+	return { file: real, size: st.size };
+}
+
+/**
+ * Reads a file checked by statWithin, of exactly `size` bytes or at most `maxBytes`. Reads only
+ * what was checked (through the opened descriptor), so `/dev/zero` or a file that keeps growing
+ * cannot exhaust memory.
+ */
+export function readFileWithin(dir: string, rel: string, opts: { size?: number; maxBytes?: number; what: string }): Buffer {
+	const { file } = statWithin(dir, rel, opts.what);
+	const fd = fs.openSync(file, 'r');
+	try {
+		const st = fs.fstatSync(fd);
+		if (!st.isFile()) throw new Error(`${opts.what} \`${rel}\` is not a regular file.`);
+		if (opts.size !== undefined && st.size !== opts.size)
+			throw new Error(`${opts.what} \`${rel}\` has ${st.size} bytes; ${opts.size} were expected.`);
+		if (opts.maxBytes !== undefined && st.size > opts.maxBytes)
+			throw new Error(`${opts.what} \`${rel}\` has ${st.size} bytes, more than the ${opts.maxBytes} allowed.`);
+		const buf = Buffer.alloc(st.size);
+		let off = 0;
+		while (off < buf.length) {
+			const n = fs.readSync(fd, buf, off, buf.length - off, off);
+			if (n === 0) throw new Error(`${opts.what} \`${rel}\` shrank while it was read.`);
+			off += n;
+		}
+		return buf;
+	} finally {
+		fs.closeSync(fd);
+	}
+}

@@ -10,6 +10,7 @@ import { evaluateModel } from './evaluate/evaluate';
 import type { Evaluation } from '../core/records';
 import { loadExported, MODEL_FILE } from './export/tfjs';
 import { readRunSummary } from '../io/store';
+import { readFileWithin } from '../io/fsutil';
 
 /** The model folder of a run folder, or the folder itself when it holds model.json. */
 export function modelDirOf(ref: string): string | undefined {
@@ -47,20 +48,32 @@ export async function predictRows(
 	}
 }
 
-/** Re-evaluates a run's model: the config snapshot and seed give back the same split and preprocessing. */
+/** The folder whose `.modelwright/runs` holds a run folder (where its config normally lives). */
+export const storeOwner = (runDir: string) => path.dirname(path.dirname(path.dirname(path.resolve(runDir))));
+
+/**
+ * Re-evaluates a run's model: the config snapshot and seed give back the same split and preprocessing.
+ * `root` is the folder data paths may not leave: the workspace or the command line's, never a
+ * value from the run folder (a crafted summary.json would otherwise choose what may be read).
+ */
 export async function evaluateRun(
 	runDir: string,
-	split?: 'test' | 'validation' | 'train',
-	opts: { allowOutside?: boolean; root?: string } = {},
+	split: 'test' | 'validation' | 'train' | undefined,
+	opts: { allowOutside?: boolean; root: string },
 ): Promise<Evaluation> {
 	const summary = readRunSummary(runDir);
-	const text = fs.readFileSync(path.join(runDir, 'config.yaml'), 'utf8');
+	const text = readFileWithin(runDir, 'config.yaml', { maxBytes: 16 * 1024 * 1024, what: 'config snapshot' }).toString('utf8');
 	const v = validateText(text);
 	if (!v.resolved) throw new Error(`the config snapshot of ${runDir} does not parse.`);
 	const config = v.resolved;
 	if (summary?.overrides?.seed !== undefined) config.seed = summary.overrides.seed;
-	const configDir = summary?.configPath ? path.dirname(summary.configPath) : path.dirname(path.dirname(path.dirname(path.dirname(runDir))));
-	const data = await prepareData(config, { configDir, root: opts.root ?? configDir, ...(opts.allowOutside ? { allowOutside: true } : {}) });
+	// Relative data paths resolve against the config's folder; the policy below decides what may be read.
+	const configDir = typeof summary?.configPath === 'string' ? path.dirname(path.resolve(summary.configPath)) : storeOwner(runDir);
+	const data = await prepareData(config, {
+		configDir,
+		root: path.resolve(opts.root),
+		...(opts.allowOutside ? { allowOutside: true } : {}),
+	});
 	const dir = modelDirOf(runDir);
 	if (!dir) throw new Error(`${runDir} has no exported model.`);
 	const { model } = await loadExported(dir);

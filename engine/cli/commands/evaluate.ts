@@ -13,7 +13,11 @@ export const evaluateCommand: Command = {
 
 Reloads the run's exported model and its config snapshot (same seed: same split and the same
 preprocessing) and prints the metrics; --json prints the whole report (per-class, confusion
-matrix, ROC/PR curves, predictions).`,
+matrix, ROC/PR curves, predictions).
+
+Options:
+  --root <dir>      Folder data paths may not leave (default: the current folder).
+  --allow-outside   Allow data paths outside it.`,
 	async run(args, io) {
 		const { values, positionals } = parse({
 			args,
@@ -23,6 +27,7 @@ matrix, ROC/PR curves, predictions).`,
 				dir: { type: 'string' },
 				json: { type: 'boolean' },
 				backend: { type: 'string' },
+				root: { type: 'string' },
 				'allow-outside': { type: 'boolean' },
 			},
 		});
@@ -35,7 +40,11 @@ matrix, ROC/PR curves, predictions).`,
 			return 1;
 		}
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);
-		const ev = await evaluateRun(run, split, { allowOutside: Boolean(values['allow-outside']) });
+		// The path policy's root comes from the command line, never from the run folder being read.
+		const ev = await evaluateRun(run, split, {
+			allowOutside: Boolean(values['allow-outside']),
+			root: path.resolve(io.cwd, values.root ?? '.'),
+		});
 		if (values.json) {
 			io.out(JSON.stringify(ev, null, 2));
 			return 0;

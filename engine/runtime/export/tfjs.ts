@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../data/preprocess';
-import { writeAtomic, writeJson } from '../../io/fsutil';
+import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -32,18 +32,66 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
 	});
 }
 
+/** Bytes per element of a weight as stored (a quantized weight is stored in its quantized type). */
+const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+/** Size in bytes that a manifest's weight specs declare (the model's files must have exactly that). */
+export function declaredWeightBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
+	let total = 0;
+	for (const w of specs) {
+		if (!w || typeof w !== 'object') throw new Error('a weight spec of the manifest is not an object.');
+		const dtype = w.quantization?.dtype ?? w.dtype;
+		const bytes = STORED_BYTES[dtype];
+		if (bytes === undefined) throw new Error(`weight \`${w.name}\` has dtype ${String(dtype)}, which a model file cannot hold.`);
+		if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+			throw new Error(`weight \`${w.name}\` has an invalid shape.`);
+		total += w.shape.reduce((a, d) => a * d, 1) * bytes;
+	}
+	return total;
+}
+
+/** model.json and preprocessing.json are small; a bigger one is not a model file. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+interface ModelJson {
+	modelTopology: object;
+	weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+}
+
+/**
+ * Loads a model folder that may have been crafted: every weights path stays inside the folder
+ * and is a regular file, and each manifest group's files hold exactly the bytes its weight specs
+ * declare (checked before anything is read).
+ */
 export function fileLoadHandler(dir: string): tf.io.IOHandler {
 	return {
 		load: async () => {
-			const json = JSON.parse(fs.readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as {
-				modelTopology: object;
-				weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-			};
-			const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(dir, p))));
+			const json = JSON.parse(
+				readFileWithin(dir, MODEL_FILE, { maxBytes: MAX_JSON_BYTES, what: 'model file' }).toString('utf8'),
+			) as ModelJson;
+			const groups = json?.weightsManifest;
+			if (
+				!json?.modelTopology ||
+				!Array.isArray(groups) ||
+				!groups.every((g) => Array.isArray(g?.paths) && g.paths.every((p) => typeof p === 'string') && Array.isArray(g.weights))
+			)
+				throw new Error(`${path.join(dir, MODEL_FILE)} is not a tfjs layers model (no modelTopology or weightsManifest).`);
+			const buffers: Buffer[] = [];
+			for (const [i, g] of groups.entries()) {
+				// Sizes first, then the reads: nothing is read unless the group's files add up to its specs.
+				const want = declaredWeightBytes(g.weights);
+				const sizes = g.paths.map((p) => statWithin(dir, p, 'weights file').size);
+				const have = sizes.reduce((a, b) => a + b, 0);
+				if (have !== want)
+					throw new Error(
+						`the weights files of ${path.join(dir, MODEL_FILE)} (group ${i + 1}: ${g.paths.join(', ')}) hold ${have} bytes; its weight specs declare ${want}.`,
+					);
+				g.paths.forEach((p, k) => buffers.push(readFileWithin(dir, p, { size: sizes[k]!, what: 'weights file' })));
+			}
 			const all = Buffer.concat(buffers);
 			return {
 				modelTopology: json.modelTopology,
-				weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+				weightSpecs: groups.flatMap((g) => g.weights),
 				weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
 			};
 		},
@@ -62,6 +110,8 @@ export async function exportModel(
 
 export async function loadExported(dir: string): Promise<{ model: tf.LayersModel; preprocessing: Preprocessing }> {
 	const model = await tf.loadLayersModel(fileLoadHandler(dir));
-	const preprocessing = JSON.parse(fs.readFileSync(path.join(dir, PREPROCESSING_FILE), 'utf8')) as Preprocessing;
+	const preprocessing = JSON.parse(
+		readFileWithin(dir, PREPROCESSING_FILE, { maxBytes: MAX_JSON_BYTES, what: 'preprocessing file' }).toString('utf8'),
+	) as Preprocessing;
 	return { model, preprocessing };
 }
