@@ -6,6 +6,10 @@ import type { ConfigDiagnostic } from '../core/config/diagnostics';
 import { validateConfig } from '../io/probe';
 import { configNameFromPath, isConfigFile } from '../core/facts';
 import { append } from '../core/arrays';
+import { echo } from './output';
+
+/** A diagnostic line shows at most this much of its message (which may quote a huge config value). */
+const MAX_MESSAGE = 1000;
 
 function globToRegExp(glob: string): RegExp {
 	let re = '';
@@ -77,5 +81,5 @@ export function validateFile(file: string, opts: { allowOutside?: boolean; root?
 
 export function formatDiagnostic(file: string, d: ConfigDiagnostic, cwd: string): string {
 	const rel = path.relative(cwd, file) || file;
-	return `${rel}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`;
+	return `${rel}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${echo(d.message, MAX_MESSAGE)}`;
 }

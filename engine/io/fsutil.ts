@@ -18,8 +18,15 @@ export function processAlive(pid: number | undefined): boolean {
 export function writeAtomic(file: string, data: string | Uint8Array): void {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
-	fs.writeFileSync(tmp, data);
-	fs.renameSync(tmp, file);
+	try {
+		fs.writeFileSync(tmp, data);
+		fs.renameSync(tmp, file);
+	} catch (err) {
+		// A failed write (ENOSPC, EDQUOT) must not leave its partial temp file: on a full disk that
+		// space is what the failure report (status `failed` in summary.json) needs.
+		fs.rmSync(tmp, { force: true });
+		throw err;
+	}
 }
 
 export const writeJson = (file: string, value: unknown) => writeAtomic(file, `${JSON.stringify(value, null, 2)}\n`);

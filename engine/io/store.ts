@@ -56,7 +56,8 @@ function stamp(d = new Date()): string {
 
 export function createRunDir(runsDir: string, name: string): { id: string; dir: string } {
 	fs.mkdirSync(runsDir, { recursive: true });
-	const base = `${stamp()}-${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+	// The name is capped: a folder name has at most 255 bytes, and a config name has no limit.
+	const base = `${stamp()}-${name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80)}`;
 	for (let i = 0; ; i++) {
 		const id = i === 0 ? base : `${base}-${i + 1}`;
 		const dir = path.join(runsDir, id);
@@ -84,6 +85,8 @@ export class RunWriter {
 		const w = new RunWriter(dir, s, keep);
 		w.summary = { ...s, status: 'running', pid: process.pid, updatedAt: new Date().toISOString() };
 		delete w.summary.finishedAt;
+		// The message of how it ended before (interrupted, cancelled) does not describe the resumed run.
+		delete w.summary.message;
 		return w;
 	}
 	writeSummary(patch: Partial<RunSummary> = {}): void {

@@ -123,12 +123,16 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 			params: { message, kind, ...(run ? { runDir: run.dir } : {}), ...(epoch !== undefined ? { epoch } : {}) },
 		});
 		if (!run) return { status: 'failed', message };
-		run.writeSummary({
-			status: 'failed',
-			message,
-			finishedAt: new Date().toISOString(),
-			timings: { ...run.summary.timings, totalMs: performance.now() - t0 },
-		});
+		try {
+			run.writeSummary({
+				status: 'failed',
+				message,
+				finishedAt: new Date().toISOString(),
+				timings: { ...run.summary.timings, totalMs: performance.now() - t0 },
+			});
+		} catch {
+			/* the disk that failed the run may refuse its summary too; the caller still hears why */
+		}
 		return { status: 'failed', runDir: run.dir, summary: run.summary, message };
 	};
 	let resume: Checkpoint | undefined;

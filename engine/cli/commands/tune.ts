@@ -7,6 +7,7 @@ import { applyParams } from '../../core/tune/apply';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
 import { runSweep } from '../../runtime/tune/sweep';
 import { readSweep } from '../../io/sweeps';
+import { writeRaw } from '../output';
 
 const fmt = (v: number | undefined) =>
 	v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4);
@@ -115,7 +116,7 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 		let lines = 0;
 		const draw = (state: SweepState) => {
 			const text = table(state);
-			if (io.isTTY) process.stdout.write(`${lines ? `\x1b[${lines}A\x1b[0J` : ''}${text}\n`);
+			if (io.isTTY) writeRaw(lines ? `\x1b[${lines}A\x1b[0J` : '', `${text}\n`);
 			lines = text.split('\n').length;
 		};
 		const emit = (e: SweepEvent) => {
