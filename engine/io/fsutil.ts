@@ -31,9 +31,32 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
 
 export const writeJson = (file: string, value: unknown) => writeAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 
+/** The largest JSON state file read (summary.json with a long name is megabytes, not gigabytes). */
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A JSON state file (summary.json, sweep.json), or undefined when it is missing, unparsable, or
+ * not a regular file of sane size: a run folder from a cloned repository may link it to /dev/zero.
+ */
 export function readJson<T>(file: string): T | undefined {
 	try {
-		return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+		// Checked before opening too: opening a FIFO waits for a writer.
+		if (!fs.statSync(file).isFile()) return undefined;
+		const fd = fs.openSync(file, 'r');
+		try {
+			const st = fs.fstatSync(fd);
+			if (!st.isFile() || st.size > MAX_JSON_BYTES) return undefined;
+			const buf = Buffer.alloc(st.size);
+			let off = 0;
+			while (off < buf.length) {
+				const n = fs.readSync(fd, buf, off, buf.length - off, off);
+				if (n === 0) break;
+				off += n;
+			}
+			return JSON.parse(buf.subarray(0, off).toString('utf8')) as T;
+		} finally {
+			fs.closeSync(fd);
+		}
 	} catch {
 		return undefined;
 	}

@@ -219,6 +219,19 @@ describe('path policy, crafted folders, disk-full and resume hygiene (issue #11:
 			assert.notDeepEqual((await predictRows(model, [{ x: 1 }])).predictions[0]!.scores, good, 'still loads at the right size');
 		});
 
+		it('a run folder whose summary.json is a FIFO, a folder or a device is not a run (nothing is read from it)', () => {
+			for (const [i, make] of [
+				(f: string) => spawnSync('mkfifo', [f]),
+				(f: string) => fs.mkdirSync(f),
+				(f: string) => fs.symlinkSync('/dev/zero', f),
+			].entries()) {
+				const run = path.join(ws, RUNS_DIR, `crafted-${i}`);
+				fs.mkdirSync(run, { recursive: true });
+				make(path.join(run, 'summary.json'));
+				assert.equal(readRunSummary(run), undefined);
+			}
+		});
+
 		it('evaluate takes its path-policy root from the command line or workspace, never from the run summary', async () => {
 			const run = await trained();
 			// A crafted run: its summary claims the config lived in /etc, its config reads `passwd` from there.
