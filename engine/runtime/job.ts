@@ -19,6 +19,7 @@ import { exportModel } from './export/tfjs';
 import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/protocol';
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
+import { acquireLock, LockError, type Lock } from '../io/lock';
 import { trainLoop } from './train/loop';
 
 export interface TrainOverrides {
@@ -84,6 +85,16 @@ function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { wei
 }
 
 export async function runJob(request: TrainRequest, events: EventSink, signal?: AbortSignal): Promise<JobResult> {
+	// The run folder is locked while this job writes it (engine/io/lock.ts): one writer per run.
+	const locks: Lock[] = [];
+	try {
+		return await trainJob(request, events, signal, locks);
+	} finally {
+		for (const l of locks) l.release();
+	}
+}
+
+async function trainJob(request: TrainRequest, events: EventSink, signal: AbortSignal | undefined, locks: Lock[]): Promise<JobResult> {
 	const t0 = performance.now();
 	const emit = (e: EngineEvent) => {
 		try {
@@ -95,6 +106,20 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 	const configPath = path.resolve(request.configPath);
 	const configDir = path.dirname(configPath);
 	const resumeDir = request.resume ? path.resolve(request.resume) : undefined;
+	/** Refusals before any run folder is written. */
+	const refuse = (message: string, status: 'failed' | 'invalid'): JobResult => {
+		emit({ method: 'job/failed', params: { message, kind: status === 'invalid' ? 'invalidConfig' : 'internal' } });
+		return { status, message };
+	};
+	if (resumeDir) {
+		// Only one job at a time continues a run.
+		try {
+			locks.push(acquireLock(resumeDir, `run ${path.basename(resumeDir)}`));
+		} catch (err) {
+			if (err instanceof LockError) return refuse(err.message, 'failed');
+			throw err;
+		}
+	}
 	let text: string;
 	try {
 		text = request.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
@@ -167,6 +192,7 @@ export async function runJob(request: TrainRequest, events: EventSink, signal?: 
 		run.resetMetrics(resume?.history ?? []);
 	} else {
 		const { id, dir } = createRunDir(runsDir, config.name);
+		locks.push(acquireLock(dir, `run ${id}`));
 		run = new RunWriter(
 			dir,
 			{

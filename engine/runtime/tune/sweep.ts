@@ -14,6 +14,7 @@ import type { TrainRequest } from '../job';
 import { createRunDir, runsDirFor } from '../../io/store';
 import { writeJson } from '../../io/fsutil';
 import { readSweep, sweepFile } from '../../io/sweeps';
+import { acquireLock } from '../../io/lock';
 import type { BackendChoice } from '../train/backend';
 import { applyParams } from '../../core/tune/apply';
 import { makePruner, type Pruner } from '../../core/tune/pruning';
@@ -168,10 +169,7 @@ export class Sweep {
 		const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
 		const prior = resumeDir ? readSweep(resumeDir) : undefined;
 		if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
-		if (prior?.status === 'running')
-			throw new Error(
-				`the sweep in ${resumeDir} is still running (process ${(prior as SweepState & { pid?: number }).pid}); stop it before resuming.`,
-			);
+		// A sweep still running elsewhere is refused by its lock, taken when run() starts.
 		const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
 		const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
 		if (!v.ok || !v.resolved)
@@ -241,6 +239,8 @@ export class Sweep {
 	/** Runs trials on `workers` processes until the plan, the strategy or the time budget is done, or the signal stops it. */
 	async run(): Promise<SweepState> {
 		const { state, opts } = this;
+		// One process writes a sweep (engine/io/lock.ts, as for runs): a second resume is refused here.
+		const lock = acquireLock(this.dir, `the sweep in ${this.dir}`);
 		this.save();
 		this.emit({ method: 'sweep/started', params: { sweepDir: this.dir, state, resumed: this.resumed } });
 		const entry = workerEntry(opts.workerScript);
@@ -260,6 +260,7 @@ export class Sweep {
 			for (const w of this.pool) w.dispose();
 			this.updateBest();
 			this.save();
+			lock.release();
 			this.emit({ method: 'sweep/finished', params: { sweepDir: this.dir, state } });
 		}
 		return state;
