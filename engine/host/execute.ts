@@ -1,9 +1,9 @@
 /** Runs one job of the engine process: maps the extension's request onto the engine's entry points. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runJob } from '../runtime/job';
 import type { EventSink } from '../core/protocol';
 import { writeJson } from '../io/fsutil';
+import { copyExport } from '../io/exportTarget';
 import { evaluateRun, modelDirOf, predictRows, storeOwner } from '../runtime/runs';
 import { runSweep } from '../runtime/tune/sweep';
 import type { SweepEvent } from '../core/tune/protocol';
@@ -55,8 +55,7 @@ export async function execute(
 			const src = modelDirOf(need(params.runDir, 'runDir'));
 			if (!src) throw new Error('the run has no exported model (did it finish training?).');
 			const out = path.resolve(need(params.outDir, 'outDir'));
-			fs.mkdirSync(out, { recursive: true });
-			for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));
+			copyExport(src, out);
 			return { state: 'succeeded', result: { exportedTo: out } };
 		}
 		case 'tune': {

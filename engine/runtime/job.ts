@@ -20,6 +20,7 @@ import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
 import { acquireLock, LockError, type Lock } from '../io/lock';
+import { exportTargetProblem } from '../io/exportTarget';
 import { trainLoop } from './train/loop';
 
 export interface TrainOverrides {
@@ -172,6 +173,24 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 	}
 	applyOverrides(config, request.overrides);
 
+	// Where the model goes, checked before any training: inside the path policy (export.path),
+	// and never over files Modelwright did not write (engine/io/exportTarget.ts).
+	let exportPath = request.outDir
+		? path.resolve(request.outDir)
+		: config.export.path && !request.noExport
+			? path.resolve(configDir, config.export.path)
+			: undefined;
+	if (exportPath && !request.outDir && config.export.path) {
+		// The config decides where the export goes, so it obeys the same path policy as data.
+		const allowed = resolveDataPath(config.export.path, policy);
+		if (!allowed.ok) return refuse(`export.path: ${allowed.message}`, 'invalid');
+		exportPath = allowed.file;
+	}
+	const exportProblem = exportPath
+		? exportTargetProblem(exportPath, request.outDir ? exportPath : `${exportPath} (export.path \`${config.export.path}\`)`)
+		: undefined;
+	if (exportProblem) return refuse(exportProblem, 'invalid');
+
 	let backend: string;
 	try {
 		backend = await useBackend(request.backend ?? 'wasm');
@@ -291,17 +310,6 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
 		const modelDir = path.join(runDir, 'model');
 		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
-		let exportPath = request.outDir
-			? path.resolve(request.outDir)
-			: config.export.path && !request.noExport
-				? path.resolve(configDir, config.export.path)
-				: undefined;
-		if (exportPath && !request.outDir && config.export.path) {
-			// The config decides where the export goes, so it obeys the same path policy as data.
-			const allowed = resolveDataPath(config.export.path, policy);
-			if (!allowed.ok) return fail(`export.path: ${allowed.message}`, 'data');
-			exportPath = allowed.file;
-		}
 		if (exportPath) await exportModel(result.model, exportPath, { preprocessing: data.preprocessing, configText: text });
 		const weights = singleUnitWeights(config, result.model);
 		const status = result.status === 'stopped' ? 'stopped' : 'completed';

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
 import { findRun } from '../../io/store';
+import { copyExport } from '../../io/exportTarget';
 import { modelDirOf } from '../../runtime/runs';
 import { runsDirFrom } from './runs';
 
@@ -12,7 +12,9 @@ export const exportCommand: Command = {
 	help: `Usage: modelwright export <run> --out <folder> [--dir config|folder]
 
 Writes model.json + weights.bin (loadable with tf.loadLayersModel, convertible to Keras),
-preprocessing.json (the fitted transforms) and config.yaml (the config snapshot).`,
+preprocessing.json (the fitted transforms) and config.yaml (the config snapshot).
+The folder must be new, empty, or an earlier export (marked by a .modelwright-export file):
+a folder of other files is refused, naming what would be overwritten.`,
 	async run(args, io) {
 		const { values, positionals } = parse({ args, allowPositionals: true, options: { out: { type: 'string' }, dir: { type: 'string' } } });
 		if (positionals.length !== 1 || !values.out) throw new UsageError('name one run and --out <folder>.');
@@ -23,8 +25,7 @@ preprocessing.json (the fitted transforms) and config.yaml (the config snapshot)
 			return 1;
 		}
 		const out = path.resolve(io.cwd, values.out);
-		fs.mkdirSync(out, { recursive: true });
-		for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));
+		copyExport(src, out, path.relative(io.cwd, out) || out);
 		io.out(`Exported to ${path.relative(io.cwd, out) || out}`);
 		return 0;
 	},

@@ -3,11 +3,13 @@
  * tfjs-node is needed; the files are the standard format and load with plain
  * `tf.loadLayersModel` given any handler that reads them. Preprocessing metadata and the config
  * snapshot are written beside the model so `predict` re-applies the training-time transforms.
+ * Export folders are marked (engine/io/exportTarget.ts) and never hold anyone else's files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../data/preprocess';
+import { exportTargetProblem, markExportFolder } from '../../io/exportTarget';
 import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
 
 export const MODEL_FILE = 'model.json';
@@ -103,9 +105,13 @@ export async function exportModel(
 	dir: string,
 	extra: { preprocessing: Preprocessing; configText: string },
 ): Promise<void> {
+	// Never over files Modelwright did not write (checked before training too; this catches a folder filled since).
+	const problem = exportTargetProblem(dir);
+	if (problem) throw new Error(problem);
 	await model.save(fileSaveHandler(dir));
 	writeJson(path.join(dir, PREPROCESSING_FILE), extra.preprocessing);
 	writeAtomic(path.join(dir, CONFIG_FILE), extra.configText);
+	markExportFolder(dir);
 }
 
 export async function loadExported(dir: string): Promise<{ model: tf.LayersModel; preprocessing: Preprocessing }> {

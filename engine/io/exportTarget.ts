@@ -1,0 +1,52 @@
+/**
+ * Export folders: Modelwright writes a model only into a folder that is new, empty, or one it
+ * exported to before — marked by a `.modelwright-export` file it writes there. A folder of the
+ * user's own files (say the config's folder, `export.path: .`) is refused, naming what would be
+ * overwritten. Training checks its targets before it starts; `modelwright export` and the
+ * engine process's export obey the same rule.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeJson } from './fsutil';
+
+export const EXPORT_MARKER = '.modelwright-export';
+/** The files an export writes (engine/runtime/export/tfjs.ts). */
+export const EXPORT_FILES = ['model.json', 'weights.bin', 'preprocessing.json', 'config.yaml'] as const;
+
+/** Why `dir` may not receive an export; undefined when it may. `shown` names it in the message. */
+export function exportTargetProblem(dir: string, shown = dir): string | undefined {
+	let stat: fs.Stats;
+	try {
+		stat = fs.statSync(dir);
+	} catch {
+		return undefined; // created by the export
+	}
+	if (!stat.isDirectory()) return `the export folder ${shown} is a file.`;
+	const entries = fs.readdirSync(dir);
+	if (entries.length === 0 || entries.includes(EXPORT_MARKER)) return undefined;
+	const overwritten = EXPORT_FILES.filter((f) => entries.includes(f));
+	const others = entries.filter((e) => !overwritten.includes(e as (typeof EXPORT_FILES)[number]));
+	const list = (xs: readonly string[]) => `${xs.slice(0, 6).join(', ')}${xs.length > 6 ? `, … (${xs.length} in all)` : ''}`;
+	return `refusing to export into ${shown}: it holds files Modelwright did not write (no ${EXPORT_MARKER} in it)${
+		overwritten.length ? `, and the export would overwrite ${list(overwritten)}` : `: ${list(others)}`
+	}. Export to a new or empty folder.`;
+}
+
+/** Marks `dir` as an export folder Modelwright may overwrite later. */
+export function markExportFolder(dir: string, from?: string): void {
+	writeJson(path.join(dir, EXPORT_MARKER), {
+		note: 'Written by Modelwright: this folder holds an exported model and may be overwritten by the next export.',
+		...(from ? { from } : {}),
+		at: new Date().toISOString(),
+	});
+}
+
+/** Copies an exported model folder (`src`, e.g. a run's model/) to `out`, refused like any export target. */
+export function copyExport(src: string, out: string, shown = out): void {
+	const problem = exportTargetProblem(out, shown);
+	if (problem) throw new Error(problem);
+	if (fs.existsSync(out) && fs.realpathSync(out) === fs.realpathSync(src)) throw new Error(`${shown} is the model folder being exported.`);
+	fs.mkdirSync(out, { recursive: true });
+	for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));
+	markExportFolder(out, src);
+}
