@@ -3,19 +3,29 @@
  * handler (as rust-analyzer's client commands.ts does). The table is keyed by the CommandId of
  * manifest.ts, so a declared command cannot go unregistered, and typed by each command's arguments.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { BackendChoice } from '../../engine/core/facts';
 import { applyParamsEdits } from '../../engine/core/tune/apply';
 import { readRunSummary } from '../../engine/io/store';
+import { lockHolder } from '../../engine/io/lock';
 import type { ConfigLenses } from './codeLens';
 import type { JobOutcome, Jobs } from './jobs';
 import { COMMANDS, type CommandId } from './manifest';
 import { engineChannel } from './output';
 import type { Panels } from './panels';
-import { configUri, parseValues, pickInputRow, pickRun, pickRuns, pickSweep, runDirsOf, snapshotUri, type RunArg } from './pickers';
+import {
+	configUri,
+	isRunFolder,
+	parseValues,
+	pickInputRow,
+	pickRun,
+	pickRuns,
+	pickSweep,
+	runDirsOf,
+	snapshotUri,
+	type RunArg,
+} from './pickers';
 import type { RunsProvider } from './runsView';
 import { getSettings } from './settings';
 import { newConfig as createConfig } from './templates';
@@ -239,11 +249,9 @@ export function compareRuns(ctx: Ctx): Cmd<'modelwright.compareRuns'> {
 /** Moves run folders to the trash; true when it did. */
 export function deleteRun(ctx: Ctx): Cmd<'modelwright.deleteRun'> {
 	return async (arg, selected, confirmed) => {
-		// Only run folders, and never one that is still training.
-		const dirs = (selected?.length ? runDirsOf(selected) : runDirsOf(arg)).filter((d) =>
-			fs.existsSync(path.join(d.fsPath, 'summary.json')),
-		);
-		if (dirs.some((d) => readRunSummary(d.fsPath)?.status === 'running')) {
+		// Only run folders in a run store (resolved like the CLI's), and never one that is still training.
+		const dirs = (selected?.length ? runDirsOf(selected) : runDirsOf(arg)).filter(isRunFolder);
+		if (dirs.some((d) => readRunSummary(d.fsPath)?.status === 'running' || lockHolder(d.fsPath))) {
 			void vscode.window.showWarningMessage(vscode.l10n.t('A run that is still training cannot be deleted: stop it first.'));
 			return false;
 		}

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isConfigFile } from '../../engine/core/facts';
 import { findSweeps, type FoundSweep } from '../../engine/io/sweeps';
+import { checkRunDir } from '../../engine/io/runRef';
 import { LANGUAGE_ID } from './manifest';
 import { readRun, type RunRecord, type RunsNode, type RunsProvider } from './runsView';
 import { getSettings } from './settings';
@@ -37,11 +38,21 @@ export function runDirsOf(arg: unknown): vscode.Uri[] {
 	return u ? [u] : [];
 }
 
+/** The run stores set by `modelwright.runsFolder`, besides every `.modelwright/runs`. */
+export function runStores(): string[] {
+	return (vscode.workspace.workspaceFolders ?? []).map((f) => path.resolve(f.uri.fsPath, getSettings(f.uri).runsFolder));
+}
+
+/** Whether a folder is a run, resolved as the CLI resolves runs (engine/io/runRef.ts): in a run store, with a valid summary. */
+export function isRunFolder(dir: vscode.Uri): boolean {
+	return checkRunDir(dir.fsPath, { stores: runStores() }).ok;
+}
+
 /** A run from the argument, or a quick pick of the workspace's runs. */
 export async function pickRun(runs: RunsProvider, arg: unknown, title: string): Promise<RunRecord | undefined> {
 	const dirs = runDirsOf(arg);
 	const all = runs.all().length ? runs.all() : await runs.refresh();
-	if (dirs[0]) return all.find((r) => r.dir.fsPath === dirs[0]!.fsPath) ?? readRun(dirs[0]);
+	if (dirs[0]) return all.find((r) => r.dir.fsPath === dirs[0]!.fsPath) ?? (isRunFolder(dirs[0]) ? readRun(dirs[0]) : undefined);
 	if (!all.length) {
 		void vscode.window.showInformationMessage(vscode.l10n.t('There are no runs yet: train a model config first.'));
 		return undefined;

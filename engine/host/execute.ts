@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { runJob } from '../runtime/job';
 import type { EventSink } from '../core/protocol';
 import { writeJson } from '../io/fsutil';
+import { checkRunDir } from '../io/runRef';
 import { copyExport } from '../io/exportTarget';
 import { evaluateRun, modelDirOf, predictRows, storeOwner } from '../runtime/runs';
 import { runSweep } from '../runtime/tune/sweep';
@@ -36,7 +37,7 @@ export async function execute(
 			return { state, ...(r.message && state !== 'succeeded' ? { error: r.message } : {}) };
 		}
 		case 'evaluate': {
-			const runDir = need(params.runDir, 'runDir');
+			const runDir = runIn(params);
 			// The policy root is the workspace's (else where the run store is), never the run's own summary.
 			const ev = await evaluateRun(runDir, undefined, {
 				...(params.allowOutside ? { allowOutside: true } : {}),
@@ -46,13 +47,13 @@ export async function execute(
 			return { state: 'succeeded', result: { evaluation: ev.metrics } };
 		}
 		case 'predict': {
-			const dir = modelDirOf(need(params.runDir, 'runDir'));
+			const dir = modelDirOf(runIn(params));
 			if (!dir) throw new Error('the run has no exported model (did it finish training?).');
 			const { predictions } = await predictRows(dir, (params.rows ?? []) as never);
 			return { state: 'succeeded', result: { predictions: predictions.map((p) => p.prediction) } };
 		}
 		case 'export': {
-			const src = modelDirOf(need(params.runDir, 'runDir'));
+			const src = modelDirOf(runIn(params));
 			if (!src) throw new Error('the run has no exported model (did it finish training?).');
 			const out = path.resolve(need(params.outDir, 'outDir'));
 			copyExport(src, out);
@@ -80,6 +81,13 @@ export async function execute(
 			return { state: end, result: { ...(sweepDir ? { sweepDir } : {}), ...(state.best ? { best: state.best } : {}) } };
 		}
 	}
+}
+
+/** The request's run folder, resolved like every run reference (engine/io/runRef.ts). */
+function runIn(params: SubmitParams): string {
+	const r = checkRunDir(need(params.runDir, 'runDir'), { stores: params.runsDir ? [params.runsDir] : [] });
+	if (!r.ok) throw new Error(r.message);
+	return r.run.dir;
 }
 
 function need<T>(v: T | undefined, what: string): T {

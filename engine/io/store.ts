@@ -17,6 +17,8 @@ import { processAlive, readJson, writeAtomic, writeJson } from './fsutil';
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface RunSummary {
+	/** The summary format (RUN_SUMMARY_VERSION); absent in runs written before it was added. */
+	version?: number;
 	id: string;
 	name: string;
 	configPath?: string;
@@ -44,6 +46,9 @@ export interface RunSummary {
 }
 
 export const RUNS_DIR = path.join('.modelwright', 'runs');
+
+/** The summary.json format written now (checked by engine/io/runRef.ts). */
+export const RUN_SUMMARY_VERSION = 1;
 
 export function runsDirFor(configPath: string): string {
 	return path.join(path.dirname(path.resolve(configPath)), RUNS_DIR);
@@ -77,7 +82,7 @@ export class RunWriter {
 		init: Omit<RunSummary, 'updatedAt' | 'status'>,
 		private readonly keep = 2,
 	) {
-		this.summary = { ...init, status: 'running', pid: process.pid, updatedAt: new Date().toISOString() };
+		this.summary = { version: RUN_SUMMARY_VERSION, ...init, status: 'running', pid: process.pid, updatedAt: new Date().toISOString() };
 	}
 	static resume(dir: string, keep = 2): RunWriter {
 		const s = readRunSummary(dir);
@@ -165,29 +170,4 @@ export function readMetrics(dir: string): (EpochLogs & { epoch: number })[] {
 	return out;
 }
 
-export interface RunListing {
-	id: string;
-	dir: string;
-	summary: RunSummary;
-}
-
-export function listRuns(runsDir: string): RunListing[] {
-	if (!fs.existsSync(runsDir)) return [];
-	return fs
-		.readdirSync(runsDir, { withFileTypes: true })
-		.filter((e) => e.isDirectory())
-		.map((e) => ({ id: e.name, dir: path.join(runsDir, e.name), summary: readRunSummary(path.join(runsDir, e.name)) }))
-		.filter((r): r is RunListing => r.summary !== undefined)
-		.sort((a, b) => a.summary.startedAt.localeCompare(b.summary.startedAt) || a.id.localeCompare(b.id));
-}
-
-/** A run folder from an id, a path, or `latest`, searched in `runsDir`. */
-export function findRun(ref: string, runsDir: string, cwd = process.cwd()): string | undefined {
-	const asPath = path.resolve(cwd, ref);
-	if (fs.existsSync(path.join(asPath, 'summary.json'))) return asPath;
-	if (ref === 'latest') return listRuns(runsDir).at(-1)?.dir;
-	const direct = path.join(runsDir, ref);
-	if (fs.existsSync(path.join(direct, 'summary.json'))) return direct;
-	const matches = listRuns(runsDir).filter((r) => r.id.startsWith(ref) || r.id.endsWith(ref));
-	return matches.length === 1 ? matches[0]!.dir : undefined;
-}
+// Listing and resolving runs (ids, `latest`, folders): engine/io/runRef.ts, the one resolver.

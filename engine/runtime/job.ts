@@ -20,6 +20,7 @@ import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
 import { acquireLock, LockError, type Lock } from '../io/lock';
+import { checkRunDir } from '../io/runRef';
 import { exportTargetProblem } from '../io/exportTarget';
 import { trainLoop } from './train/loop';
 
@@ -113,9 +114,11 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		return { status, message };
 	};
 	if (resumeDir) {
-		// Only one job at a time continues a run.
+		// Only a run folder in a run store is continued, and only by one job at a time.
+		const checked = checkRunDir(resumeDir, { stores: [request.runsDir ?? runsDirFor(configPath)] });
+		if (!checked.ok) return refuse(`cannot resume: ${checked.message}`, 'failed');
 		try {
-			locks.push(acquireLock(resumeDir, `run ${path.basename(resumeDir)}`));
+			locks.push(acquireLock(resumeDir, `run ${checked.run.id}`));
 		} catch (err) {
 			if (err instanceof LockError) return refuse(err.message, 'failed');
 			throw err;

@@ -103,4 +103,23 @@ describe('modelwright CLI (built bundle)', () => {
 		assert.equal(allowed.code, 0, allowed.out);
 		assert.doesNotMatch(allowed.out, /MW228/);
 	});
+
+	it('runs delete refuses folders that are not runs inside a run store (issue #11)', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-delete-'));
+		const p = path.join(dir, 'p');
+		fs.mkdirSync(path.join(p, 'src'), { recursive: true });
+		fs.writeFileSync(path.join(p, 'src', 'main.py'), 'code\n');
+		fs.writeFileSync(path.join(p, 'summary.json'), '{}');
+		const here = cli(['runs', 'delete', '.'], p);
+		assert.equal(here.code, 1, here.out + here.err);
+		assert.match(here.err, /is not a run/);
+		assert.ok(fs.existsSync(path.join(p, 'src', 'main.py')), 'the project folder is untouched');
+		// An id that climbs out of the store named by --dir.
+		fs.mkdirSync(path.join(dir, 'ws', '.modelwright', 'runs'), { recursive: true });
+		fs.mkdirSync(path.join(dir, 'x'));
+		fs.writeFileSync(path.join(dir, 'x', 'summary.json'), '{}');
+		const up = cli(['runs', 'delete', '../../../x', '--dir', 'ws'], dir);
+		assert.equal(up.code, 1, up.out + up.err);
+		assert.ok(fs.existsSync(path.join(dir, 'x', 'summary.json')), 'the folder outside the store is untouched');
+	});
 });

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
 import { evaluateRun } from '../../runtime/runs';
-import { findRun } from '../../io/store';
-import { runsDirFrom } from './runs';
+import { runFromArgs } from './runs';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
 export const evaluateCommand: Command = {
@@ -34,11 +33,12 @@ Options:
 		if (positionals.length !== 1) throw new UsageError('name one run.');
 		const split = values.split as 'test' | 'validation' | 'train' | undefined;
 		if (split && !['test', 'validation', 'train'].includes(split)) throw new UsageError('--split must be test, validation or train.');
-		const run = findRun(positionals[0]!, runsDirFrom(values.dir, io.cwd), io.cwd);
-		if (!run) {
-			io.err(`modelwright evaluate: no run '${positionals[0]}'.`);
+		const ref = runFromArgs(positionals[0]!, values.dir, io.cwd);
+		if (!ref.ok) {
+			io.err(`modelwright evaluate: ${ref.message}`);
 			return 1;
 		}
+		const run = ref.run.dir;
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);
 		// The path policy's root comes from the command line, never from the run folder being read.
 		const ev = await evaluateRun(run, split, {

@@ -1,10 +1,9 @@
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
-import { findRun } from '../../io/store';
 import { copyExport } from '../../io/exportTarget';
 import { modelDirOf } from '../../runtime/runs';
-import { runsDirFrom } from './runs';
+import { runFromArgs } from './runs';
 
 export const exportCommand: Command = {
 	name: 'export',
@@ -18,10 +17,14 @@ a folder of other files is refused, naming what would be overwritten.`,
 	async run(args, io) {
 		const { values, positionals } = parse({ args, allowPositionals: true, options: { out: { type: 'string' }, dir: { type: 'string' } } });
 		if (positionals.length !== 1 || !values.out) throw new UsageError('name one run and --out <folder>.');
-		const run = findRun(positionals[0]!, runsDirFrom(values.dir, io.cwd), io.cwd);
-		const src = run ? modelDirOf(run) : undefined;
+		const ref = runFromArgs(positionals[0]!, values.dir, io.cwd);
+		if (!ref.ok) {
+			io.err(`modelwright export: ${ref.message}`);
+			return 1;
+		}
+		const src = modelDirOf(ref.run.dir);
 		if (!src) {
-			io.err(`modelwright export: no run with a model at '${positionals[0]}'.`);
+			io.err(`modelwright export: run ${ref.run.id} has no model (did it finish training?).`);
 			return 1;
 		}
 		const out = path.resolve(io.cwd, values.out);

@@ -1,12 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
 import { readCsv } from '../../runtime/data/csv';
 import type { Row } from '../../runtime/data/generators';
-import { loadExported } from '../../runtime/export/tfjs';
+import { loadExported, MODEL_FILE } from '../../runtime/export/tfjs';
 import { modelDirOf, predictRows } from '../../runtime/runs';
-import { findRun } from '../../io/store';
-import { runsDirFrom } from './runs';
+import { runFromArgs } from './runs';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
 /** `--values "5.1,3.5,1.4,0.2; 6,3,5,2"` (feature order) or `--values "x=3"`: rows of raw values. */
@@ -60,11 +60,16 @@ feature values in the model's feature order, or name=value pairs; rows are separ
 		if (positionals.length !== 1) throw new UsageError('name one run or model folder.');
 		if (!values.input === !values.values) throw new UsageError('give either --input <file.csv> or --values "…".');
 		const ref = positionals[0]!;
-		const asDir = modelDirOf(path.resolve(io.cwd, ref));
-		const run = asDir ? undefined : findRun(ref, runsDirFrom(values.dir, io.cwd), io.cwd);
-		const modelDir = asDir ?? (run ? modelDirOf(run) : undefined);
+		// A model folder (model.json in it) as given; anything else is a run reference.
+		const asModel = path.resolve(io.cwd, ref);
+		const run = fs.existsSync(path.join(asModel, MODEL_FILE)) ? undefined : runFromArgs(ref, values.dir, io.cwd);
+		if (run && !run.ok) {
+			io.err(`modelwright predict: ${run.message} (or name a model folder holding model.json).`);
+			return 1;
+		}
+		const modelDir = run ? modelDirOf(run.run.dir) : asModel;
 		if (!modelDir) {
-			io.err(`modelwright predict: no model at '${ref}' (a run folder with model/, or a folder with model.json).`);
+			io.err(`modelwright predict: run ${run?.run.id} has no model (did it finish training?).`);
 			return 1;
 		}
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);

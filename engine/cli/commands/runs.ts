@@ -1,16 +1,21 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type Command } from '../command';
-import { findRun, listRuns, readMetrics, readRunSummary, RUNS_DIR, runsDirFor } from '../../io/store';
+import { readMetrics } from '../../io/store';
+import { deleteRunFolder, resolveRun, runStoreFrom, storeRuns, type RunRef } from '../../io/runRef';
 import { formatLogs, parse } from './train';
 
-/** The run store for a config file, a folder (its .modelwright/runs) or a runs folder itself. */
-export function runsDirFrom(arg: string | undefined, cwd: string): string {
-	if (!arg) return path.join(cwd, RUNS_DIR);
-	const p = path.resolve(cwd, arg);
-	if (fs.existsSync(p) && fs.statSync(p).isFile()) return runsDirFor(p);
-	if (fs.existsSync(path.join(p, RUNS_DIR))) return path.join(p, RUNS_DIR);
-	return p;
+/**
+ * The run a command names (`<run>` and `--dir`), through the one resolver (engine/io/runRef.ts):
+ * with --dir <config>, only that config's runs.
+ */
+export function runFromArgs(ref: string, dir: string | undefined, cwd: string): RunRef {
+	const store = runStoreFrom(dir, cwd);
+	return resolveRun(ref, {
+		runsDir: store.runsDir,
+		cwd,
+		explicit: store.explicit,
+		...(store.configPath ? { configPath: store.configPath } : {}),
+	});
 }
 
 export const runsCommand: Command = {
@@ -20,9 +25,11 @@ export const runsCommand: Command = {
        modelwright runs show <run> [--dir config|folder] [--json]
        modelwright runs delete <run> [--dir config|folder]
 
-<run> is a run id (or a unique prefix/suffix), a run folder, or 'latest'. Runs live in
+<run> is a run id (or an unambiguous prefix of one), a run folder, or 'latest'. Runs live in
 .modelwright/runs/ next to their config; --dir says which config or folder to look in
-(default: the current folder).`,
+(default: the current folder). With --dir <config>, only that config's runs count.
+A reference resolves only to a run folder inside a run store; \`delete\` names the run it
+deletes and refuses a run that is being written or that holds files it did not write.`,
 	async run(args, io) {
 		const { values, positionals } = parse({
 			args,
@@ -31,7 +38,8 @@ export const runsCommand: Command = {
 		});
 		const [sub, arg] = positionals;
 		if (sub === 'list') {
-			const runs = listRuns(runsDirFrom(arg ?? values.dir, io.cwd));
+			const store = runStoreFrom(arg ?? values.dir, io.cwd);
+			const runs = storeRuns(store.runsDir, store.configPath);
 			if (values.json) {
 				io.out(
 					JSON.stringify(
@@ -56,17 +64,22 @@ export const runsCommand: Command = {
 		}
 		if (sub === 'show' || sub === 'delete') {
 			if (!arg) throw new UsageError(`name the run to ${sub}.`);
-			const dir = findRun(arg, runsDirFrom(values.dir, io.cwd), io.cwd);
-			if (!dir) {
-				io.err(`modelwright runs: no run '${arg}'.`);
+			const ref = runFromArgs(arg, values.dir, io.cwd);
+			if (!ref.ok) {
+				io.err(`modelwright runs: ${ref.message}`);
 				return 1;
 			}
+			const { dir, summary: s } = ref.run;
 			if (sub === 'delete') {
-				fs.rmSync(dir, { recursive: true, force: true });
-				io.out(`Deleted ${path.relative(io.cwd, dir) || dir}`);
+				const what = `run ${ref.run.id} (${s.name}, ${s.status}, ${s.epochs.completed}/${s.epochs.planned} epochs) in ${path.relative(io.cwd, dir) || dir}`;
+				const refused = deleteRunFolder(ref.run);
+				if (refused) {
+					io.err(`modelwright runs: did not delete ${what}: ${refused}`);
+					return 1;
+				}
+				io.out(`Deleted ${what}`);
 				return 0;
 			}
-			const s = readRunSummary(dir)!;
 			const metrics = readMetrics(dir);
 			if (values.json) {
 				io.out(JSON.stringify({ dir, summary: s, metrics }, null, 2));

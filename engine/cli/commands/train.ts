@@ -5,7 +5,8 @@ import { formatDiagnostic } from '../files';
 import { exitCode, runJob, type TrainOverrides } from '../../runtime/job';
 import type { EngineEvent, EpochLogs } from '../../core/protocol';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
-import { findRun, runsDirFor } from '../../io/store';
+import { runsDirFor } from '../../io/store';
+import { resolveRun } from '../../io/runRef';
 import { echo, writeRaw } from '../output';
 import type { JsonPath } from '../../core/config/diagnostics';
 import { ConfigSchema } from '../../core/config/schema';
@@ -134,7 +135,8 @@ Options:
   --learning-rate <x>   Override the optimizer's learning rate.
   --seed <n>            Override the config seed.
   --out <dir>           Also export the trained model to this folder.
-  --resume <run>        Continue a run (id, folder or 'latest') from its last checkpoint.
+  --resume <run>        Continue a run of this config (id or id prefix, folder, or 'latest') from its
+                        last checkpoint; refused while another job is writing that run.
   --runs-dir <dir>      Run store folder (default: .modelwright/runs next to the config).
   --root <dir>          Folder data paths may not leave (default: the config's folder).
   --json                Print one JSON event per line (for tools).
@@ -178,8 +180,10 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		const runsDir = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);
 		let resume: string | undefined;
 		if (values.resume) {
-			resume = findRun(values.resume, runsDir, io.cwd);
-			if (!resume) throw new UsageError(`no run '${values.resume}' in ${path.relative(io.cwd, runsDir) || runsDir}.`);
+			// Only a run of this config, in its run store (or the --runs-dir one).
+			const ref = resolveRun(values.resume, { runsDir, cwd: io.cwd, configPath, explicit: Boolean(values['runs-dir']) });
+			if (!ref.ok) throw new UsageError(`--resume: ${ref.message}`);
+			resume = ref.run.dir;
 		}
 		const mode = values.json ? 'json' : io.isTTY ? 'tty' : 'plain';
 		const controller = new AbortController();
