@@ -31,7 +31,9 @@ describe('CLI: memory budget and override ranges', () => {
 		const r = cli(['train', 'bomb.model.yaml'], tmp);
 		assert.equal(r.code, 2, r.out);
 		assert.match(r.out, /MW233|memory budget/);
-		assert.ok(!fs.existsSync(path.join(tmp, '.modelwright', 'runs')) || fs.readdirSync(path.join(tmp, '.modelwright', 'runs')).length === 0);
+		assert.ok(
+			!fs.existsSync(path.join(tmp, '.modelwright', 'runs')) || fs.readdirSync(path.join(tmp, '.modelwright', 'runs')).length === 0,
+		);
 	});
 
 	it('--max-memory and MODELWRIGHT_MAX_MEMORY_MB move the budget both ways', () => {
@@ -44,7 +46,7 @@ describe('CLI: memory budget and override ranges', () => {
 	it('--epochs, --batch-size and --learning-rate obey the schema ranges (exit 2)', () => {
 		const e = cli(['train', 'lin.model.yaml', '--epochs', '1000000000'], tmp);
 		assert.equal(e.code, 2, e.out);
-		assert.match(e.out, /--epochs must be ≤ 1000000 \(as training\.epochs in a config\), got 1000000000/);
+		assert.match(e.out, /--epochs must be ≥ 1 and ≤ 1000000 \(as training\.epochs in a config\), got 1000000000/);
 		assert.equal(cli(['train', 'lin.model.yaml', '--learning-rate', '1e9'], tmp).code, 2);
 	});
 });

@@ -10,7 +10,7 @@ import { resolveRun } from '../../io/runRef';
 import { echo, writeRaw } from '../output';
 import type { JsonPath } from '../../core/config/diagnostics';
 import { ConfigSchema } from '../../core/config/schema';
-import { schemaAtPath, type S } from '../../core/config/schemaNav';
+import { schemaAtPath } from '../../core/config/schemaNav';
 import { clampTarget } from '../../core/config/schemaCheck';
 
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
@@ -28,7 +28,7 @@ function num(v: string | undefined, name: string, field: JsonPath, int = false):
 	const n = Number(v);
 	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0)
 		throw new UsageError(`--${name} must be a positive ${int ? 'integer' : 'number'}, got '${v}'.`);
-	const s = schemaAtPath(ConfigSchema as unknown as S, { training: { optimizer: { type: 'adam' } } }, field);
+	const s = schemaAtPath(ConfigSchema, { training: { optimizer: { type: 'adam' } } }, field);
 	if (s && clampTarget(s, n) !== undefined) {
 		const bounds = [
 			typeof s.minimum === 'number' ? `≥ ${s.minimum}` : '',
