@@ -217,6 +217,28 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			"The estimated memory of a training run (weights with gradients and optimizer state, one batch of activations, the data) exceeds the budget: half the machine's memory by default, set with `--max-memory` or MODELWRIGHT_MAX_MEMORY_MB. The run would otherwise be killed mid-way.",
 	},
+	MW234: {
+		severity: 'error',
+		title: 'Label used as a feature',
+		explanation: 'The label column is listed in `features`: the model sees the answer (target leakage) and every score is meaningless.',
+	},
+	MW235: {
+		severity: 'warning',
+		title: 'Numbers with some text',
+		explanation:
+			'A column of numbers has a few values that are not numbers (typos, `n/a`, stray NUL bytes). Left alone it is one-hot encoded as categories. Treat them as missing (`missingValues`), fix the file, or encode the column as categories on purpose (`preprocessing: {col: oneHot}`).',
+	},
+	MW236: {
+		severity: 'warning',
+		title: 'ID- or date-like column',
+		explanation:
+			'A text column with very many distinct values (an ID, a name, free text) or dates would be one-hot encoded into one input per value, which cannot generalise. Leave it out of `features`.',
+	},
+	MW237: {
+		severity: 'error',
+		title: 'Single-class label',
+		explanation: 'The label has only one class in the data: a classifier trained on it always answers that class and reports accuracy 1.0.',
+	},
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -13,7 +13,7 @@ import { schemaAtPath } from './schemaNav';
 import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
-import { staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
+import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
 import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
 
 export interface SemanticOptions {
@@ -315,6 +315,7 @@ function dataSummary(
 	}
 	features = features.filter((f) => cols.includes(f) && stepOf(prep[f]) !== 'drop');
 	out.features = features;
+	tableChecks(cd, d, info, label, features, invalid, add);
 
 	// Input size after preprocessing: one-hot columns expand to one input per category.
 	let size: number | undefined = 0;
@@ -353,6 +354,117 @@ function dataSummary(
 		out.trainRows = Math.max(0, Math.floor(info.rows * (1 - val - (d.split.test ?? 0))));
 	}
 	return out;
+}
+
+/**
+ * What a real table lets through silently: the label among the inputs (leakage), a numeric column
+ * with some text (one-hot encoded by accident), ID- or date-like text columns (thousands of one-hot
+ * inputs), a label with a single class. Row numbers are file lines (header on line 1).
+ */
+function tableChecks(
+	cd: ConfigDocument,
+	d: ResolvedConfig['data'],
+	info: DataInfo,
+	label: string | undefined,
+	features: string[],
+	invalid: (p: JsonPath) => boolean,
+	add: Add,
+): void {
+	const prep = d.preprocessing ?? {};
+	const featuresWithout = (drop: string): Fix[] => {
+		const e = setValueEdit(
+			cd,
+			['data', 'features'],
+			features.filter((f) => f !== drop),
+		);
+		return e ? [{ title: `Leave \`${drop}\` out of features`, edits: [e], preferred: true }] : [];
+	};
+	if (label !== undefined && d.features && !invalid(['data', 'features'])) {
+		const i = d.features.indexOf(label);
+		if (i >= 0)
+			add(
+				'MW234',
+				`The label \`${label}\` is also a feature: the model would see the answer (target leakage) and its scores would mean nothing.`,
+				['data', 'features', i],
+				'value',
+				featuresWithout(label),
+			);
+	}
+	const lineOf = (row: number) => row + 2;
+	const fileSource = d.source.type === 'csv' || d.source.type === 'json';
+	for (const col of [...features, ...(label !== undefined ? [label] : [])]) {
+		const m = info.mixed?.[col];
+		const step = stepOf(prep[col]);
+		if (m && step !== 'oneHot' && step !== 'labelEncode') {
+			const shown = m.examples
+				.slice(0, 3)
+				.map(
+					(e) =>
+						`${fileSource && d.source.type === 'csv' ? `line ${lineOf(e.row)}` : `row ${e.row + 1}`}: ${JSON.stringify(e.value.slice(0, 40))}`,
+				);
+			const path: JsonPath = d.features?.includes(col)
+				? ['data', 'features', d.features.indexOf(col)]
+				: col === label && d.label
+					? ['data', 'label']
+					: ['data', 'source'];
+			const fixes: Fix[] = [];
+			if (d.source.type === 'csv') {
+				const extra = [...new Set(m.examples.map((e) => e.value))];
+				const current = d.source.missingValues ?? ['', 'NA', 'NaN', 'null', '?'];
+				const e = setValueEdit(cd, ['data', 'source', 'missingValues'], [...current, ...extra.filter((x) => !current.includes(x))]);
+				if (e) fixes.push({ title: `Treat ${extra.map((x) => JSON.stringify(x)).join(', ')} as missing`, edits: [e], preferred: true });
+			}
+			const oh = setValueEdit(cd, ['data', 'preprocessing', col], 'oneHot');
+			if (oh && col !== label) fixes.push({ title: `Encode \`${col}\` as categories on purpose`, edits: [oh] });
+			add(
+				'MW235',
+				`Column \`${col}\` holds numbers, but ${m.nonNumeric} of its ${m.values} values are not (${shown.join('; ')}${m.nonNumeric > shown.length ? '; …' : ''}), so it would be one-hot encoded as categories. Treat those values as missing, fix them in the file, or encode the column as categories on purpose.`,
+				path,
+				'value',
+				fixes,
+			);
+		}
+		if (col === label) continue;
+		const defaultOneHot = step === undefined && !info.numeric.includes(col) && !m;
+		if ((step === 'oneHot' || defaultOneHot) && !invalid(['data', 'features'])) {
+			const n = info.cardinality?.[col];
+			const date = info.dateLike?.includes(col);
+			if (date || n !== undefined) {
+				const path: JsonPath = d.features?.includes(col)
+					? ['data', 'features', d.features.indexOf(col)]
+					: d.features
+						? ['data', 'features']
+						: ['data'];
+				add(
+					'MW236',
+					date
+						? `Column \`${col}\` looks like dates: one-hot encoding makes one input per distinct date${n !== undefined ? ` (${n}${n >= MAX_CARDINALITY ? '+' : ''})` : ''}, which cannot generalise to new dates. Leave it out, or derive numbers from it (year, month, day of year) in the file.`
+						: `Column \`${col}\` has ${n}${n! >= MAX_CARDINALITY ? '+' : ''} distinct text values${info.rows !== undefined ? ` in ${info.rows} rows` : ''} (an ID or free text?): one-hot encoding makes one input per value. Leave it out of \`features\`, or check that it is a category.`,
+					path,
+					path.length === 3 ? 'value' : 'key',
+					d.features
+						? featuresWithout(col)
+						: (() => {
+								const e = setValueEdit(
+									cd,
+									['data', 'features'],
+									features.filter((f) => f !== col),
+								);
+								return e ? [{ title: `List the features without \`${col}\``, edits: [e], preferred: true }] : [];
+							})(),
+				);
+			}
+		}
+	}
+	if (label !== undefined && info.distinct[label]?.length === 1 && info.rows !== undefined && !info.mixed?.[label]) {
+		const task = d.task;
+		if (task === 'binaryClassification' || task === 'multiclassClassification' || !info.numeric.includes(label))
+			add(
+				'MW237',
+				`The label \`${label}\` has a single class (${JSON.stringify(info.distinct[label][0])}) in the data: a classifier would score 1.0 by always answering it. Check the label column or the file.`,
+				d.label ? ['data', 'label'] : ['data', 'source'],
+			);
+	}
 }
 
 function stepOf(p: unknown): string | undefined {

@@ -16,6 +16,12 @@ export interface DataInfo {
 	defaultLabel?: string;
 	/** Features used when `data.features` is absent (default: all columns but the label). */
 	defaultFeatures?: string[];
+	/** Columns mostly of numbers with some text among them: how many, and the first few (row index, value). */
+	mixed?: Record<string, { nonNumeric: number; values: number; examples: { row: number; value: string }[] }>;
+	/** Distinct values of text columns with more than MAX_DISTINCT of them (counted up to MAX_CARDINALITY). */
+	cardinality?: Record<string, number>;
+	/** Text columns whose values look like dates. */
+	dateLike?: string[];
 }
 
 /** Result of probing a file source. */
@@ -23,6 +29,12 @@ export type ProbeResult = { ok: true; info: DataInfo } | { ok: false; reason: 'm
 
 /** Distinct values are kept for columns with at most this many. */
 export const MAX_DISTINCT = 50;
+/** Distinct text values are counted up to this many (a cap, so an ID column costs a bounded set). */
+export const MAX_CARDINALITY = 100_000;
+
+/** ISO dates (2024-03-01, 2024-03-01T10:00), and d/m/y or m/d/y with / . or - separators. */
+const DATE_RE = /^(\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})$/;
+export const looksLikeDate = (v: string): boolean => DATE_RE.test(v.trim());
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -114,6 +126,30 @@ export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows
 		if (set.size <= MAX_DISTINCT) distinct[c] = sortValues([...set]);
 	}
 	const info: DataInfo = { columns, numeric, rows: totalRows ?? rows.length, distinct };
+	for (const c of columns) {
+		if (numeric.includes(c)) continue;
+		let nums = 0;
+		let texts = 0;
+		let dates = 0;
+		const examples: { row: number; value: string }[] = [];
+		const set = new Set<string>();
+		rows.forEach((r, i) => {
+			const v = r[c];
+			if (isMissing(v)) return;
+			if (typeof v === 'number') nums++;
+			else {
+				texts++;
+				const s = String(v);
+				if (examples.length < 5) examples.push({ row: i, value: s });
+				if (looksLikeDate(s)) dates++;
+				if (set.size < MAX_CARDINALITY) set.add(s);
+			}
+		});
+		// Mostly numbers: the text values are likely typos or missing-value markers, not categories.
+		if (nums > 0 && nums >= texts) (info.mixed ??= {})[c] = { nonNumeric: texts, values: nums + texts, examples };
+		else if (texts > 0 && dates >= 0.9 * texts) (info.dateLike ??= []).push(c);
+		if (set.size > MAX_DISTINCT) (info.cardinality ??= {})[c] = set.size;
+	}
 	const last = columns[columns.length - 1];
 	if (last !== undefined) info.defaultLabel = last;
 	return info;
