@@ -137,8 +137,36 @@ function copyWasm() {
 	mkdirSync('dist', { recursive: true });
 	for (const f of readdirSync(join(dir, 'dist')).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(dir, 'dist', f), join('dist', f));
 }
+/**
+ * The fused training kernel (engine/runtime/train/fused/asm, AssemblyScript) → dist/fused.wasm,
+ * compiled on every build (never checked in). The runtime loads it from beside dist/runtime.js.
+ */
+async function buildFusedKernel() {
+	const asc = await import('assemblyscript/asc');
+	const { error, stderr } = await asc.main(
+		[
+			'engine/runtime/train/fused/asm/kernel.ts',
+			'--outFile',
+			'dist/fused.wasm',
+			'-O3',
+			'--runtime',
+			'stub',
+			'--noAssert',
+			'--enable',
+			'simd',
+			'--use',
+			'abort=',
+		],
+		{},
+	);
+	if (error) {
+		console.error(stderr.toString());
+		throw error;
+	}
+}
 copyWasm();
 writeStubs();
+await buildFusedKernel();
 
 if (watch) {
 	await Promise.all(contexts.map((c) => c.watch()));

@@ -3,7 +3,8 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', '**/*.js', '**/*.mjs', 'test/e2e/**/*.mjs'] },
+	// AssemblyScript sources (engine/runtime/train/fused/asm) have their own tsconfig and compiler.
+	{ ignores: ['dist/**', 'node_modules/**', '**/*.js', '**/*.mjs', 'test/e2e/**/*.mjs', 'engine/runtime/train/fused/asm/**'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: {

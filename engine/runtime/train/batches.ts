@@ -63,6 +63,12 @@ export const disposeBatches = (bs: readonly Batch[]): void => {
 	}
 };
 
+/** An epoch's row order: shuffled from `rng` (its first draws) or in row order. The fused path uses it too. */
+export function epochOrder(n: number, shuffle: boolean, rng: Rng): Int32Array {
+	const order = Int32Array.from({ length: n }, (_, i) => i);
+	return shuffle ? (shuffleInPlace(order, rng) as Int32Array) : order;
+}
+
 /**
  * Each epoch's batches: built once when the order never changes; otherwise shuffled per epoch,
  * gathered on the device from tensors uploaded once (the row-gather kernel copies whole rows)
@@ -87,12 +93,7 @@ export class EpochBatches {
 	/** The shuffle draws from `rng` first: the epoch's dropout seeds follow from the same stream. */
 	epoch(epoch: number, rng: Rng): Batch[] {
 		if (this.fixed) return this.fixed;
-		const order = this.shuffle
-			? (shuffleInPlace(
-					Int32Array.from({ length: this.d.n }, (_, i) => i),
-					rng,
-				) as Int32Array)
-			: undefined;
+		const order = this.shuffle ? epochOrder(this.d.n, true, rng) : undefined;
 		return this.onDevice && order
 			? gatherBatches(this.onDevice, order, this.batchSize)
 			: makeBatches(this.d, this.inputShape, this.yShape, this.batchSize, order, this.augment?.(epoch));

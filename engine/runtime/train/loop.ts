@@ -13,13 +13,14 @@ import { createRng, mixSeed } from '../../core/random';
 import type { PreparedData } from '../data/prepare';
 import { buildModel } from '../model/build';
 import { makeAugment } from './augment';
-import { EpochBatches } from './batches';
-import { CallbackList, type Stop } from './callbacks/callback';
+import { EpochBatches, epochOrder } from './batches';
+import { CallbackList, type BatchEnd, type Stop } from './callbacks/callback';
 import { Checkpointer, restoreCheckpoint } from './callbacks/checkpointer';
 import { EarlyStopping } from './callbacks/earlyStopping';
 import { learningRate } from './callbacks/learningRate';
 import { EventLoopYield, Progress } from './callbacks/progress';
 import { nonFiniteStop } from './nonFinite';
+import { FusedTrainer, planFused, type TrainPath, type TrainPathChoice } from './fused/fused';
 import { makeOptimizer } from './optimizers';
 import { Trainer } from './trainer';
 
@@ -31,6 +32,8 @@ export interface TrainLoopOptions {
 	onBatch?: (p: BatchProgressParams) => void;
 	onCheckpoint?: (ck: Checkpoint) => void | Promise<void>;
 	resume?: Checkpoint;
+	/** `auto` (default) trains on the fused path when it covers the config; `MODELWRIGHT_TRAIN_PATH` overrides it. */
+	trainPath?: TrainPathChoice;
 }
 
 export type TrainStatus = 'completed' | Stop['status'];
@@ -43,6 +46,9 @@ export interface TrainResult {
 	message?: string;
 	bestEpoch?: number;
 	bestLogs?: EpochLogs;
+	/** Which step ran: the fused WebAssembly step or the tfjs ops; the reason says why. */
+	trainPath: TrainPath;
+	trainPathReason: string;
 }
 
 /** How often a long epoch lets signals and I/O in. */
@@ -53,7 +59,9 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 	const t = config.training;
 	const pre = data.preprocessing;
 	const { model, layerMap } = buildModel(config.model.layers, pre.inputShape, { seed: mixSeed(config.seed, 3) });
-	const optimizer = makeOptimizer(t.optimizer);
+	const plan = planFused(config, data, model, pathChoice(opts.trainPath));
+	const fused = plan.ok ? new FusedTrainer(config, data, model, plan.layers) : undefined;
+	const optimizer = fused ? fused.optimizer : makeOptimizer(t.optimizer);
 	const trainer = new Trainer(model, optimizer, config, data);
 	const history: EpochLogs[] = [];
 	const rate = learningRate(t, optimizer);
@@ -77,23 +85,34 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 	// The order is the order of effects: the next rate, the caller's epoch event, the stop decision, then the checkpoint.
 	const callbacks = new CallbackList([rate, progress, new EventLoopYield(YIELD_EVERY_MS), early, checkpointer]);
 	const startEpoch = opts.resume ? await restoreCheckpoint(opts.resume, { model, optimizer, history, callbacks }) : 0;
-	const batches = new EpochBatches(
-		data.train,
-		pre.inputShape,
-		data.yShape,
-		t.batchSize,
-		t.shuffle,
-		makeAugment(config.data.augmentation, pre.label.encoding, config.seed),
-	);
+	if (opts.resume) fused?.loadWeights();
+	const batches = fused
+		? undefined
+		: new EpochBatches(
+				data.train,
+				pre.inputShape,
+				data.yShape,
+				t.batchSize,
+				t.shuffle,
+				makeAugment(config.data.augmentation, pre.label.encoding, config.seed),
+			);
 
 	let stop: Stop | undefined;
 	try {
 		for (let epoch = startEpoch; epoch < t.epochs && !stop; epoch++) {
 			callbacks.onEpochBegin(epoch);
 			const rng = createRng(mixSeed(config.seed, 5, epoch));
-			const epochBatches = batches.epoch(epoch, rng);
-			const sums = await trainer.epoch(epochBatches, rng, opts.signal, (b) => callbacks.onBatchEnd(epoch, b));
-			batches.release(epochBatches);
+			const onBatchEnd = (b: BatchEnd) => callbacks.onBatchEnd(epoch, b);
+			let sums: number[] | undefined;
+			if (fused) {
+				sums = await fused.epoch(epochOrder(data.train.n, t.shuffle, rng), rng, opts.signal, t.logBatches, onBatchEnd);
+				// The tfjs model holds the weights between epochs: validation, callbacks and checkpoints read it.
+				fused.syncToModel();
+			} else {
+				const epochBatches = batches!.epoch(epoch, rng);
+				sums = await trainer.epoch(epochBatches, rng, opts.signal, onBatchEnd);
+				batches!.release(epochBatches);
+			}
 			if (!sums) {
 				stop = { status: 'cancelled', message: `cancelled during epoch ${epoch + 1}` };
 				break;
@@ -110,15 +129,29 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 			stop = await callbacks.onEpochEnd(epoch, logs);
 		}
 	} finally {
-		batches.dispose();
+		batches?.dispose();
 		callbacks.onTrainEnd();
 		optimizer.dispose();
 		trainer.dispose();
 	}
-	const result: TrainResult = { model, layerMap, history, status: stop?.status ?? 'completed', ...(stop ? { message: stop.message } : {}) };
+	const result: TrainResult = {
+		model,
+		layerMap,
+		history,
+		status: stop?.status ?? 'completed',
+		...(stop ? { message: stop.message } : {}),
+		trainPath: fused ? 'fused' : 'tfjs',
+		trainPathReason: plan.ok ? 'dense stack covered by the fused WebAssembly step' : plan.reason,
+	};
 	if (early && early.bestEpoch >= 0) {
 		result.bestEpoch = early.bestEpoch + 1;
 		result.bestLogs = history[early.bestEpoch]!;
 	}
 	return result;
+}
+
+/** The caller's choice, unless MODELWRIGHT_TRAIN_PATH (tfjs | fused | auto) overrides it. */
+function pathChoice(choice: TrainPathChoice | undefined): TrainPathChoice {
+	const env = process.env.MODELWRIGHT_TRAIN_PATH;
+	return env === 'tfjs' || env === 'fused' || env === 'auto' ? env : (choice ?? 'auto');
 }

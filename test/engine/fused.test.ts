@@ -1,0 +1,216 @@
+/**
+ * The fused WebAssembly training path against the tfjs path: same initial weights and batches →
+ * the same losses (1e-4 relative after 100 steps) over optimizers × losses × activations, plus
+ * dropout, penalties, clipping, schedules, metrics; determinism, resume, NaN stop, cancel, fallback.
+ */
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { resolveConfig } from '../../engine/core/config/resolve';
+import { prepareData } from '../../engine/runtime/data/prepare';
+import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
+import type { Checkpoint } from '../../engine/core/records';
+import { useBackend } from '../../engine/runtime/train/backend';
+
+const policy = { configDir: process.cwd() };
+
+type Task = 'mse' | 'mae' | 'huber' | 'bce' | 'cce' | 'scce';
+const TASKS: Record<
+	Task,
+	{ source: Record<string, unknown>; features?: string[]; label: string; loss: string; out: number; outAct: string; metrics: string[] }
+> = {
+	mse: {
+		source: { type: 'linear', samples: 200 },
+		label: 'y',
+		loss: 'meanSquaredError',
+		out: 1,
+		outAct: 'linear',
+		metrics: ['mae', 'mse'],
+	},
+	mae: { source: { type: 'linear', samples: 200 }, label: 'y', loss: 'meanAbsoluteError', out: 1, outAct: 'linear', metrics: ['rmse'] },
+	huber: { source: { type: 'linear', samples: 200 }, label: 'y', loss: 'huber', out: 1, outAct: 'linear', metrics: [] },
+	bce: {
+		source: { type: 'xor', samples: 200 },
+		label: 'label',
+		loss: 'binaryCrossentropy',
+		out: 1,
+		outAct: 'sigmoid',
+		metrics: ['accuracy'],
+	},
+	cce: {
+		source: { type: 'blobs', samples: 200, centers: 3, features: 4 },
+		label: 'label',
+		loss: 'categoricalCrossentropy',
+		out: 3,
+		outAct: 'softmax',
+		metrics: ['accuracy'],
+	},
+	scce: {
+		source: { type: 'blobs', samples: 200, centers: 4, features: 3 },
+		label: 'label',
+		loss: 'sparseCategoricalCrossentropy',
+		out: 4,
+		outAct: 'softmax',
+		metrics: ['accuracy'],
+	},
+};
+
+const OPTIMIZERS: Record<string, Record<string, unknown>> = {
+	sgd: { type: 'sgd', learningRate: 0.05 },
+	momentum: { type: 'momentum', learningRate: 0.02, momentum: 0.9 },
+	nesterov: { type: 'momentum', learningRate: 0.02, momentum: 0.9, nesterov: true },
+	adam: { type: 'adam', learningRate: 0.01 },
+	adamax: { type: 'adamax', learningRate: 0.01 },
+	rmsprop: { type: 'rmsprop', learningRate: 0.005 },
+	rmspropMomentum: { type: 'rmsprop', learningRate: 0.002, momentum: 0.5 },
+	adagrad: { type: 'adagrad', learningRate: 0.05 },
+};
+const HIDDEN = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'relu6', 'leakyRelu', 'softplus', 'softsign', 'linear'];
+
+function config(
+	task: Task,
+	opt: Record<string, unknown>,
+	hidden: string,
+	extra: { layers?: unknown[]; training?: Record<string, unknown> } = {},
+) {
+	const t = TASKS[task];
+	return resolveConfig({
+		seed: 11,
+		data: { source: t.source, label: t.label, scale: 'standardize', split: { validation: 0.2 } },
+		model: {
+			layers: extra.layers ?? [
+				{ type: 'dense', units: 8, activation: hidden },
+				{ type: 'dense', units: 6, activation: hidden === 'relu' ? 'tanh' : 'relu' },
+				{ type: 'dense', units: t.out, activation: t.outAct },
+			],
+		},
+		// 160 training rows, batch 16: 10 steps an epoch, 100 steps in 10 epochs.
+		training: { loss: t.loss, optimizer: opt, epochs: 10, batchSize: 16, metrics: t.metrics, ...extra.training },
+	});
+}
+
+async function both(c: ReturnType<typeof resolveConfig>): Promise<[TrainResult, TrainResult]> {
+	const data = await prepareData(c, policy);
+	const a = await trainLoop({ config: c, data, trainPath: 'tfjs' });
+	const b = await trainLoop({ config: c, data, trainPath: 'fused' });
+	assert.equal(a.trainPath, 'tfjs');
+	assert.equal(b.trainPath, 'fused', b.trainPathReason);
+	return [a, b];
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-6, Math.abs(a), Math.abs(b));
+
+function assertSame(label: string, a: TrainResult, b: TrainResult, tol = 1e-4): void {
+	assert.equal(a.history.length, b.history.length, label);
+	const la = a.history.at(-1)!;
+	const lb = b.history.at(-1)!;
+	for (const k of Object.keys(la)) {
+		if (k === 'accuracy' || k === 'val_accuracy') assert.ok(Math.abs(la[k]! - lb[k]!) <= 0.02, `${label} ${k}: ${la[k]} vs ${lb[k]}`);
+		else
+			assert.ok(rel(la[k]!, lb[k]!) <= tol, `${label} ${k}: tfjs ${la[k]} vs fused ${lb[k]} (rel ${rel(la[k]!, lb[k]!).toExponential(2)})`);
+	}
+}
+
+const dispose = (...rs: TrainResult[]) => rs.forEach((r) => r.model.dispose());
+
+describe('engine/train fused path', () => {
+	before(async () => {
+		await useBackend('wasm');
+	});
+
+	it('matches the tfjs path after 100 steps: optimizers × losses × activations', async () => {
+		let i = 0;
+		for (const [name, opt] of Object.entries(OPTIMIZERS))
+			for (const task of Object.keys(TASKS) as Task[]) {
+				const hidden = HIDDEN[i++ % HIDDEN.length]!;
+				const [a, b] = await both(config(task, opt, hidden));
+				assertSame(`${name}/${task}/${hidden}`, a, b);
+				dispose(a, b);
+			}
+	});
+
+	it('matches with dropout, L1/L2 penalties, clipping by value and norm, and a schedule', async () => {
+		const layers = [
+			{ type: 'dense', units: 12, activation: 'relu', kernelRegularizer: { l1: 0.001, l2: 0.01 }, biasRegularizer: { l2: 0.01 } },
+			{ type: 'dropout', rate: 0.3 },
+			{ type: 'dense', units: 8, activation: 'leakyRelu' },
+			{ type: 'activation', activation: 'tanh' },
+			{ type: 'dense', units: 3, activation: 'softmax', useBias: false },
+		];
+		const cases: [string, Record<string, unknown>][] = [
+			['dropout+penalties', {}],
+			['clipValue', { gradientClipping: { clipValue: 0.01 } }],
+			['clipNorm', { gradientClipping: { clipNorm: 0.05 } }],
+			['schedule', { learningRateSchedule: { type: 'step', stepSize: 3, gamma: 0.5 } }],
+			['logBatches', { logBatches: true, shuffle: false }],
+		];
+		for (const [label, training] of cases) {
+			const [a, b] = await both(config('cce', OPTIMIZERS.adam!, 'relu', { layers, training }));
+			assertSame(label, a, b);
+			dispose(a, b);
+		}
+	});
+
+	it('is deterministic, and a resumed run equals an uninterrupted one', async () => {
+		const c = config('cce', OPTIMIZERS.momentum!, 'relu', {
+			layers: [
+				{ type: 'dense', units: 8, activation: 'relu' },
+				{ type: 'dropout', rate: 0.2 },
+				{ type: 'dense', units: 3, activation: 'softmax' },
+			],
+			training: { checkpoint: { every: 4 } },
+		});
+		const data = await prepareData(c, policy);
+		const cks: Checkpoint[] = [];
+		const r1 = await trainLoop({ config: c, data, trainPath: 'fused', onCheckpoint: (ck) => void cks.push(ck) });
+		const r2 = await trainLoop({ config: c, data, trainPath: 'fused' });
+		assert.deepEqual(r1.history, r2.history);
+		const r3 = await trainLoop({ config: c, data, trainPath: 'fused', resume: cks[0]! });
+		assert.equal(cks[0]!.epoch, 4);
+		assert.deepEqual(r3.history, r1.history);
+		const w1 = r1.model.getWeights().map((w) => Array.from(w.dataSync()));
+		const w3 = r3.model.getWeights().map((w) => Array.from(w.dataSync()));
+		assert.deepEqual(w3, w1);
+		// A checkpoint of the tfjs path resumes on the fused path (same optimizer-state layout).
+		const tcks: Checkpoint[] = [];
+		const t1 = await trainLoop({ config: c, data, trainPath: 'tfjs', onCheckpoint: (ck) => void tcks.push(ck) });
+		const t2 = await trainLoop({ config: c, data, trainPath: 'fused', resume: tcks[0]! });
+		assertSame('tfjs checkpoint → fused resume', t1, t2);
+		dispose(r1, r2, r3, t1, t2);
+	});
+
+	it('stops on a NaN loss, cancels at a boundary, and records why a config falls back', async () => {
+		const bad = config('mse', { type: 'sgd', learningRate: 1e6 }, 'relu');
+		const r = await trainLoop({ config: bad, data: await prepareData(bad, policy) });
+		assert.equal(r.trainPath, 'fused');
+		assert.equal(r.status, 'nonFinite');
+
+		const c = config('cce', OPTIMIZERS.adam!, 'relu', { training: { epochs: 50 } });
+		const ac = new AbortController();
+		const cancelled = await trainLoop({
+			config: c,
+			data: await prepareData(c, policy),
+			signal: ac.signal,
+			onEpoch: (e) => {
+				if (e === 2) ac.abort();
+			},
+		});
+		assert.equal(cancelled.trainPath, 'fused');
+		assert.equal(cancelled.status, 'cancelled');
+		assert.equal(cancelled.history.length, 3);
+
+		const gelu = config('mse', OPTIMIZERS.adam!, 'gelu');
+		const g = await trainLoop({ config: gelu, data: await prepareData(gelu, policy) });
+		assert.equal(g.trainPath, 'tfjs');
+		assert.match(g.trainPathReason, /activation `gelu`/);
+		const adadelta = config('mse', { type: 'adadelta', learningRate: 1 }, 'relu');
+		const ad = await trainLoop({ config: adadelta, data: await prepareData(adadelta, policy) });
+		assert.equal(ad.trainPath, 'tfjs');
+		assert.match(ad.trainPathReason, /optimizer `adadelta`/);
+		const centered = config('mse', { type: 'rmsprop', learningRate: 0.001, centered: true }, 'relu');
+		const ce = await trainLoop({ config: centered, data: await prepareData(centered, policy) });
+		assert.equal(ce.trainPath, 'tfjs');
+		dispose(ce);
+		dispose(r, cancelled, g, ad);
+		assert.ok(tf.memory().numTensors < 50);
+	});
+});
