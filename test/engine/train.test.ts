@@ -10,6 +10,8 @@ import { trainLoop } from '../../engine/runtime/train/loop';
 import type { Checkpoint } from '../../engine/core/records';
 import { useBackend } from '../../engine/runtime/train/backend';
 import { OPTIMIZERS } from '../../engine/core/config/vocabulary';
+import { ReduceLROnPlateau } from '../../engine/runtime/train/callbacks/learningRate';
+import type { PlateauSchedule } from '../../engine/runtime/train/schedule';
 
 const ROOT = path.join(__dirname, '..', '..');
 const policy = { configDir: ROOT };
@@ -328,9 +330,36 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			const r = await trainLoop({ config: c, data: await prepareData(c, policy) });
 			assert.equal(r.status, 'stopped');
 			assert.ok(r.history.length < 200);
-			assert.equal(r.history.length, r.bestEpoch! + 4);
+			// As Keras: the best epoch (1-based), then `patience` epochs without improvement.
+			assert.equal(r.history.length, r.bestEpoch! + 3);
 			assert.ok(Math.abs(r.history[2]!.lr! - 0.0025) < 1e-12);
 			r.model.dispose();
 		});
 	});
 }
+
+describe('callbacks follow Keras', () => {
+	it('reduce-on-plateau on a higher-is-better monitor keeps the rate while it improves, and cuts after `patience` flat epochs', () => {
+		const rates: number[] = [];
+		const p = new ReduceLROnPlateau(
+			{
+				type: 'reduceOnPlateau',
+				monitor: 'val_accuracy',
+				patience: 2,
+				factor: 0.5,
+				minDelta: 0,
+				cooldown: 0,
+				minLearningRate: 0,
+			} as PlateauSchedule,
+			0.1,
+			{ setLearningRate: (lr: number) => rates.push(lr) },
+		);
+		const acc = [0.5, 0.6, 0.7, 0.7, 0.7, 0.8];
+		const seen = acc.map((a, e) => {
+			p.onEpochEnd(e, { val_accuracy: a, loss: 1 });
+			return p.lr;
+		});
+		// Before: best started at +Infinity, so accuracy never "improved" and the rate fell every 3 epochs.
+		assert.deepEqual(seen, [0.1, 0.1, 0.1, 0.1, 0.05, 0.05]);
+	});
+});

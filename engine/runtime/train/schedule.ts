@@ -46,7 +46,8 @@ export function plateauStep(s: PlateauSchedule, st: PlateauState, value: number 
 		st.wait = 0;
 	} else if (st.cooldown === 0) {
 		st.wait++;
-		if (st.wait > s.patience) {
+		// As Keras: reduce once `patience` epochs in a row did not improve.
+		if (st.wait >= s.patience) {
 			st.lr = Math.max(s.minLearningRate, st.lr * s.factor);
 			st.wait = 0;
 			st.cooldown = s.cooldown;

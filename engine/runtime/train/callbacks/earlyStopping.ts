@@ -41,11 +41,12 @@ export class EarlyStopping implements TrainCallback {
 			}
 			return undefined;
 		}
-		if (++this.wait <= es.patience) return undefined;
+		// As Keras and tfjs: stop once `patience` epochs in a row did not improve.
+		if (++this.wait < es.patience) return undefined;
 		if (es.restoreBest && this.weights) this.model.setWeights(this.weights);
 		return {
 			status: 'stopped',
-			message: `early stopping: \`${this.monitor}\` did not improve for ${es.patience + 1} epochs (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch + 1})`,
+			message: `early stopping: \`${this.monitor}\` did not improve for ${this.wait} epochs (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch + 1})`,
 		};
 	}
 

@@ -3,7 +3,7 @@ import type { Checkpoint, PlateauState } from '../../../core/records';
 import type { EpochLogs } from '../../../core/protocol';
 import type { ResolvedConfig } from '../../../core/config/resolve';
 import type { EngineOptimizer } from '../optimizers';
-import { plateauStep, scheduledRate, type PlateauSchedule, type Schedule } from '../schedule';
+import { initialBest, plateauStep, scheduledRate, type PlateauSchedule, type Schedule } from '../schedule';
 import type { CallbackState, TrainCallback } from './callback';
 
 /** A callback that sets the optimizer's rate at the start of every epoch. */
@@ -44,7 +44,8 @@ export class ReduceLROnPlateau implements LearningRate {
 		lr0: number,
 		private readonly optimizer: Setter,
 	) {
-		this.state = { best: Infinity, wait: 0, cooldown: 0, lr: lr0 };
+		// A higher-is-better monitor (val_accuracy) starts from -Infinity, else it never improves.
+		this.state = { best: initialBest(s.monitor, 'auto'), wait: 0, cooldown: 0, lr: lr0 };
 	}
 
 	get lr(): number {
