@@ -9,6 +9,7 @@ import { predictCommand } from './predict';
 import { exportCommand } from './export';
 import { runsCommand } from './runs';
 import { tuneCommand } from './tune';
+import { cvCommand } from './cv';
 
 export const COMMANDS: Command[] = [
 	validateCommand,
@@ -20,4 +21,5 @@ export const COMMANDS: Command[] = [
 	exportCommand,
 	runsCommand,
 	tuneCommand,
+	cvCommand,
 ];

@@ -1,0 +1,58 @@
+/** `modelwright cv` (issue #12): k folds, each row held out exactly once, mean ± population std. */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CvReport } from '../../engine/cli/commands/cv';
+import type { Evaluation } from '../../engine/core/records';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'modelwright.js');
+
+describe('CLI: cv', function () {
+	this.timeout(120_000);
+	let tmp: string;
+	before(() => {
+		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-cv-'));
+		// No test split: the folds cover every row.
+		const text = fs
+			.readFileSync(path.join(ROOT, 'examples', 'linear-regression.model.yaml'), 'utf8')
+			.replace(/\n  split:\n(    .*\n)+/, '\n  split: {validation: 0.2, test: 0}\n');
+		fs.writeFileSync(path.join(tmp, 'lin.model.yaml'), text);
+	});
+	after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+	it('holds out each row exactly once and reports mean ± population std per metric', () => {
+		const r = spawnSync(process.execPath, [BIN, 'cv', 'lin.model.yaml', '--folds', '4', '--epochs', '3', '--json'], {
+			cwd: tmp,
+			encoding: 'utf8',
+		});
+		assert.equal(r.status, 0, r.stderr);
+		const report = JSON.parse(r.stdout) as CvReport;
+		assert.equal(report.runs.length, 4);
+		const xs: number[] = [];
+		for (const run of report.runs) {
+			assert.equal(run.status, 'completed');
+			const ev = JSON.parse(fs.readFileSync(path.join(run.runDir!, 'evaluation.json'), 'utf8')) as Evaluation;
+			assert.equal(ev.split, 'validation');
+			xs.push(...ev.features!.x!);
+		}
+		// The linear generator's x values are distinct: 100 rows, each evaluated once.
+		assert.equal(xs.length, 100);
+		assert.equal(new Set(xs).size, 100);
+		const mse = report.runs.map((x) => x.metrics.mse!);
+		const mean = mse.reduce((a, b) => a + b) / 4;
+		assert.ok(Math.abs(report.summary.mse!.mean - mean) < 1e-12);
+		assert.ok(Math.abs(report.summary.mse!.std - Math.sqrt(mse.reduce((a, b) => a + (b - mean) ** 2, 0) / 4)) < 1e-12);
+		assert.ok(fs.existsSync(path.join(path.dirname(path.dirname(report.runs[0]!.runDir!)), 'cv.json')));
+	});
+
+	it('prints the per-fold table and says which std; usage errors exit 2', () => {
+		const r = spawnSync(process.execPath, [BIN, 'cv', 'lin.model.yaml', '--folds', '2', '--epochs', '2'], { cwd: tmp, encoding: 'utf8' });
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, /^fold\s+status\s+mse/m);
+		assert.match(r.stdout, /mean ± population std/);
+		assert.equal(spawnSync(process.execPath, [BIN, 'cv', 'lin.model.yaml', '--folds', '1'], { cwd: tmp }).status, 2);
+	});
+});
