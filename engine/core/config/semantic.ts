@@ -112,7 +112,8 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 				fix('Set validation to 0', ['data', 'split', 'validation'], 0, true),
 			);
 		}
-		const hasValidation = val > 0 || folds !== undefined;
+		// Folds give validation data to `cv` and `tune` only: plain `train` with validation 0 has none.
+		const hasValidation = val > 0;
 		const monitors: [JsonPath, string | undefined][] = [];
 		if (t?.earlyStopping) monitors.push([['training', 'earlyStopping'], t.earlyStopping.monitor]);
 		if (t?.learningRateSchedule?.type === 'reduceOnPlateau')
@@ -121,7 +122,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			if (!hasValidation && monitor?.startsWith('val_')) {
 				add(
 					'MW220',
-					`${p[1] === 'earlyStopping' ? 'Early stopping' : 'Reduce-on-plateau'} watches \`${monitor}\`, but \`data.split.validation\` is 0 so there is no validation data. Add a validation split or monitor \`loss\`.`,
+					`${p[1] === 'earlyStopping' ? 'Early stopping' : 'Reduce-on-plateau'} watches \`${monitor}\`, but \`data.split.validation\` is 0 so there is no validation data${folds !== undefined ? ` in plain \`train\` (the ${folds} folds are used by \`modelwright cv\` and \`tune\` only)` : ''}: it would watch \`${monitor.slice(4)}\` on the training data instead. Add a validation split or monitor \`${monitor.slice(4)}\`.`,
 					p,
 					'key',
 					[
