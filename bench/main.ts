@@ -9,6 +9,8 @@ import { trainBench } from './train';
 import { lspBench } from './lsp';
 import { tuneBench } from './tune';
 import { activationBench } from './activation';
+import { dataBench, dataChild } from './data';
+import { peerBench } from './peer';
 
 const SUITES: Record<string, () => Promise<void>> = {
 	validator: validatorBench,
@@ -17,9 +19,13 @@ const SUITES: Record<string, () => Promise<void>> = {
 	lsp: lspBench,
 	tune: tuneBench,
 	activation: activationBench,
+	peer: peerBench,
+	data: dataBench,
 };
 
 async function run(): Promise<void> {
+	// The data suite runs each case in a child process of this bundle (so each peak RSS is its own).
+	if (process.argv[2] === '--data-child') return dataChild(process.argv[3]!);
 	const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 	for (const [name, suite] of Object.entries(SUITES)) {
 		if (wanted.length && !wanted.includes(name)) continue;

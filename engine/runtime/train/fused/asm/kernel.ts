@@ -265,7 +265,16 @@ function activate(act: i32, Z: usize, A: usize, n: i32, w: i32, alpha: f32): voi
 		}
 		return;
 	}
-	for (let i = 0; i < len; i++) {
+	let i0 = 0;
+	if (act == A_RELU) {
+		// x > 0 ? x : 0, four lanes at a time (NaN → 0 as in the scalar form).
+		const zero = f32x4.splat(0);
+		for (; i0 + 4 <= len; i0 += 4) {
+			const x = v128.load(at(Z, i0));
+			v128.store(at(A, i0), v128.and(x, f32x4.gt(x, zero)));
+		}
+	}
+	for (let i = i0; i < len; i++) {
 		const x = load<f32>(at(Z, i));
 		let y: f32 = x;
 		if (act == A_RELU) y = x > 0 ? x : 0;
@@ -305,7 +314,12 @@ function activateBack(act: i32, Z: usize, A: usize, dA: usize, dst: usize, n: i3
 		if (dst != dA) memory.copy(dst, dA, (<usize>len) << 2);
 		return;
 	}
-	for (let i = 0; i < len; i++) {
+	let i0 = 0;
+	if (act == A_RELU) {
+		const zero = f32x4.splat(0);
+		for (; i0 + 4 <= len; i0 += 4) v128.store(at(dst, i0), v128.and(v128.load(at(dA, i0)), f32x4.gt(v128.load(at(Z, i0)), zero)));
+	}
+	for (let i = i0; i < len; i++) {
 		const g = load<f32>(at(dA, i));
 		const x = load<f32>(at(Z, i));
 		const y = load<f32>(at(A, i));
@@ -482,8 +496,28 @@ function update(plan: usize, x: usize, g: usize, s0: usize, s1: usize, s2: usize
 		const fb2 = <f32>b2;
 		const nb2 = <f32>(1 - b2);
 		const eps = <f32>hf(plan, F_EPS);
+		let i0 = 0;
+		if (opt == O_ADAM) {
+			// Four lanes at a time, the same IEEE operations in the same order as the scalar tail.
+			const vb1 = f32x4.splat(fb1);
+			const vnb1 = f32x4.splat(nb1);
+			const vb2 = f32x4.splat(fb2);
+			const vnb2 = f32x4.splat(nb2);
+			const vinv2 = f32x4.splat(inv2);
+			const veps = f32x4.splat(eps);
+			const vstep = f32x4.splat(step);
+			for (; i0 + 4 <= len; i0 += 4) {
+				const gi = v128.load(at(g, i0));
+				const m = f32x4.add(f32x4.mul(v128.load(at(s0, i0)), vb1), f32x4.mul(gi, vnb1));
+				const v = f32x4.add(f32x4.mul(v128.load(at(s1, i0)), vb2), f32x4.mul(f32x4.mul(gi, gi), vnb2));
+				v128.store(at(s0, i0), m);
+				v128.store(at(s1, i0), v);
+				const d = f32x4.div(m, f32x4.add(f32x4.sqrt(f32x4.mul(v, vinv2)), veps));
+				v128.store(at(x, i0), f32x4.add(v128.load(at(x, i0)), f32x4.mul(d, vstep)));
+			}
+		}
 		if (opt == O_ADAM)
-			for (let i = 0; i < len; i++) {
+			for (let i = i0; i < len; i++) {
 				const gi = load<f32>(at(g, i));
 				const m = load<f32>(at(s0, i)) * fb1 + gi * nb1;
 				const v = load<f32>(at(s1, i)) * fb2 + gi * gi * nb2;
@@ -591,7 +625,11 @@ function step(plan: usize, start: i32, n: i32): void {
 			const gb = lp(rec, L_GB);
 			if (lp(rec, L_B)) {
 				memory.fill(gb, 0, (<usize>w) << 2);
-				for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) store<f32>(at(gb, j), load<f32>(at(gb, j)) + load<f32>(at(dA, r * w + j)));
+				for (let r = 0; r < n; r++) {
+					let j = 0;
+					for (; j + 4 <= w; j += 4) v128.store(at(gb, j), f32x4.add(v128.load(at(gb, j)), v128.load(at(dA, r * w + j))));
+					for (; j < w; j++) store<f32>(at(gb, j), load<f32>(at(gb, j)) + load<f32>(at(dA, r * w + j)));
+				}
 			}
 			if (dX) {
 				const WT = lp(rec, L_WT);
