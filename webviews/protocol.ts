@@ -147,8 +147,12 @@ export interface EvaluationView {
 	task: EvaluationTask;
 	samples?: number;
 	metrics: { name: string; value: number | null }[];
-	/** Rows are the actual class, columns the predicted class. */
+	/** Rows are the actual class, columns the predicted class (up to ~100 classes; beyond, `topConfusions`). */
 	confusion?: { labels: string[]; matrix: number[][] };
+	/** Many classes: the most frequent confusions, most frequent first, instead of a matrix. */
+	topConfusions?: { actual: string; predicted: string; count: number }[];
+	/** What the evaluation summarised to stay bounded (curves of the most supported classes only, a sparse matrix…), in words. */
+	notes?: string[];
 	perClass?: { label: string; precision: number | null; recall: number | null; f1?: number | null; support: number }[];
 	/** One curve per class (one-vs-rest), points sorted by threshold. */
 	roc?: { label: string; auc: number | null; fpr: number[]; tpr: number[] }[];

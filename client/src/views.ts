@@ -58,7 +58,10 @@ export function epochPoint(epoch: number, logs: EpochLogs): EpochPoint {
 	return { epoch, logs: Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, finite(v)])) };
 }
 
-/** The evaluation panel's view of a run (evaluation.json + summary). */
+/** Confusions the panel lists for a summarised (many-class) evaluation. */
+const TOP_CONFUSIONS = 100;
+
+/** The evaluation panel's view of a run (evaluation.json + summary); many-class evaluations come summarised (`notes`). */
 export function evaluationView(dir: string): EvaluationView | undefined {
 	const s = readRunSummary(dir);
 	let ev: Evaluation & { features?: Record<string, number[]> };
@@ -75,10 +78,17 @@ export function evaluationView(dir: string): EvaluationView | undefined {
 		samples: ev.rows,
 		metrics: Object.entries(ev.metrics).map(([name, value]) => ({ name, value: finite(value) })),
 	};
+	if (Array.isArray(ev.notes) && ev.notes.length) view.notes = ev.notes.map(String);
 	const c = ev.classification;
 	if (c) {
 		const labels = c.perClass.map((p) => String(p.class));
-		view.confusion = { labels, matrix: c.confusionMatrix };
+		if (c.confusionMatrix) view.confusion = { labels, matrix: c.confusionMatrix };
+		else if (c.confusionSparse)
+			view.topConfusions = c.confusionSparse.cells.slice(0, TOP_CONFUSIONS).map(([a, p, count]) => ({
+				actual: labels[a] ?? String(a),
+				predicted: labels[p] ?? String(p),
+				count,
+			}));
 		view.perClass = c.perClass.map((p) => ({
 			label: String(p.class),
 			precision: finite(p.precision),
@@ -86,13 +96,13 @@ export function evaluationView(dir: string): EvaluationView | undefined {
 			f1: finite(p.f1),
 			support: p.support,
 		}));
-		view.roc = c.roc.map((r) => ({
+		view.roc = (c.roc ?? []).map((r) => ({
 			label: String(r.class),
 			auc: finite(r.curve.auc),
 			fpr: r.curve.points.map((p) => p.x),
 			tpr: r.curve.points.map((p) => p.y),
 		}));
-		view.pr = c.pr.map((r) => ({
+		view.pr = (c.pr ?? []).map((r) => ({
 			label: String(r.class),
 			averagePrecision: finite(r.curve.auc),
 			recall: r.curve.points.map((p) => p.x),

@@ -22,6 +22,35 @@ export interface ClassReport {
 	recall: number;
 	f1: number;
 	support: number;
+	/** One-vs-rest ROC AUC and average precision of this class (when finite), whether or not its curve is stored. */
+	rocAuc?: number;
+	prAuc?: number;
+}
+
+/**
+ * A confusion matrix of many classes, stored sparsely: the diagonal, and the most frequent
+ * off-diagonal cells. Class indexes are positions in `perClass`.
+ */
+export interface SparseConfusion {
+	/** Correct predictions per class (the diagonal), in class order. */
+	diagonal: number[];
+	/** The most frequent confusions `[actual, predicted, count]`, most frequent first. */
+	cells: [number, number, number][];
+	/** Non-zero off-diagonal cells in all (`cells` holds the first of them). */
+	nonZeroCells: number;
+	/** Misclassified rows in all, and those the stored cells account for. */
+	errors: number;
+	errorsInCells: number;
+}
+
+/** What a classification report leaves out to stay bounded (absent when nothing was). */
+export interface ReportSummarised {
+	/** Curves are stored for the `stored` most supported classes of `of`; the macro AUCs still use every class. */
+	curves?: { stored: number; of: number; by: 'support' };
+	/** Curves were thinned to at most this many points (AUC and AP come from every point). */
+	curvePoints?: number;
+	/** Above this many classes the confusion matrix is `confusionSparse`, not `confusionMatrix`. */
+	denseConfusionMax?: number;
 }
 
 export interface ClassificationReport {
@@ -29,13 +58,15 @@ export interface ClassificationReport {
 	perClass: ClassReport[];
 	macro: { precision: number; recall: number; f1: number };
 	weighted: { precision: number; recall: number; f1: number };
-	/** confusionMatrix[true][predicted] counts. */
-	confusionMatrix: number[][];
-	/** One-vs-rest per class (for binary: only the positive class). */
+	/** confusionMatrix[true][predicted] counts; only up to `denseConfusionMax` classes, else `confusionSparse`. */
+	confusionMatrix?: number[][];
+	confusionSparse?: SparseConfusion;
+	/** One-vs-rest per class (for binary: only the positive class); for many classes only the most supported (`summarised`). */
 	roc: { class: string | number; curve: Curve }[];
 	pr: { class: string | number; curve: Curve }[];
 	rocAuc: number;
 	prAuc: number;
+	summarised?: ReportSummarised;
 }
 
 export interface RegressionReport {
@@ -53,12 +84,17 @@ export interface Evaluation {
 	metrics: Record<string, number>;
 	classification?: ClassificationReport;
 	regression?: RegressionReport;
-	/** Predicted vs actual (regression) or true/predicted class with scores (classification), capped for plots. */
+	/**
+	 * Predicted vs actual (regression) or true/predicted class with scores (classification), capped
+	 * for plots; `scores` (one per class) only up to `denseConfusionMax` classes.
+	 */
 	predictions: { actual: number | string; predicted: number | string; scores?: number[] }[];
 	/** Raw values of the input feature when there is exactly one (regression), aligned with `predictions`: the fitted-line plot. */
 	features?: Record<string, number[]>;
 	/** Raw feature values of each evaluated row, aligned with `predictions` (Predict offers them as inputs). */
 	inputs?: Record<string, string | number | null>[];
+	/** What was summarised or left out to keep the report bounded, in words (absent when nothing was). */
+	notes?: string[];
 }
 
 export interface SerialTensor {

@@ -305,14 +305,26 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			emit({ method: 'job/cancelled', params: { reason: result.message ?? 'cancelled', epoch: result.history.length, runDir } });
 			return { status: 'cancelled', runDir, summary: w.summary, message: result.message! };
 		}
-		// Evaluate, then export the model with its preprocessing and the config snapshot.
-		const te = performance.now();
-		const evaluation = evaluateModel(result.model, config, data);
-		const evFile = w.writeEvaluation(evaluation);
-		const evaluateMs = performance.now() - te;
-		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
+		// The trained model is saved (with its preprocessing and the config snapshot) before anything
+		// else can lose it: an evaluation that fails, or a process that dies in it, leaves a run
+		// whose model/ folder `modelwright evaluate` and `predict` can still use.
 		const modelDir = path.join(runDir, 'model');
 		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
+		w.writeSummary({ ...base, modelDir });
+		const te = performance.now();
+		let evaluation: Evaluation;
+		let evFile: string;
+		try {
+			evaluation = evaluateModel(result.model, config, data);
+			evFile = w.writeEvaluation(evaluation);
+		} catch (err) {
+			return fail(
+				`evaluation failed (the trained model is saved in ${modelDir}): ${err instanceof Error ? err.message : String(err)}`,
+				'internal',
+			);
+		}
+		const evaluateMs = performance.now() - te;
+		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
 		if (exportPath) await exportModel(result.model, exportPath, { preprocessing: data.preprocessing, configText: text });
 		const weights = singleUnitWeights(config, result.model);
 		const status = result.status === 'stopped' ? 'stopped' : 'completed';

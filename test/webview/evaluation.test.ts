@@ -159,6 +159,44 @@ describe('webview: evaluation panel (Chromium)', function () {
 		await p.screenshot('evaluation-regression');
 	});
 
+	it('renders a summarised many-class evaluation: its notes and the most frequent confusions instead of a matrix', async () => {
+		const labels = Array.from({ length: 1500 }, (_, k) => `class${k}`);
+		const many: EvaluationShowParams = {
+			evaluation: {
+				...cls.evaluation,
+				samples: 3000,
+				confusion: undefined,
+				topConfusions: [
+					{ actual: 'class7', predicted: 'class9', count: 4 },
+					{ actual: 'class1', predicted: '<b>class2</b>', count: 2 },
+				],
+				notes: [
+					'ROC and PR curves are stored for the 50 most supported of 1500 classes; ROC AUC and PR AUC (macro and per class) use every class.',
+					'The confusion matrix of 1500 classes (more than 100) is stored sparsely.',
+				],
+				perClass: labels.map((label, k) => ({ label, precision: 0.5, recall: 0.25, f1: 1 / 3, support: 2 + (k % 3) })),
+				roc: cls.evaluation.roc!.map((r, i) => ({ ...r, label: labels[i]! })),
+				pr: cls.evaluation.pr!.map((r, i) => ({ ...r, label: labels[i]! })),
+			},
+		};
+		const p = await open(many);
+		assert.deepEqual(await p.page.locator('.eval-notes li').allTextContents(), many.evaluation.notes);
+		assert.equal(await p.page.locator('.eval-matrix').count(), 0);
+		assert.deepEqual(
+			await p.page
+				.locator('.eval-top-confusions tbody tr')
+				.evaluateAll((rs) => rs.map((r) => Array.from(r.children).map((c) => c.textContent))),
+			[
+				['class7', 'class9', '4'],
+				['class1', '<b>class2</b>', '2'],
+			],
+		);
+		assert.equal(await p.page.locator('.eval-per-class tbody tr').count(), 1500);
+		assert.equal(await p.page.locator('canvas.eval-roc').count(), 1);
+		assert.deepEqual(p.errors, []);
+		await p.screenshot('evaluation-summarised');
+	});
+
 	it('remembers the normalized view across a reload', async () => {
 		const p = await open(cls, { vscodeApi: true });
 		await p.page.locator('.eval-normalize').click();

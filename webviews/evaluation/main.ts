@@ -2,6 +2,8 @@
  * The evaluation panel page: metrics with their split; for classifiers the confusion matrix
  * (counts or row-normalised), per-class precision/recall, ROC and PR curves; for regression the
  * predicted-vs-actual scatter, the residual histogram and, for one feature, the fitted line.
+ * A many-class evaluation comes summarised: its notes say what, and the most frequent confusions
+ * stand in for the matrix.
  */
 import '../shared/base.css';
 import './evaluation.css';
@@ -48,7 +50,9 @@ function render(): void {
 		),
 		metricsTable(ev),
 	);
+	if (ev.notes?.length) root.appendChild(notesSection(ev.notes));
 	if (ev.confusion) root.appendChild(confusionSection(ev, theme));
+	else if (ev.topConfusions) root.appendChild(topConfusionsSection(ev.topConfusions));
 	if (ev.perClass?.length) root.appendChild(perClassTable(ev));
 	if (ev.roc?.length || ev.pr?.length) root.appendChild(curvesSection(ev, theme));
 	if (ev.regression) root.appendChild(regressionSection(ev, theme));
@@ -69,6 +73,37 @@ function metricsTable(ev: EvaluationView): HTMLElement {
 		h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col', class: 'num' }, 'Value'))),
 		body,
 	);
+}
+
+function notesSection(notes: string[]): HTMLElement {
+	return h(
+		'section',
+		{ class: 'eval-notes', 'aria-label': 'Summarised' },
+		h('p', {}, 'This evaluation is summarised to stay readable:'),
+		h('ul', {}, ...notes.map((n) => h('li', {}, n))),
+	);
+}
+
+function topConfusionsSection(rows: NonNullable<EvaluationView['topConfusions']>): HTMLElement {
+	const section = h(
+		'section',
+		{ class: 'eval-confusion', 'aria-label': 'Most frequent confusions' },
+		h('h2', {}, 'Most frequent confusions'),
+	);
+	if (!rows.length) {
+		section.appendChild(h('p', { class: 'mw-muted' }, 'No misclassified rows.'));
+		return section;
+	}
+	const body = h('tbody', {});
+	for (const r of rows)
+		body.appendChild(h('tr', {}, h('td', {}, r.actual), h('td', {}, r.predicted), h('td', { class: 'num' }, String(r.count))));
+	const head = h(
+		'tr',
+		{},
+		...['Actual', 'Predicted as', 'Rows'].map((t, i) => h('th', { scope: 'col', class: i === 2 ? 'num' : undefined }, t)),
+	);
+	section.appendChild(scrollable(h('table', { class: 'mw-table eval-top-confusions' }, h('thead', {}, head), body), rows.length));
+	return section;
 }
 
 function confusionSection(ev: EvaluationView, theme: Theme): HTMLElement {
@@ -171,21 +206,29 @@ function perClassTable(ev: EvaluationView): HTMLElement {
 		'section',
 		{ 'aria-label': 'Per-class metrics' },
 		h('h2', {}, 'Per class'),
-		h(
-			'table',
-			{ class: 'mw-table eval-per-class' },
+		scrollable(
 			h(
-				'thead',
-				{},
+				'table',
+				{ class: 'mw-table eval-per-class' },
 				h(
-					'tr',
+					'thead',
 					{},
-					...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t)),
+					h(
+						'tr',
+						{},
+						...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t)),
+					),
 				),
+				body,
 			),
-			body,
+			ev.perClass!.length,
 		),
 	);
+}
+
+/** A long table (many classes) scrolls in a box of its own (focusable, for the keyboard), so the sections after it stay in reach. */
+function scrollable(table: HTMLTableElement, rows: number): HTMLElement {
+	return rows > 25 ? h('div', { class: 'eval-scroll', tabindex: 0 }, table) : table;
 }
 
 function curvesSection(ev: EvaluationView, theme: Theme): HTMLElement {

@@ -5,6 +5,10 @@ import { evaluateRun } from '../../runtime/runs';
 import { runFromArgs } from './runs';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
+/** Lines of the per-class table and of the confusion list printed for many classes (--json has all). */
+const PER_CLASS_LINES = 50;
+const CONFUSION_LINES = 20;
+
 export const evaluateCommand: Command = {
 	name: 'evaluate',
 	summary: "Re-evaluate a run's model on its test/validation/train split.",
@@ -12,7 +16,8 @@ export const evaluateCommand: Command = {
 
 Reloads the run's exported model and its config snapshot (same seed: same split and the same
 preprocessing) and prints the metrics; --json prints the whole report (per-class, confusion
-matrix, ROC/PR curves, predictions).
+matrix, ROC/PR curves, predictions). Many classes are summarised: the most supported classes
+and the most frequent confusions are printed, and the notes say what the report left out.
 
 Options:
   --root <dir>      Folder data paths may not leave (default: the current folder).
@@ -53,15 +58,28 @@ Options:
 		for (const [k, v] of Object.entries(ev.metrics)) io.out(`  ${k.padEnd(10)} ${v.toFixed(4)}`);
 		const c = ev.classification;
 		if (c) {
-			io.out('  per class:  precision  recall  f1      support');
-			for (const r of c.perClass)
+			// Many classes: the most supported ones, and the most frequent confusions instead of the matrix.
+			const shown =
+				c.perClass.length <= PER_CLASS_LINES ? c.perClass : [...c.perClass].sort((a, b) => b.support - a.support).slice(0, PER_CLASS_LINES);
+			io.out(
+				`  per class${shown.length < c.perClass.length ? ` (the ${shown.length} most supported of ${c.perClass.length})` : ''}:  precision  recall  f1      support`,
+			);
+			for (const r of shown)
 				io.out(
 					`    ${String(r.class).padEnd(10)} ${r.precision.toFixed(3).padStart(7)}  ${r.recall.toFixed(3).padStart(6)}  ${r.f1.toFixed(3)}  ${r.support}`,
 				);
-			io.out(`  confusion matrix (rows: true, columns: predicted):`);
-			for (const [i, row] of c.confusionMatrix.entries())
-				io.out(`    ${String(c.perClass[i]!.class).padEnd(10)} ${row.map((n) => String(n).padStart(4)).join('')}`);
+			const name = (k: number) => String(c.perClass[k]?.class ?? k);
+			if (c.confusionMatrix) {
+				io.out(`  confusion matrix (rows: true, columns: predicted):`);
+				for (const [i, row] of c.confusionMatrix.entries())
+					io.out(`    ${name(i).padEnd(10)} ${row.map((n) => String(n).padStart(4)).join('')}`);
+			} else if (c.confusionSparse) {
+				const top = c.confusionSparse.cells.slice(0, CONFUSION_LINES);
+				io.out(`  most frequent confusions (${top.length} of ${c.confusionSparse.nonZeroCells}; true → predicted: rows):`);
+				for (const [a, p, n] of top) io.out(`    ${name(a)} → ${name(p)}: ${n}`);
+			}
 		}
+		for (const note of ev.notes ?? []) io.out(`  note: ${note}`);
 		return 0;
 	},
 };

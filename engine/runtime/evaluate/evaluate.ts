@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../../core/config/resolve';
 import type { PreparedData, SplitArrays } from '../data/prepare';
 import type { Preprocessing } from '../data/preprocess';
 import type { Evaluation } from '../../core/records';
-import { classificationReport, regressionReport } from './metrics';
+import { classificationReport, LIMITS, regressionReport, summaryNotes, type ScoreRows } from './metrics';
 import { argmax } from '../../core/arrays';
 
 export const MAX_PREDICTIONS = 5000;
@@ -15,11 +15,15 @@ export function pickSplit(config: ResolvedConfig, data: PreparedData): 'test' | 
 	return data.test ? 'test' : data.validation ? 'validation' : 'train';
 }
 
-export function predictArrays(model: tf.LayersModel, pre: Preprocessing, s: SplitArrays): number[][] {
-	return tf.tidy(() => {
-		const p = model.predict(tf.tensor(s.x, [s.n, ...pre.inputShape]), { batchSize: 1024 }) as tf.Tensor;
-		return p.reshape([s.n, -1]).arraySync() as number[][];
-	});
+/** The model's outputs for a split, one flat row-major array `width` wide (n × classes floats, not n arrays). */
+export function predictArrays(model: tf.LayersModel, pre: Preprocessing, s: SplitArrays): { data: Float32Array; width: number } {
+	// Read outside tidy: tidy walks what its function returns, element by element for a typed array.
+	const p = tf.tidy(() => (model.predict(tf.tensor(s.x, [s.n, ...pre.inputShape]), { batchSize: 1024 }) as tf.Tensor).reshape([s.n, -1]));
+	try {
+		return { data: p.dataSync() as Float32Array, width: p.shape[1] ?? 1 };
+	} finally {
+		p.dispose();
+	}
 }
 
 export function evaluateModel(
@@ -30,7 +34,7 @@ export function evaluateModel(
 ): Evaluation {
 	const pre = data.preprocessing;
 	const s = data[split]!;
-	const out = predictArrays(model, pre, s);
+	const { data: out, width } = predictArrays(model, pre, s);
 	const ev: Evaluation = { split, rows: s.n, task: pre.task, metrics: {}, predictions: [] };
 	const featureCols = pre.features.map((f) => f.column);
 	ev.inputs = s.rows.slice(0, MAX_PREDICTIONS).map((r) => Object.fromEntries(featureCols.map((c) => [c, r[c] ?? null])));
@@ -38,7 +42,7 @@ export function evaluateModel(
 	const keep = (k: string) => !wanted || (wanted as readonly string[]).includes(k);
 	if (pre.task === 'regression') {
 		const actual = Array.from(s.y);
-		const predicted = out.map((r) => r[0]!);
+		const predicted = Array.from({ length: s.n }, (_, i) => out[i * width]!);
 		const r = regressionReport(actual, predicted);
 		ev.regression = r;
 		for (const k of ['mse', 'mae', 'rmse', 'r2'] as const) if (keep(k)) ev.metrics[k] = r[k];
@@ -51,13 +55,27 @@ export function evaluateModel(
 		return ev;
 	}
 	const classes = pre.label.classes!;
-	const binaryOut = out[0]?.length === 1;
+	const binaryOut = width === 1;
 	const threshold = pre.label.encoding === 'hinge' ? 0 : config.evaluation.threshold;
-	const probs = binaryOut ? out.map((r) => [1 - r[0]!, r[0]!]) : out;
-	const predicted = binaryOut ? out.map((r) => (r[0]! >= threshold ? 1 : 0)) : out.map((r) => argmax(r));
-	const truth = Array.from(s.classes!);
+	const n = s.n;
+	const row = (i: number): ArrayLike<number> => (binaryOut ? [1 - out[i]!, out[i]!] : out.subarray(i * width, (i + 1) * width));
+	let probs: ScoreRows = { data: out, width };
+	if (binaryOut) {
+		const two = new Float64Array(2 * n);
+		for (let i = 0; i < n; i++) two.set(row(i), 2 * i);
+		probs = { data: two, width: 2 };
+	}
+	const predicted = new Int32Array(n);
+	for (let i = 0; i < n; i++) predicted[i] = binaryOut ? (out[i]! >= threshold ? 1 : 0) : argmax(row(i));
+	const truth = s.classes!;
 	const c = classificationReport(truth, probs, predicted, classes);
 	ev.classification = c;
+	// Scores of every class per prediction only while they stay small (as the dense confusion matrix).
+	const withScores = classes.length <= LIMITS.denseConfusion;
+	const notes = summaryNotes(c);
+	if (!withScores)
+		notes.push(`Predictions leave out the per-class scores (${classes.length} classes, more than ${LIMITS.denseConfusion}).`);
+	if (notes.length) ev.notes = notes;
 	const avg = config.evaluation.average;
 	if (keep('accuracy')) ev.metrics.accuracy = c.accuracy;
 	if (keep('precision')) ev.metrics.precision = c[avg].precision;
@@ -65,8 +83,10 @@ export function evaluateModel(
 	if (keep('f1')) ev.metrics.f1 = c[avg].f1;
 	if (keep('rocAuc')) ev.metrics.rocAuc = c.rocAuc;
 	if (keep('prAuc')) ev.metrics.prAuc = c.prAuc;
-	ev.predictions = truth
-		.slice(0, MAX_PREDICTIONS)
-		.map((t, i) => ({ actual: classes[t]!, predicted: classes[predicted[i]!]!, scores: probs[i]! }));
+	ev.predictions = Array.from(truth.subarray(0, MAX_PREDICTIONS), (t, i) => ({
+		actual: classes[t]!,
+		predicted: classes[predicted[i]!]!,
+		...(withScores ? { scores: Array.from(row(i)) } : {}),
+	}));
 	return ev;
 }

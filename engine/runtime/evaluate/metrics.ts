@@ -1,81 +1,185 @@
 /**
- * Evaluation metrics computed in plain JS from predictions (small arrays; exact, testable):
- * accuracy, per-class precision/recall/F1 with macro and weighted averages, confusion matrix,
- * ROC and PR curves one-vs-rest with AUC / average precision; MSE, MAE, RMSE, R².
+ * Evaluation metrics computed in plain JS from predictions (exact, testable): accuracy, per-class
+ * precision/recall/F1 with macro and weighted averages, confusion matrix, ROC and PR curves
+ * one-vs-rest with AUC / average precision; MSE, MAE, RMSE, R².
+ *
+ * A report stays bounded whatever the number of classes and rows (`LIMITS`): curves are stored
+ * for the most supported classes only and thinned to a number of points, and the confusion
+ * matrix of many classes is stored sparsely. AUCs and averages always use every class and row.
  */
-import type { ClassificationReport, ClassReport, Curve, CurvePoint, RegressionReport } from '../../core/records';
+import type {
+	ClassificationReport,
+	ClassReport,
+	Curve,
+	CurvePoint,
+	RegressionReport,
+	ReportSummarised,
+	SparseConfusion,
+} from '../../core/records';
 
-/** ROC curve (x = FPR, y = TPR) of binary labels against scores; tied scores form one step. */
-export function rocCurve(labels: readonly number[], scores: readonly number[]): Curve {
-	const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-	const P = labels.filter((l) => l === 1).length;
-	const N = labels.length - P;
-	const points: CurvePoint[] = [{ x: 0, y: 0, threshold: Infinity }];
+/** The caps that keep a classification report's size independent of the number of classes and rows. */
+export const LIMITS = {
+	/** Classes whose ROC/PR curves are stored (the most supported). */
+	curveClasses: 50,
+	/** Points kept per stored curve. */
+	curvePoints: 200,
+	/** Classes up to which the confusion matrix (and each prediction's scores) is stored densely. */
+	denseConfusion: 100,
+	/** Off-diagonal cells kept in a sparse confusion matrix (the most frequent). */
+	sparseCells: 1000,
+};
+
+/**
+ * Walks the distinct scores from the highest down and calls `step` once per score (tied scores
+ * form one step) with the true and false positives at or above it; returns the positives and
+ * negatives. Sorts plain numbers (no comparator), fast enough to run once per class of thousands.
+ * A NaN score ranks lowest.
+ */
+function walk(
+	labels: ArrayLike<number>,
+	scores: ArrayLike<number>,
+	step: (tp: number, fp: number, threshold: number) => void,
+): { P: number; N: number } {
+	const n = scores.length;
+	const all = new Float64Array(n);
+	let P = 0;
+	for (let i = 0; i < n; i++) {
+		const v = scores[i]!;
+		all[i] = Number.isNaN(v) ? -Infinity : v;
+		if (labels[i] === 1) P++;
+	}
+	const pos = new Float64Array(P);
+	for (let i = 0, p = 0; i < n; i++) if (labels[i] === 1) pos[p++] = all[i]!;
+	all.sort();
+	pos.sort();
 	let tp = 0;
 	let fp = 0;
-	for (let k = 0; k < order.length; k++) {
-		const i = order[k]!;
-		if (labels[i] === 1) tp++;
-		else fp++;
-		const next = order[k + 1];
-		if (next !== undefined && scores[next] === scores[i]) continue;
-		points.push({ x: N ? fp / N : 0, y: P ? tp / P : 0, threshold: scores[i]! });
+	for (let i = n - 1, j = P - 1; i >= 0;) {
+		const v = all[i]!;
+		let rows = 0;
+		for (; i >= 0 && all[i] === v; i--) rows++;
+		let hits = 0;
+		for (; j >= 0 && pos[j] === v; j--) hits++;
+		tp += hits;
+		fp += rows - hits;
+		step(tp, fp, v);
 	}
-	let auc = 0;
-	for (let k = 1; k < points.length; k++) auc += ((points[k]!.x - points[k - 1]!.x) * (points[k]!.y + points[k - 1]!.y)) / 2;
-	return { points, auc: P && N ? auc : NaN };
+	return { P, N: n - P };
 }
 
-/** Precision-recall curve (x = recall, y = precision) and average precision Σ (Rₙ − Rₙ₋₁)·Pₙ. */
-export function prCurve(labels: readonly number[], scores: readonly number[]): Curve {
-	const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-	const P = labels.filter((l) => l === 1).length;
-	const points: CurvePoint[] = [{ x: 0, y: 1, threshold: Infinity }];
-	let tp = 0;
-	let fp = 0;
+/** One-vs-rest ROC (x = FPR, y = TPR) and PR (x = recall, y = precision) curves from one walk; `keep` false: the AUCs only. */
+function curves(labels: ArrayLike<number>, scores: ArrayLike<number>, keep: boolean): { roc: Curve; pr: Curve } {
+	// P and N are only known after the walk: collect the counts, then scale.
+	const counts: number[] = [];
+	let auc = 0;
 	let ap = 0;
-	let lastR = 0;
-	for (let k = 0; k < order.length; k++) {
-		const i = order[k]!;
-		if (labels[i] === 1) tp++;
-		else fp++;
-		const next = order[k + 1];
-		if (next !== undefined && scores[next] === scores[i]) continue;
-		const r = P ? tp / P : 0;
-		const p = tp / (tp + fp);
-		ap += (r - lastR) * p;
-		lastR = r;
-		points.push({ x: r, y: p, threshold: scores[i]! });
+	let lastTp = 0;
+	let lastFp = 0;
+	const { P, N } = walk(labels, scores, (tp, fp, threshold) => {
+		// Trapezoids in counts (scaled by 1/2PN), and Σ (Rₙ − Rₙ₋₁)·Pₙ in counts (scaled by 1/P).
+		auc += (fp - lastFp) * (tp + lastTp);
+		ap += (tp - lastTp) * (tp / (tp + fp));
+		lastTp = tp;
+		lastFp = fp;
+		if (keep) counts.push(tp, fp, threshold);
+	});
+	const roc: CurvePoint[] = [{ x: 0, y: 0, threshold: Infinity }];
+	const pr: CurvePoint[] = [{ x: 0, y: 1, threshold: Infinity }];
+	for (let k = 0; k < counts.length; k += 3) {
+		const tp = counts[k]!;
+		const fp = counts[k + 1]!;
+		const threshold = counts[k + 2]!;
+		roc.push({ x: N ? fp / N : 0, y: P ? tp / P : 0, threshold });
+		pr.push({ x: P ? tp / P : 0, y: tp / (tp + fp), threshold });
 	}
-	return { points, auc: P ? ap : NaN };
+	return { roc: { points: roc, auc: P && N ? auc / (2 * P * N) : NaN }, pr: { points: pr, auc: P ? ap / P : NaN } };
+}
+
+/** ROC curve (x = FPR, y = TPR) of binary labels against scores; tied scores form one step. */
+export const rocCurve = (labels: ArrayLike<number>, scores: ArrayLike<number>): Curve => curves(labels, scores, true).roc;
+
+/** Precision-recall curve (x = recall, y = precision) and average precision Σ (Rₙ − Rₙ₋₁)·Pₙ. */
+export const prCurve = (labels: ArrayLike<number>, scores: ArrayLike<number>): Curve => curves(labels, scores, true).pr;
+
+/**
+ * At most `max` points of a curve: the first, the last, and points spaced evenly along its length
+ * (|Δx| + |Δy|), so every visible step keeps a point however many rows made the curve.
+ */
+export function decimate(points: CurvePoint[], max: number): CurvePoint[] {
+	if (points.length <= max || max < 2) return points;
+	const d = (k: number) => Math.abs(points[k]!.x - points[k - 1]!.x) + Math.abs(points[k]!.y - points[k - 1]!.y);
+	let total = 0;
+	for (let k = 1; k < points.length; k++) total += d(k);
+	const out = [points[0]!];
+	if (total > 0 && Number.isFinite(total)) {
+		const spacing = total / (max - 1);
+		let along = 0;
+		let next = spacing;
+		for (let k = 1; k < points.length - 1 && out.length < max - 1; k++) {
+			along += d(k);
+			if (along < next) continue;
+			out.push(points[k]!);
+			next = (Math.floor(along / spacing) + 1) * spacing;
+		}
+	} else {
+		const every = (points.length - 1) / (max - 1);
+		for (let j = 1; j < max - 1; j++) out.push(points[Math.round(j * every)]!);
+	}
+	out.push(points.at(-1)!);
+	return out;
 }
 
 const div = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
+/** Class scores per row: rows of numbers, or one flat row-major array `width` wide. */
+export type ScoreRows = readonly (readonly number[])[] | { readonly data: ArrayLike<number>; readonly width: number };
+
+/** The scores of class `k` for every row (0 where a row has none). */
+function column(probs: ScoreRows, n: number, k: number): Float64Array {
+	const out = new Float64Array(n);
+	if ('data' in probs) {
+		if (k < probs.width) for (let i = 0; i < n; i++) out[i] = probs.data[i * probs.width + k]!;
+	} else for (let i = 0; i < n; i++) out[i] = probs[i]?.[k] ?? 0;
+	return out;
+}
+
 /**
- * `probs[i]` holds a score per class (for a single sigmoid output pass [1 − p, p]);
- * `predicted[i]` is the decided class (argmax, or the threshold for binary).
+ * `probs` holds a score per class and row (for a single sigmoid output pass [1 − p, p]);
+ * `predicted[i]` is the decided class (argmax, or the threshold for binary). The report is
+ * bounded by `limits` (see `LIMITS`); `summarised` says what was left out.
  */
 export function classificationReport(
-	truth: readonly number[],
-	probs: readonly (readonly number[])[],
-	predicted: readonly number[],
+	truth: ArrayLike<number>,
+	probs: ScoreRows,
+	predicted: ArrayLike<number>,
 	classes: readonly (string | number)[],
+	limits: typeof LIMITS = LIMITS,
 ): ClassificationReport {
 	const K = classes.length;
-	const cm = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-	truth.forEach((t, i) => {
-		if (t >= 0 && t < K) cm[t]![predicted[i]!]!++;
-	});
 	const n = truth.length;
-	const correct = truth.filter((t, i) => t === predicted[i]).length;
+	const dense = K <= limits.denseConfusion;
+	const cm = dense ? Array.from({ length: K }, () => new Array<number>(K).fill(0)) : undefined;
+	const support = new Array<number>(K).fill(0);
+	const predictedAs = new Array<number>(K).fill(0);
+	const diagonal = new Array<number>(K).fill(0);
+	/** Off-diagonal counts keyed actual·K + predicted (sparse case). */
+	const off = new Map<number, number>();
+	let correct = 0;
+	for (let i = 0; i < n; i++) {
+		const t = truth[i]!;
+		const p = predicted[i]!;
+		if (t === p) correct++;
+		if (!(t >= 0 && t < K && p >= 0 && p < K)) continue;
+		support[t]!++;
+		predictedAs[p]!++;
+		if (t === p) diagonal[t]!++;
+		if (cm) cm[t]![p]!++;
+		else if (t !== p) off.set(t * K + p, (off.get(t * K + p) ?? 0) + 1);
+	}
 	const perClass: ClassReport[] = classes.map((c, k) => {
-		const tp = cm[k]![k]!;
-		const support = cm[k]!.reduce((a, b) => a + b, 0);
-		const predK = cm.reduce((a, row) => a + row[k]!, 0);
-		const precision = div(tp, predK);
-		const recall = div(tp, support);
-		return { class: c, precision, recall, f1: div(2 * precision * recall, precision + recall), support };
+		const precision = div(diagonal[k]!, predictedAs[k]!);
+		const recall = div(diagonal[k]!, support[k]!);
+		return { class: c, precision, recall, f1: div(2 * precision * recall, precision + recall), support: support[k]! };
 	});
 	const avg = (key: 'precision' | 'recall' | 'f1', weighted: boolean) =>
 		weighted
@@ -84,36 +188,93 @@ export function classificationReport(
 					n,
 				)
 			: perClass.reduce((a, r) => a + r[key], 0) / Math.max(1, K);
+
+	// One-vs-rest curves: every class counts in the AUCs; the most supported keep their points.
 	const curveClasses = K === 2 ? [1] : classes.map((_, k) => k);
-	const roc = curveClasses.map((k) => ({
-		class: classes[k]!,
-		curve: rocCurve(
-			truth.map((t) => (t === k ? 1 : 0)),
-			probs.map((p) => p[k] ?? 0),
-		),
-	}));
-	const pr = curveClasses.map((k) => ({
-		class: classes[k]!,
-		curve: prCurve(
-			truth.map((t) => (t === k ? 1 : 0)),
-			probs.map((p) => p[k] ?? 0),
-		),
-	}));
-	const meanOf = (cs: { curve: Curve }[]) => {
-		const v = cs.map((c) => c.curve.auc).filter((a) => Number.isFinite(a));
-		return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-	};
+	const stored = new Set(
+		curveClasses.length <= limits.curveClasses
+			? curveClasses
+			: [...curveClasses].sort((a, b) => support[b]! - support[a]! || a - b).slice(0, limits.curveClasses),
+	);
+	const summarised: ReportSummarised = {};
+	const rocs: { class: string | number; curve: Curve }[] = [];
+	const prs: { class: string | number; curve: Curve }[] = [];
+	const rocAucs: number[] = [];
+	const prAucs: number[] = [];
+	const labels = new Uint8Array(n);
+	for (const k of curveClasses) {
+		for (let i = 0; i < n; i++) labels[i] = truth[i] === k ? 1 : 0;
+		const scores = column(probs, n, k);
+		const keep = stored.has(k);
+		const { roc: r, pr: p } = curves(labels, scores, keep);
+		if (Number.isFinite(r.auc)) {
+			rocAucs.push(r.auc);
+			perClass[k]!.rocAuc = r.auc;
+		}
+		if (Number.isFinite(p.auc)) {
+			prAucs.push(p.auc);
+			perClass[k]!.prAuc = p.auc;
+		}
+		if (!keep) continue;
+		for (const [curve, list] of [
+			[r, rocs],
+			[p, prs],
+		] as const) {
+			if (curve.points.length > limits.curvePoints) {
+				curve.points = decimate(curve.points, limits.curvePoints);
+				summarised.curvePoints = limits.curvePoints;
+			}
+			list.push({ class: classes[k]!, curve });
+		}
+	}
+	if (stored.size < curveClasses.length) summarised.curves = { stored: stored.size, of: curveClasses.length, by: 'support' };
+	const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+
+	let confusionSparse: SparseConfusion | undefined;
+	if (!cm) {
+		const all = [...off.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+		const cells = all.slice(0, limits.sparseCells).map(([key, count]): [number, number, number] => [Math.floor(key / K), key % K, count]);
+		confusionSparse = {
+			diagonal,
+			cells,
+			nonZeroCells: all.length,
+			errors: all.reduce((a, [, c]) => a + c, 0),
+			errorsInCells: cells.reduce((a, [, , c]) => a + c, 0),
+		};
+		summarised.denseConfusionMax = limits.denseConfusion;
+	}
 	return {
 		accuracy: div(correct, n),
 		perClass,
 		macro: { precision: avg('precision', false), recall: avg('recall', false), f1: avg('f1', false) },
 		weighted: { precision: avg('precision', true), recall: avg('recall', true), f1: avg('f1', true) },
-		confusionMatrix: cm,
-		roc,
-		pr,
-		rocAuc: meanOf(roc),
-		prAuc: meanOf(pr),
+		...(cm ? { confusionMatrix: cm } : {}),
+		...(confusionSparse ? { confusionSparse } : {}),
+		roc: rocs,
+		pr: prs,
+		rocAuc: mean(rocAucs),
+		prAuc: mean(prAucs),
+		...(Object.keys(summarised).length ? { summarised } : {}),
 	};
+}
+
+/** What a report summarised, in words for `Evaluation.notes` (empty when nothing was). */
+export function summaryNotes(c: ClassificationReport): string[] {
+	const s = c.summarised;
+	if (!s) return [];
+	const notes: string[] = [];
+	if (s.curves)
+		notes.push(
+			`ROC and PR curves are stored for the ${s.curves.stored} most supported of ${s.curves.of} classes; ROC AUC and PR AUC (macro and per class) use every class.`,
+		);
+	if (s.curvePoints) notes.push(`Curves are thinned to at most ${s.curvePoints} points each; their AUCs come from every point.`);
+	if (c.confusionSparse) {
+		const z = c.confusionSparse;
+		notes.push(
+			`The confusion matrix of ${c.perClass.length} classes (more than ${s.denseConfusionMax ?? LIMITS.denseConfusion}) is stored sparsely: the diagonal and the ${z.cells.length} most frequent of ${z.nonZeroCells} confusions (${z.errorsInCells} of ${z.errors} misclassified rows).`,
+		);
+	}
+	return notes;
 }
 
 export function regressionReport(actual: readonly number[], predicted: readonly number[]): RegressionReport {
