@@ -43,6 +43,9 @@ export interface RunSummary {
 	lastCheckpoint?: number;
 	modelDir?: string;
 	exportedTo?: string;
+	/** Which training step ran ('fused' WebAssembly or 'tfjs' ops) and why (engine/runtime/train/fused). */
+	trainPath?: 'fused' | 'tfjs';
+	trainPathReason?: string;
 }
 
 export const RUNS_DIR = path.join('.modelwright', 'runs');

@@ -288,6 +288,8 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			epochs: { planned: config.training.epochs, completed: result.history.length },
 			finalMetrics: finalLogs,
 			timings,
+			trainPath: result.trainPath,
+			trainPathReason: result.trainPathReason,
 			...(result.bestLogs ? { bestMetrics: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
 		};
 		if (result.status === 'nonFinite') {

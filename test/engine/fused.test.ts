@@ -4,12 +4,17 @@
  * dropout, penalties, clipping, schedules, metrics; determinism, resume, NaN stop, cancel, fallback.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveConfig } from '../../engine/core/config/resolve';
 import { prepareData } from '../../engine/runtime/data/prepare';
 import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
 import type { Checkpoint } from '../../engine/core/records';
 import { useBackend } from '../../engine/runtime/train/backend';
+import { runJob } from '../../engine/runtime/job';
+import { readRunSummary } from '../../engine/io/store';
 
 const policy = { configDir: process.cwd() };
 
@@ -212,5 +217,26 @@ describe('engine/train fused path', () => {
 		dispose(ce);
 		dispose(r, cancelled, g, ad);
 		assert.ok(tf.memory().numTensors < 50);
+	});
+
+	it('the run summary records which path trained and why', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-fused-'));
+		try {
+			const f = path.join(dir, 'lin.model.yaml');
+			const yaml = (act: string) =>
+				`name: lin\nseed: 1\ndata:\n  source:\n    type: linear\n  label: y\nmodel:\n  layers:\n    - type: dense\n      units: 4\n      activation: ${act}\n    - type: dense\n      units: 1\ntraining:\n  loss: meanSquaredError\n  epochs: 2\n`;
+			fs.writeFileSync(f, yaml('relu'));
+			const r = await runJob({ configPath: f }, () => undefined);
+			assert.equal(r.status, 'completed', r.message);
+			const s = readRunSummary(r.runDir!)!;
+			assert.equal(s.trainPath, 'fused');
+			assert.ok(s.trainPathReason);
+			fs.writeFileSync(f, yaml('gelu'));
+			const g = readRunSummary((await runJob({ configPath: f }, () => undefined)).runDir!)!;
+			assert.equal(g.trainPath, 'tfjs');
+			assert.match(g.trainPathReason!, /gelu/);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
