@@ -15,6 +15,7 @@ import { staticDataInfo, type DataInfo } from '../../../engine/core/data/info';
 import type { Analysis } from './analysis';
 import { cursorContext, type CursorContext } from './context';
 import { enumValues, fieldMarkdown, objectBranch, schemaAt, taggedUnionIn, tagValues, valueAt, type EnumValue } from './schemaDocs';
+import { mathToUnicode } from '../../../engine/core/config/mathText';
 
 export interface DirEntry {
 	name: string;
@@ -28,7 +29,8 @@ export interface CompletionEnv {
 	listDir?: (relDir: string) => DirEntry[];
 }
 
-const md = (value: string) => ({ kind: 'markdown' as const, value });
+// Formulas as Unicode: editors' Markdown does not render the schema's LaTeX.
+const md = (value: string) => ({ kind: 'markdown' as const, value: mathToUnicode(value) });
 /** Snippet-escape a literal. */
 const lit = (s: string) => s.replace(/[$}\\]/g, '\\$&');
 

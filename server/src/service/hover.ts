@@ -10,6 +10,7 @@ import type { JsonPath } from '../../../engine/core/config/diagnostics';
 import type { Analysis } from './analysis';
 import { nodePathAt } from './context';
 import { enumValues, fieldMarkdown, schemaAt, taggedUnionIn, tagValues } from './schemaDocs';
+import { mathToUnicode } from '../../../engine/core/config/mathText';
 
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 
@@ -59,7 +60,8 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 	}
 	if (!parts.length) return null;
 	const [start, end] = hit.spans[0]!;
-	return { contents: { kind: 'markdown', value: parts.filter(Boolean).join('\n\n') }, range: cd.range(start, end) };
+	// Formulas as Unicode: editors' Markdown does not render the schema's LaTeX.
+	return { contents: { kind: 'markdown', value: mathToUnicode(parts.filter(Boolean).join('\n\n')) }, range: cd.range(start, end) };
 }
 
 export function layerMarkdown(l: NonNullable<Analysis['result']['shapes']>['layers'][number]): string {

@@ -37,7 +37,7 @@ describe('server: completion', () => {
 			items.map((i) => i.label),
 			['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
 		);
-		assert.match(JSON.stringify(items[0]!.documentation), /\\\\log/);
+		assert.match(JSON.stringify(items[0]!.documentation), /CE = −1\/n Σᵢ Σₖ₌₁ᴷ yᵢₖ log y\u0302ᵢₖ/);
 		const c = caret(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\ntraining:\n  loss: cat|\n`);
 		const edit = items[0]!.textEdit as { range: { start: { character: number }; end: { character: number } } };
 		assert.equal(edit.range.start.character, c.position.character - 3, 'replaces the typed prefix');

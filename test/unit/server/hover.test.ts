@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { hover } from '../../../server/src/service/hover';
-import { caret } from './helper';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { completion } from '../../../server/src/service/completion';
+import { caret, doc } from './helper';
 
 const IRIS = (marked: string) => `data:
   source: {type: dataset, name: iris}
@@ -35,12 +38,13 @@ describe('server: hover', () => {
 	it('shows the formula of a loss value', () => {
 		const t = hoverText(IRIS('epochs: 5').replace('loss: categoricalCrossentropy', 'loss: categorical|Crossentropy'));
 		assert.match(t, /\*\*categoricalCrossentropy\*\*/);
-		assert.match(t, /\\sum_\{k=1\}\^\{K\}/);
+		assert.match(t, /Σₖ₌₁ᴷ/);
 	});
 	it('shows the Adam update rule with bias correction on an optimizer name', () => {
 		const t = hoverText(IRIS('epochs: 5').replace('optimizer: adam', 'optimizer: ad|am'));
 		assert.match(t, /bias correction/);
-		assert.match(t, /\\hat\{m\}_t = \\frac\{m_t\}\{1-\\beta_1\^t\}/);
+		assert.match(t, /m̂ₜ = mₜ\/\(1−β₁ᵗ\)/);
+		assert.match(t, /θₜ = θₜ₋₁ − α m̂ₜ\/\(√v̂ₜ \+ ε\)/);
 	});
 	it('shows an activation formula and the allowed values on its key', () => {
 		const t = hoverText(IRIS('epochs: 5').replace('activation: softmax', 'activ|ation: softmax'));
@@ -49,7 +53,7 @@ describe('server: hover', () => {
 	});
 	it('shows the L1/L2 penalty formula on a regularizer', () => {
 		const t = hoverText(IRIS('epochs: 5').replace('activation: relu', 'activation: relu\n      kernel|Regularizer: {l2: 0.01}'));
-		assert.match(t, /\\lambda_1 \\sum_i \|w_i\| \+ \\lambda_2 \\sum_i w_i\^2/);
+		assert.match(t, /λ₁ Σᵢ \|wᵢ\| \+ λ₂ Σᵢ wᵢ²/);
 	});
 	it("shows a layer's output shape and parameter count on its type", () => {
 		const t = hoverText(IRIS('epochs: 5').replace('- type: dense\n      units: 16', '- type: de|nse\n      units: 16'));
@@ -62,5 +66,31 @@ describe('server: hover', () => {
 	it('returns nothing off the document and never throws on garbage', () => {
 		assert.equal(hoverText('|'), '');
 		for (const t of ['{|', 'a: [|', '- |', 'model: {layers: [{type: |}]}']) assert.equal(typeof hoverText(t), 'string');
+	});
+});
+
+describe('server: formulas read as text in every client', () => {
+	it('no hover or completion doc over the examples holds LaTeX ($, \\frac, \\hat, _{ )', () => {
+		const dir = path.join(__dirname, '..', '..', '..', 'examples');
+		let seen = 0;
+		for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.yaml'))) {
+			const text = fs.readFileSync(path.join(dir, f), 'utf8');
+			const a = doc(text);
+			const lines = text.split('\n');
+			for (let line = 0; line < lines.length; line++)
+				for (let character = 0; character <= lines[line]!.length; character += 2) {
+					const h = hover(a, { line, character });
+					const items = completion(a, { line, character });
+					for (const v of [
+						h ? (h.contents as { value: string }).value : '',
+						...items.map((i) => (i.documentation as { value?: string } | undefined)?.value ?? ''),
+					]) {
+						if (!v) continue;
+						seen++;
+						assert.doesNotMatch(v, /\$[^`$\n]*\$|\\frac|\\hat|\\sum|_\{|\^\{/, `at ${f}:${line + 1}:${character + 1}: ${v.slice(0, 300)}`);
+					}
+				}
+		}
+		assert.ok(seen > 500, `only ${seen} docs checked`);
 	});
 });
