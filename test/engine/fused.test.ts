@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { resolveConfig } from '../../engine/core/config/resolve';
+import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/resolve';
+import { validateText } from '../../engine/core/config/validate';
 import { prepareData } from '../../engine/runtime/data/prepare';
 import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
 import type { Checkpoint } from '../../engine/core/records';
@@ -237,6 +238,23 @@ describe('engine/train fused path', () => {
 			assert.match(g.trainPathReason!, /gelu/);
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('the examples reach the tfjs path metrics on the fused path (within noise)', async () => {
+		const root = path.join(__dirname, '..', '..');
+		for (const name of ['iris', 'spirals', 'linear-regression']) {
+			const v = validateText(fs.readFileSync(path.join(root, 'examples', `${name}.model.yaml`), 'utf8'));
+			const c = v.resolved as ResolvedConfig;
+			const data = await prepareData(c, { configDir: path.join(root, 'examples') });
+			const a = await trainLoop({ config: c, data, trainPath: 'tfjs' });
+			const b = await trainLoop({ config: c, data, trainPath: 'fused' });
+			assert.equal(b.trainPath, 'fused', `${name}: ${b.trainPathReason}`);
+			const la = a.history.at(-1)!;
+			const lb = b.history.at(-1)!;
+			for (const k of Object.keys(la).filter((k) => k !== 'lr' && k !== 'epoch'))
+				assert.ok(Math.abs(la[k]! - lb[k]!) <= 0.02 + 0.05 * Math.abs(la[k]!), `${name} ${k}: tfjs ${la[k]} vs fused ${lb[k]}`);
+			dispose(a, b);
 		}
 	});
 });
