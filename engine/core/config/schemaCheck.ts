@@ -5,7 +5,15 @@
  */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ConfigDocument } from './document';
-import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, type JsonPath, type Range } from './diagnostics';
+import {
+	makeDiagnostic,
+	type ConfigDiagnostic,
+	type DiagnosticCode,
+	type Fix,
+	type JsonPath,
+	type Range,
+	type TextEdit,
+} from './diagnostics';
 import {
 	describeExpected,
 	isKeyUnion,
@@ -152,7 +160,20 @@ class Walker {
 			const branch = branchByTag(s, tag);
 			if (!branch) {
 				const tagRange = this.cd.nodeRange(tagNode) ?? this.cd.nodeRange(typePair.key) ?? range;
-				this.unknownValue(String(tag ?? ''), tags, `type`, tagRange, [...path, 'type'], tag === null || tag === undefined);
+				// Replacing the type also adds the new type's required keys, so the fix leaves no MW104 behind.
+				const requiredOf = (t: string): TextEdit[] => {
+					const b = branchByTag(s, t);
+					const edits: TextEdit[] = [];
+					for (const key of (b?.required ?? []) as string[]) {
+						if (key === 'type' || this.cd.pair(node, key)) continue;
+						const ks = b?.properties?.[key] as S | undefined;
+						const example = ks?.examples?.[0] ?? ks?.default;
+						const e = example !== undefined && typeof example !== 'object' ? setValueEdit(this.cd, [...path, key], example) : undefined;
+						if (e) edits.push(e);
+					}
+					return edits;
+				};
+				this.unknownValue(String(tag ?? ''), tags, `type`, tagRange, [...path, 'type'], tag === null || tag === undefined, requiredOf);
 				return;
 			}
 			this.check(node, branch, path, keyRange);
@@ -349,14 +370,22 @@ class Walker {
 			this.report('MW107', `${fieldName(path)} ${s['x-patternMessage'] ?? `must match ${s.pattern}`}.`, range, path);
 	}
 
-	private unknownValue(v: string, allowed: string[], what: string, range: Range, path: JsonPath, missing: boolean): void {
+	private unknownValue(
+		v: string,
+		allowed: string[],
+		what: string,
+		range: Range,
+		path: JsonPath,
+		missing: boolean,
+		also: (suggestion: string) => TextEdit[] = () => [],
+	): void {
 		const suggestion = missing ? undefined : closest(v, allowed);
 		const list = allowed.length <= 20 ? ` Allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}.` : '';
 		const message = missing
 			? `\`${what}\` needs a value.${list}`
 			: `Unknown ${what === 'type' ? 'type' : `\`${what}\` value`} \`${v}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}${list}`;
 		const fixes: Fix[] = suggestion
-			? [{ title: `Replace with \`${suggestion}\``, edits: [{ range, newText: suggestion }], preferred: true }]
+			? [{ title: `Replace with \`${suggestion}\``, edits: [{ range, newText: suggestion }, ...also(suggestion)], preferred: true }]
 			: [];
 		this.report('MW105', message, range, path, fixes);
 	}

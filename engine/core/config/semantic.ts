@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import type { ConfigDocument } from './document';
-import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, type JsonPath } from './diagnostics';
+import { makeDiagnostic, type ConfigDiagnostic, type DiagnosticCode, type Fix, type JsonPath, type TextEdit } from './diagnostics';
 import { setValueEdit } from './edit';
 import type { ResolvedConfig } from './resolve';
 import { ConfigSchema, type LayerConfig, type SourceConfig } from './schema';
@@ -52,9 +52,11 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		if (fixes.length) d.fixes = fixes;
 		out.push(d);
 	};
-	const fix = (title: string, path: JsonPath, value: unknown, preferred = false): Fix[] => {
-		const e = setValueEdit(cd, path, value);
-		return e ? [{ title, edits: [e], ...(preferred ? { preferred } : {}) }] : [];
+	/** One fix; `also` lists further [path, value] edits that make it whole (loss, units and activation agree). */
+	const fix = (title: string, path: JsonPath, value: unknown, preferred = false, also: [JsonPath, unknown][] = []): Fix[] => {
+		const edits = [[path, value] as [JsonPath, unknown], ...also].map(([p, v]) => setValueEdit(cd, p, v));
+		if (edits.some((e) => !e)) return [];
+		return [{ title, edits: edits as TextEdit[], ...(preferred ? { preferred } : {}) }];
 	};
 
 	const data = dataSummary(cd, cfg, invalid, add, opts);
@@ -126,8 +128,9 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 					p,
 					'key',
 					[
-						...fix('Add a validation split of 0.2', ['data', 'split', 'validation'], 0.2, true),
-						...fix('Monitor the training loss', [...p, 'monitor'], 'loss'),
+						// With folds, a validation split would hold data out twice (MW221): monitor the training value instead.
+						...(folds === undefined ? fix('Add a validation split of 0.2', ['data', 'split', 'validation'], 0.2, true) : []),
+						...fix('Monitor the training loss', [...p, 'monitor'], 'loss', folds !== undefined),
 					],
 				);
 			}
@@ -240,7 +243,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 }
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value', fixes?: Fix[]) => void;
-type MkFix = (title: string, path: JsonPath, value: unknown, preferred?: boolean) => Fix[];
+type MkFix = (title: string, path: JsonPath, value: unknown, preferred?: boolean, also?: [JsonPath, unknown][]) => Fix[];
 
 function dataSummary(
 	cd: ConfigDocument,
@@ -509,7 +512,11 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 			'value',
 			[
 				...fix('Change activation to sigmoid', actPath, 'sigmoid', loss === 'binaryCrossentropy'),
-				...(k && k > 1 ? fix(`Set units to ${k} (one per class)`, unitsPath, k, loss !== 'binaryCrossentropy') : []),
+				...(k && k > 1
+					? loss === 'binaryCrossentropy'
+						? fix(`Set units to ${k} and loss to categoricalCrossentropy`, unitsPath, k, false, [[lossPath, 'categoricalCrossentropy']])
+						: fix(`Set units to ${k} (one per class)`, unitsPath, k, true)
+					: []),
 			],
 		);
 		return;
@@ -521,8 +528,18 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 			lossPath,
 			'value',
 			[
-				...fix('Change loss to binaryCrossentropy', lossPath, 'binaryCrossentropy', true),
-				...(k && k > 1 ? fix(`Set units to ${k} (one per class)`, unitsPath, k) : []),
+				...(k === undefined || k <= 2
+					? fix(
+							'Change loss to binaryCrossentropy',
+							lossPath,
+							'binaryCrossentropy',
+							true,
+							activation === 'sigmoid' ? [] : [[actPath, 'sigmoid']],
+						)
+					: []),
+				...(k && k > 1
+					? fix(`Set units to ${k} (one per class)`, unitsPath, k, k > 2, activation === 'softmax' ? [] : [[actPath, 'softmax']])
+					: []),
 			],
 		);
 		return;
@@ -553,7 +570,10 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 				`\`binaryCrossentropy\` is for two classes, but the label has ${k} (${data.classes!.slice(0, 5).join(', ')}${k > 5 ? ', …' : ''}). Use \`categoricalCrossentropy\` with ${k} softmax units.`,
 				lossPath,
 				'value',
-				fix('Change loss to categoricalCrossentropy', lossPath, 'categoricalCrossentropy', true),
+				fix('Change loss to categoricalCrossentropy', lossPath, 'categoricalCrossentropy', true, [
+					...(units !== k ? [[unitsPath, k] as [JsonPath, unknown]] : []),
+					...(activation !== 'softmax' ? [[actPath, 'softmax'] as [JsonPath, unknown]] : []),
+				]),
 			);
 		} else if (units !== 1) {
 			add(
@@ -596,6 +616,15 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 					lossPath,
 					(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy',
 					true,
+					(k ?? 0) > 2
+						? [
+								...(units !== k ? [[unitsPath, k] as [JsonPath, unknown]] : []),
+								...(activation !== 'softmax' ? [[actPath, 'softmax'] as [JsonPath, unknown]] : []),
+							]
+						: [
+								...(units !== 1 ? [[unitsPath, 1] as [JsonPath, unknown]] : []),
+								...(activation !== 'sigmoid' ? [[actPath, 'sigmoid'] as [JsonPath, unknown]] : []),
+							],
 				),
 			);
 		}
@@ -612,7 +641,13 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 			`\`${loss}\` is a classification loss, but \`${data.label}\` holds continuous numbers. Use \`meanSquaredError\` for regression.`,
 			lossPath,
 			'value',
-			fix('Change loss to meanSquaredError', lossPath, 'meanSquaredError', true),
+			fix(
+				'Change loss to meanSquaredError',
+				lossPath,
+				'meanSquaredError',
+				true,
+				activation === 'softmax' || activation === 'sigmoid' ? [[actPath, 'linear']] : [],
+			),
 		);
 	}
 }

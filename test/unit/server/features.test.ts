@@ -99,12 +99,18 @@ describe('server: code actions', () => {
 		const text = fixture('loss-activation.model.yaml');
 		assert.equal(fixText(text, 'MW202', /sigmoid/), text.replace('activation: softmax', 'activation: sigmoid'));
 	});
-	it('switches the loss to binaryCrossentropy, or the activation to softmax', () => {
+	it('fixes categoricalCrossentropy on one unit whole (units and softmax), and the activation to softmax', () => {
 		const cce = fixture('cce-one-unit.model.yaml');
-		assert.equal(
-			fixText(cce, 'MW201', /loss to binaryCrossentropy/),
-			cce.replace('loss: categoricalCrossentropy', 'loss: binaryCrossentropy'),
+		// Three classes: binaryCrossentropy is no fix; one unit per class needs softmax too.
+		const whole = fixText(cce, 'MW201', /Set units to 3/);
+		assert.deepEqual(
+			doc(whole)
+				.result.diagnostics.filter((d) => d.code.startsWith('MW20'))
+				.map((d) => d.code),
+			[],
 		);
+		assert.match(whole, /units: 3/);
+		assert.match(whole, /activation: softmax/);
 		const sig = fixture('sigmoid-cce.model.yaml');
 		const fixed = fixText(sig, 'MW203', /softmax/);
 		assert.equal(doc(fixed).result.diagnostics.filter((d) => d.code === 'MW203').length, 0);
