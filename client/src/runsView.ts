@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readRunSummary } from '../../engine/io/store';
+import { readRunSummary, evaluationKey } from '../../engine/io/store';
 import { getSettings } from './settings';
 
 export interface RunRecord {
@@ -40,7 +40,7 @@ export async function readRun(dir: vscode.Uri): Promise<RunRecord | undefined> {
 	if (!s) return undefined;
 	const metrics: Record<string, number> = {};
 	for (const [k, v] of Object.entries(s.finalMetrics ?? {})) if (num(v) !== undefined) metrics[k] = v;
-	for (const [k, v] of Object.entries(s.evaluation ?? {})) if (num(v) !== undefined) metrics[`test_${k}`] = v;
+	for (const [k, v] of Object.entries(s.evaluation ?? {})) if (num(v) !== undefined) metrics[evaluationKey(s, k)] = v;
 	return {
 		id: s.id,
 		dir,
@@ -139,7 +139,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
 }
 
 function keyMetrics(r: RunRecord): string {
-	const keys = ['test_accuracy', 'val_accuracy', 'accuracy', 'val_loss', 'loss', 'test_r2'];
+	const keys = ['test_accuracy', 'val_accuracy', 'accuracy', 'val_loss', 'loss', 'test_r2', 'val_r2'];
 	return keys
 		.filter((k) => r.metrics[k] !== undefined)
 		.slice(0, 2)

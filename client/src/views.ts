@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { resolveConfig } from '../../engine/core/config/resolve';
 import type { Evaluation } from '../../engine/core/records';
 import type { EpochLogs } from '../../engine/core/protocol';
-import { readMetrics, readRunSummary, type RunSummary } from '../../engine/io/store';
+import { readMetrics, readRunSummary, type RunSummary, evaluationKey } from '../../engine/io/store';
 import type {
 	ComparisonView,
 	DimensionView,
@@ -145,7 +145,7 @@ export function comparisonView(dirs: string[]): ComparisonView {
 	const configDiff = keys.map((key) => ({ key, values: configs.map((c) => c[key] ?? null) })).filter((r) => new Set(r.values).size > 1);
 	const metricsOf = (s: RunSummary): Record<string, number> => ({
 		...(s.bestMetrics ?? s.finalMetrics ?? {}),
-		...Object.fromEntries(Object.entries(s.evaluation ?? {}).map(([k, v]) => [`test_${k}`, v])),
+		...Object.fromEntries(Object.entries(s.evaluation ?? {}).map(([k, v]) => [evaluationKey(s, k), v])),
 	});
 	const all = runs.map(({ s }) => metricsOf(s));
 	const names = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((n) => n !== 'lr').sort();

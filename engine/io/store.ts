@@ -36,6 +36,8 @@ export interface RunSummary {
 	bestEpoch?: number;
 	data?: DataSummary;
 	evaluation?: Record<string, number>;
+	/** The split `evaluation` was measured on: its metrics are labelled by it (`test_`, `val_`, `train_`). */
+	evaluationSplit?: 'test' | 'validation' | 'train';
 	message?: string;
 	resumedFrom?: { epoch: number; at: string }[];
 	/** CLI/request overrides applied on top of the config snapshot (re-applied by --resume). */
@@ -174,3 +176,12 @@ export function readMetrics(dir: string): (EpochLogs & { epoch: number })[] {
 }
 
 // Listing and resolving runs (ids, `latest`, folders): engine/io/runRef.ts, the one resolver.
+
+/**
+ * How an evaluation metric is labelled: by the split it was measured on (`test_accuracy`,
+ * `val_accuracy`, `train_accuracy`). Runs written before the split was recorded were on test.
+ */
+export function evaluationKey(s: Pick<RunSummary, 'evaluationSplit'>, metric: string): string {
+	const prefix = s.evaluationSplit === 'validation' ? 'val' : s.evaluationSplit === 'train' ? 'train' : 'test';
+	return `${prefix}_${metric}`;
+}

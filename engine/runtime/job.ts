@@ -335,6 +335,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			status,
 			finishedAt: new Date().toISOString(),
 			evaluation: evaluation.metrics,
+			evaluationSplit: evaluation.split,
 			modelDir,
 			...(exportPath ? { exportedTo: exportPath } : {}),
 			...(result.message ? { message: result.message } : {}),

@@ -59,6 +59,10 @@ describe('panel view models', function () {
 		const keys = c.configDiff.map((d) => d.key);
 		assert.ok(!keys.includes('training.loss'), 'identical keys are left out');
 		assert.ok(c.finalMetrics.some((m) => m.name === 'loss' && m.better === 'lower' && m.values.every((v) => v !== null)));
+		// linear-regression.model.yaml evaluates on the validation split: its metrics are labelled so, not test_.
+		const names = c.finalMetrics.map((m) => m.name);
+		assert.ok(names.includes('val_mse'), names.join(', '));
+		assert.ok(!names.some((n) => n.startsWith('test_')), names.join(', '));
 	});
 
 	it('flattens configs to dotted paths with list indexes', () => {
