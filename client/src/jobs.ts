@@ -11,6 +11,7 @@ import type { EngineEvent, EpochLogs } from '../../engine/core/protocol';
 import type { EngineHost, JobStateChange } from './engine';
 import { CONFIG_FILE_RE } from '../../engine/core/facts';
 import { getSettings } from './settings';
+import { engineChannel } from './output';
 
 export interface JobView {
 	jobId: string;
@@ -216,6 +217,13 @@ export class Jobs implements vscode.Disposable {
 			v.epoch = e.params.state.trials.filter((t) => t.status !== 'queued' && t.status !== 'running').length;
 			v.runDir = e.params.sweepDir;
 			v.startedAt = Date.now();
+			// A resumed sweep removes the folds its stopped attempt left unfinished: say which.
+			const removed = e.params.removedTrials ?? [];
+			if (removed.length)
+				engineChannel().info(
+					`sweep ${e.params.state.id}: removed ${removed.length} trial folder(s) sweep.json does not reference (folds left unfinished when it stopped): ${removed.map((d) => path.basename(d)).join(', ')}`,
+				);
+			for (const k of e.params.keptTrials ?? []) engineChannel().info(`sweep ${e.params.state.id}: kept in trials/: ${k.reason}`);
 		} else if (e.method === 'sweep/trialEnded') {
 			v.epoch++;
 			if (e.params.best) v.logs = { best: e.params.best.score };

@@ -1,5 +1,6 @@
 /** Sweeps end to end: real training in worker processes, k-fold, resume, a killed worker. */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +10,10 @@ import { findSweeps, readSweep } from '../../engine/io/sweeps';
 import { applyBestActions } from '../../server/src/service/codeActions';
 import { analyze } from '../../server/src/service/analysis';
 import { pathToFileURL } from 'node:url';
+import { processAlive } from '../../engine/io/fsutil';
+import { fakeRun } from '../helpers/cli';
+
+const ROOT = path.join(__dirname, '..', '..');
 
 const CONFIG = `name: sweep-test
 seed: 5
@@ -109,6 +114,139 @@ describe('hyperparameter sweeps', function () {
 		);
 		assert.match(state.trials[1]!.message!, /worker process killed \(SIGKILL\)/);
 		assert.equal(state.status, 'completed');
+	});
+
+	it('a killed sweep resumes without leaving unreferenced trial folders: only abandoned runs are removed, and it says so', async () => {
+		// The sweep in its own process (the CLI from source), killed while trial 2 runs its first fold.
+		const child = spawn(
+			process.execPath,
+			[
+				'-r',
+				'tsx/cjs',
+				path.join(__dirname, 'fixtures', 'cli-child.ts'),
+				'tune',
+				config,
+				'--backend',
+				'cpu',
+				'--workers',
+				'1',
+				'--trials',
+				'2',
+				'--json',
+			],
+			{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		let sweepDir = '';
+		let worker = 0;
+		await new Promise<void>((resolve, reject) => {
+			let buf = '';
+			child.stdout.on('data', (d: Buffer) => {
+				buf += d.toString();
+				for (;;) {
+					const nl = buf.indexOf('\n');
+					if (nl < 0) break;
+					const line = buf.slice(0, nl);
+					buf = buf.slice(nl + 1);
+					if (!line.startsWith('{')) continue;
+					const e = JSON.parse(line) as SweepEvent;
+					if (e.method === 'sweep/started') sweepDir = e.params.sweepDir;
+					if (e.method === 'sweep/trialStarted' && e.params.number === 2) worker = e.params.pid ?? 0;
+					if (e.method === 'sweep/trialEpoch' && e.params.number === 2 && e.params.epoch === 2) {
+						child.kill('SIGKILL');
+						resolve();
+					}
+				}
+			});
+			child.on('exit', () => reject(new Error(`the sweep ended before being killed: ${buf}`)));
+		});
+		await new Promise((r) => child.on('exit', r));
+		// Its worker leaves when the coordinator's IPC channel closes.
+		for (let i = 0; i < 100 && worker && processAlive(worker); i++) await new Promise((r) => setTimeout(r, 100));
+		const trialsDir = path.join(sweepDir, 'trials');
+		const before = readSweep(sweepDir)!;
+		assert.equal(before.status, 'interrupted');
+		assert.deepEqual(
+			before.trials.map((t) => t.status),
+			['completed', 'running'],
+		);
+		const referenced = () =>
+			new Set(
+				readSweep(sweepDir)!
+					.trials.flatMap((t) => t.runDirs ?? [])
+					.map((d) => path.basename(d)),
+			);
+		const abandoned = fs.readdirSync(trialsDir).filter((n) => !referenced().has(n));
+		assert.ok(abandoned.length >= 1, 'the killed fold left a run folder sweep.json does not reference');
+		// Not Modelwright runs, or not only: left alone.
+		fs.mkdirSync(path.join(trialsDir, 'notes'));
+		fs.writeFileSync(path.join(trialsDir, 'notes', 'todo.txt'), 'mine');
+		const foreign = fakeRun(trialsDir, 'sweep-test-t009', { status: 'completed' });
+		fs.writeFileSync(path.join(foreign, 'my-analysis.ipynb'), '{}');
+
+		const events: SweepEvent[] = [];
+		const state = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2, resume: sweepDir }, (e) => events.push(e));
+		assert.equal(state.status, 'completed');
+		assert.deepEqual(
+			state.trials.map((t) => t.status),
+			['completed', 'completed'],
+		);
+		assert.equal(state.trials[1]!.runDirs?.length, 2, 'trial 2 ran both folds again');
+		const left = fs.readdirSync(trialsDir).filter((n) => !referenced().has(n));
+		assert.deepEqual(left.sort(), ['notes', 'sweep-test-t009'], 'no unreferenced trial run remains; other folders are kept');
+		assert.ok(fs.existsSync(path.join(trialsDir, 'notes', 'todo.txt')));
+		for (const n of abandoned) assert.ok(!fs.existsSync(path.join(trialsDir, n)), `${n} removed`);
+		const started = events.find((e) => e.method === 'sweep/started') as Extract<SweepEvent, { method: 'sweep/started' }>;
+		assert.deepEqual(started.params.removedTrials?.map((d) => path.basename(d)).sort(), abandoned.sort());
+		assert.deepEqual(started.params.keptTrials?.map((k) => path.basename(k.dir)).sort(), ['notes', 'sweep-test-t009']);
+		assert.match(started.params.keptTrials!.find((k) => k.dir.endsWith('t009'))!.reason, /files Modelwright does not write/);
+	});
+
+	it('resume removes nothing through links: a linked trials/ folder or a linked run stays, and is reported', async () => {
+		const other = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-other-store-'));
+		const victim = fakeRun(other, '20240101-000000-precious');
+		const sweep = (name: string, link: 'trials' | 'run') => {
+			const d = path.join(dir, '.modelwright', 'runs', name);
+			fs.mkdirSync(d, { recursive: true });
+			fs.writeFileSync(path.join(d, 'config.yaml'), CONFIG);
+			const now = new Date().toISOString();
+			fs.writeFileSync(
+				path.join(d, 'sweep.json'),
+				JSON.stringify({
+					version: 1,
+					id: name,
+					name: 'sweep-test',
+					configPath: config,
+					strategy: 'grid',
+					objective: { metric: 'val_accuracy', direction: 'maximize' },
+					folds: 2,
+					plannedTrials: 1,
+					seed: 5,
+					startedAt: now,
+					updatedAt: now,
+					status: 'stopped',
+					trials: [
+						{ number: 1, params: { 'model.layers[0].units': 2, 'training.batchSize': 16 }, status: 'completed', score: 1, runDirs: [] },
+					],
+				}),
+			);
+			if (link === 'trials') fs.symlinkSync(other, path.join(d, 'trials'));
+			else {
+				fs.mkdirSync(path.join(d, 'trials'));
+				fs.symlinkSync(victim, path.join(d, 'trials', path.basename(victim)));
+			}
+			return d;
+		};
+		for (const link of ['trials', 'run'] as const) {
+			const events: SweepEvent[] = [];
+			const d = sweep(`20240101-000000-sweep-${link}`, link);
+			const state = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 1, resume: d }, (e) => events.push(e));
+			assert.equal(state.status, 'completed');
+			assert.ok(fs.existsSync(path.join(victim, 'summary.json')), `a linked ${link} is not followed`);
+			const started = events.find((e) => e.method === 'sweep/started') as Extract<SweepEvent, { method: 'sweep/started' }>;
+			assert.equal(started.params.removedTrials, undefined);
+			assert.match(started.params.keptTrials![0]!.reason, link === 'trials' ? /not a folder of this sweep/ : /is not a run/);
+		}
+		fs.rmSync(other, { recursive: true, force: true });
 	});
 
 	it('"apply best" is offered as a code action on the tuning section and writes the winning values', async () => {

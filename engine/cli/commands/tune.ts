@@ -129,6 +129,12 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 				io.out(
 					`${e.params.resumed ? 'Resuming' : 'Tuning'} ${s.name}: ${s.strategy} search, ${s.plannedTrials} trials${s.folds > 1 ? ` × ${s.folds} folds` : ''}, objective ${s.objective.direction} ${s.objective.metric}\nSweep folder: ${path.relative(io.cwd, e.params.sweepDir) || e.params.sweepDir}`,
 				);
+				const removed = e.params.removedTrials ?? [];
+				if (removed.length)
+					io.out(
+						`Removed ${removed.length} trial folder${removed.length === 1 ? '' : 's'} that sweep.json does not reference (folds left unfinished when the sweep stopped): ${removed.map((d) => path.basename(d)).join(', ')}`,
+					);
+				for (const k of e.params.keptTrials ?? []) io.out(`Kept in trials/ (not removed): ${k.reason}`);
 				if (io.isTTY) draw(s);
 			} else if (e.method === 'sweep/trialEnded') {
 				if (!io.isTTY)

@@ -45,6 +45,13 @@ export interface SweepStartedParams {
 	sweepDir: string;
 	state: SweepState;
 	resumed: boolean;
+	/**
+	 * On resume: the run folders under `trials/` that sweep.json did not reference (folds of trials
+	 * that were running when the sweep stopped or died; those trials run again), removed.
+	 */
+	removedTrials?: string[];
+	/** Unreferenced entries of `trials/` left in place, with why (not a run, in use, foreign files). */
+	keptTrials?: { dir: string; reason: string }[];
 }
 export interface TrialStartedParams {
 	number: number;

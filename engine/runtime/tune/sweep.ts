@@ -3,7 +3,8 @@
  * k folds (folds run one after another on a worker), run in parallel worker processes, pruned
  * from their intermediate values, and recorded in `<sweep>/sweep.json` (atomic writes). Every
  * fold is a normal run under `<sweep>/trials/`, with curves, config snapshot and evaluation.
- * A stopped or crashed sweep resumes without re-running finished trials.
+ * A stopped or crashed sweep resumes without re-running finished trials; the folders its
+ * unfinished folds left under `trials/` are removed then (see `removeUnreferencedTrials`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { createRunDir, runsDirFor } from '../../io/store';
 import { writeJson } from '../../io/fsutil';
 import { readSweep, sweepFile } from '../../io/sweeps';
 import { acquireLock } from '../../io/lock';
+import { checkRunDir, deleteRunFolder } from '../../io/runRef';
 import type { BackendChoice } from '../train/backend';
 import { applyParams } from '../../core/tune/apply';
 import { makePruner, type Pruner } from '../../core/tune/pruning';
@@ -241,8 +243,19 @@ export class Sweep {
 		const { state, opts } = this;
 		// One process writes a sweep (engine/io/lock.ts, as for runs): a second resume is refused here.
 		const lock = acquireLock(this.dir, `the sweep in ${this.dir}`);
+		// Only now, holding the lock, may folds of the previous attempt be judged abandoned.
+		const cleanup = this.resumed ? this.removeUnreferencedTrials() : undefined;
 		this.save();
-		this.emit({ method: 'sweep/started', params: { sweepDir: this.dir, state, resumed: this.resumed } });
+		this.emit({
+			method: 'sweep/started',
+			params: {
+				sweepDir: this.dir,
+				state,
+				resumed: this.resumed,
+				...(cleanup?.removed.length ? { removedTrials: cleanup.removed } : {}),
+				...(cleanup?.kept.length ? { keptTrials: cleanup.kept } : {}),
+			},
+		});
 		const entry = workerEntry(opts.workerScript);
 		this.began = Date.now();
 		opts.signal?.addEventListener('abort', () => {
@@ -383,7 +396,11 @@ export class Sweep {
 		} else t.foldScores.push(best);
 	}
 
-	/** Unfinished trials run again with the same values; the strategy and pruner catch up with what was recorded. */
+	/**
+	 * Unfinished trials run again with the same values, from their first fold (their earlier fold
+	 * runs are dropped, and their folders removed when run() starts); the strategy and pruner catch
+	 * up with what was recorded.
+	 */
 	private resume(): void {
 		const { state } = this;
 		for (const t of state.trials)
@@ -391,6 +408,7 @@ export class Sweep {
 				t.status = 'queued';
 				delete t.intermediate;
 				delete t.foldScores;
+				delete t.runDirs;
 			}
 		// Replay the search once per recorded trial, so a resumed random/TPE sweep continues its
 		// sequence instead of proposing the same points again (a grid skips what it has seen).
@@ -408,6 +426,51 @@ export class Sweep {
 			});
 			this.pruner?.complete(t.number);
 		}
+	}
+
+	/**
+	 * On resume, under the sweep's lock: removes the run folders in `<sweep>/trials/` that no trial
+	 * of sweep.json references — folds that were running when the sweep was stopped or killed (their
+	 * trials run again). Only Modelwright runs are removed: a folder directly in this sweep's own
+	 * `trials/` (by real path) with a valid summary.json, not in use by a live job, holding nothing
+	 * Modelwright does not write (`deleteRunFolder`). Anything else is left and reported.
+	 */
+	private removeUnreferencedTrials(): { removed: string[]; kept: { dir: string; reason: string }[] } {
+		const removed: string[] = [];
+		const kept: { dir: string; reason: string }[] = [];
+		const trials = path.join(this.dir, 'trials');
+		const real = (p: string) => {
+			try {
+				return fs.realpathSync(p);
+			} catch {
+				return path.resolve(p);
+			}
+		};
+		let names: string[];
+		try {
+			// trials/ must be this sweep's own folder, not a link to another run store.
+			if (!fs.lstatSync(trials).isDirectory() || real(trials) !== path.join(real(this.dir), 'trials')) {
+				kept.push({ dir: trials, reason: 'trials/ is not a folder of this sweep (a link?); nothing in it was removed' });
+				return { removed, kept };
+			}
+			names = fs.readdirSync(trials);
+		} catch {
+			return { removed, kept }; // no trials yet
+		}
+		const referenced = new Set(this.state.trials.flatMap((t) => t.runDirs ?? []).map(real));
+		for (const name of names) {
+			const dir = path.join(trials, name);
+			if (referenced.has(real(dir))) continue;
+			const checked = checkRunDir(dir, { runsDir: trials, explicit: true, cwd: this.dir });
+			if (!checked.ok) {
+				kept.push({ dir, reason: checked.message });
+				continue;
+			}
+			const refused = deleteRunFolder(checked.run);
+			if (refused) kept.push({ dir, reason: refused });
+			else removed.push(dir);
+		}
+		return { removed, kept };
 	}
 
 	private async workerLoop(entry: WorkerEntry): Promise<void> {
