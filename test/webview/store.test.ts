@@ -71,6 +71,21 @@ describe('webview: curves store', () => {
 			undefined,
 			'training loss flat: not overfitting',
 		);
+		// The false alarm: val loss 0.69 → 0.0024, then 0.0033 (+34%) while val accuracy stays 1.0.
+		const tinyRise = g((e) => (e <= 20 ? 0.69 * Math.exp(-e / 3.2) + 0.0024 : 0.0024 + (e - 20) * 0.000045));
+		assert.equal(detectOverfitting(epochs, loss, tinyRise), undefined, 'a rise at the floor is noise');
+		const acc = g(() => 1);
+		const realRise = g((e) => 0.5 + Math.abs(e - 20) * 0.01);
+		assert.equal(detectOverfitting(epochs, loss, realRise, acc), undefined, 'validation accuracy held');
+		assert.ok(
+			detectOverfitting(
+				epochs,
+				loss,
+				realRise,
+				g((e) => (e <= 20 ? 0.9 : 0.9 - (e - 20) * 0.005)),
+			),
+			'accuracy fell too',
+		);
 	});
 
 	it('decimates per pixel column keeping each column min and max', () => {

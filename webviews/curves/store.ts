@@ -224,7 +224,7 @@ export class CurveStore {
 	private detectOverfit(run: RunState): void {
 		const loss = run.tracks.get('loss');
 		const val = run.tracks.get('val_loss');
-		const found = loss && val ? detectOverfitting(run.epochs, loss.ys, val.ys) : undefined;
+		const found = loss && val ? detectOverfitting(run.epochs, loss.ys, val.ys, run.tracks.get('val_accuracy')?.ys) : undefined;
 		if (found) run.overfit = found;
 		else delete run.overfit;
 	}
@@ -321,7 +321,7 @@ export function nearestIndex(g: Growable, x: number): number {
  * Validation loss stopped improving and kept rising while training loss kept falling. Both are
  * smoothed first (EMA 0.6) so one noisy epoch is not called overfitting.
  */
-export function detectOverfitting(epochs: Growable, loss: Growable, val: Growable): OverfitFinding | undefined {
+export function detectOverfitting(epochs: Growable, loss: Growable, val: Growable, valAccuracy?: Growable): OverfitFinding | undefined {
 	const n = Math.min(epochs.length, loss.length, val.length);
 	const sl: number[] = [],
 		sv: number[] = [],
@@ -346,9 +346,21 @@ export function detectOverfitting(epochs: Growable, loss: Growable, val: Growabl
 		valEnd = sv[m - 1]!,
 		lossAtOnset = sl[best]!,
 		lossEnd = sl[m - 1]!;
-	const rose = valEnd - valAtOnset > Math.max(0.03 * Math.abs(valAtOnset), 1e-9);
+	// A rise counts when it is large relative to the value and to how far validation loss had fallen:
+	// 0.0024 → 0.0033 after a fall from 0.69 is noise at the floor, not overfitting.
+	let peakBefore = valAtOnset;
+	for (let i = 0; i < best; i++) peakBefore = Math.max(peakBefore, sv[i]!);
+	const rise = valEnd - valAtOnset;
+	const rose = rise > Math.max(0.03 * Math.abs(valAtOnset), 0.05 * (peakBefore - valAtOnset), 1e-9);
 	const fell = lossEnd < lossAtOnset - 0.01 * Math.abs(lossAtOnset);
 	if (!rose || !fell) return undefined;
+	// Validation accuracy that held is not overfitting, whatever the loss did.
+	if (valAccuracy && valAccuracy.length >= n) {
+		const acc = ix.map((i) => valAccuracy.get(i));
+		const onsetAcc = acc[best]!;
+		const endAcc = acc[m - 1]!;
+		if (Number.isFinite(onsetAcc) && Number.isFinite(endAcc) && endAcc >= onsetAcc - 0.005) return undefined;
+	}
 	return { epoch: epochs.get(ix[best]!), valAtOnset, valEnd, lossAtOnset, lossEnd };
 }
 
