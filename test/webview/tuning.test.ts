@@ -72,6 +72,10 @@ describe('webview: tuning panel (Chromium)', function () {
 		assert.equal(await status(4).locator('.tuning-badge-pruned').textContent(), 'pruned');
 		assert.ok(await status(4).locator('.tuning-badge-pruned').isVisible());
 		assert.equal(await status(4).locator('.tuning-message').textContent(), 'pruned at epoch 3: median rule (0.87 > median 0.58)');
+		// A pruned trial's partial score is set apart: in parentheses, greyed, never with a ± from one fold.
+		const partial = p.page.locator('.tuning-row[data-trial="4"] .tuning-score-partial');
+		assert.match((await partial.textContent())!, /^(\(.+\)|–)$/);
+		assert.equal(await p.page.locator('.tuning-row[data-trial="4"] .tuning-std').count(), 0);
 		assert.equal(await status(7).locator('.tuning-badge-failed').textContent(), 'failed');
 		assert.equal(await status(7).locator('.tuning-message').textContent(), 'worker crashed: out of memory');
 		assert.equal(await status(11).locator('.tuning-badge-running').count(), 1);

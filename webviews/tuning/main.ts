@@ -238,12 +238,18 @@ function renderTable(m: SweepModel): void {
 			...keys.map((k) =>
 				h('td', { class: typeof t.params[k] === 'number' ? 'num' : 'tuning-param' }, paramText(t.params[k], formatNumber)),
 			),
-			h(
-				'td',
-				{ class: 'num tuning-score' },
-				formatNumber(t.score),
-				finite(t.std) ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null,
-			),
+			t.status === 'pruned'
+				? h(
+						'td',
+						{ class: 'num tuning-score tuning-score-partial', title: 'Last value of a pruned trial (first fold, partial): not ranked' },
+						finite(t.score) ? `(${formatNumber(t.score)})` : '–',
+					)
+				: h(
+						'td',
+						{ class: 'num tuning-score' },
+						formatNumber(t.score),
+						finite(t.std) && t.std > 0 ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null,
+					),
 			h('td', { class: 'tuning-status-cell' }, badge ?? t.status, t.message ? h('span', { class: 'tuning-message' }, t.message) : null),
 			h('td', { class: 'num' }, formatDuration(t.durationMs)),
 		);

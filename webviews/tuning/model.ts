@@ -101,7 +101,8 @@ const STATUS_ORDER: Record<TrialStatus, number> = { completed: 0, running: 1, pr
 /** The value a column sorts by; undefined sorts last in both directions. */
 function sortValue(t: TrialView, key: SortKey): string | number | undefined {
 	if (key === '#') return t.number;
-	if (key === 'score') return finite(t.score) ? t.score : undefined;
+	// Only completed trials rank: a pruned trial's score is one fold's partial curve, not a k-fold mean.
+	if (key === 'score') return t.status === 'completed' && finite(t.score) ? t.score : undefined;
 	if (key === 'status') return STATUS_ORDER[t.status];
 	if (key === 'duration') return t.durationMs;
 	if (key.startsWith('param:')) {

@@ -24,7 +24,7 @@ function row(t: TrialRecord, keys: string[], best: number | undefined): string[]
 	return [
 		`${t.number === best ? '*' : ' '}${t.number}`,
 		...keys.map((k) => (t.params[k] === undefined ? '–' : fmtParam(t.params[k]))),
-		t.score === undefined ? '–' : `${fmt(t.score)}${t.std ? ` ±${fmt(t.std)}` : ''}`,
+		t.score === undefined ? '–' : t.status === 'pruned' ? `(${fmt(t.score)}, partial)` : `${fmt(t.score)}${t.std ? ` ±${fmt(t.std)}` : ''}`,
 		t.status,
 		t.durationMs === undefined ? '' : `${(t.durationMs / 1000).toFixed(1)}s`,
 	];
