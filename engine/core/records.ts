@@ -95,6 +95,27 @@ export interface Evaluation {
 	inputs?: Record<string, string | number | null>[];
 	/** What was summarised or left out to keep the report bounded, in words (absent when nothing was). */
 	notes?: string[];
+	/** Permutation feature importance on the evaluated split (engine/runtime/evaluate/importance.ts), most important first. */
+	importance?: {
+		/** The metric whose drop is measured: `accuracy` (classifiers) or `r2` (regression). */
+		metric: string;
+		/** The metric on the unshuffled rows. */
+		baseline: number;
+		repeats: number;
+		seed: number;
+		/** Rows used (the first of the split). */
+		rows: number;
+		features: FeatureImportance[];
+	};
+}
+
+/** One feature's importance: the metric's drop when its values (a one-hot group as one) are shuffled, mean and std over repeats. */
+export interface FeatureImportance {
+	feature: string;
+	mean: number;
+	std: number;
+	/** Model inputs the feature spans (one-hot: its categories). */
+	inputs: number;
 }
 
 export interface SerialTensor {

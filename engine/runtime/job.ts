@@ -14,8 +14,10 @@ import { checkWriteDir, resolveDataPath, validateConfig } from '../io/probe';
 import { prepareData } from './data/prepare';
 import { DataError } from './data/csv';
 import { evaluateModel } from './evaluate/evaluate';
+import { addImportance } from './evaluate/importance';
 import type { Checkpoint, Evaluation } from '../core/records';
 import { exportModel } from './export/tfjs';
+import { writeModelCard } from './export/card';
 import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/protocol';
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
@@ -317,7 +319,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		let evaluation: Evaluation;
 		let evFile: string;
 		try {
-			evaluation = evaluateModel(result.model, config, data);
+			evaluation = addImportance(evaluateModel(result.model, config, data), result.model, config, data);
 			evFile = w.writeEvaluation(evaluation);
 		} catch (err) {
 			return fail(
@@ -328,6 +330,9 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		const evaluateMs = performance.now() - te;
 		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
 		if (exportPath) await exportModel(result.model, exportPath, { preprocessing: data.preprocessing, configText: text });
+		const card = { name: config.name, runId: w.summary.id, config, data, model: result.model, evaluation, epochs: base.epochs!, backend };
+		for (const dir of exportPath ? [modelDir, exportPath] : [modelDir])
+			writeModelCard(dir, { ...card, trainedAt: new Date().toISOString() });
 		const weights = singleUnitWeights(config, result.model);
 		const status = result.status === 'stopped' ? 'stopped' : 'completed';
 		w.writeSummary({

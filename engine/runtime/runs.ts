@@ -7,6 +7,7 @@ import { prepareData } from './data/prepare';
 import { decodeOutput, transformRow } from './data/preprocess';
 import type { Row } from './data/generators';
 import { evaluateModel } from './evaluate/evaluate';
+import { addImportance } from './evaluate/importance';
 import type { Evaluation } from '../core/records';
 import { loadExported, MODEL_FILE } from './export/tfjs';
 import { readRunSummary } from '../io/store';
@@ -80,7 +81,7 @@ export async function evaluateRun(
 	try {
 		const s = split ?? undefined;
 		if (s && !data[s]) throw new Error(`the run has no ${s} split.`);
-		return s ? evaluateModel(model, config, data, s) : evaluateModel(model, config, data);
+		return addImportance(s ? evaluateModel(model, config, data, s) : evaluateModel(model, config, data), model, config, data);
 	} finally {
 		model.dispose();
 	}

@@ -64,7 +64,7 @@ describe('CLI: train, runs, predict, evaluate, export', function () {
 		assert.match(e.out, /confusion matrix/);
 		const x = await cli('export', irisRun.dir, '--out', 'out/iris');
 		assert.equal(x.code, 0, x.err);
-		for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'config.yaml'])
+		for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'config.yaml', 'MODEL_CARD.md'])
 			assert.ok(fs.existsSync(path.join(tmp, 'out', 'iris', f)), f);
 		const d = await cli('runs', 'delete', irisRun.dir);
 		assert.equal(d.code, 0);

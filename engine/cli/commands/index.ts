@@ -10,6 +10,7 @@ import { exportCommand } from './export';
 import { runsCommand } from './runs';
 import { tuneCommand } from './tune';
 import { cvCommand } from './cv';
+import { serveCommand } from './serve';
 
 export const COMMANDS: Command[] = [
 	validateCommand,
@@ -22,4 +23,5 @@ export const COMMANDS: Command[] = [
 	runsCommand,
 	tuneCommand,
 	cvCommand,
+	serveCommand,
 ];
