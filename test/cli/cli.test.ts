@@ -21,7 +21,7 @@ describe('modelwright CLI (built bundle)', () => {
 	it('validate: the examples are clean, exit 0', () => {
 		const r = cli(['validate', 'examples/*.model.yaml']);
 		assert.equal(r.code, 0, r.out + r.err);
-		assert.match(r.out, /4 files checked: 0 errors, 0 warnings\./);
+		assert.match(r.out, /5 files checked: 0 errors, 0 warnings\./);
 	});
 
 	it('validate: errors print file:line:col severity code message and exit 1', () => {

@@ -150,6 +150,34 @@ export const DIAGNOSTIC_CODES = {
 		title: 'Input does not match the data',
 		explanation: 'The model input size differs from the number of features the data provides after preprocessing.',
 	},
+	MW215: {
+		severity: 'error',
+		title: 'Unknown layer in `from`',
+		explanation:
+			'`from` names no layer: it takes the `name` of an earlier layer (or its default name, e.g. `dense_1`), or `input` for the model input.',
+	},
+	MW216: {
+		severity: 'error',
+		title: 'Forward reference in `from`',
+		explanation:
+			'`from` names this layer or a later one. A layer takes only earlier layers, so the model is a graph without cycles; move the layer after the ones it takes.',
+	},
+	MW217: {
+		severity: 'error',
+		title: 'Duplicate layer name',
+		explanation: 'Two layers have the same name (given or default), or a layer is named `input`, which `from` uses for the model input.',
+	},
+	MW218: {
+		severity: 'error',
+		title: 'Merge shapes differ',
+		explanation:
+			'`add`, `multiply` and `average` need inputs of equal shapes; `concatenate` needs them equal on every axis but `axis`. The message shows both shapes.',
+	},
+	MW219: {
+		severity: 'warning',
+		title: 'Unused layer',
+		explanation: "No later layer's `from` takes this layer's output and it is not the last layer, so it does not reach the model's output.",
+	},
 	MW220: {
 		severity: 'warning',
 		title: 'No validation data',

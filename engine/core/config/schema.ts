@@ -70,6 +70,25 @@ const name = Opt(
 		'x-patternMessage': 'must start with a letter or `_` and hold only letters, digits, `_`, `.` and `-`',
 	}),
 );
+/** The name a layer's `from` uses for the model input. */
+export const MODEL_INPUT = 'input';
+const layerRef = (description: string) =>
+	Str({
+		description,
+		pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
+		'x-patternMessage': 'must be a layer name or `input`',
+		examples: ['input', 'dense_1'],
+	});
+const from = Opt(
+	layerRef(
+		'The layer whose output this layer takes: the `name` of an earlier layer, or `input` for the model input. Default: the previous layer (the model input for the first), as in a Sequential stack.',
+	),
+);
+const mergeFrom = Type.Array(layerRef('An earlier layer (by `name`), or `input` for the model input.'), {
+	description: 'The layers whose outputs are merged: at least two earlier layers (by `name`) or `input`.',
+	minItems: 2,
+	examples: [['dense_1', 'dense_2']],
+});
 const useBias = Opt(Bool({ description: 'Whether the layer adds a learned bias vector.', default: true }));
 const size2 = (description: string, def?: number) =>
 	Type.Union(
@@ -103,6 +122,7 @@ const Dense = Obj(
 	{
 		type: typeTag('dense', 'Fully connected layer: $y = f(xW + b)$.'),
 		name,
+		from,
 		units: Int({
 			description:
 				'Number of output units (neurons). For the output layer: 1 for regression or binary classification, the number of classes for softmax.',
@@ -120,6 +140,7 @@ const Dropout = Obj(
 	{
 		type: typeTag('dropout', 'Randomly zeroes a fraction of inputs during training.'),
 		name,
+		from,
 		rate: Num({
 			description: 'Fraction of the inputs to drop during training, in [0, 1). Inputs kept are scaled by $\\frac{1}{1 - rate}$.',
 			minimum: 0,
@@ -135,6 +156,7 @@ const BatchNormalization = Obj(
 	{
 		type: typeTag('batchNormalization', 'Normalises each feature over the batch.'),
 		name,
+		from,
 		momentum: Opt(
 			Num({ description: 'Momentum of the moving mean and variance used at inference.', minimum: 0, maximum: 1, default: 0.99 }),
 		),
@@ -149,6 +171,7 @@ const LayerNormalization = Obj(
 	{
 		type: typeTag('layerNormalization', 'Normalises each sample over its last axis.'),
 		name,
+		from,
 		epsilon: Opt(Num({ description: 'Added to the variance to avoid division by zero.', exclusiveMinimum: 0, default: 0.001 })),
 		center: Opt(Bool({ description: 'Learn an offset $\\beta$.', default: true })),
 		scale: Opt(Bool({ description: 'Learn a scale $\\gamma$.', default: true })),
@@ -160,6 +183,7 @@ const Activation = Obj(
 	{
 		type: typeTag('activation', 'Applies an activation function.'),
 		name,
+		from,
 		activation: StringEnum(ACTIVATIONS, { description: 'The function to apply.', 'x-enumDescriptions': ACTIVATION_DOCS }),
 	},
 	'Applies an activation function element-wise (softmax over the last axis).',
@@ -167,7 +191,7 @@ const Activation = Obj(
 );
 
 const Flatten = Obj(
-	{ type: typeTag('flatten', 'Flattens all but the batch dimension.'), name },
+	{ type: typeTag('flatten', 'Flattens all but the batch dimension.'), name, from },
 	'Flattens everything but the batch dimension: `[null, a, b, c]` → `[null, a·b·c]`. Needed between conv/pooling layers and dense layers.',
 );
 
@@ -175,6 +199,7 @@ const Reshape = Obj(
 	{
 		type: typeTag('reshape', 'Reshapes each sample.'),
 		name,
+		from,
 		targetShape: Type.Array(Int({ description: 'A dimension; one may be -1 to infer it.', minimum: -1 }), {
 			description:
 				'New shape of each sample (without the batch dimension). The product must equal the input size; one dimension may be -1.',
@@ -190,6 +215,7 @@ const Conv1D = Obj(
 	{
 		type: typeTag('conv1d', '1-D convolution over sequences.'),
 		name,
+		from,
 		filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
 		kernelSize: Int({ description: 'Length of the convolution window.', minimum: 1, examples: [3] }),
 		strides: Opt(Int({ description: 'Step of the window.', minimum: 1, default: 1 })),
@@ -206,6 +232,7 @@ const Conv2D = Obj(
 	{
 		type: typeTag('conv2d', '2-D convolution over images.'),
 		name,
+		from,
 		filters: Int({ description: 'Number of output channels.', minimum: 1, examples: [32] }),
 		kernelSize: size2('Size of the convolution window: one number or [height, width].'),
 		strides: Opt(size2('Step of the window: one number or [height, width].', 1)),
@@ -223,6 +250,7 @@ const pool1 = (t: 'maxPooling1d' | 'averagePooling1d', what: string) =>
 		{
 			type: typeTag(t, `1-D ${what} pooling.`),
 			name,
+			from,
 			poolSize: Opt(Int({ description: 'Size of the pooling window.', minimum: 1, default: 2 })),
 			strides: Opt(Int({ description: 'Step of the window. Defaults to `poolSize`.', minimum: 1 })),
 			padding: padding(['valid', 'same'] as const),
@@ -234,6 +262,7 @@ const pool2 = (t: 'maxPooling2d' | 'averagePooling2d', what: string) =>
 		{
 			type: typeTag(t, `2-D ${what} pooling.`),
 			name,
+			from,
 			poolSize: Opt(size2('Size of the pooling window: one number or [height, width].', 2)),
 			strides: Opt(size2('Step of the window. Defaults to `poolSize`.')),
 			padding: padding(['valid', 'same'] as const),
@@ -241,12 +270,13 @@ const pool2 = (t: 'maxPooling2d' | 'averagePooling2d', what: string) =>
 		`2-D ${what} pooling over \`[height, width, channels]\`. No parameters.`,
 	);
 const globalPool = (t: 'globalAveragePooling1d' | 'globalAveragePooling2d' | 'globalMaxPooling1d' | 'globalMaxPooling2d', what: string) =>
-	Obj({ type: typeTag(t, what), name }, `${what} The output is \`[null, channels]\`. No parameters.`);
+	Obj({ type: typeTag(t, what), name, from }, `${what} The output is \`[null, channels]\`. No parameters.`);
 
 const Embedding = Obj(
 	{
 		type: typeTag('embedding', 'Maps integer ids to dense vectors.'),
 		name,
+		from,
 		inputDim: Int({ description: 'Vocabulary size: ids must lie in [0, inputDim).', minimum: 1, examples: [1000] }),
 		outputDim: Int({ description: 'Size of each embedding vector.', minimum: 1, examples: [16] }),
 		embeddingsInitializer: initializer('randomUniform', 'the embedding matrix'),
@@ -261,6 +291,7 @@ const recurrent = (t: 'lstm' | 'gru' | 'simpleRnn', description: string) =>
 		{
 			type: typeTag(t, description),
 			name,
+			from,
 			units: Int({ description: 'Size of the hidden state.', minimum: 1, examples: [32] }),
 			activation: activation('tanh', 'Activation of the candidate state'),
 			...(t === 'simpleRnn' ? {} : { recurrentActivation: activation('hardSigmoid', 'Activation of the gates (tfjs default)') }),
@@ -279,6 +310,29 @@ const recurrent = (t: 'lstm' | 'gru' | 'simpleRnn', description: string) =>
 		description,
 		{ 'x-snippet': 'units: ${1:32}' },
 	);
+
+const merge = (t: 'add' | 'multiply' | 'average', what: string, formula: string) =>
+	Obj(
+		{ type: typeTag(t, `${what} of the outputs of the layers in \`from\`.`), name, from: mergeFrom },
+		`${what} of two or more layers' outputs, element by element: ${formula}. All inputs must have the same shape, which is also the output's. No parameters.`,
+		{ 'x-formula': formula, 'x-snippet': 'from: [${1:a}, ${2:b}]' },
+	);
+const Concatenate = Obj(
+	{
+		type: typeTag('concatenate', 'Joins the outputs of the layers in `from` along an axis.'),
+		name,
+		from: mergeFrom,
+		axis: Opt(
+			Int({
+				description:
+					'The axis to join along: -1 is the last (features or channels), 1 the first after the batch. The inputs must agree on every other axis.',
+				default: -1,
+			}),
+		),
+	},
+	"Concatenation of two or more layers' outputs along `axis`: $y = [x_1 \,\|\, x_2 \,\|\, \dots]$; the output size on that axis is the sum of the inputs'. No parameters.",
+	{ 'x-formula': '$y = [x_1 \\,\\|\\, x_2 \\,\\|\\, \\dots \\,\\|\\, x_n]$', 'x-snippet': 'from: [${1:a}, ${2:b}]' },
+);
 
 export const LayerSchema = Tagged(
 	[
@@ -303,6 +357,10 @@ export const LayerSchema = Tagged(
 		recurrent('lstm', 'Long short-term memory layer. Parameters: $4(u(n_{in} + u) + u)$.'),
 		recurrent('gru', 'Gated recurrent unit (tfjs variant, reset gate before the matmul). Parameters: $3(u(n_{in} + u) + u)$.'),
 		recurrent('simpleRnn', 'Fully connected recurrent layer: $h_t = f(x_t W + h_{t-1} U + b)$. Parameters: $u(n_{in} + u) + u$.'),
+		merge('add', 'Sum', '$y = x_1 + x_2 + \\dots + x_n$'),
+		Concatenate,
+		merge('multiply', 'Product', '$y = x_1 \\odot x_2 \\odot \\dots \\odot x_n$'),
+		merge('average', 'Mean', '$y = \\frac{1}{n} \\sum_{i=1}^{n} x_i$'),
 	],
 	{ description: 'A layer, chosen by its `type`. Fields follow tfjs-layers.' },
 );
@@ -570,9 +628,13 @@ const ModelSchema = Obj(
 				examples: [[4], [28, 28, 1]],
 			}),
 		),
-		layers: Type.Array(LayerSchema, { description: 'The layers, in order (a Sequential stack).', minItems: 1 }),
+		layers: Type.Array(LayerSchema, {
+			description:
+				"The layers, in order. Each takes the previous layer's output unless its `from` names an earlier layer (or `input`); merge layers (`add`, `concatenate`, `multiply`, `average`) take several. The last layer is the output.",
+			minItems: 1,
+		}),
 	},
-	'The network: a Sequential stack of tfjs-layers layers.',
+	'The network: a stack of tfjs-layers layers (a Sequential model), or a graph of them when layers use `from` or merge (a functional model).',
 );
 
 // ---------------------------------------------------------------- training

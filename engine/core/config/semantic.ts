@@ -71,7 +71,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		shapes = inferShapes(layers, input);
 		for (const l of shapes.layers) {
 			if (!l.issue) continue;
-			const path: JsonPath = ['model', 'layers', l.index, ...(l.issue.field ? [l.issue.field] : ['type'])];
+			const path: JsonPath = ['model', 'layers', l.index, ...(l.issue.at ?? (l.issue.field ? [l.issue.field] : ['type']))];
 			add(l.issue.code, l.issue.message, path);
 		}
 		if (declared && data.inputSize !== undefined && declared.length === 1 && declared[0] !== data.inputSize) {

@@ -1,9 +1,10 @@
 /**
- * Output shapes and parameter counts of a Sequential stack, computed without TensorFlow.js
+ * Output shapes and parameter counts of a Sequential stack or a layer graph (`from`, merge
+ * layers), computed without TensorFlow.js
  * so the language server can show them on every keystroke. test/unit/shapes.test.ts checks
  * every example and fixture against the real tfjs-layers model.
  */
-import type { LayerConfig, LayerType } from '../config/schema';
+import { MODEL_INPUT, type LayerConfig, type LayerType } from '../config/schema';
 import type { DiagnosticCode } from '../config/diagnostics';
 
 /** A shape with the batch dimension first (`null`), like tfjs. `null` dims are unknown. */
@@ -19,6 +20,12 @@ export interface LayerShapeInfo {
 	trainableParams?: number;
 	nonTrainableParams?: number;
 	issue?: ShapeIssue;
+	/** What the layer takes: names of earlier layers or `input` (one, or several for a merge). */
+	from: string[];
+	/** Indices of the layers in `from`, -1 for the model input (unresolved names left out). */
+	sources: number[];
+	/** Input shapes of a merge layer, one per entry of `from`. */
+	inputShapes?: (Shape | undefined)[];
 }
 
 export interface ShapeIssue {
@@ -26,6 +33,24 @@ export interface ShapeIssue {
 	message: string;
 	/** The field of the layer the issue is about (for the range), if any. */
 	field?: string;
+	/** A path inside the layer, more exact than `field` (e.g. `['from', 1]`). */
+	at?: (string | number)[];
+}
+
+export const MERGE_TYPES = ['add', 'concatenate', 'multiply', 'average'] as const;
+export type MergeType = (typeof MERGE_TYPES)[number];
+export const isMerge = (type: string): type is MergeType => (MERGE_TYPES as readonly string[]).includes(type);
+
+/** Whether the layers form a graph (a functional model) rather than a Sequential stack. */
+export function isGraph(layers: readonly { type: string; from?: unknown }[]): boolean {
+	return layers.some((l) => l.from !== undefined || isMerge(l.type));
+}
+
+/** The `from` names of a layer as written, or the implicit previous layer. */
+export function layerFrom(layer: { from?: unknown }, index: number, names: readonly string[]): string[] {
+	if (typeof layer.from === 'string') return [layer.from];
+	if (Array.isArray(layer.from)) return layer.from.filter((f): f is string => typeof f === 'string');
+	return [index === 0 ? MODEL_INPUT : names[index - 1]!];
 }
 
 export interface ModelShapeInfo {
@@ -63,15 +88,60 @@ export function defaultLayerNames(layers: readonly { type: string; name?: string
 
 export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly number[] | undefined): ModelShapeInfo {
 	const names = defaultLayerNames(layers);
-	let shape: Shape | undefined = inputShape ? [null, ...inputShape] : undefined;
+	const input: Shape | undefined = inputShape ? [null, ...inputShape] : undefined;
+	/** Output shapes passed on to later layers (undefined after an error). */
+	const passed: (Shape | undefined)[] = [];
 	const out: LayerShapeInfo[] = [];
+	const firstIndex = new Map<string, number>();
+	names.forEach((n, i) => {
+		if (!firstIndex.has(n)) firstIndex.set(n, i);
+	});
 	let total = 0;
 	let trainable = 0;
 	let nonTrainable = 0;
 	let known = true;
+	const used = new Set<number>();
 	layers.forEach((layer, index) => {
-		const info: LayerShapeInfo = { index, type: layer.type, name: names[index]!, ...(shape ? { inputShape: shape } : {}) };
-		const r = layerOutput(layer, shape);
+		const from = layerFrom(layer, index, names);
+		const info: LayerShapeInfo = { index, type: layer.type, name: names[index]!, from, sources: [] };
+		let issue: ShapeIssue | undefined = graphIssue(layer, index, names, firstIndex);
+		const inShapes: (Shape | undefined)[] = [];
+		from.forEach((f, k) => {
+			const src = f === MODEL_INPUT ? -1 : firstIndex.get(f);
+			const at = Array.isArray(layer.from) ? ['from', k] : ['from'];
+			if (src === undefined) {
+				issue ??= {
+					code: 'MW215',
+					at,
+					message: `No layer is named \`${f}\`. \`from\` takes the \`name\` of an earlier layer, or \`input\`${suggest(f, names.slice(0, index))}.`,
+				};
+				inShapes.push(undefined);
+				return;
+			}
+			if (src >= index) {
+				issue ??= {
+					code: 'MW216',
+					at,
+					message:
+						src === index
+							? `\`${f}\` is this layer itself: a layer cannot take its own output.`
+							: `\`${f}\` is layer ${src + 1}, after this one (layer ${index + 1}): a layer takes only earlier layers, so the model is a graph without cycles.`,
+				};
+				inShapes.push(undefined);
+				return;
+			}
+			info.sources.push(src);
+			if (src >= 0) used.add(src);
+			inShapes.push(src === -1 ? input : passed[src]);
+		});
+		const shape = inShapes[0];
+		if (shape) info.inputShape = shape;
+		if (isMerge(layer.type)) info.inputShapes = inShapes;
+		const r: LayerResult = issue
+			? { issue }
+			: isMerge(layer.type)
+				? mergeOutput(layer as Extract<LayerConfig, { type: MergeType }>, inShapes, from)
+				: layerOutput(layer, shape);
 		if (r.issue) info.issue = r.issue;
 		if (r.shape) info.outputShape = r.shape;
 		if (r.trainable !== undefined) {
@@ -82,14 +152,107 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 			total += r.trainable + (r.nonTrainable ?? 0);
 		} else known = false;
 		out.push(info);
-		shape = r.issue && r.issue.code !== 'MW213' ? undefined : r.shape;
+		passed.push(r.issue && r.issue.code !== 'MW213' ? undefined : r.shape);
 	});
+	// Layers whose output nothing takes (the last layer is the model's output).
+	out.forEach((info, i) => {
+		if (i === out.length - 1 || used.has(i) || info.issue) return;
+		info.issue = {
+			code: 'MW219',
+			field: layers[i]!.name !== undefined ? 'name' : 'type',
+			message: `Nothing takes the output of \`${info.name}\`: it is not the last layer and no \`from\` names it, so it does not reach the model's output. Name it in a later layer's \`from\`, or remove it.`,
+		};
+	});
+	const last = passed[passed.length - 1];
 	return {
-		...(inputShape ? { inputShape: [null, ...inputShape] } : {}),
+		...(input ? { inputShape: input } : {}),
 		layers: out,
-		...(shape ? { outputShape: shape } : {}),
+		...(last ? { outputShape: last } : {}),
 		...(known ? { totalParams: total, trainableParams: trainable, nonTrainableParams: nonTrainable } : {}),
 	};
+}
+
+/** A duplicate `name` (or a layer named `input`). */
+function graphIssue(layer: LayerConfig, index: number, names: readonly string[], firstIndex: Map<string, number>): ShapeIssue | undefined {
+	const n = names[index]!;
+	if (n === MODEL_INPUT)
+		return { code: 'MW217', field: 'name', message: '`input` names the model input in `from`; give this layer another name.' };
+	const first = firstIndex.get(n)!;
+	if (first !== index)
+		return {
+			code: 'MW217',
+			field: layer.name !== undefined ? 'name' : 'type',
+			message: `Layer ${first + 1} is already named \`${n}\`${layer.name === undefined ? ' (the default name of this layer)' : ''}: layer names must be unique.`,
+		};
+	return undefined;
+}
+
+function suggest(name: string, names: readonly string[]): string {
+	const near = names.find((n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= 2);
+	return near ? ` (did you mean \`${near}\`?)` : names.length ? ` (earlier layers: ${names.map((n) => `\`${n}\``).join(', ')})` : '';
+}
+
+function editDistance(a: string, b: string): number {
+	const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		let prev = d[0]!;
+		d[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const tmp = d[j]!;
+			d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+			prev = tmp;
+		}
+	}
+	return d[b.length]!;
+}
+
+/** Output of a merge layer; the inputs must agree (on every axis but `axis` for concatenate). */
+function mergeOutput(layer: Extract<LayerConfig, { type: MergeType }>, shapes: (Shape | undefined)[], from: string[]): LayerResult {
+	if (shapes.some((s) => !s)) return { trainable: 0 };
+	const all = shapes as Shape[];
+	const first = all[0]!;
+	const mismatch = (k: number, why: string): LayerResult => ({
+		issue: {
+			code: 'MW218',
+			at: ['from', k],
+			message: `\`${layer.type}\` cannot merge \`${from[0]}\` ${fmt(first)} with \`${from[k]}\` ${fmt(all[k])}: ${why}`,
+		},
+	});
+	const unify = (a: number | null, b: number | null) => (a === null ? b : a);
+	if (layer.type === 'concatenate') {
+		const rank = first.length;
+		const axis = layer.axis ?? -1;
+		const ax = axis < 0 ? rank + axis : axis;
+		if (ax < 1 || ax >= rank)
+			return {
+				issue: {
+					code: 'MW218',
+					field: 'axis',
+					message: `\`axis: ${axis}\` is not an axis of ${fmt(first)} other than the batch axis: use ${rank === 2 ? '1 or -1' : `1 … ${rank - 1} or -1 … -${rank - 1}`}.`,
+				},
+			};
+		const shape = [...first];
+		for (let k = 1; k < all.length; k++) {
+			const s = all[k]!;
+			if (s.length !== rank) return mismatch(k, `their ranks differ (${rank - 1} and ${s.length - 1} per sample).`);
+			for (let d = 1; d < rank; d++) {
+				if (d === ax) continue;
+				if (shape[d] !== null && s[d] !== null && shape[d] !== s[d])
+					return mismatch(k, `they differ on axis ${d}, not only on the concatenation axis ${axis}.`);
+				shape[d] = unify(shape[d]!, s[d]!);
+			}
+			shape[ax] = shape[ax] === null || s[ax] === null ? null : shape[ax]! + s[ax]!;
+		}
+		return { shape, trainable: 0 };
+	}
+	const shape = [...first];
+	for (let k = 1; k < all.length; k++) {
+		const s = all[k]!;
+		if (s.length !== shape.length || s.some((d, i) => d !== null && shape[i] !== null && d !== shape[i]))
+			return mismatch(k, `${layer.type} works element by element, so the shapes must be equal.`);
+		s.forEach((d, i) => (shape[i] = unify(shape[i]!, d)));
+	}
+	return { shape, trainable: 0 };
 }
 
 interface LayerResult {
@@ -276,5 +439,8 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const params = gates * (u * (f + u) + (layer.useBias !== false ? u : 0));
 			return { shape: layer.returnSequences ? [null, shape[1] ?? null, u] : [null, u], trainable: params };
 		}
+		default:
+			// Merge layers: mergeOutput.
+			return {};
 	}
 }

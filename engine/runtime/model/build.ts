@@ -9,12 +9,14 @@ import type { LayerConfig } from '../../core/config/schema';
 import type { Activation, Initializer } from '../../core/config/vocabulary';
 import { LayerSchema } from '../../core/config/schema';
 import { applyDefaults, type S } from '../../core/config/schemaNav';
-import { defaultLayerNames } from '../../core/shapes/infer';
+import { MODEL_INPUT } from '../../core/config/schema';
+import { defaultLayerNames, isGraph, layerFrom } from '../../core/shapes/infer';
 import { mixSeed } from '../../core/random';
 import { initialValues } from './init';
 
 export interface BuiltModel {
-	model: tf.Sequential;
+	/** A Sequential model, or a functional one (tf.model over tf.input) when layers use `from` or merge. */
+	model: tf.LayersModel;
 	/** layerMap[i] = indices (in model.layers) of the tfjs layers made for config layer i. */
 	layerMap: number[][];
 }
@@ -117,6 +119,14 @@ function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): t
 				}),
 			];
 		}
+		case 'add':
+			return [L.add({ name })];
+		case 'multiply':
+			return [L.multiply({ name })];
+		case 'average':
+			return [L.average({ name })];
+		case 'concatenate':
+			return [L.concatenate({ name, axis: l.axis })];
 		case 'lstm':
 		case 'gru':
 		case 'simpleRnn': {
@@ -147,11 +157,33 @@ function unsupported(l: never): never {
 	throw new Error(`unsupported layer type ${String((l as { type?: unknown }).type)}`);
 }
 
-export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { seed: number }): BuiltModel {
-	const names = defaultLayerNames(layers);
+/** The layers as a graph: tf.input, each layer applied to the outputs its `from` names, the last one the output. */
+function buildFunctional(filled: Layer[], names: string[], inputShape: number[]): BuiltModel {
+	const input = tf.input({ shape: inputShape, name: MODEL_INPUT });
+	const outputs = new Map<string, tf.SymbolicTensor>([[MODEL_INPUT, input]]);
+	const made: tf.layers.Layer[][] = [];
+	let last: tf.SymbolicTensor = input;
+	filled.forEach((l, i) => {
+		const sources = layerFrom(l, i, names).map((f) => {
+			const t = outputs.get(f);
+			if (!t) throw new Error(`layer ${names[i]!} takes \`${f}\`, which is no earlier layer`);
+			return t;
+		});
+		const layers = makeLayers(l, names[i]!, {});
+		let x: tf.SymbolicTensor | tf.SymbolicTensor[] = sources.length === 1 ? sources[0]! : sources;
+		for (const m of layers) x = m.apply(x) as tf.SymbolicTensor;
+		last = x as tf.SymbolicTensor;
+		outputs.set(names[i]!, last);
+		made.push(layers);
+	});
+	const model = tf.model({ inputs: input, outputs: last });
+	const layerMap = made.map((ls) => ls.map((m) => model.layers.indexOf(m)));
+	return { model, layerMap };
+}
+
+function buildSequential(filled: Layer[], names: string[], inputShape: number[]): BuiltModel {
 	const model = tf.sequential();
 	const layerMap: number[][] = [];
-	const filled = layers.map((l) => applyDefaults(LayerSchema as unknown as S, l) as Layer);
 	filled.forEach((l, i) => {
 		const first = i === 0 ? { inputShape } : {};
 		const made = makeLayers(l, names[i]!, first);
@@ -162,6 +194,13 @@ export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { 
 		}
 		layerMap.push(idx);
 	});
+	return { model, layerMap };
+}
+
+export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { seed: number }): BuiltModel {
+	const names = defaultLayerNames(layers);
+	const filled = layers.map((l) => applyDefaults(LayerSchema as unknown as S, l) as Layer);
+	const { model, layerMap } = isGraph(layers) ? buildFunctional(filled, names, inputShape) : buildSequential(filled, names, inputShape);
 	// Replace every randomly initialised weight with values from our seeded stream.
 	filled.forEach((l, i) => {
 		for (const li of layerMap[i]!) {

@@ -39,7 +39,7 @@ export interface TrainLoopOptions {
 export type TrainStatus = 'completed' | Stop['status'];
 
 export interface TrainResult {
-	model: tf.Sequential;
+	model: tf.LayersModel;
 	layerMap: number[][];
 	history: EpochLogs[];
 	status: TrainStatus;

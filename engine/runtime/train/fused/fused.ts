@@ -81,6 +81,8 @@ interface Reg {
 export function planFused(config: ResolvedConfig, data: PreparedData, model: tf.LayersModel, choice: TrainPathChoice = 'auto'): FusedPlan {
 	const no = (reason: string): FusedPlan => ({ ok: false, reason });
 	if (choice === 'tfjs') return no('the tfjs path was requested');
+	// The fused step runs a chain of layers; a graph (layers with `from`, merge layers) is not one.
+	if (!(model instanceof tf.Sequential)) return no('a layer graph (`from` or merge layers) is not covered');
 	const t = config.training;
 	const pre = data.preprocessing;
 	if (pre.inputShape.length !== 1) return no(`input shape [${pre.inputShape.join(', ')}] is not a flat feature vector`);
