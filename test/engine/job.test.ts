@@ -100,6 +100,35 @@ tf.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, wei
 		assert.ok(Math.abs(pred - (3 * ws.weight[0]! + ws.bias[0]!)) < 1e-5, `${pred}`);
 	});
 
+	it('trains, evaluates and exports a layer graph (the residual example) on the tfjs path; the export loads with tf.loadLayersModel', async () => {
+		const r = await runJob({ configPath: example('residual'), overrides: { epochs: 60 } }, () => undefined);
+		assert.equal(r.status, 'completed');
+		const s = readRunSummary(r.runDir!)!;
+		assert.equal(s.trainPath, 'tfjs');
+		assert.match(s.trainPathReason ?? '', /layer graph/);
+		const ev = JSON.parse(fs.readFileSync(path.join(r.runDir!, 'evaluation.json'), 'utf8'));
+		assert.ok(JSON.stringify(ev).includes('accuracy'), 'evaluation has an accuracy');
+		assert.ok(s.finalMetrics!.accuracy! > 0.9, JSON.stringify(s.finalMetrics));
+		const dir = path.join(r.runDir!, 'model');
+		const script = `
+const tf = require('@tensorflow/tfjs');
+const fs = require('fs'); const path = require('path');
+const dir = ${JSON.stringify(dir)};
+const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+const bin = fs.readFileSync(path.join(dir, json.weightsManifest[0].paths[0]));
+tf.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) }) })
+  .then((m) => { console.log(JSON.stringify({ layers: m.layers.map((l) => l.getClassName()), y: Array.from(m.predict(tf.tensor2d([[0.5, -1], [-1, 0.5]])).dataSync()) })); });`;
+		const out = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+		assert.equal(out.status, 0, out.stderr);
+		const loaded = JSON.parse(out.stdout.trim().split('\n').pop()!) as { layers: string[]; y: number[] };
+		assert.deepEqual(loaded.layers, ['InputLayer', 'Dense', 'Dense', 'Add', 'Dense']);
+		assert.equal(loaded.y.length, 2);
+		assert.ok(
+			loaded.y.every((v) => v > 0 && v < 1),
+			JSON.stringify(loaded.y),
+		);
+	});
+
 	it('refuses an invalid config with diagnostics and exit code 2, without a run folder', async () => {
 		const f = write(
 			'bad.model.yaml',
