@@ -30,6 +30,8 @@ export interface JobOutcome {
 	state: 'succeeded' | 'failed' | 'cancelled';
 	runDir?: string;
 	error?: string;
+	/** Why a job failed, from its job/failed event (`invalidConfig`: the config has errors). */
+	errorKind?: string;
 	finalLogs?: EpochLogs;
 	weights?: { weight: number[]; bias: number[] };
 	result?: JobResultPayload;
@@ -195,6 +197,7 @@ export class Jobs implements vscode.Disposable {
 				break;
 			case 'job/failed':
 				o.error = event.params.message;
+				if (event.params.kind) o.errorKind = event.params.kind;
 				if (event.params.runDir) o.runDir = event.params.runDir;
 				break;
 			case 'job/cancelled':
@@ -257,6 +260,12 @@ export class Jobs implements vscode.Disposable {
 	}
 
 	private report(v: JobView, o: JobOutcome): void {
+		// A sweep reports its own result (best trial, Apply Best); a loss line would be made up.
+		if (o.state === 'succeeded' && v.kind === 'tune') return;
+		if (o.state === 'succeeded' && v.kind !== 'train') {
+			void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} finished.', kindTitle(v.kind), v.name));
+			return;
+		}
 		if (o.state === 'succeeded') {
 			const w =
 				o.weights && o.weights.weight.length === 1
@@ -277,12 +286,15 @@ export class Jobs implements vscode.Disposable {
 				vscode.l10n.t('{0} {1} was stopped; the run keeps its metrics so far.', kindTitle(v.kind), v.name),
 			);
 		} else {
+			// A config with errors is fixed in the Problems view, not diagnosed from the engine's log.
+			const invalid = o.errorKind === 'invalidConfig';
+			const action = invalid ? vscode.l10n.t('Show Problems') : vscode.l10n.t('Show Engine Log');
 			void vscode.window
 				.showErrorMessage(
 					vscode.l10n.t('{0} {1} failed: {2}', kindTitle(v.kind), v.name, o.error ?? vscode.l10n.t('unknown error')),
-					vscode.l10n.t('Show Engine Log'),
+					action,
 				)
-				.then((a) => a && vscode.commands.executeCommand('modelwright.showEngineLog'));
+				.then((a) => a && vscode.commands.executeCommand(invalid ? 'workbench.actions.view.problems' : 'modelwright.showEngineLog'));
 		}
 	}
 

@@ -31,10 +31,12 @@ export class CurvesHost extends PanelHost<string[]> {
 		);
 	}
 
-	/** The next training opens the panel (setting `panels.autoOpen`). */
+	/**
+	 * The next training opens the panel (setting `panels.autoOpen`) once it has started: a config
+	 * with errors fails before job/started and opens no empty panel.
+	 */
 	followTraining(): void {
 		this.follow = true;
-		if (!this.view && getSettings()['panels.autoOpen']) this.add([]);
 	}
 
 	/** Engine events of every job: a followed training opens the panel, an open one plots live. */
