@@ -29,6 +29,7 @@ import {
 import type { RunsProvider } from './runsView';
 import { getSettings } from './settings';
 import { newConfig as createConfig } from './templates';
+import { freePort, serveTask } from './tasks';
 
 export interface Ctx {
 	readonly extension: vscode.ExtensionContext;
@@ -53,6 +54,8 @@ export interface CommandArgs {
 	'modelwright.evaluate': [run?: RunArg];
 	'modelwright.predict': [run?: RunArg, values?: string];
 	'modelwright.exportModel': [run?: RunArg, outDir?: vscode.Uri];
+	/** Resolves to the server's URL and its task execution (terminate it to stop the server). */
+	'modelwright.serveModel': [run?: RunArg];
 	'modelwright.tune': [config?: vscode.Uri];
 	'modelwright.applyBestTrial': [config?: vscode.Uri, sweepDir?: string];
 	'modelwright.showTrials': [config?: vscode.Uri, sweepDir?: string];
@@ -155,6 +158,39 @@ export function exportModel(ctx: Ctx): Cmd<'modelwright.exportModel'> {
 				})
 			)?.[0];
 		return target ? ctx.jobs.run('export', snapshotUri(run), { runDir: run.dir.fsPath, outDir: target.fsPath }) : undefined;
+	};
+}
+
+/** `modelwright serve` on a run, as a task: the URL is shown; terminating the task stops the server. */
+export function serveModel(ctx: Ctx): Cmd<'modelwright.serveModel'> {
+	return async (arg) => {
+		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Serve which run?'));
+		if (!run) return undefined;
+		const folder = vscode.workspace.getWorkspaceFolder(run.dir) ?? vscode.workspace.workspaceFolders?.[0];
+		if (!folder) {
+			void vscode.window.showErrorMessage(vscode.l10n.t('Open a folder to serve a model.'));
+			return undefined;
+		}
+		const port = await freePort();
+		const url = `http://127.0.0.1:${port}`;
+		const task = serveTask(
+			ctx.extension.asAbsolutePath('dist/cli.js'),
+			{ dir: run.dir.fsPath, name: run.name, config: snapshotUri(run).fsPath },
+			folder,
+			port,
+		);
+		const execution = await vscode.tasks.executeTask(task);
+		const open = vscode.l10n.t('Open /model');
+		const copy = vscode.l10n.t('Copy URL');
+		const stop = vscode.l10n.t('Stop Server');
+		void vscode.window
+			.showInformationMessage(vscode.l10n.t('Serving {0} at {1} (POST {1}/predict).', run.name, url), open, copy, stop)
+			.then((a) => {
+				if (a === open) void vscode.env.openExternal(vscode.Uri.parse(`${url}/model`));
+				else if (a === copy) void vscode.env.clipboard.writeText(url);
+				else if (a === stop) execution.terminate();
+			});
+		return { url, execution };
 	};
 }
 
@@ -297,6 +333,7 @@ const HANDLERS: { [K in CommandId]: (ctx: Ctx) => Cmd<K> } = {
 	'modelwright.evaluate': evaluate,
 	'modelwright.predict': predict,
 	'modelwright.exportModel': exportModel,
+	'modelwright.serveModel': serveModel,
 	'modelwright.tune': tune,
 	'modelwright.applyBestTrial': applyBestTrial,
 	'modelwright.showTrials': showTrials,

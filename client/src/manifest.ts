@@ -38,6 +38,7 @@ export const COMMANDS = {
 	'modelwright.evaluate': { title: 'Evaluate', palette: trusted, runItem: '2_run@1' },
 	'modelwright.predict': { title: 'Predict', palette: trusted, runItem: '2_run@2' },
 	'modelwright.exportModel': { title: 'Export Model', palette: trusted, runItem: '2_run@3' },
+	'modelwright.serveModel': { title: 'Serve Model', palette: trusted, runItem: '2_run@4' },
 	'modelwright.tune': { title: 'Tune', icon: 'beaker', palette: `${isConfig} && ${trusted}` },
 	'modelwright.applyBestTrial': { title: 'Apply Best Trial', palette: isConfig },
 	'modelwright.showTrials': { title: 'Show Tuning Trials', palette: isConfig },

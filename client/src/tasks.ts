@@ -2,6 +2,7 @@
  * The `modelwright` task type: training as a VS Code task (tasks.json or Run Task). The task
  * runs the same CLI as the terminal, so its output, exit code and run folder are the CLI's.
  */
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TASK_TYPE } from './manifest';
@@ -56,4 +57,38 @@ export class TrainTaskProvider implements vscode.TaskProvider {
 		task.detail = vscode.l10n.t('Train {0} with the Modelwright CLI', def.config);
 		return task;
 	}
+}
+
+/** A free loopback port, so the extension knows the server's URL before the CLI prints it. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.once('error', reject);
+		s.listen(0, host, () => {
+			const addr = s.address();
+			const port = typeof addr === 'object' && addr ? addr.port : 0;
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * `modelwright serve <run>` as a task: its terminal shows the server's log, and terminating the
+ * task stops the server. Bound to 127.0.0.1 on `port`.
+ */
+export function serveTask(
+	cliPath: string,
+	run: { dir: string; name: string; config: string },
+	folder: vscode.WorkspaceFolder,
+	port: number,
+): vscode.Task {
+	const def = { type: TASK_TYPE, config: run.config, serve: run.dir };
+	const exec = new vscode.ProcessExecution(process.execPath, [cliPath, 'serve', run.dir, '--port', String(port), '--host', '127.0.0.1'], {
+		cwd: folder.uri.fsPath,
+		env: { ELECTRON_RUN_AS_NODE: '1' },
+	});
+	const task = new vscode.Task(def, folder, vscode.l10n.t('serve {0}', run.name), TASK_TYPE, exec, []);
+	task.isBackground = true;
+	task.detail = vscode.l10n.t('Serve {0} at http://127.0.0.1:{1}', run.name, String(port));
+	return task;
 }
