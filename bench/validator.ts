@@ -21,4 +21,22 @@ export async function validatorBench(): Promise<void> {
 	}
 	printTable(['config', 'lines', 'median', 'p95', 'per 1,000 lines'], rows);
 	console.log('target: ≤ 2 ms median for the typical config');
+
+	// Hostile sizes (issue #11): unknown keys were quadratic (20k took 37 s, 200k never finished).
+	const head =
+		'data: {source: {type: xor}}\nmodel: {layers: [{type: dense, units: 1, activation: sigmoid}]}\ntraining: {loss: binaryCrossentropy}\n';
+	const hostile: [string, string][] = [
+		['20k unknown keys', head + Array.from({ length: 20_000 }, (_, i) => `unknownKey${i}: ${i}`).join('\n')],
+		['200k unknown keys', head + Array.from({ length: 200_000 }, (_, i) => `unknownKey${i}: ${i}`).join('\n')],
+		[
+			'200k-item list',
+			`data: {source: {type: xor}, features: [${Array.from({ length: 200_000 }, (_, i) => `f${i}`).join(', ')}]}\n${head.slice(head.indexOf('model'))}`,
+		],
+	];
+	const hrows: (string | number)[][] = [];
+	for (const [label, text] of hostile) {
+		const s = timeSync(() => validateText(text), 3);
+		hrows.push([label, text.split('\n').length, ms(s.median)]);
+	}
+	printTable(['hostile config', 'lines', 'median'], hrows);
 }
