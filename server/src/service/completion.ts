@@ -1,14 +1,15 @@
 /**
  * Completion: keys valid at the cursor (snippets fill required fields), enum values and layer
  * types with their docs, config paths inside `tuning.space`, column names for `features` and
- * `label`, and file paths for data sources. Everything offered is read from the schema.
+ * `label`, layer names inside a layer's `from`, and file paths for data sources. Everything offered is read from the schema.
  */
 import { isMap, isPair, isScalar, type Node } from 'yaml';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver-protocol';
 import type { JsonPath } from '../../../engine/core/config/diagnostics';
 import { formatValue } from '../../../engine/core/config/edit';
 import { configPathExists } from '../../../engine/core/config/semantic';
-import type { SourceConfig } from '../../../engine/core/config/schema';
+import { MODEL_INPUT, type SourceConfig } from '../../../engine/core/config/schema';
+import { defaultLayerNames, formatShape } from '../../../engine/core/shapes/infer';
 import type { ResolvedConfig } from '../../../engine/core/config/resolve';
 import { isKeyUnion, isTaggedUnion, itemSchema, keysOf, type S } from '../../../engine/core/config/schemaNav';
 import { staticDataInfo, type DataInfo } from '../../../engine/core/data/info';
@@ -40,12 +41,54 @@ export function completion(a: Analysis, pos: Position, env: CompletionEnv = {}):
 	const ctx = cursorContext(cd, offset);
 	const range = { start: cd.positionAt(ctx.from), end: cd.positionAt(ctx.to) };
 	const value = cd.value ?? {};
-	const items = ctx.kind === 'key' ? keyItems(a, ctx, value) : valueItems(a, ctx, value, env);
+	const from = fromLayerIndex(ctx.path);
+	const items =
+		from !== undefined ? fromItems(a, from, value) : ctx.kind === 'key' ? keyItems(a, ctx, value) : valueItems(a, ctx, value, env);
 	const prefix = ctx.prefix.toLowerCase();
 	return items
 		.filter((i) => !prefix || (i.filterText ?? i.label).toLowerCase().includes(prefix.replace(/^["']/, '')))
 		.map((i) => ({ ...i, textEdit: { range, newText: i.insertText ?? i.label }, insertText: undefined }))
 		.map(({ insertText: _drop, ...rest }) => rest);
+}
+
+// ------------------------------------------------------------------------------------ from
+
+/** The layer index when the cursor is on a `from` value (a name, or an item of its list). */
+function fromLayerIndex(p: JsonPath): number | undefined {
+	return p[0] === 'model' && p[1] === 'layers' && typeof p[2] === 'number' && p[3] === 'from' && p.length <= 5 ? p[2] : undefined;
+}
+
+/** `input` and the names of the layers before this one, with their type and output shape. */
+function fromItems(a: Analysis, index: number, value: unknown): CompletionItem[] {
+	const raw = valueAt(value, ['model', 'layers']);
+	const layers = Array.isArray(raw)
+		? (raw as unknown[]).map((l) => (l && typeof l === 'object' ? (l as { type?: unknown; name?: unknown }) : {}))
+		: [];
+	const names = defaultLayerNames(layers.map((l) => ({ type: String(l.type), ...(typeof l.name === 'string' ? { name: l.name } : {}) })));
+	const shapes = a.result.shapes?.layers;
+	const taken = valueAt(value, ['model', 'layers', index, 'from']);
+	const used = new Set(Array.isArray(taken) ? taken.map(String) : []);
+	const out: CompletionItem[] = [];
+	const inputShape = a.result.shapes?.inputShape;
+	out.push({
+		label: MODEL_INPUT,
+		kind: CompletionItemKind.Reference,
+		detail: `model input${inputShape ? ` ${formatShape(inputShape)}` : ''}`,
+		sortText: `1${MODEL_INPUT}`,
+	});
+	for (let i = 0; i < Math.min(index, names.length); i++) {
+		const n = names[i]!;
+		if (used.has(n)) continue;
+		const shape = shapes?.[i]?.outputShape;
+		out.push({
+			label: n,
+			kind: CompletionItemKind.Reference,
+			detail: `${String(layers[i]!.type)}${shape ? ` → ${formatShape(shape)}` : ''}`,
+			// The nearest layers first.
+			sortText: `0${String(index - i).padStart(4, '0')}`,
+		});
+	}
+	return out;
 }
 
 // ------------------------------------------------------------------------------------ keys

@@ -1,8 +1,9 @@
-/** Document links and go-to-definition for data file paths (csv/json sources). */
+/** Document links and go-to-definition for data file paths (csv/json sources), and from a `from` name to its layer. */
 import * as path from 'node:path';
 import type { DocumentLink, Location, Position } from 'vscode-languageserver-protocol';
 import type { Analysis } from './analysis';
 import { configDirOf, fileUri } from './analysis';
+import { defaultLayerNames } from '../../../engine/core/shapes/infer';
 
 interface DataPath {
 	file: string;
@@ -32,11 +33,36 @@ export function documentLinks(a: Analysis): DocumentLink[] {
 	return d ? [{ range: d.range, target: fileUri(d.file), tooltip: `Open ${path.basename(d.file)}` }] : [];
 }
 
+/** The layer a name in some layer's `from` refers to (the name's `name:` value, or the layer's `type:` for a default name). */
+function fromDefinition(a: Analysis, offset: number): Location | null {
+	const cd = a.result.document;
+	const raw = (cd.value as { model?: { layers?: unknown } } | null)?.model?.layers;
+	if (!Array.isArray(raw)) return null;
+	const layers = raw.map((l) => (l && typeof l === 'object' ? (l as { type?: unknown; name?: unknown; from?: unknown }) : {}));
+	const names = defaultLayerNames(layers.map((l) => ({ type: String(l.type), ...(typeof l.name === 'string' ? { name: l.name } : {}) })));
+	for (let i = 0; i < layers.length; i++) {
+		const from = layers[i]!.from;
+		const refs = typeof from === 'string' ? [['from']] : Array.isArray(from) ? from.map((_, k) => ['from', k]) : [];
+		for (const ref of refs) {
+			const node = cd.nodeAt(['model', 'layers', i, ...ref]);
+			const v = node && 'value' in node ? (node as { value: unknown }).value : undefined;
+			if (typeof v !== 'string' || !node?.range || offset < node.range[0] || offset > node.range[1]) continue;
+			const j = names.indexOf(v);
+			if (j < 0) return null;
+			const target = layers[j]!.name !== undefined ? ['name'] : ['type'];
+			return { uri: a.uri, range: cd.rangeAt(['model', 'layers', j, ...target]) };
+		}
+	}
+	return null;
+}
+
 export function definition(a: Analysis, pos: Position): Location | null {
-	const d = dataPath(a);
-	if (!d) return null;
 	const cd = a.result.document;
 	const o = cd.offsetAt(pos);
+	const layer = fromDefinition(a, o);
+	if (layer) return layer;
+	const d = dataPath(a);
+	if (!d) return null;
 	if (o < cd.offsetAt(d.range.start) || o > cd.offsetAt(d.range.end)) return null;
 	return { uri: fileUri(d.file), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }

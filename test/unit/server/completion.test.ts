@@ -31,6 +31,22 @@ describe('server: completion', () => {
 		assert.ok(labels.includes('padding'));
 		assert.equal(insert(byLabel(items, 'padding')), 'padding: ${1|valid,same|}');
 	});
+	it("offers `input` and the earlier layers' names inside `from`, nearest first, with their shapes", () => {
+		const layers = `model:\n  layers:\n    - {type: dense, name: stem, units: 8}\n    - {type: dense, units: 8}\n`;
+		const items = complete(`${HEAD}${layers}    - type: add\n      from: [stem, |]\n    - {type: dense, name: later, units: 3}\n${TAIL}`);
+		const sorted = [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!));
+		assert.deepEqual(
+			sorted.map((i) => i.label),
+			['dense_2', 'input'],
+		);
+		assert.equal(sorted[0]!.detail, 'dense → [null, 8]');
+		assert.equal(sorted[1]!.detail, 'model input [null, 4]');
+		const scalar = complete(`${HEAD}${layers}    - type: dense\n      from: st|\n      units: 3\n${TAIL}`);
+		assert.deepEqual(
+			scalar.map((i) => i.label),
+			['stem'],
+		);
+	});
 	it('completes enum values with their documentation and formulas', () => {
 		const items = complete(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\ntraining:\n  loss: cat|\n`);
 		assert.deepEqual(
@@ -59,7 +75,7 @@ describe('server: completion', () => {
 		const items = complete(`${HEAD}|\n`);
 		assert.equal(
 			insert(byLabel(items, 'model')),
-			'model:\n  layers:\n    - type: ${1|dense,dropout,batchNormalization,layerNormalization,activation,flatten,reshape,conv1d,conv2d,maxPooling1d,averagePooling1d,maxPooling2d,averagePooling2d,globalAveragePooling1d,globalAveragePooling2d,globalMaxPooling1d,globalMaxPooling2d,embedding,lstm,gru,simpleRnn|}',
+			'model:\n  layers:\n    - type: ${1|dense,dropout,batchNormalization,layerNormalization,activation,flatten,reshape,conv1d,conv2d,maxPooling1d,averagePooling1d,maxPooling2d,averagePooling2d,globalAveragePooling1d,globalAveragePooling2d,globalMaxPooling1d,globalMaxPooling2d,embedding,lstm,gru,simpleRnn,add,concatenate,multiply,average|}',
 		);
 		assert.equal(byLabel(items, 'model')!.detail, 'required');
 		assert.ok(!byLabel(items, 'data'), 'data is already there');

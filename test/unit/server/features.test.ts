@@ -224,6 +224,16 @@ describe('server: links, definition, formatting, lenses', () => {
 		assert.equal(definition(a, { line: 3, character: 12 })!.uri, link!.target);
 		assert.equal(definition(a, { line: 1, character: 3 }), null);
 	});
+	it('goes from a name in `from` to the layer it names (its `name`, or its `type` for a default name)', () => {
+		const text =
+			'data: {source: {type: xor}}\nmodel:\n  layers:\n    - type: dense\n      units: 4\n    - type: dense\n      name: block\n      units: 4\n    - type: add\n      from: [dense_1, block]\n    - {type: dense, units: 1, from: block}\ntraining:\n  loss: meanSquaredError\n';
+		const a = doc(text);
+		const to = (line: number, character: number) => definition(a, { line, character })?.range;
+		assert.deepEqual(to(9, 13), { start: { line: 3, character: 12 }, end: { line: 3, character: 17 } });
+		assert.deepEqual(to(9, 22), { start: { line: 6, character: 12 }, end: { line: 6, character: 17 } });
+		assert.deepEqual(to(10, 38), { start: { line: 6, character: 12 }, end: { line: 6, character: 17 } });
+		assert.equal(definition(a, { line: 9, character: 7 }), null);
+	});
 	it('formats while keeping every comment and the value', () => {
 		const text =
 			'# top\ndata:\n    source:   {type: xor}   # gen\n    split:\n        test: 0.2\nmodel:\n    layers:\n    -   type: dense\n        units: 1\ntraining:\n    loss: binaryCrossentropy\n';
