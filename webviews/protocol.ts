@@ -157,6 +157,13 @@ export interface EvaluationView {
 	/** One curve per class (one-vs-rest), points sorted by threshold. */
 	roc?: { label: string; auc: number | null; fpr: number[]; tpr: number[] }[];
 	pr?: { label: string; averagePrecision?: number | null; recall: number[]; precision: number[] }[];
+	/** Permutation feature importance: the drop in `metric` when each feature is shuffled, most important first. */
+	importance?: {
+		metric: string;
+		baseline: number | null;
+		repeats: number;
+		features: { name: string; mean: number | null; std: number | null }[];
+	};
 	regression?: {
 		actual: number[];
 		predicted: number[];

@@ -109,6 +109,14 @@ export function evaluationView(dir: string): EvaluationView | undefined {
 			precision: r.curve.points.map((p) => p.y),
 		}));
 	}
+	const imp = ev.importance;
+	if (imp && Array.isArray(imp.features))
+		view.importance = {
+			metric: String(imp.metric),
+			baseline: finite(imp.baseline),
+			repeats: imp.repeats,
+			features: imp.features.map((f) => ({ name: String(f.feature), mean: finite(f.mean), std: finite(f.std) })),
+		};
 	if (ev.task === 'regression') {
 		const preds = ev.predictions.filter((p) => typeof p.actual === 'number' && typeof p.predicted === 'number');
 		view.regression = { actual: preds.map((p) => p.actual as number), predicted: preds.map((p) => p.predicted as number) };

@@ -209,4 +209,29 @@ describe('webview: evaluation panel (Chromium)', function () {
 		assert.equal(await p.page.locator('.eval-normalize').getAttribute('aria-pressed'), 'true');
 		assert.equal((await cells(p))[0]![0], '53.3%');
 	});
+	it('draws permutation importance as bars, most important first, longest for the largest drop', async () => {
+		const withImportance: EvaluationShowParams = {
+			...cls,
+			evaluation: {
+				...cls.evaluation,
+				importance: {
+					metric: 'accuracy',
+					baseline: 0.9,
+					repeats: 5,
+					features: [
+						{ name: 'petalLength', mean: 0.4, std: 0.05 },
+						{ name: 'petalWidth', mean: 0.2, std: 0.02 },
+						{ name: 'sepalWidth', mean: -0.01, std: 0.01 },
+					],
+				},
+			},
+		};
+		const p = await open(withImportance);
+		const section = p.page.locator('.eval-importance');
+		assert.match((await section.locator('p').textContent()) ?? '', /Drop in accuracy \(baseline 0\.9.*5 repeats/);
+		const widths = await section.locator('.eval-importance-bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('width'))));
+		assert.equal(widths.length, 3);
+		assert.ok(widths[0]! > widths[1]! * 1.8 && widths[1]! > 0 && widths[2] === 0, JSON.stringify(widths));
+		assert.match((await section.locator('text').first().textContent()) ?? '', /petalLength/);
+	});
 });

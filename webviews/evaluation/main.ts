@@ -8,7 +8,7 @@
 import '../shared/base.css';
 import './evaluation.css';
 import { EvaluationShow, isMessage, type EvaluationView } from '../protocol';
-import { clear, formatNumber, h, toggle } from '../shared/dom';
+import { clear, formatNumber, h, s, toggle } from '../shared/dom';
 import { connectHost } from '../shared/ipc';
 import { plot, type PlotSeries } from '../shared/plot';
 import { onThemeChange, paletteColor, readTheme, withAlpha, type Theme } from '../shared/theme';
@@ -54,6 +54,7 @@ function render(): void {
 	if (ev.confusion) root.appendChild(confusionSection(ev, theme));
 	else if (ev.topConfusions) root.appendChild(topConfusionsSection(ev.topConfusions));
 	if (ev.perClass?.length) root.appendChild(perClassTable(ev));
+	if (ev.importance?.features.length) root.appendChild(importanceSection(ev.importance, theme));
 	if (ev.roc?.length || ev.pr?.length) root.appendChild(curvesSection(ev, theme));
 	if (ev.regression) root.appendChild(regressionSection(ev, theme));
 	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
@@ -186,6 +187,49 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 	);
 	body.appendChild(precision);
 	return h('table', { class: 'mw-table eval-matrix' }, h('thead', {}, head), body);
+}
+
+/** Permutation importance as horizontal bars (mean drop) with ±std whiskers, most important first. */
+function importanceSection(imp: NonNullable<EvaluationView['importance']>, theme: Theme): HTMLElement {
+	const rows = imp.features;
+	const rowH = 22;
+	const labelW = 140;
+	const valueW = 110;
+	const barW = Math.max(120, chartWidth() - labelW - valueW);
+	const max = Math.max(1e-12, ...rows.map((f) => (f.mean ?? 0) + (f.std ?? 0)));
+	const x = (v: number) => labelW + (Math.max(0, Math.min(v, max)) / max) * barW;
+	const color = paletteColor(theme, 0);
+	const svg = s('svg', {
+		class: 'eval-importance-chart',
+		width: labelW + barW + valueW,
+		height: rows.length * rowH + 4,
+		role: 'img',
+		'aria-label': `Drop in ${imp.metric} when each feature is shuffled`,
+	});
+	rows.forEach((f, i) => {
+		const y = i * rowH + 2;
+		const mean = f.mean ?? 0;
+		const std = f.std ?? 0;
+		const name = f.name.length > 20 ? `${f.name.slice(0, 19)}…` : f.name;
+		svg.append(
+			s('text', { x: labelW - 6, y: y + rowH / 2 + 4, 'text-anchor': 'end', fill: theme.foreground }, name),
+			s('rect', { class: 'eval-importance-bar', x: labelW, y: y + 3, width: Math.max(0, x(mean) - labelW), height: rowH - 6, fill: color }),
+			s('line', { x1: x(mean - std), x2: x(mean + std), y1: y + rowH / 2, y2: y + rowH / 2, stroke: theme.foreground, 'stroke-width': 1 }),
+			s('text', { x: labelW + barW + 6, y: y + rowH / 2 + 4, fill: theme.foreground }, `${formatNumber(f.mean)} ± ${formatNumber(f.std)}`),
+			s('title', {}, `${f.name}: ${imp.metric} drops by ${formatNumber(f.mean)} (std ${formatNumber(f.std)}) when shuffled`),
+		);
+	});
+	return h(
+		'section',
+		{ class: 'eval-importance', 'aria-label': 'Feature importance' },
+		h('h2', {}, 'Feature importance'),
+		h(
+			'p',
+			{ class: 'mw-muted' },
+			`Drop in ${imp.metric} (baseline ${formatNumber(imp.baseline)}) when a feature's values are shuffled; mean ± std over ${imp.repeats} repeats.`,
+		),
+		svg,
+	);
 }
 
 function perClassTable(ev: EvaluationView): HTMLElement {
