@@ -1,8 +1,8 @@
 /**
- * engine/data CSV reader: the reader against the one it replaced (csv-parse plus the old numeric
- * detection, re-implemented below) on random texts read in random chunk sizes; quoted fields, BOMs,
- * delimiters, missing values, categorical columns, errors at the right line; numbers read from
- * characters equal `Number`.
+ * engine/data CSV reader and columnar preparation: the reader against the one it replaced (csv-parse
+ * plus the old numeric detection, re-implemented below) on random texts read in random chunk sizes;
+ * quoted fields, BOMs, delimiters, missing values, categorical columns, errors at the right line;
+ * numbers read from characters equal `Number`; the columnar transforms equal the row-by-row ones.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,8 +10,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { createRng, type Rng } from '../../engine/core/random';
+import { resolveConfig } from '../../engine/core/config/resolve';
 import { readCsv, readCsvTable, DataError, DEFAULT_MISSING, type CsvOptions } from '../../engine/runtime/data/csv';
-import { tableRows, type Row } from '../../engine/runtime/data/table';
+import { prepareData, PREVIEW_ROWS } from '../../engine/runtime/data/prepare';
+import {
+	transformRow,
+	transformTable,
+	encodeLabels,
+	encodeLabel,
+	classIndex,
+	type FeatureTransform,
+} from '../../engine/runtime/data/preprocess';
+import { tableFromRows, tableRows, type Row } from '../../engine/runtime/data/table';
+import { splitIndices } from '../../engine/runtime/data/split';
+import { shuffleInPlace } from '../../engine/core/random';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-csv-'));
 let fileNo = 0;
@@ -300,6 +312,134 @@ describe('engine/data CSV reader', () => {
 		await assert.rejects(
 			readCsvTable(write('a,b\n1,2\n'), { columns: ['z'], displayName: 'z.csv' }),
 			/^Error: z\.csv: no column `z` \(columns: a, b\)\./,
+		);
+	});
+});
+
+describe('engine/data columnar preparation', () => {
+	it('transformTable and encodeLabels write what transformRow and encodeLabel write, and fail on the same row', () => {
+		const rng = createRng(11);
+		for (let t = 0; t < 200; t++) {
+			const n = 1 + rng.int(40);
+			const rows: Row[] = Array.from({ length: n }, () => ({
+				num: rng.next() < 0.15 ? null : rng.int(5) - 2 + (rng.next() < 0.5 ? 0.5 : 0),
+				txt: rng.next() < 0.15 ? null : pick(rng, ['a', 'b', 'c', '12']),
+				mix: rng.next() < 0.15 ? null : pick<string | number>(rng, [1, '1', 2, 'two']),
+				inf: rng.next() < 0.02 ? Infinity : 1,
+				y: pick<string | number>(rng, [0, 1, 2]),
+			}));
+			const steps = ['none', 'standardize', 'minMax', 'oneHot', 'labelEncode'] as const;
+			const features: FeatureTransform[] = ['num', 'txt', 'mix', 'inf'].map((column) => {
+				const step = pick(rng, steps);
+				const f: FeatureTransform = { column, step, fill: 'mean', params: [0.5, 2] };
+				if (step === 'oneHot' || step === 'labelEncode') f.categories = pick(rng, [[1, 'a', 'b', -2], ['1', 'c', 2, 0.5], []]);
+				if (rng.next() < 0.7) f.fillValue = pick<string | number>(rng, [0, 1.5, 'a', 'zz']);
+				return f;
+			});
+			const width = features.reduce((w, f) => w + (f.step === 'oneHot' ? f.categories!.length : 1), 0);
+			const order = Array.from({ length: n }, (_, i) => i).sort(() => rng.next() - 0.5);
+			const label = { column: 'y', encoding: pick(rng, ['value', 'binary', 'hinge', 'oneHot', 'index'] as const), classes: [0, 1, 2] };
+			let want: Float32Array | string = new Float32Array(n * width);
+			try {
+				order.forEach((i, j) => transformRow(features, rows[i]!, want as Float32Array, j * width, `row ${j + 1}: `));
+			} catch (err) {
+				want = (err as Error).message;
+			}
+			let got: Float32Array | string = new Float32Array(n * width);
+			try {
+				transformTable(
+					features,
+					tableFromRows(rows, ['num', 'txt', 'mix', 'inf', 'y']),
+					Int32Array.from(order),
+					got as Float32Array,
+					width,
+					'row',
+				);
+			} catch (err) {
+				got = (err as Error).message;
+			}
+			assert.deepEqual(got, want, `case ${t}`);
+			const yw = label.encoding === 'oneHot' ? 3 : 1;
+			const wantY = new Float32Array(n * yw);
+			const wantC = new Int32Array(n);
+			order.forEach((i, j) => {
+				encodeLabel({ label }, rows[i]!.y, wantY, j * yw);
+				wantC[j] = classIndex({ label }, rows[i]!.y);
+			});
+			const gotY = new Float32Array(n * yw);
+			const gotC = new Int32Array(n);
+			encodeLabels({ label }, tableFromRows(rows, ['y']), order, gotY, gotC);
+			assert.deepEqual(gotY, wantY);
+			assert.deepEqual(gotC, wantC);
+		}
+	});
+
+	it('splits draw the same rows as the array version they replaced (seeded, stratified or not, shuffled or not)', () => {
+		const before = (n: number, o: { validation: number; test: number; seed: number; shuffle?: boolean; labels?: number[] }) => {
+			const rng = createRng(o.seed);
+			const by = new Map<number, number[]>();
+			for (let i = 0; i < n; i++) {
+				const l = o.labels ? o.labels[i]! : 0;
+				if (!by.has(l)) by.set(l, []);
+				by.get(l)!.push(i);
+			}
+			const out = { train: [] as number[], validation: [] as number[], test: [] as number[] };
+			for (const [, g] of [...by.entries()].sort((a, b) => a[0] - b[0])) {
+				if (o.shuffle !== false) shuffleInPlace(g, rng);
+				const nt = Math.round(g.length * o.test);
+				const nv = Math.round(g.length * o.validation);
+				out.train.push(...g.slice(0, g.length - nt - nv));
+				out.validation.push(...g.slice(g.length - nt - nv, g.length - nt));
+				out.test.push(...g.slice(g.length - nt));
+			}
+			for (const k of ['train', 'validation', 'test'] as const)
+				if (o.labels && o.shuffle !== false) shuffleInPlace(out[k], rng);
+				else if (o.labels) out[k].sort((a, b) => a - b);
+			return out;
+		};
+		const rng = createRng(5);
+		for (let t = 0; t < 100; t++) {
+			const n = rng.int(500);
+			const classes = 1 + rng.int(4);
+			const o = {
+				validation: pick(rng, [0, 0.1, 0.25]),
+				test: pick(rng, [0, 0.2]),
+				seed: rng.int(1000),
+				shuffle: rng.next() < 0.8,
+				...(rng.next() < 0.5 ? { labels: Array.from({ length: n }, () => rng.int(classes) * 3 - 2) } : {}),
+			};
+			assert.deepEqual(splitIndices(n, o), before(n, o), JSON.stringify(o));
+		}
+	});
+
+	it('tables from rows keep 1 and "1" apart and treat null, absent and NaN as missing', () => {
+		const t = tableFromRows([{ a: 1, b: 1 }, { a: '1', b: null }, { b: NaN }, { a: null, b: 2 }] as Row[], ['a', 'b']);
+		const a = t.data.get('a')!;
+		assert.ok(a.kind === 'category');
+		assert.deepEqual([...a.codes], [0, 1, -1, -1]);
+		assert.deepEqual(a.dict, [1, '1']);
+		assert.deepEqual(
+			tableRows(t).map((r) => r.b),
+			[1, null, null, 2],
+		);
+	});
+
+	it('prepareData keeps typed arrays for every row but row objects only for the first PREVIEW_ROWS of a split', async () => {
+		const config = resolveConfig({
+			seed: 1,
+			data: { source: { type: 'linear', samples: 12_000 }, scale: 'standardize', split: { validation: 0.5 } },
+			model: { layers: [{ type: 'dense', units: 1 }] },
+			training: { loss: 'meanSquaredError' },
+		});
+		const d = await prepareData(config, { configDir: tmp });
+		assert.equal(d.train.n, 6000);
+		assert.equal(d.train.x.length, 6000);
+		assert.equal(d.validation!.rows.length, PREVIEW_ROWS);
+		assert.equal(d.validation!.rows, d.validation!.rows, 'built once');
+		const first = d.validation!.rows[0]!;
+		assert.equal(
+			Math.fround(((first.x as number) - d.preprocessing.features[0]!.params![0]) / d.preprocessing.features[0]!.params![1]),
+			d.validation!.x[0],
 		);
 	});
 });

@@ -1,21 +1,29 @@
-/** Rows from any source of the schema: CSV (streamed), JSON, inline, generators, bundled data sets. */
+/** Data from any source of the schema as a column table: CSV (streamed), JSON, inline, generators, bundled data sets. */
 import * as fs from 'node:fs';
 import type { SourceConfig } from '../../core/config/schema';
 import { infoFromRows, staticDataInfo, type DataInfo } from '../../core/data/info';
 import { resolveDataPath, type PathPolicy } from '../../io/probe';
-import { DataError, readCsv } from './csv';
-import { generate, type Row } from './generators';
+import { DataError, readCsvTable } from './csv';
+import { generateTable } from './generators';
 import { loadDataset } from './bundled';
+import { tableFromRows, tableRows, type Row, type Table } from './table';
 
-export type { PathPolicy, Row };
+export type { PathPolicy, Row, Table };
 export { DataError };
 
-export interface LoadedRows {
-	rows: Row[];
+export interface LoadedTable {
+	table: Table;
 	columns: string[];
 	numeric: string[];
 	info: DataInfo;
 }
+
+export interface LoadedRows extends Omit<LoadedTable, 'table'> {
+	rows: Row[];
+}
+
+/** Data facts (distinct values, default label) are computed from this many rows of a file. */
+const INFO_ROWS = 1000;
 
 function numericColumns(rows: readonly Row[], columns: readonly string[]): string[] {
 	return columns.filter(
@@ -23,26 +31,26 @@ function numericColumns(rows: readonly Row[], columns: readonly string[]): strin
 	);
 }
 
-/** Loads rows. `columns` (when given) limits what CSV reading keeps in memory. */
-export async function loadRows(
+/** Loads a table. `columns` (when given) limits what CSV reading keeps in memory. */
+export async function loadTable(
 	source: SourceConfig,
 	opts: { policy: PathPolicy; seed: number; columns?: readonly string[] },
-): Promise<LoadedRows> {
+): Promise<LoadedTable> {
 	if (source.type === 'csv' || source.type === 'json') {
 		const r = resolveDataPath(source.path, opts.policy);
 		if (!r.ok) throw new DataError(r.message);
 		if (!fs.existsSync(r.file)) throw new DataError(`data file \`${source.path}\` not found (looked for ${r.file}).`, r.file);
 		if (source.type === 'csv') {
-			const csv = await readCsv(r.file, {
+			const { table, numeric } = await readCsvTable(r.file, {
 				delimiter: source.delimiter,
 				missingValues: source.missingValues,
 				displayName: source.path,
 				...(opts.columns ? { columns: opts.columns } : {}),
 			});
-			const info = infoFromRows(csv.rows.slice(0, 1000), csv.rows.length);
-			info.columns = csv.columns;
-			info.numeric = csv.numeric;
-			return { rows: csv.rows, columns: csv.columns, numeric: csv.numeric, info };
+			const info = infoFromRows(tableRows(table, undefined, INFO_ROWS), table.n);
+			info.columns = [...table.columns];
+			info.numeric = numeric;
+			return { table, columns: [...table.columns], numeric, info };
 		}
 		let parsed: unknown;
 		try {
@@ -56,16 +64,23 @@ export async function loadRows(
 	}
 	if (source.type === 'inline') return fromRows(source.rows as Row[]);
 	if (source.type === 'dataset') {
-		const rows = loadDataset(source.name);
 		const info = staticDataInfo(source)!;
-		return { rows, columns: info.columns, numeric: info.numeric, info };
+		return { table: tableFromRows(loadDataset(source.name), info.columns), columns: info.columns, numeric: info.numeric, info };
 	}
-	const rows = generate(source, opts.seed);
 	const info = staticDataInfo(source)!;
-	return { rows, columns: info.columns, numeric: info.numeric, info };
+	return { table: generateTable(source, opts.seed), columns: info.columns, numeric: info.numeric, info };
 }
 
-function fromRows(rows: Row[]): LoadedRows {
+/** The same as row objects (small sources and tests; training uses the table). */
+export async function loadRows(
+	source: SourceConfig,
+	opts: { policy: PathPolicy; seed: number; columns?: readonly string[] },
+): Promise<LoadedRows> {
+	const { table, ...rest } = await loadTable(source, opts);
+	return { ...rest, rows: tableRows(table) };
+}
+
+function fromRows(rows: Row[]): LoadedTable {
 	const info = infoFromRows(rows);
-	return { rows, columns: info.columns, numeric: numericColumns(rows, info.columns), info };
+	return { table: tableFromRows(rows, info.columns), columns: info.columns, numeric: numericColumns(rows, info.columns), info };
 }

@@ -4,21 +4,24 @@
  */
 import type { ResolvedConfig } from '../../core/config/resolve';
 import { CLASSIFICATION_LOSSES, type Loss } from '../../core/config/vocabulary';
-import { loadRows, DataError, type PathPolicy, type Row } from './load';
+import { loadTable, DataError, type PathPolicy, type Row } from './load';
 import {
 	fitFeatures,
 	inputNames,
-	transformRow,
-	encodeLabel,
 	labelWidth,
-	classIndex,
+	transformTable,
+	encodeLabels,
 	type FeatureSpec,
 	type ColumnStepName,
 	type Preprocessing,
 	type LabelEncoding,
 } from './preprocess';
-import { kFoldIndices, splitIndices, type SplitIndices } from './split';
+import { kFoldIndices, splitRows, toArray, type SplitIndices } from './split';
+import { cell, columnOf, isMissingAt, tableFromRows, tableRows, tableSlice, type Column, type Table, type Value } from './table';
 import { mixSeed } from '../../core/random';
+
+/** Raw rows kept per split for predictions tables (evaluation shows at most this many). */
+export const PREVIEW_ROWS = 5000;
 
 export interface SplitArrays {
 	x: Float32Array;
@@ -26,7 +29,7 @@ export interface SplitArrays {
 	n: number;
 	/** Class index per row (classification), for stratification and evaluation. */
 	classes?: Int32Array;
-	/** The raw rows (for predictions tables). */
+	/** The first PREVIEW_ROWS raw rows of the split (for predictions tables); x, y and classes hold all n. */
 	rows: Row[];
 }
 
@@ -49,8 +52,8 @@ export interface PreparedData {
 	/** Per-sample label shape, e.g. [1] or [K]. */
 	yShape: number[];
 	summary: DataSummaryInfo;
-	/** The split row numbers into the loaded rows (after dropped rows are removed). */
-	indices: SplitIndices;
+	/** The split row numbers into the loaded rows (after dropped rows are removed); built when first read. */
+	readonly indices: SplitIndices;
 }
 
 export function inferTask(loss: Loss, task: string, classCount: number): Preprocessing['task'] {
@@ -73,18 +76,68 @@ export function labelEncoding(loss: Loss, task: Preprocessing['task']): LabelEnc
 	return task === 'binaryClassification' ? 'binary' : 'index';
 }
 
-export function toArrays(pre: Preprocessing, rows: Row[], where = 'row'): SplitArrays {
+/**
+ * The rows `index` of `table` as training arrays (typed arrays written column by column, no row objects).
+ * `rows` is built on first read (evaluation reads one split's) from a columnar copy of the first
+ * PREVIEW_ROWS rows, so the big table is not kept alive by it.
+ */
+export function tableArrays(pre: Preprocessing, table: Table, index: ArrayLike<number>, where = 'row'): SplitArrays {
+	const n = index.length;
 	const nIn = pre.inputs.length;
-	const yw = labelWidth(pre);
-	const x = new Float32Array(rows.length * nIn);
-	const y = new Float32Array(rows.length * yw);
-	const cls = pre.label.classes ? new Int32Array(rows.length) : undefined;
-	rows.forEach((r, i) => {
-		transformRow(pre.features, r, x, i * nIn, `${where} ${i + 1}: `);
-		encodeLabel(pre, r[pre.label.column], y, i * yw);
-		if (cls) cls[i] = classIndex(pre, r[pre.label.column]);
-	});
-	return { x, y, n: rows.length, rows, ...(cls ? { classes: cls } : {}) };
+	const x = new Float32Array(n * nIn);
+	const y = new Float32Array(n * labelWidth(pre));
+	const cls = pre.label.classes ? new Int32Array(n) : undefined;
+	transformTable(pre.features, table, index, x, nIn, where);
+	encodeLabels(pre, table, index, y, cls);
+	let preview: Table | undefined = tableSlice(table, index, PREVIEW_ROWS);
+	let rows: Row[] | undefined;
+	return {
+		x,
+		y,
+		n,
+		get rows(): Row[] {
+			if (!rows) {
+				rows = tableRows(preview!);
+				preview = undefined;
+			}
+			return rows;
+		},
+		...(cls ? { classes: cls } : {}),
+	};
+}
+
+/** Row objects as training arrays (with a fitted, possibly deserialised, Preprocessing). */
+export function toArrays(pre: Preprocessing, rows: Row[], where = 'row'): SplitArrays {
+	const columns = [...new Set([...pre.features.map((f) => f.column), pre.label.column])];
+	const table = tableFromRows(rows, columns);
+	const n = rows.length;
+	const index = Int32Array.from({ length: n }, (_, i) => i);
+	const x = new Float32Array(n * pre.inputs.length);
+	const y = new Float32Array(n * labelWidth(pre));
+	const cls = pre.label.classes ? new Int32Array(n) : undefined;
+	transformTable(pre.features, table, index, x, pre.inputs.length, where);
+	encodeLabels(pre, table, index, y, cls);
+	return { x, y, n, rows: rows.slice(0, PREVIEW_ROWS), ...(cls ? { classes: cls } : {}) };
+}
+
+/** Distinct values of `col` over the rows `kept` (all when undefined), in order of first appearance. */
+function distinctValues(col: Column, n: number, kept: Int32Array | undefined): Value[] {
+	const count = kept ? kept.length : n;
+	if (col.kind === 'category') {
+		const seen = new Uint8Array(col.dict.length);
+		const out: Value[] = [];
+		for (let j = 0; j < count; j++) {
+			const c = col.codes[kept ? kept[j]! : j]!;
+			if (c >= 0 && !seen[c]) {
+				seen[c] = 1;
+				out.push(col.dict[c]!);
+			}
+		}
+		return out;
+	}
+	const set = new Set<number>();
+	for (let j = 0; j < count; j++) set.add(col.values[kept ? kept[j]! : j]!);
+	return [...set];
 }
 
 export interface PrepareOptions {
@@ -100,7 +153,8 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const src = d.source;
 	const wanted =
 		d.label !== undefined && d.features !== undefined ? [...d.features, d.label].filter((c, i, a) => a.indexOf(c) === i) : undefined;
-	const loaded = await loadRows(src, { policy, seed: mixSeed(seed, 1), ...(wanted ? { columns: wanted } : {}) });
+	const loaded = await loadTable(src, { policy, seed: mixSeed(seed, 1), ...(wanted ? { columns: wanted } : {}) });
+	const table = loaded.table;
 	const label = d.label ?? loaded.info.defaultLabel;
 	if (!label || !loaded.columns.includes(label))
 		throw new DataError(`label column \`${label ?? '?'}\` not found (columns: ${loaded.columns.join(', ')}).`);
@@ -119,51 +173,70 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	});
 	// Row-level policies first: drop rows (counted) or stop at the first missing value.
 	const used = specs.filter((s) => s.step !== 'drop');
-	let dropped = 0;
-	const rows: Row[] = [];
-	loaded.rows.forEach((r, i) => {
-		const lv = r[label];
-		if (lv === null || lv === undefined) {
-			dropped++;
-			return;
-		}
-		for (const s of used) {
-			const v = r[s.column];
-			if (v !== null && v !== undefined) continue;
-			if (s.fill === 'dropRow') {
-				dropped++;
-				return;
+	const labelCol = columnOf(table, label);
+	const checks = used.filter((s) => s.fill === 'dropRow' || s.fill === 'error').map((s) => ({ s, col: columnOf(table, s.column) }));
+	const n0 = table.n;
+	// Row numbers of the kept rows (undefined: all of them).
+	let kept: Int32Array | undefined;
+	let count = 0;
+	for (let i = 0; i < n0; i++) {
+		let drop = isMissingAt(labelCol, i);
+		if (!drop)
+			for (const { s, col } of checks) {
+				if (!isMissingAt(col, i)) continue;
+				if (s.fill === 'error')
+					throw new DataError(
+						`row ${i + 1}: missing value in column \`${s.column}\` (set \`fillMissing\` or \`data.missing\` to drop or fill it).`,
+						undefined,
+						i + 1,
+						s.column,
+					);
+				drop = true;
+				break;
 			}
-			if (s.fill === 'error')
-				throw new DataError(
-					`row ${i + 1}: missing value in column \`${s.column}\` (set \`fillMissing\` or \`data.missing\` to drop or fill it).`,
-					undefined,
-					i + 1,
-					s.column,
-				);
+		if (drop) {
+			if (!kept) {
+				kept = new Int32Array(n0);
+				for (let j = 0; j < i; j++) kept[j] = j;
+			}
+			continue;
 		}
-		rows.push(r);
-	});
-	if (rows.length === 0) throw new DataError('no rows left after dropping rows with missing values.');
+		if (kept) kept[count] = i;
+		count++;
+	}
+	if (kept) kept = kept.slice(0, count);
+	const dropped = n0 - count;
+	if (count === 0) throw new DataError('no rows left after dropping rows with missing values.');
+	const row = (j: number) => (kept ? kept[j]! : j);
 
-	const labelVals = [...new Set(rows.map((r) => r[label]!))];
+	// Distinct label values only matter for classification (a regression label may have millions).
+	const explicit = d.task === 'regression' || d.task === 'binaryClassification' || d.task === 'multiclassClassification';
+	const wantClasses = explicit ? d.task !== 'regression' : CLASSIFICATION_LOSSES.includes(loss);
+	const labelVals = wantClasses ? distinctValues(labelCol, n0, kept) : [];
 	const task = inferTask(loss, d.task, labelVals.length);
 	const encoding = labelEncoding(loss, task);
 	const classes =
 		task === 'regression'
 			? undefined
 			: labelVals.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
-	if (task === 'regression' && rows.some((r) => typeof r[label] !== 'number'))
-		throw new DataError(
-			`label \`${label}\` has non-numeric values but the task is regression; use a classification loss.`,
-			undefined,
-			undefined,
-			label,
-		);
+	if (task === 'regression' && labelCol.kind === 'category') {
+		for (let j = 0; j < count; j++)
+			if (typeof cell(labelCol, row(j)) !== 'number')
+				throw new DataError(
+					`label \`${label}\` has non-numeric values but the task is regression; use a classification loss.`,
+					undefined,
+					undefined,
+					label,
+				);
+	}
 	const preLabel = { label: { column: label, encoding, ...(classes ? { classes } : {}) } };
-	const rowClasses = classes ? rows.map((r) => classIndex(preLabel, r[label])) : undefined;
+	let rowClasses: Int32Array | undefined;
+	if (classes) {
+		rowClasses = new Int32Array(count);
+		encodeLabels({ label: { ...preLabel.label, encoding: 'index' } }, table, kept ?? rangeOf(count), new Float32Array(count), rowClasses);
+	}
 	const sp = d.split;
-	const indices = splitIndices(rows.length, {
+	const split = splitRows(count, {
 		validation: sp.folds ? 0 : sp.validation,
 		test: sp.test,
 		seed: mixSeed(seed, 2),
@@ -172,7 +245,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	});
 	if (opts.fold) {
 		// Folds are drawn from what is not test (validation is folded back in), stratified like the split.
-		const pool = [...indices.train, ...indices.validation].sort((a, b) => a - b);
+		const pool = [...toArray(split.train), ...toArray(split.validation)].sort((a, b) => a - b);
 		const folds = kFoldIndices(pool, opts.fold.of, {
 			seed: mixSeed(seed, 6),
 			shuffle: sp.shuffle,
@@ -180,13 +253,14 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		});
 		const f = folds[opts.fold.index];
 		if (!f) throw new DataError(`fold ${opts.fold.index + 1} of ${opts.fold.of} does not exist.`);
-		indices.train = f.train;
-		indices.validation = f.validation;
+		split.train = Int32Array.from(f.train);
+		split.validation = Int32Array.from(f.validation);
 	}
-	const pick = (ix: number[]) => ix.map((i) => rows[i]!);
-	const trainRows = pick(indices.train);
-	if (trainRows.length === 0) throw new DataError('the training split is empty: lower `data.split.validation`/`test` or add rows.');
-	const fitted = fitFeatures(specs, trainRows);
+	// Split row numbers (into the kept rows) → table row numbers.
+	const pick = (ix: Int32Array): Int32Array => (kept ? ix.map((i) => kept[i]!) : ix);
+	if (split.train.length === 0) throw new DataError('the training split is empty: lower `data.split.validation`/`test` or add rows.');
+	const trainIndex = pick(split.train);
+	const fitted = fitFeatures(specs, table, trainIndex);
 	const inputs = inputNames(fitted);
 	const inputShape = config.model.inputShape ?? [inputs.length];
 	const size = inputShape.reduce((a, b) => a * b, 1);
@@ -195,23 +269,29 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			`model.inputShape [${inputShape.join(', ')}] holds ${size} values but the data has ${inputs.length} input columns after preprocessing.`,
 		);
 	const preprocessing: Preprocessing = { version: 1, features: fitted, inputs, ...preLabel, task, inputShape };
+	// The split as plain arrays only if someone reads it (nothing in a training job does): 80 MB for ten million rows.
+	let indices: SplitIndices | undefined;
 	const out: PreparedData = {
-		train: toArrays(preprocessing, trainRows, 'training row'),
+		train: tableArrays(preprocessing, table, trainIndex, 'training row'),
 		preprocessing,
 		yShape: [labelWidth(preprocessing)],
-		indices,
+		get indices(): SplitIndices {
+			return (indices ??= { train: toArray(split.train), validation: toArray(split.validation), test: toArray(split.test) });
+		},
 		summary: {
-			rows: rows.length,
+			rows: count,
 			droppedRows: dropped,
 			features: used.map((s) => s.column),
 			inputs: inputs.length,
 			label,
 			task,
 			...(classes ? { classes } : {}),
-			split: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+			split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
 		},
 	};
-	if (indices.validation.length) out.validation = toArrays(preprocessing, pick(indices.validation), 'validation row');
-	if (indices.test.length) out.test = toArrays(preprocessing, pick(indices.test), 'test row');
+	if (split.validation.length) out.validation = tableArrays(preprocessing, table, pick(split.validation), 'validation row');
+	if (split.test.length) out.test = tableArrays(preprocessing, table, pick(split.test), 'test row');
 	return out;
 }
+
+const rangeOf = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

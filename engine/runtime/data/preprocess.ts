@@ -2,8 +2,8 @@
  * Preprocessing fitted on the training rows only (no leakage) and serialisable, so the run,
  * the exported model and `predict` apply exactly the same transforms.
  */
-import type { Row } from './generators';
 import { DataError } from './csv';
+import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
 
 export type FillPolicy = 'error' | 'dropRow' | 'mean' | 'median' | 'mostFrequent' | 'zero';
 export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'drop';
@@ -45,18 +45,72 @@ function sortVals(vals: (string | number)[]): (string | number)[] {
 	return vals.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
 }
 
-/** Fits the feature transforms on `train` rows. */
-export function fitFeatures(specs: readonly FeatureSpec[], train: readonly Row[]): FeatureTransform[] {
+/** The numbers among the non-missing values of `col` over `index`, in that order. */
+function numbersAt(col: Column, index: ArrayLike<number>): Float64Array {
+	const out = new Float64Array(index.length);
+	let k = 0;
+	if (col.kind === 'number') {
+		const vs = col.values;
+		for (let j = 0; j < index.length; j++) {
+			const v = vs[index[j]!]!;
+			if (!Number.isNaN(v)) out[k++] = v;
+		}
+	} else
+		for (let j = 0; j < index.length; j++) {
+			const c = col.codes[index[j]!]!;
+			const v = c >= 0 ? col.dict[c] : undefined;
+			if (typeof v === 'number') out[k++] = v;
+		}
+	return out.subarray(0, k);
+}
+
+/** The distinct non-missing values of `col` over `index`, in order of first appearance (as `new Set(values)`). */
+function distinctAt(col: Column, index: ArrayLike<number>): Value[] {
+	if (col.kind === 'number') {
+		const set = new Set<number>();
+		for (let j = 0; j < index.length; j++) {
+			const v = col.values[index[j]!]!;
+			if (!Number.isNaN(v)) set.add(v);
+		}
+		return [...set];
+	}
+	const seen = new Uint8Array(col.dict.length);
+	const out: Value[] = [];
+	for (let j = 0; j < index.length; j++) {
+		const c = col.codes[index[j]!]!;
+		if (c >= 0 && !seen[c]) {
+			seen[c] = 1;
+			out.push(col.dict[c]!);
+		}
+	}
+	return out;
+}
+
+/** Left-to-right sum, as `reduce((a, b) => a + b, 0)`. */
+function sum(xs: Float64Array): number {
+	let s = 0;
+	for (let i = 0; i < xs.length; i++) s += xs[i]!;
+	return s;
+}
+
+/**
+ * Fits the feature transforms on the training rows `index` of `table`. Sums run in row order over
+ * float64 values, so the fitted numbers are those the row-by-row fit gave.
+ */
+export function fitFeatures(specs: readonly FeatureSpec[], table: Table, index: ArrayLike<number>): FeatureTransform[] {
 	const out: FeatureTransform[] = [];
 	for (const s of specs) {
 		if (s.step === 'drop') continue;
-		const vals = train.map((r) => r[s.column]).filter((v) => !isMiss(v)) as (number | string)[];
+		const col = columnOf(table, s.column);
 		const t: FeatureTransform = { column: s.column, step: s.step, fill: s.fill };
-		if (s.step === 'oneHot' || s.step === 'labelEncode') t.categories = sortVals([...new Set(vals)]);
-		const nums = vals.filter((v): v is number => typeof v === 'number');
+		if (s.step === 'oneHot' || s.step === 'labelEncode') t.categories = sortVals(distinctAt(col, index));
+		const needNums = s.step === 'standardize' || s.step === 'minMax' || s.fill === 'mean' || s.fill === 'median';
+		const nums = needNums ? numbersAt(col, index) : new Float64Array(0);
 		if (s.step === 'standardize') {
-			const mean = nums.reduce((a, b) => a + b, 0) / Math.max(1, nums.length);
-			const v = nums.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, nums.length);
+			const mean = sum(nums) / Math.max(1, nums.length);
+			let v = 0;
+			for (let i = 0; i < nums.length; i++) v = v + (nums[i]! - mean) ** 2;
+			v = v / Math.max(1, nums.length);
 			t.params = [mean, Math.sqrt(v) || 1];
 		} else if (s.step === 'minMax') {
 			let lo = Infinity;
@@ -67,26 +121,46 @@ export function fitFeatures(specs: readonly FeatureSpec[], train: readonly Row[]
 			}
 			t.params = [Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 1];
 		}
-		if (s.fill === 'mean') t.fillValue = nums.reduce((a, b) => a + b, 0) / Math.max(1, nums.length);
+		if (s.fill === 'mean') t.fillValue = sum(nums) / Math.max(1, nums.length);
 		else if (s.fill === 'median') {
-			const sorted = [...nums].sort((a, b) => a - b);
+			// A stable sort with the same comparator as before (ties such as -0 and 0 keep their order).
+			const sorted = nums.slice().sort((a, b) => a - b);
 			const m = sorted.length >> 1;
 			t.fillValue = sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
-		} else if (s.fill === 'mostFrequent') {
-			const counts = new Map<string | number, number>();
-			for (const v of vals) counts.set(v, (counts.get(v) ?? 0) + 1);
-			let best: string | number = 0;
-			let bc = -1;
-			for (const [v, c] of counts)
-				if (c > bc || (c === bc && String(v) < String(best))) {
-					best = v;
-					bc = c;
-				}
-			t.fillValue = best;
-		} else if (s.fill === 'zero') t.fillValue = 0;
+		} else if (s.fill === 'mostFrequent') t.fillValue = mostFrequent(col, index);
+		else if (s.fill === 'zero') t.fillValue = 0;
 		out.push(t);
 	}
 	return out;
+}
+
+/** The most frequent value; ties go to the smaller text, then to the value seen first. */
+function mostFrequent(col: Column, index: ArrayLike<number>): Value {
+	const counts = new Map<Value, number>();
+	if (col.kind === 'number')
+		for (let j = 0; j < index.length; j++) {
+			const v = col.values[index[j]!]!;
+			if (!Number.isNaN(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+		}
+	else {
+		const byCode = new Float64Array(col.dict.length);
+		const order: number[] = [];
+		for (let j = 0; j < index.length; j++) {
+			const c = col.codes[index[j]!]!;
+			if (c < 0) continue;
+			if (byCode[c] === 0) order.push(c);
+			byCode[c] = byCode[c]! + 1;
+		}
+		for (const c of order) counts.set(col.dict[c]!, byCode[c]!);
+	}
+	let best: Value = 0;
+	let bc = -1;
+	for (const [v, c] of counts)
+		if (c > bc || (c === bc && String(v) < String(best))) {
+			best = v;
+			bc = c;
+		}
+	return best;
 }
 
 export function inputNames(features: readonly FeatureTransform[]): string[] {
@@ -130,6 +204,222 @@ export function transformRow(features: readonly FeatureTransform[], row: Row, ou
 		}
 	}
 	return k - offset;
+}
+
+const notNumber = (where: string, f: FeatureTransform, v: unknown) =>
+	new DataError(
+		`${where}column \`${f.column}\` has \`${String(v)}\`, not a number; give it a \`oneHot\` or \`labelEncode\` step.`,
+		undefined,
+		undefined,
+		f.column,
+	);
+
+const missingValue = (where: string, f: FeatureTransform) =>
+	new DataError(`${where}missing value in column \`${f.column}\` (policy \`${f.fill}\`).`, undefined, undefined, f.column);
+
+/** First index of each category (as `indexOf`). */
+function categoryIndex(categories: readonly Value[]): Map<Value, number> {
+	const m = new Map<Value, number>();
+	categories.forEach((c, i) => {
+		if (!m.has(c)) m.set(c, i);
+	});
+	return m;
+}
+
+/** What transformRow writes for one (non-missing) value: the number, or for oneHot the category's index. */
+function encodeValue(f: FeatureTransform, cats: Map<Value, number> | undefined, v: Value): number | undefined {
+	if (cats) return cats.get(v) ?? -1;
+	const x = typeof v === 'number' ? v : Number(v);
+	if (!Number.isFinite(x)) return undefined;
+	if (f.step === 'standardize') return (x - f.params![0]) / f.params![1];
+	if (f.step === 'minMax') return (x - f.params![0]) / (f.params![1] - f.params![0] || 1);
+	return x;
+}
+
+/** Rows transformed together: a tile of the output stays in cache while each feature writes its column. */
+const TILE = 1024;
+
+/** One feature's writer over a range of rows; returns the first bad row (or `to`), with `error` set for it. */
+interface FeatureWriter {
+	write(from: number, to: number): number;
+	error?: (row: number) => DataError;
+}
+
+function featureWriter(
+	f: FeatureTransform,
+	table: Table,
+	index: ArrayLike<number>,
+	out: Float32Array,
+	width: number,
+	k: number,
+	where: string,
+): FeatureWriter {
+	const col = columnOf(table, f.column);
+	const oneHot = f.step === 'oneHot';
+	const cats = oneHot || f.step === 'labelEncode' ? categoryIndex(f.categories!) : undefined;
+	const at = (j: number) => `${where} ${j + 1}: `;
+	const fill = f.fillValue === undefined ? undefined : encodeValue(f, cats, f.fillValue);
+	const fillError = f.fillValue === undefined ? (j: number) => missingValue(at(j), f) : (j: number) => notNumber(at(j), f, f.fillValue);
+	if (col.kind === 'number' && !cats) {
+		const vs = col.values;
+		const p0 = f.params?.[0] ?? 0;
+		const p1 = f.params?.[1] ?? 1;
+		const span = f.step === 'minMax' ? p1 - p0 || 1 : 1;
+		const step = f.step === 'standardize' ? 1 : f.step === 'minMax' ? 2 : 0;
+		const w: FeatureWriter = {
+			write(from, to) {
+				for (let j = from; j < to; j++) {
+					let x = vs[index[j]!]!;
+					if (Number.isNaN(x)) {
+						if (fill === undefined) {
+							w.error = fillError;
+							return j;
+						}
+						out[j * width + k] = fill;
+						continue;
+					}
+					if (x === Infinity || x === -Infinity) {
+						const v = x;
+						w.error = (r) => notNumber(at(r), f, v);
+						return j;
+					}
+					if (step === 1) x = (x - p0) / p1;
+					else if (step === 2) x = (x - p0) / span;
+					out[j * width + k] = x;
+				}
+				return to;
+			},
+		};
+		return w;
+	}
+	// Each distinct value is encoded once; rows look their code (or number) up.
+	const dict: readonly Value[] = col.kind === 'category' ? col.dict : [];
+	const enc = dict.map((v) => encodeValue(f, cats, v));
+	const put = (j: number, v: number) => {
+		if (!oneHot) out[j * width + k] = v;
+		else if (v >= 0) out[j * width + k + v] = 1;
+	};
+	const w: FeatureWriter = {
+		write(from, to) {
+			for (let j = from; j < to; j++) {
+				const i = index[j]!;
+				let v: number | undefined;
+				let raw: unknown;
+				if (col.kind === 'category') {
+					const c = col.codes[i]!;
+					if (c < 0) {
+						v = fill;
+						raw = f.fillValue;
+					} else {
+						v = enc[c];
+						raw = dict[c];
+					}
+				} else {
+					const x = col.values[i]!;
+					if (Number.isNaN(x)) {
+						v = fill;
+						raw = f.fillValue;
+					} else v = cats!.get(x) ?? -1;
+				}
+				if (v === undefined) {
+					w.error = raw === undefined ? (r) => missingValue(at(r), f) : (r) => notNumber(at(r), f, raw);
+					return j;
+				}
+				put(j, v);
+			}
+			return to;
+		},
+	};
+	return w;
+}
+
+/**
+ * Writes the transformed features of the rows `index` of `table` into `out` (freshly zeroed, one row of
+ * `width` values per index): the values transformRow writes row by row, a tile of rows at a time. On bad
+ * data it throws transformRow's error for the first row with a problem (the first feature within it);
+ * `where` names the rows as transformRow's callers do (`${where} ${row}: `).
+ */
+export function transformTable(
+	features: readonly FeatureTransform[],
+	table: Table,
+	index: ArrayLike<number>,
+	out: Float32Array,
+	width: number,
+	where = 'row',
+): void {
+	const writers: FeatureWriter[] = [];
+	let k = 0;
+	for (const f of features) {
+		writers.push(featureWriter(f, table, index, out, width, k, where));
+		k += f.step === 'oneHot' ? f.categories!.length : 1;
+	}
+	const n = index.length;
+	for (let from = 0; from < n; from += TILE) {
+		let to = Math.min(n, from + TILE);
+		let bad: FeatureWriter | undefined;
+		for (const w of writers) {
+			// Later features only need the rows before an earlier feature's bad row.
+			const stop = w.write(from, to);
+			if (stop < to) {
+				to = stop;
+				bad = w;
+			}
+		}
+		if (bad) throw bad.error!(to);
+	}
+}
+
+/** Writes the encoded labels of the rows `index` (and their class indices into `classes`), as encodeLabel and classIndex do. */
+export function encodeLabels(
+	p: Pick<Preprocessing, 'label'>,
+	table: Table,
+	index: ArrayLike<number>,
+	out: Float32Array,
+	classes?: Int32Array,
+): void {
+	const col = columnOf(table, p.label.column);
+	const n = index.length;
+	const e = p.label.encoding;
+	if (e === 'value') {
+		for (let j = 0; j < n; j++) out[j] = col.kind === 'number' ? col.values[index[j]!]! : Number(cell(col, index[j]!));
+		if (!classes) return;
+	}
+	const cs = p.label.classes ?? [];
+	// classIndex: the first class equal to the value or with the same text.
+	const byText = new Map<string, number>();
+	cs.forEach((c, i) => {
+		if (!byText.has(String(c))) byText.set(String(c), i);
+	});
+	const lookup = (v: Value | null) => byText.get(String(v)) ?? -1;
+	let classOf: (i: number) => number;
+	const numbers = cs.filter((c): c is number => typeof c === 'number');
+	if (col.kind === 'number' && numbers.length === cs.length) {
+		const byNum = new Map<number, number>();
+		numbers.forEach((c, i) => {
+			if (!byNum.has(c)) byNum.set(c, i);
+		});
+		classOf = (i) => {
+			const v = col.values[i]!;
+			return Number.isNaN(v) ? lookup(null) : (byNum.get(v) ?? -1);
+		};
+	} else if (col.kind === 'category') {
+		const byCode = col.dict.map((v) => lookup(v));
+		const none = lookup(null);
+		classOf = (i) => {
+			const c = col.codes[i]!;
+			return c < 0 ? none : byCode[c]!;
+		};
+	} else classOf = (i) => lookup(cell(col, i));
+	const w = e === 'oneHot' ? cs.length : 1;
+	for (let j = 0; j < n; j++) {
+		const ci = classOf(index[j]!);
+		if (classes) classes[j] = ci;
+		if (e === 'value') continue;
+		if (e === 'oneHot') {
+			if (ci >= 0) out[j * w + ci] = 1;
+		} else if (e === 'hinge') out[j] = ci === 1 ? 1 : -1;
+		else out[j] = ci;
+	}
 }
 
 export function labelWidth(p: Pick<Preprocessing, 'label'>): number {

@@ -1,6 +1,5 @@
 /** Seeded train/validation/test splits (stratified for classification) and k-fold indices. */
 import { createRng, shuffleInPlace } from '../../core/random';
-import { append } from '../../core/arrays';
 
 export interface SplitIndices {
 	train: number[];
@@ -8,40 +7,83 @@ export interface SplitIndices {
 	test: number[];
 }
 
-function groups(n: number, labels: readonly number[] | undefined): number[][] {
-	if (!labels) return [Array.from({ length: n }, (_, i) => i)];
-	const by = new Map<number, number[]>();
-	for (let i = 0; i < n; i++) {
-		const l = labels[i]!;
-		if (!by.has(l)) by.set(l, []);
-		by.get(l)!.push(i);
+/** Row numbers per class (ascending label, ascending row), or all rows as one group. */
+function groups(n: number, labels: ArrayLike<number> | undefined): Int32Array[] {
+	if (!labels) {
+		const g = new Int32Array(n);
+		for (let i = 0; i < n; i++) g[i] = i;
+		return [g];
 	}
-	return [...by.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+	const counts = new Map<number, number>();
+	for (let i = 0; i < n; i++) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
+	const keys = [...counts.keys()].sort((a, b) => a - b);
+	const by = new Map(keys.map((k) => [k, { rows: new Int32Array(counts.get(k)!), k: 0 }]));
+	for (let i = 0; i < n; i++) {
+		const g = by.get(labels[i]!)!;
+		g.rows[g.k++] = i;
+	}
+	return keys.map((k) => by.get(k)!.rows);
+}
+
+function concat(parts: Int32Array[]): Int32Array {
+	const out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
+	let k = 0;
+	for (const p of parts) {
+		out.set(p, k);
+		k += p.length;
+	}
+	return out;
+}
+
+/** A plain array of the values (preallocated, not grown element by element). */
+export function toArray(a: Int32Array): number[] {
+	const out = new Array<number>(a.length);
+	for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+	return out;
+}
+
+/** A split as Int32Arrays of row numbers. */
+export interface SplitRows {
+	train: Int32Array;
+	validation: Int32Array;
+	test: Int32Array;
 }
 
 /**
  * Splits n rows. With `labels` the split is stratified: each class is split in the same
  * proportions. Without `shuffle` rows keep their order (test last, validation before it).
+ * Rows are shuffled as Int32Arrays (ten million rows are 40 MB, not growing arrays of numbers).
  */
-export function splitIndices(
+export function splitRows(
 	n: number,
-	opts: { validation: number; test: number; seed: number; shuffle?: boolean; labels?: readonly number[] },
-): SplitIndices {
+	opts: { validation: number; test: number; seed: number; shuffle?: boolean; labels?: ArrayLike<number> },
+): SplitRows {
 	const rng = createRng(opts.seed);
-	const out: SplitIndices = { train: [], validation: [], test: [] };
+	const parts: Record<keyof SplitRows, Int32Array[]> = { train: [], validation: [], test: [] };
 	for (const g of groups(n, opts.labels)) {
 		if (opts.shuffle !== false) shuffleInPlace(g, rng);
 		const nt = Math.round(g.length * opts.test);
 		const nv = Math.round(g.length * opts.validation);
 		const ntrain = g.length - nt - nv;
-		append(out.train, g.slice(0, ntrain));
-		append(out.validation, g.slice(ntrain, ntrain + nv));
-		append(out.test, g.slice(ntrain + nv));
+		parts.train.push(g.subarray(0, ntrain));
+		parts.validation.push(g.subarray(ntrain, ntrain + nv));
+		parts.test.push(g.subarray(ntrain + nv));
 	}
+	const out: SplitRows = { train: concat(parts.train), validation: concat(parts.validation), test: concat(parts.test) };
 	// Interleave classes again so batches are mixed even before the first epoch shuffle.
-	if (opts.labels && opts.shuffle !== false) for (const k of ['train', 'validation', 'test'] as const) shuffleInPlace(out[k], rng);
-	else if (opts.labels) for (const k of ['train', 'validation', 'test'] as const) out[k].sort((a, b) => a - b);
+	for (const k of ['train', 'validation', 'test'] as const)
+		if (opts.labels && opts.shuffle !== false) shuffleInPlace(out[k], rng);
+		else if (opts.labels) out[k].sort();
 	return out;
+}
+
+/** splitRows as plain arrays. */
+export function splitIndices(
+	n: number,
+	opts: { validation: number; test: number; seed: number; shuffle?: boolean; labels?: ArrayLike<number> },
+): SplitIndices {
+	const r = splitRows(n, opts);
+	return { train: toArray(r.train), validation: toArray(r.validation), test: toArray(r.test) };
 }
 
 /**
@@ -51,7 +93,7 @@ export function splitIndices(
 export function kFoldIndices(
 	indices: readonly number[],
 	k: number,
-	opts: { seed: number; labels?: readonly number[]; shuffle?: boolean },
+	opts: { seed: number; labels?: ArrayLike<number>; shuffle?: boolean },
 ): { train: number[]; validation: number[] }[] {
 	if (k < 2 || k > indices.length) throw new Error(`cannot make ${k} folds of ${indices.length} rows.`);
 	const rng = createRng(opts.seed);
