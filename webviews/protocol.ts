@@ -129,6 +129,8 @@ export interface ArchitectureView {
 	/** e.g. the feature columns, shown on the input node. */
 	inputLabel?: string;
 	layers: LayerView[];
+	/** What each layer takes (`from`): `from` a layer index, or null for the model input. Absent: a chain, input → layer 0 → layer 1 … */
+	edges?: { from: number | null; to: number }[];
 	totalParams?: number;
 	trainableParams?: number;
 	nonTrainableParams?: number;

@@ -129,6 +129,26 @@ describe('webview: architecture panel (Chromium)', function () {
 		assert.equal(await p.page.locator('.arch-diagnostics li').count(), 0);
 	});
 
+	it("draws branches and merges from the view's edges: parallel layers side by side, one edge per `from`", async () => {
+		const p = await open();
+		const edges = [
+			{ from: null, to: 0 },
+			{ from: 0, to: 1 },
+			{ from: 0, to: 2 },
+			{ from: 1, to: 3 },
+			{ from: 2, to: 3 },
+			{ from: 3, to: 4 },
+		];
+		await p.post(message(ArchitectureUpdate.type, { model: { ...fixture.model, edges } }));
+		await waitRendered(p.page, '.architecture', 2);
+		assert.equal(await p.page.locator('.arch-edge').count(), 6);
+		const [b0, b1, b2, b3] = await Promise.all([0, 1, 2, 3].map((i) => nodeBox(p, i)));
+		assert.ok(b1!.y < b2!.y + b2!.height && b2!.y < b1!.y + b1!.height, 'the two branches share a rank');
+		assert.notEqual(b1!.x, b2!.x);
+		assert.ok(b0!.y < b1!.y && b2!.y < b3!.y);
+		assert.deepEqual(p.errors, []);
+	});
+
 	it('shows the pipeline stages in a second tab (keyboard tabs)', async () => {
 		const p = await open();
 		assert.equal(await p.page.locator('.pipeline').isVisible(), false);

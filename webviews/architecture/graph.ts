@@ -74,16 +74,22 @@ export interface Layout {
 
 export async function layout(model: ArchitectureView, boxes: NodeBox[]): Promise<Layout> {
 	const edges: ElkExtendedEdge[] = [];
-	for (let i = 1; i < boxes.length; i++) {
-		const prev = boxes[i - 1]!;
-		const shape = prev.layer ? formatShape(prev.layer.outputShape) : formatShape(model.inputShape);
+	// The view's edges (branches and merges), or a chain when it has none.
+	const links = model.edges ?? model.layers.map((l, i) => ({ from: i === 0 ? null : model.layers[i - 1]!.index, to: l.index }));
+	const ids = new Set(boxes.map((b) => b.id));
+	links.forEach((e, i) => {
+		const source = e.from === null ? 'input' : `L${e.from}`;
+		const target = `L${e.to}`;
+		if (!ids.has(source) || !ids.has(target)) return;
+		const from = e.from === null ? undefined : model.layers.find((l) => l.index === e.from);
+		const shape = formatShape(from ? from.outputShape : model.inputShape);
 		edges.push({
-			id: `e${i}`,
-			sources: [prev.id],
-			targets: [boxes[i]!.id],
+			id: `e${i + 1}`,
+			sources: [source],
+			targets: [target],
 			labels: [{ text: shape, width: textWidth(shape, false, 'sans-serif') + 6, height: 14 }],
 		});
-	}
+	});
 	const graph: ElkNode = {
 		id: 'root',
 		layoutOptions: {

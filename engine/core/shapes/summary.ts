@@ -80,7 +80,9 @@ export function toMermaid(cfg: ResolvedConfig, shapes: ModelShapeInfo | undefine
 	shapes?.layers.forEach((l, i) => {
 		const params = l.trainableParams === undefined ? '' : ` · ${n(l.trainableParams + (l.nonTrainableParams ?? 0))} params`;
 		lines.push(`    L${i + 1}["${label(l.name)} (${l.type})${params}"]`);
-		lines.push(`    L${i} -->|"${formatShape(i === 0 ? shapes.inputShape : shapes.layers[i - 1]!.outputShape)}"| L${i + 1}`);
+		// Edges from what the layer takes (`from`): the previous layer, an earlier one, or the input (L0).
+		for (const s of l.sources)
+			lines.push(`    L${s + 1} -->|"${formatShape(s < 0 ? shapes.inputShape : shapes.layers[s]!.outputShape)}"| L${i + 1}`);
 	});
 	lines.push('  end');
 	return lines.join('\n');

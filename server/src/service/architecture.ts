@@ -43,6 +43,7 @@ const KEY_PARAMS: Record<string, string[]> = {
 	simpleRnn: ['units', 'returnSequences'],
 	batchNormalization: ['momentum'],
 	layerNormalization: ['epsilon'],
+	concatenate: ['axis'],
 };
 
 /** Layers with shapes and their diagnostics, and the pipeline; undefined until the text is a config with layers. */
@@ -178,6 +179,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		name: cfg.name ?? name,
 		layers,
 		pipeline,
+		...(shapes ? { edges: shapes.layers.flatMap((l) => l.sources.map((s) => ({ from: s < 0 ? null : s, to: l.index }))) } : {}),
 		mermaid: toMermaid(cfg, shapes, r.data),
 		...(shapes?.inputShape ? { inputShape: shapes.inputShape } : {}),
 		...(r.data?.features ? { inputLabel: r.data.features.join(', ') } : {}),

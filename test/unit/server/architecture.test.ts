@@ -26,6 +26,19 @@ describe('server: architecture view', () => {
 		assert.equal(v.pipeline.find((p) => p.id === 'tuning')!.enabled, false);
 		assert.match(v.mermaid!, /^flowchart TD/);
 	});
+	it('gives a layer graph its edges (branches and merges), in the view and in the Mermaid export', () => {
+		const v = architectureView(validateText(fs.readFileSync(path.join(EXAMPLES, 'residual.model.yaml'), 'utf8')), 'residual')!;
+		assert.deepEqual(v.edges, [
+			{ from: null, to: 0 },
+			{ from: 0, to: 1 },
+			{ from: 0, to: 2 },
+			{ from: 1, to: 2 },
+			{ from: 2, to: 3 },
+		]);
+		assert.deepEqual(v.layers[2]!.outputShape, [null, 32]);
+		for (const edge of ['L0 -->|"[null, 2]"| L1', 'L1 -->|"[null, 32]"| L3', 'L2 -->|"[null, 32]"| L3', 'L3 -->|"[null, 32]"| L4'])
+			assert.ok(v.mermaid!.includes(edge), `${edge} in\n${v.mermaid}`);
+	});
 	it('serves the architecture view with the range of each layer entry', () => {
 		const r = architecture(doc(fs.readFileSync(path.join(EXAMPLES, 'tuning.model.yaml'), 'utf8')))!;
 		assert.equal(r.version, 1);
