@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SweepEvent } from '../../engine/core/tune/protocol';
+import type { SweepEvent, SweepState } from '../../engine/core/tune/protocol';
 import { runSweep } from '../../engine/runtime/tune/sweep';
 import { findSweeps, readSweep } from '../../engine/io/sweeps';
 import { applyBestActions } from '../../server/src/service/codeActions';
@@ -183,8 +183,16 @@ describe('hyperparameter sweeps', function () {
 		const foreign = fakeRun(trialsDir, 'sweep-test-t009', { status: 'completed' });
 		fs.writeFileSync(path.join(foreign, 'my-analysis.ipynb'), '{}');
 
+		// As if the project had moved since: sweep.json's absolute run paths point elsewhere. The
+		// completed trial's runs must still count as referenced (they were deleted before).
+		const moved = JSON.parse(fs.readFileSync(path.join(sweepDir, 'sweep.json'), 'utf8')) as SweepState;
+		for (const t of moved.trials) t.runDirs = t.runDirs?.map((d) => path.join('/moved/elsewhere/trials', path.basename(d)));
+		fs.writeFileSync(path.join(sweepDir, 'sweep.json'), JSON.stringify(moved));
+		const completedRuns = moved.trials[0]!.runDirs!.map((d) => path.basename(d));
+
 		const events: SweepEvent[] = [];
 		const state = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2, resume: sweepDir }, (e) => events.push(e));
+		for (const n of completedRuns) assert.ok(fs.existsSync(path.join(trialsDir, n)), `completed trial run ${n} kept`);
 		assert.equal(state.status, 'completed');
 		assert.deepEqual(
 			state.trials.map((t) => t.status),

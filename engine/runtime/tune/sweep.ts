@@ -457,10 +457,14 @@ export class Sweep {
 		} catch {
 			return { removed, kept }; // no trials yet
 		}
-		const referenced = new Set(this.state.trials.flatMap((t) => t.runDirs ?? []).map(real));
+		// Matched by folder name as well as by real path: a sweep folder that was moved or reached
+		// through another mount keeps old absolute paths in sweep.json, and its recorded runs must stay.
+		const runDirs = this.state.trials.flatMap((t) => t.runDirs ?? []);
+		const referenced = new Set(runDirs.map(real));
+		const referencedNames = new Set(runDirs.map((d) => path.basename(d)));
 		for (const name of names) {
 			const dir = path.join(trials, name);
-			if (referenced.has(real(dir))) continue;
+			if (referencedNames.has(name) || referenced.has(real(dir))) continue;
 			const checked = checkRunDir(dir, { runsDir: trials, explicit: true, cwd: this.dir });
 			if (!checked.ok) {
 				kept.push({ dir, reason: checked.message });
