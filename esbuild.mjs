@@ -96,7 +96,7 @@ const contexts = await Promise.all([
 				// vscode is provided by the host; tfjs-node is optional and only used when the user installed it.
 				// The tfjs wasm backend is bundled (an external copy would register itself on a second
 				// tfjs-core); its .wasm binaries are copied next to the bundles below.
-				external: ['vscode', '@tensorflow/tfjs-node', 'playwright-core', 'esbuild'],
+				external: ['vscode', '@tensorflow/tfjs-node', 'playwright-core', 'esbuild', 'autocannon'],
 			}),
 		),
 	...browserEntries

@@ -11,6 +11,7 @@ import { tuneBench } from './tune';
 import { activationBench } from './activation';
 import { dataBench, dataChild } from './data';
 import { peerBench } from './peer';
+import { serveBench } from './serve';
 
 const SUITES: Record<string, () => Promise<void>> = {
 	validator: validatorBench,
@@ -21,6 +22,7 @@ const SUITES: Record<string, () => Promise<void>> = {
 	activation: activationBench,
 	peer: peerBench,
 	data: dataBench,
+	serve: serveBench,
 };
 
 async function run(): Promise<void> {
