@@ -216,6 +216,18 @@ describe('engine/train fused path', () => {
 		const ce = await trainLoop({ config: centered, data: await prepareData(centered, policy) });
 		assert.equal(ce.trainPath, 'tfjs');
 		dispose(ce);
+		// A layer graph falls back even when every layer is covered: the second dense takes the input, not the first.
+		const graph = config('mse', OPTIMIZERS.adam!, 'relu', {
+			layers: [
+				{ type: 'dense', units: 8, activation: 'relu' },
+				{ type: 'dense', units: 6, activation: 'relu', from: 'input' },
+				{ type: 'dense', units: 1 },
+			],
+		});
+		const gr = await trainLoop({ config: graph, data: await prepareData(graph, policy) });
+		assert.equal(gr.trainPath, 'tfjs');
+		assert.match(gr.trainPathReason, /layer graph/);
+		dispose(gr);
 		dispose(r, cancelled, g, ad);
 		assert.ok(tf.memory().numTensors < 50);
 	});

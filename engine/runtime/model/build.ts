@@ -177,7 +177,8 @@ function buildFunctional(filled: Layer[], names: string[], inputShape: number[])
 		made.push(layers);
 	});
 	const model = tf.model({ inputs: input, outputs: last });
-	const layerMap = made.map((ls) => ls.map((m) => model.layers.indexOf(m)));
+	// A layer that does not reach the output (MW219, a warning) is not part of the model: its entry stays empty.
+	const layerMap = made.map((ls) => ls.map((m) => model.layers.indexOf(m)).filter((j) => j >= 0));
 	return { model, layerMap };
 }
 
