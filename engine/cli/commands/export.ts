@@ -11,7 +11,8 @@ export const exportCommand: Command = {
 	help: `Usage: modelwright export <run> --out <folder> [--dir config|folder]
 
 Writes model.json + weights.bin (loadable with tf.loadLayersModel, convertible to Keras),
-preprocessing.json (the fitted transforms) and config.yaml (the config snapshot).
+preprocessing.json (the fitted transforms), config.yaml (the config snapshot) and
+MODEL_CARD.md (data, preprocessing, architecture, training, evaluation, limitations).
 The folder must be new, empty, or an earlier export (marked by a .modelwright-export file):
 a folder of other files is refused, naming what would be overwritten.`,
 	async run(args, io) {
