@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeJson } from './fsutil';
+import { statWithin, writeJson } from './fsutil';
 
 export const EXPORT_MARKER = '.modelwright-export';
 /** The files an export writes (engine/runtime/export/tfjs.ts). */
@@ -47,6 +47,21 @@ export function copyExport(src: string, out: string, shown = out): void {
 	if (problem) throw new Error(problem);
 	if (fs.existsSync(out) && fs.realpathSync(out) === fs.realpathSync(src)) throw new Error(`${shown} is the model folder being exported.`);
 	fs.mkdirSync(out, { recursive: true });
-	for (const f of fs.readdirSync(src)) if (!f.startsWith('.')) fs.copyFileSync(path.join(src, f), path.join(out, f));
+	// The folder is ours from here: marked first, so a failed copy does not lock it against retries.
 	markExportFolder(out, src);
+	// Only the files an export has, each a regular file inside `src` (a crafted run may link
+	// weights.bin to ~/.ssh/id_rsa or /dev/zero), written to a fresh temp file and renamed over the
+	// target, so a link planted in `out` is replaced, never written through.
+	for (const f of EXPORT_FILES) {
+		if (!fs.existsSync(path.join(src, f))) continue;
+		const { file } = statWithin(src, f, 'model file');
+		const tmp = path.join(out, `.${f}.${process.pid}.${Date.now()}.tmp`);
+		try {
+			fs.copyFileSync(file, tmp, fs.constants.COPYFILE_EXCL);
+			fs.renameSync(tmp, path.join(out, f));
+		} catch (err) {
+			fs.rmSync(tmp, { force: true });
+			throw err;
+		}
+	}
 }
