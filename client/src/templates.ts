@@ -26,6 +26,11 @@ const TEMPLATES: Template[] = [
 		detail: vscode.l10n.t('Two interleaved spirals: a deeper network with a cosine schedule.'),
 	},
 	{
+		file: 'residual.model.yaml',
+		label: vscode.l10n.t('Residual MLP (layer graph)'),
+		detail: vscode.l10n.t('Layers named and joined with from: a skip connection added back with add.'),
+	},
+	{
 		file: 'tuning.model.yaml',
 		label: vscode.l10n.t('Tuning sweep'),
 		detail: vscode.l10n.t('Bayesian search with 3-fold cross-validation and median pruning.'),
