@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/resolve';
 import { validateText } from '../../engine/core/config/validate';
-import { prepareData } from '../../engine/runtime/data/prepare';
+import { prepareData, type PreparedData } from '../../engine/runtime/data/prepare';
+import { planFused } from '../../engine/runtime/train/fused/fused';
 import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
 import type { Checkpoint } from '../../engine/core/records';
 import { useBackend } from '../../engine/runtime/train/backend';
@@ -268,5 +269,15 @@ describe('engine/train fused path', () => {
 				assert.ok(Math.abs(la[k]! - lb[k]!) <= 0.02 + 0.05 * Math.abs(la[k]!), `${name} ${k}: tfjs ${la[k]} vs fused ${lb[k]}`);
 			dispose(a, b);
 		}
+	});
+});
+
+describe('fused path: data beyond wasm32 memory', () => {
+	it('falls back to tfjs (with the reason) instead of failing to grow its memory', () => {
+		// Only the sizes are read before the refusal: no 4 GB allocation needed.
+		const huge = { train: { x: { length: 1_000_000_000 }, y: { length: 1_000_000 } } } as unknown as PreparedData;
+		const plan = planFused({} as ResolvedConfig, huge, {} as tf.LayersModel);
+		assert.equal(plan.ok, false);
+		assert.match((plan as { reason: string }).reason, /exceeds what WebAssembly memory holds/);
 	});
 });

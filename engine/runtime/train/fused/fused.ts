@@ -78,9 +78,17 @@ interface Reg {
 }
 
 /** Whether the fused path covers this config and model; the reason names the first thing it does not. */
+/** Training rows the fused path copies into its 4 GiB wasm32 memory, at most (room left for the rest). */
+export const MAX_FUSED_DATA_BYTES = 3 * 1024 ** 3;
+
 export function planFused(config: ResolvedConfig, data: PreparedData, model: tf.LayersModel, choice: TrainPathChoice = 'auto'): FusedPlan {
 	const no = (reason: string): FusedPlan => ({ ok: false, reason });
 	if (choice === 'tfjs') return no('the tfjs path was requested');
+	// The kernel keeps the training rows in wasm32 memory, which Node caps at 4 GiB; leave room for
+	// weights and activations. Larger tables train on the tfjs path instead of failing to grow.
+	const dataBytes = (data.train.x.length + data.train.y.length) * 4;
+	if (dataBytes > MAX_FUSED_DATA_BYTES)
+		return no(`the training data (${(dataBytes / 1024 ** 3).toFixed(1)} GiB as float32) exceeds what WebAssembly memory holds`);
 	// The fused step runs a chain of layers; a graph (layers with `from`, merge layers) is not one.
 	if (!(model instanceof tf.Sequential)) return no('a layer graph (`from` or merge layers) is not covered');
 	const t = config.training;
