@@ -4,20 +4,28 @@
  */
 import type { ResolvedConfig } from '../config/resolve';
 import type { DataSummary } from '../config/semantic';
+import { MODEL_INPUT } from '../config/schema';
 import { formatShape, type ModelShapeInfo } from './infer';
 
 const n = (v: number | undefined) => (v === undefined ? '?' : v.toLocaleString('en-US'));
 
 export function summaryTable(name: string, shapes: ModelShapeInfo, data?: DataSummary): string {
+	// A layer graph gets Keras's "Connected to" column; a plain stack keeps three.
+	const graph = shapes.layers.some((l, i) => l.from.join() !== (i === 0 ? MODEL_INPUT : shapes.layers[i - 1]!.name));
 	const rows = shapes.layers.map((l) => [
 		`${l.name} (${l.type})`,
 		formatShape(l.outputShape),
 		n(l.trainableParams === undefined ? undefined : l.trainableParams + (l.nonTrainableParams ?? 0)),
+		...(graph ? [l.from.join(', ')] : []),
 	]);
-	const head = ['Layer (type)', 'Output shape', 'Param #'];
+	const head = ['Layer (type)', 'Output shape', 'Param #', ...(graph ? ['Connected to'] : [])];
 	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-	const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('   ');
-	const rule = (ch: string) => ch.repeat(w.reduce((a, b) => a + b, 0) + 6);
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => (i === 2 ? c.padStart(w[i]!) : i === cells.length - 1 ? c : c.padEnd(w[i]!)))
+			.join('   ')
+			.trimEnd();
+	const rule = (ch: string) => ch.repeat(w.reduce((a, b) => a + b, 0) + 3 * (w.length - 1));
 	const out = [`Model: "${name}"`];
 	if (data?.features)
 		out.push(

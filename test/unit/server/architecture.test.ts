@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateText } from '../../../engine/core/config/validate';
 import { architecture, architectureView } from '../../../server/src/service/architecture';
+import { summaryTable } from '../../../engine/core/shapes/summary';
 import { doc, EXAMPLES } from './helper';
 
 describe('server: architecture view', () => {
@@ -38,6 +39,22 @@ describe('server: architecture view', () => {
 		assert.deepEqual(v.layers[2]!.outputShape, [null, 32]);
 		for (const edge of ['L0 -->|"[null, 2]"| L1', 'L1 -->|"[null, 32]"| L3', 'L2 -->|"[null, 32]"| L3', 'L3 -->|"[null, 32]"| L4'])
 			assert.ok(v.mermaid!.includes(edge), `${edge} in\n${v.mermaid}`);
+		const r = validateText(fs.readFileSync(path.join(EXAMPLES, 'residual.model.yaml'), 'utf8'));
+		const table = summaryTable('residual', r.shapes!, r.data).split('\n');
+		assert.match(
+			table.find((l) => l.startsWith('Layer (type)'))!,
+			/Param #   Connected to$/,
+		);
+		assert.match(
+			table.find((l) => l.startsWith('skip (add)'))!,
+			/\[null, 32\]\s+0   stem, block$/,
+		);
+		assert.match(
+			table.find((l) => l.startsWith('stem (dense)'))!,
+			/96   input$/,
+		);
+		const stack = summaryTable('spirals', validateText(fs.readFileSync(path.join(EXAMPLES, 'spirals.model.yaml'), 'utf8')).shapes!);
+		assert.ok(!stack.includes('Connected to'), 'a plain stack keeps three columns');
 	});
 	it('serves the architecture view with the range of each layer entry', () => {
 		const r = architecture(doc(fs.readFileSync(path.join(EXAMPLES, 'tuning.model.yaml'), 'utf8')))!;
