@@ -219,6 +219,17 @@ describe('path policy, crafted folders, disk-full and resume hygiene (issue #11:
 			assert.notDeepEqual((await predictRows(model, [{ x: 1 }])).predictions[0]!.scores, good, 'still loads at the right size');
 		});
 
+		it('predict refuses a manifest that lists one weights file many times (review finding)', async () => {
+			const model = path.join(await trained(), 'model');
+			const f = path.join(model, 'model.json');
+			const json = JSON.parse(fs.readFileSync(f, 'utf8')) as { weightsManifest: { paths: string[]; weights: { shape: number[] }[] }[] };
+			// 8 bytes of weights listed twice, with specs declaring 16: the sizes add up, the file does not.
+			json.weightsManifest[0]!.paths = ['weights.bin', 'weights.bin'];
+			json.weightsManifest[0]!.weights[0]!.shape = [3, 1];
+			fs.writeFileSync(f, JSON.stringify(json));
+			await assert.rejects(predictRows(model, [{ x: 1 }]), /more than once/);
+		});
+
 		it('a run folder whose summary.json is a FIFO, a folder or a device is not a run (nothing is read from it)', () => {
 			for (const [i, make] of [
 				(f: string) => spawnSync('mkfifo', [f]),

@@ -12,6 +12,9 @@ import type { Preprocessing } from '../data/preprocess';
 import { exportTargetProblem, markExportFolder } from '../../io/exportTarget';
 import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
 
+/** Weights a model may declare, in all: more than a Node Buffer holds is not a model we wrote. */
+const MAX_WEIGHT_BYTES = 2 ** 32 - 1;
+
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const PREPROCESSING_FILE = 'preprocessing.json';
@@ -79,10 +82,22 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
 			)
 				throw new Error(`${path.join(dir, MODEL_FILE)} is not a tfjs layers model (no modelTopology or weightsManifest).`);
 			const buffers: Buffer[] = [];
+			// Each weights file is read once: listing one file many times would pass the size check
+			// with N× its bytes declared, and read it N times (memory exhaustion).
+			const seen = new Set<string>();
+			let total = 0;
 			for (const [i, g] of groups.entries()) {
 				// Sizes first, then the reads: nothing is read unless the group's files add up to its specs.
 				const want = declaredWeightBytes(g.weights);
-				const sizes = g.paths.map((p) => statWithin(dir, p, 'weights file').size);
+				total += want;
+				if (total > MAX_WEIGHT_BYTES)
+					throw new Error(`${path.join(dir, MODEL_FILE)} declares more than ${MAX_WEIGHT_BYTES} bytes of weights.`);
+				const sizes = g.paths.map((p) => {
+					const st = statWithin(dir, p, 'weights file');
+					if (seen.has(st.file)) throw new Error(`${path.join(dir, MODEL_FILE)} lists the weights file \`${p}\` more than once.`);
+					seen.add(st.file);
+					return st.size;
+				});
 				const have = sizes.reduce((a, b) => a + b, 0);
 				if (have !== want)
 					throw new Error(
