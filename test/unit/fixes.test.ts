@@ -96,6 +96,16 @@ describe('quick fixes produce the expected text', () => {
 		assert.equal(out, base('    - type: dense\n      activation: relu\n      units: 64\n'));
 	});
 
+	it('MW215 replaces a misspelt name in `from` with the earlier layer it most likely means', () => {
+		const layers = (ref: string) =>
+			base(
+				`    - {type: dense, name: stem, units: 4}\n    - {type: dense, units: 4}\n    - type: add\n      from: [${ref}, dense_2] # skip\n    - {type: dense, units: 1}\n`,
+			);
+		const out = fixed(layers('stme'), 'MW215');
+		assert.equal(out, layers('stem'));
+		assert.deepEqual(validateText(out).diagnostics, []);
+	});
+
 	it('fixes leave a document without the diagnostic they fix', () => {
 		const text = base(
 			'    - type: dense\n      units: 1\n      activation: softmax\n',

@@ -72,7 +72,8 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		for (const l of shapes.layers) {
 			if (!l.issue) continue;
 			const path: JsonPath = ['model', 'layers', l.index, ...(l.issue.at ?? (l.issue.field ? [l.issue.field] : ['type']))];
-			add(l.issue.code, l.issue.message, path);
+			const fixes = l.issue.replacement ? fix(`Take \`${l.issue.replacement}\``, path, l.issue.replacement, true) : [];
+			add(l.issue.code, l.issue.message, path, 'value', fixes);
 		}
 		if (declared && data.inputSize !== undefined && declared.length === 1 && declared[0] !== data.inputSize) {
 			add(

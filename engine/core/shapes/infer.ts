@@ -35,6 +35,8 @@ export interface ShapeIssue {
 	field?: string;
 	/** A path inside the layer, more exact than `field` (e.g. `['from', 1]`). */
 	at?: (string | number)[];
+	/** A value to write at `at` that fixes the issue (a quick fix). */
+	replacement?: string;
 }
 
 export const MERGE_TYPES = ['add', 'concatenate', 'multiply', 'average'] as const;
@@ -110,10 +112,21 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 			const src = f === MODEL_INPUT ? -1 : firstIndex.get(f);
 			const at = Array.isArray(layer.from) ? ['from', k] : ['from'];
 			if (src === undefined) {
+				const near = nearest(f, names.slice(0, index));
 				issue ??= {
 					code: 'MW215',
 					at,
-					message: `No layer is named \`${f}\`. \`from\` takes the \`name\` of an earlier layer, or \`input\`${suggest(f, names.slice(0, index))}.`,
+					message: `No layer is named \`${f}\`. \`from\` takes the \`name\` of an earlier layer, or \`input\`${
+						near
+							? ` (did you mean \`${near}\`?)`
+							: index
+								? ` (earlier layers: ${names
+										.slice(0, index)
+										.map((n) => `\`${n}\``)
+										.join(', ')})`
+								: ''
+					}.`,
+					...(near ? { replacement: near } : {}),
 				};
 				inShapes.push(undefined);
 				return;
@@ -187,9 +200,9 @@ function graphIssue(layer: LayerConfig, index: number, names: readonly string[],
 	return undefined;
 }
 
-function suggest(name: string, names: readonly string[]): string {
-	const near = names.find((n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= 2);
-	return near ? ` (did you mean \`${near}\`?)` : names.length ? ` (earlier layers: ${names.map((n) => `\`${n}\``).join(', ')})` : '';
+/** The earlier layer name (or `input`) a misspelt `from` name most likely meant. */
+function nearest(name: string, names: readonly string[]): string | undefined {
+	return [...names, MODEL_INPUT].find((n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= Math.min(2, n.length - 1));
 }
 
 function editDistance(a: string, b: string): number {
