@@ -456,6 +456,8 @@ export async function startServer(modelDir: string, options: Partial<ServeOption
 	const server = http.createServer((req, res) => {
 		handle(req, res).catch((err: unknown) => {
 			if (res.headersSent) return res.destroy();
+			// A body over the limit is not read further: the connection closes after the answer.
+			if (err instanceof RequestError && err.status === 413) res.setHeader('connection', 'close');
 			if (err instanceof RequestError)
 				send(res, err.status, {
 					error: err.message,
