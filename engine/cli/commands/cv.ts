@@ -7,7 +7,7 @@ import { runJob, type JobResult } from '../../runtime/job';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { runsDirFor } from '../../io/store';
 import { writeJson } from '../../io/fsutil';
-import { validateConfig } from '../../io/probe';
+import { checkWriteDir, validateConfig } from '../../io/probe';
 import { applyParams } from '../../core/tune/apply';
 import { meanStd, type MeanStd } from '../../core/stats';
 import { parse } from './train';
@@ -86,6 +86,12 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		const base = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);
 		const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 		const dir = path.join(base, `cv-${stamp}-${cfg.name.replace(/[^\w.-]+/g, '_').slice(0, 60)}`);
+		// The run store obeys the path policy like train's: a .modelwright linked outside is refused.
+		const store = checkWriteDir(base, v.policy);
+		if (!store.ok) {
+			io.err(`modelwright cv: ${store.message}`);
+			return 2;
+		}
 		const controller = new AbortController();
 		const onSigint = () => controller.abort();
 		process.on('SIGINT', onSigint);
