@@ -52,6 +52,15 @@ describe('panel view models', function () {
 		assert.equal(v.regression!.feature?.values.length, 20);
 	});
 
+	it('carries the permutation importance of a regression run (drop in R²) into the evaluation view', () => {
+		const v = evaluationView(dirs[1]!)!;
+		assert.equal(v.importance?.metric, 'r2');
+		assert.equal(v.importance!.features.length, 1);
+		const [x] = v.importance!.features;
+		assert.equal(x!.name, 'x');
+		assert.ok(x!.mean !== null && x!.mean > 0.5, JSON.stringify(x));
+	});
+
 	it('compares runs: only differing config keys, final metrics per run, both curves', () => {
 		const c = comparisonView(dirs);
 		assert.equal(c.runs.length, 2);
