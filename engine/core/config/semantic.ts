@@ -417,7 +417,13 @@ function tableChecks(
 				const extra = [...new Set(m.examples.map((e) => e.value))];
 				const current = d.source.missingValues ?? ['', 'NA', 'NaN', 'null', '?'];
 				const e = setValueEdit(cd, ['data', 'source', 'missingValues'], [...current, ...extra.filter((x) => !current.includes(x))]);
-				if (e) fixes.push({ title: `Treat ${extra.map((x) => JSON.stringify(x)).join(', ')} as missing`, edits: [e], preferred: true });
+				if (e)
+					// missingValues applies to every column of the file: the title says so.
+					fixes.push({
+						title: `Treat ${extra.map((x) => JSON.stringify(x)).join(', ')} as missing (in every column)`,
+						edits: [e],
+						preferred: true,
+					});
 			}
 			const oh = setValueEdit(cd, ['data', 'preprocessing', col], 'oneHot');
 			if (oh && col !== label) fixes.push({ title: `Encode \`${col}\` as categories on purpose`, edits: [oh] });
