@@ -120,10 +120,7 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 						near
 							? ` (did you mean \`${near}\`?)`
 							: index
-								? ` (earlier layers: ${names
-										.slice(0, index)
-										.map((n) => `\`${n}\``)
-										.join(', ')})`
+								? ` (earlier layers: ${[...new Set(names.slice(0, index))].map((n) => `\`${n}\``).join(', ')})`
 								: ''
 					}.`,
 					...(near ? { replacement: near } : {}),
