@@ -12,6 +12,7 @@ import { checkRunDir } from '../../engine/io/runRef';
 import { LANGUAGE_ID } from './manifest';
 import { readRun, type RunRecord, type RunsNode, type RunsProvider } from './runsView';
 import { getSettings } from './settings';
+import { readTextFile } from '../../engine/io/fsutil';
 
 /** A run as commands receive it: a Runs view node, a run folder path or URI. */
 export type RunArg = RunsNode | vscode.Uri | string;
@@ -124,7 +125,7 @@ export async function pickInputRow(run: RunRecord): Promise<Record<string, unkno
 	let rows: { input: Record<string, unknown>; actual: unknown }[] = [];
 	let split = '';
 	try {
-		const ev = JSON.parse(fs.readFileSync(path.join(run.dir.fsPath, 'evaluation.json'), 'utf8')) as {
+		const ev = JSON.parse(readTextFile(path.join(run.dir.fsPath, 'evaluation.json'))) as {
 			split: string;
 			inputs?: Record<string, unknown>[];
 			predictions: { actual: unknown }[];

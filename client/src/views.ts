@@ -3,7 +3,6 @@
  * architecture view is the language server's (server/src/service/architecture.ts). Pure Node (fs
  * only, no vscode import) so it is unit-tested directly.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { resolveConfig } from '../../engine/core/config/resolve';
@@ -24,6 +23,10 @@ import type {
 import type { SweepState, TrialRecord } from '../../engine/core/tune/protocol';
 import { readSweep } from '../../engine/io/sweeps';
 import { higherIsBetter } from '../../engine/core/facts';
+import { readTextFile } from '../../engine/io/fsutil';
+
+/** A run's config snapshot is a config: anything larger is not one we wrote. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -66,7 +69,7 @@ export function evaluationView(dir: string): EvaluationView | undefined {
 	const s = readRunSummary(dir);
 	let ev: Evaluation & { features?: Record<string, number[]> };
 	try {
-		ev = JSON.parse(fs.readFileSync(path.join(dir, 'evaluation.json'), 'utf8')) as typeof ev;
+		ev = JSON.parse(readTextFile(path.join(dir, 'evaluation.json'))) as typeof ev;
 	} catch {
 		return undefined;
 	}
@@ -144,7 +147,7 @@ export function comparisonView(dirs: string[]): ComparisonView {
 	const runs = dirs.map((d) => ({ d, s: readRunSummary(d) })).filter((r): r is { d: string; s: RunSummary } => r.s !== undefined);
 	const configs = runs.map(({ d, s }) => {
 		try {
-			return flatten(resolveConfig(parse(fs.readFileSync(path.join(d, 'config.yaml'), 'utf8')), s.name));
+			return flatten(resolveConfig(parse(readTextFile(path.join(d, 'config.yaml'), MAX_CONFIG_BYTES)), s.name));
 		} catch {
 			return {};
 		}
@@ -187,7 +190,7 @@ export function sweepView(dir: string, state: SweepState | undefined = readSweep
 	if (!state) return undefined;
 	let dimensions: DimensionView[] = [];
 	try {
-		const raw = parse(fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8')) as {
+		const raw = parse(readTextFile(path.join(dir, 'config.yaml'), MAX_CONFIG_BYTES)) as {
 			tuning?: { space?: Record<string, Record<string, unknown>> };
 		};
 		dimensions = Object.entries(raw.tuning?.space ?? {}).map(([key, p]) => {

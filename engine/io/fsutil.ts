@@ -40,25 +40,35 @@ const MAX_JSON_BYTES = 256 * 1024 * 1024;
  */
 export function readJson<T>(file: string): T | undefined {
 	try {
-		// Checked before opening too: opening a FIFO waits for a writer.
-		if (!fs.statSync(file).isFile()) return undefined;
-		const fd = fs.openSync(file, 'r');
-		try {
-			const st = fs.fstatSync(fd);
-			if (!st.isFile() || st.size > MAX_JSON_BYTES) return undefined;
-			const buf = Buffer.alloc(st.size);
-			let off = 0;
-			while (off < buf.length) {
-				const n = fs.readSync(fd, buf, off, buf.length - off, off);
-				if (n === 0) break;
-				off += n;
-			}
-			return JSON.parse(buf.subarray(0, off).toString('utf8')) as T;
-		} finally {
-			fs.closeSync(fd);
-		}
+		return JSON.parse(readTextFile(file)) as T;
 	} catch {
 		return undefined;
+	}
+}
+
+/**
+ * The text of a file from a run or sweep folder (metrics.jsonl, evaluation.json, config.yaml, a
+ * checkpoint): a regular file of at most `maxBytes`, else an error. A cloned repository may make
+ * any of them a FIFO (readFileSync blocks forever) or a link to /dev/zero (memory runs out).
+ */
+export function readTextFile(file: string, maxBytes = MAX_JSON_BYTES): string {
+	// Checked before opening too: opening a FIFO waits for a writer.
+	if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a regular file.`);
+	const fd = fs.openSync(file, 'r');
+	try {
+		const st = fs.fstatSync(fd);
+		if (!st.isFile()) throw new Error(`${file} is not a regular file.`);
+		if (st.size > maxBytes) throw new Error(`${file} has ${st.size} bytes, more than the ${maxBytes} allowed.`);
+		const buf = Buffer.alloc(st.size);
+		let off = 0;
+		while (off < buf.length) {
+			const n = fs.readSync(fd, buf, off, buf.length - off, off);
+			if (n === 0) break;
+			off += n;
+		}
+		return buf.subarray(0, off).toString('utf8');
+	} finally {
+		fs.closeSync(fd);
 	}
 }
 

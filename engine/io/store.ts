@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSummary, EpochLogs } from '../core/protocol';
 import type { Checkpoint } from '../core/records';
-import { processAlive, readJson, writeAtomic, writeJson } from './fsutil';
+import { processAlive, readJson, writeAtomic, writeJson, readTextFile } from './fsutil';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted';
 
@@ -141,7 +141,7 @@ export function listCheckpoints(runDir: string): { epoch: number; file: string }
 }
 
 export function readCheckpoint(file: string): Checkpoint {
-	return JSON.parse(fs.readFileSync(file, 'utf8')) as Checkpoint;
+	return JSON.parse(readTextFile(file)) as Checkpoint;
 }
 
 /** The summary, with a `running` run whose process is gone reported as `interrupted`. */
@@ -159,7 +159,7 @@ export function readRunSummary(dir: string): RunSummary | undefined {
 export function readMetrics(dir: string): (EpochLogs & { epoch: number })[] {
 	let text = '';
 	try {
-		text = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
+		text = readTextFile(path.join(dir, 'metrics.jsonl'));
 	} catch {
 		return [];
 	}

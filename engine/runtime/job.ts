@@ -25,6 +25,7 @@ import { acquireLock, LockError, type Lock } from '../io/lock';
 import { checkRunDir } from '../io/runRef';
 import { exportTargetProblem } from '../io/exportTarget';
 import { trainLoop } from './train/loop';
+import { readTextFile } from '../io/fsutil';
 
 export interface TrainOverrides {
 	epochs?: number;
@@ -128,7 +129,9 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 	}
 	let text: string;
 	try {
-		text = request.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
+		text =
+			request.text ??
+			(resumeDir ? readTextFile(path.join(resumeDir, 'config.yaml'), 16 * 1024 * 1024) : fs.readFileSync(configPath, 'utf8'));
 	} catch (err) {
 		const message = `cannot read ${configPath}: ${err instanceof Error ? err.message : String(err)}`;
 		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { checkWriteDir, validateConfig } from '../../io/probe';
 import type { TrainRequest } from '../job';
 import { createRunDir, runsDirFor } from '../../io/store';
-import { writeJson } from '../../io/fsutil';
+import { writeJson, readTextFile } from '../../io/fsutil';
 import { readSweep, sweepFile } from '../../io/sweeps';
 import { acquireLock } from '../../io/lock';
 import { checkRunDir, deleteRunFolder } from '../../io/runRef';
@@ -172,7 +172,8 @@ export class Sweep {
 		const prior = resumeDir ? readSweep(resumeDir) : undefined;
 		if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
 		// A sweep still running elsewhere is refused by its lock, taken when run() starts.
-		const text = opts.text ?? fs.readFileSync(resumeDir ? path.join(resumeDir, 'config.yaml') : configPath, 'utf8');
+		const text =
+			opts.text ?? (resumeDir ? readTextFile(path.join(resumeDir, 'config.yaml'), 16 * 1024 * 1024) : fs.readFileSync(configPath, 'utf8'));
 		const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
 		if (!v.ok || !v.resolved)
 			throw new Error(
