@@ -6,6 +6,7 @@
 import { isScalar } from 'yaml';
 import type { Hover, Position } from 'vscode-languageserver-protocol';
 import { formatShape } from '../../../engine/core/shapes/infer';
+import { MODEL_INPUT } from '../../../engine/core/config/schema';
 import type { JsonPath } from '../../../engine/core/config/diagnostics';
 import type { Analysis } from './analysis';
 import { nodePathAt } from './context';
@@ -52,6 +53,13 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 			: undefined;
 	const layer = layerIdx !== undefined ? a.result.shapes?.layers.find((l) => l.index === layerIdx) : undefined;
 	if (layer) parts.push(layerMarkdown(layer));
+	// A name in `from`: the layer it takes, with its shapes.
+	if (path[0] === 'model' && path[1] === 'layers' && path[3] === 'from' && typeof scalar === 'string') {
+		const shapes = a.result.shapes;
+		const ref = shapes?.layers.find((l) => l.name === scalar);
+		if (ref) parts.push(`Takes ${layerMarkdown(ref)}`);
+		else if (scalar === MODEL_INPUT) parts.push(`Takes the model input: **${formatShape(shapes?.inputShape)}**`);
+	}
 	if (path.length === 1 && path[0] === 'model' && a.result.shapes?.totalParams !== undefined) {
 		const sh = a.result.shapes;
 		parts.push(

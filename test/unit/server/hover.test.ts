@@ -28,6 +28,12 @@ function hoverText(marked: string): string {
 }
 
 describe('server: hover', () => {
+	it('shows the layer a name in `from` takes, with its shapes, and the model input for `input`', () => {
+		const text = (ref: string) =>
+			`data:\n  source: {type: dataset, name: iris}\nmodel:\n  layers:\n    - {type: dense, name: stem, units: 8}\n    - {type: dense, units: 8}\n    - type: add\n      from: [${ref}, dense_2]\n    - {type: dense, units: 3, activation: softmax}\ntraining:\n  loss: categoricalCrossentropy\n`;
+		assert.match(hoverText(text('st|em')), /Takes `stem`: \[null, 4\] → \*\*\[null, 8\]\*\* · 40 params/);
+		assert.match(hoverText(text('inp|ut')), /Takes the model input: \*\*\[null, 4\]\*\*/);
+	});
 	it('explains a field with its default and range', () => {
 		const t = hoverText(IRIS('batch|Size: 8'));
 		assert.match(t, /`training\.batchSize`/);
