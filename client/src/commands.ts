@@ -25,11 +25,13 @@ import {
 	runDirsOf,
 	snapshotUri,
 	type RunArg,
+	runStores,
 } from './pickers';
 import type { RunsProvider } from './runsView';
 import { getSettings } from './settings';
 import { newConfig as createConfig } from './templates';
 import { freePort, serveTask } from './tasks';
+import { checkRunDir, deleteRunFolder } from '../../engine/io/runRef';
 
 export interface Ctx {
 	readonly extension: vscode.ExtensionContext;
@@ -301,12 +303,17 @@ export function deleteRun(ctx: Ctx): Cmd<'modelwright.deleteRun'> {
 				yes,
 			)) === yes;
 		if (!ok) return false;
-		for (const d of dirs)
-			await vscode.workspace.fs
-				.delete(d, { recursive: true, useTrash: true })
-				.then(undefined, () => vscode.workspace.fs.delete(d, { recursive: true }));
+		// The CLI's deletion, after the confirmation: under the run's lock (a resume started while the
+		// dialog was open is not deleted mid-run), refusing folders that hold files Modelwright did not write.
+		const refused: string[] = [];
+		for (const d of dirs) {
+			const ref = checkRunDir(d.fsPath, { stores: runStores() });
+			const why = ref.ok ? deleteRunFolder(ref.run) : ref.message;
+			if (why) refused.push(why);
+		}
 		await ctx.runs.refresh();
-		return true;
+		if (refused.length) void vscode.window.showWarningMessage(vscode.l10n.t('Not deleted: {0}', refused.join(' ')));
+		return refused.length === 0;
 	};
 }
 
