@@ -119,7 +119,8 @@ export const OPTIMIZER_DOCS = {
 	adam: 'Adam with bias correction: $m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t$, $v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2$, $\\hat{m}_t = \\frac{m_t}{1-\\beta_1^t}$, $\\hat{v}_t = \\frac{v_t}{1-\\beta_2^t}$, $\\theta_t = \\theta_{t-1} - \\alpha \\frac{\\hat{m}_t}{\\sqrt{\\hat{v}_t} + \\epsilon}$.',
 	adamax:
 		'Adamax, Adam with the infinity norm: $u_t = \\max(\\beta_2 u_{t-1}, |g_t|)$, $\\theta_t = \\theta_{t-1} - \\frac{\\alpha}{1-\\beta_1^t} \\frac{m_t}{u_t}$.',
-	rmsprop: 'RMSProp: $s_t = \\rho s_{t-1} + (1-\\rho) g_t^2$, $\\theta_t = \\theta_{t-1} - \\alpha \\frac{g_t}{\\sqrt{s_t + \\epsilon}}$ (ε inside the root, as tfjs and Keras compute it).',
+	rmsprop:
+		'RMSProp: $s_t = \\rho s_{t-1} + (1-\\rho) g_t^2$, $\\theta_t = \\theta_{t-1} - \\alpha \\frac{g_t}{\\sqrt{s_t + \\epsilon}}$ (ε inside the root, as tfjs and Keras compute it).',
 	adagrad:
 		'Adagrad: $G_t = G_{t-1} + g_t^2$, $\\theta_t = \\theta_{t-1} - \\alpha \\frac{g_t}{\\sqrt{G_t} + \\epsilon}$. The step shrinks as squared gradients accumulate.',
 	adadelta:
