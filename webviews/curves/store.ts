@@ -354,12 +354,13 @@ export function detectOverfitting(epochs: Growable, loss: Growable, val: Growabl
 	const rose = rise > Math.max(0.03 * Math.abs(valAtOnset), 0.05 * (peakBefore - valAtOnset), 1e-9);
 	const fell = lossEnd < lossAtOnset - 0.01 * Math.abs(lossAtOnset);
 	if (!rose || !fell) return undefined;
-	// Validation accuracy that held is not overfitting, whatever the loss did.
+	// Validation accuracy that stayed perfect, or kept improving, vetoes the alarm. (A flat accuracy
+	// with a rising loss is still overfitting: the model grows overconfident on what it gets wrong.)
 	if (valAccuracy && valAccuracy.length >= n) {
 		const acc = ix.map((i) => valAccuracy.get(i));
 		const onsetAcc = acc[best]!;
 		const endAcc = acc[m - 1]!;
-		if (Number.isFinite(onsetAcc) && Number.isFinite(endAcc) && endAcc >= onsetAcc - 0.005) return undefined;
+		if (Number.isFinite(onsetAcc) && Number.isFinite(endAcc) && (endAcc >= 0.999 || endAcc > onsetAcc + 0.01)) return undefined;
 	}
 	return { epoch: epochs.get(ix[best]!), valAtOnset, valEnd, lossAtOnset, lossEnd };
 }
