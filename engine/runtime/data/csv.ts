@@ -228,9 +228,10 @@ class ColState {
 		return true;
 	}
 
-	/** The column of the first n rows (a view when little capacity is left over: unwritten pages are never resident). */
+	/** The column of the first n rows (a view unless most of the array is spare: pages never written are not resident). */
 	column(n: number): Column {
-		const trim = <T extends Float64Array | Int32Array>(a: T): T => (a.length - n > n >> 3 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
+		const trim = <T extends Float64Array | Int32Array>(a: T): T =>
+			a.length > 2 * n + 1024 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T);
 		return this.mode === Mode.Num
 			? { kind: 'number', values: trim(this.cur) }
 			: { kind: 'category', codes: trim(this.codes), dict: this.values };
@@ -335,10 +336,13 @@ class CsvParser {
 		return len;
 	}
 
-	/** Room for one more row: the rows per byte so far, times the file size, and some margin. */
+	/**
+	 * Room for one more row. Once 1 MB is read, the rows per byte so far times the file size (bytes
+	 * read include at most one unparsed chunk, so this overshoots a little): one copy, rarely two.
+	 */
 	private grow(): void {
-		const estimate = this.bytesRead > 0 && this.n > 0 ? Math.ceil((this.fileSize / this.bytesRead) * this.n * 1.05) + 1024 : 0;
-		this.capacity = Math.max(Math.ceil(this.capacity * 1.25), estimate, this.n + 1024);
+		const estimate = this.bytesRead >= 1 << 20 ? Math.ceil((this.fileSize / this.bytesRead) * this.n * 1.1) + 1024 : 0;
+		this.capacity = Math.max(Math.ceil(this.capacity * (estimate ? 1.25 : 4)), estimate, this.n + 1024);
 		for (const st of this.states) st.resize(this.capacity, this.n);
 	}
 

@@ -16,7 +16,7 @@ import {
 	type Preprocessing,
 	type LabelEncoding,
 } from './preprocess';
-import { kFoldIndices, splitRows, toArray, type SplitIndices } from './split';
+import { kFoldIndices, splitRows, toArray, type SplitIndices, type SplitRows } from './split';
 import { cell, columnOf, isMissingAt, tableFromRows, tableRows, tableSlice, type Column, type Table, type Value } from './table';
 import { mixSeed } from '../../core/random';
 
@@ -269,29 +269,42 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			`model.inputShape [${inputShape.join(', ')}] holds ${size} values but the data has ${inputs.length} input columns after preprocessing.`,
 		);
 	const preprocessing: Preprocessing = { version: 1, features: fitted, inputs, ...preLabel, task, inputShape };
-	// The split as plain arrays only if someone reads it (nothing in a training job does): 80 MB for ten million rows.
-	let indices: SplitIndices | undefined;
-	const out: PreparedData = {
-		train: tableArrays(preprocessing, table, trainIndex, 'training row'),
-		preprocessing,
-		yShape: [labelWidth(preprocessing)],
-		get indices(): SplitIndices {
-			return (indices ??= { train: toArray(split.train), validation: toArray(split.validation), test: toArray(split.test) });
+	const out = withIndices(
+		{
+			train: tableArrays(preprocessing, table, trainIndex, 'training row'),
+			preprocessing,
+			yShape: [labelWidth(preprocessing)],
+			summary: {
+				rows: count,
+				droppedRows: dropped,
+				features: used.map((s) => s.column),
+				inputs: inputs.length,
+				label,
+				task,
+				...(classes ? { classes } : {}),
+				split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+			},
 		},
-		summary: {
-			rows: count,
-			droppedRows: dropped,
-			features: used.map((s) => s.column),
-			inputs: inputs.length,
-			label,
-			task,
-			...(classes ? { classes } : {}),
-			split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
-		},
-	};
+		split,
+	);
 	if (split.validation.length) out.validation = tableArrays(preprocessing, table, pick(split.validation), 'validation row');
 	if (split.test.length) out.test = tableArrays(preprocessing, table, pick(split.test), 'test row');
 	return out;
+}
+
+/**
+ * The data with `indices` as plain arrays built only if read (nothing in a training job reads them:
+ * 80 MB for ten million rows). Made here, not in prepareData: a closure there would keep its whole
+ * scope, the loaded table included, alive as long as the data.
+ */
+function withIndices(data: Omit<PreparedData, 'indices'>, split: SplitRows): PreparedData {
+	let indices: SplitIndices | undefined;
+	return {
+		...data,
+		get indices(): SplitIndices {
+			return (indices ??= { train: toArray(split.train), validation: toArray(split.validation), test: toArray(split.test) });
+		},
+	};
 }
 
 const rangeOf = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

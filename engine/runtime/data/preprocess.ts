@@ -236,24 +236,17 @@ function encodeValue(f: FeatureTransform, cats: Map<Value, number> | undefined, 
 	return x;
 }
 
-/** Rows transformed together: a tile of the output stays in cache while each feature writes its column. */
-const TILE = 1024;
+/** Rows transformed together: the output rows of a tile stay in cache while each feature writes its value. */
+const TILE = 4096;
 
-/** One feature's writer over a range of rows; returns the first bad row (or `to`), with `error` set for it. */
+/** One feature's writer: the value of table row rows[t] into output row dests[t], for t < count. */
 interface FeatureWriter {
-	write(from: number, to: number): number;
+	/** Returns the smallest output row with a problem (-1 for none); `error` then builds its error. */
+	write(rows: Int32Array, dests: Int32Array, count: number): number;
 	error?: (row: number) => DataError;
 }
 
-function featureWriter(
-	f: FeatureTransform,
-	table: Table,
-	index: ArrayLike<number>,
-	out: Float32Array,
-	width: number,
-	k: number,
-	where: string,
-): FeatureWriter {
+function featureWriter(f: FeatureTransform, table: Table, out: Float32Array, width: number, k: number, where: string): FeatureWriter {
 	const col = columnOf(table, f.column);
 	const oneHot = f.step === 'oneHot';
 	const cats = oneHot || f.step === 'labelEncode' ? categoryIndex(f.categories!) : undefined;
@@ -267,27 +260,32 @@ function featureWriter(
 		const span = f.step === 'minMax' ? p1 - p0 || 1 : 1;
 		const step = f.step === 'standardize' ? 1 : f.step === 'minMax' ? 2 : 0;
 		const w: FeatureWriter = {
-			write(from, to) {
-				for (let j = from; j < to; j++) {
-					let x = vs[index[j]!]!;
+			write(rows, dests, count) {
+				let bad = -1;
+				for (let t = 0; t < count; t++) {
+					let x = vs[rows[t]!]!;
+					const j = dests[t]!;
 					if (Number.isNaN(x)) {
-						if (fill === undefined) {
+						if (fill !== undefined) out[j * width + k] = fill;
+						else if (bad < 0 || j < bad) {
+							bad = j;
 							w.error = fillError;
-							return j;
 						}
-						out[j * width + k] = fill;
 						continue;
 					}
 					if (x === Infinity || x === -Infinity) {
-						const v = x;
-						w.error = (r) => notNumber(at(r), f, v);
-						return j;
+						if (bad < 0 || j < bad) {
+							bad = j;
+							const v = x;
+							w.error = (r) => notNumber(at(r), f, v);
+						}
+						continue;
 					}
 					if (step === 1) x = (x - p0) / p1;
 					else if (step === 2) x = (x - p0) / span;
 					out[j * width + k] = x;
 				}
-				return to;
+				return bad;
 			},
 		};
 		return w;
@@ -295,14 +293,12 @@ function featureWriter(
 	// Each distinct value is encoded once; rows look their code (or number) up.
 	const dict: readonly Value[] = col.kind === 'category' ? col.dict : [];
 	const enc = dict.map((v) => encodeValue(f, cats, v));
-	const put = (j: number, v: number) => {
-		if (!oneHot) out[j * width + k] = v;
-		else if (v >= 0) out[j * width + k + v] = 1;
-	};
 	const w: FeatureWriter = {
-		write(from, to) {
-			for (let j = from; j < to; j++) {
-				const i = index[j]!;
+		write(rows, dests, count) {
+			let bad = -1;
+			for (let t = 0; t < count; t++) {
+				const i = rows[t]!;
+				const j = dests[t]!;
 				let v: number | undefined;
 				let raw: unknown;
 				if (col.kind === 'category') {
@@ -322,12 +318,16 @@ function featureWriter(
 					} else v = cats!.get(x) ?? -1;
 				}
 				if (v === undefined) {
-					w.error = raw === undefined ? (r) => missingValue(at(r), f) : (r) => notNumber(at(r), f, raw);
-					return j;
+					if (bad < 0 || j < bad) {
+						bad = j;
+						w.error = raw === undefined ? (r) => missingValue(at(r), f) : (r) => notNumber(at(r), f, raw);
+					}
+					continue;
 				}
-				put(j, v);
+				if (!oneHot) out[j * width + k] = v;
+				else if (v >= 0) out[j * width + k + v] = 1;
 			}
-			return to;
+			return bad;
 		},
 	};
 	return w;
@@ -335,9 +335,12 @@ function featureWriter(
 
 /**
  * Writes the transformed features of the rows `index` of `table` into `out` (freshly zeroed, one row of
- * `width` values per index): the values transformRow writes row by row, a tile of rows at a time. On bad
- * data it throws transformRow's error for the first row with a problem (the first feature within it);
- * `where` names the rows as transformRow's callers do (`${where} ${row}: `).
+ * `width` values per index): the values transformRow writes row by row. On bad data it throws
+ * transformRow's error for the first row with a problem (the first feature within it); `where` names
+ * the rows as transformRow's callers do (`${where} ${row}: `).
+ *
+ * A split holding much of the table is written by walking the table in row order and scattering each
+ * row to its place (the columns are read sequentially); a small one by gathering its rows in order.
  */
 export function transformTable(
 	features: readonly FeatureTransform[],
@@ -350,23 +353,55 @@ export function transformTable(
 	const writers: FeatureWriter[] = [];
 	let k = 0;
 	for (const f of features) {
-		writers.push(featureWriter(f, table, index, out, width, k, where));
+		writers.push(featureWriter(f, table, out, width, k, where));
 		k += f.step === 'oneHot' ? f.categories!.length : 1;
 	}
 	const n = index.length;
-	for (let from = 0; from < n; from += TILE) {
-		let to = Math.min(n, from + TILE);
-		let bad: FeatureWriter | undefined;
-		for (const w of writers) {
-			// Later features only need the rows before an earlier feature's bad row.
-			const stop = w.write(from, to);
-			if (stop < to) {
-				to = stop;
-				bad = w;
+	const rows = new Int32Array(Math.min(TILE, n));
+	const dests = new Int32Array(Math.min(TILE, n));
+	let bad = -1;
+	let badFeature = 0;
+	let badError: ((row: number) => DataError) | undefined;
+	const run = (count: number) =>
+		writers.forEach((w, fi) => {
+			const b = w.write(rows, dests, count);
+			if (b >= 0 && (bad < 0 || b < bad || (b === bad && fi < badFeature))) {
+				bad = b;
+				badFeature = fi;
+				badError = w.error;
+			}
+		});
+	let dest: Int32Array | undefined;
+	if (n * 4 >= table.n) {
+		dest = new Int32Array(table.n).fill(-1);
+		for (let j = 0; j < n && dest; j++)
+			if (dest[index[j]!]! >= 0)
+				dest = undefined; // a row taken twice: gather instead
+			else dest[index[j]!] = j;
+	}
+	if (dest) {
+		let c = 0;
+		for (let i = 0; i < table.n; i++) {
+			const j = dest[i]!;
+			if (j < 0) continue;
+			rows[c] = i;
+			dests[c] = j;
+			if (++c === TILE) {
+				run(c);
+				c = 0;
 			}
 		}
-		if (bad) throw bad.error!(to);
-	}
+		if (c) run(c);
+	} else
+		for (let from = 0; from < n; from += TILE) {
+			const c = Math.min(TILE, n - from);
+			for (let t = 0; t < c; t++) {
+				rows[t] = index[from + t]!;
+				dests[t] = from + t;
+			}
+			run(c);
+		}
+	if (badError) throw badError(bad);
 }
 
 /** Writes the encoded labels of the rows `index` (and their class indices into `classes`), as encodeLabel and classIndex do. */
