@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LINEAR as BASE_LINEAR } from '../helpers/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'modelwright.js');
@@ -37,20 +38,8 @@ function closedAfterFirstChunk(args: string[], cwd: string): Promise<{ code: num
 	});
 }
 
-const LINEAR = (name: string, extra = '') => `name: ${name}
-seed: 1
-data:
-  source: {type: linear, samples: 40}
-  split: {validation: 0.25}
-model:
-  layers:
-    - {type: dense, units: 1}
-training:
-  loss: meanSquaredError
-  optimizer: {type: sgd, learningRate: 0.01}
-  epochs: 30
-  batchSize: 16
-${extra}`;
+/** The shared tiny config, trained for 30 epochs here (long enough to pipe into `head`). */
+const LINEAR = (name: string, extra = '') => BASE_LINEAR(name, extra).replace('epochs: 2', 'epochs: 30');
 
 describe('modelwright CLI hygiene (built bundle)', function () {
 	this.timeout(180_000);

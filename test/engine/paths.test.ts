@@ -10,47 +10,18 @@ import * as fs from 'node:fs';
 import nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../engine/cli/main';
 import { execute } from '../../engine/host/execute';
 import { writeAtomic } from '../../engine/io/fsutil';
 import { realPathOf, resolveDataPath } from '../../engine/io/probe';
 import { readRunSummary, RUNS_DIR } from '../../engine/io/store';
 import { runJob } from '../../engine/runtime/job';
 import { predictRows } from '../../engine/runtime/runs';
+import { cliIn, LINEAR } from '../helpers/cli';
 
 const PASSWD = '/etc/passwd';
 const SECRET = /root:x?:0:0/;
 
-async function cli(cwd: string, ...args: string[]) {
-	let out = '';
-	let err = '';
-	const code = await main(args, {
-		out: (t) => {
-			out += `${t}\n`;
-		},
-		err: (t) => {
-			err += `${t}\n`;
-		},
-		isTTY: false,
-		cwd,
-	});
-	return { code, out, err };
-}
-
-const LINEAR = (name: string, extra = '') => `name: ${name}
-seed: 1
-data:
-  source: {type: linear, samples: 40}
-  split: {validation: 0.25}
-model:
-  layers:
-    - {type: dense, units: 1}
-training:
-  loss: meanSquaredError
-  optimizer: {type: sgd, learningRate: 0.01}
-  epochs: 2
-  batchSize: 16
-${extra}`;
+const cli = cliIn;
 
 const CSV = (name: string, file: string) => `name: ${name}
 seed: 1
