@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../../core/config/resolve';
 import type { Evaluation } from '../../core/records';
 import type { PreparedData } from '../data/prepare';
 import { writeAtomic } from '../../io/fsutil';
+import { extent } from '../../core/arrays';
 
 export const MODEL_CARD_FILE = 'MODEL_CARD.md';
 
@@ -147,8 +148,7 @@ export function modelCard(c: CardInput): string {
 					.map(([k, n]) => `${cell(k)} (${n})`)
 					.join(', ')}${few.length > 20 ? ', …' : ''}.`,
 			);
-		const max = Math.max(...counts);
-		const min = Math.min(...counts);
+		const [min, max] = extent(counts);
 		if (min > 0 && max / min >= 5)
 			lim.push(
 				`The classes are imbalanced (the largest has ${(max / min).toFixed(1)}× the rows of the smallest); accuracy alone flatters the model.`,
