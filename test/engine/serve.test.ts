@@ -238,7 +238,8 @@ describe('modelwright serve, importance and the model card (issue #16)', functio
 	});
 
 	it('the CLI prints the URL, finishes an in-flight request on SIGTERM and exits 0', async function () {
-		if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) this.skip();
+		// Like the other CLI tests: a missing build is a failure, never a silent skip.
+		if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js missing: run `npm run build` before the tests');
 		const child = spawn(
 			process.execPath,
 			[path.join(ROOT, 'bin', 'modelwright.js'), 'serve', 'latest', '--port', '0', '--batch-window', '300'],
