@@ -40,6 +40,8 @@ export interface JobOutcome {
 const fmt = (v: number | undefined) =>
 	v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4);
 
+const LINGER_MS = 10_000;
+
 export function eta(elapsedMs: number, done: number, total: number): string {
 	if (done <= 0 || total <= done) return '';
 	const s = Math.round(((elapsedMs / done) * (total - done)) / 1000);
@@ -54,6 +56,9 @@ export class Jobs implements vscode.Disposable {
 	private readonly disposables: vscode.Disposable[] = [];
 	private readonly changed = new vscode.EventEmitter<JobView>();
 	readonly onDidChange = this.changed.event;
+	/** The last job to end, kept in the status bar for a few seconds so a run that finishes in
+	 * under a second still shows where it got to and how it ended. */
+	private ended?: { view: JobView; state: JobOutcome['state']; timer: ReturnType<typeof setTimeout> };
 
 	constructor(private readonly engine: EngineHost) {
 		this.status = vscode.window.createStatusBarItem('modelwright.job', vscode.StatusBarAlignment.Left, 10);
@@ -252,6 +257,12 @@ export class Jobs implements vscode.Disposable {
 			};
 			this.views.delete(s.jobId);
 			this.outcomes.delete(s.jobId);
+			if (this.ended) clearTimeout(this.ended.timer);
+			const timer = setTimeout(() => {
+				this.ended = undefined;
+				this.refreshStatus();
+			}, LINGER_MS);
+			this.ended = { view: v, state: s.state, timer };
 			this.waiters.get(s.jobId)?.(outcome);
 			this.waiters.delete(s.jobId);
 			this.report(v, outcome);
@@ -302,8 +313,23 @@ export class Jobs implements vscode.Disposable {
 		const v = this.current;
 		void vscode.commands.executeCommand('setContext', 'modelwright.jobRunning', Boolean(v));
 		if (!v) {
-			this.status.hide();
+			const e = this.ended;
+			if (!e) {
+				this.status.hide();
+				return;
+			}
+			const icon = e.state === 'succeeded' ? '$(check)' : e.state === 'cancelled' ? '$(debug-stop)' : '$(error)';
+			const word =
+				e.state === 'succeeded' ? vscode.l10n.t('finished') : e.state === 'cancelled' ? vscode.l10n.t('stopped') : vscode.l10n.t('failed');
+			const detail = e.view.epochs ? `${this.describe(e.view)} · ${word}` : word;
+			this.status.text = `${icon} ${e.view.name} · ${detail}`;
+			this.status.tooltip = vscode.l10n.t('Modelwright: {0} ended. Click to show the loss curves.', e.view.name);
+			this.status.show();
 			return;
+		}
+		if (this.ended) {
+			clearTimeout(this.ended.timer);
+			this.ended = undefined;
 		}
 		const queued = [...this.views.values()].filter((x) => x.state === 'queued').length;
 		this.status.text = `$(sync~spin) ${v.name}${v.state === 'running' && v.epochs ? ` · ${this.describe(v)}` : ` · ${vscode.l10n.t('waiting')}`}${queued && v.state === 'running' ? ` (+${queued})` : ''}`;
@@ -312,6 +338,7 @@ export class Jobs implements vscode.Disposable {
 	}
 
 	dispose(): void {
+		if (this.ended) clearTimeout(this.ended.timer);
 		for (const d of this.disposables) d.dispose();
 	}
 }
