@@ -18,7 +18,7 @@ import { useBackend } from '../engine/runtime/train/backend';
 import { trainLoop } from '../engine/runtime/train/loop';
 import { printTable } from './util';
 
-interface Workload {
+export interface Workload {
 	label: string;
 	rows: number;
 	features: number;
@@ -30,7 +30,7 @@ interface Workload {
 	epochs: number;
 }
 
-const WORKLOADS: Workload[] = [
+export const WORKLOADS: Workload[] = [
 	{ label: 'p1 1,000×4 → 32-32-5 softmax', rows: 1000, features: 4, hidden: [32, 32], classes: 5, lr: 0.005, batch: 32, epochs: 150 },
 	{
 		label: 'p2 10,000×20 → 64-64-1 regression',
@@ -55,7 +55,7 @@ const WORKLOADS: Workload[] = [
 ];
 
 /** Seeded features ~ N(0, 1); labels from a fixed random two-layer function, so the task is learnable but not linear. */
-function writeCsv(w: Workload, file: string): void {
+export function writeCsv(w: Workload, file: string): void {
 	const rng = createRng(13);
 	const d = w.features;
 	const proj = Math.max(2, w.classes);

@@ -11,6 +11,7 @@ import { runJob } from '../engine/runtime/job';
 import { applyParams } from '../engine/core/tune/apply';
 import { dimensions, gridPoints } from '../engine/core/tune/space';
 import { runSweep } from '../engine/runtime/tune/sweep';
+import { WORKLOADS, writeCsv } from './peer';
 import { printTable } from './util';
 
 const CONFIG = `name: bench-sweep
@@ -81,5 +82,73 @@ export async function tuneBench(): Promise<void> {
 	console.log(
 		`sweep machinery overhead (1 worker vs in-process): ${(((timed[1]! - sequentialMs) / sequentialMs) * 100).toFixed(0)}% (worker start-up, IPC, sweep.json writes)`,
 	);
+	await issueSweep(dir);
 	fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The sweep issue #13 measured before the fused path: 4 trials × 3 folds of a 32-32-5 softmax
+ * MLP on the peer bench's p1 table (1,000 rows × 4), batch 32, 150 epochs, 2 workers. Timed on
+ * the tfjs path (MODELWRIGHT_TRAIN_PATH=tfjs, which the worker processes inherit: the engine
+ * as it was) and on the default path, interleaved, best of two each.
+ */
+async function issueSweep(dir: string): Promise<void> {
+	const w = WORKLOADS[0]!;
+	writeCsv(w, path.join(dir, 'p1.csv'));
+	const config = path.join(dir, 'p1.model.yaml');
+	fs.writeFileSync(
+		config,
+		`name: p1-sweep
+seed: 5
+data:
+  source: {type: csv, path: p1.csv}
+  label: label
+  task: multiclassClassification
+  split: {validation: 0, test: 0}
+model:
+  layers:
+    - {type: dense, units: 32, activation: relu}
+    - {type: dense, units: 32, activation: relu}
+    - {type: dense, units: 5, activation: softmax}
+training:
+  loss: categoricalCrossentropy
+  optimizer: {type: adam, learningRate: 0.005}
+  metrics: [accuracy]
+  epochs: ${w.epochs}
+  batchSize: ${w.batch}
+  checkpoint: {every: 0}
+tuning:
+  strategy: grid
+  folds: 3
+  objective: {metric: val_accuracy}
+  space:
+    training.optimizer.learningRate: {choice: [0.002, 0.005, 0.01, 0.02]}
+`,
+	);
+	const best: Record<'tfjs' | 'auto', number> = { tfjs: Infinity, auto: Infinity };
+	const before = process.env.MODELWRIGHT_TRAIN_PATH;
+	try {
+		for (let round = 0; round < 2; round++)
+			for (const way of ['tfjs', 'auto'] as const) {
+				process.env.MODELWRIGHT_TRAIN_PATH = way;
+				const t = performance.now();
+				const state = await runSweep({ configPath: config, workers: 2, backend: 'wasm', runsDir: path.join(dir, `p1-${way}-${round}`) });
+				const bad = state.trials.find((x) => x.status !== 'completed');
+				if (bad) throw new Error(`a p1 trial failed: ${bad.message}`);
+				best[way] = Math.min(best[way], performance.now() - t);
+			}
+	} finally {
+		if (before === undefined) delete process.env.MODELWRIGHT_TRAIN_PATH;
+		else process.env.MODELWRIGHT_TRAIN_PATH = before;
+	}
+	const perMin = (ms: number) => (4 / (ms / 60_000)).toFixed(1);
+	console.log('');
+	printTable(
+		['issue #13 sweep: 4 trials × 3 folds, p1 table, 150 epochs, 2 workers', 'wall time', 'trials/min'],
+		[
+			['tfjs path (before the fused path)', `${(best.tfjs / 1000).toFixed(1)} s`, perMin(best.tfjs)],
+			['default path (fused)', `${(best.auto / 1000).toFixed(1)} s`, perMin(best.auto)],
+		],
+	);
+	console.log(`sweep speed-up: ${(best.tfjs / best.auto).toFixed(2)}× trials/min (target ≥ 5×)`);
 }

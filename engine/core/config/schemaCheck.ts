@@ -30,6 +30,9 @@ import {
 import { closest } from './suggest';
 import { setValueEdit } from './edit';
 import { append } from '../arrays';
+import { list } from '../l10n';
+import { tc } from './messages';
+import { localDescription, localPatternMessage } from './schemaText';
 
 const MAX_NODES = 200_000;
 
@@ -38,14 +41,14 @@ export function checkSchema(cd: ConfigDocument, root: S): ConfigDiagnostic[] {
 	const walker = new Walker(cd, out);
 	const top = cd.resolve(cd.root);
 	if (!top || (isScalar(top) && (top.value === null || top.value === ''))) {
-		out.push(makeDiagnostic('MW004', 'The config is empty: it needs `data`, `model` and `training` sections.', cd.whole()));
+		out.push(makeDiagnostic('MW004', tc('MW004.empty'), cd.whole()));
 		return out;
 	}
 	if (!isMap(top)) {
 		out.push(
 			makeDiagnostic(
 				'MW004',
-				`The top level must be a map of sections (\`data\`, \`model\`, \`training\`, …), not ${kindName(top)}.`,
+				tc('MW004.notMap', { kind: kindName(top) }),
 				cd.firstLine(cd.nodeRange(top) ?? cd.whole()),
 			),
 		);
@@ -56,25 +59,25 @@ export function checkSchema(cd: ConfigDocument, root: S): ConfigDiagnostic[] {
 }
 
 function kindName(node: Node | null): string {
-	if (!node) return 'nothing';
-	if (isMap(node)) return 'a map';
-	if (isSeq(node)) return 'a list';
+	if (!node) return tc('kind.nothing');
+	if (isMap(node)) return tc('kind.map');
+	if (isSeq(node)) return tc('kind.list');
 	if (isScalar(node)) {
 		const v = node.value;
-		if (v === null) return 'nothing';
-		if (typeof v === 'string') return `text ("${v.length > 30 ? v.slice(0, 30) + '…' : v}")`;
-		if (typeof v === 'number') return `the number ${v}`;
+		if (v === null) return tc('kind.nothing');
+		if (typeof v === 'string') return tc('kind.text', { text: v.length > 30 ? v.slice(0, 30) + '…' : v });
+		if (typeof v === 'number') return tc('kind.number', { value: v });
 		if (typeof v === 'boolean') return `\`${v}\``;
 	}
-	return 'a value';
+	return tc('kind.value');
 }
 
 function fieldName(path: JsonPath): string {
 	const last = path[path.length - 1];
-	if (last === undefined) return 'the config';
+	if (last === undefined) return tc('field.config');
 	if (typeof last === 'number') {
 		const parent = path[path.length - 2];
-		return `item ${last + 1}${parent !== undefined ? ` of \`${String(parent)}\`` : ''}`;
+		return parent !== undefined ? tc('field.itemOf', { n: last + 1, parent: String(parent) }) : tc('field.item', { n: last + 1 });
 	}
 	return `\`${last}\``;
 }
@@ -104,8 +107,8 @@ class Walker {
 		if (accepted.size > 0 && !accepted.has(kind)) {
 			const what =
 				kind === 'null'
-					? `${fieldName(path)} needs a value: ${describeExpected(s)}.`
-					: `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
+					? tc('MW102.needsValue', { field: fieldName(path), expected: describeExpected(s) })
+					: tc('MW102.mustBe', { field: fieldName(path), expected: describeExpected(s), kind: kindName(node) });
 			this.report('MW102', what, kind === 'null' && keyRange ? keyRange : range, path);
 			return;
 		}
@@ -136,9 +139,7 @@ class Walker {
 			if (kind !== 'object') {
 				this.report(
 					'MW102',
-					`${fieldName(path)} must be a map with a \`type\` (one of ${tagsOf(s)
-						.map((t) => `\`${t}\``)
-						.join(', ')}), not ${kindName(node)}.`,
+					tc('MW102.typedMap', { field: fieldName(path), tags: list(tagsOf(s).map((t) => `\`${t}\``)), kind: kindName(node) }),
 					range,
 					path,
 				);
@@ -149,7 +150,7 @@ class Walker {
 			if (!typePair) {
 				this.report(
 					'MW104',
-					`${fieldName(path)} needs a \`type\`: one of ${tags.map((t) => `\`${t}\``).join(', ')}.`,
+					tc('MW104.type', { field: fieldName(path), tags: list(tags.map((t) => `\`${t}\``)) }),
 					this.cd.firstLine(range),
 					[...path, 'type'],
 				);
@@ -184,7 +185,7 @@ class Walker {
 			if (kind !== 'object') {
 				this.report(
 					'MW102',
-					`${fieldName(path)} must be a map with one of ${keys.map((k) => `\`${k}\``).join(', ')}, not ${kindName(node)}.`,
+					tc('MW102.keyMap', { field: fieldName(path), keys: list(keys.map((k) => `\`${k}\``)), kind: kindName(node) }),
 					range,
 					path,
 				);
@@ -192,7 +193,12 @@ class Walker {
 			}
 			const branch = branches.find((b) => this.cd.pair(node, Object.keys(b.properties ?? {})[0]!));
 			if (!branch) {
-				this.report('MW104', `${fieldName(path)} needs one of ${keys.map((k) => `\`${k}\``).join(', ')}.`, this.cd.firstLine(range), path);
+				this.report(
+					'MW104',
+					tc('MW104.oneOf', { field: fieldName(path), keys: list(keys.map((k) => `\`${k}\``)) }),
+					this.cd.firstLine(range),
+					path,
+				);
 				return;
 			}
 			this.check(node, branch, path, keyRange);
@@ -202,8 +208,8 @@ class Walker {
 		if (candidates.length === 0) {
 			const what =
 				kind === 'null'
-					? `${fieldName(path)} needs a value: ${describeExpected(s)}.`
-					: `${fieldName(path)} must be ${describeExpected(s)}, not ${kindName(node)}.`;
+					? tc('MW102.needsValue', { field: fieldName(path), expected: describeExpected(s) })
+					: tc('MW102.mustBe', { field: fieldName(path), expected: describeExpected(s), kind: kindName(node) });
 			this.report('MW102', what, kind === 'null' && keyRange ? keyRange : range, path);
 			return;
 		}
@@ -241,7 +247,7 @@ class Walker {
 			const pair = item as Pair<Node, Node | null>;
 			const keyNode = this.cd.resolve(pair.key);
 			if (!isScalar(keyNode)) {
-				this.report('MW102', 'Keys must be plain names.', this.cd.nodeRange(keyNode) ?? range, path);
+				this.report('MW102', tc('MW102.plainKeys'), this.cd.nodeRange(keyNode) ?? range, path);
 				continue;
 			}
 			const key = String(keyNode.value);
@@ -251,14 +257,14 @@ class Walker {
 			if (!ps) {
 				const suggestion = closest(key, absentKeys());
 				if (suggestion) misspelled.add(suggestion);
-				const where = path.length ? ` in ${fieldName(path)}` : ' at the top level';
+				const where = path.length ? tc('MW101.in', { field: fieldName(path) }) : tc('MW101.top');
 				const fixes: Fix[] = suggestion
-					? [{ title: `Replace \`${key}\` with \`${suggestion}\``, edits: [{ range: kr, newText: suggestion }], preferred: true }]
+					? [{ title: tc('fix.replaceKey', { key, value: suggestion }), edits: [{ range: kr, newText: suggestion }], preferred: true }]
 					: [];
-				const allowed = known.length <= 12 ? ` Known keys: ${known.map((k) => `\`${k}\``).join(', ')}.` : '';
+				const allowed = known.length <= 12 ? tc('MW101.known', { keys: list(known.map((k) => `\`${k}\``)) }) : '';
 				this.report(
 					'MW101',
-					`Unknown key \`${key}\`${where}.${suggestion ? ` Did you mean \`${suggestion}\`?` : allowed}`,
+					tc('MW101.unknown', { key, where, hint: suggestion ? tc('MW101.didYouMean', { value: suggestion }) : allowed }),
 					kr,
 					[...path, key],
 					fixes,
@@ -273,7 +279,11 @@ class Walker {
 			const at = keyRange ?? this.cd.firstLine(range);
 			this.report(
 				'MW104',
-				`${fieldName(path) === 'the config' ? 'The config' : fieldName(path)} is missing \`${req}\`${reqSchema?.description && !reqSchema.description.includes('$') ? `: ${firstSentence(reqSchema.description)}` : '.'}`,
+				tc('MW104.missing', {
+					field: path.length === 0 ? tc('field.Config') : fieldName(path),
+					key: req,
+					desc: reqSchema && localDescription(reqSchema) && !localDescription(reqSchema)!.includes('$') ? `: ${firstSentence(localDescription(reqSchema)!)}` : '.',
+				}),
 				at,
 				[...path, req],
 				this.insertFix(path, req, reqSchema),
@@ -286,7 +296,7 @@ class Walker {
 		const example = s?.examples?.[0] ?? s?.default ?? (Array.isArray(s?.enum) ? s.enum[0] : undefined);
 		if (example === undefined || typeof example === 'object') return [];
 		const edit = setValueEdit(this.cd, [...path, key], example);
-		return edit ? [{ title: `Add \`${key}: ${String(example)}\``, edits: [edit] }] : [];
+		return edit ? [{ title: tc('fix.add', { key, value: String(example) }), edits: [edit] }] : [];
 	}
 
 	private checkSeq(seq: YAMLSeq<unknown>, s: S, path: JsonPath, range: Range): void {
@@ -295,13 +305,13 @@ class Walker {
 		if (typeof s.minItems === 'number' && n < s.minItems) {
 			this.report(
 				'MW106',
-				s.minItems === 1 ? `${name} must not be empty.` : `${name} needs at least ${s.minItems} items (has ${n}).`,
+				s.minItems === 1 ? tc('MW106.empty', { field: name }) : tc('MW106.atLeast', { field: name, min: s.minItems, n }),
 				this.cd.firstLine(range),
 				path,
 			);
 		}
 		if (typeof s.maxItems === 'number' && n > s.maxItems) {
-			this.report('MW106', `${name} allows at most ${s.maxItems} items (has ${n}).`, range, path);
+			this.report('MW106', tc('MW106.atMost', { field: name, max: s.maxItems, n }), range, path);
 		}
 		const values = new Map<string, number>();
 		seq.items.forEach((item, i) => {
@@ -313,7 +323,7 @@ class Walker {
 				if (isScalar(r)) {
 					const k = JSON.stringify(r.value);
 					if (values.has(k))
-						this.report('MW106', `${JSON.stringify(r.value)} is listed twice in ${name}.`, this.cd.nodeRange(r) ?? range, [...path, i]);
+						this.report('MW106', tc('MW106.twice', { value: JSON.stringify(r.value), field: name }), this.cd.nodeRange(r) ?? range, [...path, i]);
 					values.set(k, i);
 				}
 			}
@@ -323,12 +333,12 @@ class Walker {
 	private checkNumber(v: number, s: S, path: JsonPath, range: Range): void {
 		const name = fieldName(path);
 		if (!Number.isFinite(v)) {
-			this.report('MW103', `${name} must be a finite number.`, range, path, this.clampFix(s, range));
+			this.report('MW103', tc('MW103.finite', { field: name }), range, path, this.clampFix(s, range));
 			return;
 		}
 		if (s.type === 'integer' && !Number.isInteger(v)) {
-			this.report('MW102', `${name} must be a whole number, not ${v}.`, range, path, [
-				{ title: `Round to ${Math.round(v)}`, edits: [{ range, newText: String(Math.round(v)) }] },
+			this.report('MW102', tc('MW102.whole', { field: name, value: v }), range, path, [
+				{ title: tc('fix.round', { value: Math.round(v) }), edits: [{ range, newText: String(Math.round(v)) }] },
 			]);
 			return;
 		}
@@ -338,8 +348,9 @@ class Walker {
 		if (typeof s.maximum === 'number' && v > s.maximum) bad.push(`≤ ${s.maximum}`);
 		if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) bad.push(`< ${s.exclusiveMaximum}`);
 		if (bad.length) {
-			const desc = s.description && !s.description.includes('$') ? ` ${firstSentence(s.description)}` : '';
-			this.report('MW103', `${name} must be ${bad.join(' and ')} (got ${v}).${desc}`, range, path, this.clampFix(s, range, v));
+			const text = localDescription(s);
+			const desc = text && !text.includes('$') ? ` ${firstSentence(text)}` : '';
+			this.report('MW103', tc('MW103.range', { field: name, bounds: bad.join(tc('MW103.and')), value: v, desc }), range, path, this.clampFix(s, range, v));
 		}
 	}
 
@@ -350,7 +361,7 @@ class Walker {
 	private clampFix(s: S, range: Range, v?: number): Fix[] {
 		const target = v === undefined ? (typeof s.default === 'number' ? s.default : undefined) : clampTarget(s, v);
 		if (target === undefined) return [];
-		return [{ title: `Change to ${target}`, edits: [{ range, newText: String(target) }], preferred: true }];
+		return [{ title: tc('fix.changeTo', { value: target }), edits: [{ range, newText: String(target) }], preferred: true }];
 	}
 
 	private checkString(v: string, s: S, path: JsonPath, range: Range): void {
@@ -359,15 +370,22 @@ class Walker {
 			return;
 		}
 		if (s.const !== undefined && s.const !== v) {
-			this.report('MW105', `${fieldName(path)} must be \`${String(s.const)}\`.`, range, path, [
-				{ title: `Change to ${String(s.const)}`, edits: [{ range, newText: String(s.const) }] },
+			this.report('MW105', tc('MW105.const', { field: fieldName(path), value: String(s.const) }), range, path, [
+				{ title: tc('fix.changeTo', { value: String(s.const) }), edits: [{ range, newText: String(s.const) }] },
 			]);
 			return;
 		}
 		if (typeof s.minLength === 'number' && v.length < s.minLength)
-			this.report('MW107', `${fieldName(path)} must not be empty.`, range, path);
+			this.report('MW107', tc('MW107.empty', { field: fieldName(path) }), range, path);
 		else if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v))
-			this.report('MW107', `${fieldName(path)} ${s['x-patternMessage'] ?? `must match ${s.pattern}`}.`, range, path);
+			this.report(
+				'MW107',
+				localPatternMessage(s) !== undefined
+					? `${fieldName(path)} ${localPatternMessage(s)!}${tc('MW107.end')}`
+					: tc('MW107.pattern', { field: fieldName(path), pattern: s.pattern }),
+				range,
+				path,
+			);
 	}
 
 	private unknownValue(
@@ -380,12 +398,15 @@ class Walker {
 		also: (suggestion: string) => TextEdit[] = () => [],
 	): void {
 		const suggestion = missing ? undefined : closest(v, allowed);
-		const list = allowed.length <= 20 ? ` Allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}.` : '';
+		const shown = allowed.length <= 20 ? tc('MW105.allowed', { values: list(allowed.map((a) => `\`${a}\``)) }) : '';
+		const hint = suggestion ? tc('MW101.didYouMean', { value: suggestion }) : '';
 		const message = missing
-			? `\`${what}\` needs a value.${list}`
-			: `Unknown ${what === 'type' ? 'type' : `\`${what}\` value`} \`${v}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}${list}`;
+			? tc('MW105.needsValue', { what, allowed: shown })
+			: what === 'type'
+				? tc('MW105.unknownType', { value: v, hint, allowed: shown })
+				: tc('MW105.unknownValue', { what, value: v, hint, allowed: shown });
 		const fixes: Fix[] = suggestion
-			? [{ title: `Replace with \`${suggestion}\``, edits: [{ range, newText: suggestion }, ...also(suggestion)], preferred: true }]
+			? [{ title: tc('fix.replaceWith', { value: suggestion }), edits: [{ range, newText: suggestion }, ...also(suggestion)], preferred: true }]
 			: [];
 		this.report('MW105', message, range, path, fixes);
 	}

@@ -15,6 +15,8 @@ import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss 
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
 import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
+import { list } from '../l10n';
+import { tc } from './messages';
 
 export interface SemanticOptions {
 	/** Probes a file source (csv/json) relative to the config; absent → file checks are skipped. */
@@ -72,16 +74,20 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		for (const l of shapes.layers) {
 			if (!l.issue) continue;
 			const path: JsonPath = ['model', 'layers', l.index, ...(l.issue.at ?? (l.issue.field ? [l.issue.field] : ['type']))];
-			const fixes = l.issue.replacement ? fix(`Take \`${l.issue.replacement}\``, path, l.issue.replacement, true) : [];
+			const fixes = l.issue.replacement ? fix(tc('fix.take', { value: l.issue.replacement }), path, l.issue.replacement, true) : [];
 			add(l.issue.code, l.issue.message, path, 'value', fixes);
 		}
 		if (declared && data.inputSize !== undefined && declared.length === 1 && declared[0] !== data.inputSize) {
 			add(
 				'MW214',
-				`\`model.inputShape\` is [${declared.join(', ')}] but the data gives ${data.inputSize} input${data.inputSize === 1 ? '' : 's'} after preprocessing${data.features ? ` (${data.features.join(', ')})` : ''}.`,
+				tc('MW214', {
+					shape: declared.join(', '),
+					n: data.inputSize,
+					features: data.features ? ` (${data.features.join(', ')})` : '',
+				}),
 				['model', 'inputShape'],
 				'value',
-				fix(`Set inputShape to [${data.inputSize}]`, ['model', 'inputShape'], [data.inputSize], true),
+				fix(tc('fix.setTo', { key: 'inputShape', value: `[${data.inputSize}]` }), ['model', 'inputShape'], [data.inputSize], true),
 			);
 		}
 	}
@@ -100,7 +106,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		if (val + test >= 1)
 			add(
 				'MW226',
-				`Validation (${val}) and test (${test}) fractions add up to ${+(val + test).toFixed(4)}, leaving no rows for training.`,
+				tc('MW226', { val, test, sum: +(val + test).toFixed(4) }),
 				['data', 'split'],
 				'key',
 			);
@@ -109,10 +115,10 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		if (folds !== undefined && typeof writtenVal === 'number' && writtenVal > 0) {
 			add(
 				'MW221',
-				`k-fold cross-validation (${folds} folds) takes validation rows from the folds; the fixed \`validation: ${writtenVal}\` would hold out data twice. Set it to 0.`,
+				tc('MW221', { folds, value: writtenVal }),
 				['data', 'split', 'validation'],
 				'value',
-				fix('Set validation to 0', ['data', 'split', 'validation'], 0, true),
+				fix(tc('fix.setTo', { key: 'validation', value: 0 }), ['data', 'split', 'validation'], 0, true),
 			);
 		}
 		// Folds give validation data to `cv` and `tune` only: plain `train` with validation 0 has none.
@@ -125,13 +131,18 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			if (!hasValidation && monitor?.startsWith('val_')) {
 				add(
 					'MW220',
-					`${p[1] === 'earlyStopping' ? 'Early stopping' : 'Reduce-on-plateau'} watches \`${monitor}\`, but \`data.split.validation\` is 0 so there is no validation data${folds !== undefined ? ` in plain \`train\` (the ${folds} folds are used by \`modelwright cv\` and \`tune\` only)` : ''}: it would watch \`${monitor.slice(4)}\` on the training data instead. Add a validation split or monitor \`${monitor.slice(4)}\`.`,
+					tc('MW220', {
+						what: p[1] === 'earlyStopping' ? tc('MW220.earlyStopping') : tc('MW220.plateau'),
+						monitor,
+						folds: folds !== undefined ? tc('MW220.folds', { folds }) : '',
+						base: monitor.slice(4),
+					}),
 					p,
 					'key',
 					[
 						// With folds, a validation split would hold data out twice (MW221): monitor the training value instead.
-						...(folds === undefined ? fix('Add a validation split of 0.2', ['data', 'split', 'validation'], 0.2, true) : []),
-						...fix('Monitor the training loss', [...p, 'monitor'], 'loss', folds !== undefined),
+						...(folds === undefined ? fix(tc('fix.addValidation', { value: 0.2 }), ['data', 'split', 'validation'], 0.2, true) : []),
+						...fix(tc('fix.monitorLoss'), [...p, 'monitor'], 'loss', folds !== undefined),
 					],
 				);
 			}
@@ -148,10 +159,14 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			const s = closest(name, logged);
 			add(
 				'MW229',
-				`\`${name}\` is never logged. Logged values: ${logged.map((l) => `\`${l}\``).join(', ')}.${/accuracy|mae|mse|rmse/.test(name) && s === undefined ? ' Add the metric to `training.metrics`.' : ''}`,
+				tc('MW229', {
+					name,
+					logged: list(logged.map((l) => `\`${l}\``)),
+					hint: /accuracy|mae|mse|rmse/.test(name) && s === undefined ? tc('MW229.addMetric') : '',
+				}),
 				p,
 				'value',
-				s ? fix(`Change to ${s}`, p, s, true) : [],
+				s ? fix(tc('fix.changeTo', { value: s }), p, s, true) : [],
 			);
 		};
 		if (t.earlyStopping) check(['training', 'earlyStopping', 'monitor'], t.earlyStopping.monitor);
@@ -164,11 +179,11 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 	if (data.trainRows !== undefined && data.trainRows > 0 && t && !invalid(['training', 'batchSize']) && t.batchSize > data.trainRows) {
 		add(
 			'MW222',
-			`\`batchSize\` ${t.batchSize} is larger than the ${data.trainRows} training rows: every epoch is one full batch.`,
+			tc('MW222', { batch: t.batchSize, rows: data.trainRows }),
 			['training', 'batchSize'],
 			'value',
 			fix(
-				`Set batchSize to ${Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows)))}`,
+				tc('fix.setTo', { key: 'batchSize', value: Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows))) }),
 				['training', 'batchSize'],
 				Math.max(1, 2 ** Math.floor(Math.log2(data.trainRows))),
 			),
@@ -182,7 +197,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 	) {
 		add(
 			'MW223',
-			`The model has ${shapes.totalParams.toLocaleString('en-US')} parameters for ${data.trainRows} training rows: it can memorise them. Consider fewer units, dropout or L2 regularisation.`,
+			tc('MW223', { params: shapes.totalParams.toLocaleString('en-US'), rows: data.trainRows }),
 			['model'],
 			'key',
 		);
@@ -194,9 +209,9 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const est = estimateMemory(cfg, shapes, data.info?.rows, data.inputSize);
 		if (est.total > budget) {
 			const parts = [
-				`weights with gradients and optimizer state ${formatBytes(est.weights)}`,
-				`activations for a batch of ${t.batchSize} ${formatBytes(est.activations)}`,
-				...(est.data ? [`data ${formatBytes(est.data)}`] : []),
+				tc('MW233.weights', { size: formatBytes(est.weights) }),
+				tc('MW233.activations', { batch: t.batchSize, size: formatBytes(est.activations) }),
+				...(est.data ? [tc('MW233.data', { size: formatBytes(est.data) })] : []),
 			];
 			const biggest = Math.max(est.weights, est.activations, est.data);
 			// Point at what to shrink: the layer's size when weights or activations dominate (a written
@@ -218,7 +233,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 							: ['model'];
 			add(
 				'MW233',
-				`Training this config needs about ${formatBytes(est.total)} (${parts.join(', ')}), more than the memory budget of ${formatBytes(budget)}. Make it smaller here, or raise the budget (CLI \`--max-memory <MB>\`, environment MODELWRIGHT_MAX_MEMORY_MB).`,
+				tc('MW233', { total: formatBytes(est.total), parts: list(parts), budget: formatBytes(budget) }),
 				where,
 				where.length === 1 ? 'key' : 'value',
 			);
@@ -233,7 +248,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		if (typeof lr === 'number' && (lr < lo || lr > hi) && cd.nodeAt(['training', 'optimizer', 'learningRate'])) {
 			add(
 				'MW224',
-				`A learning rate of ${lr} is ${lr > hi ? 'high' : 'low'} for ${o.type} (usual range ${lo}–${hi}). ${lr > hi ? 'Training may diverge (NaN loss).' : 'Training may barely move.'}`,
+				tc(lr > hi ? 'MW224.high' : 'MW224.low', { lr, optimizer: o.type, lo, hi }),
 				['training', 'optimizer', 'learningRate'],
 			);
 		}
@@ -266,7 +281,7 @@ function dataSummary(
 		else if (!opts.probe && (nodePath.isAbsolute(d.source.path) || d.source.path.split(/[\\/]/).includes('..'))) {
 			add(
 				'MW228',
-				`\`${d.source.path}\` points outside the config's folder; it is refused unless paths outside the workspace are allowed.`,
+				tc('MW228.outside', { path: d.source.path }),
 				['data', 'source', 'path'],
 			);
 		}
@@ -277,14 +292,14 @@ function dataSummary(
 	const colFix = (p: JsonPath, name: string): Fix[] => {
 		const s = closest(name, cols);
 		const e = s ? setValueEdit(cd, p, s) : undefined;
-		return s && e ? [{ title: `Change to ${s}`, edits: [e], preferred: true }] : [];
+		return s && e ? [{ title: tc('fix.changeTo', { value: s }), edits: [e], preferred: true }] : [];
 	};
 	const label = d.label ?? info.defaultLabel;
 	if (d.label !== undefined && !cols.includes(d.label)) {
 		if (!invalid(['data', 'label']))
 			add(
 				'MW227',
-				`Column \`${d.label}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`,
+				tc('MW227', { col: d.label, cols: list(cols.map((c) => `\`${c}\``)) }),
 				['data', 'label'],
 				'value',
 				colFix(['data', 'label'], d.label),
@@ -299,7 +314,7 @@ function dataSummary(
 			if (!cols.includes(col))
 				add(
 					'MW227',
-					`Column \`${col}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`,
+					tc('MW227', { col, cols: list(cols.map((c) => `\`${c}\``)) }),
 					['data', 'preprocessing', col],
 					'key',
 				);
@@ -311,7 +326,7 @@ function dataSummary(
 			if (!cols.includes(f))
 				add(
 					'MW227',
-					`Column \`${f}\` is not in the data. Columns: ${cols.map((c) => `\`${c}\``).join(', ')}.`,
+					tc('MW227', { col: f, cols: list(cols.map((c) => `\`${c}\``)) }),
 					['data', 'features', i],
 					'value',
 					colFix(['data', 'features', i], f),
@@ -382,14 +397,14 @@ function tableChecks(
 			['data', 'features'],
 			features.filter((f) => f !== drop),
 		);
-		return e ? [{ title: `Leave \`${drop}\` out of features`, edits: [e], preferred: true }] : [];
+		return e ? [{ title: tc('fix.leaveOut', { col: drop }), edits: [e], preferred: true }] : [];
 	};
 	if (label !== undefined && d.features && !invalid(['data', 'features'])) {
 		const i = d.features.indexOf(label);
 		if (i >= 0)
 			add(
 				'MW234',
-				`The label \`${label}\` is also a feature: the model would see the answer (target leakage) and its scores would mean nothing.`,
+				tc('MW234', { label }),
 				['data', 'features', i],
 				'value',
 				featuresWithout(label),
@@ -405,7 +420,7 @@ function tableChecks(
 				.slice(0, 3)
 				.map(
 					(e) =>
-						`${fileSource && d.source.type === 'csv' ? `line ${lineOf(e.row)}` : `row ${e.row + 1}`}: ${JSON.stringify(e.value.slice(0, 40))}`,
+						`${fileSource && d.source.type === 'csv' ? tc('MW235.line', { n: lineOf(e.row) }) : tc('MW235.row', { n: e.row + 1 })}: ${JSON.stringify(e.value.slice(0, 40))}`,
 				);
 			const path: JsonPath = d.features?.includes(col)
 				? ['data', 'features', d.features.indexOf(col)]
@@ -420,16 +435,16 @@ function tableChecks(
 				if (e)
 					// missingValues applies to every column of the file: the title says so.
 					fixes.push({
-						title: `Treat ${extra.map((x) => JSON.stringify(x)).join(', ')} as missing (in every column)`,
+						title: tc('fix.treatMissing', { values: list(extra.map((x) => JSON.stringify(x))) }),
 						edits: [e],
 						preferred: true,
 					});
 			}
 			const oh = setValueEdit(cd, ['data', 'preprocessing', col], 'oneHot');
-			if (oh && col !== label) fixes.push({ title: `Encode \`${col}\` as categories on purpose`, edits: [oh] });
+			if (oh && col !== label) fixes.push({ title: tc('fix.encodeCategories', { col }), edits: [oh] });
 			add(
 				'MW235',
-				`Column \`${col}\` holds numbers, but ${m.nonNumeric} of its ${m.values} values are not (${shown.join('; ')}${m.nonNumeric > shown.length ? '; …' : ''}), so it would be one-hot encoded as categories. Treat those values as missing, fix them in the file, or encode the column as categories on purpose.`,
+				tc('MW235', { col, bad: m.nonNumeric, total: m.values, examples: `${shown.join('; ')}${m.nonNumeric > shown.length ? '; …' : ''}` }),
 				path,
 				'value',
 				fixes,
@@ -449,8 +464,12 @@ function tableChecks(
 				add(
 					'MW236',
 					date
-						? `Column \`${col}\` looks like dates: one-hot encoding makes one input per distinct date${n !== undefined ? ` (${n}${n >= MAX_CARDINALITY ? '+' : ''})` : ''}, which cannot generalise to new dates. Leave it out, or derive numbers from it (year, month, day of year) in the file.`
-						: `Column \`${col}\` has ${n}${n! >= MAX_CARDINALITY ? '+' : ''} distinct text values${info.rows !== undefined ? ` in ${info.rows} rows` : ''} (an ID or free text?): one-hot encoding makes one input per value. Leave it out of \`features\`, or check that it is a category.`,
+						? tc('MW236.date', { col, count: n !== undefined ? ` (${n}${n >= MAX_CARDINALITY ? '+' : ''})` : '' })
+						: tc('MW236.text', {
+								col,
+								n: `${n}${n! >= MAX_CARDINALITY ? '+' : ''}`,
+								rows: info.rows !== undefined ? tc('MW236.rows', { rows: info.rows }) : '',
+							}),
 					path,
 					path.length === 3 ? 'value' : 'key',
 					d.features
@@ -461,7 +480,7 @@ function tableChecks(
 									['data', 'features'],
 									features.filter((f) => f !== col),
 								);
-								return e ? [{ title: `List the features without \`${col}\``, edits: [e], preferred: true }] : [];
+								return e ? [{ title: tc('fix.listWithout', { col }), edits: [e], preferred: true }] : [];
 							})(),
 				);
 			}
@@ -472,7 +491,7 @@ function tableChecks(
 		if (task === 'binaryClassification' || task === 'multiclassClassification' || !info.numeric.includes(label))
 			add(
 				'MW237',
-				`The label \`${label}\` has a single class (${JSON.stringify(info.distinct[label][0])}) in the data: a classifier would score 1.0 by always answering it. Check the label column or the file.`,
+				tc('MW237', { label, value: JSON.stringify(info.distinct[label][0]) }),
 				d.label ? ['data', 'label'] : ['data', 'source'],
 			);
 	}
@@ -514,15 +533,15 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	if (activation === 'softmax' && units === 1) {
 		add(
 			'MW202',
-			'Softmax over a single unit always outputs 1, so nothing can be learned. Use `sigmoid` for a binary output, or one unit per class.',
+			tc('MW202'),
 			actPath,
 			'value',
 			[
-				...fix('Change activation to sigmoid', actPath, 'sigmoid', loss === 'binaryCrossentropy'),
+				...fix(tc('fix.changeActivation', { value: 'sigmoid' }), actPath, 'sigmoid', loss === 'binaryCrossentropy'),
 				...(k && k > 1
 					? loss === 'binaryCrossentropy'
-						? fix(`Set units to ${k} and loss to categoricalCrossentropy`, unitsPath, k, false, [[lossPath, 'categoricalCrossentropy']])
-						: fix(`Set units to ${k} (one per class)`, unitsPath, k, true)
+						? fix(tc('fix.unitsAndLoss', { k, loss: 'categoricalCrossentropy' }), unitsPath, k, false, [[lossPath, 'categoricalCrossentropy']])
+						: fix(tc('fix.unitsPerClass', { k }), unitsPath, k, true)
 					: []),
 			],
 		);
@@ -531,13 +550,13 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	if ((loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') && units === 1) {
 		add(
 			'MW201',
-			`\`${loss}\` needs one output unit per class with softmax, but the last layer has 1 unit. For two classes use \`binaryCrossentropy\` with a sigmoid unit.`,
+			tc('MW201', { loss }),
 			lossPath,
 			'value',
 			[
 				...(k === undefined || k <= 2
 					? fix(
-							'Change loss to binaryCrossentropy',
+							tc('fix.changeLoss', { value: 'binaryCrossentropy' }),
 							lossPath,
 							'binaryCrossentropy',
 							true,
@@ -545,7 +564,7 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 						)
 					: []),
 				...(k && k > 1
-					? fix(`Set units to ${k} (one per class)`, unitsPath, k, k > 2, activation === 'softmax' ? [] : [[actPath, 'softmax']])
+					? fix(tc('fix.unitsPerClass', { k }), unitsPath, k, k > 2, activation === 'softmax' ? [] : [[actPath, 'softmax']])
 					: []),
 			],
 		);
@@ -555,29 +574,29 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 		if (activation !== 'softmax') {
 			add(
 				'MW203',
-				`\`${loss}\` expects a probability distribution, but the output activation is \`${activation}\`${activation === 'sigmoid' ? ' (independent probabilities that need not sum to 1)' : ''}. Use \`softmax\`.`,
+				tc('MW203.distribution', { loss, activation, note: activation === 'sigmoid' ? tc('MW203.sigmoidNote') : '' }),
 				actPath,
 				actIdx === unitsIdx && !dense.activation ? 'key' : 'value',
-				fix('Change activation to softmax', actPath, 'softmax', true),
+				fix(tc('fix.changeActivation', { value: 'softmax' }), actPath, 'softmax', true),
 			);
 		}
 		if (k !== undefined && units !== k)
 			add(
 				'MW204',
-				`The data has ${k} classes but the output layer has ${units} units; \`${loss}\` needs one unit per class.`,
+				tc('MW204.classes', { k, units, loss }),
 				unitsPath,
 				'value',
-				fix(`Set units to ${k}`, unitsPath, k, true),
+				fix(tc('fix.setTo', { key: 'units', value: k }), unitsPath, k, true),
 			);
 	}
 	if (loss === 'binaryCrossentropy') {
 		if (k !== undefined && k > 2) {
 			add(
 				'MW205',
-				`\`binaryCrossentropy\` is for two classes, but the label has ${k} (${data.classes!.slice(0, 5).join(', ')}${k > 5 ? ', …' : ''}). Use \`categoricalCrossentropy\` with ${k} softmax units.`,
+				tc('MW205.binary', { k, classes: `${data.classes!.slice(0, 5).join(', ')}${k > 5 ? ', …' : ''}` }),
 				lossPath,
 				'value',
-				fix('Change loss to categoricalCrossentropy', lossPath, 'categoricalCrossentropy', true, [
+				fix(tc('fix.changeLoss', { value: 'categoricalCrossentropy' }), lossPath, 'categoricalCrossentropy', true, [
 					...(units !== k ? [[unitsPath, k] as [JsonPath, unknown]] : []),
 					...(activation !== 'softmax' ? [[actPath, 'softmax'] as [JsonPath, unknown]] : []),
 				]),
@@ -585,18 +604,18 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 		} else if (units !== 1) {
 			add(
 				'MW204',
-				`\`binaryCrossentropy\` expects one sigmoid output, but the last layer has ${units} units.`,
+				tc('MW204.binary', { units }),
 				unitsPath,
 				'value',
-				fix('Set units to 1', unitsPath, 1, true),
+				fix(tc('fix.setTo', { key: 'units', value: 1 }), unitsPath, 1, true),
 			);
 		} else if (activation !== 'sigmoid') {
 			add(
 				'MW203',
-				`\`binaryCrossentropy\` expects a probability in (0, 1), but the output activation is \`${activation}\`. Use \`sigmoid\`.`,
+				tc('MW203.binary', { activation }),
 				actPath,
 				actIdx === unitsIdx && !dense.activation ? 'key' : 'value',
-				fix('Change activation to sigmoid', actPath, 'sigmoid', true),
+				fix(tc('fix.changeActivation', { value: 'sigmoid' }), actPath, 'sigmoid', true),
 			);
 		}
 	}
@@ -606,20 +625,20 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 			if (!isClassData)
 				add(
 					'MW203',
-					`\`${loss}\` is a regression loss, but the output activation \`${activation}\` squashes predictions into ${activation === 'softmax' ? 'a distribution' : '(0, 1)'}. Use \`linear\` for regression.`,
+					tc('MW203.regression', { loss, activation, range: activation === 'softmax' ? tc('MW203.aDistribution') : '(0, 1)' }),
 					actPath,
 					'value',
-					fix('Change activation to linear', actPath, 'linear', true),
+					fix(tc('fix.changeActivation', { value: 'linear' }), actPath, 'linear', true),
 				);
 		}
 		if (data.task && data.task !== 'regression' && data.info && data.label && !data.info.numeric.includes(data.label)) {
 			add(
 				'MW205',
-				`\`${loss}\` is a regression loss, but \`${data.label}\` holds class labels. Use \`${(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}\`.`,
+				tc('MW205.regression', { loss, label: data.label, suggested: (k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy' }),
 				lossPath,
 				'value',
 				fix(
-					`Change loss to ${(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}`,
+					tc('fix.changeLoss', { value: (k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy' }),
 					lossPath,
 					(k ?? 0) > 2 ? 'categoricalCrossentropy' : 'binaryCrossentropy',
 					true,
@@ -645,11 +664,11 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	) {
 		add(
 			'MW205',
-			`\`${loss}\` is a classification loss, but \`${data.label}\` holds continuous numbers. Use \`meanSquaredError\` for regression.`,
+			tc('MW205.classification', { loss, label: data.label }),
 			lossPath,
 			'value',
 			fix(
-				'Change loss to meanSquaredError',
+				tc('fix.changeLoss', { value: 'meanSquaredError' }),
 				lossPath,
 				'meanSquaredError',
 				true,
@@ -668,7 +687,7 @@ function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, ad
 		if (!target || !configPathExists(cfg, target)) {
 			add(
 				'MW230',
-				`\`${key}\` is not a path in this config. Use dotted keys with [i] for list items, e.g. \`training.optimizer.learningRate\` or \`model.layers[0].units\`.`,
+				tc('MW230', { key }),
 				p,
 				'key',
 			);
@@ -678,11 +697,11 @@ function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, ad
 		if (bounds) {
 			const [lo, hi] = bounds;
 			if (!(lo <= hi))
-				add('MW231', `The range [${lo}, ${hi}] is empty: the low bound must not exceed the high one.`, [...p, Object.keys(param)[0]!]);
-			else if ('logUniform' in param && lo <= 0) add('MW231', `Log-uniform bounds must be > 0 (got ${lo}).`, [...p, 'logUniform']);
+				add('MW231', tc('MW231.empty', { lo, hi }), [...p, Object.keys(param)[0]!]);
+			else if ('logUniform' in param && lo <= 0) add('MW231', tc('MW231.log', { lo }), [...p, 'logUniform']);
 		}
 		if (tuning.strategy === 'grid' && ('uniform' in param || 'logUniform' in param)) {
-			add('MW232', `Grid search cannot enumerate a continuous range; use \`choice\` (or \`int\`) for \`${key}\`.`, p, 'key');
+			add('MW232', tc('MW232', { key }), p, 'key');
 		}
 	}
 }
