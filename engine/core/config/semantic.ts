@@ -14,6 +14,7 @@ import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
+import { classesOf } from '../data/labels';
 import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
 import { list } from '../l10n';
 import { tc } from './messages';
@@ -349,7 +350,8 @@ function dataSummary(
 	if (size !== undefined) out.inputSize = size;
 
 	if (label !== undefined && info.distinct[label]) {
-		const values = info.distinct[label];
+		// Classes as the engine counts them (core/data/labels.ts): `1` and `"1.0"` are one class.
+		const values = classesOf(info.distinct[label]);
 		const numericLabel = info.numeric.includes(label);
 		const looksCategorical = !numericLabel || (values.every((v) => Number.isInteger(v)) && values.length <= 20);
 		if (looksCategorical) out.classes = values;
@@ -486,12 +488,13 @@ function tableChecks(
 			}
 		}
 	}
-	if (label !== undefined && info.distinct[label]?.length === 1 && info.rows !== undefined && !info.mixed?.[label]) {
+	const labelClasses = label !== undefined && info.distinct[label] ? classesOf(info.distinct[label]) : undefined;
+	if (label !== undefined && labelClasses?.length === 1 && info.rows !== undefined && !info.mixed?.[label]) {
 		const task = d.task;
 		if (task === 'binaryClassification' || task === 'multiclassClassification' || !info.numeric.includes(label))
 			add(
 				'MW237',
-				tc('MW237', { label, value: JSON.stringify(info.distinct[label][0]) }),
+				tc('MW237', { label, value: JSON.stringify(labelClasses[0]) }),
 				d.label ? ['data', 'label'] : ['data', 'source'],
 			);
 	}

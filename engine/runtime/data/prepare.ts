@@ -19,6 +19,8 @@ import {
 import { kFoldIndices, splitRows, toArray, type SplitIndices, type SplitRows } from './split';
 import { cell, columnOf, isMissingAt, tableFromRows, tableRows, tableSlice, type Column, type Table, type Value } from './table';
 import { mixSeed } from '../../core/random';
+import { prepareImages } from './imageData';
+import { classesOf } from '../../core/data/labels';
 
 /** Raw rows kept per split for predictions tables (evaluation shows at most this many). */
 export const PREVIEW_ROWS = 5000;
@@ -146,6 +148,8 @@ export interface PrepareOptions {
 }
 
 export async function prepareData(config: ResolvedConfig, policy: PathPolicy, opts: PrepareOptions = {}): Promise<PreparedData> {
+	// Images bypass the table: pixels are decoded straight into their split's arrays.
+	if (config.data.source.type === 'images') return prepareImages(config, policy, opts);
 	const d = config.data;
 	const loss = config.training.loss;
 	const seed = config.seed;
@@ -212,13 +216,11 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	// Distinct label values only matter for classification (a regression label may have millions).
 	const explicit = d.task === 'regression' || d.task === 'binaryClassification' || d.task === 'multiclassClassification';
 	const wantClasses = explicit ? d.task !== 'regression' : CLASSIFICATION_LOSSES.includes(loss);
-	const labelVals = wantClasses ? distinctValues(labelCol, n0, kept) : [];
+	// Classes through the shared normalisation (`1`, `1.0` and `"1"` are one class, as the validator counts them).
+	const labelVals = wantClasses ? classesOf(distinctValues(labelCol, n0, kept)) : [];
 	const task = inferTask(loss, d.task, labelVals.length);
 	const encoding = labelEncoding(loss, task);
-	const classes =
-		task === 'regression'
-			? undefined
-			: labelVals.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+	const classes = task === 'regression' ? undefined : labelVals;
 	if (task === 'regression' && labelCol.kind === 'category') {
 		for (let j = 0; j < count; j++)
 			if (typeof cell(labelCol, row(j)) !== 'number')

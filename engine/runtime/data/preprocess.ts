@@ -3,6 +3,7 @@
  * the exported model and `predict` apply exactly the same transforms.
  */
 import { DataError } from './csv';
+import { classKey, classLookup } from '../../core/data/labels';
 import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
 
 export type FillPolicy = 'error' | 'dropRow' | 'mean' | 'median' | 'mostFrequent' | 'zero';
@@ -30,6 +31,8 @@ export interface Preprocessing {
 	label: { column: string; encoding: LabelEncoding; classes?: (string | number)[] };
 	task: 'regression' | 'binaryClassification' | 'multiclassClassification';
 	inputShape: number[];
+	/** An images source: every image resized to `size` [height, width] with `channels` (no table features). */
+	image?: { size: [number, number]; channels: 1 | 3 };
 }
 
 export interface FeatureSpec {
@@ -420,31 +423,16 @@ export function encodeLabels(
 		if (!classes) return;
 	}
 	const cs = p.label.classes ?? [];
-	// classIndex: the first class equal to the value or with the same text.
-	const byText = new Map<string, number>();
-	cs.forEach((c, i) => {
-		if (!byText.has(String(c))) byText.set(String(c), i);
-	});
-	const lookup = (v: Value | null) => byText.get(String(v)) ?? -1;
+	// The shared label normalisation (core/data/labels.ts): each distinct value is looked up once.
+	const lookup = classLookup(cs);
 	let classOf: (i: number) => number;
-	const numbers = cs.filter((c): c is number => typeof c === 'number');
-	if (col.kind === 'number' && numbers.length === cs.length) {
-		const byNum = new Map<number, number>();
-		numbers.forEach((c, i) => {
-			if (!byNum.has(c)) byNum.set(c, i);
-		});
-		classOf = (i) => {
-			const v = col.values[i]!;
-			return Number.isNaN(v) ? lookup(null) : (byNum.get(v) ?? -1);
-		};
-	} else if (col.kind === 'category') {
-		const byCode = col.dict.map((v) => lookup(v));
-		const none = lookup(null);
+	if (col.kind === 'category') {
+		const byCode = col.dict.map(lookup);
 		classOf = (i) => {
 			const c = col.codes[i]!;
-			return c < 0 ? none : byCode[c]!;
+			return c < 0 ? -1 : byCode[c]!;
 		};
-	} else classOf = (i) => lookup(cell(col, i));
+	} else classOf = (i) => lookup(col.values[i]);
 	const w = e === 'oneHot' ? cs.length : 1;
 	for (let j = 0; j < n; j++) {
 		const ci = classOf(index[j]!);
@@ -461,9 +449,10 @@ export function labelWidth(p: Pick<Preprocessing, 'label'>): number {
 	return p.label.encoding === 'oneHot' ? p.label.classes!.length : 1;
 }
 
-/** Class index of a label value, or -1. */
+/** Class index of a label value, or -1 (labels compared as classKey normalises them: `1` and `"1.0"` are one class). */
 export function classIndex(p: Pick<Preprocessing, 'label'>, v: unknown): number {
-	return p.label.classes ? p.label.classes.findIndex((c) => c === v || String(c) === String(v)) : -1;
+	const k = classKey(v);
+	return p.label.classes && k !== null ? p.label.classes.findIndex((c) => classKey(c) === k) : -1;
 }
 
 export function encodeLabel(p: Pick<Preprocessing, 'label'>, v: unknown, out: Float32Array, offset: number): void {
