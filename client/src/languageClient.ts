@@ -69,6 +69,8 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
 		// Data files are watched by the server itself (it registers workspace/didChangeWatchedFiles),
 		// which works from every editor: a second watcher here would report each change twice.
 		markdown: { isTrusted: false, supportHtml: false },
+		// Diagnostics, hovers and completion docs in the UI language (the server also reads LSP's `locale`).
+		initializationOptions: { locale: vscode.env.language },
 	};
 	return new LanguageClient('modelwright', 'Modelwright Language Server', serverOptions, clientOptions);
 }

@@ -17,6 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PathPolicy } from '../../engine/io/probe';
 import { memoryBudget } from '../../engine/io/budget';
+import { setLocale } from '../../engine/core/l10n';
 import { DataProbe } from './dataProbe';
 import { analyze, configDirOf, type Analysis } from './service/analysis';
 import { DOCS_BASE } from './service/diagnostics';
@@ -59,6 +60,9 @@ export class ModelwrightServer {
 		};
 		const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
 		this.workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+		// The UI language: our client's initializationOptions, else LSP's own `locale` (Neovim, Helix, … send it).
+		const opts = params.initializationOptions as { locale?: unknown } | undefined;
+		setLocale(typeof opts?.locale === 'string' ? opts.locale : params.locale);
 	}
 
 	/** The analysis of the current text of a document (cached per version). */

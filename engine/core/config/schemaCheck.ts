@@ -45,13 +45,7 @@ export function checkSchema(cd: ConfigDocument, root: S): ConfigDiagnostic[] {
 		return out;
 	}
 	if (!isMap(top)) {
-		out.push(
-			makeDiagnostic(
-				'MW004',
-				tc('MW004.notMap', { kind: kindName(top) }),
-				cd.firstLine(cd.nodeRange(top) ?? cd.whole()),
-			),
-		);
+		out.push(makeDiagnostic('MW004', tc('MW004.notMap', { kind: kindName(top) }), cd.firstLine(cd.nodeRange(top) ?? cd.whole())));
 		return out;
 	}
 	walker.check(top, root, [], undefined);
@@ -282,7 +276,10 @@ class Walker {
 				tc('MW104.missing', {
 					field: path.length === 0 ? tc('field.Config') : fieldName(path),
 					key: req,
-					desc: reqSchema && localDescription(reqSchema) && !localDescription(reqSchema)!.includes('$') ? `: ${firstSentence(localDescription(reqSchema)!)}` : '.',
+					desc:
+						reqSchema && localDescription(reqSchema) && !localDescription(reqSchema)!.includes('$')
+							? `: ${firstSentence(localDescription(reqSchema)!)}`
+							: '.',
 				}),
 				at,
 				[...path, req],
@@ -323,7 +320,10 @@ class Walker {
 				if (isScalar(r)) {
 					const k = JSON.stringify(r.value);
 					if (values.has(k))
-						this.report('MW106', tc('MW106.twice', { value: JSON.stringify(r.value), field: name }), this.cd.nodeRange(r) ?? range, [...path, i]);
+						this.report('MW106', tc('MW106.twice', { value: JSON.stringify(r.value), field: name }), this.cd.nodeRange(r) ?? range, [
+							...path,
+							i,
+						]);
 					values.set(k, i);
 				}
 			}
@@ -350,7 +350,13 @@ class Walker {
 		if (bad.length) {
 			const text = localDescription(s);
 			const desc = text && !text.includes('$') ? ` ${firstSentence(text)}` : '';
-			this.report('MW103', tc('MW103.range', { field: name, bounds: bad.join(tc('MW103.and')), value: v, desc }), range, path, this.clampFix(s, range, v));
+			this.report(
+				'MW103',
+				tc('MW103.range', { field: name, bounds: bad.join(tc('MW103.and')), value: v, desc }),
+				range,
+				path,
+				this.clampFix(s, range, v),
+			);
 		}
 	}
 
@@ -406,7 +412,13 @@ class Walker {
 				? tc('MW105.unknownType', { value: v, hint, allowed: shown })
 				: tc('MW105.unknownValue', { what, value: v, hint, allowed: shown });
 		const fixes: Fix[] = suggestion
-			? [{ title: tc('fix.replaceWith', { value: suggestion }), edits: [{ range, newText: suggestion }, ...also(suggestion)], preferred: true }]
+			? [
+					{
+						title: tc('fix.replaceWith', { value: suggestion }),
+						edits: [{ range, newText: suggestion }, ...also(suggestion)],
+						preferred: true,
+					},
+				]
 			: [];
 		this.report('MW105', message, range, path, fixes);
 	}

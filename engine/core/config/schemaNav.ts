@@ -6,6 +6,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { DISCRIMINATOR } from './dsl';
 import type { JsonPath } from './diagnostics';
+import { list } from '../l10n';
+import { tc } from './messages';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON Schema node: any keyword may hold any JSON value
 export type S = TSchema & Record<string, any>;
@@ -151,26 +153,26 @@ export function applyDefaults(s: S, value: unknown): unknown {
 
 /** Short human name of what a schema expects, for messages. */
 export function describeExpected(s: S): string {
-	if (Array.isArray(s.enum)) return `one of ${s.enum.map((e: unknown) => `\`${String(e)}\``).join(', ')}`;
+	if (Array.isArray(s.enum)) return tc('expect.oneOf', { values: list(s.enum.map((e: unknown) => `\`${String(e)}\``)) });
 	if (s.const !== undefined) return `\`${String(s.const)}\``;
-	if (isTaggedUnion(s)) return 'a map with a `type`';
-	if (Array.isArray(s.anyOf)) return [...new Set((s.anyOf as S[]).map(describeExpected))].join(' or ');
+	if (isTaggedUnion(s)) return tc('expect.typed');
+	if (Array.isArray(s.anyOf)) return [...new Set((s.anyOf as S[]).map(describeExpected))].join(tc('expect.or'));
 	switch (s.type) {
 		case 'integer':
-			return 'a whole number';
+			return tc('expect.integer');
 		case 'number':
-			return 'a number';
+			return tc('expect.number');
 		case 'string':
-			return 'text';
+			return tc('expect.string');
 		case 'boolean':
-			return '`true` or `false`';
+			return tc('expect.boolean');
 		case 'array':
-			return Array.isArray(s.items) ? `a list of ${s.items.length}` : 'a list';
+			return Array.isArray(s.items) ? tc('expect.listOf', { n: s.items.length }) : tc('expect.list');
 		case 'object':
-			return 'a map';
+			return tc('expect.map');
 		case 'null':
-			return 'nothing';
+			return tc('kind.nothing');
 		default:
-			return 'a value';
+			return tc('kind.value');
 	}
 }

@@ -8,6 +8,8 @@ import type { Analysis } from './analysis';
 import { applyParamsEdits } from '../../../engine/core/tune/apply';
 import { findSweeps } from '../../../engine/io/sweeps';
 import { fileURLToPath } from 'node:url';
+import { tc } from '../../../engine/core/config/messages';
+import { ts } from './messages';
 
 const overlaps = (a: Range, b: Range) =>
 	!(
@@ -63,7 +65,7 @@ export function applyBestActions(a: Analysis, range: Range, only?: string[]): Co
 	const { metric } = best.state.objective;
 	return [
 		{
-			title: `Apply best trial ${best.state.best.number} of ${best.state.id} (${metric} ${best.state.best.score.toPrecision(4)})`,
+			title: ts('applyBest', { n: best.state.best.number, sweep: best.state.id, metric, score: best.state.best.score.toPrecision(4) }),
 			kind: CodeActionKind.RefactorRewrite,
 			edit: { changes: { [a.uri]: edits.map((e) => ({ range: e.range, newText: e.newText })) } },
 		},
@@ -82,7 +84,7 @@ export function derivedFixes(a: Analysis, d: ConfigDiagnostic): Fix[] {
 		const indent = cd.text.slice(lineStart, dash);
 		const pos = cd.positionAt(lineStart);
 		const edit: TextEdit = { range: { start: pos, end: pos }, newText: `${indent}- type: flatten\n` };
-		return [{ title: 'Insert a flatten layer before this layer', edits: [edit], preferred: true }];
+		return [{ title: tc('fix.insertFlatten'), edits: [edit], preferred: true }];
 	}
 	return [];
 }

@@ -17,6 +17,7 @@ import type { Analysis } from './analysis';
 import { cursorContext, type CursorContext } from './context';
 import { enumValues, fieldMarkdown, objectBranch, schemaAt, taggedUnionIn, tagValues, valueAt, type EnumValue } from './schemaDocs';
 import { mathToUnicode } from '../../../engine/core/config/mathText';
+import { ts } from './messages';
 
 export interface DirEntry {
 	name: string;
@@ -73,7 +74,7 @@ function fromItems(a: Analysis, index: number, value: unknown): CompletionItem[]
 	out.push({
 		label: MODEL_INPUT,
 		kind: CompletionItemKind.Reference,
-		detail: `model input${inputShape ? ` ${formatShape(inputShape)}` : ''}`,
+		detail: `${ts('modelInput')}${inputShape ? ` ${formatShape(inputShape)}` : ''}`,
 		sortText: `1${MODEL_INPUT}`,
 	});
 	for (let i = 0; i < Math.min(index, names.length); i++) {
@@ -124,7 +125,11 @@ function keyItems(a: Analysis, ctx: CursorContext, value: unknown): CompletionIt
 		out.push({
 			label: key,
 			kind: isObjectLike(ps) ? CompletionItemKind.Module : CompletionItemKind.Property,
-			detail: required.has(key) ? 'required' : ps.default !== undefined ? `default ${formatValue(ps.default)}` : undefined,
+			detail: required.has(key)
+				? ts('required')
+				: ps.default !== undefined
+					? ts('defaultValue', { value: formatValue(ps.default) })
+					: undefined,
 			documentation: md(fieldMarkdown(ps)),
 			insertText: `${key}:${fieldSnippet(ps, ctx.keyColumn, new Counter())}`,
 			insertTextFormat: InsertTextFormat.Snippet,
@@ -230,14 +235,16 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 			out.push({
 				label: col,
 				kind: CompletionItemKind.Field,
-				detail: info?.numeric.includes(col) ? 'numeric column' : 'text column',
+				detail: info?.numeric.includes(col) ? ts('numericColumn') : ts('textColumn'),
 				...(distinct
 					? {
 							documentation: md(
-								`Values: ${distinct
-									.slice(0, 10)
-									.map((d) => `\`${d}\``)
-									.join(', ')}${distinct.length > 10 ? ', …' : ''}`,
+								ts('columnValues', {
+									values: `${distinct
+										.slice(0, 10)
+										.map((d) => `\`${d}\``)
+										.join(', ')}${distinct.length > 10 ? ', …' : ''}`,
+								}),
 							),
 						}
 					: {}),
@@ -284,7 +291,7 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 		out.push({
 			label: String(v.value),
 			kind: typeof v.value === 'boolean' ? CompletionItemKind.Keyword : CompletionItemKind.EnumMember,
-			...(isDefault ? { detail: 'default' } : {}),
+			...(isDefault ? { detail: ts('isDefault') } : {}),
 			...(v.doc ? { documentation: md(v.doc) } : {}),
 			sortText: `${isDefault ? '0' : '1'}${String(i).padStart(3, '0')}`,
 		});
@@ -293,7 +300,7 @@ function valueItems(a: Analysis, ctx: CursorContext, value: unknown, env: Comple
 		out.push({
 			label: formatValue(def),
 			kind: CompletionItemKind.Value,
-			detail: 'default',
+			detail: ts('isDefault'),
 			documentation: md(fieldMarkdown(s)),
 			sortText: '0',
 		});

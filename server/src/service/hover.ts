@@ -12,6 +12,7 @@ import type { Analysis } from './analysis';
 import { nodePathAt } from './context';
 import { enumValues, fieldMarkdown, schemaAt, taggedUnionIn, tagValues } from './schemaDocs';
 import { mathToUnicode } from '../../../engine/core/config/mathText';
+import { ts } from './messages';
 
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 
@@ -36,7 +37,7 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 			const branch = (union!.anyOf as { properties?: { type?: { const?: unknown } }; description?: string }[]).find(
 				(b) => b.properties?.type?.const === tag.value,
 			);
-			parts.push(`**${String(tag.value)}** — ${pathText(path.slice(0, -1))}`, String(branch?.description ?? tag.doc ?? ''));
+			parts.push(`**${String(tag.value)}** — ${pathText(path.slice(0, -1))}`, String(tag.doc ?? branch?.description ?? '')); // tag.doc: the branch's description, localised
 			if (tag.formula && tag.formula !== branch?.description) parts.push(tag.formula);
 		}
 	} else if (scalar !== undefined && s) {
@@ -57,13 +58,18 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 	if (path[0] === 'model' && path[1] === 'layers' && path[3] === 'from' && typeof scalar === 'string') {
 		const shapes = a.result.shapes;
 		const ref = shapes?.layers.find((l) => l.name === scalar);
-		if (ref) parts.push(`Takes ${layerMarkdown(ref)}`);
-		else if (scalar === MODEL_INPUT) parts.push(`Takes the model input: **${formatShape(shapes?.inputShape)}**`);
+		if (ref) parts.push(ts('takes', { layer: layerMarkdown(ref) }));
+		else if (scalar === MODEL_INPUT) parts.push(ts('takesInput', { shape: formatShape(shapes?.inputShape) }));
 	}
 	if (path.length === 1 && path[0] === 'model' && a.result.shapes?.totalParams !== undefined) {
 		const sh = a.result.shapes;
 		parts.push(
-			`Input ${formatShape(sh.inputShape)} → output ${formatShape(sh.outputShape)} · ${formatCount(sh.totalParams!)} parameters (${formatCount(sh.trainableParams ?? 0)} trainable)`,
+			ts('modelSummary', {
+				input: formatShape(sh.inputShape),
+				output: formatShape(sh.outputShape),
+				total: formatCount(sh.totalParams!),
+				trainable: formatCount(sh.trainableParams ?? 0),
+			}),
 		);
 	}
 	if (!parts.length) return null;
@@ -75,7 +81,7 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 export function layerMarkdown(l: NonNullable<Analysis['result']['shapes']>['layers'][number]): string {
 	const params =
 		l.trainableParams !== undefined
-			? ` · ${formatCount(l.trainableParams + (l.nonTrainableParams ?? 0))} params${l.nonTrainableParams ? ` (${formatCount(l.nonTrainableParams)} non-trainable)` : ''}`
+			? ` · ${ts('params', { n: formatCount(l.trainableParams + (l.nonTrainableParams ?? 0)) })}${l.nonTrainableParams ? ts('nonTrainable', { n: formatCount(l.nonTrainableParams) }) : ''}`
 			: '';
 	return `\`${l.name}\`: ${formatShape(l.inputShape)} → **${formatShape(l.outputShape)}**${params}${l.issue ? `\n\n⚠ ${l.issue.message}` : ''}`;
 }

@@ -4,9 +4,10 @@ import { formatShape } from '../../../engine/core/shapes/infer';
 import type { ConfigDocument } from '../../../engine/core/config/document';
 import type { Analysis } from './analysis';
 import { formatCount } from './hover';
+import { ts } from './messages';
 
 export function layerHintLabel(outputShape: (number | null)[] | undefined, params: number | undefined): string {
-	return `→ ${formatShape(outputShape)}${params !== undefined ? ` · ${formatCount(params)} params` : ''}`;
+	return `→ ${formatShape(outputShape)}${params !== undefined ? ` · ${ts('params', { n: formatCount(params) })}` : ''}`;
 }
 
 export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
@@ -27,14 +28,19 @@ export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
 			label: layerHintLabel(l.outputShape, params),
 			kind: InlayHintKind.Type,
 			paddingLeft: true,
-			tooltip: `${l.name}: input ${formatShape(l.inputShape)}`,
+			tooltip: ts('layerInput', { name: l.name, shape: formatShape(l.inputShape) }),
 		});
 	}
 	const model = cd.pair(cd.root, 'model');
 	if (model?.key?.range && shapes.totalParams !== undefined) {
 		const pos = endOfLine(cd, model.key.range[0]);
 		if (inRange(pos.line))
-			out.push({ position: pos, label: `${formatCount(shapes.totalParams)} params total`, kind: InlayHintKind.Type, paddingLeft: true });
+			out.push({
+				position: pos,
+				label: ts('paramsTotal', { n: formatCount(shapes.totalParams) }),
+				kind: InlayHintKind.Type,
+				paddingLeft: true,
+			});
 	}
 	return out;
 }

@@ -6,6 +6,8 @@ import { ConfigSchema } from '../../../engine/core/config/schema';
 import { formatValue } from '../../../engine/core/config/edit';
 import type { JsonPath } from '../../../engine/core/config/diagnostics';
 import { branchFor, isKeyUnion, isTaggedUnion, schemaAtPath, tagsOf, type S } from '../../../engine/core/config/schemaNav';
+import { localDescription, localEnumDoc } from '../../../engine/core/config/schemaText';
+import { ts } from './messages';
 
 export const ROOT = ConfigSchema as unknown as S;
 
@@ -50,10 +52,12 @@ export interface EnumValue {
 export function enumValues(s: S | undefined, depth = 0): EnumValue[] {
 	if (!s || depth > 4) return [];
 	if (Array.isArray(s.enum)) {
-		const docs = (s['x-enumDescriptions'] ?? {}) as Record<string, string>;
-		return (s.enum as (string | number)[]).map((v) => ({ value: v, ...(docs[String(v)] ? { doc: docs[String(v)] } : {}) }));
+		return (s.enum as (string | number)[]).map((v) => {
+			const doc = localEnumDoc(s, String(v));
+			return { value: v, ...(doc ? { doc } : {}) };
+		});
 	}
-	if (s.const !== undefined) return [{ value: s.const as string, ...(s.description ? { doc: s.description } : {}) }];
+	if (s.const !== undefined) return [{ value: s.const as string, ...(s.description ? { doc: localDescription(s) } : {}) }];
 	if (s.type === 'boolean') return [{ value: true }, { value: false }];
 	if (isTaggedUnion(s) || isKeyUnion(s)) return [];
 	if (Array.isArray(s.anyOf)) {
@@ -69,7 +73,7 @@ export function enumValues(s: S | undefined, depth = 0): EnumValue[] {
 export function tagValues(u: S): EnumValue[] {
 	return tagsOf(u).map((t) => {
 		const b = (u.anyOf as S[]).find((x) => x.properties?.type?.const === t)!;
-		return { value: t, doc: b.description as string, ...(b['x-formula'] ? { formula: b['x-formula'] as string } : {}) };
+		return { value: t, doc: localDescription(b) as string, ...(b['x-formula'] ? { formula: b['x-formula'] as string } : {}) };
 	});
 }
 
@@ -79,7 +83,7 @@ export function constraints(s: S): string[] {
 	if (s.exclusiveMinimum !== undefined) out.push(`> ${s.exclusiveMinimum}`);
 	if (s.maximum !== undefined) out.push(`≤ ${s.maximum}`);
 	if (s.exclusiveMaximum !== undefined) out.push(`< ${s.exclusiveMaximum}`);
-	if (s.minItems !== undefined) out.push(`at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
+	if (s.minItems !== undefined) out.push(s.minItems === 1 ? ts('atLeastItem') : ts('atLeastItems', { n: s.minItems }));
 	return out;
 }
 
@@ -87,21 +91,21 @@ export function constraints(s: S): string[] {
 export function fieldMarkdown(s: S, title?: string): string {
 	const parts: string[] = [];
 	if (title) parts.push(`**${title}**`);
-	if (s.description) parts.push(String(s.description));
+	if (s.description) parts.push(String(localDescription(s)));
 	const formula = s['x-formula'] as string | undefined;
 	if (formula && formula !== s.description) parts.push(formula);
 	const facts: string[] = [];
 	if (s.default !== undefined && !(typeof s.default === 'object' && s.default && Object.keys(s.default).length === 0))
-		facts.push(`Default: \`${formatValue(s.default)}\``);
+		facts.push(ts('default', { value: formatValue(s.default) }));
 	const c = constraints(s);
-	if (c.length) facts.push(`Range: ${c.join(', ')}`);
-	if (Array.isArray(s.examples) && s.examples.length) facts.push(`Example: \`${formatValue(s.examples[0])}\``);
+	if (c.length) facts.push(ts('range', { range: c.join(', ') }));
+	if (Array.isArray(s.examples) && s.examples.length) facts.push(ts('example', { value: formatValue(s.examples[0]) }));
 	if (facts.length) parts.push(facts.join(' · '));
 	const tagged = taggedUnionIn(s);
 	const values = tagged ? tagValues(tagged) : enumValues(s);
 	if (values.length && values.length <= 30 && s.type !== 'boolean') {
 		parts.push(
-			`Allowed${tagged ? ' `type` values' : ' values'}:\n\n${values.map((v) => `- \`${String(v.value)}\`${v.doc ? `: ${v.doc}` : ''}`).join('\n')}`,
+			`${tagged ? ts('allowedTypes') : ts('allowedValues')}\n\n${values.map((v) => `- \`${String(v.value)}\`${v.doc ? `: ${v.doc}` : ''}`).join('\n')}`,
 		);
 	}
 	return parts.join('\n\n');

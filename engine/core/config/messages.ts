@@ -1,0 +1,141 @@
+/**
+ * The validator's words: diagnostic messages and quick-fix titles, in English and zh-CN.
+ * Config keys, values and metric names are placeholders or code spans, never translated.
+ */
+import { catalogue } from '../l10n';
+import { CONFIG_MESSAGES_ZH } from './messages.zh-cn';
+
+export const CONFIG_MESSAGES_EN = {
+	// ---- quick-fix titles
+	'fix.take': 'Take `{value}`',
+	'fix.changeTo': 'Change to {value}',
+	'fix.setTo': 'Set {key} to {value}',
+	'fix.changeActivation': 'Change activation to {value}',
+	'fix.changeLoss': 'Change loss to {value}',
+	'fix.unitsPerClass': 'Set units to {k} (one per class)',
+	'fix.unitsAndLoss': 'Set units to {k} and loss to {loss}',
+	'fix.addValidation': 'Add a validation split of {value}',
+	'fix.monitorLoss': 'Monitor the training loss',
+	'fix.leaveOut': 'Leave `{col}` out of features',
+	'fix.listWithout': 'List the features without `{col}`',
+	'fix.treatMissing': 'Treat {values} as missing (in every column)',
+	'fix.encodeCategories': 'Encode `{col}` as categories on purpose',
+	'fix.replaceKey': 'Replace `{key}` with `{value}`',
+	'fix.replaceWith': 'Replace with `{value}`',
+	'fix.add': 'Add `{key}: {value}`',
+	'fix.round': 'Round to {value}',
+	'fix.insertFlatten': 'Insert a flatten layer before this layer',
+	// ---- schema (MW1xx)
+	'MW004.empty': 'The config is empty: it needs `data`, `model` and `training` sections.',
+	'MW004.notMap': 'The top level must be a map of sections (`data`, `model`, `training`, …), not {kind}.',
+	'kind.nothing': 'nothing',
+	'kind.map': 'a map',
+	'kind.list': 'a list',
+	'kind.text': 'text ("{text}")',
+	'kind.number': 'the number {value}',
+	'kind.value': 'a value',
+	'field.config': 'the config',
+	'field.Config': 'The config',
+	'field.item': 'item {n}',
+	'field.itemOf': 'item {n} of `{parent}`',
+	'expect.oneOf': 'one of {values}',
+	'expect.typed': 'a map with a `type`',
+	'expect.or': ' or ',
+	'expect.integer': 'a whole number',
+	'expect.number': 'a number',
+	'expect.string': 'text',
+	'expect.boolean': '`true` or `false`',
+	'expect.listOf': 'a list of {n}',
+	'expect.list': 'a list',
+	'expect.map': 'a map',
+	'MW102.needsValue': '{field} needs a value: {expected}.',
+	'MW102.mustBe': '{field} must be {expected}, not {kind}.',
+	'MW102.typedMap': '{field} must be a map with a `type` (one of {tags}), not {kind}.',
+	'MW102.keyMap': '{field} must be a map with one of {keys}, not {kind}.',
+	'MW102.plainKeys': 'Keys must be plain names.',
+	'MW102.whole': '{field} must be a whole number, not {value}.',
+	'MW104.type': '{field} needs a `type`: one of {tags}.',
+	'MW104.oneOf': '{field} needs one of {keys}.',
+	'MW104.missing': '{field} is missing `{key}`{desc}',
+	'MW101.unknown': 'Unknown key `{key}`{where}.{hint}',
+	'MW101.in': ' in {field}',
+	'MW101.top': ' at the top level',
+	'MW101.didYouMean': ' Did you mean `{value}`?',
+	'MW101.known': ' Known keys: {keys}.',
+	'MW106.empty': '{field} must not be empty.',
+	'MW106.atLeast': '{field} needs at least {min} items (has {n}).',
+	'MW106.atMost': '{field} allows at most {max} items (has {n}).',
+	'MW106.twice': '{value} is listed twice in {field}.',
+	'MW103.finite': '{field} must be a finite number.',
+	'MW103.range': '{field} must be {bounds} (got {value}).{desc}',
+	'MW103.and': ' and ',
+	'MW105.const': '{field} must be `{value}`.',
+	'MW105.needsValue': '`{what}` needs a value.{allowed}',
+	'MW105.unknownType': 'Unknown type `{value}`.{hint}{allowed}',
+	'MW105.unknownValue': 'Unknown `{what}` value `{value}`.{hint}{allowed}',
+	'MW105.allowed': ' Allowed: {values}.',
+	'MW107.empty': '{field} must not be empty.',
+	'MW107.pattern': '{field} must match {pattern}.',
+	'MW107.end': '.',
+	// ---- semantic (MW2xx)
+	MW214: '`model.inputShape` is [{shape}] but the data gives {n} inputs after preprocessing{features}.',
+	MW226: 'Validation ({val}) and test ({test}) fractions add up to {sum}, leaving no rows for training.',
+	MW221:
+		'k-fold cross-validation ({folds} folds) takes validation rows from the folds; the fixed `validation: {value}` would hold out data twice. Set it to 0.',
+	MW220:
+		'{what} watches `{monitor}`, but `data.split.validation` is 0 so there is no validation data{folds}: it would watch `{base}` on the training data instead. Add a validation split or monitor `{base}`.',
+	'MW220.earlyStopping': 'Early stopping',
+	'MW220.plateau': 'Reduce-on-plateau',
+	'MW220.folds': ' in plain `train` (the {folds} folds are used by `modelwright cv` and `tune` only)',
+	MW229: '`{name}` is never logged. Logged values: {logged}.{hint}',
+	'MW229.addMetric': ' Add the metric to `training.metrics`.',
+	MW222: '`batchSize` {batch} is larger than the {rows} training rows: every epoch is one full batch.',
+	MW223:
+		'The model has {params} parameters for {rows} training rows: it can memorise them. Consider fewer units, dropout or L2 regularisation.',
+	'MW233.weights': 'weights with gradients and optimizer state {size}',
+	'MW233.activations': 'activations for a batch of {batch} {size}',
+	'MW233.data': 'data {size}',
+	MW233:
+		'Training this config needs about {total} ({parts}), more than the memory budget of {budget}. Make it smaller here, or raise the budget (CLI `--max-memory <MB>`, environment MODELWRIGHT_MAX_MEMORY_MB).',
+	'MW224.high': 'A learning rate of {lr} is high for {optimizer} (usual range {lo}–{hi}). Training may diverge (NaN loss).',
+	'MW224.low': 'A learning rate of {lr} is low for {optimizer} (usual range {lo}–{hi}). Training may barely move.',
+	'MW228.outside': "`{path}` points outside the config's folder; it is refused unless paths outside the workspace are allowed.",
+	MW227: 'Column `{col}` is not in the data. Columns: {cols}.',
+	MW234: 'The label `{label}` is also a feature: the model would see the answer (target leakage) and its scores would mean nothing.',
+	'MW235.line': 'line {n}',
+	'MW235.row': 'row {n}',
+	MW235:
+		'Column `{col}` holds numbers, but {bad} of its {total} values are not ({examples}), so it would be one-hot encoded as categories. Treat those values as missing, fix them in the file, or encode the column as categories on purpose.',
+	'MW236.date':
+		'Column `{col}` looks like dates: one-hot encoding makes one input per distinct date{count}, which cannot generalise to new dates. Leave it out, or derive numbers from it (year, month, day of year) in the file.',
+	'MW236.text':
+		'Column `{col}` has {n} distinct text values{rows} (an ID or free text?): one-hot encoding makes one input per value. Leave it out of `features`, or check that it is a category.',
+	'MW236.rows': ' in {rows} rows',
+	MW237:
+		'The label `{label}` has a single class ({value}) in the data: a classifier would score 1.0 by always answering it. Check the label column or the file.',
+	MW202:
+		'Softmax over a single unit always outputs 1, so nothing can be learned. Use `sigmoid` for a binary output, or one unit per class.',
+	MW201:
+		'`{loss}` needs one output unit per class with softmax, but the last layer has 1 unit. For two classes use `binaryCrossentropy` with a sigmoid unit.',
+	'MW203.distribution': '`{loss}` expects a probability distribution, but the output activation is `{activation}`{note}. Use `softmax`.',
+	'MW203.sigmoidNote': ' (independent probabilities that need not sum to 1)',
+	'MW203.binary': '`binaryCrossentropy` expects a probability in (0, 1), but the output activation is `{activation}`. Use `sigmoid`.',
+	'MW203.regression':
+		'`{loss}` is a regression loss, but the output activation `{activation}` squashes predictions into {range}. Use `linear` for regression.',
+	'MW203.aDistribution': 'a distribution',
+	'MW204.classes': 'The data has {k} classes but the output layer has {units} units; `{loss}` needs one unit per class.',
+	'MW204.binary': '`binaryCrossentropy` expects one sigmoid output, but the last layer has {units} units.',
+	'MW205.binary':
+		'`binaryCrossentropy` is for two classes, but the label has {k} ({classes}). Use `categoricalCrossentropy` with {k} softmax units.',
+	'MW205.regression': '`{loss}` is a regression loss, but `{label}` holds class labels. Use `{suggested}`.',
+	'MW205.classification':
+		'`{loss}` is a classification loss, but `{label}` holds continuous numbers. Use `meanSquaredError` for regression.',
+	MW230:
+		'`{key}` is not a path in this config. Use dotted keys with [i] for list items, e.g. `training.optimizer.learningRate` or `model.layers[0].units`.',
+	'MW231.empty': 'The range [{lo}, {hi}] is empty: the low bound must not exceed the high one.',
+	'MW231.log': 'Log-uniform bounds must be > 0 (got {lo}).',
+	MW232: 'Grid search cannot enumerate a continuous range; use `choice` (or `int`) for `{key}`.',
+} as const;
+
+export const configMessages = catalogue('config', CONFIG_MESSAGES_EN, CONFIG_MESSAGES_ZH);
+export const tc = configMessages.t;

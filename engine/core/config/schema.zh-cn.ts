@@ -1,0 +1,1 @@
+export const SCHEMA_ZH: Record<string, string> = {};

@@ -1,0 +1,76 @@
+/**
+ * The message catalogues outside the VS Code client: every key has a zh-CN entry in Chinese
+ * with no placeholder the English lacks; the locale follows the tags clients, LANG and VS Code
+ * send; and the validator speaks the process's locale.
+ */
+import * as assert from 'node:assert/strict';
+import { catalogues, format, getLocale, localeFromEnv, localeOf, placeholders, setLocale } from '../../engine/core/l10n';
+import '../../engine/core/config/messages';
+import '../../server/src/service/messages';
+import { validateText } from '../../engine/core/config/validate';
+
+const CJK = /[\u4e00-\u9fff]/;
+
+describe('l10n: message catalogues', () => {
+	afterEach(() => setLocale('en'));
+
+	it('has catalogues to check', () => {
+		assert.ok(
+			catalogues().length >= 2,
+			catalogues()
+				.map((c) => c.name)
+				.join(', '),
+		);
+	});
+
+	for (const c of catalogues()) {
+		it(`${c.name}: every key has a Chinese zh-CN entry with the English placeholders`, () => {
+			const missing: string[] = [];
+			for (const [key, english] of Object.entries(c.en)) {
+				const zh = c.zh[key];
+				if (typeof zh !== 'string' || zh === '') {
+					missing.push(`${key}: no entry`);
+					continue;
+				}
+				// Pure punctuation/joiners (' or ', '.') need no CJK; anything with English words does.
+				if (/[A-Za-z]{3,}/.test(english.replace(/`[^`]*`|\{\w+\}/g, '')) && !CJK.test(zh)) missing.push(`${key}: not Chinese`);
+				const extra = placeholders(zh).filter((p) => !placeholders(english).includes(p));
+				if (extra.length) missing.push(`${key}: unknown placeholders ${extra.join(', ')}`);
+			}
+			assert.deepEqual(missing, []);
+			assert.deepEqual(Object.keys(c.zh).sort(), Object.keys(c.en).sort(), 'zh-CN has keys English lacks');
+		});
+	}
+
+	it('reads locale tags from VS Code, LSP clients and POSIX environments', () => {
+		for (const tag of ['zh-cn', 'zh-CN', 'zh_CN.UTF-8', 'zh-Hans', 'zh', 'zh_SG']) assert.equal(localeOf(tag), 'zh-cn', tag);
+		for (const tag of ['en', 'en_US.UTF-8', 'C', 'POSIX', '', undefined, 'zh-TW', 'zh_HK.UTF-8', 'de-DE'])
+			assert.equal(localeOf(tag), 'en', String(tag));
+		assert.equal(localeFromEnv({ LANG: 'en_US.UTF-8', LC_ALL: 'zh_CN.UTF-8' }), 'zh-cn');
+		assert.equal(localeFromEnv({ LANG: 'zh_CN.UTF-8', LC_ALL: 'C' }), 'en');
+		assert.equal(localeFromEnv({ LANG: 'zh_CN.UTF-8', LC_ALL: '' }), 'zh-cn');
+		assert.equal(localeFromEnv({}), 'en');
+	});
+
+	it('fills placeholders and leaves unknown ones', () => {
+		assert.equal(format('{a} and {b}, {c}', { a: 1, b: 'x' }), '1 and x, {c}');
+	});
+
+	it('the validator speaks the locale it is given, English by default', () => {
+		const text =
+			'data:\n  source: {type: linear}\nmodel:\n  layers:\n    - {type: dense, units: 1, activation: softmax}\ntraining:\n  loss: meanSquaredError\n  epochs: 0\n';
+		assert.equal(getLocale(), 'en');
+		const en = validateText(text).diagnostics;
+		setLocale('zh-CN');
+		const zh = validateText(text).diagnostics;
+		assert.deepEqual(
+			zh.map((d) => d.code),
+			en.map((d) => d.code),
+		);
+		assert.ok(en.length >= 2, JSON.stringify(en));
+		for (const d of en) assert.ok(!CJK.test(d.message), d.message);
+		for (const d of zh) assert.ok(CJK.test(d.message), `${d.code}: ${d.message}`);
+		const fixes = zh.flatMap((d) => d.fixes ?? []);
+		assert.ok(fixes.length > 0 && fixes.every((f) => CJK.test(f.title)), JSON.stringify(fixes.map((f) => f.title)));
+	});
+});
