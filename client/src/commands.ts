@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { BackendChoice } from '../../engine/core/facts';
-import { applyParamsEdits } from '../../engine/core/tune/apply';
+import { applyParamsEdits, changeSummary, describeChanges } from '../../engine/core/tune/apply';
+import { roundParams } from '../../engine/core/tune/space';
 import { readRunSummary } from '../../engine/io/store';
 import { lockHolder } from '../../engine/io/lock';
 import type { ConfigLenses } from './codeLens';
@@ -213,23 +214,32 @@ export function tune(ctx: Ctx): Cmd<'modelwright.tune'> {
 	};
 }
 
-/** Writes the best trial's values into the config (an edit the user can undo); false when there is none. */
+/**
+ * Writes the best trial's values into the config (an edit the user can undo), rounded (older
+ * sweeps recorded full-precision draws), and says what changed; false when there is none.
+ */
 export function applyBestTrial(_ctx: Ctx): Cmd<'modelwright.applyBestTrial'> {
 	return async (uri, sweepDir) => {
 		const target = configUri(uri);
 		if (!target) return false;
 		const sweep = await pickSweep(target, sweepDir);
-		if (!sweep?.state.best) return false;
+		const best = sweep?.state.best;
+		if (!best) return false;
 		const doc = await vscode.workspace.openTextDocument(target);
+		const params = roundParams(best.params);
+		const changes = describeChanges(doc.getText(), params);
 		const edit = new vscode.WorkspaceEdit();
-		for (const e of applyParamsEdits(doc.getText(), sweep.state.best.params)) {
+		for (const e of applyParamsEdits(doc.getText(), params)) {
 			edit.replace(
 				target,
 				new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character),
 				e.newText,
 			);
 		}
-		return vscode.workspace.applyEdit(edit);
+		const applied = await vscode.workspace.applyEdit(edit);
+		if (applied)
+			void vscode.window.showInformationMessage(vscode.l10n.t('Applied best trial {0}: {1}.', best.number, changeSummary(changes)));
+		return applied;
 	};
 }
 

@@ -80,6 +80,40 @@ describe('hyperparameter sweeps', function () {
 		);
 	});
 
+	it('two parallel sweeps of the same config and seed run the same trials and pick the same winner', async () => {
+		// Trials of different lengths finish out of order on 2 workers; pruning and the search must not care.
+		const text = CONFIG.replace(
+			'strategy: grid',
+			'strategy: random\n  trials: 6\n  pruning: {type: median, warmupEpochs: 1, minTrials: 1}',
+		).replace(
+			'    training.batchSize: {choice: [16, 32]}',
+			'    training.epochs: {choice: [2, 6]}\n    training.optimizer.learningRate: {logUniform: [0.001, 0.05]}',
+		);
+		fs.writeFileSync(config, text);
+		const sweep = async () => {
+			const state = await runSweep({ configPath: config, backend: 'cpu', workers: 2 });
+			return {
+				workers: state.workers,
+				best: state.best,
+				trials: state.trials.map((t) => ({
+					number: t.number,
+					params: t.params,
+					status: t.status,
+					score: t.score,
+					intermediate: t.intermediate,
+				})),
+			};
+		};
+		const first = await sweep();
+		assert.equal(first.workers, 2, 'the parallelism the search was planned for is recorded');
+		assert.ok(first.best);
+		for (const t of first.trials) {
+			const lr = Number(t.params['training.optimizer.learningRate']);
+			assert.equal(lr, Number(lr.toPrecision(3)), 'proposals are rounded');
+		}
+		assert.deepEqual(await sweep(), first);
+	});
+
 	it('resumes without re-running finished trials', async () => {
 		let sweepDir = '';
 		const first = await runSweep({ configPath: config, backend: 'cpu', workers: 1, trials: 2 }, (e) => {

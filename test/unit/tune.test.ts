@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import type { TuningConfig } from '../../engine/core/config/schema';
-import { applyParams } from '../../engine/core/tune/apply';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyParams, changeSummary, describeChanges } from '../../engine/core/tune/apply';
 import { MedianPruner, SuccessiveHalving } from '../../engine/core/tune/pruning';
 import { makeSearcher, type Observation } from '../../engine/core/tune/search';
-import { dimensions, gridPoints, trialCount, type Params } from '../../engine/core/tune/space';
+import { dimensions, gridPoints, roundParams, roundToRange, trialCount, type Params } from '../../engine/core/tune/space';
+import { validateText } from '../../engine/core/config/validate';
+import { listConfigs } from '../helpers/fixtures';
 
 const space = (s: TuningConfig['space']) => s;
 
@@ -94,6 +98,39 @@ describe('search strategies', () => {
 		assert.ok(tpe < random * 0.8, `TPE mean best ${tpe.toFixed(4)} should be at least 20% below random's ${random.toFixed(4)}`);
 	});
 
+	it("a trial's point depends on the seed, its number and the history, not on the order of the calls", () => {
+		for (const strategy of ['random', 'bayesian'] as const) {
+			const history: Observation[] = Array.from({ length: 10 }, (_, i) => {
+				const params = makeSearcher({ strategy: 'random', space: SPACE, trials: 10 }, 1).next([], i + 1)!;
+				return { params, score: objective(params) };
+			});
+			const inOrder = makeSearcher({ strategy, space: SPACE, trials: 20 }, 7);
+			const expected = [11, 12, 13].map((n) => inOrder.next(history, n));
+			const reversed = makeSearcher({ strategy, space: SPACE, trials: 20 }, 7);
+			const got = [13, 12, 11].map((n) => reversed.next(history, n)).reverse();
+			assert.deepEqual(got, expected, strategy);
+			assert.notDeepEqual(expected[0], expected[1], `${strategy}: trials draw differently`);
+		}
+	});
+
+	it('proposes continuous values at the precision their range implies', () => {
+		const s = makeSearcher({ strategy: 'random', space: SPACE, trials: 50 }, 3);
+		const h: Observation[] = [];
+		for (let i = 0; i < 30; i++) {
+			const p = s.next(h)!;
+			h.push({ params: p, score: objective(p) });
+			assert.equal(Number(p.lr), Number(Number(p.lr).toPrecision(3)), `log-uniform: 3 significant digits (${p.lr})`);
+			assert.equal(Number(p.x), Number(Number(p.x).toFixed(2)), `uniform over a width of 2: steps of 0.01 (${p.x})`);
+		}
+		// The model-based search rounds too (its points come from the Parzen estimators).
+		const tpe = makeSearcher({ strategy: 'bayesian', space: SPACE, trials: 50 }, 3);
+		const p = tpe.next(h, 31)!;
+		assert.equal(Number(p.lr), Number(Number(p.lr).toPrecision(3)));
+		assert.equal(roundToRange({ param: { logUniform: [0.001, 0.1] } }, 0.04880909377334749), 0.0488);
+		assert.equal(roundToRange({ param: { uniform: [0, 0.5] } }, 0.23456), 0.235);
+		assert.equal(roundToRange({ param: { logUniform: [0.00123456, 0.1] } }, 0.0012301), 0.00123456, 'clamped to a bound with more digits');
+	});
+
 	it('grid search yields each point once, then stops', () => {
 		const s = makeSearcher({ strategy: 'grid', space: { a: { choice: [1, 2] }, b: { choice: ['x', 'y', 'z'] } }, trials: 100 }, 1);
 		const seen: Params[] = [];
@@ -114,6 +151,21 @@ describe('pruning', () => {
 		assert.equal(p.report(10, 2, 5), false);
 		assert.equal(p.report(10, 3, 0.9), true, '0.9 is worse than the median 0.8');
 		assert.equal(p.report(11, 3, 0.7), false, '0.7 is better than the median');
+	});
+
+	it('judges trial n only against trials up to n − lag, so parallel trials do not race', () => {
+		const p = new MedianPruner(1, 2, 2);
+		[1.0, 0.8, 0.6].forEach((v, i) => {
+			for (let e = 1; e <= 3; e++) p.report(i + 1, e, v);
+			p.complete(i + 1);
+		});
+		// Trial 4 ran beside trial 3 (lag 2): it sees trials 1 and 2 only (median 0.9), not 3.
+		assert.equal(p.report(4, 2, 0.85), false, '0.85 beats the median 0.9 of trials 1–2');
+		assert.equal(p.report(5, 2, 0.85), true, 'trial 5 sees trials 1–3: median 0.8');
+		const sh = new SuccessiveHalving(1, 2, 2);
+		sh.report(1, 1, 0.1);
+		assert.equal(sh.report(2, 1, 0.9), false, 'trial 1 ran beside trial 2: not a rival at the rung');
+		assert.equal(sh.report(3, 1, 0.9), true, 'trial 3 sees trial 1');
 	});
 
 	it('successive halving keeps the best 1/η at each rung', () => {
@@ -160,6 +212,36 @@ describe('apply best', () => {
 				'',
 			].join('\n'),
 		);
+	});
+
+	it('rounds recorded draws and lists what changes, old → new', () => {
+		const params = roundParams({
+			'training.optimizer.learningRate': 0.04880909377334749,
+			'model.layers[0].units': 32,
+			'training.batchSize': 32,
+		});
+		assert.deepEqual(params, { 'training.optimizer.learningRate': 0.04881, 'model.layers[0].units': 32, 'training.batchSize': 32 });
+		assert.equal(
+			changeSummary(describeChanges(text, params)),
+			'learningRate – → 0.04881, units 16 → 32, batchSize 32',
+			'a key the shorthand optimizer lacks has no old value; unchanged values are listed once',
+		);
+	});
+
+	it("the examples' search ranges stay inside what the config's own lints accept", () => {
+		for (const file of listConfigs(path.join(__dirname, '..', '..', 'examples'))) {
+			const text = fs.readFileSync(file, 'utf8');
+			const v = validateText(text);
+			for (const [key, param] of Object.entries(v.resolved?.tuning?.space ?? {})) {
+				const bounds =
+					'uniform' in param ? param.uniform : 'logUniform' in param ? param.logUniform : 'int' in param ? param.int : param.choice;
+				for (const value of bounds) {
+					const codes = validateText(applyParams(text, { [key]: value })).diagnostics.map((d) => d.code);
+					const added = codes.filter((c) => !v.diagnostics.some((d) => d.code === c));
+					assert.deepEqual(added, [], `${path.basename(file)}: ${key} = ${String(value)}`);
+				}
+			}
+		}
 	});
 
 	it('adds keys that the config does not have yet', () => {

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../command';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
-import { applyParams } from '../../core/tune/apply';
+import { applyParams, changeSummary, describeChanges } from '../../core/tune/apply';
+import { roundParams } from '../../core/tune/space';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
 import { runSweep } from '../../runtime/tune/sweep';
 import { readSweep } from '../../io/sweeps';
@@ -49,13 +50,11 @@ function table(state: SweepState): string {
 function writeBest(configPath: string, state: SweepState, io: CliIO): void {
 	if (!state.best) throw new Error('the sweep has no completed trial to apply.');
 	const text = fs.readFileSync(configPath, 'utf8');
-	const out = applyParams(text, state.best.params);
-	fs.writeFileSync(configPath, out);
-	io.out(
-		`Applied trial ${state.best.number} to ${configPath}: ${Object.entries(state.best.params)
-			.map(([k, v]) => `${k} = ${fmtParam(v)}`)
-			.join(', ')}`,
-	);
+	// Rounded: sweeps recorded before proposals were rounded hold full-precision draws.
+	const params = roundParams(state.best.params);
+	const changes = describeChanges(text, params);
+	fs.writeFileSync(configPath, applyParams(text, params));
+	io.out(`Applied trial ${state.best.number} to ${configPath}: ${changeSummary(changes)}`);
 }
 
 export const tuneCommand: Command = {

@@ -50,3 +50,31 @@ export function applyParams(text: string, params: Params): string {
 	for (const e of edits) out = out.slice(0, e.from) + e.text + out.slice(e.to);
 	return out;
 }
+
+export interface ParamChange {
+	key: string;
+	/** The value the config has now, as written (undefined when the key is absent). */
+	before?: string;
+	after: string;
+}
+
+/** What applying `params` changes, in the config's own words: shown after Apply Best. */
+export function describeChanges(text: string, params: Params): ParamChange[] {
+	const cd = new ConfigDocument(text);
+	return Object.entries(params).map(([key, value]) => {
+		const path = parseConfigPath(key);
+		const node = path ? cd.nodeAt(path) : null;
+		const before = node && isScalar(node) ? formatValue(node.value) : undefined;
+		return { key, ...(before !== undefined ? { before } : {}), after: formatValue(value) };
+	});
+}
+
+/** `learningRate 0.01 → 0.0488, units 16 → 32` (the last path segment: the full key is in the config). */
+export function changeSummary(changes: readonly ParamChange[]): string {
+	return changes
+		.map((c) => {
+			const name = c.key.replace(/^.*\./, '');
+			return c.before === c.after ? `${name} ${c.after}` : `${name} ${c.before ?? '–'} → ${c.after}`;
+		})
+		.join(', ');
+}

@@ -34,6 +34,12 @@ export interface SweepState {
 	folds: number;
 	plannedTrials: number;
 	seed: number;
+	/**
+	 * The parallelism the search was planned for (absent in sweeps from before it was recorded):
+	 * trial n is proposed and pruned from trials 1…n − workers only, all finished by then, so the
+	 * same config, seed and workers give the same trials and the same winner.
+	 */
+	workers?: number;
 	startedAt: string;
 	updatedAt: string;
 	status: 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';

@@ -1,6 +1,10 @@
 /**
  * Pruning hopeless trials from their intermediate values (per epoch, lower is better):
  * the median rule, and asynchronous successive halving (ASHA-style rungs).
+ *
+ * Trial n is judged only against trials numbered up to n − lag (the sweep's parallelism), which
+ * the sweep lets finish before trial n starts: a decision never depends on which of the trials
+ * running beside it happen to be ahead, so parallel sweeps prune the same trials every time.
  */
 import type { TuningConfig } from '../config/schema';
 import { minOf } from '../arrays';
@@ -14,12 +18,12 @@ export interface Pruner {
 
 type PruningConfig = NonNullable<TuningConfig['pruning']>;
 
-export function makePruner(cfg: PruningConfig | undefined): Pruner | undefined {
+export function makePruner(cfg: PruningConfig | undefined, lag = 1): Pruner | undefined {
 	switch (cfg?.type ?? 'none') {
 		case 'median':
-			return new MedianPruner(cfg?.warmupEpochs ?? 5, cfg?.minTrials ?? 5);
+			return new MedianPruner(cfg?.warmupEpochs ?? 5, cfg?.minTrials ?? 5, lag);
 		case 'successiveHalving':
-			return new SuccessiveHalving(Math.max(1, cfg?.warmupEpochs ?? 5), cfg?.reductionFactor ?? 3);
+			return new SuccessiveHalving(Math.max(1, cfg?.warmupEpochs ?? 5), cfg?.reductionFactor ?? 3, lag);
 		default:
 			return undefined;
 	}
@@ -38,6 +42,7 @@ export class MedianPruner implements Pruner {
 	constructor(
 		private readonly warmup: number,
 		private readonly minTrials: number,
+		private readonly lag = 1,
 	) {}
 
 	report(trial: number, epoch: number, value: number): boolean {
@@ -47,6 +52,7 @@ export class MedianPruner implements Pruner {
 		if (epoch <= this.warmup || this.finished.size < this.minTrials) return false;
 		const bestSoFar = (xs: number[], upTo: number) => minOf(xs.slice(0, upTo).filter((x) => Number.isFinite(x)));
 		const others = [...this.finished]
+			.filter((t) => t <= trial - this.lag)
 			.map((t) => this.curves.get(t))
 			.filter((xs): xs is number[] => xs !== undefined && xs.length >= epoch)
 			.map((xs) => bestSoFar(xs, epoch));
@@ -68,6 +74,7 @@ export class SuccessiveHalving implements Pruner {
 	constructor(
 		private readonly minResource: number,
 		private readonly eta: number,
+		private readonly lag = 1,
 	) {}
 
 	rungEpochs(max: number): number[] {
@@ -83,8 +90,9 @@ export class SuccessiveHalving implements Pruner {
 		const rung = this.rungs.get(epoch) ?? new Map<number, number>();
 		rung.set(trial, value);
 		this.rungs.set(epoch, rung);
-		if (rung.size < this.eta) return false;
-		const values = [...rung.values()].sort((a, b) => a - b);
+		const values = [...rung].filter(([t]) => t === trial || t <= trial - this.lag).map(([, v]) => v);
+		if (values.length < this.eta) return false;
+		values.sort((a, b) => a - b);
 		const keep = Math.max(1, Math.floor(values.length / this.eta));
 		return value > values[keep - 1]!;
 	}

@@ -4,7 +4,7 @@
  * and log-scaled dimensions with conditions between them, which TPE handles per dimension at a
  * cost linear in the number of trials; a GP needs a kernel over mixed spaces and O(n³) fits.
  */
-import { createRng, type Rng } from '../random';
+import { createRng, mixSeed, type Rng } from '../random';
 import {
 	active,
 	dimensions,
@@ -26,20 +26,27 @@ export interface Observation {
 }
 
 export interface Searcher {
-	/** The next point to try, or undefined when the strategy is exhausted (grid). */
-	next(history: readonly Observation[]): Params | undefined;
+	/**
+	 * The point for trial `trial` (1-based; by default one after the previous call), or undefined
+	 * when the strategy is exhausted (grid). Random draws come from the sweep seed and the trial
+	 * number, so a point depends on its number and `history`, never on the order or timing of calls.
+	 */
+	next(history: readonly Observation[], trial?: number): Params | undefined;
 }
 
 export function makeSearcher(tuning: Pick<TuningConfig, 'space' | 'strategy' | 'trials'>, seed: number): Searcher {
 	const dims = dimensions(tuning.space);
-	const rng = createRng(seed);
+	let last = 0;
+	const rngFor = (trial: number | undefined) => createRng(mixSeed(seed, (last = trial ?? last + 1)));
 	switch (tuning.strategy ?? 'random') {
 		case 'grid':
-			return new GridSearch(dims, tuning.trials ?? 20, rng);
-		case 'bayesian':
-			return new TpeSearch(dims, rng);
+			return new GridSearch(dims, tuning.trials ?? 20, createRng(seed));
+		case 'bayesian': {
+			const tpe = new TpeSearch(dims);
+			return { next: (history, trial) => tpe.next(history, rngFor(trial)) };
+		}
 		default:
-			return { next: () => sampleRandom(dims, rng) };
+			return { next: (_history, trial) => sampleRandom(dims, rngFor(trial)) };
 	}
 }
 
@@ -58,6 +65,7 @@ class GridSearch implements Searcher {
 		}
 		this.points = all;
 	}
+	/** Grid points in their (seeded) order, one per call (the sweep skips those it has recorded). */
 	next(): Params | undefined {
 		return this.points[this.i++];
 	}
@@ -70,19 +78,22 @@ interface TpeOptions {
 	priorWeight: number;
 }
 
-export class TpeSearch implements Searcher {
+/** TPE: each call draws from the generator it is given (the sweep's, for that trial). */
+export class TpeSearch {
 	private readonly opts: TpeOptions;
+	private rng: Rng = createRng(0);
 	constructor(
 		private readonly dims: Dimension[],
-		private readonly rng: Rng,
 		opts: Partial<TpeOptions> = {},
 	) {
 		this.opts = { startup: 8, gamma: 0.15, candidates: 24, priorWeight: 1, ...opts };
 	}
 
-	next(history: readonly Observation[]): Params {
+	next(history: readonly Observation[], rng: Rng): Params {
+		this.rng = rng;
 		const done = history.filter((h) => Number.isFinite(h.score));
 		if (done.length < this.opts.startup) return sampleRandom(this.dims, this.rng);
+		// Ties keep history order (trial number): the split into good and bad is reproducible.
 		const sorted = [...done].sort((a, b) => a.score - b.score);
 		const nGood = Math.max(1, Math.ceil(this.opts.gamma * sorted.length));
 		const good = sorted.slice(0, nGood);

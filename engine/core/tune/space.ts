@@ -102,11 +102,45 @@ export function gridSize(space: TuningConfig['space']): number | undefined {
 	}
 }
 
+/**
+ * A continuous value at the precision its range implies, so trials train with (and apply-best
+ * writes) `0.0488`, not `0.04880909377334749`: 3 significant digits on a log scale (the same
+ * relative step everywhere in the range), and 1/100–1/1000 of the width on a linear one.
+ * Clamped to the range, whose bounds may carry more digits than that.
+ */
+export function roundToRange(d: Pick<Dimension, 'param'>, v: number): number {
+	const p = d.param;
+	if (!Number.isFinite(v)) return v;
+	const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+	if ('logUniform' in p) return clamp(Number(v.toPrecision(3)), p.logUniform[0], p.logUniform[1]);
+	if ('uniform' in p) {
+		const [lo, hi] = p.uniform;
+		const width = Math.abs(hi - lo);
+		if (!(width > 0)) return v;
+		const decimals = Math.max(0, 2 - Math.floor(Math.log10(width)));
+		return clamp(Number(v.toFixed(Math.min(20, decimals))), lo, hi);
+	}
+	return v;
+}
+
+/**
+ * A trial's values as apply-best writes them: continuous ones rounded to their range (sweeps
+ * recorded before proposals were rounded), any other non-integer to 4 significant digits.
+ */
+export function roundParams(params: Params, space?: TuningConfig['space']): Params {
+	const out: Params = {};
+	for (const [key, v] of Object.entries(params)) {
+		const param = space?.[key];
+		out[key] = typeof v !== 'number' || Number.isInteger(v) ? v : param ? roundToRange({ param }, v) : Number(v.toPrecision(4));
+	}
+	return out;
+}
+
 export function sampleOne(d: Dimension, rng: Rng): ParamValue {
 	const p = d.param;
 	if ('choice' in p) return p.choice[rng.int(p.choice.length)]!;
-	if ('uniform' in p) return rng.uniform(p.uniform[0], p.uniform[1]);
-	if ('logUniform' in p) return Math.exp(rng.uniform(Math.log(p.logUniform[0]), Math.log(p.logUniform[1])));
+	if ('uniform' in p) return roundToRange(d, rng.uniform(p.uniform[0], p.uniform[1]));
+	if ('logUniform' in p) return roundToRange(d, Math.exp(rng.uniform(Math.log(p.logUniform[0]), Math.log(p.logUniform[1]))));
 	const values = intValues(p.int[0], p.int[1], p.step ?? 1);
 	return values[rng.int(values.length)]!;
 }
@@ -129,8 +163,9 @@ export function toUnit(d: Dimension, v: number): number {
 export function fromUnit(d: Dimension, u: number): number {
 	const x = Math.min(1, Math.max(0, u));
 	const p = d.param;
-	if ('uniform' in p) return p.uniform[0] + x * (p.uniform[1] - p.uniform[0]);
-	if ('logUniform' in p) return Math.exp(Math.log(p.logUniform[0]) + x * (Math.log(p.logUniform[1]) - Math.log(p.logUniform[0])));
+	if ('uniform' in p) return roundToRange(d, p.uniform[0] + x * (p.uniform[1] - p.uniform[0]));
+	if ('logUniform' in p)
+		return roundToRange(d, Math.exp(Math.log(p.logUniform[0]) + x * (Math.log(p.logUniform[1]) - Math.log(p.logUniform[0]))));
 	if ('int' in p) {
 		const step = p.step ?? 1;
 		const raw = p.int[0] + Math.floor(x * (p.int[1] - p.int[0] + 1) - 1e-9);

@@ -130,6 +130,8 @@ interface SweepConfig {
 	folds: number;
 	seed: number;
 	planned: number;
+	/** Parallel trials: the lag of the search and the pruner (see SweepState.workers). */
+	workers: number;
 }
 
 /**
@@ -149,6 +151,8 @@ export class Sweep {
 	private stopped = false;
 	private exhausted = false;
 	private seq = 0;
+	/** Wakes workers waiting for earlier trials to finish (see next()). */
+	private readonly waiting = new Set<() => void>();
 
 	private constructor(
 		private readonly opts: SweepOptions,
@@ -160,7 +164,7 @@ export class Sweep {
 	) {
 		this.sign = c.direction === 'maximize' ? -1 : 1;
 		this.searcher = makeSearcher({ ...c.tuning, trials: c.planned }, c.seed);
-		this.pruner = makePruner(c.tuning.pruning);
+		this.pruner = makePruner(c.tuning.pruning, this.lag);
 		this.seen = new Set(state.trials.map((t) => JSON.stringify(t.params)));
 		if (resumed) this.resume();
 	}
@@ -198,6 +202,7 @@ export class Sweep {
 			folds: tuning.folds ?? cfg.data.split.folds ?? 1,
 			seed: tuning.seed ?? cfg.seed,
 			planned: opts.trials ?? trialCount(tuning),
+			workers: Math.max(1, opts.workers ?? tuning.workers ?? os.availableParallelism()),
 		};
 		const now = new Date().toISOString();
 		if (resumeDir && prior) {
@@ -206,7 +211,14 @@ export class Sweep {
 				emit,
 				c,
 				resumeDir,
-				{ ...prior, pid: process.pid, status: 'running', updatedAt: now, plannedTrials: Math.max(prior.plannedTrials, c.planned) },
+				{
+					...prior,
+					pid: process.pid,
+					status: 'running',
+					updatedAt: now,
+					plannedTrials: Math.max(prior.plannedTrials, c.planned),
+					workers: prior.workers ?? c.workers,
+				},
 				true,
 			);
 		}
@@ -225,6 +237,7 @@ export class Sweep {
 			folds: c.folds,
 			plannedTrials: c.planned,
 			seed: c.seed,
+			workers: c.workers,
 			startedAt: now,
 			updatedAt: now,
 			status: 'running',
@@ -262,10 +275,10 @@ export class Sweep {
 		opts.signal?.addEventListener('abort', () => {
 			this.stopped = true;
 			for (const w of this.pool) if (w.busy !== undefined) w.cancel(w.busy);
+			this.wake();
 		});
-		const workers = Math.max(1, opts.workers ?? this.c.tuning.workers ?? os.availableParallelism());
 		try {
-			await Promise.all(Array.from({ length: workers }, () => this.workerLoop(entry)));
+			await Promise.all(Array.from({ length: this.c.workers }, () => this.workerLoop(entry)));
 			state.status = this.stopped ? 'stopped' : 'completed';
 		} catch (err) {
 			state.status = 'failed';
@@ -280,8 +293,19 @@ export class Sweep {
 		return state;
 	}
 
-	/** The next trial to run: a queued one first (unfinished before a resume), else a new point from the strategy. */
-	next(): TrialRecord | undefined {
+	/**
+	 * The search's lag: trial n sees trials 1…n − lag. The recorded parallelism on resume, so a
+	 * resumed sweep continues the same sequence whatever `--workers` it is resumed with.
+	 */
+	private get lag(): number {
+		return Math.max(1, this.state.workers ?? this.c.workers);
+	}
+
+	/**
+	 * The next trial to run: a queued one first (unfinished before a resume), else a new point from
+	 * the strategy; 'wait' while a trial it must see (numbered up to n − lag) is still running.
+	 */
+	next(): TrialRecord | 'wait' | undefined {
 		const {
 			state,
 			c: { tuning },
@@ -290,9 +314,12 @@ export class Sweep {
 		if (queued) return queued;
 		if (this.exhausted || state.trials.length >= state.plannedTrials) return undefined;
 		if (tuning.timeBudget !== undefined && (Date.now() - this.began) / 1000 > tuning.timeBudget) return undefined;
+		const number = state.trials.length + 1;
+		if (state.trials.some((t) => t.number <= number - this.lag && t.status === 'running')) return 'wait';
 		// A grid is finite: skip every point already recorded. Other strategies rarely repeat a point.
 		for (let attempt = 0; tuning.strategy === 'grid' || attempt < 50; attempt++) {
-			const params = this.searcher.next(this.history());
+			const params =
+				tuning.strategy === 'grid' ? this.searcher.next(this.history(number)) : this.searcher.next(this.history(number), number);
 			if (!params) {
 				this.exhausted = true;
 				return undefined;
@@ -300,7 +327,7 @@ export class Sweep {
 			const key = JSON.stringify(params);
 			if (tuning.strategy !== 'grid' || !this.seen.has(key)) {
 				this.seen.add(key);
-				const t: TrialRecord = { number: state.trials.length + 1, params, status: 'queued' };
+				const t: TrialRecord = { number, params, status: 'queued' };
 				state.trials.push(t);
 				return t;
 			}
@@ -333,6 +360,13 @@ export class Sweep {
 		this.save();
 		const { best } = this.state;
 		if (r.status !== 'queued') this.emit({ method: 'sweep/trialEnded', params: { trial: r, ...(best ? { best } : {}) } });
+		this.wake();
+	}
+
+	/** Wakes the trial loops waiting for earlier trials to finish (see next()). */
+	wake(): void {
+		for (const wake of this.waiting) wake();
+		this.waiting.clear();
 	}
 
 	/** One fold as a normal run under `<sweep>/trials/`; its best objective value joins the trial's fold scores. */
@@ -358,7 +392,8 @@ export class Sweep {
 		const id = ++this.seq;
 		const done = await w.run(id, request, ({ event }) => {
 			if (event.method === 'job/started') t.runDirs.push(event.params.runDir);
-			if (event.method !== 'job/epochEnd') return;
+			// Epochs that end before the cancel reaches the worker would make the score depend on timing.
+			if (event.method !== 'job/epochEnd' || pruned) return;
 			const value = event.params.logs[metric];
 			if (value !== undefined && Number.isFinite(value))
 				best = best === undefined ? value : sign > 0 ? Math.min(best, value) : Math.max(best, value);
@@ -411,12 +446,8 @@ export class Sweep {
 				delete t.foldScores;
 				delete t.runDirs;
 			}
-		// Replay the search once per recorded trial, so a resumed random/TPE sweep continues its
-		// sequence instead of proposing the same points again (a grid skips what it has seen).
-		if (this.c.tuning.strategy !== 'grid') {
-			for (const t of state.trials)
-				this.searcher.next(this.history().filter((h) => state.trials.findIndex((x) => x.params === h.params) < t.number - 1));
-		}
+		// Random and TPE points come from the trial number (a resumed sweep continues the sequence);
+		// a grid skips the points it has recorded.
 		// Finished trials' curves go back into the pruner before they count as finished.
 		for (const t of state.trials) {
 			if (t.status !== 'completed' && t.status !== 'pruned') continue;
@@ -483,6 +514,10 @@ export class Sweep {
 		for (;;) {
 			if (this.stopped) break;
 			const t = this.next();
+			if (t === 'wait') {
+				await new Promise<void>((resolve) => this.waiting.add(resolve));
+				continue;
+			}
 			if (!t) break;
 			if (!w || w.dead) {
 				w = new Worker(entry.script, entry.execArgv);
@@ -493,16 +528,17 @@ export class Sweep {
 		w?.dispose();
 	}
 
-	/** Scored trials as the searcher sees them (minimised). */
-	private history(): Observation[] {
+	/** Scored trials as the searcher sees them (minimised): those numbered up to `number` − lag, in number order. */
+	private history(number: number): Observation[] {
 		return this.state.trials
-			.filter((t) => t.score !== undefined && (t.status === 'completed' || t.status === 'pruned'))
+			.filter((t) => t.number <= number - this.lag && t.score !== undefined && (t.status === 'completed' || t.status === 'pruned'))
 			.map((t) => ({ params: t.params, score: this.sign * t.score! }));
 	}
 
+	/** The best completed trial; ties go to the lower trial number. */
 	private updateBest(): void {
 		const done = this.state.trials.filter((t) => t.status === 'completed' && t.score !== undefined);
-		const best = done.sort((a, b) => this.sign * (a.score! - b.score!))[0];
+		const best = done.sort((a, b) => this.sign * (a.score! - b.score!) || a.number - b.number)[0];
 		if (best) this.state.best = { number: best.number, score: best.score!, params: best.params };
 	}
 }

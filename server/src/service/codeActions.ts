@@ -6,6 +6,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vs
 import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/core/config/diagnostics';
 import type { Analysis } from './analysis';
 import { applyParamsEdits } from '../../../engine/core/tune/apply';
+import { roundParams } from '../../../engine/core/tune/space';
 import { findSweeps } from '../../../engine/io/sweeps';
 import { fileURLToPath } from 'node:url';
 import { tc } from '../../../engine/core/config/messages';
@@ -58,7 +59,7 @@ export function applyBestActions(a: Analysis, range: Range, only?: string[]): Co
 	if (!best?.state.best) return [];
 	let edits: TextEdit[];
 	try {
-		edits = applyParamsEdits(cd.text, best.state.best.params);
+		edits = applyParamsEdits(cd.text, roundParams(best.state.best.params));
 	} catch {
 		return [];
 	}
