@@ -16,6 +16,16 @@ import { ts } from './messages';
 
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * Whether the model's parameter total means anything: not while a layer has an error (half-typed
+ * layers are left out of the shapes, so the total would read "0 params total").
+ */
+export function modelTotalShown(a: Analysis): boolean {
+	const shapes = a.result.shapes;
+	if (shapes?.totalParams === undefined || shapes.layers.some((l) => l.issue)) return false;
+	return !a.result.diagnostics.some((d) => d.severity === 'error' && d.path?.[0] === 'model');
+}
+
 export function hover(a: Analysis, pos: Position): Hover | null {
 	const cd = a.result.document;
 	const offset = cd.offsetAt(pos);
@@ -61,7 +71,7 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 		if (ref) parts.push(ts('takes', { layer: layerMarkdown(ref) }));
 		else if (scalar === MODEL_INPUT) parts.push(ts('takesInput', { shape: formatShape(shapes?.inputShape) }));
 	}
-	if (path.length === 1 && path[0] === 'model' && a.result.shapes?.totalParams !== undefined) {
+	if (path.length === 1 && path[0] === 'model' && a.result.shapes?.totalParams !== undefined && modelTotalShown(a)) {
 		const sh = a.result.shapes;
 		parts.push(
 			ts('modelSummary', {

@@ -3,7 +3,7 @@ import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver
 import { formatShape } from '../../../engine/core/shapes/infer';
 import type { ConfigDocument } from '../../../engine/core/config/document';
 import type { Analysis } from './analysis';
-import { formatCount } from './hover';
+import { formatCount, modelTotalShown } from './hover';
 import { ts } from './messages';
 
 export function layerHintLabel(outputShape: (number | null)[] | undefined, params: number | undefined): string {
@@ -32,7 +32,7 @@ export function inlayHints(a: Analysis, range?: Range): InlayHint[] {
 		});
 	}
 	const model = cd.pair(cd.root, 'model');
-	if (model?.key?.range && shapes.totalParams !== undefined) {
+	if (model?.key?.range && shapes.totalParams !== undefined && modelTotalShown(a)) {
 		const pos = endOfLine(cd, model.key.range[0]);
 		if (inRange(pos.line))
 			out.push({

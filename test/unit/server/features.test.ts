@@ -80,6 +80,28 @@ describe('server: inlay hints', () => {
 			'model: 131 params total',
 		]);
 	});
+	it('shows no model total while a layer is invalid (no "0 params total" mid-edit)', () => {
+		const head = 'data: {source: {type: blobs, features: 4}}\nmodel:\n  layers:\n';
+		const tail = 'training: {loss: meanSquaredError}\n';
+		for (const layers of [
+			'    - type: den\n',
+			'    - type: dense\n      units: \n',
+			'    - type: dense\n      units: 3\n    - type: \n',
+			'    - \n',
+		]) {
+			const a = doc(head + layers + tail);
+			assert.deepEqual(
+				inlayHints(a).filter((h) => /total/.test(String(h.label))),
+				[],
+				layers,
+			);
+		}
+		const ok = inlayHints(doc(`${head}    - type: dense\n      units: 3\n${tail}`));
+		assert.deepEqual(
+			ok.map((h) => String(h.label)).filter((l) => /total/.test(l)),
+			['15 params total'],
+		);
+	});
 	it('formats thousands and honours the requested range', () => {
 		const a = doc(
 			'data: {source: {type: blobs, features: 64}}\nmodel:\n  layers:\n    - type: dense\n      units: 64\n    - type: dense\n      units: 3\n      activation: softmax\ntraining: {loss: sparseCategoricalCrossentropy}\n',
