@@ -48,6 +48,8 @@ export interface StartOptions {
 	capabilities?: ClientCapabilities;
 	rootUri?: string | null;
 	initializationOptions?: unknown;
+	/** LSP's `locale` in the initialize params. */
+	locale?: string;
 }
 
 interface Waiter {
@@ -128,6 +130,7 @@ export class LspClient {
 			capabilities: opts.capabilities ?? DEFAULT_CAPS,
 			workspaceFolders: opts.rootUri ? [{ uri: opts.rootUri, name: 'root' }] : null,
 			...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
+			...(opts.locale !== undefined ? { locale: opts.locale } : {}),
 		});
 		await conn.sendNotification(InitializedNotification.type, {});
 		return client;

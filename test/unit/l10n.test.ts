@@ -8,6 +8,8 @@ import { catalogues, format, getLocale, localeFromEnv, localeOf, placeholders, s
 import '../../engine/core/config/messages';
 import '../../server/src/service/messages';
 import { validateText } from '../../engine/core/config/validate';
+import { describedPaths, overlayKey, pathKey } from '../../engine/core/config/schemaText';
+import { SCHEMA_ZH } from '../../engine/core/config/schema.zh-cn';
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -72,5 +74,41 @@ describe('l10n: message catalogues', () => {
 		for (const d of zh) assert.ok(CJK.test(d.message), `${d.code}: ${d.message}`);
 		const fixes = zh.flatMap((d) => d.fixes ?? []);
 		assert.ok(fixes.length > 0 && fixes.every((f) => CJK.test(f.title)), JSON.stringify(fixes.map((f) => f.title)));
+	});
+});
+
+describe('l10n: the zh-CN overlay of the schema descriptions', () => {
+	const described = describedPaths();
+	const where = (d: (typeof described)[number]) => pathKey(d.tail ? [...d.segs, d.tail] : d.segs) || '$root';
+
+	it('covers every described schema path (add the missing keys to engine/core/config/schema.zh-cn.ts)', () => {
+		assert.ok(described.length > 300, `only ${described.length} described paths: the walk lost the schema`);
+		const missing = described.filter((d) => overlayKey(d.segs, d.tail) === undefined).map((d) => `${where(d)}: ${d.english}`);
+		assert.deepEqual(missing, []);
+	});
+
+	it('gives each overlay key one English text (a shared key must not translate two different descriptions)', () => {
+		const texts = new Map<string, Set<string>>();
+		for (const d of described) {
+			const k = overlayKey(d.segs, d.tail);
+			if (k !== undefined) texts.set(k, (texts.get(k) ?? new Set()).add(d.english));
+		}
+		const conflicts = [...texts].filter(([, t]) => t.size > 1).map(([k, t]) => `${k}: ${[...t].join(' | ')}`);
+		assert.deepEqual(conflicts, [], 'give the differing paths longer keys');
+		const unused = Object.keys(SCHEMA_ZH).filter((k) => !texts.has(k));
+		assert.deepEqual(unused, [], 'overlay keys that describe nothing (renamed or removed fields)');
+	});
+
+	it('is Chinese, and keeps the formulas of the English', () => {
+		const bad: string[] = [];
+		for (const d of described) {
+			const k = overlayKey(d.segs, d.tail);
+			const zh = k === undefined ? undefined : SCHEMA_ZH[k];
+			if (zh === undefined) continue;
+			if (!CJK.test(zh) && /[A-Za-z]{4,}/.test(d.english.replace(/\$[^$]*\$|`[^`]*`/g, ''))) bad.push(`${where(d)}: not Chinese`);
+			const math = (s: string) => (s.match(/\$[^$]*\$/g) ?? []).length;
+			if (math(zh) !== math(d.english)) bad.push(`${where(d)}: ${math(d.english)} formulas in English, ${math(zh)} in zh-CN`);
+		}
+		assert.deepEqual(bad, []);
 	});
 });

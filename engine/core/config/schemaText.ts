@@ -50,20 +50,35 @@ export function schemaPaths(): Map<object, Segments> {
 	return out;
 }
 
-/** The overlay entry for the longest suffix of `segs` (+ `tail`) that has one. */
-export function overlayFor(segs: Segments, tail?: string, table: Record<string, string> = SCHEMA_ZH): string | undefined {
+/** The overlay key for the longest suffix of `segs` (+ `tail`) that has an entry; the root is `$root`. */
+export function overlayKey(segs: Segments, tail?: string, table: Record<string, string> = SCHEMA_ZH): string | undefined {
 	const all = tail === undefined ? segs : [...segs, tail];
+	if (all.length === 0) return table.$root !== undefined ? '$root' : undefined;
 	for (let i = 0; i < all.length; i++) {
-		const hit = table[pathKey(all.slice(i))];
-		if (hit !== undefined) return hit;
+		const key = pathKey(all.slice(i));
+		if (table[key] !== undefined) return key;
 	}
 	return undefined;
+}
+
+/** Every described place of the schema: its path, the overlay tail (enum value, pattern) and the English. */
+export function describedPaths(): { segs: Segments; tail?: string; english: string }[] {
+	const out: { segs: Segments; tail?: string; english: string }[] = [];
+	for (const [o, segs] of schemaPaths()) {
+		const s = o as S;
+		if (typeof s.description === 'string') out.push({ segs, english: s.description });
+		const docs = s['x-enumDescriptions'] as Record<string, string> | undefined;
+		for (const [v, english] of Object.entries(docs ?? {})) out.push({ segs, tail: `=${v}`, english });
+		if (typeof s['x-patternMessage'] === 'string') out.push({ segs, tail: '#pattern', english: s['x-patternMessage'] });
+	}
+	return out;
 }
 
 function local(s: S, tail: string | undefined, english: string | undefined): string | undefined {
 	if (english === undefined || getLocale() !== 'zh-cn') return english;
 	const segs = schemaPaths().get(s);
-	return (segs && overlayFor(segs, tail)) ?? english;
+	const key = segs && overlayKey(segs, tail);
+	return (key !== undefined ? SCHEMA_ZH[key] : undefined) ?? english;
 }
 
 /** `s.description` in the current locale. */
