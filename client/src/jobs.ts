@@ -12,6 +12,7 @@ import type { EngineHost, JobStateChange } from './engine';
 import { CONFIG_FILE_RE } from '../../engine/core/facts';
 import { getSettings } from './settings';
 import { engineChannel } from './output';
+import { dataReportLines } from '../../engine/core/data/report';
 
 export interface JobView {
 	jobId: string;
@@ -190,6 +191,13 @@ export class Jobs implements vscode.Disposable {
 				v.state = 'running';
 				v.startedAt = Date.now();
 				break;
+			case 'job/dataLoaded': {
+				// The data report (rows dropped and why, empty features, classes missing from a split): engine text, logged as is.
+				const report = dataReportLines(event.params);
+				for (const l of report.dropped) engineChannel().info(`${v.name}: ${l}`);
+				for (const w of report.warnings) engineChannel().warn(`${v.name}: ${w}`);
+				break;
+			}
 			case 'job/epochEnd':
 				v.epoch = event.params.epoch;
 				v.epochs = event.params.epochs;

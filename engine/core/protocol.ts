@@ -5,6 +5,8 @@
  * EngineEvent is `{ method, params }` of one of them.
  */
 
+import type { DataFingerprint } from './data/fingerprint';
+
 export interface DataSummary {
 	rows: number;
 	droppedRows: number;
@@ -14,6 +16,23 @@ export interface DataSummary {
 	task: 'regression' | 'binaryClassification' | 'multiclassClassification';
 	classes?: (string | number)[];
 	split: { train: number; validation: number; test: number };
+	/** Why rows were dropped (each row under its first reason): how many, and the first few places. */
+	dropped?: DroppedRows[];
+	/** Features with no value in the training rows (every value missing): filled with a constant. */
+	emptyFeatures?: string[];
+	/** What the user should know about the data (empty features, classes missing from a split). */
+	warnings?: string[];
+	/** Content hashes of the data and of each split's rows (core/data/fingerprint.ts), checked by evaluate and predict. */
+	fingerprint?: DataFingerprint;
+}
+
+export interface DroppedRows {
+	/** `missing label` or ``missing value in `col` `` (rows with a missing label are always dropped). */
+	reason: string;
+	rows: number;
+	/** The first few: file lines (`unit: 'line'`, CSV files) or 1-based row numbers. */
+	lines: number[];
+	unit: 'line' | 'row';
 }
 
 /** Values logged at the end of an epoch: `loss`, `val_loss`, metrics and `val_` metrics, `lr`. */

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { validateText } from '../core/config/validate';
 import { prepareData } from './data/prepare';
+import { DataError } from './data/csv';
+import { fingerprintChange } from '../core/data/fingerprint';
 import { decodeOutput, transformRow } from './data/preprocess';
 import type { Row } from './data/generators';
 import { evaluateModel } from './evaluate/evaluate';
@@ -60,7 +62,7 @@ export const storeOwner = (runDir: string) => path.dirname(path.dirname(path.dir
 export async function evaluateRun(
 	runDir: string,
 	split: 'test' | 'validation' | 'train' | undefined,
-	opts: { allowOutside?: boolean; root: string },
+	opts: { allowOutside?: boolean; root: string; allowDataChange?: boolean },
 ): Promise<Evaluation> {
 	const summary = readRunSummary(runDir);
 	const text = readFileWithin(runDir, 'config.yaml', { maxBytes: 16 * 1024 * 1024, what: 'config snapshot' }).toString('utf8');
@@ -75,13 +77,19 @@ export async function evaluateRun(
 		root: path.resolve(opts.root),
 		...(opts.allowOutside ? { allowOutside: true } : {}),
 	});
+	// Same seed, same split only if the data is what it was: a reordered file puts training rows into the test split.
+	const change = data.summary.fingerprint ? fingerprintChange(summary?.data?.fingerprint, data.summary.fingerprint) : undefined;
+	if (change && !opts.allowDataChange)
+		throw new DataError(`cannot evaluate run ${summary?.id ?? runDir} on its data: ${change} Evaluate anyway with --allow-data-change.`);
 	const dir = modelDirOf(runDir);
 	if (!dir) throw new Error(`${runDir} has no exported model.`);
 	const { model } = await loadExported(dir);
 	try {
 		const s = split ?? undefined;
 		if (s && !data[s]) throw new Error(`the run has no ${s} split.`);
-		return addImportance(s ? evaluateModel(model, config, data, s) : evaluateModel(model, config, data), model, config, data);
+		const ev = addImportance(s ? evaluateModel(model, config, data, s) : evaluateModel(model, config, data), model, config, data);
+		if (change) ev.notes = [...(ev.notes ?? []), `Evaluated although ${change}`];
+		return ev;
 	} finally {
 		model.dispose();
 	}

@@ -7,6 +7,10 @@ import { validateConfig } from '../../engine/io/probe';
 import { prepareData } from '../../engine/runtime/data/prepare';
 import { classIndex, decodeOutput } from '../../engine/runtime/data/preprocess';
 import { classKey, classesOf } from '../../engine/core/data/labels';
+import { resolveConfig } from '../../engine/core/config/resolve';
+import { fingerprintChange } from '../../engine/core/data/fingerprint';
+import { DataError } from '../../engine/runtime/data/csv';
+import { cliIn } from '../helpers/cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-tabular-'));
 const write = (name: string, text: string) => {
@@ -51,5 +55,118 @@ training:
 		assert.equal(classIndex(d.preprocessing, '1.0'), 0);
 		assert.equal(classIndex(d.preprocessing, 1), 0);
 		assert.equal(classIndex(d.preprocessing, 'one'), 1);
+	});
+
+	const csvConfig = (file: string, data: object, training: object = { loss: 'meanSquaredError' }) =>
+		resolveConfig({
+			seed: 2,
+			data: { source: { type: 'csv', path: file }, label: 'y', ...data },
+			model: { layers: [{ type: 'dense', units: 1 }] },
+			training,
+		});
+	const policy = { configDir: tmp };
+
+	it('dropped rows are reported by reason with their file lines (blank lines and multi-line records counted)', async () => {
+		// line 1 header; line 3 blank; the record on line 5 spans lines 5-6; line 7 has no label, line 8 no x.
+		write('dropped.csv', 'x,note,y\n1,a,2\n\n2,b,4\n3,"two\nlines",6\n4,c,\n,d,10\n6,e,12\n7,f,\n8,g,16\n');
+		const d = await prepareData(csvConfig('dropped.csv', { features: ['x'], missing: 'dropRow', split: { validation: 0 } }), policy);
+		assert.equal(d.summary.rows, 5);
+		assert.equal(d.summary.droppedRows, 3);
+		assert.deepEqual(d.summary.dropped, [
+			{ reason: 'missing label', rows: 2, lines: [7, 10], unit: 'line' },
+			{ reason: 'missing value in `x`', rows: 1, lines: [8], unit: 'line' },
+		]);
+		// With `missing: error` the message names the file line, not the row number (row 5 is on line 7).
+		try {
+			await prepareData(csvConfig('dropped.csv', { features: ['x'], missing: 'error', split: { validation: 0 } }), policy);
+			assert.fail('expected an error');
+		} catch (err) {
+			assert.ok(err instanceof DataError);
+			assert.match(err.message, /^line 8: missing value in column `x`/);
+		}
+	});
+
+	it('a feature with no value in the training rows is reported, not dropped silently', async () => {
+		write('empty.csv', 'x,z,y\n1,NA,2\n2,NA,4\n3,,6\n4,NA,8\n5,NA,10\n');
+		const d = await prepareData(csvConfig('empty.csv', { features: ['x', 'z'], missing: 'mean', split: { validation: 0 } }), policy);
+		assert.deepEqual(d.summary.emptyFeatures, ['z']);
+		assert.match(d.summary.warnings?.join('\n') ?? '', /feature `z` has no value in the 5 training rows/);
+		assert.equal(d.summary.inputs, 2);
+	});
+
+	it('a stratified split that rounds to no rows is refused with the arithmetic per class', async () => {
+		write('tiny.csv', 'x,y\n1,a\n2,a\n3,b\n4,b\n5,c\n6,c\n7,c\n');
+		const cls = { loss: 'sparseCategoricalCrossentropy' };
+		try {
+			await prepareData(csvConfig('tiny.csv', { split: { validation: 0.1 } }, cls), policy);
+			assert.fail('expected an error');
+		} catch (err) {
+			assert.ok(err instanceof DataError);
+			assert.match(err.message, /`data\.split\.validation` 0\.1 gives the validation split no rows/);
+			assert.match(err.message, /class `a`: 2 × 0\.1 = 0\.2 → 0; class `b`: 2 × 0\.1 = 0\.2 → 0; class `c`: 3 × 0\.1 = 0\.3 → 0/);
+			assert.match(err.message, /at least 0\.17 \(one row of the largest class, 3 rows\)/);
+		}
+		// 0.2: `c` (3 × 0.2 = 0.6 → 1) gets a validation row, `a` and `b` none: a warning, not an error.
+		const d = await prepareData(csvConfig('tiny.csv', { split: { validation: 0.2 } }, cls), policy);
+		assert.equal(d.summary.split.validation, 1);
+		assert.match(d.summary.warnings?.join('\n') ?? '', /the validation split \(stratified\) has no rows of 2 classes/);
+	});
+
+	it('fingerprints: the same data gives the same prints; reordered rows change the data print, not the split prints', async () => {
+		const rows = Array.from({ length: 30 }, (_, i) => `${i},${2 * i}`);
+		write('fp.csv', `x,y\n${rows.join('\n')}\n`);
+		const c = csvConfig('fp.csv', { split: { validation: 0.2, test: 0.2 } });
+		const a = (await prepareData(c, policy)).summary.fingerprint!;
+		const b = (await prepareData(c, policy)).summary.fingerprint!;
+		assert.deepEqual(a, b);
+		assert.match(a.data, /^sha256:[0-9a-f]{64}$/);
+		assert.equal(fingerprintChange(a, b), undefined);
+		write('fp.csv', `x,y\n${[...rows].reverse().join('\n')}\n`);
+		const r = (await prepareData(c, policy)).summary.fingerprint!;
+		assert.notEqual(r.data, a.data);
+		assert.deepEqual(r.splits, a.splits);
+		const msg = fingerprintChange(a, r)!;
+		assert.ok(msg.includes(a.data.slice(0, 23)) && msg.includes(r.data.slice(0, 23)), msg);
+	});
+
+	it('evaluate refuses a run whose data changed since training (both prints named); predict warns; runs show lists them', async () => {
+		const dir = fs.mkdtempSync(path.join(tmp, 'cli-'));
+		const rows = Array.from({ length: 40 }, (_, i) => `${i % 10},${(2 * (i % 10) + (i % 3)) / 10}`);
+		fs.writeFileSync(path.join(dir, 'd.csv'), `x,y\n${rows.join('\n')}\n`);
+		fs.writeFileSync(
+			path.join(dir, 'fp.model.yaml'),
+			`seed: 1
+data:
+  source: {type: csv, path: d.csv}
+  label: y
+  split: {validation: 0.2, test: 0.2}
+model:
+  layers:
+    - {type: dense, units: 1}
+training:
+  loss: meanSquaredError
+  epochs: 2
+  batchSize: 8
+  checkpoint: {every: 0}
+`,
+		);
+		const t = await cliIn(dir, 'train', 'fp.model.yaml');
+		assert.equal(t.code, 0, t.err + t.out);
+		assert.equal((await cliIn(dir, 'evaluate', 'latest')).code, 0);
+		const show = await cliIn(dir, 'runs', 'show', 'latest');
+		assert.match(show.out, /data fingerprint: {2}sha256:[0-9a-f]{64} \(/);
+		assert.match(show.out, /split fingerprints: train sha256:[0-9a-f]{16}…/);
+		// The same rows in another order: same row numbers, other rows behind them.
+		fs.writeFileSync(path.join(dir, 'd.csv'), `x,y\n${[...rows].reverse().join('\n')}\n`);
+		const e = await cliIn(dir, 'evaluate', 'latest');
+		assert.equal(e.code, 1);
+		assert.match(e.err, /the data \(.*d\.csv\) changed since training: sha256:[0-9a-f]{16}… then, sha256:[0-9a-f]{16}… now/);
+		assert.match(e.err, /--allow-data-change/);
+		const forced = await cliIn(dir, 'evaluate', 'latest', '--allow-data-change');
+		assert.equal(forced.code, 0, forced.err);
+		assert.match(forced.out, /note: Evaluated although the data/);
+		const p = await cliIn(dir, 'predict', 'latest', '--input', 'd.csv');
+		assert.equal(p.code, 0, p.err);
+		assert.match(p.err, /warning: d\.csv is the data run .* trained on, and it changed since training/);
 	});
 });

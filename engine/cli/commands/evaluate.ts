@@ -19,9 +19,13 @@ preprocessing) and prints the metrics; --json prints the whole report (per-class
 matrix, ROC/PR curves, predictions). Many classes are summarised: the most supported classes
 and the most frequent confusions are printed, and the notes say what the report left out.
 
+The run stores fingerprints of its data file and of each split's rows; when the data changed since
+training (a reordered file puts training rows into the test split) evaluate refuses, naming both.
+
 Options:
-  --root <dir>      Folder data paths may not leave (default: the current folder).
-  --allow-outside   Allow data paths outside it.`,
+  --root <dir>          Folder data paths may not leave (default: the current folder).
+  --allow-outside       Allow data paths outside it.
+  --allow-data-change   Evaluate on the data as it is now even though it changed since training (noted in the report).`,
 	async run(args, io) {
 		const { values, positionals } = parse({
 			args,
@@ -33,6 +37,7 @@ Options:
 				backend: { type: 'string' },
 				root: { type: 'string' },
 				'allow-outside': { type: 'boolean' },
+				'allow-data-change': { type: 'boolean' },
 			},
 		});
 		if (positionals.length !== 1) throw new UsageError('name one run.');
@@ -49,6 +54,7 @@ Options:
 		const ev = await evaluateRun(run, split, {
 			allowOutside: Boolean(values['allow-outside']),
 			root: path.resolve(io.cwd, values.root ?? '.'),
+			allowDataChange: Boolean(values['allow-data-change']),
 		});
 		if (values.json) {
 			io.out(JSON.stringify(ev, null, 2));

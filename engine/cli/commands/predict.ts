@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
 import { readCsv } from '../../runtime/data/csv';
+import { sha256 } from '../../runtime/data/load';
+import { shortPrint } from '../../core/data/fingerprint';
+import { readRunSummary } from '../../io/store';
+import { realPathOf } from '../../io/probe';
 import type { Row } from '../../runtime/data/generators';
 import { loadExported, MODEL_FILE } from '../../runtime/export/tfjs';
 import { modelDirOf, predictRows } from '../../runtime/runs';
@@ -35,6 +39,19 @@ export function parseValues(text: string, features: readonly string[]): Row[] {
 			}
 			return row;
 		});
+}
+
+/**
+ * When the input is the very file the run trained on, whether it changed since (its fingerprint in
+ * the run's summary): predictions on it are then not on the rows the run's metrics describe.
+ */
+function inputChange(runDir: string, file: string): string | undefined {
+	const fp = readRunSummary(runDir)?.data?.fingerprint;
+	if (!fp || realPathOf(file) !== fp.source || !fs.existsSync(file)) return undefined;
+	const now = sha256(fs.readFileSync(file));
+	return now === fp.data
+		? undefined
+		: `it changed since training: ${shortPrint(fp.data)} then, ${shortPrint(now)} now (the rows the run's splits and metrics describe are not these).`;
 }
 
 export const predictCommand: Command = {
@@ -79,8 +96,14 @@ feature values in the model's feature order, or name=value pairs; rows are separ
 			model.dispose();
 			return preprocessing.features.map((f) => f.column);
 		})();
-		if (values.input) rows = (await readCsv(path.resolve(io.cwd, values.input), { displayName: values.input })).rows;
-		else rows = parseValues(values.values!, features);
+		if (values.input) {
+			const file = path.resolve(io.cwd, values.input);
+			if (run) {
+				const change = inputChange(run.run.dir, file);
+				if (change) io.err(`warning: ${values.input} is the data run ${run.run.id} trained on, and ${change}`);
+			}
+			rows = (await readCsv(file, { displayName: values.input })).rows;
+		} else rows = parseValues(values.values!, features);
 		const { predictions } = await predictRows(modelDir, rows);
 		if (values.json) {
 			io.out(

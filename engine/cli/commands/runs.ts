@@ -3,6 +3,8 @@ import { UsageError, type Command } from '../command';
 import { readMetrics } from '../../io/store';
 import { deleteRunFolder, resolveRun, runStoreFrom, storeRuns, type RunRef } from '../../io/runRef';
 import { formatLogs, parse } from './train';
+import { droppedLine } from '../../core/data/report';
+import { shortPrint } from '../../core/data/fingerprint';
 
 /**
  * The run a command names (`<run>` and `--dir`), through the one resolver (engine/io/runRef.ts):
@@ -94,6 +96,14 @@ deletes and refuses a run that is being written or that holds files it did not w
 				`  epochs:   ${s.epochs.completed}/${s.epochs.planned}${s.timings?.msPerEpoch ? `   ${s.timings.msPerEpoch.toFixed(1)} ms/epoch` : ''}`,
 			);
 			if (s.data) io.out(`  data:     ${s.data.rows} rows, ${s.data.inputs} inputs, label ${s.data.label} (${s.data.task})`);
+			for (const r of s.data?.dropped ?? []) io.out(`  dropped:  ${droppedLine(r)}`);
+			const fp = s.data?.fingerprint;
+			if (fp) {
+				io.out(`  data fingerprint:  ${fp.data} (${fp.source})`);
+				io.out(
+					`  split fingerprints: train ${shortPrint(fp.splits.train)}  validation ${shortPrint(fp.splits.validation)}  test ${shortPrint(fp.splits.test)}`,
+				);
+			}
 			if (s.finalMetrics) io.out(`  final:    ${formatLogs(s.finalMetrics)}`);
 			if (s.bestMetrics) io.out(`  best:     epoch ${s.bestEpoch}: ${formatLogs(s.bestMetrics)}`);
 			if (s.evaluation)

@@ -8,6 +8,7 @@ import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { runsDirFor } from '../../io/store';
 import { resolveRun } from '../../io/runRef';
 import { echo, writeRaw } from '../output';
+import { dataReportLines } from '../../core/data/report';
 import type { JsonPath } from '../../core/config/diagnostics';
 import { ConfigSchema } from '../../core/config/schema';
 import { schemaAtPath } from '../../core/config/schemaNav';
@@ -64,6 +65,11 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 				io.out(
 					`Data: ${e.params.rows} rows (train ${e.params.split.train}, validation ${e.params.split.validation}, test ${e.params.split.test}), ${e.params.inputs} inputs, label ${e.params.label} (${e.params.task}${e.params.classes ? `: ${e.params.classes.length} classes` : ''})${e.params.droppedRows ? `, ${e.params.droppedRows} rows dropped for missing values` : ''}`,
 				);
+				{
+					const report = dataReportLines(e.params);
+					for (const l of report.dropped) io.out(`  ${l}`);
+					for (const w of report.warnings) io.err(`warning: ${w}`);
+				}
 				break;
 			case 'job/batch':
 				if (mode === 'tty') {

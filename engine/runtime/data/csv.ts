@@ -16,6 +16,7 @@
  * of the text is finite); then a non-number in it is an error that names its line. Errors name the
  * file line where the record starts.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { tableRows, type Column, type Row, type Table } from './table';
@@ -52,6 +53,10 @@ export interface CsvTable {
 	table: Table;
 	/** The columns whose values are numbers (missing values aside), in column order. */
 	numeric: string[];
+	/** `sha256:<hex>` of the file's bytes (hashed while reading: the data fingerprint of a run). */
+	sha256: string;
+	/** The file line where row `i` (0-based) starts: what messages and reports call "line N". */
+	lineOf: (row: number) => number;
 }
 
 export const DEFAULT_MISSING = ['', 'NA', 'NaN', 'null', '?'];
@@ -79,12 +84,14 @@ async function parseFile(
 	const parser = new CsvParser(file, opts, forceText, (await fs.promises.stat(file)).size);
 	// 64 KB chunks: their strings stay in V8's young generation (larger ones are fresh large-object pages, many times slower).
 	const stream = fs.createReadStream(file, { highWaterMark: opts.chunkBytes ?? 1 << 16 });
+	const hash = createHash('sha256');
 	let decoder: StringDecoder | undefined;
 	let head = Buffer.alloc(0);
 	let carry = '';
 	let wait = 0;
 	for await (const chunk of stream as AsyncIterable<Buffer>) {
 		parser.bytesRead += chunk.length;
+		hash.update(chunk);
 		let buf = chunk;
 		if (!decoder) {
 			// The encoding is decided on the first 3 bytes.
@@ -108,7 +115,9 @@ async function parseFile(
 		carry = d.write(buf);
 	}
 	parser.feed(carry + decoder.end(), true);
-	return parser.finish();
+	const out = parser.finish();
+	if (out.table) out.table.sha256 = `sha256:${hash.digest('hex')}`;
+	return out;
 }
 
 /** csv-parse's BOMs: UTF-8 is skipped; UTF-16LE is skipped and switches the decoding. */
@@ -257,6 +266,8 @@ class CsvParser {
 	bytesRead = 0;
 	/** The file line of the next unread character. */
 	private line = 1;
+	/** Where row numbers and file lines stop differing by a constant (blank lines, records over several lines): [row, line - row] pairs. */
+	private readonly lineSteps: number[] = [];
 	private num = 0;
 	// The general parser's record.
 	private gFields: string[] = [];
@@ -365,6 +376,7 @@ class CsvParser {
 		if (this.n === this.capacity) this.grow();
 		const slot = this.n;
 		const line = this.line;
+		this.noteLine(slot, line);
 		let f = 0;
 		let p = s;
 		for (;;) {
@@ -388,6 +400,27 @@ class CsvParser {
 		}
 		if (f !== width) this.ragged(f, line);
 		this.n++;
+	}
+
+	private noteLine(row: number, line: number): void {
+		const steps = this.lineSteps;
+		if (steps.length === 0 || steps[steps.length - 1] !== line - row) steps.push(row, line - row);
+	}
+
+	/** Row → file line, from the few steps recorded (binary search). */
+	lineOf(): (row: number) => number {
+		const steps = Int32Array.from(this.lineSteps);
+		return (row) => {
+			let lo = 0;
+			let hi = steps.length / 2 - 1;
+			if (hi < 0) return row + 2;
+			while (lo < hi) {
+				const mid = (lo + hi + 1) >> 1;
+				if (steps[2 * mid]! <= row) lo = mid;
+				else hi = mid - 1;
+			}
+			return row + steps[2 * lo + 1]!;
+		};
 	}
 
 	private ragged(count: number, line: number): never {
@@ -433,6 +466,7 @@ class CsvParser {
 		if (fields.length !== this.header.length) this.ragged(fields.length, line);
 		if (this.n === this.capacity) this.grow();
 		const slot = this.n;
+		this.noteLine(slot, line);
 		for (let f = 0; f < fields.length; f++) {
 			const st = this.slots[f];
 			if (st !== undefined) this.add(st, fields[f]!, slot, line);
@@ -708,6 +742,6 @@ class CsvParser {
 			data.set(st.name, st.column(n));
 			if (st.mode === Mode.Num && st.nums > 0) numeric.push(st.name);
 		}
-		return { table: { table: { n, columns: this.states.map((s) => s.name), data }, numeric } };
+		return { table: { table: { n, columns: this.states.map((s) => s.name), data }, numeric, sha256: '', lineOf: this.lineOf() } };
 	}
 }

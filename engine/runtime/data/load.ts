@@ -1,4 +1,5 @@
 /** Data from any source of the schema as a column table: CSV (streamed), JSON, inline, generators, bundled data sets. */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { SourceConfig } from '../../core/config/schema';
 import { infoFromRows, staticDataInfo, type DataInfo } from '../../core/data/info';
@@ -16,6 +17,12 @@ export interface LoadedTable {
 	columns: string[];
 	numeric: string[];
 	info: DataInfo;
+	/** `sha256:<hex>` of the data file, or of the source's description (generated, inline, bundled data). */
+	fingerprint: string;
+	/** What the fingerprint hashed: the file's real path, or the source type. */
+	fingerprintSource: string;
+	/** CSV files: the file line of a row (messages say "line N", as an editor counts). */
+	lineOf?: (row: number) => number;
 }
 
 export interface LoadedRows extends Omit<LoadedTable, 'table'> {
@@ -41,7 +48,7 @@ export async function loadTable(
 		if (!r.ok) throw new DataError(r.message);
 		if (!fs.existsSync(r.file)) throw new DataError(`data file \`${source.path}\` not found (looked for ${r.file}).`, r.file);
 		if (source.type === 'csv') {
-			const { table, numeric } = await readCsvTable(r.file, {
+			const { table, numeric, sha256, lineOf } = await readCsvTable(r.file, {
 				delimiter: source.delimiter,
 				missingValues: source.missingValues,
 				displayName: source.path,
@@ -50,25 +57,39 @@ export async function loadTable(
 			const info = infoFromRows(tableRows(table, undefined, INFO_ROWS), table.n);
 			info.columns = [...table.columns];
 			info.numeric = numeric;
-			return { table, columns: [...table.columns], numeric, info };
+			return { table, columns: [...table.columns], numeric, info, fingerprint: sha256, fingerprintSource: r.file, lineOf };
 		}
 		let parsed: unknown;
+		const bytes = fs.readFileSync(r.file);
 		try {
-			parsed = JSON.parse(fs.readFileSync(r.file, 'utf8'));
+			parsed = JSON.parse(bytes.toString('utf8'));
 		} catch (err) {
 			throw new DataError(`${source.path}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`, r.file);
 		}
 		if (!Array.isArray(parsed) || parsed.some((x) => !x || typeof x !== 'object' || Array.isArray(x)))
 			throw new DataError(`${source.path}: must hold a JSON array of row objects.`, r.file);
-		return fromRows(parsed as Row[]);
+		return { ...fromRows(parsed as Row[]), fingerprint: sha256(bytes), fingerprintSource: r.file };
 	}
-	if (source.type === 'inline') return fromRows(source.rows as Row[]);
+	// Data that is not a file is fingerprinted by what produces it (a generator's rows follow from its seed).
+	const described = { fingerprint: sha256(JSON.stringify([source, opts.seed])), fingerprintSource: `${source.type} source` };
+	if (source.type === 'inline') return { ...fromRows(source.rows as Row[]), ...described };
 	if (source.type === 'dataset') {
 		const info = staticDataInfo(source)!;
-		return { table: tableFromRows(loadDataset(source.name), info.columns), columns: info.columns, numeric: info.numeric, info };
+		return {
+			table: tableFromRows(loadDataset(source.name), info.columns),
+			columns: info.columns,
+			numeric: info.numeric,
+			info,
+			...described,
+		};
 	}
 	const info = staticDataInfo(source)!;
-	return { table: generateTable(source, opts.seed), columns: info.columns, numeric: info.numeric, info };
+	return { table: generateTable(source, opts.seed), columns: info.columns, numeric: info.numeric, info, ...described };
+}
+
+/** `sha256:<hex>` of bytes or text. */
+export function sha256(data: string | Uint8Array): string {
+	return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
 /** The same as row objects (small sources and tests; training uses the table). */
@@ -80,7 +101,7 @@ export async function loadRows(
 	return { ...rest, rows: tableRows(table) };
 }
 
-function fromRows(rows: Row[]): LoadedTable {
+function fromRows(rows: Row[]): Omit<LoadedTable, 'fingerprint' | 'fingerprintSource'> {
 	const info = infoFromRows(rows);
 	return { table: tableFromRows(rows, info.columns), columns: info.columns, numeric: numericColumns(rows, info.columns), info };
 }

@@ -4,7 +4,7 @@
  */
 import type { ResolvedConfig } from '../../core/config/resolve';
 import { CLASSIFICATION_LOSSES, type Loss } from '../../core/config/vocabulary';
-import { loadTable, DataError, type PathPolicy, type Row } from './load';
+import { loadTable, sha256, DataError, type PathPolicy, type Row } from './load';
 import {
 	fitFeatures,
 	inputNames,
@@ -21,6 +21,8 @@ import { cell, columnOf, isMissingAt, tableFromRows, tableRows, tableSlice, type
 import { mixSeed } from '../../core/random';
 import { prepareImages } from './imageData';
 import { classesOf } from '../../core/data/labels';
+import type { DataFingerprint } from '../../core/data/fingerprint';
+import type { DroppedRows } from '../../core/protocol';
 
 /** Raw rows kept per split for predictions tables (evaluation shows at most this many). */
 export const PREVIEW_ROWS = 5000;
@@ -44,6 +46,10 @@ export interface DataSummaryInfo {
 	task: Preprocessing['task'];
 	classes?: (string | number)[];
 	split: { train: number; validation: number; test: number };
+	dropped?: DroppedRows[];
+	emptyFeatures?: string[];
+	warnings?: string[];
+	fingerprint?: DataFingerprint;
 }
 
 export interface PreparedData {
@@ -83,13 +89,19 @@ export function labelEncoding(loss: Loss, task: Preprocessing['task']): LabelEnc
  * `rows` is built on first read (evaluation reads one split's) from a columnar copy of the first
  * PREVIEW_ROWS rows, so the big table is not kept alive by it.
  */
-export function tableArrays(pre: Preprocessing, table: Table, index: ArrayLike<number>, where = 'row'): SplitArrays {
+export function tableArrays(
+	pre: Preprocessing,
+	table: Table,
+	index: ArrayLike<number>,
+	where = 'row',
+	lineOf?: (row: number) => number,
+): SplitArrays {
 	const n = index.length;
 	const nIn = pre.inputs.length;
 	const x = new Float32Array(n * nIn);
 	const y = new Float32Array(n * labelWidth(pre));
 	const cls = pre.label.classes ? new Int32Array(n) : undefined;
-	transformTable(pre.features, table, index, x, nIn, where);
+	transformTable(pre.features, table, index, x, nIn, where, lineOf);
 	encodeLabels(pre, table, index, y, cls);
 	let preview: Table | undefined = tableSlice(table, index, PREVIEW_ROWS);
 	let rows: Row[] | undefined;
@@ -171,7 +183,8 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		const entry = d.preprocessing?.[c];
 		const step0 = typeof entry === 'string' ? entry : entry?.step;
 		const fill0 = typeof entry === 'object' ? entry.fillMissing : undefined;
-		const numeric = loaded.numeric.includes(c);
+		// A column with no value at all is a column of numbers to be filled (as the validator counts it), not zero categories.
+		const numeric = loaded.numeric.includes(c) || table.data.get(c)?.kind === 'number';
 		const step: ColumnStepName = step0 ?? (numeric ? (d.scale === 'none' ? 'none' : d.scale) : 'oneHot');
 		return { column: c, step, fill: fill0 ?? d.missing, numeric };
 	});
@@ -180,21 +193,33 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const labelCol = columnOf(table, label);
 	const checks = used.filter((s) => s.fill === 'dropRow' || s.fill === 'error').map((s) => ({ s, col: columnOf(table, s.column) }));
 	const n0 = table.n;
+	// Rows are named as the file counts them ("line 40" in a CSV file), else by their 1-based number.
+	const lineOf = loaded.lineOf;
+	const place = (i: number) => (lineOf ? `line ${lineOf(i)}` : `row ${i + 1}`);
+	// Why rows are dropped, each under its first reason: how many, and the first few places.
+	const reasons = new Map<string, DroppedRows>();
+	const noteDrop = (reason: string, i: number) => {
+		let r = reasons.get(reason);
+		if (!r) reasons.set(reason, (r = { reason, rows: 0, lines: [], unit: lineOf ? 'line' : 'row' }));
+		if (r.rows++ < DROPPED_EXAMPLES) r.lines.push(lineOf ? lineOf(i) : i + 1);
+	};
 	// Row numbers of the kept rows (undefined: all of them).
 	let kept: Int32Array | undefined;
 	let count = 0;
 	for (let i = 0; i < n0; i++) {
 		let drop = isMissingAt(labelCol, i);
-		if (!drop)
+		if (drop) noteDrop('missing label', i);
+		else
 			for (const { s, col } of checks) {
 				if (!isMissingAt(col, i)) continue;
 				if (s.fill === 'error')
 					throw new DataError(
-						`row ${i + 1}: missing value in column \`${s.column}\` (set \`fillMissing\` or \`data.missing\` to drop or fill it).`,
+						`${place(i)}: missing value in column \`${s.column}\` (set \`fillMissing\` or \`data.missing\` to drop or fill it).`,
 						undefined,
-						i + 1,
+						lineOf ? lineOf(i) : i + 1,
 						s.column,
 					);
+				noteDrop(`missing value in \`${s.column}\``, i);
 				drop = true;
 				break;
 			}
@@ -210,7 +235,11 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	}
 	if (kept) kept = kept.slice(0, count);
 	const dropped = n0 - count;
-	if (count === 0) throw new DataError('no rows left after dropping rows with missing values.');
+	const droppedReport = [...reasons.values()];
+	if (count === 0)
+		throw new DataError(
+			`no rows left after dropping rows with missing values (${droppedReport.map((r) => `${r.rows} for ${r.reason}`).join(', ')}).`,
+		);
 	const row = (j: number) => (kept ? kept[j]! : j);
 
 	// Distinct label values only matter for classification (a regression label may have millions).
@@ -258,11 +287,32 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		split.train = Int32Array.from(f.train);
 		split.validation = Int32Array.from(f.validation);
 	}
+	// A split asked for but rounded away: say so with the arithmetic instead of evaluating on another split.
+	const warnings: string[] = [];
+	const fractions = { validation: sp.folds || opts.fold ? 0 : sp.validation, test: sp.test };
+	const stratified = rowClasses && sp.stratify ? { rowClasses, classes: classes! } : undefined;
+	for (const k of ['validation', 'test'] as const) {
+		const problem = splitArithmetic(k, fractions[k], count, split[k].length, stratified);
+		if (problem?.error) throw new DataError(problem.error);
+		if (problem?.warning) warnings.push(problem.warning);
+	}
 	// Split row numbers (into the kept rows) → table row numbers.
 	const pick = (ix: Int32Array): Int32Array => (kept ? ix.map((i) => kept[i]!) : ix);
 	if (split.train.length === 0) throw new DataError('the training split is empty: lower `data.split.validation`/`test` or add rows.');
 	const trainIndex = pick(split.train);
 	const fitted = fitFeatures(specs, table, trainIndex);
+	// A feature with no value in the training rows is filled with a constant: it carries nothing.
+	const emptyFeatures = used.filter((s) => allMissing(columnOf(table, s.column), trainIndex)).map((s) => s.column);
+	for (const c of emptyFeatures)
+		warnings.push(
+			`feature \`${c}\` has no value in the ${trainIndex.length} training rows (every value is missing): it is filled with a constant and carries nothing; leave it out of \`features\` or fix the file.`,
+		);
+	const printRows = (ix: Int32Array) => sha256(new Uint8Array(Int32Array.from(pick(ix)).sort().buffer));
+	const fingerprint: DataFingerprint = {
+		data: loaded.fingerprint,
+		source: loaded.fingerprintSource,
+		splits: { train: printRows(split.train), validation: printRows(split.validation), test: printRows(split.test) },
+	};
 	const inputs = inputNames(fitted);
 	const inputShape = config.model.inputShape ?? [inputs.length];
 	const size = inputShape.reduce((a, b) => a * b, 1);
@@ -273,7 +323,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const preprocessing: Preprocessing = { version: 1, features: fitted, inputs, ...preLabel, task, inputShape };
 	const out = withIndices(
 		{
-			train: tableArrays(preprocessing, table, trainIndex, 'training row'),
+			train: tableArrays(preprocessing, table, trainIndex, 'training row', lineOf),
 			preprocessing,
 			yShape: [labelWidth(preprocessing)],
 			summary: {
@@ -285,14 +335,70 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 				task,
 				...(classes ? { classes } : {}),
 				split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+				...(droppedReport.length ? { dropped: droppedReport } : {}),
+				...(emptyFeatures.length ? { emptyFeatures } : {}),
+				...(warnings.length ? { warnings } : {}),
+				fingerprint,
 			},
 		},
 		split,
 	);
-	if (split.validation.length) out.validation = tableArrays(preprocessing, table, pick(split.validation), 'validation row');
-	if (split.test.length) out.test = tableArrays(preprocessing, table, pick(split.test), 'test row');
+	if (split.validation.length) out.validation = tableArrays(preprocessing, table, pick(split.validation), 'validation row', lineOf);
+	if (split.test.length) out.test = tableArrays(preprocessing, table, pick(split.test), 'test row', lineOf);
 	return out;
 }
+
+/** Places listed per dropped-rows reason. */
+const DROPPED_EXAMPLES = 5;
+
+function allMissing(col: Column, index: ArrayLike<number>): boolean {
+	for (let j = 0; j < index.length; j++) if (!isMissingAt(col, index[j]!)) return false;
+	return true;
+}
+
+/** Rounds as splitRows does (Math.round of rows × fraction), shown as arithmetic. */
+const times = (rows: number, f: number) => `${rows} × ${f} = ${+(rows * f).toFixed(3)} → ${Math.round(rows * f)}`;
+
+/**
+ * A validation or test split that was asked for (fraction > 0) but came out empty is an error that
+ * shows the rounding, per class when stratified (each class is split on its own); a stratified split
+ * that some classes are missing from is a warning.
+ */
+export function splitArithmetic(
+	k: 'validation' | 'test',
+	fraction: number,
+	rows: number,
+	got: number,
+	stratified: { rowClasses: Int32Array; classes: readonly (string | number)[] } | undefined,
+): { error?: string; warning?: string } | undefined {
+	if (!(fraction > 0)) return undefined;
+	if (!stratified) {
+		if (got > 0) return undefined;
+		return {
+			error: `\`data.split.${k}\` ${fraction} of ${rows} rows is no row (${times(rows, fraction)}): the ${k} split would be empty. Add rows, or raise \`${k}\` to at least ${ceil2(0.5 / rows)}.`,
+		};
+	}
+	const counts = new Array<number>(stratified.classes.length).fill(0);
+	for (const c of stratified.rowClasses) if (c >= 0) counts[c]!++;
+	const absent = counts.map((n, c) => ({ n, c })).filter((x) => x.n > 0 && Math.round(x.n * fraction) === 0);
+	if (absent.length === 0) return undefined;
+	const shown = absent
+		.slice(0, 5)
+		.map((x) => `class \`${String(stratified.classes[x.c])}\`: ${times(x.n, fraction)}`)
+		.join('; ');
+	const more = absent.length > 5 ? `; and ${absent.length - 5} more classes` : '';
+	if (got === 0) {
+		const largest = Math.max(...counts.slice(0, 1000), 0);
+		return {
+			error: `\`data.split.${k}\` ${fraction} gives the ${k} split no rows: the split is stratified, so each class is split on its own and every class rounds to 0 rows (${shown}${more}). The evaluation would silently use another split. Add rows, raise \`${k}\` to at least ${ceil2(0.5 / largest)} (one row of the largest class, ${largest} rows), or set \`data.split.stratify: false\` (${times(rows, fraction)} rows).`,
+		};
+	}
+	return {
+		warning: `the ${k} split (stratified) has no rows of ${absent.length === 1 ? 'one class' : `${absent.length} classes`}, which round to 0 (${shown}${more}); its metrics say nothing about ${absent.length === 1 ? 'it' : 'them'}.`,
+	};
+}
+
+const ceil2 = (x: number) => Math.min(0.99, Math.ceil(x * 100) / 100);
 
 /**
  * The data with `indices` as plain arrays built only if read (nothing in a training job reads them:

@@ -249,11 +249,17 @@ interface FeatureWriter {
 	error?: (row: number) => DataError;
 }
 
-function featureWriter(f: FeatureTransform, table: Table, out: Float32Array, width: number, k: number, where: string): FeatureWriter {
+function featureWriter(
+	f: FeatureTransform,
+	table: Table,
+	out: Float32Array,
+	width: number,
+	k: number,
+	at: (j: number) => string,
+): FeatureWriter {
 	const col = columnOf(table, f.column);
 	const oneHot = f.step === 'oneHot';
 	const cats = oneHot || f.step === 'labelEncode' ? categoryIndex(f.categories!) : undefined;
-	const at = (j: number) => `${where} ${j + 1}: `;
 	const fill = f.fillValue === undefined ? undefined : encodeValue(f, cats, f.fillValue);
 	const fillError = f.fillValue === undefined ? (j: number) => missingValue(at(j), f) : (j: number) => notNumber(at(j), f, f.fillValue);
 	if (col.kind === 'number' && !cats) {
@@ -340,7 +346,7 @@ function featureWriter(f: FeatureTransform, table: Table, out: Float32Array, wid
  * Writes the transformed features of the rows `index` of `table` into `out` (freshly zeroed, one row of
  * `width` values per index): the values transformRow writes row by row. On bad data it throws
  * transformRow's error for the first row with a problem (the first feature within it); `where` names
- * the rows as transformRow's callers do (`${where} ${row}: `).
+ * the rows as transformRow's callers do (`${where} ${row}: `), or `lineOf` gives a CSV row's file line.
  *
  * A split holding much of the table is written by walking the table in row order and scattering each
  * row to its place (the columns are read sequentially); a small one by gathering its rows in order.
@@ -352,11 +358,14 @@ export function transformTable(
 	out: Float32Array,
 	width: number,
 	where = 'row',
+	lineOf?: (row: number) => number,
 ): void {
+	// Output row j is table row index[j]: named by its file line when the table came from a CSV file.
+	const at = lineOf ? (j: number) => `line ${lineOf(index[j]!)}: ` : (j: number) => `${where} ${j + 1}: `;
 	const writers: FeatureWriter[] = [];
 	let k = 0;
 	for (const f of features) {
-		writers.push(featureWriter(f, table, out, width, k, where));
+		writers.push(featureWriter(f, table, out, width, k, at));
 		k += f.step === 'oneHot' ? f.categories!.length : 1;
 	}
 	const n = index.length;

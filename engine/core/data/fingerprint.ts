@@ -1,0 +1,40 @@
+/**
+ * Data and split fingerprints, stored with a run (summary.json `data.fingerprint`): `evaluate`
+ * re-splits the data from the config snapshot and the seed, which only gives back the training
+ * run's test rows if the data is what it was. A reordered CSV keeps the same row numbers but puts
+ * other rows behind them, so the test split silently overlaps training rows; the fingerprints
+ * catch it. Hashing is done by the runtime (node:crypto); this file only compares.
+ */
+
+export interface DataFingerprint {
+	/** `sha256:<hex>` of the data file's bytes, or of the source's description for generated and inline data. */
+	data: string;
+	/** What was hashed: the data file's path (as resolved then), or the source type. */
+	source: string;
+	/** `sha256:<hex>` of each split's row numbers (sorted, as 32-bit integers). */
+	splits: { train: string; validation: string; test: string };
+}
+
+/** A fingerprint as printed: the algorithm and the first 16 hex digits (enough to tell two apart). */
+export const shortPrint = (fp: string): string => (fp.length > 23 ? `${fp.slice(0, 23)}…` : fp);
+
+/**
+ * What changed between the fingerprints at training and now, as a sentence naming both prints;
+ * undefined when nothing did (or when the run predates fingerprints).
+ */
+export function fingerprintChange(trained: DataFingerprint | undefined, now: DataFingerprint): string | undefined {
+	if (!trained || typeof trained.data !== 'string') return undefined;
+	const parts: string[] = [];
+	if (trained.data !== now.data)
+		parts.push(
+			`the data (${now.source}) changed since training: ${shortPrint(trained.data)} then, ${shortPrint(now.data)} now, so the same row numbers may hold other rows and the evaluation split may overlap the training rows`,
+		);
+	const splits = (['train', 'validation', 'test'] as const).filter((k) => trained.splits?.[k] !== now.splits[k]);
+	if (splits.length)
+		parts.push(
+			`the ${splits.join(', ')} split${splits.length === 1 ? ' holds' : 's hold'} other rows than at training (${splits
+				.map((k) => `${k} ${shortPrint(trained.splits?.[k] ?? '?')} then, ${shortPrint(now.splits[k])} now`)
+				.join('; ')})`,
+		);
+	return parts.length ? `${parts.join('; ')}.` : undefined;
+}
