@@ -9,7 +9,8 @@ import type { JobInfo, JobKind, JobResultPayload, SubmitParams } from '../../eng
 import type { SweepEvent } from '../../engine/core/tune/protocol';
 import type { EngineEvent, EpochLogs } from '../../engine/core/protocol';
 import type { EngineHost, JobStateChange } from './engine';
-import { CONFIG_FILE_RE } from '../../engine/core/facts';
+import { configDisplayName } from '../../engine/core/config/name';
+import { formatDuration, formatNumber, remainingMs, type PaceMark } from '../../engine/core/format';
 import { getSettings } from './settings';
 import { engineChannel } from './output';
 import { dataReportLines } from '../../engine/core/data/report';
@@ -24,6 +25,8 @@ export interface JobView {
 	epochs: number;
 	logs?: EpochLogs;
 	startedAt: number;
+	/** The end of the first epoch (trial, for sweeps): the ETA measures the pace after it. */
+	pace?: PaceMark;
 	state: JobInfo['state'];
 }
 
@@ -38,15 +41,14 @@ export interface JobOutcome {
 	result?: JobResultPayload;
 }
 
-const fmt = (v: number | undefined) =>
-	v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4);
+const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
 
 const LINGER_MS = 10_000;
 
-export function eta(elapsedMs: number, done: number, total: number): string {
-	if (done <= 0 || total <= done) return '';
-	const s = Math.round(((elapsedMs / done) * (total - done)) / 1000);
-	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+/** Time left at the pace measured after the first (warm-up) epoch or trial; '' until there is one. */
+export function eta(v: Pick<JobView, 'pace' | 'epoch' | 'epochs'>, now = Date.now()): string {
+	const ms = remainingMs(v.pace, now, v.epoch, v.epochs);
+	return ms === undefined ? '' : formatDuration(ms);
 }
 
 export class Jobs implements vscode.Disposable {
@@ -103,7 +105,8 @@ export class Jobs implements vscode.Disposable {
 			...extra,
 		};
 		const info = await this.engine.submit(params);
-		const name = path.basename(configUri.fsPath).replace(CONFIG_FILE_RE, '');
+		// One name from the start (progress title, status bar, toasts): the engine's own rule.
+		const name = configDisplayName(doc?.getText() ?? (await readText(configUri)), configUri.fsPath);
 		const view: JobView = {
 			jobId: info.jobId,
 			kind,
@@ -153,7 +156,7 @@ export class Jobs implements vscode.Disposable {
 
 	describe(v: JobView): string {
 		if (v.kind === 'tune') {
-			const e = eta(Date.now() - v.startedAt, v.epoch, v.epochs);
+			const e = eta(v);
 			return [
 				vscode.l10n.t('trial {0}/{1}', v.epoch, v.epochs),
 				v.logs?.best !== undefined ? vscode.l10n.t('best {0}', fmt(v.logs.best)) : '',
@@ -164,7 +167,7 @@ export class Jobs implements vscode.Disposable {
 		}
 		const loss = v.logs?.loss;
 		const val = v.logs?.val_loss;
-		const e = eta(Date.now() - v.startedAt, v.epoch, v.epochs);
+		const e = eta(v);
 		return [
 			vscode.l10n.t('epoch {0}/{1}', v.epoch, v.epochs),
 			`loss ${fmt(loss)}${val !== undefined ? ` · val ${fmt(val)}` : ''}`,
@@ -202,6 +205,7 @@ export class Jobs implements vscode.Disposable {
 				v.epoch = event.params.epoch;
 				v.epochs = event.params.epochs;
 				v.logs = event.params.logs;
+				v.pace ??= { at: Date.now(), done: v.epoch };
 				break;
 			case 'job/finished':
 				o.runDir = event.params.runDir;
@@ -242,6 +246,7 @@ export class Jobs implements vscode.Disposable {
 			for (const k of e.params.keptTrials ?? []) engineChannel().info(`sweep ${e.params.state.id}: kept in trials/: ${k.reason}`);
 		} else if (e.method === 'sweep/trialEnded') {
 			v.epoch++;
+			v.pace ??= { at: Date.now(), done: v.epoch };
 			if (e.params.best) v.logs = { best: e.params.best.score };
 		}
 		this.changed.fire(v);
@@ -363,5 +368,13 @@ function kindTitle(kind: JobKind): string {
 			return vscode.l10n.t('Export of');
 		case 'tune':
 			return vscode.l10n.t('Tuning');
+	}
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+	try {
+		return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+	} catch {
+		return undefined;
 	}
 }

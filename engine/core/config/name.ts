@@ -1,0 +1,20 @@
+/**
+ * The name a config goes by in progress, the status bar and toasts: its `name:` when it has one
+ * (a plain string), else its file name without `.model.yaml` — resolveConfig's own fallback, so
+ * the editor's name for a job is the engine's from the first moment, not only once it starts.
+ */
+import { isScalar } from 'yaml';
+import { configNameFromPath } from '../facts';
+import { ConfigDocument } from './document';
+
+export function configDisplayName(text: string | undefined, file: string): string {
+	if (text !== undefined) {
+		try {
+			const node = new ConfigDocument(text).nodeAt(['name']);
+			if (node && isScalar(node) && typeof node.value === 'string' && node.value.trim()) return node.value;
+		} catch {
+			// An unparsable config: its file name.
+		}
+	}
+	return configNameFromPath(file);
+}

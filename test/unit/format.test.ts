@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { formatDuration, formatMeanStd, formatNumber, remainingMs } from '../../engine/core/format';
+import { configDisplayName } from '../../engine/core/config/name';
+
+describe('number formatting (one formatter for CLI, client and panels)', () => {
+	it('4 significant digits, trailing zeros dropped, integers whole', () => {
+		assert.equal(formatNumber(0.9023569), '0.9024');
+		assert.equal(formatNumber(0.9), '0.9');
+		assert.equal(formatNumber(0.7333333333), '0.7333');
+		assert.equal(formatNumber(12.3456), '12.35');
+		assert.equal(formatNumber(12345.678), '12346', 'the integer part is never cut to an exponent');
+		assert.equal(formatNumber(131), '131');
+		assert.equal(formatNumber(0), '0');
+		assert.equal(formatNumber(-0.0123456), '-0.01235');
+		assert.equal(formatNumber(0.00001234567), '1.235e-5');
+		assert.equal(formatNumber(0.000012), '1.2e-5');
+		assert.equal(formatNumber(2e20), '2e+20');
+		assert.equal(formatNumber(NaN), 'NaN');
+		assert.equal(formatNumber(-Infinity), '−∞');
+		assert.equal(formatNumber(2.04512, 3), '2.05');
+	});
+
+	it('mean ± spread: the spread to 2 digits, the mean to the same place, never "± 0"', () => {
+		assert.equal(formatMeanStd(0.72912, 0.03612), '0.729 ± 0.036');
+		assert.equal(formatMeanStd(0.75, 0), '0.75');
+		assert.equal(formatMeanStd(0.75, undefined), '0.75');
+		assert.equal(formatMeanStd(0.7333, 0.1), '0.73 ± 0.10');
+		assert.equal(formatMeanStd(1234.5, 36.2), '1235 ± 36');
+		assert.equal(formatMeanStd(1234.5, 362), '1235 ± 360');
+	});
+
+	it('durations', () => {
+		assert.equal(formatDuration(420), '0.4s');
+		assert.equal(formatDuration(2600), '2.6s');
+		assert.equal(formatDuration(12_300), '12s');
+		assert.equal(formatDuration(65_000), '1m05s');
+		assert.equal(formatDuration(3_720_000), '1h02m');
+	});
+});
+
+describe('ETA', () => {
+	it('estimates from the epochs after the first (warm-up) one', () => {
+		// A 100-epoch run: a 1.2 s first epoch (compilation), then 14 ms per epoch.
+		const start = 0;
+		const first = { at: start + 1200, done: 1 };
+		const now = first.at + 9 * 14;
+		assert.equal(remainingMs(first, now, 10, 100), 90 * 14);
+		// Averaging over all epochs from the start would say 9× more (10.7 s for 1.3 s left).
+		assert.ok((((now - start) / 10) * 90) / remainingMs(first, now, 10, 100)! > 5);
+	});
+
+	it('says nothing until a step after the warm-up one has been measured, or when done', () => {
+		assert.equal(remainingMs(undefined, 5000, 3, 10), undefined);
+		assert.equal(remainingMs({ at: 1000, done: 1 }, 1000, 1, 10), undefined);
+		assert.equal(remainingMs({ at: 1000, done: 1 }, 3000, 10, 10), undefined);
+	});
+});
+
+describe('job names', () => {
+	it("a config's name: when it has one, else its file name (the engine's rule)", () => {
+		assert.equal(configDisplayName('name: blobs-sweep\nseed: 1\n', '/w/tuning.model.yaml'), 'blobs-sweep');
+		assert.equal(configDisplayName('seed: 1\n', '/w/tuning.model.yaml'), 'tuning');
+		assert.equal(configDisplayName('name: 3\n', '/w/tuning.model.yaml'), 'tuning', 'not a string: the engine refuses it');
+		assert.equal(configDisplayName(': : [\n', '/w/iris.model.json'), 'iris');
+		assert.equal(configDisplayName(undefined, '/w/iris.model.yml'), 'iris');
+	});
+});
