@@ -57,6 +57,8 @@ export interface ClassificationReport {
 	accuracy: number;
 	perClass: ClassReport[];
 	macro: { precision: number; recall: number; f1: number };
+	/** Counts pooled over every class (scikit-learn's `micro`); single-label, each equals accuracy. */
+	micro: { precision: number; recall: number; f1: number };
 	weighted: { precision: number; recall: number; f1: number };
 	/** confusionMatrix[true][predicted] counts; only up to `denseConfusionMax` classes, else `confusionSparse`. */
 	confusionMatrix?: number[][];

@@ -11,6 +11,8 @@ import { resolveConfig } from '../../engine/core/config/resolve';
 import { fingerprintChange } from '../../engine/core/data/fingerprint';
 import { DataError } from '../../engine/runtime/data/csv';
 import { cliIn } from '../helpers/cli';
+import { classificationReport } from '../../engine/runtime/evaluate/metrics';
+import { validateText } from '../../engine/core/config/validate';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-tabular-'));
 const write = (name: string, text: string) => {
@@ -168,5 +170,33 @@ training:
 		const p = await cliIn(dir, 'predict', 'latest', '--input', 'd.csv');
 		assert.equal(p.code, 0, p.err);
 		assert.match(p.err, /warning: d\.csv is the data run .* trained on, and it changed since training/);
+	});
+
+	it('micro averages pool the counts (scikit-learn average="micro"), beside macro and weighted; `average: micro` validates', () => {
+		// truth 0 0 0 1 1 2, predicted 0 0 1 1 2 2: TP 2, 1, 1; predicted 2, 2, 2; support 3, 2, 1.
+		const probs = [0, 0, 1, 1, 2, 2].map((p) => [0, 1, 2].map((k) => (k === p ? 0.8 : 0.1)));
+		const c = classificationReport([0, 0, 0, 1, 1, 2], probs, [0, 0, 1, 1, 2, 2], ['a', 'b', 'c']);
+		const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} != ${b}`);
+		close(c.micro.precision, 4 / 6);
+		close(c.micro.recall, 4 / 6);
+		close(c.micro.f1, 4 / 6);
+		close(c.micro.f1, c.accuracy);
+		close(c.macro.recall, (2 / 3 + 1 / 2 + 1) / 3);
+		close(c.weighted.recall, (3 * (2 / 3) + 2 * (1 / 2) + 1) / 6);
+		const v = validateText(`data:
+  source: {type: blobs}
+model:
+  layers:
+    - {type: dense, units: 3, activation: softmax}
+training:
+  loss: sparseCategoricalCrossentropy
+evaluation:
+  average: micro
+`);
+		assert.deepEqual(
+			v.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
+		assert.equal(v.resolved?.evaluation.average, 'micro');
 	});
 });

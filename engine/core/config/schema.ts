@@ -938,7 +938,11 @@ const EvaluationSchema = Obj(
 			}),
 		),
 		average: Opt(
-			StringEnum(['macro', 'weighted'] as const, { description: 'How per-class precision/recall/F1 are averaged.', default: 'macro' }),
+			StringEnum(['macro', 'micro', 'weighted'] as const, {
+				description:
+					'How per-class precision/recall/F1 are averaged: `macro` the plain mean over classes, `micro` from the counts pooled over classes (equal to accuracy for single-label data), `weighted` the mean weighted by support (as scikit-learn).',
+				default: 'macro',
+			}),
 		),
 		threshold: Opt(Num({ description: 'Decision threshold for a single sigmoid output.', minimum: 0, maximum: 1, default: 0.5 })),
 	},

@@ -448,7 +448,8 @@ export const SCHEMA_ZH: Record<string, string> = {
 	'=prAuc': '精确率–召回率曲线下的面积（平均精确率），每个类别一对其余。',
 	'=confusionMatrix': '（真实类别，预测类别）对的计数。',
 	'=r2': '决定系数：$R^2 = 1 - \\frac{\\sum_i (y_i - \\hat{y}_i)^2}{\\sum_i (y_i - \\bar{y})^2}$。',
-	average: '每个类别的精确率/召回率/F1 如何平均。',
+	average:
+		'每个类别的精确率/召回率/F1 如何平均：`macro` 对各类别取简单平均，`micro` 由汇总所有类别的计数计算（单标签数据时等于准确率），`weighted` 按支持数加权平均（与 scikit-learn 一致）。',
 	threshold: '单个 sigmoid 输出的判定阈值。',
 	export: '训练好的模型导出到哪里、如何导出。预处理元数据和配置快照会写在旁边。',
 	format:

@@ -1,6 +1,6 @@
 /**
  * Evaluation metrics computed in plain JS from predictions (exact, testable): accuracy, per-class
- * precision/recall/F1 with macro and weighted averages, confusion matrix, ROC and PR curves
+ * precision/recall/F1 with macro, micro and weighted averages, confusion matrix, ROC and PR curves
  * one-vs-rest with AUC / average precision; MSE, MAE, RMSE, R².
  *
  * A report stays bounded whatever the number of classes and rows (`LIMITS`): curves are stored
@@ -243,10 +243,23 @@ export function classificationReport(
 		};
 		summarised.denseConfusionMax = limits.denseConfusion;
 	}
+	// Micro averages pool the counts of every class (scikit-learn's `average='micro'`): true positives
+	// over all predictions (precision) and over all true labels (recall); single-label, both are accuracy.
+	let tp = 0;
+	let predictions = 0;
+	let truths = 0;
+	for (let k = 0; k < K; k++) {
+		tp += diagonal[k]!;
+		predictions += predictedAs[k]!;
+		truths += support[k]!;
+	}
+	const microP = div(tp, predictions);
+	const microR = div(tp, truths);
 	return {
 		accuracy: div(correct, n),
 		perClass,
 		macro: { precision: avg('precision', false), recall: avg('recall', false), f1: avg('f1', false) },
+		micro: { precision: microP, recall: microR, f1: div(2 * microP * microR, microP + microR) },
 		weighted: { precision: avg('precision', true), recall: avg('recall', true), f1: avg('f1', true) },
 		...(cm ? { confusionMatrix: cm } : {}),
 		...(confusionSparse ? { confusionSparse } : {}),
