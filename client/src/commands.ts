@@ -85,7 +85,7 @@ export function startTraining(ctx: Ctx, config: vscode.Uri, extra: TrainExtra = 
 		...(extra.backend ? { backend: extra.backend } : {}),
 		...(extra.epochs ? { overrides: { epochs: extra.epochs } } : {}),
 	});
-	if (opening) ctx.panels.followTraining();
+	if (opening) ctx.panels.followTraining(config);
 	return outcome;
 }
 

@@ -11,6 +11,8 @@ export class CurvesHost extends PanelHost<string[]> {
 	private readonly runDirs = new Map<string, string>(); // run id → run folder
 	private readonly jobRuns = new Map<string, string>(); // job id → run id
 	private follow = false;
+	/** Opened at the Train command, before the job started: closed again if it fails first. */
+	private early = false;
 
 	constructor(
 		context: vscode.ExtensionContext,
@@ -32,16 +34,28 @@ export class CurvesHost extends PanelHost<string[]> {
 	}
 
 	/**
-	 * The next training opens the panel (setting `panels.autoOpen`) once it has started: a config
-	 * with errors fails before job/started and opens no empty panel.
+	 * The next training opens the panel (setting `panels.autoOpen`). A config the editor shows
+	 * without errors opens it at once: a session's first webview takes a second or two to boot,
+	 * and started together with the engine it plots the first epochs as they come instead of
+	 * after a short run has ended. Other configs open it at job/started, and a job that fails
+	 * before it started closes an early panel again: no empty panel for a config with errors.
 	 */
-	followTraining(): void {
+	followTraining(config?: vscode.Uri): void {
 		this.follow = true;
+		if (this.view || !config || !getSettings(config)['panels.autoOpen'] || !knownClean(config)) return;
+		this.add([]);
+		this.early = true;
 	}
 
 	/** Engine events of every job: a followed training opens the panel, an open one plots live. */
 	onJobEvent(jobId: string, event: EngineEvent): void {
+		if ((event.method === 'job/failed' || event.method === 'job/cancelled') && !this.jobRuns.has(jobId)) {
+			if (this.early && this.runDirs.size === 0) this.view?.panel.dispose();
+			this.early = false;
+			return;
+		}
 		if (event.method === 'job/started') {
+			this.early = false;
 			this.jobRuns.set(jobId, event.params.runId);
 			if (!this.view && this.follow && getSettings()['panels.autoOpen']) this.add([]);
 			if (!this.view) return;
@@ -96,6 +110,7 @@ export class CurvesHost extends PanelHost<string[]> {
 	protected override onClose(): void {
 		this.runDirs.clear();
 		this.follow = false;
+		this.early = false;
 	}
 
 	private add(dirs: string[], existing?: vscode.WebviewPanel): void {
@@ -106,4 +121,10 @@ export class CurvesHost extends PanelHost<string[]> {
 		this.remember([...this.runDirs.values()]);
 		this.open(vscode.l10n.t('Modelwright: Loss Curves'), existing);
 	}
+}
+
+/** An open document the language server has checked without errors (as far as it has reported). */
+function knownClean(config: vscode.Uri): boolean {
+	const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === config.toString());
+	return open && !vscode.languages.getDiagnostics(config).some((d) => d.severity === vscode.DiagnosticSeverity.Error);
 }

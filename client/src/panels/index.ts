@@ -36,8 +36,8 @@ export class Panels implements vscode.Disposable {
 		else this.curves.onJobEvent(jobId, event);
 	}
 
-	followTraining(): void {
-		this.curves.followTraining();
+	followTraining(config?: vscode.Uri): void {
+		this.curves.followTraining(config);
 	}
 
 	followTuning(config: vscode.Uri): void {
