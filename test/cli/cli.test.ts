@@ -97,8 +97,10 @@ describe('modelwright CLI (built bundle)', () => {
 			path.join(dir, 'cfg', 'a.model.yaml'),
 			'data:\n  source: {type: csv, path: ../data.csv}\nmodel:\n  layers:\n    - {type: dense, units: 1}\ntraining:\n  loss: meanSquaredError\n  batchSize: 2\n',
 		);
+		// An error in validate as in train (which refuses the path), not a warning that passes validate.
 		const refused = cli(['validate', 'cfg/a.model.yaml'], dir);
-		assert.match(refused.out, /warning MW228/);
+		assert.match(refused.out, /error MW228/);
+		assert.notEqual(refused.code, 0);
 		const allowed = cli(['validate', '--allow-outside', 'cfg/a.model.yaml'], dir);
 		assert.equal(allowed.code, 0, allowed.out);
 		assert.doesNotMatch(allowed.out, /MW228/);

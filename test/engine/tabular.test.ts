@@ -13,6 +13,7 @@ import { DataError } from '../../engine/runtime/data/csv';
 import { cliIn } from '../helpers/cli';
 import { classificationReport } from '../../engine/runtime/evaluate/metrics';
 import { validateText } from '../../engine/core/config/validate';
+import { runJob } from '../../engine/runtime/job';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-tabular-'));
 const write = (name: string, text: string) => {
@@ -198,5 +199,23 @@ evaluation:
 			[],
 		);
 		assert.equal(v.resolved?.evaluation.average, 'micro');
+	});
+
+	it('a data path outside the workspace is an error in validate and refused by train before any run folder (same severity)', async () => {
+		const ws = fs.mkdtempSync(path.join(tmp, 'ws-'));
+		fs.mkdirSync(path.join(ws, 'cfg'));
+		write('outside.csv', 'x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n');
+		const cfg = path.join(ws, 'cfg', 'o.model.yaml');
+		fs.writeFileSync(
+			cfg,
+			`data:\n  source: {type: csv, path: ../../outside.csv}\nmodel:\n  layers:\n    - {type: dense, units: 1}\ntraining:\n  loss: meanSquaredError\n`,
+		);
+		const v = validateConfig(cfg, fs.readFileSync(cfg, 'utf8'), { root: ws });
+		assert.equal(v.diagnostics.find((d) => d.code === 'MW228')?.severity, 'error');
+		assert.equal(v.ok, false);
+		const r = await runJob({ configPath: cfg, workspaceRoot: ws }, () => undefined);
+		assert.equal(r.status, 'invalid');
+		assert.match(r.message ?? '', /outside/);
+		assert.equal(fs.existsSync(path.join(ws, 'cfg', '.modelwright')), false);
 	});
 });

@@ -213,10 +213,11 @@ export const DIAGNOSTIC_CODES = {
 	},
 	MW227: { severity: 'error', title: 'Unknown column', explanation: 'The column is not in the data.' },
 	MW228: {
-		severity: 'warning',
+		// An error, as in `train`, which refuses the path: `validate` passing a config that `train` then fails was the bug.
+		severity: 'error',
 		title: 'Path leaves the workspace',
 		explanation:
-			"The data path points outside the config's folder; it is refused unless `modelwright.allowPathsOutsideWorkspace` (or `--allow-outside`) is set.",
+			"The data path points outside the config's folder; it is refused (by `validate` and `train` alike) unless `modelwright.allowPathsOutsideWorkspace` (or `--allow-outside`) is set.",
 	},
 	MW229: {
 		severity: 'warning',
