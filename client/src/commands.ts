@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { BackendChoice } from '../../engine/core/facts';
 import { applyParamsEdits, changeSummary, describeChanges } from '../../engine/core/tune/apply';
 import { roundParams } from '../../engine/core/tune/space';
+import { formatNumber } from '../../engine/core/format';
 import { readRunSummary } from '../../engine/io/store';
 import { lockHolder } from '../../engine/io/lock';
 import type { ConfigLenses } from './codeLens';
@@ -207,7 +208,7 @@ export function tune(ctx: Ctx): Cmd<'modelwright.tune'> {
 		if (outcome.state === 'succeeded' && best) {
 			const apply = vscode.l10n.t('Apply Best');
 			void vscode.window
-				.showInformationMessage(vscode.l10n.t('Tuning finished: best trial {0} scored {1}.', best.number, best.score.toPrecision(4)), apply)
+				.showInformationMessage(vscode.l10n.t('Tuning finished: best trial {0} scored {1}.', best.number, formatNumber(best.score)), apply)
 				.then((a) => a === apply && vscode.commands.executeCommand('modelwright.applyBestTrial', target, outcome.result?.sweepDir));
 		}
 		return outcome;

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatNumber } from '../../engine/core/format';
 import { isConfigFile } from '../../engine/core/facts';
 import { findSweeps, type FoundSweep } from '../../engine/io/sweeps';
 import { checkRunDir } from '../../engine/io/runRef';
@@ -101,7 +102,7 @@ export async function pickSweep(config: vscode.Uri, dir?: string): Promise<Found
 	const pick = await vscode.window.showQuickPick(
 		all.map((s) => ({
 			label: s.state.id,
-			description: `${s.state.status} · ${s.state.trials.length} trials${s.state.best ? ` · best ${s.state.best.score.toPrecision(4)}` : ''}`,
+			description: `${s.state.status} · ${s.state.trials.length} trials${s.state.best ? ` · best ${formatNumber(s.state.best.score)}` : ''}`,
 			s,
 		})),
 		{ title: vscode.l10n.t('Which sweep?') },

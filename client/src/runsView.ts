@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatNumber } from '../../engine/core/format';
 import { readRunSummary, evaluationKey } from '../../engine/io/store';
 import { getSettings } from './settings';
 
@@ -124,7 +125,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
 		const md = new vscode.MarkdownString(undefined, false);
 		md.appendMarkdown(`**${escapeMd(r.name)}** · ${escapeMd(r.status)}\n\n`);
 		if (r.backend) md.appendMarkdown(`${vscode.l10n.t('backend')}: ${escapeMd(r.backend)}\n\n`);
-		for (const [k, v] of Object.entries(r.metrics)) md.appendMarkdown(`- ${escapeMd(k)}: ${v.toPrecision(5)}\n`);
+		for (const [k, v] of Object.entries(r.metrics)) md.appendMarkdown(`- ${escapeMd(k)}: ${formatNumber(v)}\n`);
 		item.tooltip = md;
 		item.contextValue = `run.${r.status}`;
 		item.command = { command: 'modelwright.showCurves', title: vscode.l10n.t('Show Loss Curves'), arguments: [r.dir.fsPath] };
@@ -143,7 +144,7 @@ function keyMetrics(r: RunRecord): string {
 	return keys
 		.filter((k) => r.metrics[k] !== undefined)
 		.slice(0, 2)
-		.map((k) => `${k} ${r.metrics[k]!.toPrecision(3)}`)
+		.map((k) => `${k} ${formatNumber(r.metrics[k]!, 3)}`)
 		.join(' · ');
 }
 

@@ -10,6 +10,7 @@ import { writeJson } from '../../io/fsutil';
 import { checkWriteDir, validateConfig } from '../../io/probe';
 import { applyParams } from '../../core/tune/apply';
 import { meanStd, type MeanStd } from '../../core/stats';
+import { formatMeanStd, formatNumber } from '../../core/format';
 import { parse } from './train';
 
 export interface CvReport {
@@ -21,7 +22,7 @@ export interface CvReport {
 	summary: Record<string, MeanStd>;
 }
 
-const fmt = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
+const fmt = (x: number) => formatNumber(x);
 
 export const cvCommand: Command = {
 	name: 'cv',
@@ -145,7 +146,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 			for (const r of report.runs) if (r.message) io.err(`fold ${r.fold}: ${r.message}`);
 			io.out('');
 			io.out(`${done.length} of ${k} folds; mean ± population std (divide by n):`);
-			for (const m of names) io.out(`  ${m}: ${fmt(report.summary[m]!.mean)} ± ${fmt(report.summary[m]!.std)}`);
+			for (const m of names) io.out(`  ${m}: ${formatMeanStd(report.summary[m]!.mean, report.summary[m]!.std)}`);
 			io.out(`Report written to ${path.relative(io.cwd, path.join(dir, 'cv.json'))}`);
 		}
 		if (controller.signal.aborted) return 130;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse } from './train';
+import { formatNumber } from '../../core/format';
 import { UsageError, type Command } from '../command';
 import { evaluateRun } from '../../runtime/runs';
 import { runFromArgs } from './runs';
@@ -61,7 +62,7 @@ Options:
 			return 0;
 		}
 		io.out(`Evaluation of ${path.relative(io.cwd, run) || run} on ${ev.split} (${ev.rows} rows):`);
-		for (const [k, v] of Object.entries(ev.metrics)) io.out(`  ${k.padEnd(10)} ${v.toFixed(4)}`);
+		for (const [k, v] of Object.entries(ev.metrics)) io.out(`  ${k.padEnd(10)} ${formatNumber(v)}`);
 		const c = ev.classification;
 		if (c) {
 			// Many classes: the most supported ones, and the most frequent confusions instead of the matrix.

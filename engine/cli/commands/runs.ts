@@ -5,6 +5,7 @@ import { deleteRunFolder, resolveRun, runStoreFrom, storeRuns, type RunRef } fro
 import { formatLogs, parse } from './train';
 import { droppedLine } from '../../core/data/report';
 import { shortPrint } from '../../core/data/fingerprint';
+import { formatNumber } from '../../core/format';
 
 /**
  * The run a command names (`<run>` and `--dir`), through the one resolver (engine/io/runRef.ts):
@@ -109,7 +110,7 @@ deletes and refuses a run that is being written or that holds files it did not w
 			if (s.evaluation)
 				io.out(
 					`  evaluation: ${Object.entries(s.evaluation)
-						.map(([k, v]) => `${k} ${v.toFixed(4)}`)
+						.map(([k, v]) => `${k} ${formatNumber(v)}`)
 						.join('  ')}`,
 				);
 			if (s.lastCheckpoint) io.out(`  checkpoint: epoch ${s.lastCheckpoint}`);

@@ -13,15 +13,14 @@ import type { JsonPath } from '../../core/config/diagnostics';
 import { ConfigSchema } from '../../core/config/schema';
 import { schemaAtPath } from '../../core/config/schemaNav';
 import { clampTarget } from '../../core/config/schemaCheck';
+import { formatDuration, formatNumber, remainingMs, type PaceMark } from '../../core/format';
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+const fmt = (v: number) => formatNumber(v);
 export const formatLogs = (logs: EpochLogs) =>
 	Object.entries(logs)
 		.filter(([k]) => k !== 'lr')
 		.map(([k, v]) => `${k} ${fmt(v)}`)
 		.join('  ');
-const secs = (ms: number) =>
-	ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 
 /** A numeric override, held to the range the schema gives the config field it overrides. */
 function num(v: string | undefined, name: string, field: JsonPath, int = false): number | undefined {
@@ -46,6 +45,8 @@ function num(v: string | undefined, name: string, field: JsonPath, int = false):
 export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineEvent) => void {
 	let epochs = 0;
 	let lastEpoch: { epoch: number; logs: EpochLogs; elapsedMs: number } | undefined;
+	// The ETA measures the pace after the first epoch, which carries compilation and warm-up.
+	let pace: PaceMark | undefined;
 	let every = 1;
 	const tty = (text: string) => writeRaw('\r\x1b[2K', text);
 	return (e) => {
@@ -83,12 +84,15 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 				break;
 			case 'job/epochEnd': {
 				lastEpoch = e.params;
-				const eta = (e.params.elapsedMs / e.params.epoch) * (epochs - e.params.epoch);
+				pace ??= { at: e.params.elapsedMs, done: e.params.epoch };
+				const eta = remainingMs(pace, e.params.elapsedMs, e.params.epoch, epochs);
 				const line = `epoch ${String(e.params.epoch).padStart(String(epochs).length)}/${epochs}  ${formatLogs(e.params.logs)}`;
 				if (mode === 'tty') {
 					const w = 24;
 					const bar = '#'.repeat(Math.round((e.params.epoch / epochs) * w)).padEnd(w, '-');
-					tty(`epoch ${e.params.epoch}/${epochs} [${bar}] ${formatLogs(e.params.logs)}  ETA ${secs(eta)}`);
+					tty(
+						`epoch ${e.params.epoch}/${epochs} [${bar}] ${formatLogs(e.params.logs)}${eta === undefined ? '' : `  ETA ${formatDuration(eta)}`}`,
+					);
 				} else if (e.params.epoch % every === 0 || e.params.epoch === epochs || e.params.epoch === 1) io.out(line);
 				break;
 			}

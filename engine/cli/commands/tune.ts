@@ -5,14 +5,14 @@ import { UsageError, type CliIO, type Command } from '../command';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { applyParams, changeSummary, describeChanges } from '../../core/tune/apply';
 import { roundParams } from '../../core/tune/space';
+import { formatDuration, formatMeanStd, formatNumber } from '../../core/format';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
 import { runSweep } from '../../runtime/tune/sweep';
 import { readSweep } from '../../io/sweeps';
 import { writeRaw } from '../output';
 
-const fmt = (v: number | undefined) =>
-	v === undefined ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4);
-const fmtParam = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));
+const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
+const fmtParam = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v));
 
 function positive(v: string | undefined, name: string): number | undefined {
 	if (v === undefined) return undefined;
@@ -25,9 +25,9 @@ function row(t: TrialRecord, keys: string[], best: number | undefined): string[]
 	return [
 		`${t.number === best ? '*' : ' '}${t.number}`,
 		...keys.map((k) => (t.params[k] === undefined ? '–' : fmtParam(t.params[k]))),
-		t.score === undefined ? '–' : t.status === 'pruned' ? `(${fmt(t.score)}, partial)` : `${fmt(t.score)}${t.std ? ` ±${fmt(t.std)}` : ''}`,
+		t.score === undefined ? '–' : t.status === 'pruned' ? `(${fmt(t.score)}, partial)` : formatMeanStd(t.score, t.std),
 		t.status,
-		t.durationMs === undefined ? '' : `${(t.durationMs / 1000).toFixed(1)}s`,
+		t.durationMs === undefined ? '' : formatDuration(t.durationMs),
 	];
 }
 
@@ -138,7 +138,7 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 			} else if (e.method === 'sweep/trialEnded') {
 				if (!io.isTTY)
 					io.out(
-						`trial ${e.params.trial.number} ${e.params.trial.status}: ${fmt(e.params.trial.score)}${e.params.trial.std ? ` ±${fmt(e.params.trial.std)}` : ''}  ${Object.entries(
+						`trial ${e.params.trial.number} ${e.params.trial.status}: ${e.params.trial.score === undefined ? '–' : formatMeanStd(e.params.trial.score, e.params.trial.std)}  ${Object.entries(
 							e.params.trial.params,
 						)
 							.map(([k, v]) => `${k}=${fmtParam(v)}`)

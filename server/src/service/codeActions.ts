@@ -7,6 +7,7 @@ import type { ConfigDiagnostic, Fix, TextEdit } from '../../../engine/core/confi
 import type { Analysis } from './analysis';
 import { applyParamsEdits } from '../../../engine/core/tune/apply';
 import { roundParams } from '../../../engine/core/tune/space';
+import { formatNumber } from '../../../engine/core/format';
 import { findSweeps } from '../../../engine/io/sweeps';
 import { fileURLToPath } from 'node:url';
 import { tc } from '../../../engine/core/config/messages';
@@ -66,7 +67,7 @@ export function applyBestActions(a: Analysis, range: Range, only?: string[]): Co
 	const { metric } = best.state.objective;
 	return [
 		{
-			title: ts('applyBest', { n: best.state.best.number, sweep: best.state.id, metric, score: best.state.best.score.toPrecision(4) }),
+			title: ts('applyBest', { n: best.state.best.number, sweep: best.state.id, metric, score: formatNumber(best.state.best.score) }),
 			kind: CodeActionKind.RefactorRewrite,
 			edit: { changes: { [a.uri]: edits.map((e) => ({ range: e.range, newText: e.newText })) } },
 		},
