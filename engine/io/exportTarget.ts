@@ -11,7 +11,7 @@ import { statWithin, writeJson } from './fsutil';
 
 export const EXPORT_MARKER = '.modelwright-export';
 /** The files an export writes (engine/runtime/export/tfjs.ts). */
-export const EXPORT_FILES = ['model.json', 'weights.bin', 'preprocessing.json', 'config.yaml', 'MODEL_CARD.md'] as const;
+export const EXPORT_FILES = ['model.json', 'weights.bin', 'model.onnx', 'preprocessing.json', 'config.yaml', 'MODEL_CARD.md'] as const;
 
 /** Why `dir` may not receive an export; undefined when it may. `shown` names it in the message. */
 export function exportTargetProblem(dir: string, shown = dir): string | undefined {
@@ -41,8 +41,12 @@ export function markExportFolder(dir: string, from?: string): void {
 	});
 }
 
-/** Copies an exported model folder (`src`, e.g. a run's model/) to `out`, refused like any export target. */
-export function copyExport(src: string, out: string, shown = out): void {
+/**
+ * Copies an exported model folder (`src`, e.g. a run's model/) to `out`, refused like any export
+ * target. `skip` names export files not wanted (a format not asked for): an earlier export's copy
+ * of them is removed, so the folder holds one export.
+ */
+export function copyExport(src: string, out: string, shown = out, skip: readonly string[] = []): void {
 	const problem = exportTargetProblem(out, shown);
 	if (problem) throw new Error(problem);
 	if (fs.existsSync(out) && fs.realpathSync(out) === fs.realpathSync(src)) throw new Error(`${shown} is the model folder being exported.`);
@@ -53,6 +57,10 @@ export function copyExport(src: string, out: string, shown = out): void {
 	// weights.bin to ~/.ssh/id_rsa or /dev/zero), written to a fresh temp file and renamed over the
 	// target, so a link planted in `out` is replaced, never written through.
 	for (const f of EXPORT_FILES) {
+		if (skip.includes(f)) {
+			fs.rmSync(path.join(out, f), { force: true });
+			continue;
+		}
 		if (!fs.existsSync(path.join(src, f))) continue;
 		const { file } = statWithin(src, f, 'model file');
 		const tmp = path.join(out, `.${f}.${process.pid}.${Date.now()}.tmp`);

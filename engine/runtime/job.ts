@@ -18,6 +18,8 @@ import { addImportance } from './evaluate/importance';
 import type { Checkpoint, Evaluation } from '../core/records';
 import { exportModel } from './export/tfjs';
 import { writeModelCard } from './export/card';
+import { onnxModel, type OnnxSummary } from './export/onnx';
+import { ONNX_FILE } from '../core/onnx';
 import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/protocol';
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
@@ -25,7 +27,7 @@ import { acquireLock, LockError, type Lock } from '../io/lock';
 import { checkRunDir } from '../io/runRef';
 import { exportTargetProblem } from '../io/exportTarget';
 import { trainLoop } from './train/loop';
-import { readTextFile } from '../io/fsutil';
+import { readTextFile, writeAtomic } from '../io/fsutil';
 
 export interface TrainOverrides {
 	epochs?: number;
@@ -318,6 +320,20 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		const modelDir = path.join(runDir, 'model');
 		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
 		w.writeSummary({ ...base, modelDir });
+		// ONNX (export.formats): translated once, written beside the tfjs model and to export.path.
+		const formats: readonly string[] = config.export.formats ?? ['tfjs'];
+		let onnxFile: { bytes: Uint8Array; summary: OnnxSummary } | undefined;
+		if (formats.includes('onnx')) {
+			try {
+				onnxFile = onnxModel(result.model, data.preprocessing, { name: config.name, threshold: config.evaluation.threshold });
+			} catch (err) {
+				return fail(
+					`ONNX export failed (the trained tfjs model is saved in ${modelDir}): ${err instanceof Error ? err.message : String(err)}`,
+					'internal',
+				);
+			}
+			writeAtomic(path.join(modelDir, ONNX_FILE), onnxFile.bytes);
+		}
 		const te = performance.now();
 		let evaluation: Evaluation;
 		let evFile: string;
@@ -332,8 +348,24 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		}
 		const evaluateMs = performance.now() - te;
 		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
-		if (exportPath) await exportModel(result.model, exportPath, { preprocessing: data.preprocessing, configText: text });
-		const card = { name: config.name, runId: w.summary.id, config, data, model: result.model, evaluation, epochs: base.epochs!, backend };
+		if (exportPath)
+			await exportModel(result.model, exportPath, {
+				preprocessing: data.preprocessing,
+				configText: text,
+				tfjs: formats.includes('tfjs'),
+				...(onnxFile ? { onnx: onnxFile.bytes } : {}),
+			});
+		const card = {
+			name: config.name,
+			runId: w.summary.id,
+			config,
+			data,
+			model: result.model,
+			evaluation,
+			epochs: base.epochs!,
+			backend,
+			...(onnxFile ? { onnx: onnxFile.summary } : {}),
+		};
 		for (const dir of exportPath ? [modelDir, exportPath] : [modelDir])
 			writeModelCard(dir, { ...card, trainedAt: new Date().toISOString() });
 		const weights = singleUnitWeights(config, result.model);

@@ -1,23 +1,47 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
 import { copyExport } from '../../io/exportTarget';
 import { modelDirOf } from '../../runtime/runs';
 import { runFromArgs } from './runs';
+import { EXPORT_FORMATS, type ExportFormat } from '../../core/config/schema';
+import { ONNX_FILE, ONNX_OPSET } from '../../core/onnx';
+import { validateText } from '../../core/config/validate';
+import { CONFIG_FILE, loadExported, MODEL_FILE, WEIGHTS_FILE } from '../../runtime/export/tfjs';
+import { onnxModel } from '../../runtime/export/onnx';
+import { MODEL_CARD_FILE, withOnnxSection } from '../../runtime/export/card';
+import { readFileWithin, writeAtomic } from '../../io/fsutil';
+
+/** `--format tfjs,onnx` or repeated `--format`: the formats asked for, default tfjs. */
+function formatsOf(values: string[] | undefined): ExportFormat[] {
+	const asked = (values ?? ['tfjs']).flatMap((v) => v.split(',')).map((v) => v.trim());
+	const bad = asked.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
+	if (bad.length) throw new UsageError(`unknown format ${bad.map((b) => `\`${b}\``).join(', ')}: use ${EXPORT_FORMATS.join(' or ')}.`);
+	return EXPORT_FORMATS.filter((f) => asked.includes(f));
+}
 
 export const exportCommand: Command = {
 	name: 'export',
-	summary: "Copy a run's model (tfjs layers format + preprocessing + config) to a folder.",
-	help: `Usage: modelwright export <run> --out <folder> [--dir config|folder]
+	summary: "Copy a run's model (tfjs layers format and/or ONNX, with preprocessing and config) to a folder.",
+	help: `Usage: modelwright export <run> --out <folder> [--format tfjs|onnx|tfjs,onnx] [--dir config|folder]
 
-Writes model.json + weights.bin (loadable with tf.loadLayersModel, convertible to Keras),
-preprocessing.json (the fitted transforms), config.yaml (the config snapshot) and
-MODEL_CARD.md (data, preprocessing, architecture, training, evaluation, limitations).
+--format tfjs (the default) writes model.json + weights.bin (loadable with tf.loadLayersModel,
+convertible to Keras). --format onnx writes ${ONNX_FILE} (ONNX opset ${ONNX_OPSET}): the fitted
+preprocessing and the network in one graph that takes the raw feature values, one input per
+column, for ONNX Runtime (see docs/export.md). Both write preprocessing.json (the fitted
+transforms), config.yaml (the config snapshot) and MODEL_CARD.md (data, preprocessing,
+architecture, training, evaluation, limitations; the ONNX inputs and outputs when written).
 The folder must be new, empty, or an earlier export (marked by a .modelwright-export file):
 a folder of other files is refused, naming what would be overwritten.`,
 	async run(args, io) {
-		const { values, positionals } = parse({ args, allowPositionals: true, options: { out: { type: 'string' }, dir: { type: 'string' } } });
+		const { values, positionals } = parse({
+			args,
+			allowPositionals: true,
+			options: { out: { type: 'string' }, dir: { type: 'string' }, format: { type: 'string', multiple: true } },
+		});
 		if (positionals.length !== 1 || !values.out) throw new UsageError('name one run and --out <folder>.');
+		const formats = formatsOf(values.format);
 		const ref = runFromArgs(positionals[0]!, values.dir, io.cwd);
 		if (!ref.ok) {
 			io.err(`modelwright export: ${ref.message}`);
@@ -29,8 +53,33 @@ a folder of other files is refused, naming what would be overwritten.`,
 			return 1;
 		}
 		const out = path.resolve(io.cwd, values.out);
-		copyExport(src, out, path.relative(io.cwd, out) || out);
-		io.out(`Exported to ${path.relative(io.cwd, out) || out}`);
+		const shown = path.relative(io.cwd, out) || out;
+		// The ONNX graph is made from the run's tfjs model before anything is written, so a model
+		// that cannot be translated leaves the folder as it was.
+		let onnx: ReturnType<typeof onnxModel> | undefined;
+		if (formats.includes('onnx')) {
+			const snapshot = validateText(
+				readFileWithin(src, CONFIG_FILE, { maxBytes: 16 * 1024 * 1024, what: 'config snapshot' }).toString('utf8'),
+			).resolved;
+			const { model, preprocessing } = await loadExported(src);
+			try {
+				onnx = onnxModel(model, preprocessing, {
+					...(snapshot?.name ? { name: snapshot.name } : {}),
+					threshold: snapshot?.evaluation.threshold ?? 0.5,
+				});
+			} catch (err) {
+				io.err(`modelwright export: run ${ref.run.id} cannot be exported to ONNX: ${err instanceof Error ? err.message : String(err)}`);
+				return 1;
+			} finally {
+				model.dispose();
+			}
+		}
+		const skip = [...(formats.includes('tfjs') ? [] : [MODEL_FILE, WEIGHTS_FILE]), ...(onnx ? [] : [ONNX_FILE])];
+		copyExport(src, out, shown, skip);
+		if (onnx) writeAtomic(path.join(out, ONNX_FILE), onnx.bytes);
+		const card = path.join(out, MODEL_CARD_FILE);
+		if (fs.existsSync(card)) writeAtomic(card, withOnnxSection(fs.readFileSync(card, 'utf8'), onnx?.summary));
+		io.out(`Exported ${formats.join(' + ')} to ${shown}`);
 		return 0;
 	},
 };

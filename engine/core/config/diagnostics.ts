@@ -268,6 +268,12 @@ export const DIAGNOSTIC_CODES = {
 		title: 'Single-class label',
 		explanation: 'The label has only one class in the data: a classifier trained on it always answers that class and reports accuracy 1.0.',
 	},
+	MW250: {
+		severity: 'error',
+		title: 'Not exportable to ONNX',
+		explanation:
+			"`export.formats` asks for `onnx`, but part of the model has no ONNX translation: a layer type the exporter does not know, a recurrent layer whose activation ONNX's LSTM/GRU/RNN operators cannot express (they take linear, relu, sigmoid, tanh, hardSigmoid, elu, softsign, softplus), several model inputs, or a preprocessing step the graph cannot hold. Change it or drop `onnx`; the tfjs model is written either way.",
+	},
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

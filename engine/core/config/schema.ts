@@ -923,6 +923,9 @@ const TuningSchema = Obj(
 );
 
 // ---------------------------------------------------------------- evaluation and export
+/** The formats `export.formats` offers (and `modelwright export --format`). */
+export const EXPORT_FORMATS = ['tfjs', 'onnx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const EvaluationSchema = Obj(
 	{
 		split: Opt(
@@ -955,9 +958,27 @@ const ExportSchema = Obj(
 		format: Opt(
 			StringEnum(['tfjs'] as const, {
 				description:
-					'Model format. `tfjs`: a tfjs layers model (`model.json` + binary weights), loadable by `tf.loadLayersModel` and convertible to Keras.',
+					'Model format. `tfjs`: a tfjs layers model (`model.json` + binary weights), loadable by `tf.loadLayersModel` and convertible to Keras. Superseded by `formats`.',
 				default: 'tfjs',
 			}),
+		),
+		formats: Opt(
+			Type.Array(
+				StringEnum(EXPORT_FORMATS, {
+					description: 'A model format.',
+					'x-enumDescriptions': {
+						tfjs: 'A tfjs layers model (`model.json` + `weights.bin`), loadable by `tf.loadLayersModel` and convertible to Keras. The run always keeps one.',
+						onnx: 'An ONNX file (`model.onnx`, opset 17) with the fitted preprocessing inside: it takes the raw feature values, one input per column, and runs in ONNX Runtime (Python, C++, C#, Java, mobile) with nothing else. Layers ONNX cannot express are reported when the config is validated (MW250).',
+					},
+				}),
+				{
+					description: "Formats to write, to the run's `model/` folder and to `path`.",
+					default: ['tfjs'],
+					minItems: 1,
+					uniqueItems: true,
+					examples: [['tfjs', 'onnx']],
+				},
+			),
 		),
 		path: Opt(
 			Str({

@@ -13,6 +13,7 @@ import { schemaAtPath } from './schemaNav';
 import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
+import { onnxProblems } from '../onnx';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
 import { classesOf } from '../data/labels';
 import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
@@ -92,6 +93,10 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			);
 		}
 	}
+
+	// ---- ONNX export: every layer needs a translation (core/onnx.ts), said here rather than after training
+	if (cfg.export?.formats?.includes('onnx') && !invalid(['export', 'formats']))
+		for (const p of onnxProblems(cfg, invalid)) add('MW250', p.message, p.path);
 
 	// ---- output layer vs. loss vs. labels
 	const t = cfg.training;

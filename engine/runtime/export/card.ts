@@ -10,6 +10,8 @@ import type { Evaluation } from '../../core/records';
 import type { PreparedData } from '../data/prepare';
 import { writeAtomic } from '../../io/fsutil';
 import { extent } from '../../core/arrays';
+import { ONNX_FILE } from '../../core/onnx';
+import type { OnnxSummary } from './onnx';
 
 export const MODEL_CARD_FILE = 'MODEL_CARD.md';
 
@@ -28,6 +30,8 @@ export interface CardInput {
 	epochs?: { planned: number; completed: number };
 	backend?: string;
 	trainedAt?: string;
+	/** The ONNX file written beside the model, when there is one. */
+	onnx?: OnnxSummary;
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toFixed(4));
@@ -137,6 +141,7 @@ export function modelCard(c: CardInput): string {
 		}
 		for (const n of ev.notes ?? []) out('', `Note: ${n}`);
 	}
+	if (c.onnx) out(...onnxSection(c.onnx));
 	out('', '## Limitations', '');
 	const lim: string[] = [];
 	if (classes && counts) {
@@ -170,6 +175,41 @@ export function modelCard(c: CardInput): string {
 	lim.push('The model learned from this data only: it reflects its sampling, and it was not checked for fairness or drift.');
 	for (const l of lim) out(`- ${l}`);
 	out('');
+	return lines.join('\n');
+}
+
+/** The card's ONNX section: the file, its versions, inputs and outputs (also appended by `modelwright export --format onnx`). */
+export function onnxSection(o: OnnxSummary): string[] {
+	const lines = [
+		'',
+		'## ONNX',
+		'',
+		`\`${ONNX_FILE}\` holds the preprocessing above and the network in one graph (ONNX opset ${o.opset}, IR version ${o.irVersion}${o.usesMl ? ', plus `ai.onnx.ml` for category lookups' : ''}): feed it the raw feature values, one input per column, each of shape [N, 1]; it needs nothing but ONNX Runtime.`,
+		'',
+		'| input | type | missing value |',
+		'|---|---|---|',
+		...o.inputs.map((i) => `| ${cell(i.name)} | ${i.type} | ${i.missing} |`),
+		'',
+		'| output | type | shape |',
+		'|---|---|---|',
+		...o.outputs.map((x) => `| ${cell(x.name)} | ${x.type} | [${x.shape.join(', ')}] |`),
+	];
+	return lines;
+}
+
+/** `card` with its ONNX section replaced by one for `o` (or removed when there is no ONNX file). */
+export function withOnnxSection(card: string, o: OnnxSummary | undefined): string {
+	const lines = card.split('\n');
+	const start = lines.indexOf('## ONNX');
+	if (start >= 0) {
+		let end = start + 1;
+		while (end < lines.length && !lines[end]!.startsWith('## ')) end++;
+		lines.splice(start - 1, end - start + 1);
+	}
+	if (!o) return lines.join('\n');
+	let at = lines.indexOf('## Limitations');
+	if (at < 0) at = lines.length;
+	lines.splice(at - 1, 0, ...onnxSection(o));
 	return lines.join('\n');
 }
 

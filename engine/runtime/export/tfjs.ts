@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../data/preprocess';
 import { exportTargetProblem, markExportFolder } from '../../io/exportTarget';
 import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
+import { ONNX_FILE } from '../../core/onnx';
 
 /** Weights a model may declare, in all: more than a Node Buffer holds is not a model we wrote. */
 const MAX_WEIGHT_BYTES = 2 ** 32 - 1;
@@ -115,15 +116,23 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
 	};
 }
 
+/**
+ * Writes an export folder: the tfjs model unless `tfjs` is false, `model.onnx` when `onnx` holds its
+ * bytes (engine/runtime/export/onnx.ts), and always the preprocessing and the config snapshot.
+ */
 export async function exportModel(
 	model: tf.LayersModel,
 	dir: string,
-	extra: { preprocessing: Preprocessing; configText: string },
+	extra: { preprocessing: Preprocessing; configText: string; tfjs?: boolean; onnx?: Uint8Array },
 ): Promise<void> {
 	// Never over files Modelwright did not write (checked before training too; this catches a folder filled since).
 	const problem = exportTargetProblem(dir);
 	if (problem) throw new Error(problem);
-	await model.save(fileSaveHandler(dir));
+	fs.mkdirSync(dir, { recursive: true });
+	if (extra.tfjs !== false) await model.save(fileSaveHandler(dir));
+	else for (const f of [MODEL_FILE, WEIGHTS_FILE]) fs.rmSync(path.join(dir, f), { force: true }); // an earlier export's
+	if (extra.onnx) writeAtomic(path.join(dir, ONNX_FILE), extra.onnx);
+	else fs.rmSync(path.join(dir, ONNX_FILE), { force: true });
 	writeJson(path.join(dir, PREPROCESSING_FILE), extra.preprocessing);
 	writeAtomic(path.join(dir, CONFIG_FILE), extra.configText);
 	markExportFolder(dir);

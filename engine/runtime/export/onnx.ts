@@ -1,0 +1,626 @@
+/**
+ * A trained tfjs layers model and its fitted preprocessing → one ONNX file (model.onnx), written
+ * with onnx-proto's protobufjs classes. The graph takes the raw feature values, one input per
+ * feature column named after it, shape [N, 1]: `double` for numeric columns (NaN = missing),
+ * `string` for categorical ones ("" = missing), or `double` when a categorical column's
+ * categories are all numbers. It applies the stored preprocessing (fills, scaling, one-hot,
+ * label encoding) in the graph, then the network, and has two outputs: `scores` [N, K] (what the
+ * tfjs model outputs: probabilities, or the regression value) and `prediction` [N] (the class, or
+ * the value). Opset and IR versions: engine/core/onnx.ts; the user documentation: docs/export.md.
+ *
+ * Tensors stay channels-last (tfjs layout) between layers; convolutions and pooling transpose to
+ * ONNX's channels-first and back around their operator.
+ */
+import { onnx } from 'onnx-proto';
+import type * as tf from '@tensorflow/tfjs';
+import type { Preprocessing, FeatureTransform } from '../data/preprocess';
+import { ONNX_IR_VERSION, ONNX_ML_OPSET, ONNX_OPSET, ONNX_STEPS, RNN_ACTIVATIONS } from '../../core/onnx';
+import type { Activation } from '../../core/config/vocabulary';
+
+const T = onnx.TensorProto.DataType;
+const A = onnx.AttributeProto.AttributeType;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+type Attr = onnx.IAttributeProto;
+const fa = (name: string, f: number): Attr => ({ name, type: A.FLOAT, f });
+const ia = (name: string, i: number): Attr => ({ name, type: A.INT, i });
+const ias = (name: string, ints: number[]): Attr => ({ name, type: A.INTS, ints });
+const fas = (name: string, floats: number[]): Attr => ({ name, type: A.FLOATS, floats });
+const sas = (name: string, strings: string[]): Attr => ({ name, type: A.STRINGS, strings: strings.map(utf8) });
+
+export type OnnxInputType = 'double' | 'string' | 'float';
+
+/** An images source's resize (preprocessing.json `image`), when the model was trained on one. */
+const imageOf = (pre: object) => (pre as { image?: { size: [number, number]; channels: number } }).image;
+
+/** What the written graph takes and gives, for the model card and docs. */
+export interface OnnxSummary {
+	opset: number;
+	irVersion: number;
+	/** Whether the graph uses the `ai.onnx.ml` domain (LabelEncoder, for text categories). */
+	usesMl: boolean;
+	inputs: { name: string; type: OnnxInputType; missing: string }[];
+	outputs: { name: string; type: string; shape: (number | string)[] }[];
+	nodes: number;
+}
+
+/** Builds nodes and initializers with unique names. */
+class Graph {
+	readonly nodes: onnx.INodeProto[] = [];
+	readonly inits: onnx.ITensorProto[] = [];
+	/** The graph's outputs keep their names whatever the columns are called. */
+	private used = new Set<string>(['scores', 'prediction']);
+
+	reserve(name: string): void {
+		this.used.add(name);
+	}
+	unique(base: string): string {
+		let name = base;
+		for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+		this.used.add(name);
+		return name;
+	}
+	/** One node; returns its output names (`outs` of them). */
+	op(
+		opType: string,
+		inputs: string[],
+		attrs: Attr[] = [],
+		opts: { outs?: number; name?: string; domain?: string; exact?: boolean } = {},
+	): string[] {
+		const base = opts.exact && opts.name ? opts.name : this.unique(opts.name ?? opType);
+		const outputs = Array.from({ length: opts.outs ?? 1 }, (_, i) => (i === 0 ? base : this.unique(`${base}_out${i}`)));
+		this.nodes.push({
+			opType,
+			name: base,
+			input: inputs,
+			output: outputs,
+			attribute: attrs,
+			...(opts.domain ? { domain: opts.domain } : {}),
+		});
+		return outputs;
+	}
+	op1(opType: string, inputs: string[], attrs: Attr[] = [], name?: string): string {
+		return this.op(opType, inputs, attrs, name ? { name } : {})[0]!;
+	}
+	private init(base: string, t: Omit<onnx.ITensorProto, 'name'>): string {
+		const name = this.unique(base);
+		this.inits.push({ ...t, name });
+		return name;
+	}
+	float(base: string, values: ArrayLike<number>, dims: number[]): string {
+		const a = Float32Array.from(values);
+		return this.init(base, { dataType: T.FLOAT, dims, rawData: new Uint8Array(a.buffer) });
+	}
+	double(base: string, values: ArrayLike<number>, dims: number[]): string {
+		const a = Float64Array.from(values);
+		return this.init(base, { dataType: T.DOUBLE, dims, rawData: new Uint8Array(a.buffer) });
+	}
+	int64(base: string, values: number[], dims = [values.length]): string {
+		const a = BigInt64Array.from(values.map((v) => BigInt(v)));
+		return this.init(base, { dataType: T.INT64, dims, rawData: new Uint8Array(a.buffer) });
+	}
+	strings(base: string, values: string[], dims = [values.length]): string {
+		return this.init(base, { dataType: T.STRING, dims, stringData: values.map(utf8) });
+	}
+}
+
+const tensorType = (elemType: number, dims: (number | string)[]): onnx.ITypeProto => ({
+	tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } },
+});
+
+/** How a feature column is fed: categorical columns with text categories take strings. */
+function inputKind(f: FeatureTransform): 'double' | 'string' {
+	if (f.step !== 'oneHot' && f.step !== 'labelEncode') return 'double';
+	return f.categories!.every((c) => typeof c === 'number') ? 'double' : 'string';
+}
+
+/**
+ * The graph's inputs: one per feature column, named after it (a column called `scores` or
+ * `prediction`, the outputs' names, gets `_input` appended), with the type it is fed as.
+ */
+export function onnxInputs(pre: Pick<Preprocessing, 'features'>): { name: string; column: string; type: OnnxInputType }[] {
+	// An images source: decoding and resizing stay outside the graph; it takes the resized pixels in [0, 1].
+	if (imageOf(pre)) return [{ name: 'image', column: 'image', type: 'float' }];
+	const taken = new Set(['scores', 'prediction']);
+	return pre.features.map((f) => {
+		let name = f.column;
+		while (taken.has(name)) name = `${name}_input`;
+		taken.add(name);
+		return { name, column: f.column, type: inputKind(f) };
+	});
+}
+
+/** One feature's preprocessed columns, [N, width] float. */
+function featureColumns(g: Graph, f: FeatureTransform, input: string): string {
+	const kind = inputKind(f);
+	const cats = f.step === 'oneHot' || f.step === 'labelEncode' ? f.categories! : undefined;
+	if (kind === 'string') {
+		// Category text → its index (-1 for unknown); a missing value ("") → the fill's index.
+		const keys = cats!.map(String);
+		const values = cats!.map((_, i) => i);
+		if (f.fillValue !== undefined && !keys.includes('')) {
+			keys.push('');
+			values.push(keys.indexOf(String(f.fillValue)));
+		}
+		const idx = g.op(
+			'LabelEncoder',
+			[input],
+			[sas('keys_strings', keys), { name: 'values_int64s', type: A.INTS, ints: values }, ia('default_int64', -1)],
+			{ domain: 'ai.onnx.ml', name: `${f.column}_index` },
+		)[0]!;
+		const fidx = g.op1('Cast', [idx], [ia('to', T.FLOAT)]);
+		if (f.step === 'labelEncode') return fidx;
+		const range = g.float(
+			`${f.column}_codes`,
+			cats!.map((_, i) => i),
+			[cats!.length],
+		);
+		return g.op1('Cast', [g.op1('Equal', [fidx, range])], [ia('to', T.FLOAT)], `${f.column}_onehot`);
+	}
+	let x = input;
+	if (typeof f.fillValue === 'number') x = g.op1('Where', [g.op1('IsNaN', [x]), g.double(`${f.column}_fill`, [f.fillValue], []), x]);
+	if (cats) {
+		const eq = g.op1(
+			'Cast',
+			[g.op1('Equal', [x, g.double(`${f.column}_categories`, cats as number[], [cats.length])])],
+			[ia('to', T.FLOAT)],
+		);
+		if (f.step === 'oneHot') return eq;
+		// The index of the matching category, -1 when none matches (as indexOf).
+		const at = g.op1('MatMul', [
+			eq,
+			g.float(
+				`${f.column}_codes`,
+				cats.map((_, i) => i),
+				[cats.length, 1],
+			),
+		]);
+		const any = g.op1('ReduceSum', [eq, g.int64('axes', [1])], [ia('keepdims', 1)]);
+		return g.op1('Sub', [g.op1('Add', [at, any]), g.float('one', [1], [])], [], `${f.column}_index`);
+	}
+	// Scaled in double precision then rounded, as transformRow does.
+	if (f.step === 'standardize')
+		x = g.op1('Div', [g.op1('Sub', [x, g.double('mean', [f.params![0]], [])]), g.double('std', [f.params![1]], [])]);
+	else if (f.step === 'minMax')
+		x = g.op1('Div', [g.op1('Sub', [x, g.double('min', [f.params![0]], [])]), g.double('span', [f.params![1] - f.params![0] || 1], [])]);
+	return g.op1('Cast', [x], [ia('to', T.FLOAT)], `${f.column}_value`);
+}
+
+/** An element-wise activation; leakyRelu only reaches here as its own layer. */
+function activation(g: Graph, x: string, a: string, where: string): string {
+	switch (a as Activation | 'linear') {
+		case 'linear':
+			return x;
+		case 'relu':
+			return g.op1('Relu', [x]);
+		case 'relu6':
+			return g.op1('Clip', [x, g.float('zero', [0], []), g.float('six', [6], [])]);
+		case 'sigmoid':
+			return g.op1('Sigmoid', [x]);
+		case 'tanh':
+			return g.op1('Tanh', [x]);
+		case 'softmax':
+			return g.op1('Softmax', [x], [ia('axis', -1)]);
+		case 'elu':
+			return g.op1('Elu', [x], [fa('alpha', 1)]);
+		case 'selu':
+			return g.op1('Selu', [x], [fa('alpha', 1.6732632423543772), fa('gamma', 1.0507009873554805)]);
+		case 'gelu': {
+			// x · ½(1 + erf(x/√2)), as tfjs-layers computes it (ONNX's Gelu operator needs opset 20).
+			const erf = g.op1('Erf', [g.op1('Div', [x, g.float('sqrt2', [Math.SQRT2], [])])]);
+			return g.op1('Mul', [x, g.op1('Mul', [g.float('half', [0.5], []), g.op1('Add', [g.float('one', [1], []), erf])])]);
+		}
+		case 'swish':
+			return g.op1('Mul', [g.op1('Sigmoid', [x]), x]);
+		case 'mish':
+			return g.op1('Mul', [x, g.op1('Tanh', [g.op1('Softplus', [x])])]);
+		case 'softplus':
+			return g.op1('Softplus', [x]);
+		case 'softsign':
+			return g.op1('Softsign', [x]);
+		case 'hardSigmoid':
+			return g.op1('HardSigmoid', [x], [fa('alpha', 0.2), fa('beta', 0.5)]);
+		default:
+			throw new Error(`${where} uses activation \`${a}\`, which the ONNX export does not know.`);
+	}
+}
+
+/** TensorFlow's `same` padding: [before, after] for one spatial axis. */
+function samePads(size: number, k: number, s: number, d: number): [number, number] {
+	const out = Math.ceil(size / s);
+	const total = Math.max((out - 1) * s + (k - 1) * d + 1 - size, 0);
+	return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/** Spatial pads in ONNX order (all befores, then all afters). */
+function pads(padding: string, sizes: number[], k: number[], s: number[], d: number[]): number[] {
+	if (padding !== 'same') return [...sizes.map(() => 0), ...sizes.map(() => 0)];
+	const p = sizes.map((n, i) => samePads(n, k[i]!, s[i]!, d[i]!));
+	return [...p.map((x) => x[0]), ...p.map((x) => x[1])];
+}
+
+/** Channels-last ↔ channels-first permutations for rank 3 (1-D) and rank 4 (2-D). */
+const toFirst = (rank: number) => (rank === 3 ? [0, 2, 1] : [0, 3, 1, 2]);
+const toLast = (rank: number) => (rank === 3 ? [0, 2, 1] : [0, 2, 3, 1]);
+
+/** Reorders a row-major array of `shape` by `perm` (numpy transpose). */
+function transpose(values: Float32Array, shape: number[], perm: number[]): Float32Array {
+	const rank = shape.length;
+	const outShape = perm.map((p) => shape[p]!);
+	const strides = new Array<number>(rank);
+	strides[rank - 1] = 1;
+	for (let i = rank - 2; i >= 0; i--) strides[i] = strides[i + 1]! * shape[i + 1]!;
+	const out = new Float32Array(values.length);
+	const idx = new Array<number>(rank).fill(0);
+	for (let o = 0; o < out.length; o++) {
+		let src = 0;
+		for (let i = 0; i < rank; i++) src += idx[i]! * strides[perm[i]!]!;
+		out[o] = values[src]!;
+		for (let i = rank - 1; i >= 0; i--) {
+			if (++idx[i]! < outShape[i]!) break;
+			idx[i] = 0;
+		}
+	}
+	return out;
+}
+
+interface LayerLike {
+	name: string;
+	getClassName(): string;
+	getConfig(): Record<string, unknown>;
+	getWeights(): tf.Tensor[];
+	weights: { name: string; originalName?: string }[];
+	inboundNodes: { inboundLayers: LayerLike[]; inputShapes: (number | null)[] | (number | null)[][] }[];
+}
+
+const dataOf = (t: tf.Tensor) => t.dataSync() as Float32Array;
+
+/** A layer's weights by their tfjs name suffix (kernel, bias, gamma, moving_mean, …). */
+function weightsOf(layer: LayerLike): Map<string, { values: Float32Array; shape: number[] }> {
+	const m = new Map<string, { values: Float32Array; shape: number[] }>();
+	const ws = layer.getWeights();
+	layer.weights.forEach((w, i) => {
+		const base = (w.originalName ?? w.name).split('/').pop()!.replace(/_\d+$/, '');
+		m.set(base, { values: dataOf(ws[i]!), shape: ws[i]!.shape });
+	});
+	return m;
+}
+
+const numberList = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : [v as number]);
+
+/** The ONNX nodes for one tfjs layer, applied to `xs`; returns its output. */
+function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
+	const cls = layer.getClassName();
+	const cfg = layer.getConfig();
+	const where = `layer \`${layer.name}\` (${cls})`;
+	const w = () => weightsOf(layer);
+	const x = xs[0]!;
+	const shapes = layer.inboundNodes[0]?.inputShapes ?? [];
+	const inShape = (Array.isArray(shapes[0]) ? shapes[0] : shapes) as (number | null)[];
+	switch (cls) {
+		case 'Dense': {
+			const ws = w();
+			const k = ws.get('kernel')!;
+			let y = g.op1('MatMul', [x, g.float(`${layer.name}_kernel`, k.values, k.shape)], [], layer.name);
+			const b = ws.get('bias');
+			if (b) y = g.op1('Add', [y, g.float(`${layer.name}_bias`, b.values, b.shape)]);
+			return activation(g, y, String(cfg.activation), where);
+		}
+		case 'Activation':
+			return activation(g, x, String(cfg.activation), where);
+		case 'LeakyReLU':
+			return g.op1('LeakyRelu', [x], [fa('alpha', Number(cfg.alpha ?? 0.3))], layer.name);
+		case 'Dropout':
+		case 'SpatialDropout1D':
+		case 'GaussianNoise':
+		case 'GaussianDropout':
+		case 'AlphaDropout':
+			return x; // identity at inference
+		case 'BatchNormalization': {
+			// (x − moving mean) · γ/√(var + ε) + β over the last axis, as tfjs at inference.
+			const ws = w();
+			const mean = ws.get('moving_mean')!;
+			const variance = ws.get('moving_variance')!.values;
+			const gamma = ws.get('gamma')?.values;
+			const eps = Number(cfg.epsilon);
+			const scale = Float32Array.from(variance, (v, i) => (gamma ? gamma[i]! : 1) / Math.sqrt(v + eps));
+			let y = g.op1('Sub', [x, g.float(`${layer.name}_mean`, mean.values, mean.shape)], [], layer.name);
+			y = g.op1('Mul', [y, g.float(`${layer.name}_scale`, scale, mean.shape)]);
+			const beta = ws.get('beta');
+			return beta ? g.op1('Add', [y, g.float(`${layer.name}_beta`, beta.values, beta.shape)]) : y;
+		}
+		case 'LayerNormalization': {
+			const ws = w();
+			const c = inShape[inShape.length - 1]!;
+			const gamma = ws.get('gamma')?.values ?? new Float32Array(c).fill(1);
+			const beta = ws.get('beta');
+			return g.op1(
+				'LayerNormalization',
+				[x, g.float(`${layer.name}_gamma`, gamma, [c]), ...(beta ? [g.float(`${layer.name}_beta`, beta.values, [c])] : [])],
+				[ia('axis', -1), fa('epsilon', Number(cfg.epsilon))],
+				layer.name,
+			);
+		}
+		case 'Flatten':
+			return g.op1('Flatten', [x], [ia('axis', 1)], layer.name);
+		case 'Reshape':
+			return g.op1('Reshape', [x, g.int64(`${layer.name}_shape`, [0, ...(cfg.targetShape as number[])])], [], layer.name);
+		case 'Conv1D':
+		case 'Conv2D': {
+			const rank = cls === 'Conv1D' ? 3 : 4;
+			const ws = w();
+			const k = ws.get('kernel')!;
+			// tfjs kernel [k…, Cin, F] → ONNX [F, Cin, k…].
+			const perm = rank === 3 ? [2, 1, 0] : [3, 2, 0, 1];
+			const kernel = g.float(
+				`${layer.name}_kernel`,
+				transpose(k.values, k.shape, perm),
+				perm.map((p) => k.shape[p]!),
+			);
+			const b = ws.get('bias');
+			const ks = numberList(cfg.kernelSize);
+			const st = numberList(cfg.strides);
+			const dl = numberList(cfg.dilationRate);
+			const sizes = inShape.slice(1, -1) as number[];
+			const xf = g.op1('Transpose', [x], [ias('perm', toFirst(rank))]);
+			const conv = g.op1(
+				'Conv',
+				[xf, kernel, ...(b ? [g.float(`${layer.name}_bias`, b.values, b.shape)] : [])],
+				[ias('kernel_shape', ks), ias('strides', st), ias('dilations', dl), ias('pads', pads(String(cfg.padding), sizes, ks, st, dl))],
+				layer.name,
+			);
+			return activation(g, g.op1('Transpose', [conv], [ias('perm', toLast(rank))]), String(cfg.activation), where);
+		}
+		case 'MaxPooling1D':
+		case 'AveragePooling1D':
+		case 'MaxPooling2D':
+		case 'AveragePooling2D': {
+			const rank = cls.endsWith('1D') ? 3 : 4;
+			const ps = numberList(cfg.poolSize);
+			const st = numberList(cfg.strides ?? cfg.poolSize);
+			const sizes = inShape.slice(1, -1) as number[];
+			const xf = g.op1('Transpose', [x], [ias('perm', toFirst(rank))]);
+			const attrs = [
+				ias('kernel_shape', ps),
+				ias('strides', st),
+				ias(
+					'pads',
+					pads(
+						String(cfg.padding),
+						sizes,
+						ps,
+						st,
+						ps.map(() => 1),
+					),
+				),
+			];
+			// Average pooling counts only the values inside the input (count_include_pad 0), as TensorFlow.
+			const pooled = g.op1(cls.startsWith('Max') ? 'MaxPool' : 'AveragePool', [xf], attrs, layer.name);
+			return g.op1('Transpose', [pooled], [ias('perm', toLast(rank))]);
+		}
+		case 'GlobalAveragePooling1D':
+		case 'GlobalMaxPooling1D':
+		case 'GlobalAveragePooling2D':
+		case 'GlobalMaxPooling2D':
+			return g.op1(
+				cls.startsWith('GlobalMax') ? 'ReduceMax' : 'ReduceMean',
+				[x],
+				[ias('axes', cls.endsWith('1D') ? [1] : [1, 2]), ia('keepdims', 0)],
+				layer.name,
+			);
+		case 'Embedding': {
+			const e = w().get('embeddings')!;
+			// tfjs casts the ids to int32 (truncating), then gathers rows.
+			const ids = g.op1('Cast', [x], [ia('to', T.INT64)]);
+			return g.op1('Gather', [g.float(`${layer.name}_embeddings`, e.values, e.shape), ids], [ia('axis', 0)], layer.name);
+		}
+		case 'LSTM':
+		case 'GRU':
+		case 'SimpleRNN':
+			return recurrent(g, layer, cls, cfg, x, where);
+		case 'Add':
+		case 'Multiply': {
+			let y = xs[0]!;
+			for (const other of xs.slice(1)) y = g.op1(cls === 'Add' ? 'Add' : 'Mul', [y, other]);
+			return g.op1('Identity', [y], [], layer.name);
+		}
+		case 'Average': {
+			let y = xs[0]!;
+			for (const other of xs.slice(1)) y = g.op1('Add', [y, other]);
+			return g.op1('Mul', [y, g.float(`${layer.name}_share`, [1 / xs.length], [])], [], layer.name);
+		}
+		case 'Concatenate':
+			return g.op1('Concat', xs, [ia('axis', Number(cfg.axis ?? -1))], layer.name);
+		default:
+			throw new Error(`${where} cannot be exported to ONNX: the exporter has no translation for ${cls} layers.`);
+	}
+}
+
+/** tfjs gate blocks (LSTM i,f,c,o; GRU z,r,h) in ONNX's order (LSTM i,o,f,c; GRU z,r,h). */
+const GATE_ORDER: Record<string, number[]> = { LSTM: [0, 3, 1, 2], GRU: [0, 1, 2], SimpleRNN: [0] };
+
+/** A tfjs recurrent kernel [rows, G·u] → ONNX [1, G·u, rows] with the gate blocks reordered. */
+function gateMatrix(k: { values: Float32Array; shape: number[] }, order: number[], u: number): Float32Array {
+	const rows = k.shape[0]!;
+	const cols = k.shape[1]!;
+	const out = new Float32Array(rows * cols);
+	order.forEach((src, dst) => {
+		for (let j = 0; j < u; j++) for (let r = 0; r < rows; r++) out[(dst * u + j) * rows + r] = k.values[r * cols + src * u + j]!;
+	});
+	return out;
+}
+
+function recurrent(g: Graph, layer: LayerLike, cls: string, cfg: Record<string, unknown>, x: string, where: string): string {
+	const u = Number(cfg.units);
+	const order = GATE_ORDER[cls]!;
+	const G = order.length;
+	const ws = weightsOf(layer);
+	const k = ws.get('kernel')!;
+	const rk = ws.get('recurrent_kernel')!;
+	const b = ws.get('bias');
+	const acts =
+		cls === 'LSTM'
+			? [cfg.recurrentActivation, cfg.activation, cfg.activation]
+			: cls === 'GRU'
+				? [cfg.recurrentActivation, cfg.activation]
+				: [cfg.activation];
+	const ops = acts.map((a) => {
+		const m = RNN_ACTIVATIONS[String(a) as Activation];
+		if (!m)
+			throw new Error(
+				`${where} uses activation \`${String(a)}\`, which ONNX's ${cls === 'SimpleRNN' ? 'RNN' : cls} operator cannot express.`,
+			);
+		return m;
+	});
+	const W = g.float(`${layer.name}_W`, gateMatrix(k, order, u), [1, G * u, k.shape[0]!]);
+	const R = g.float(`${layer.name}_R`, gateMatrix(rk, order, u), [1, G * u, u]);
+	const bias = new Float32Array(2 * G * u);
+	if (b) order.forEach((src, dst) => bias.set(b.values.subarray(src * u, (src + 1) * u), dst * u));
+	const B = g.float(`${layer.name}_B`, bias, [1, 2 * G * u]);
+	const alphas = ops.filter((o) => o.alpha !== undefined).map((o) => o.alpha!);
+	const betas = ops.filter((o) => o.beta !== undefined).map((o) => o.beta!);
+	const attrs: Attr[] = [
+		ia('hidden_size', u),
+		sas(
+			'activations',
+			ops.map((o) => o.op),
+		),
+	];
+	if (alphas.length) attrs.push(fas('activation_alpha', alphas));
+	if (betas.length) attrs.push(fas('activation_beta', betas));
+	// tfjs's GRU applies the reset gate before the recurrent matmul: linear_before_reset 0 (the default).
+	const seqFirst = g.op1('Transpose', [x], [ias('perm', [1, 0, 2])]);
+	const [Y, Yh] = g.op(cls === 'SimpleRNN' ? 'RNN' : cls, [seqFirst, W, R, B], attrs, { outs: 2, name: layer.name });
+	let y: string;
+	if (cfg.returnSequences) {
+		const seq = g.op1('Squeeze', [Y!, g.int64('axes', [1])]);
+		y = g.op1('Transpose', [seq], [ias('perm', [1, 0, 2])]);
+	} else y = g.op1('Squeeze', [Yh!, g.int64('axes', [0])]);
+	return y;
+}
+
+/** The class or value each row's scores decode to (as decodeOutput). */
+function predictionOutput(g: Graph, pre: Preprocessing, scores: string, threshold: number): { name: string; type: number } {
+	const e = pre.label.encoding;
+	if (e === 'value')
+		return {
+			name: g.op('Gather', [scores, g.int64('first', [0], [])], [ia('axis', 1)], { name: 'prediction', exact: true })[0]!,
+			type: T.FLOAT,
+		};
+	const classes = pre.label.classes!;
+	const numeric = classes.every((c) => typeof c === 'number');
+	const table = numeric ? g.double('classes', classes, [classes.length]) : g.strings('classes', classes.map(String));
+	let index: string;
+	if (e === 'binary' || e === 'hinge') {
+		const first = g.op1('Gather', [scores, g.int64('first', [0], [])], [ia('axis', 1)]);
+		const cut = g.float('threshold', [e === 'hinge' ? 0 : threshold], []);
+		index = g.op1('Cast', [g.op1('GreaterOrEqual', [first, cut])], [ia('to', T.INT64)]);
+	} else index = g.op1('ArgMax', [scores], [ia('axis', 1), ia('keepdims', 0)]);
+	return {
+		name: g.op('Gather', [table, index], [ia('axis', 0)], { name: 'prediction', exact: true })[0]!,
+		type: numeric ? T.DOUBLE : T.STRING,
+	};
+}
+
+/**
+ * The ONNX file for `model` with its preprocessing `pre`; throws naming the layer that has no
+ * ONNX translation. `threshold` decides a single sigmoid output's class (as evaluation.threshold).
+ */
+export function onnxModel(
+	model: tf.LayersModel,
+	pre: Preprocessing,
+	opts: { name?: string; threshold?: number } = {},
+): { bytes: Uint8Array; summary: OnnxSummary } {
+	const g = new Graph();
+	const inputs: onnx.IValueInfoProto[] = [];
+	const summaryInputs: OnnxSummary['inputs'] = [];
+	const parts: string[] = [];
+	if (model.inputs.length !== 1)
+		throw new Error(`the model has ${model.inputs.length} inputs (model.inputs); the ONNX export takes models with one input.`);
+	for (const f of pre.features)
+		if (!ONNX_STEPS.has(f.step))
+			throw new Error(`column \`${f.column}\` has the preprocessing step \`${f.step}\`, which the ONNX export cannot put in the graph.`);
+	let x: string;
+	if (imageOf(pre)) {
+		g.reserve('image');
+		inputs.push({ name: 'image', type: tensorType(T.FLOAT, ['N', ...pre.inputShape]) });
+		summaryInputs.push({ name: 'image', type: 'float', missing: '(none)' });
+		x = 'image';
+	} else {
+		for (const [i, { name, type }] of onnxInputs(pre).entries()) {
+			g.reserve(name);
+			inputs.push({ name, type: tensorType(type === 'string' ? T.STRING : T.DOUBLE, ['N', 1]) });
+			summaryInputs.push({ name, type, missing: type === 'string' ? '""' : 'NaN' });
+			parts.push(featureColumns(g, pre.features[i]!, name));
+		}
+		x = parts.length === 1 ? parts[0]! : g.op1('Concat', parts, [ia('axis', 1)], 'features');
+		const width = pre.inputs.length;
+		if (pre.inputShape.length !== 1 || pre.inputShape[0] !== width)
+			x = g.op1('Reshape', [x, g.int64('input_shape', [-1, ...pre.inputShape])], [], 'input');
+	}
+	// Walk the layers in order (model.layers is topologically sorted); each reads its inbound layers' outputs.
+	const out = new Map<string, string>();
+	const layers = model.layers as unknown as LayerLike[];
+	for (const l of layers) {
+		if (l.getClassName() === 'InputLayer') {
+			out.set(l.name, x);
+			continue;
+		}
+		const from = (l.inboundNodes[0]?.inboundLayers ?? []).map((p) => {
+			if (p.getClassName() === 'InputLayer') return x;
+			const t = out.get(p.name);
+			if (!t) throw new Error(`layer \`${l.name}\` takes \`${p.name}\`, which comes later in the model.`);
+			return t;
+		});
+		if (!from.length) from.push(x);
+		out.set(l.name, convertLayer(g, l, from));
+	}
+	const last = out.get(model.outputs[0]!.sourceLayer.name);
+	if (!last) throw new Error('the model has no output layer.');
+	const outShape = model.outputs[0]!.shape.slice(1) as number[];
+	const k = outShape.reduce((a, b) => a * b, 1);
+	const scores = g.op(outShape.length === 1 ? 'Identity' : 'Flatten', [last], outShape.length === 1 ? [] : [ia('axis', 1)], {
+		name: 'scores',
+		exact: true,
+	})[0]!;
+	const pred = predictionOutput(g, pre, scores, opts.threshold ?? 0.5);
+	const outputs: onnx.IValueInfoProto[] = [
+		{ name: scores, type: tensorType(T.FLOAT, ['N', k]) },
+		{ name: pred.name, type: tensorType(pred.type, ['N']) },
+	];
+	const usesMl = g.nodes.some((n) => n.domain === 'ai.onnx.ml');
+	const proto = onnx.ModelProto.create({
+		irVersion: ONNX_IR_VERSION,
+		producerName: 'modelwright',
+		producerVersion: '1',
+		modelVersion: 1,
+		docString: `Raw feature values in (one input per column), preprocessing and the ${opts.name ?? 'trained'} network inside; outputs scores and prediction.`,
+		opsetImport: [{ domain: '', version: ONNX_OPSET }, ...(usesMl ? [{ domain: 'ai.onnx.ml', version: ONNX_ML_OPSET }] : [])],
+		graph: {
+			name: opts.name ?? 'modelwright',
+			node: g.nodes,
+			initializer: g.inits,
+			input: inputs,
+			output: outputs,
+		},
+		metadataProps: [
+			{ key: 'label', value: pre.label.column },
+			{ key: 'task', value: pre.task },
+			...(pre.label.classes ? [{ key: 'classes', value: JSON.stringify(pre.label.classes) }] : []),
+		],
+	});
+	return {
+		bytes: onnx.ModelProto.encode(proto).finish(),
+		summary: {
+			opset: ONNX_OPSET,
+			irVersion: ONNX_IR_VERSION,
+			usesMl,
+			inputs: summaryInputs,
+			outputs: [
+				{ name: scores, type: 'float', shape: ['N', k] },
+				{ name: pred.name, type: pred.type === T.STRING ? 'string' : pred.type === T.DOUBLE ? 'double' : 'float', shape: ['N'] },
+			],
+			nodes: g.nodes.length,
+		},
+	};
+}
