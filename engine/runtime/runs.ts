@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { predictRowsFlat } from './model/inputs';
 import { validateText } from '../core/config/validate';
 import { prepareData } from './data/prepare';
 import { DataError } from './data/csv';
@@ -38,10 +39,7 @@ export async function predictRows(
 		const w = pre.inputs.length;
 		const x = new Float32Array(rows.length * w);
 		rows.forEach((r, i) => transformRow(pre.features, r, x, i * w, `input row ${i + 1}: `));
-		const out = tf.tidy(
-			() =>
-				(model.predict(tf.tensor(x, [rows.length, ...pre.inputShape])) as tf.Tensor).reshape([rows.length, -1]).arraySync() as number[][],
-		);
+		const out = tf.tidy(() => predictRowsFlat(model, pre, x, rows.length).arraySync() as number[][]);
 		return {
 			predictions: out.map((y) => ({ prediction: decodeOutput(pre, y, threshold), scores: y })),
 			features: pre.features.map((f) => f.column),

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { predictRowsFlat } from './model/inputs';
 import type { FeatureTransform, Preprocessing } from './data/preprocess';
 import { decodeOutput, transformRow } from './data/preprocess';
 import type { Row } from './data/generators';
@@ -211,7 +212,7 @@ export class MicroBatcher {
 					off += p.x.length;
 				}
 			}
-			const t = tf.tidy(() => (this.model.predict(tf.tensor(x, [total, ...this.pre.inputShape])) as tf.Tensor).reshape([total, -1]));
+			const t = tf.tidy(() => predictRowsFlat(this.model, this.pre, x, total));
 			let out: Float32Array;
 			try {
 				out = t.dataSync() as Float32Array;

@@ -274,6 +274,29 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			"`export.formats` asks for `onnx`, but part of the model has no ONNX translation: a layer type the exporter does not know, a recurrent layer whose activation ONNX's LSTM/GRU/RNN operators cannot express (they take linear, relu, sigmoid, tanh, hardSigmoid, elu, softsign, softplus), several model inputs, or a preprocessing step the graph cannot hold. Change it or drop `onnx`; the tfjs model is written either way.",
 	},
+	MW240: {
+		severity: 'error',
+		title: 'Layer cannot take the padding mask',
+		explanation:
+			'An `embedding` with `maskZero` marks padded steps; tfjs refuses a model where that mask reaches a layer that cannot use it (flatten, convolutions, pooling other than `globalAveragePooling1d`, leakyRelu). Pool the sequence first, or turn `maskZero` off.',
+	},
+	MW241: {
+		severity: 'error',
+		title: 'Unused model input',
+		explanation: "No layer's `from` names this input of `model.inputs`; a tfjs model cannot have an input that does not reach its output.",
+	},
+	MW242: {
+		severity: 'warning',
+		title: 'Tokenizer options without tokenize',
+		explanation:
+			'Options such as `maxLength` or `vocabularySize` only apply to a column whose `step` is `tokenize`; here they are ignored.',
+	},
+	MW243: {
+		severity: 'error',
+		title: 'Input features do not match',
+		explanation:
+			"With `model.inputs`, every feature column belongs to exactly one input, every input names only feature columns, and `model.inputShape` is replaced by each input's `shape`.",
+	},
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

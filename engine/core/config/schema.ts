@@ -81,10 +81,10 @@ const layerRef = (description: string) =>
 	});
 const from = Opt(
 	layerRef(
-		'The layer whose output this layer takes: the `name` of an earlier layer, or `input` for the model input. Default: the previous layer (the model input for the first), as in a Sequential stack.',
+		'The layer whose output this layer takes: the `name` of an earlier layer, or `input` for the model input (with `model.inputs`, the name of one of them). Default: the previous layer (the model input for the first), as in a Sequential stack.',
 	),
 );
-const mergeFrom = Type.Array(layerRef('An earlier layer (by `name`), or `input` for the model input.'), {
+const mergeFrom = Type.Array(layerRef('An earlier layer (by `name`), or `input` for the model input (or a name from `model.inputs`).'), {
 	description: 'The layers whose outputs are merged: at least two earlier layers (by `name`) or `input`.',
 	minItems: 2,
 	examples: [['dense_1', 'dense_2']],
@@ -281,6 +281,13 @@ const Embedding = Obj(
 		outputDim: Int({ description: 'Size of each embedding vector.', minimum: 1, examples: [16] }),
 		embeddingsInitializer: initializer('randomUniform', 'the embedding matrix'),
 		embeddingsRegularizer: Regularizer('the embedding matrix'),
+		maskZero: Opt(
+			Bool({
+				description:
+					'Treat id 0 as padding (what `tokenize` pads with): later layers get a mask, so attention ignores padded steps and `globalAveragePooling1d` averages over real tokens only. Every layer the mask reaches must support it.',
+				default: false,
+			}),
+		),
 	},
 	'Embedding lookup: integer ids `[null, steps]` → `[null, steps, outputDim]`. Parameters: $inputDim \\cdot outputDim$.',
 	{ 'x-snippet': 'inputDim: ${1:1000}\noutputDim: ${2:16}' },
@@ -310,6 +317,92 @@ const recurrent = (t: 'lstm' | 'gru' | 'simpleRnn', description: string) =>
 		description,
 		{ 'x-snippet': 'units: ${1:32}' },
 	);
+
+const PositionEmbedding = Obj(
+	{
+		type: typeTag('positionEmbedding', 'Adds a learned vector per position to a sequence.'),
+		name,
+		from,
+		maxLength: Opt(
+			Int({
+				description: 'Longest sequence the layer accepts. Default: the number of steps of its input.',
+				minimum: 1,
+			}),
+		),
+		embeddingsInitializer: initializer('glorotUniform', 'the position vectors'),
+	},
+	'Learned position embedding for `[null, steps, d]` sequences: $y_t = x_t + P_t$, so later layers know the order of the tokens (attention alone does not). Parameters: $maxLength \\cdot d$. Passes a padding mask on.',
+	{ 'x-formula': '$y_t = x_t + P_t$' },
+);
+
+const attentionFields = {
+	numHeads: Int({ description: 'Number of attention heads $h$.', minimum: 1, examples: [2] }),
+	keyDim: Opt(
+		Int({
+			description: "Size $d_k$ of each head's queries, keys and values. Default: the input size divided by `numHeads`.",
+			minimum: 1,
+		}),
+	),
+	dropout: Opt(Num({ description: 'Dropout rate on the attention weights (training only).', minimum: 0, exclusiveMaximum: 1, default: 0 })),
+	causal: Opt(
+		Bool({
+			description: 'Causal mask: each step attends only to itself and earlier steps (for models that predict what comes next).',
+			default: false,
+		}),
+	),
+	useBias,
+	kernelInitializer: initializer('glorotUniform', 'the projection kernels'),
+	biasInitializer: initializer('zeros', 'the projection biases'),
+};
+const ATTENTION_FORMULA =
+	'$\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}\\left(\\frac{Q K^T}{\\sqrt{d_k}}\\right) V$, with $Q = x W_Q$, $K = x W_K$, $V = x W_V$ per head';
+const MultiHeadAttention = Obj(
+	{
+		type: typeTag('multiHeadAttention', 'Multi-head scaled dot-product self-attention.'),
+		name,
+		from,
+		...attentionFields,
+	},
+	`Multi-head self-attention over \`[null, steps, d]\`: ${ATTENTION_FORMULA}; the heads are concatenated and projected back to $d$. Output \`[null, steps, d]\`. Parameters: $4 d h d_k + 3 h d_k + d$ (with biases). Padded steps (a mask from \`embedding.maskZero\`) are never attended to.`,
+	{ 'x-formula': ATTENTION_FORMULA, 'x-snippet': 'numHeads: ${1:2}' },
+);
+
+const TransformerEncoder = Obj(
+	{
+		type: typeTag('transformerEncoder', 'A Transformer encoder block: self-attention and a feed-forward network.'),
+		name,
+		from,
+		...attentionFields,
+		feedForwardDim: Int({ description: 'Width $d_{ff}$ of the hidden layer of the feed-forward network.', minimum: 1, examples: [64] }),
+		dropout: Opt(
+			Num({
+				description: 'Dropout rate on the attention weights and on both residual branches (training only).',
+				minimum: 0,
+				exclusiveMaximum: 1,
+				default: 0.1,
+			}),
+		),
+		activation: Opt(
+			StringEnum(['relu', 'gelu', 'elu', 'tanh', 'linear'] as const, {
+				description: 'Activation of the feed-forward hidden layer.',
+				default: 'relu',
+				'x-enumDescriptions': {
+					relu: '$\\max(0, x)$.',
+					gelu: 'Gaussian error linear unit (tanh approximation), as in BERT.',
+					elu: 'Exponential linear unit.',
+					tanh: 'Hyperbolic tangent.',
+					linear: 'No activation.',
+				},
+			}),
+		),
+		epsilon: Opt(Num({ description: 'Added to the variance in both layer normalisations.', exclusiveMinimum: 0, default: 0.000001 })),
+	},
+	'A Transformer encoder block ("Attention Is All You Need", post-norm) over `[null, steps, d]`: $h = \\mathrm{LN}(x + \\mathrm{MHA}(x))$, $y = \\mathrm{LN}(h + W_2 f(W_1 h + b_1) + b_2)$, with dropout on both branches. Output `[null, steps, d]`. Parameters: attention $4 d h d_k + 3 h d_k + d$, feed-forward $2 d d_{ff} + d_{ff} + d$, normalisation $4d$.',
+	{
+		'x-formula': '$h = \\mathrm{LN}(x + \\mathrm{MHA}(x))$, $y = \\mathrm{LN}(h + W_2 f(W_1 h + b_1) + b_2)$',
+		'x-snippet': 'numHeads: ${1:2}\nfeedForwardDim: ${2:64}',
+	},
+);
 
 const merge = (t: 'add' | 'multiply' | 'average', what: string, formula: string) =>
 	Obj(
@@ -354,6 +447,9 @@ export const LayerSchema = Tagged(
 		globalPool('globalMaxPooling1d', 'Maximum over the steps of a sequence.'),
 		globalPool('globalMaxPooling2d', 'Maximum over height and width.'),
 		Embedding,
+		PositionEmbedding,
+		MultiHeadAttention,
+		TransformerEncoder,
 		recurrent('lstm', 'Long short-term memory layer. Parameters: $4(u(n_{in} + u) + u)$.'),
 		recurrent('gru', 'Gated recurrent unit (tfjs variant, reset gate before the matmul). Parameters: $3(u(n_{in} + u) + u)$.'),
 		recurrent('simpleRnn', 'Fully connected recurrent layer: $h_t = f(x_t W + h_{t-1} U + b)$. Parameters: $u(n_{in} + u) + u$.'),
@@ -476,9 +572,11 @@ export const SourceSchema = Tagged(
 	{ description: 'Where the rows come from, chosen by `type`.' },
 );
 
-const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'drop'] as const, {
+const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'tokenize', 'drop'] as const, {
 	description: 'What to do with the column.',
 	'x-enumDescriptions': {
+		tokenize:
+			'Text → `maxLength` token ids (0 = padding, 1 = out of vocabulary), with a vocabulary of the most frequent training tokens. Options beside `step`: `level`, `lowercase`, `punctuation`, `vocabularySize`, `oovToken`, `maxLength`, `padding`, `truncation`.',
 		none: 'Use the values as they are.',
 		standardize: 'Subtract the training mean and divide by the training standard deviation: $z = \\frac{x - \\mu}{\\sigma}$.',
 		minMax: 'Scale to [0, 1] with the training minimum and maximum: $\\frac{x - \\min}{\\max - \\min}$.',
@@ -487,6 +585,63 @@ const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'label
 		drop: 'Remove the column.',
 	},
 });
+/** Options of the `tokenize` step (only with `step: tokenize`; MW242 otherwise). */
+const TokenizeFields = {
+	level: Opt(
+		StringEnum(['word', 'character'] as const, {
+			description: 'Tokens are words or single characters.',
+			default: 'word',
+			'x-enumDescriptions': {
+				word: 'Split on white space (and punctuation, see `punctuation`).',
+				character: 'Every character is a token (white space included).',
+			},
+		}),
+	),
+	lowercase: Opt(Bool({ description: 'Lower-case the text before splitting.', default: true })),
+	punctuation: Opt(
+		StringEnum(['strip', 'separate', 'keep'] as const, {
+			description: 'What happens to punctuation marks.',
+			default: 'strip',
+			'x-enumDescriptions': {
+				strip: 'Remove them.',
+				separate: 'Each mark is a token of its own (`good!` → `good`, `!`).',
+				keep: 'Leave them inside the words (`good!` stays one token).',
+			},
+		}),
+	),
+	vocabularySize: Opt(
+		Int({
+			description:
+				'Size of the vocabulary, the two reserved ids included: the `vocabularySize − 2` most frequent training tokens (ties in text order) get ids 2, 3, …; an `embedding` after it needs `inputDim` ≥ this.',
+			minimum: 3,
+			maximum: 1_000_000,
+			default: 1000,
+		}),
+	),
+	oovToken: Opt(
+		Str({ description: 'The text that stands for id 1, the out-of-vocabulary token, in the stored vocabulary.', default: '[UNK]' }),
+	),
+	maxLength: Opt(
+		Int({
+			description: 'Tokens per text: shorter texts are padded with id 0, longer ones truncated.',
+			minimum: 1,
+			maximum: 100_000,
+			default: 32,
+		}),
+	),
+	padding: Opt(
+		StringEnum(['post', 'pre'] as const, {
+			description: 'Where padding ids go: after the text (`post`) or before it (`pre`).',
+			default: 'post',
+		}),
+	),
+	truncation: Opt(
+		StringEnum(['post', 'pre'] as const, {
+			description: 'Which tokens a long text loses: its end (`post`) or its start (`pre`).',
+			default: 'post',
+		}),
+	),
+};
 const fillMissing = (description: string, def?: string) =>
 	StringEnum(['error', 'dropRow', 'mean', 'median', 'mostFrequent', 'zero'] as const, {
 		description,
@@ -551,8 +706,9 @@ const DataSchema = Obj(
 							{
 								step: Opt(ColumnStep),
 								fillMissing: Opt(fillMissing('What to do with a missing value in this column. Default: `data.missing`.')),
+								...TokenizeFields,
 							},
-							'A step and a missing-value policy for this column.',
+							"A step and a missing-value policy for this column; with `step: tokenize`, the tokenizer's options.",
 						),
 					],
 					{ description: 'A preprocessing step for this column, or `{step, fillMissing}`.' },
@@ -621,9 +777,43 @@ const DataSchema = Obj(
 // ---------------------------------------------------------------- model
 const ModelSchema = Obj(
 	{
+		inputs: Opt(
+			Type.Array(
+				Obj(
+					{
+						name: Str({
+							description: 'The name layers use in `from` to take this input.',
+							pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
+							'x-patternMessage': 'must start with a letter or `_` and hold only letters, digits, `_`, `.` and `-`',
+							examples: ['numbers', 'text'],
+						}),
+						features: Type.Array(Str({ description: 'A feature column.' }), {
+							description:
+								'The feature columns this input takes, in order (after their preprocessing: a one-hot column gives one value per category, a tokenized one `maxLength` ids).',
+							minItems: 1,
+							uniqueItems: true,
+						}),
+						shape: Opt(
+							Type.Array(Int({ description: 'A dimension.', minimum: 1 }), {
+								description: 'Shape of one sample of this input. Default: `[number of values]` after preprocessing.',
+								minItems: 1,
+							}),
+						),
+					},
+					'A named model input fed by some of the feature columns.',
+					{ 'x-snippet': 'name: ${1:text}\nfeatures: [${2:column}]' },
+				),
+				{
+					description:
+						'Several named inputs (e.g. numeric columns and a text column), each a group of feature columns; layers take one with `from: <name>`. Every feature belongs to exactly one input. Without it the model has one input, `input`, holding every feature.',
+					minItems: 1,
+				},
+			),
+		),
 		inputShape: Opt(
 			Type.Array(Int({ description: 'A dimension.', minimum: 1 }), {
-				description: 'Shape of one sample, without the batch dimension. Default: `[number of features]` after preprocessing.',
+				description:
+					'Shape of one sample, without the batch dimension. Default: `[number of features]` after preprocessing. With `inputs`, each input has its own `shape` instead.',
 				minItems: 1,
 				examples: [[4], [28, 28, 1]],
 			}),

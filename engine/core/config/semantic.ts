@@ -13,6 +13,7 @@ import { schemaAtPath } from './schemaNav';
 import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
+import { featureWidth, inputFeatures, namedInputs, stepOfEntry, tokenizeChecks } from './inputs';
 import { onnxProblems } from '../onnx';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
 import { classesOf } from '../data/labels';
@@ -33,6 +34,8 @@ export interface DataSummary {
 	label?: string;
 	/** Number of model inputs after preprocessing (one-hot expands), when known. */
 	inputSize?: number;
+	/** Values each feature gives after preprocessing (one-hot: its categories, tokenize: maxLength), when known. */
+	widths?: Record<string, number | undefined>;
 	classes?: (string | number)[];
 	task?: 'regression' | 'binaryClassification' | 'multiclassClassification';
 	trainRows?: number;
@@ -72,7 +75,9 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		for (let i = 0; i < cfg.model.layers.length && !invalid(['model', 'layers', i]); i++) layers.push(cfg.model.layers[i] as LayerConfig);
 		const declared = cfg.model.inputShape;
 		const input = declared ?? (data.inputSize !== undefined ? [data.inputSize] : undefined);
-		shapes = inferShapes(layers, input);
+		const named = namedInputs(cfg, data, invalid, add);
+		shapes = inferShapes(layers, named ? undefined : input, named);
+		for (const ii of shapes.inputIssues ?? []) add(ii.code, ii.message, ['model', 'inputs', ii.input, 'name']);
 		for (const l of shapes.layers) {
 			if (!l.issue) continue;
 			const path: JsonPath = ['model', 'layers', l.index, ...(l.issue.at ?? (l.issue.field ? [l.issue.field] : ['type']))];
@@ -326,7 +331,7 @@ function dataSummary(
 				);
 		}
 	}
-	let features = d.features ?? info.defaultFeatures ?? cols.filter((c) => c !== label);
+	let features = d.features ?? inputFeatures(cfg) ?? info.defaultFeatures ?? cols.filter((c) => c !== label);
 	if (d.features && !invalid(['data', 'features'])) {
 		d.features.forEach((f, i) => {
 			if (!cols.includes(f))
@@ -345,14 +350,16 @@ function dataSummary(
 
 	// Input size after preprocessing: one-hot columns expand to one input per category.
 	let size: number | undefined = 0;
+	const widths: Record<string, number | undefined> = {};
 	for (const f of features) {
 		const step = stepOf(prep[f]) ?? (info.numeric.includes(f) ? 'none' : 'oneHot');
-		if (step === 'oneHot') {
-			const k = info.distinct[f]?.length;
-			size = k === undefined || size === undefined ? undefined : size + k;
-		} else if (size !== undefined) size += 1;
+		const w = featureWidth(step, prep[f], info.distinct[f]?.length);
+		widths[f] = w;
+		size = w === undefined || size === undefined ? undefined : size + w;
 	}
+	out.widths = widths;
 	if (size !== undefined) out.inputSize = size;
+	if (!invalid(['data', 'preprocessing'])) tokenizeChecks(cfg, (p) => cd.nodeAt(p) !== null, add);
 
 	if (label !== undefined && info.distinct[label]) {
 		// Classes as the engine counts them (core/data/labels.ts): `1` and `"1.0"` are one class.
@@ -505,11 +512,7 @@ function tableChecks(
 	}
 }
 
-function stepOf(p: unknown): string | undefined {
-	if (typeof p === 'string') return p;
-	if (p && typeof p === 'object' && typeof (p as { step?: unknown }).step === 'string') return (p as { step: string }).step;
-	return undefined;
-}
+const stepOf = stepOfEntry;
 
 function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkFix): void {
 	const layers = cfg.model.layers as LayerConfig[];

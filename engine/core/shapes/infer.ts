@@ -26,6 +26,8 @@ export interface LayerShapeInfo {
 	sources: number[];
 	/** Input shapes of a merge layer, one per entry of `from`. */
 	inputShapes?: (Shape | undefined)[];
+	/** The layer's input carries a padding mask (an `embedding` with `maskZero` before it). */
+	maskedInput?: boolean;
 }
 
 export interface ShapeIssue {
@@ -48,15 +50,60 @@ export function isGraph(layers: readonly { type: string; from?: unknown }[]): bo
 	return layers.some((l) => l.from !== undefined || isMerge(l.type));
 }
 
-/** The `from` names of a layer as written, or the implicit previous layer. */
-export function layerFrom(layer: { from?: unknown }, index: number, names: readonly string[]): string[] {
+/** The `from` names of a layer as written, or the implicit previous layer (the first input for the first layer). */
+export function layerFrom(layer: { from?: unknown }, index: number, names: readonly string[], firstInput = MODEL_INPUT): string[] {
 	if (typeof layer.from === 'string') return [layer.from];
 	if (Array.isArray(layer.from)) return layer.from.filter((f): f is string => typeof f === 'string');
-	return [index === 0 ? MODEL_INPUT : names[index - 1]!];
+	return [index === 0 ? firstInput : names[index - 1]!];
+}
+
+/** A named model input (`model.inputs`) with its per-sample shape when known. */
+export interface NamedInput {
+	name: string;
+	shape?: readonly number[] | undefined;
+}
+
+/** Whether a layer passes a padding mask (from `embedding.maskZero`) on, consumes it, or cannot take one (tfjs throws). */
+function maskRule(layer: LayerConfig): 'pass' | 'consume' | 'refuse' {
+	switch (layer.type) {
+		case 'dropout':
+		case 'batchNormalization':
+		case 'layerNormalization':
+		case 'positionEmbedding':
+		case 'multiHeadAttention':
+		case 'transformerEncoder':
+		case 'add':
+		case 'multiply':
+		case 'average':
+		case 'concatenate':
+			return 'pass';
+		case 'dense':
+		case 'activation':
+			// tfjs's LeakyReLU layer (our leakyRelu activation) takes no mask.
+			return layer.activation === 'leakyRelu' ? 'refuse' : 'pass';
+		case 'globalAveragePooling1d':
+			return 'consume';
+		case 'lstm':
+		case 'gru':
+		case 'simpleRnn':
+			return layer.returnSequences ? 'pass' : 'consume';
+		default:
+			return 'refuse';
+	}
+}
+
+/** A problem with a named model input (`model.inputs[input]`). */
+export interface InputIssue {
+	input: number;
+	code: DiagnosticCode;
+	message: string;
 }
 
 export interface ModelShapeInfo {
 	inputShape?: Shape;
+	/** The named inputs of `model.inputs`, with their shapes (batch first) when known. */
+	inputs?: { name: string; shape?: Shape }[];
+	inputIssues?: InputIssue[];
 	layers: LayerShapeInfo[];
 	outputShape?: Shape;
 	totalParams?: number;
@@ -88,9 +135,19 @@ export function defaultLayerNames(layers: readonly { type: string; name?: string
 	});
 }
 
-export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly number[] | undefined): ModelShapeInfo {
+export function inferShapes(
+	layers: readonly LayerConfig[],
+	inputShape: readonly number[] | undefined,
+	namedInputs?: readonly NamedInput[],
+): ModelShapeInfo {
 	const names = defaultLayerNames(layers);
 	const input: Shape | undefined = inputShape ? [null, ...inputShape] : undefined;
+	// The model's inputs by name: `input`, or the names of `model.inputs` (index -1, -2, …).
+	const inputNames = namedInputs?.length ? namedInputs.map((i) => i.name) : [MODEL_INPUT];
+	const inputShapes = namedInputs?.length ? namedInputs.map((i) => (i.shape ? [null, ...i.shape] : undefined)) : [input];
+	const usedInputs = new Set<number>();
+	/** Whether each layer's output carries a padding mask. */
+	const masked: boolean[] = [];
 	/** Output shapes passed on to later layers (undefined after an error). */
 	const passed: (Shape | undefined)[] = [];
 	const out: LayerShapeInfo[] = [];
@@ -104,19 +161,21 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 	let known = true;
 	const used = new Set<number>();
 	layers.forEach((layer, index) => {
-		const from = layerFrom(layer, index, names);
+		const from = layerFrom(layer, index, names, inputNames[0]);
 		const info: LayerShapeInfo = { index, type: layer.type, name: names[index]!, from, sources: [] };
-		let issue: ShapeIssue | undefined = graphIssue(layer, index, names, firstIndex);
+		let issue: ShapeIssue | undefined = graphIssue(layer, index, names, firstIndex, inputNames);
 		const inShapes: (Shape | undefined)[] = [];
+		let inMasked = false;
 		from.forEach((f, k) => {
-			const src = f === MODEL_INPUT ? -1 : firstIndex.get(f);
+			const inputAt = inputNames.indexOf(f);
+			const src = inputAt >= 0 ? -1 - inputAt : firstIndex.get(f);
 			const at = Array.isArray(layer.from) ? ['from', k] : ['from'];
 			if (src === undefined) {
-				const near = nearest(f, names.slice(0, index));
+				const near = nearest(f, names.slice(0, index), inputNames);
 				issue ??= {
 					code: 'MW215',
 					at,
-					message: `No layer is named \`${f}\`. \`from\` takes the \`name\` of an earlier layer, or \`input\`${
+					message: `No layer is named \`${f}\`. \`from\` takes the \`name\` of an earlier layer, or ${inputNames.length > 1 ? `an input (${inputNames.map((n) => `\`${n}\``).join(', ')})` : `\`${inputNames[0]}\``}${
 						near
 							? ` (did you mean \`${near}\`?)`
 							: index
@@ -142,8 +201,19 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 			}
 			info.sources.push(src);
 			if (src >= 0) used.add(src);
-			inShapes.push(src === -1 ? input : passed[src]);
+			else usedInputs.add(-1 - src);
+			if (src >= 0 && masked[src]) inMasked = true;
+			inShapes.push(src < 0 ? inputShapes[-1 - src] : passed[src]);
 		});
+		const rule = maskRule(layer);
+		if (inMasked && rule === 'refuse')
+			issue ??= {
+				code: 'MW240',
+				field: 'type',
+				message: `\`${layer.type}\` cannot take the padding mask of an \`embedding\` with \`maskZero\` (tfjs would refuse the model). Put a \`globalAveragePooling1d\` (or a recurrent layer) before it, or set \`maskZero: false\`.`,
+			};
+		masked.push((inMasked && rule === 'pass') || (layer.type === 'embedding' && layer.maskZero === true));
+		if (inMasked) info.maskedInput = true;
 		const shape = inShapes[0];
 		if (shape) info.inputShape = shape;
 		if (isMerge(layer.type)) info.inputShapes = inShapes;
@@ -173,8 +243,23 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 			message: `Nothing takes the output of \`${info.name}\`: it is not the last layer and no \`from\` names it, so it does not reach the model's output. Name it in a later layer's \`from\`, or remove it.`,
 		};
 	});
+	// Named inputs no layer takes: tfjs would refuse the model (its inputs must all reach the output).
+	const inputIssues: InputIssue[] = [];
+	if (namedInputs?.length)
+		namedInputs.forEach((inp, k) => {
+			if (!usedInputs.has(k) && layers.length)
+				inputIssues.push({
+					input: k,
+					code: 'MW241',
+					message: `No layer takes the input \`${inp.name}\`: name it in a layer's \`from\`, or remove it from \`model.inputs\`.`,
+				});
+		});
 	const last = passed[passed.length - 1];
 	return {
+		...(namedInputs?.length
+			? { inputs: namedInputs.map((n, k) => ({ name: n.name, ...(inputShapes[k] ? { shape: inputShapes[k] } : {}) })) }
+			: {}),
+		...(inputIssues.length ? { inputIssues } : {}),
 		...(input ? { inputShape: input } : {}),
 		layers: out,
 		...(last ? { outputShape: last } : {}),
@@ -182,11 +267,17 @@ export function inferShapes(layers: readonly LayerConfig[], inputShape: readonly
 	};
 }
 
-/** A duplicate `name` (or a layer named `input`). */
-function graphIssue(layer: LayerConfig, index: number, names: readonly string[], firstIndex: Map<string, number>): ShapeIssue | undefined {
+/** A duplicate `name` (or a layer named like a model input). */
+function graphIssue(
+	layer: LayerConfig,
+	index: number,
+	names: readonly string[],
+	firstIndex: Map<string, number>,
+	inputNames: readonly string[],
+): ShapeIssue | undefined {
 	const n = names[index]!;
-	if (n === MODEL_INPUT)
-		return { code: 'MW217', field: 'name', message: '`input` names the model input in `from`; give this layer another name.' };
+	if (n === MODEL_INPUT || inputNames.includes(n))
+		return { code: 'MW217', field: 'name', message: `\`${n}\` names a model input in \`from\`; give this layer another name.` };
 	const first = firstIndex.get(n)!;
 	if (first !== index)
 		return {
@@ -198,8 +289,10 @@ function graphIssue(layer: LayerConfig, index: number, names: readonly string[],
 }
 
 /** The earlier layer name (or `input`) a misspelt `from` name most likely meant. */
-function nearest(name: string, names: readonly string[]): string | undefined {
-	return [...names, MODEL_INPUT].find((n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= Math.min(2, n.length - 1));
+function nearest(name: string, names: readonly string[], inputNames: readonly string[] = [MODEL_INPUT]): string | undefined {
+	return [...names, ...inputNames].find(
+		(n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= Math.min(2, n.length - 1),
+	);
 }
 
 function editDistance(a: string, b: string): number {
@@ -435,6 +528,47 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 					issue: { code: 'MW210', message: `\`embedding\` expects integer ids [steps] per sample, but its input is ${fmt(shape)}.` },
 				};
 			return { shape: [null, shape[1] ?? null, layer.outputDim], trainable: params };
+		}
+		case 'positionEmbedding': {
+			if (!shape) return {};
+			const bad = needRank(shape, 3, '[steps, features]', layer.type);
+			if (bad) return { issue: bad };
+			const [, t, d] = shape as [null, number | null, number | null];
+			if (d === null) return { issue: { code: 'MW210', message: '`positionEmbedding` needs a known feature size.' } };
+			const len = layer.maxLength ?? t;
+			if (len === null)
+				return { issue: { code: 'MW210', field: 'type', message: '`positionEmbedding` needs a known number of steps: set `maxLength`.' } };
+			if (t !== null && t > len)
+				return {
+					issue: {
+						code: 'MW210',
+						field: 'maxLength',
+						message: `\`positionEmbedding\` has ${len} positions but its input has ${t} steps: raise \`maxLength\` to at least ${t}.`,
+					},
+				};
+			return { shape, trainable: len * d };
+		}
+		case 'multiHeadAttention':
+		case 'transformerEncoder': {
+			if (!shape) return {};
+			const bad = needRank(shape, 3, '[steps, features]', layer.type);
+			if (bad) return { issue: bad };
+			const d = shape[2] ?? null;
+			if (d === null) return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known feature size.` } };
+			const h = layer.numHeads;
+			const k = layer.keyDim ?? Math.floor(d / h);
+			if (k < 1)
+				return {
+					issue: {
+						code: 'MW210',
+						field: 'numHeads',
+						message: `\`${layer.type}\` splits ${d} features over ${h} heads, less than one each: set \`keyDim\` or use fewer heads.`,
+					},
+				};
+			const attention = 4 * d * h * k + (layer.useBias !== false ? 3 * h * k + d : 0);
+			if (layer.type === 'multiHeadAttention') return { shape, trainable: attention };
+			const ff = layer.feedForwardDim;
+			return { shape, trainable: attention + 2 * d * ff + ff + d + 4 * d };
 		}
 		case 'lstm':
 		case 'gru':

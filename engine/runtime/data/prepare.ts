@@ -12,6 +12,8 @@ import {
 	transformTable,
 	encodeLabels,
 	type FeatureSpec,
+	type FeatureTransform,
+	featureWidthOf,
 	type ColumnStepName,
 	type Preprocessing,
 	type LabelEncoding,
@@ -19,6 +21,7 @@ import {
 import { kFoldIndices, splitRows, toArray, type SplitIndices, type SplitRows } from './split';
 import { cell, columnOf, isMissingAt, tableFromRows, tableRows, tableSlice, type Column, type Table, type Value } from './table';
 import { mixSeed } from '../../core/random';
+import { inputFeatures, tokenizeOptions } from '../../core/config/inputs';
 import { prepareImages } from './imageData';
 import { classesOf } from '../../core/data/labels';
 import type { DataFingerprint } from '../../core/data/fingerprint';
@@ -167,14 +170,15 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const seed = config.seed;
 	// Which columns are used decides what is kept in memory (CSV streams only those).
 	const src = d.source;
-	const wanted =
-		d.label !== undefined && d.features !== undefined ? [...d.features, d.label].filter((c, i, a) => a.indexOf(c) === i) : undefined;
+	// With `model.inputs`, the features are its columns in input order (each input a run of consecutive values).
+	const listed = inputFeatures(config) ?? d.features;
+	const wanted = d.label !== undefined && listed !== undefined ? [...listed, d.label].filter((c, i, a) => a.indexOf(c) === i) : undefined;
 	const loaded = await loadTable(src, { policy, seed: mixSeed(seed, 1), ...(wanted ? { columns: wanted } : {}) });
 	const table = loaded.table;
 	const label = d.label ?? loaded.info.defaultLabel;
 	if (!label || !loaded.columns.includes(label))
 		throw new DataError(`label column \`${label ?? '?'}\` not found (columns: ${loaded.columns.join(', ')}).`);
-	const features = d.features ?? loaded.info.defaultFeatures ?? loaded.columns.filter((c) => c !== label);
+	const features = listed ?? loaded.info.defaultFeatures ?? loaded.columns.filter((c) => c !== label);
 	for (const f of features)
 		if (!loaded.columns.includes(f))
 			throw new DataError(`feature column \`${f}\` not found (columns: ${loaded.columns.join(', ')}).`, undefined, undefined, f);
@@ -186,7 +190,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		// A column with no value at all is a column of numbers to be filled (as the validator counts it), not zero categories.
 		const numeric = loaded.numeric.includes(c) || table.data.get(c)?.kind === 'number';
 		const step: ColumnStepName = step0 ?? (numeric ? (d.scale === 'none' ? 'none' : d.scale) : 'oneHot');
-		return { column: c, step, fill: fill0 ?? d.missing, numeric };
+		return { column: c, step, fill: fill0 ?? d.missing, numeric, ...(step === 'tokenize' ? { tokenize: tokenizeOptions(entry) } : {}) };
 	});
 	// Row-level policies first: drop rows (counted) or stop at the first missing value.
 	const used = specs.filter((s) => s.step !== 'drop');
@@ -314,13 +318,22 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		splits: { train: printRows(split.train), validation: printRows(split.validation), test: printRows(split.test) },
 	};
 	const inputs = inputNames(fitted);
-	const inputShape = config.model.inputShape ?? [inputs.length];
+	const modelInputs = namedInputLayout(config, fitted);
+	const inputShape = modelInputs ? [inputs.length] : (config.model.inputShape ?? [inputs.length]);
 	const size = inputShape.reduce((a, b) => a * b, 1);
 	if (size !== inputs.length)
 		throw new DataError(
 			`model.inputShape [${inputShape.join(', ')}] holds ${size} values but the data has ${inputs.length} input columns after preprocessing.`,
 		);
-	const preprocessing: Preprocessing = { version: 1, features: fitted, inputs, ...preLabel, task, inputShape };
+	const preprocessing: Preprocessing = {
+		version: 1,
+		features: fitted,
+		inputs,
+		...preLabel,
+		task,
+		inputShape,
+		...(modelInputs ? { modelInputs } : {}),
+	};
 	const out = withIndices(
 		{
 			train: tableArrays(preprocessing, table, trainIndex, 'training row', lineOf),
@@ -413,6 +426,23 @@ function withIndices(data: Omit<PreparedData, 'indices'>, split: SplitRows): Pre
 			return (indices ??= { train: toArray(split.train), validation: toArray(split.validation), test: toArray(split.test) });
 		},
 	};
+}
+
+/** Where each input of `model.inputs` reads a row: its features' values are consecutive (features are in input order). */
+function namedInputLayout(config: ResolvedConfig, fitted: readonly FeatureTransform[]): Preprocessing['modelInputs'] {
+	const declared = config.model.inputs;
+	if (!declared?.length) return undefined;
+	const width = new Map(fitted.map((f) => [f.column, featureWidthOf(f)]));
+	let offset = 0;
+	return declared.map((inp) => {
+		const w = inp.features.reduce((a, c) => a + (width.get(c) ?? 0), 0);
+		const shape = inp.shape ?? [w];
+		if (shape.reduce((a, b) => a * b, 1) !== w)
+			throw new DataError(`input \`${inp.name}\` has shape [${shape.join(', ')}] but its features give ${w} values after preprocessing.`);
+		const at = { name: inp.name, offset, width: w, shape };
+		offset += w;
+		return at;
+	});
 }
 
 const rangeOf = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

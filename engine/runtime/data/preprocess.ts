@@ -5,9 +5,11 @@
 import { DataError } from './csv';
 import { classKey, classLookup } from '../../core/data/labels';
 import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
+import { encodeText, fitTokenizer, vocabularyIndex, type Tokenizer } from '../../core/data/tokenize';
+import type { TokenizeOptions } from '../../core/config/inputs';
 
 export type FillPolicy = 'error' | 'dropRow' | 'mean' | 'median' | 'mostFrequent' | 'zero';
-export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'drop';
+export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'tokenize' | 'drop';
 
 export interface FeatureTransform {
 	column: string;
@@ -19,6 +21,8 @@ export interface FeatureTransform {
 	params?: [number, number];
 	/** oneHot / labelEncode categories (from the training rows), sorted. */
 	categories?: (string | number)[];
+	/** tokenize: the options and the vocabulary fitted on the training rows. */
+	tokenizer?: Tokenizer;
 }
 
 export type LabelEncoding = 'value' | 'binary' | 'hinge' | 'oneHot' | 'index';
@@ -31,6 +35,11 @@ export interface Preprocessing {
 	label: { column: string; encoding: LabelEncoding; classes?: (string | number)[] };
 	task: 'regression' | 'binaryClassification' | 'multiclassClassification';
 	inputShape: number[];
+	/**
+	 * The named inputs of `model.inputs`: each takes `width` consecutive values of a row from `offset`,
+	 * shaped `shape`. Absent: one input, `input`, of `inputShape`.
+	 */
+	modelInputs?: { name: string; offset: number; width: number; shape: number[] }[];
 	/** An images source: every image resized to `size` [height, width] with `channels` (no table features). */
 	image?: { size: [number, number]; channels: 1 | 3 };
 }
@@ -40,6 +49,20 @@ export interface FeatureSpec {
 	step: ColumnStepName;
 	fill: FillPolicy;
 	numeric: boolean;
+	/** tokenize: its options (defaults filled). */
+	tokenize?: TokenizeOptions;
+}
+
+/** Values a fitted feature writes per row. */
+export const featureWidthOf = (f: FeatureTransform): number =>
+	f.step === 'oneHot' ? f.categories!.length : f.step === 'tokenize' ? f.tokenizer!.options.maxLength : 1;
+
+/** The texts of `col` over `index` (missing cells skipped), for fitting a tokenizer. */
+function* textsAt(col: Column, index: ArrayLike<number>): Generator<string> {
+	for (let j = 0; j < index.length; j++) {
+		const v = cell(col, index[j]!);
+		if (v !== null && v !== undefined && !(typeof v === 'number' && Number.isNaN(v))) yield String(v);
+	}
 }
 
 const isMiss = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
@@ -106,6 +129,13 @@ export function fitFeatures(specs: readonly FeatureSpec[], table: Table, index: 
 		if (s.step === 'drop') continue;
 		const col = columnOf(table, s.column);
 		const t: FeatureTransform = { column: s.column, step: s.step, fill: s.fill };
+		if (s.step === 'tokenize') {
+			// A missing text is an empty one (all padding) unless the policy drops the row or stops.
+			t.tokenizer = fitTokenizer(textsAt(col, index), s.tokenize!);
+			if (s.fill !== 'error' && s.fill !== 'dropRow') t.fillValue = '';
+			out.push(t);
+			continue;
+		}
 		if (s.step === 'oneHot' || s.step === 'labelEncode') t.categories = sortVals(distinctAt(col, index));
 		const needNums = s.step === 'standardize' || s.step === 'minMax' || s.fill === 'mean' || s.fill === 'median';
 		const nums = needNums ? numbersAt(col, index) : new Float64Array(0);
@@ -167,7 +197,13 @@ function mostFrequent(col: Column, index: ArrayLike<number>): Value {
 }
 
 export function inputNames(features: readonly FeatureTransform[]): string[] {
-	return features.flatMap((f) => (f.step === 'oneHot' ? f.categories!.map((c) => `${f.column}=${c}`) : [f.column]));
+	return features.flatMap((f) =>
+		f.step === 'oneHot'
+			? f.categories!.map((c) => `${f.column}=${c}`)
+			: f.step === 'tokenize'
+				? Array.from({ length: f.tokenizer!.options.maxLength }, (_, i) => `${f.column}[${i}]`)
+				: [f.column],
+	);
 }
 
 /** Writes the transformed features of `row` into `out` at `offset`; returns the width. */
@@ -181,6 +217,12 @@ export function transformRow(features: readonly FeatureTransform[], row: Row, ou
 			v = f.fillValue;
 		}
 		switch (f.step) {
+			case 'tokenize': {
+				const t = f.tokenizer!;
+				encodeText(String(v), t, vocabularyIndex(t), out, k);
+				k += t.options.maxLength;
+				continue;
+			}
 			case 'oneHot': {
 				const i = f.categories!.indexOf(v as string | number);
 				for (let c = 0; c < f.categories!.length; c++) out[k + c] = c === i ? 1 : 0;
@@ -249,6 +291,50 @@ interface FeatureWriter {
 	error?: (row: number) => DataError;
 }
 
+/** Token ids of a text column: each distinct text is encoded once. */
+function tokenWriter(
+	f: FeatureTransform,
+	col: Column,
+	out: Float32Array,
+	width: number,
+	k: number,
+	at: (j: number) => string,
+): FeatureWriter {
+	const t = f.tokenizer!;
+	const L = t.options.maxLength;
+	const index = vocabularyIndex(t);
+	const cache = new Map<string, Float32Array>();
+	const idsOf = (text: string) => {
+		let ids = cache.get(text);
+		if (!ids) {
+			ids = new Float32Array(L);
+			encodeText(text, t, index, ids, 0);
+			if (cache.size < 100_000) cache.set(text, ids);
+		}
+		return ids;
+	};
+	const w: FeatureWriter = {
+		write(rows, dests, count) {
+			let bad = -1;
+			for (let r = 0; r < count; r++) {
+				const v = cell(col, rows[r]!);
+				const j = dests[r]!;
+				const missing = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
+				if (missing && f.fillValue === undefined) {
+					if (bad < 0 || j < bad) {
+						bad = j;
+						w.error = (row) => missingValue(at(row), f);
+					}
+					continue;
+				}
+				out.set(idsOf(missing ? '' : String(v)), j * width + k);
+			}
+			return bad;
+		},
+	};
+	return w;
+}
+
 function featureWriter(
 	f: FeatureTransform,
 	table: Table,
@@ -258,6 +344,7 @@ function featureWriter(
 	at: (j: number) => string,
 ): FeatureWriter {
 	const col = columnOf(table, f.column);
+	if (f.step === 'tokenize') return tokenWriter(f, col, out, width, k, at);
 	const oneHot = f.step === 'oneHot';
 	const cats = oneHot || f.step === 'labelEncode' ? categoryIndex(f.categories!) : undefined;
 	const fill = f.fillValue === undefined ? undefined : encodeValue(f, cats, f.fillValue);
@@ -366,7 +453,7 @@ export function transformTable(
 	let k = 0;
 	for (const f of features) {
 		writers.push(featureWriter(f, table, out, width, k, at));
-		k += f.step === 'oneHot' ? f.categories!.length : 1;
+		k += featureWidthOf(f);
 	}
 	const n = index.length;
 	const rows = new Int32Array(Math.min(TILE, n));

@@ -1,5 +1,6 @@
 /** Evaluates a trained model on a split: the report the evaluation panel and evaluation.json show. */
 import * as tf from '@tensorflow/tfjs';
+import { predictRowsFlat } from '../model/inputs';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import type { PreparedData, SplitArrays } from '../data/prepare';
 import type { Preprocessing } from '../data/preprocess';
@@ -18,7 +19,7 @@ export function pickSplit(config: ResolvedConfig, data: PreparedData): 'test' | 
 /** The model's outputs for a split, one flat row-major array `width` wide (n × classes floats, not n arrays). */
 export function predictArrays(model: tf.LayersModel, pre: Preprocessing, s: SplitArrays): { data: Float32Array; width: number } {
 	// Read outside tidy: tidy walks what its function returns, element by element for a typed array.
-	const p = tf.tidy(() => (model.predict(tf.tensor(s.x, [s.n, ...pre.inputShape]), { batchSize: 1024 }) as tf.Tensor).reshape([s.n, -1]));
+	const p = tf.tidy(() => predictRowsFlat(model, pre, s.x, s.n, 1024));
 	try {
 		return { data: p.dataSync() as Float32Array, width: p.shape[1] ?? 1 };
 	} finally {

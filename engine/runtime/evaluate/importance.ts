@@ -4,6 +4,7 @@
  * and standard deviation of the drop in the metric (accuracy for classifiers, R² for regression).
  */
 import * as tf from '@tensorflow/tfjs';
+import { predictRowsFlat } from '../model/inputs';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import type { Evaluation, FeatureImportance } from '../../core/records';
 import { createRng, mixSeed } from '../../core/random';
@@ -23,7 +24,7 @@ export function featureColumns(pre: Preprocessing): { feature: string; start: nu
 	const out: { feature: string; start: number; end: number }[] = [];
 	let k = 0;
 	for (const f of pre.features) {
-		const w = f.step === 'oneHot' ? (f.categories?.length ?? 0) : 1;
+		const w = f.step === 'oneHot' ? (f.categories?.length ?? 0) : f.step === 'tokenize' ? (f.tokenizer?.options.maxLength ?? 0) : 1;
 		out.push({ feature: f.column, start: k, end: k + w });
 		k += w;
 	}
@@ -72,7 +73,7 @@ export function permutationImportance(
 	const w = pre.inputs.length;
 	const threshold = pre.label.encoding === 'hinge' ? 0 : (opts.threshold ?? 0.5);
 	const run = (x: Float32Array) => {
-		const t = tf.tidy(() => (model.predict(tf.tensor(x, [n, ...pre.inputShape]), { batchSize: 1024 }) as tf.Tensor).reshape([n, -1]));
+		const t = tf.tidy(() => predictRowsFlat(model, pre, x, n, 1024));
 		try {
 			return score(pre, t.dataSync() as Float32Array, t.shape[1] ?? 1, s, n, threshold);
 		} finally {

@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../data/preprocess';
+// Registers Modelwright's own layer classes, so tf.loadLayersModel can rebuild models that use them.
+import '../model/layers';
 import { exportTargetProblem, markExportFolder } from '../../io/exportTarget';
 import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
 import { ONNX_FILE } from '../../core/onnx';

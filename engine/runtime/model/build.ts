@@ -10,7 +10,8 @@ import type { Activation, Initializer } from '../../core/config/vocabulary';
 import { LayerSchema } from '../../core/config/schema';
 import { applyDefaults, type S } from '../../core/config/schemaNav';
 import { MODEL_INPUT } from '../../core/config/schema';
-import { defaultLayerNames, isGraph, layerFrom } from '../../core/shapes/infer';
+import { defaultLayerNames, inferShapes, isGraph, layerFrom } from '../../core/shapes/infer';
+import { MaskedGlobalAveragePooling1D, MultiHeadAttention, PositionEmbedding, TransformerEncoder } from './layers';
 import { mixSeed } from '../../core/random';
 import { initialValues } from './init';
 
@@ -24,6 +25,11 @@ export interface BuiltModel {
 /** A layer with its schema defaults filled in. */
 type Layer = ResolvedConfig['model']['layers'][number];
 type WithKernel = Extract<Layer, { type: 'dense' | 'conv1d' | 'conv2d' | 'lstm' | 'gru' | 'simpleRnn' }>;
+/** A named model input and its per-sample shape (Preprocessing.modelInputs). */
+export interface ModelInputSpec {
+	name: string;
+	shape: number[];
+}
 type Penalty = { l1: number; l2: number } | undefined;
 
 const regularizer = (r: Penalty) => (r && (r.l1 > 0 || r.l2 > 0) ? tf.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined);
@@ -55,7 +61,7 @@ function kernelArgs(l: WithKernel) {
 const tfActivation = (a: Activation) => (a === 'leakyRelu' ? 'linear' : a);
 
 /** The tfjs layers for one config layer (usually one; two with leakyRelu). */
-function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): tf.layers.Layer[] {
+function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }, masked = false): tf.layers.Layer[] {
 	const base = { name, ...first };
 	const withAct = (layer: tf.layers.Layer, a: Activation) =>
 		a === 'leakyRelu' ? [layer, tf.layers.leakyReLU({ name: `${name}_leakyrelu` })] : [layer];
@@ -100,7 +106,35 @@ function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): t
 			return [l.type === 'maxPooling2d' ? L.maxPooling2d(args) : L.averagePooling2d(args)];
 		}
 		case 'globalAveragePooling1d':
-			return [L.globalAveragePooling1d(base)];
+			// tfjs's own takes no padding mask; ours averages over the unmasked steps.
+			return [masked ? new MaskedGlobalAveragePooling1D(base) : L.globalAveragePooling1d(base)];
+		case 'positionEmbedding':
+			return [new PositionEmbedding({ ...base, maxLength: l.maxLength ?? null })];
+		case 'multiHeadAttention':
+			return [
+				new MultiHeadAttention({
+					...base,
+					numHeads: l.numHeads,
+					keyDim: l.keyDim ?? null,
+					dropout: l.dropout,
+					causal: l.causal,
+					useBias: l.useBias,
+				}),
+			];
+		case 'transformerEncoder':
+			return [
+				new TransformerEncoder({
+					...base,
+					numHeads: l.numHeads,
+					keyDim: l.keyDim ?? null,
+					dropout: l.dropout,
+					causal: l.causal,
+					useBias: l.useBias,
+					feedForwardDim: l.feedForwardDim,
+					activation: l.activation,
+					epsilon: l.epsilon,
+				}),
+			];
 		case 'globalAveragePooling2d':
 			return [L.globalAveragePooling2d(base)];
 		case 'globalMaxPooling1d':
@@ -116,6 +150,7 @@ function makeLayers(l: Layer, name: string, first: { inputShape?: number[] }): t
 					outputDim: l.outputDim,
 					embeddingsInitializer: l.embeddingsInitializer,
 					...(embeddingsRegularizer ? { embeddingsRegularizer } : {}),
+					...(l.maskZero ? { maskZero: true } : {}),
 				}),
 			];
 		}
@@ -158,36 +193,36 @@ function unsupported(l: never): never {
 }
 
 /** The layers as a graph: tf.input, each layer applied to the outputs its `from` names, the last one the output. */
-function buildFunctional(filled: Layer[], names: string[], inputShape: number[]): BuiltModel {
-	const input = tf.input({ shape: inputShape, name: MODEL_INPUT });
-	const outputs = new Map<string, tf.SymbolicTensor>([[MODEL_INPUT, input]]);
+function buildFunctional(filled: Layer[], names: string[], inputs: ModelInputSpec[], masked: boolean[]): BuiltModel {
+	const tensors = inputs.map((i) => tf.input({ shape: i.shape, name: i.name }));
+	const outputs = new Map<string, tf.SymbolicTensor>(inputs.map((i, k) => [i.name, tensors[k]!]));
 	const made: tf.layers.Layer[][] = [];
-	let last: tf.SymbolicTensor = input;
+	let last: tf.SymbolicTensor = tensors[0]!;
 	filled.forEach((l, i) => {
-		const sources = layerFrom(l, i, names).map((f) => {
+		const sources = layerFrom(l, i, names, inputs[0]!.name).map((f) => {
 			const t = outputs.get(f);
 			if (!t) throw new Error(`layer ${names[i]!} takes \`${f}\`, which is no earlier layer`);
 			return t;
 		});
-		const layers = makeLayers(l, names[i]!, {});
+		const layers = makeLayers(l, names[i]!, {}, masked[i]);
 		let x: tf.SymbolicTensor | tf.SymbolicTensor[] = sources.length === 1 ? sources[0]! : sources;
 		for (const m of layers) x = m.apply(x) as tf.SymbolicTensor;
 		last = x as tf.SymbolicTensor;
 		outputs.set(names[i]!, last);
 		made.push(layers);
 	});
-	const model = tf.model({ inputs: input, outputs: last });
+	const model = tf.model({ inputs: tensors.length === 1 ? tensors[0]! : tensors, outputs: last });
 	// A layer that does not reach the output (MW219, a warning) is not part of the model: its entry stays empty.
 	const layerMap = made.map((ls) => ls.map((m) => model.layers.indexOf(m)).filter((j) => j >= 0));
 	return { model, layerMap };
 }
 
-function buildSequential(filled: Layer[], names: string[], inputShape: number[]): BuiltModel {
+function buildSequential(filled: Layer[], names: string[], inputShape: number[], masked: boolean[]): BuiltModel {
 	const model = tf.sequential();
 	const layerMap: number[][] = [];
 	filled.forEach((l, i) => {
 		const first = i === 0 ? { inputShape } : {};
-		const made = makeLayers(l, names[i]!, first);
+		const made = makeLayers(l, names[i]!, first, masked[i]);
 		const idx: number[] = [];
 		for (const m of made) {
 			idx.push(model.layers.length);
@@ -198,10 +233,20 @@ function buildSequential(filled: Layer[], names: string[], inputShape: number[])
 	return { model, layerMap };
 }
 
-export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { seed: number }): BuiltModel {
+/**
+ * `inputs`: the named inputs of `model.inputs` (Preprocessing.modelInputs), each a tf.input of a
+ * functional model; without them the model has one input, `input`, of `inputShape`.
+ */
+export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { seed: number; inputs?: ModelInputSpec[] }): BuiltModel {
 	const names = defaultLayerNames(layers);
 	const filled = layers.map((l) => applyDefaults(LayerSchema as unknown as S, l) as Layer);
-	const { model, layerMap } = isGraph(layers) ? buildFunctional(filled, names, inputShape) : buildSequential(filled, names, inputShape);
+	const named = opts.inputs?.length ? opts.inputs : undefined;
+	// Which layers get a padding mask (embedding maskZero), as the validator worked it out.
+	const masked = inferShapes(layers, named ? undefined : inputShape, named).layers.map((s) => s.maskedInput === true);
+	const { model, layerMap } =
+		named || isGraph(layers)
+			? buildFunctional(filled, names, named ?? [{ name: MODEL_INPUT, shape: inputShape }], masked)
+			: buildSequential(filled, names, inputShape, masked);
 	// Replace every randomly initialised weight with values from our seeded stream.
 	filled.forEach((l, i) => {
 		for (const li of layerMap[i]!) {

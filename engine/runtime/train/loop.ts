@@ -58,7 +58,10 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 	const { config, data } = opts;
 	const t = config.training;
 	const pre = data.preprocessing;
-	const { model, layerMap } = buildModel(config.model.layers, pre.inputShape, { seed: mixSeed(config.seed, 3) });
+	const { model, layerMap } = buildModel(config.model.layers, pre.inputShape, {
+		seed: mixSeed(config.seed, 3),
+		...(pre.modelInputs ? { inputs: pre.modelInputs } : {}),
+	});
 	const plan = planFused(config, data, model, pathChoice(opts.trainPath));
 	const fused = plan.ok ? new FusedTrainer(config, data, model, plan.layers) : undefined;
 	const optimizer = fused ? fused.optimizer : makeOptimizer(t.optimizer);

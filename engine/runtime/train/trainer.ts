@@ -3,6 +3,8 @@
  * sums accumulated on the device (read once per epoch), and the same sums on a held-out split.
  */
 import * as tf from '@tensorflow/tfjs';
+import { feed } from '../model/inputs';
+import { SEEDED_LAYERS } from '../model/layers';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import type { TrainingMetric } from '../../core/config/vocabulary';
 import type { EpochLogs } from '../../core/protocol';
@@ -40,7 +42,9 @@ export class Trainer {
 		this.encoding = label.encoding;
 		this.vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
 		this.clip = gradientClipper(t.gradientClipping);
-		this.dropouts = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+		this.dropouts = model.layers.filter((l) => l.getClassName() === 'Dropout' || SEEDED_LAYERS.has(l.getClassName())) as unknown as {
+			seed?: number;
+		}[];
 	}
 
 	/**
@@ -82,7 +86,7 @@ export class Trainer {
 		return tf.tidy(() => {
 			const stash: tf.Tensor[] = [];
 			const { value, grads } = tf.variableGrads(() => {
-				const p = model.apply(b.x, { training: true }) as tf.Tensor;
+				const p = model.apply(feed(this.data.preprocessing, b.x), { training: true }) as tf.Tensor;
 				let l = lossF(b.y, p);
 				for (const m of metrics) stash.push(tf.keep(metricSum(m, encoding, b.y, p)));
 				const reg = model.calculateLosses();
@@ -103,7 +107,7 @@ export class Trainer {
 		let acc = tf.zeros([1 + metrics.length]);
 		for (const b of batches) {
 			const next = tf.tidy(() => {
-				const p = model.apply(b.x, { training: false }) as tf.Tensor;
+				const p = model.apply(feed(this.data.preprocessing, b.x), { training: false }) as tf.Tensor;
 				let l = lossF(b.y, p);
 				const reg = model.calculateLosses();
 				if (reg.length) l = tf.addN<tf.Scalar>([l, ...reg]);

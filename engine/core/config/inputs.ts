@@ -1,0 +1,154 @@
+/**
+ * Named model inputs (`model.inputs`) and the `tokenize` step, as the validator sees them: how
+ * many values a feature column gives after its preprocessing, which input each column feeds,
+ * and the checks on both (MW242, MW243). The engine's prepareData follows the same rules.
+ */
+import type { DiagnosticCode, JsonPath } from './diagnostics';
+import type { ResolvedConfig } from './resolve';
+import type { NamedInput } from '../shapes/infer';
+
+type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value') => void;
+
+/** The options of the tokenize step, as a `preprocessing` entry may hold them. */
+export const TOKENIZE_OPTIONS = [
+	'level',
+	'lowercase',
+	'punctuation',
+	'vocabularySize',
+	'oovToken',
+	'maxLength',
+	'padding',
+	'truncation',
+] as const;
+/** Defaults of the tokenize options (the schema's, restated for the engine: a test keeps them equal). */
+export const TOKENIZE_DEFAULTS = {
+	level: 'word',
+	lowercase: true,
+	punctuation: 'strip',
+	vocabularySize: 1000,
+	oovToken: '[UNK]',
+	maxLength: 32,
+	padding: 'post',
+	truncation: 'post',
+} as const;
+
+export type TokenizeOptions = {
+	level: 'word' | 'character';
+	lowercase: boolean;
+	punctuation: 'strip' | 'separate' | 'keep';
+	vocabularySize: number;
+	oovToken: string;
+	maxLength: number;
+	padding: 'post' | 'pre';
+	truncation: 'post' | 'pre';
+};
+
+/** The step named by a `preprocessing` entry (a step name or `{step, …}`). */
+export function stepOfEntry(p: unknown): string | undefined {
+	if (typeof p === 'string') return p;
+	if (p && typeof p === 'object' && typeof (p as { step?: unknown }).step === 'string') return (p as { step: string }).step;
+	return undefined;
+}
+
+/** The tokenize options of an entry, defaults filled. */
+export function tokenizeOptions(p: unknown): TokenizeOptions {
+	const given = p && typeof p === 'object' ? (p as Record<string, unknown>) : {};
+	const out: Record<string, unknown> = { ...TOKENIZE_DEFAULTS };
+	for (const k of TOKENIZE_OPTIONS) if (given[k] !== undefined) out[k] = given[k];
+	return out as TokenizeOptions;
+}
+
+/** Values a feature gives after its step: 1, its categories for oneHot, `maxLength` for tokenize; undefined when unknown. */
+export function featureWidth(step: string, entry: unknown, categories: number | undefined): number | undefined {
+	if (step === 'oneHot') return categories;
+	if (step === 'tokenize') return tokenizeOptions(entry).maxLength;
+	return step === 'drop' ? 0 : 1;
+}
+
+/** MW242: tokenizer options written on a column whose step is not tokenize (`written`: whether the text holds a path). */
+export function tokenizeChecks(cfg: ResolvedConfig, written: (p: JsonPath) => boolean, add: Add): void {
+	const prep = (cfg.data?.preprocessing ?? {}) as Record<string, unknown>;
+	for (const [col, entry] of Object.entries(prep)) {
+		if (!entry || typeof entry !== 'object' || stepOfEntry(entry) === 'tokenize') continue;
+		// Defaults are filled in the resolved config: only what the text says counts.
+		const extra = TOKENIZE_OPTIONS.filter((k) => written(['data', 'preprocessing', col, k]));
+		if (extra.length)
+			add(
+				'MW242',
+				`${extra.map((k) => `\`${k}\``).join(', ')} ${extra.length === 1 ? 'is an option' : 'are options'} of the tokenize step, but \`${col}\` has \`step: ${stepOfEntry(entry) ?? 'none'}\`: set \`step: tokenize\` or remove ${extra.length === 1 ? 'it' : 'them'}.`,
+				['data', 'preprocessing', col, extra[0]!],
+			);
+	}
+}
+
+/** The feature columns `model.inputs` names, in input order (the engine's column order). */
+export function inputFeatures(cfg: Pick<ResolvedConfig, 'model'>): string[] | undefined {
+	const inputs = cfg.model?.inputs;
+	return inputs?.length ? inputs.flatMap((i) => i.features) : undefined;
+}
+
+/**
+ * The named inputs with their shapes (from the features' widths when known), after MW243 checks:
+ * each input's columns are features, each feature is in exactly one input, no `inputShape` beside them.
+ */
+export function namedInputs(
+	cfg: ResolvedConfig,
+	data: { features?: string[]; widths?: Record<string, number | undefined> },
+	invalid: (p: JsonPath) => boolean,
+	add: Add,
+): NamedInput[] | undefined {
+	const inputs = cfg.model?.inputs;
+	if (!inputs?.length || invalid(['model', 'inputs'])) return undefined;
+	if (cfg.model.inputShape)
+		add(
+			'MW243',
+			'`model.inputShape` has no meaning beside `model.inputs`: give each input its own `shape`, or remove it.',
+			['model', 'inputShape'],
+			'key',
+		);
+	const owner = new Map<string, number>();
+	const seenNames = new Map<string, number>();
+	inputs.forEach((inp, k) => {
+		const prev = seenNames.get(inp.name);
+		if (prev !== undefined)
+			add('MW243', `Input ${prev + 1} is already named \`${inp.name}\`: input names must be unique.`, ['model', 'inputs', k, 'name']);
+		else seenNames.set(inp.name, k);
+		inp.features.forEach((f, j) => {
+			const o = owner.get(f);
+			if (o !== undefined)
+				add('MW243', `\`${f}\` already feeds input \`${inputs[o]!.name}\`: a column feeds one input only.`, [
+					'model',
+					'inputs',
+					k,
+					'features',
+					j,
+				]);
+			else owner.set(f, k);
+			if (data.features && !data.features.includes(f))
+				add(
+					'MW243',
+					`\`${f}\` is not a feature column${data.features.length ? ` (features: ${data.features.map((c) => `\`${c}\``).join(', ')})` : ''}.`,
+					['model', 'inputs', k, 'features', j],
+				);
+		});
+	});
+	if (cfg.data?.features && data.features) {
+		const missing = data.features.filter((f) => !owner.has(f));
+		if (missing.length)
+			add(
+				'MW243',
+				`${missing.map((c) => `\`${c}\``).join(', ')} ${missing.length === 1 ? 'is a feature but feeds' : 'are features but feed'} no input of \`model.inputs\`: add ${missing.length === 1 ? 'it' : 'them'} to an input's \`features\`, or leave ${missing.length === 1 ? 'it' : 'them'} out of \`data.features\`.`,
+				['data', 'features'],
+				'key',
+			);
+	}
+	return inputs.map((inp) => {
+		if (inp.shape) return { name: inp.name, shape: inp.shape };
+		let size: number | undefined = 0;
+		for (const f of inp.features) {
+			const w = data.widths?.[f];
+			size = w === undefined || size === undefined ? undefined : size + w;
+		}
+		return { name: inp.name, ...(size !== undefined ? { shape: [size] } : {}) };
+	});
+}
