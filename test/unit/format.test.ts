@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { formatDuration, formatMeanStd, formatNumber, remainingMs } from '../../engine/core/format';
 import { configDisplayName } from '../../engine/core/config/name';
+import { formatNumber as panelNumber } from '../../webviews/shared/dom';
 
 describe('number formatting (one formatter for CLI, client and panels)', () => {
 	it('4 significant digits, trailing zeros dropped, integers whole', () => {
@@ -63,5 +64,14 @@ describe('job names', () => {
 		assert.equal(configDisplayName('name: 3\n', '/w/tuning.model.yaml'), 'tuning', 'not a string: the engine refuses it');
 		assert.equal(configDisplayName(': : [\n', '/w/iris.model.json'), 'iris');
 		assert.equal(configDisplayName(undefined, '/w/iris.model.yml'), 'iris');
+	});
+});
+
+describe('the panels use the same formatter', () => {
+	it('webviews/shared/dom.ts formatNumber is the core one, with — for no value', () => {
+		assert.equal(panelNumber(0.9023569), '0.9024');
+		assert.equal(panelNumber(0.9), '0.9');
+		assert.equal(panelNumber(null), '—');
+		assert.equal(panelNumber(0.30000000000000004, 6), '0.3', 'plot ticks: float noise dropped');
 	});
 });

@@ -3,6 +3,8 @@
  * class label or layer name such as `<img onerror=…>` is shown as text and never parsed.
  */
 
+import { formatNumber as coreFormatNumber } from '../../engine/core/format';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | null>;
 
@@ -63,15 +65,9 @@ export function clear(el: Element): void {
 	while (el.firstChild) el.removeChild(el.firstChild);
 }
 
-/** Numbers as people read them in a table: up to 7 significant digits, exponent when tiny/huge. */
-export function formatNumber(v: number | null | undefined): string {
-	if (v === null || v === undefined) return '—';
-	if (Number.isNaN(v)) return 'NaN';
-	if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-	if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
-	const a = Math.abs(v);
-	if (a !== 0 && (a < 1e-4 || a >= 1e7)) return v.toExponential(4);
-	return String(Number(v.toPrecision(7)));
+/** Numbers as every surface states them (engine/core/format.ts: 4 significant digits); '—' for none. */
+export function formatNumber(v: number | null | undefined, digits?: number): string {
+	return v === null || v === undefined ? '—' : coreFormatNumber(v, digits);
 }
 
 export function formatCount(v: number | undefined): string {

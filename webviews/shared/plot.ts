@@ -108,7 +108,7 @@ export function plot(parent: HTMLElement, spec: PlotSpec, theme: Theme, cssWidth
 		ctx.moveTo(px, M.top);
 		ctx.lineTo(px, M.top + ph);
 		ctx.stroke();
-		ctx.fillText(formatNumber(Number(v.toPrecision(6))), px, M.top + ph + 4);
+		ctx.fillText(formatNumber(v, 6), px, M.top + ph + 4);
 	}
 	ctx.textAlign = 'right';
 	ctx.textBaseline = 'middle';
@@ -118,7 +118,7 @@ export function plot(parent: HTMLElement, spec: PlotSpec, theme: Theme, cssWidth
 		ctx.moveTo(M.left, py);
 		ctx.lineTo(M.left + pw, py);
 		ctx.stroke();
-		ctx.fillText(formatNumber(Number(v.toPrecision(6))), M.left - 4, py);
+		ctx.fillText(formatNumber(v, 6), M.left - 4, py);
 	}
 	ctx.strokeStyle = theme.muted;
 	ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
