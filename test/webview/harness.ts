@@ -27,6 +27,7 @@ export async function servePanels(bundleDir: string): Promise<PanelServer> {
 	let origin = '';
 	const server: Server = createServer((req, res) => {
 		const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+		const locale = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('locale') ?? undefined;
 		if (path === '/favicon.ico') {
 			res.writeHead(204);
 			res.end();
@@ -43,6 +44,8 @@ export async function servePanels(bundleDir: string): Promise<PanelServer> {
 					cspSource: origin,
 					nonce: makeNonce(),
 					title: `Modelwright ${name}`,
+					kind: name as PanelKind,
+					...(locale ? { locale } : {}),
 				}),
 			);
 			return;
@@ -100,6 +103,8 @@ export interface OpenOptions {
 	height?: number;
 	/** Install a VS Code API stand-in whose state survives reloads (sessionStorage). */
 	vscodeApi?: boolean;
+	/** The UI language the host would pass (vscode.env.language), e.g. `zh-cn`. */
+	locale?: string;
 }
 
 export async function openPanel(browser: Browser, server: PanelServer, panel: PanelKind, o: OpenOptions = {}): Promise<PanelPage> {
@@ -121,7 +126,7 @@ export async function openPanel(browser: Browser, server: PanelServer, panel: Pa
 			});`,
 		});
 	}
-	await page.goto(`${server.origin}/${panel}.html`);
+	await page.goto(`${server.origin}/${panel}.html${o.locale ? `?locale=${encodeURIComponent(o.locale)}` : ''}`);
 	await waitForReady(page, !!o.vscodeApi);
 	const pp: PanelPage = {
 		page,

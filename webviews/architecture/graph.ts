@@ -9,6 +9,7 @@ import type { ArchitectureView, LayerView } from '../protocol';
 import { formatCount, formatShape, s } from '../shared/dom';
 import { FAMILY_COLOR_INDEX, layerFamily } from '../shared/layers';
 import { paletteColor, withAlpha, type Theme } from '../shared/theme';
+import { tw } from '../shared/l10n';
 
 const elk = new ELK();
 const LINE = 16,
@@ -43,8 +44,8 @@ export function nodeBoxes(model: ArchitectureView, font: string): NodeBox[] {
 	});
 	const out = [
 		box('input', null, [
-			{ text: 'Input', bold: true },
-			{ text: `shape ${formatShape(model.inputShape)}` },
+			{ text: tw('architecture.input'), bold: true },
+			{ text: tw('architecture.shape', { shape: formatShape(model.inputShape) }) },
 			...(model.inputLabel ? [{ text: model.inputLabel, muted: true }] : []),
 		]),
 	];
@@ -58,8 +59,8 @@ export function nodeBoxes(model: ArchitectureView, font: string): NodeBox[] {
 					.map((p) => `${p.key}: ${p.value}`)
 					.join('   '),
 			});
-		lines.push({ text: `out ${formatShape(l.outputShape)}`, muted: true });
-		lines.push({ text: `${formatCount(l.paramCount)} params`, muted: true });
+		lines.push({ text: tw('architecture.out', { shape: formatShape(l.outputShape) }), muted: true });
+		lines.push({ text: tw('architecture.params', { n: formatCount(l.paramCount) }), muted: true });
 		out.push(box(`L${l.index}`, l.index, lines, l));
 	}
 	return out;

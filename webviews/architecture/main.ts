@@ -14,11 +14,12 @@ import {
 	type ArchitectureView,
 	type LayerFamily,
 } from '../protocol';
-import { button, clear, formatCount, h, tabs } from '../shared/dom';
+import { button, clear, formatCount, formatShape, h, tabs } from '../shared/dom';
 import { connectHost, showError } from '../shared/ipc';
 import { FAMILY_COLOR_INDEX, layerFamily } from '../shared/layers';
 import { cssVar, onThemeChange, paletteColor, readTheme } from '../shared/theme';
 import { drawGraph, layout, nodeBoxes } from './graph';
+import { tw } from '../shared/l10n';
 
 interface UiState {
 	tab: string;
@@ -26,14 +27,14 @@ interface UiState {
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const root = h('div', { class: 'architecture' });
-const title = h('h1', {}, 'Architecture');
+const title = h('h1', {}, tw('architecture.title'));
 const summary = h('p', { class: 'arch-summary mw-muted' });
 const graphPanel = h('div', {});
 const pipelinePanel = h('div', {});
 const scroll = h('div', { class: 'arch-scroll' });
-const families = h('div', { class: 'arch-families', 'aria-label': 'Layer families' });
+const families = h('div', { class: 'arch-families', 'aria-label': tw('architecture.families') });
 const diagnostics = h('ul', { class: 'arch-diagnostics', 'aria-live': 'polite' });
-const empty = h('div', { class: 'mw-empty' }, 'Waiting for the model configuration…');
+const empty = h('div', { class: 'mw-empty' }, tw('architecture.waiting'));
 graphPanel.append(families, scroll, diagnostics);
 scroll.appendChild(empty);
 
@@ -53,7 +54,7 @@ const host = connectHost<UiState>('architecture', (msg) => {
 const state: UiState = { tab: host.state?.tab === 'pipeline' ? 'pipeline' : 'graph' };
 
 const copyButton = button(
-	'Copy as Mermaid',
+	tw('architecture.copyMermaid'),
 	() => {
 		if (model?.mermaid) host.post(CopyText.type, { text: model.mermaid, what: 'Mermaid' });
 	},
@@ -61,16 +62,16 @@ const copyButton = button(
 );
 const toolbar = h(
 	'div',
-	{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Export' },
+	{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': tw('architecture.export') },
 	button(
-		'Export SVG',
+		tw('common.exportSvg'),
 		() => {
 			if (svg) host.post(ExportFile.type, { name: `${fileStem()}.svg`, mime: 'image/svg+xml', encoding: 'utf8', data: svgText() });
 		},
 		{ class: 'arch-export-svg' },
 	),
 	button(
-		'Export PNG',
+		tw('common.exportPng'),
 		() => {
 			exportPng().catch(showError);
 		},
@@ -79,10 +80,10 @@ const toolbar = h(
 	copyButton,
 );
 const tabStrip = tabs(
-	'Architecture views',
+	tw('architecture.views'),
 	[
-		{ id: 'graph', title: 'Layers', panel: graphPanel },
-		{ id: 'pipeline', title: 'Pipeline', panel: pipelinePanel },
+		{ id: 'graph', title: tw('architecture.layersTab'), panel: graphPanel },
+		{ id: 'pipeline', title: tw('architecture.pipelineTab'), panel: pipelinePanel },
 	],
 	state.tab,
 	(id) => {
@@ -106,7 +107,13 @@ async function render(): Promise<void> {
 	const gen = ++generation;
 	const theme = readTheme();
 	title.textContent = m.name;
-	summary.textContent = `${m.layers.length} layer${m.layers.length === 1 ? '' : 's'} · Total params: ${formatCount(m.totalParams)} · Trainable: ${formatCount(m.trainableParams)} · Non-trainable: ${formatCount(m.nonTrainableParams)}`;
+	const counts = {
+		total: formatCount(m.totalParams),
+		trainable: formatCount(m.trainableParams),
+		nonTrainable: formatCount(m.nonTrainableParams),
+	};
+	summary.textContent =
+		m.layers.length === 1 ? tw('architecture.summaryOne', counts) : tw('architecture.summary', { layers: m.layers.length, ...counts });
 	copyButton.disabled = !m.mermaid;
 	renderPipeline(m);
 	const boxes = nodeBoxes(m, font());
@@ -121,7 +128,18 @@ async function render(): Promise<void> {
 		g.setAttribute('role', 'button');
 		g.setAttribute(
 			'aria-label',
-			`Layer ${index + 1}: ${l.type} ${l.name}, output ${b.lines.find((x) => x.text.startsWith('out '))?.text.slice(4) ?? '?'}, ${formatCount(l.paramCount)} params${l.diagnostics?.length ? `, ${l.diagnostics.length} problem${l.diagnostics.length === 1 ? '' : 's'}` : ''}. Press Enter to reveal in the editor.`,
+			tw('architecture.layerAria', {
+				n: index + 1,
+				type: l.type,
+				name: l.name,
+				shape: formatShape(l.outputShape),
+				params: formatCount(l.paramCount),
+				problems: !l.diagnostics?.length
+					? ''
+					: l.diagnostics.length === 1
+						? tw('architecture.problem')
+						: tw('architecture.problems', { n: l.diagnostics.length }),
+			}),
 		);
 		const reveal = () => {
 			select(index, false);
@@ -174,7 +192,7 @@ function renderDiagnostics(m: ArchitectureView): void {
 
 function renderPipeline(m: ArchitectureView): void {
 	clear(pipelinePanel);
-	const list = h('ol', { class: 'pipeline', 'aria-label': 'Pipeline stages' });
+	const list = h('ol', { class: 'pipeline', 'aria-label': tw('architecture.stages') });
 	for (const st of m.pipeline) {
 		const dl = h('dl', {});
 		for (const kv of st.settings) dl.append(h('dt', {}, kv.key), h('dd', {}, kv.value));

@@ -7,10 +7,11 @@ import { connectHost } from '../shared/ipc';
 import { onThemeChange } from '../shared/theme';
 import { CurvesView, type CurvesUiState } from '../curves/view';
 import { maxOf, minOf } from '../../engine/core/arrays';
+import { statusText, tw } from '../shared/l10n';
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const root = h('div', { class: 'compare' });
-const tables = h('div', { class: 'compare-tables' }, h('div', { class: 'mw-empty' }, 'Waiting for runs to compare…'));
+const tables = h('div', { class: 'compare-tables' }, h('div', { class: 'mw-empty' }, tw('compare.waiting')));
 const curvesBox = h('div', { class: 'curves' });
 
 const host = connectHost<CurvesUiState>('compare', (msg) => {
@@ -20,11 +21,11 @@ root.append(
 	h(
 		'div',
 		{ class: 'mw-toolbar' },
-		h('h1', {}, 'Compare runs'),
-		button('Choose runs…', () => host.post(PickRuns.type, {}), { class: 'compare-pick' }),
+		h('h1', {}, tw('compare.title')),
+		button(tw('compare.pick'), () => host.post(PickRuns.type, {}), { class: 'compare-pick' }),
 	),
 	tables,
-	h('h2', {}, 'Curves'),
+	h('h2', {}, tw('compare.curves')),
 	curvesBox,
 );
 app.appendChild(root);
@@ -48,9 +49,9 @@ function runHeader(c: ComparisonView): HTMLTableRowElement {
 			const open = button(r.name, () => host.post(OpenRun.type, { runId: r.id }), {
 				class: 'compare-open-run',
 				'data-run': r.id,
-				'aria-label': `Open run ${r.name}`,
+				'aria-label': tw('compare.openRun', { name: r.name }),
 			});
-			return h('th', { scope: 'col' }, open, h('div', { class: 'mw-muted' }, r.status));
+			return h('th', { scope: 'col' }, open, h('div', { class: 'mw-muted' }, statusText(r.status)));
 		}),
 	);
 }
@@ -66,15 +67,15 @@ function render(c: ComparisonView): void {
 				'tr',
 				{},
 				h('th', { scope: 'row', class: 'compare-key' }, d.key),
-				...d.values.map((v) => h('td', { class: v === null ? 'mw-muted' : undefined }, v ?? '(not set)')),
+				...d.values.map((v) => h('td', { class: v === null ? 'mw-muted' : undefined }, v ?? tw('compare.notSet'))),
 			),
 		);
 	}
 	tables.append(
-		h('h2', {}, 'Configuration differences'),
+		h('h2', {}, tw('compare.configDiff')),
 		diff.length
 			? h('table', { class: 'mw-table compare-diff' }, h('thead', {}, runHeader(c)), diffBody)
-			: h('p', { class: 'mw-muted compare-same' }, 'The configurations are identical.'),
+			: h('p', { class: 'mw-muted compare-same' }, tw('compare.identical')),
 	);
 	const metricsBody = h('tbody', {});
 	for (const m of c.finalMetrics) {
@@ -91,13 +92,16 @@ function render(c: ComparisonView): void {
 						'td',
 						{ class: `num${isBest ? ' compare-best' : ''}` },
 						formatNumber(v),
-						isBest ? h('span', { class: 'compare-best-mark' }, ' (best)') : null,
+						isBest ? h('span', { class: 'compare-best-mark' }, tw('compare.bestMark')) : null,
 					);
 				}),
 			),
 		);
 	}
-	tables.append(h('h2', {}, 'Final metrics'), h('table', { class: 'mw-table compare-metrics' }, h('thead', {}, runHeader(c)), metricsBody));
+	tables.append(
+		h('h2', {}, tw('compare.finalMetrics')),
+		h('table', { class: 'mw-table compare-metrics' }, h('thead', {}, runHeader(c)), metricsBody),
+	);
 	curves.setRuns(c.curves);
 	curves.flush();
 	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);

@@ -5,9 +5,10 @@ import { h } from '../shared/dom';
 import { connectHost } from '../shared/ipc';
 import { onThemeChange } from '../shared/theme';
 import { CurvesView, type CurvesUiState } from './view';
+import { tw } from '../shared/l10n';
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
-const title = h('h1', {}, 'Training curves');
+const title = h('h1', {}, tw('curves.title'));
 const root = h('div', { class: 'curves' });
 app.append(title, root);
 

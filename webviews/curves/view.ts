@@ -11,6 +11,7 @@ import type { BatchPoint, EpochPoint, ExportFileParams, RunMeta, RunSeries } fro
 import { button, clear, formatNumber, h, toggle } from '../shared/dom';
 import { paletteColor, readTheme, type Theme } from '../shared/theme';
 import { BATCH_KEY, buildFrame, CurveStore, isLossKey, lowerBound, nearestIndex, type RunState, type Track } from './store';
+import { statusText, tw } from '../shared/l10n';
 
 export interface CurvesUiState {
 	hiddenRuns: string[];
@@ -76,7 +77,7 @@ export class CurvesView {
 			max: 0.99,
 			step: 0.01,
 			value: this.store.smoothing,
-			'aria-label': 'Smoothing (exponential moving average weight)',
+			'aria-label': tw('curves.smoothingAria'),
 			class: 'curves-smoothing',
 		});
 		this.smoothLabel = h('output', { class: 'curves-smoothing-value' }, this.store.smoothing.toFixed(2));
@@ -89,10 +90,10 @@ export class CurvesView {
 		});
 		const toolbar = h(
 			'div',
-			{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': 'Chart controls' },
-			h('label', {}, 'Smoothing', slider, this.smoothLabel),
+			{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': tw('curves.controls') },
+			h('label', {}, tw('curves.smoothing'), slider, this.smoothLabel),
 			toggle(
-				'Log y',
+				tw('curves.logY'),
 				this.logY,
 				(on) => {
 					this.logY = on;
@@ -100,10 +101,10 @@ export class CurvesView {
 					this.schedule();
 					this.saveState();
 				},
-				{ class: 'curves-logy', 'aria-label': 'Logarithmic y axis' },
+				{ class: 'curves-logy', 'aria-label': tw('curves.logYAria') },
 			),
 			toggle(
-				'Log x',
+				tw('curves.logX'),
 				this.logX,
 				(on) => {
 					this.logX = on;
@@ -112,24 +113,24 @@ export class CurvesView {
 					this.schedule();
 					this.saveState();
 				},
-				{ class: 'curves-logx', 'aria-label': 'Logarithmic x axis' },
+				{ class: 'curves-logx', 'aria-label': tw('curves.logXAria') },
 			),
-			button('Zoom in', () => this.zoom(0.5), { 'aria-label': 'Zoom in (+)' }),
-			button('Zoom out', () => this.zoom(2), { 'aria-label': 'Zoom out (-)' }),
-			button('◀', () => this.pan(-0.25), { 'aria-label': 'Pan left (Left arrow)' }),
-			button('▶', () => this.pan(0.25), { 'aria-label': 'Pan right (Right arrow)' }),
-			button('Reset', () => this.resetZoom(), { class: 'curves-reset', 'aria-label': 'Reset zoom (0)' }),
-			button('Export PNG', () => this.exportPng(), { class: 'curves-export-png' }),
-			button('Export CSV', () => this.exportCsv(), { class: 'curves-export-csv' }),
+			button(tw('curves.zoomIn'), () => this.zoom(0.5), { 'aria-label': tw('curves.zoomInAria') }),
+			button(tw('curves.zoomOut'), () => this.zoom(2), { 'aria-label': tw('curves.zoomOutAria') }),
+			button('◀', () => this.pan(-0.25), { 'aria-label': tw('curves.panLeft') }),
+			button('▶', () => this.pan(0.25), { 'aria-label': tw('curves.panRight') }),
+			button(tw('curves.reset'), () => this.resetZoom(), { class: 'curves-reset', 'aria-label': tw('curves.resetAria') }),
+			button(tw('common.exportPng'), () => this.exportPng(), { class: 'curves-export-png' }),
+			button(tw('common.exportCsv'), () => this.exportCsv(), { class: 'curves-export-csv' }),
 		);
-		this.legend = h('div', { class: 'curves-legend', role: 'group', 'aria-label': 'Runs and series' });
+		this.legend = h('div', { class: 'curves-legend', role: 'group', 'aria-label': tw('curves.legend') });
 		this.tooltip = h('div', { class: 'curves-tooltip', role: 'status', 'aria-live': 'off', hidden: true });
-		this.empty = h('div', { class: 'mw-empty' }, 'No runs yet: training events will appear here.');
+		this.empty = h('div', { class: 'mw-empty' }, tw('curves.empty'));
 		this.chartBox = h('div', {
 			class: 'curves-chart',
 			tabindex: 0,
 			role: 'img',
-			'aria-label': 'Training curves. Drag or + and - to zoom, arrow keys to pan, 0 to reset.',
+			'aria-label': tw('curves.chartAria'),
 		});
 		this.chartBox.addEventListener('keydown', (e) => this.onKey(e));
 		this.notes = h('ul', { class: 'curves-notes', 'aria-live': 'polite' });
@@ -205,7 +206,7 @@ export class CurvesView {
 		this.builds++;
 		const th = this.theme;
 		const smoothing = this.store.smoothing > 0;
-		const series: uPlot.Series[] = [{ label: 'epoch' }];
+		const series: uPlot.Series[] = [{ label: tw('curves.epoch') }];
 		for (const t of this.tracks) {
 			const color = this.trackColor(t);
 			const dash = t.key === BATCH_KEY ? [2, 3] : t.key.startsWith('val_') ? [6, 4] : undefined;
@@ -223,7 +224,7 @@ export class CurvesView {
 				...(dash ? { dash } : {}),
 			});
 			series.push({
-				label: `${label} (smoothed)`,
+				label: tw('curves.smoothed', { label }),
 				scale,
 				stroke: color,
 				width: 2,
@@ -245,9 +246,10 @@ export class CurvesView {
 		const hasLoss = this.tracks.some((t) => isLossKey(t.key));
 		// Whole epochs on a linear axis unless zoomed below one epoch.
 		const incrs = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
-		const axes: uPlot.Axis[] = [axis({ label: 'epoch', ...(this.logX ? {} : { incrs }) })];
-		if (hasLoss) axes.push(axis({ scale: 'y', label: 'loss' }));
-		if (hasMetric) axes.push(axis({ scale: 'm', side: 1, label: 'metric', grid: { show: !hasLoss, stroke: th.grid, width: 1 } }));
+		const axes: uPlot.Axis[] = [axis({ label: tw('curves.epoch'), ...(this.logX ? {} : { incrs }) })];
+		if (hasLoss) axes.push(axis({ scale: 'y', label: tw('curves.loss') }));
+		if (hasMetric)
+			axes.push(axis({ scale: 'm', side: 1, label: tw('curves.metric'), grid: { show: !hasLoss, stroke: th.grid, width: 1 } }));
 		const opts: uPlot.Options = {
 			width: Math.max(200, this.chartBox.clientWidth || 600),
 			height: this.height(),
@@ -400,8 +402,9 @@ export class CurvesView {
 		for (const r of this.store.runs.values()) {
 			if (this.hiddenRuns.has(r.meta.id)) continue;
 			const many = this.store.runs.size > 1;
-			if (r.meta.bestEpoch !== undefined) line(r.meta.bestEpoch, this.runColor(r), [], many ? `best ${r.meta.name}` : 'best', 0);
-			if (r.overfit) line(r.overfit.epoch, this.theme.warning, [4, 3], 'overfitting', 1);
+			if (r.meta.bestEpoch !== undefined)
+				line(r.meta.bestEpoch, this.runColor(r), [], many ? tw('curves.bestOf', { name: r.meta.name }) : tw('common.best'), 0);
+			if (r.overfit) line(r.overfit.epoch, this.theme.warning, [4, 3], tw('curves.overfitting'), 1);
 			if (r.nanEpoch !== undefined) line(r.nanEpoch, this.theme.error, [2, 2], 'NaN', 2);
 		}
 	}
@@ -413,23 +416,30 @@ export class CurvesView {
 			if (r.meta.bestEpoch !== undefined)
 				items.push({
 					kind: 'best',
-					text: `${name}: best epoch ${r.meta.bestEpoch}${r.meta.status === 'running' ? ' so far' : ' (the weights kept)'}.`,
+					text: tw(r.meta.status === 'running' ? 'curves.bestNote' : 'curves.bestNoteKept', { name, epoch: r.meta.bestEpoch }),
 				});
 			if (r.overfit) {
 				const o = r.overfit;
 				const pct = (a: number, b: number) => `${Math.round((Math.abs(b - a) / Math.abs(a || 1)) * 100)}%`;
 				items.push({
 					kind: 'overfit',
-					text: `${name}: overfitting from epoch ${o.epoch}. Validation loss rose ${pct(o.valAtOnset, o.valEnd)} (${formatNumber(o.valAtOnset)} → ${formatNumber(o.valEnd)}) while training loss fell ${pct(o.lossAtOnset, o.lossEnd)}: the model is memorising the training data. Early stopping, dropout or L2 regularisation, or more data usually help.`,
+					text: tw('curves.overfitNote', {
+						name,
+						epoch: o.epoch,
+						valRise: pct(o.valAtOnset, o.valEnd),
+						valFrom: formatNumber(o.valAtOnset),
+						valTo: formatNumber(o.valEnd),
+						lossFall: pct(o.lossAtOnset, o.lossEnd),
+					}),
 				});
 			}
 			if (r.nanEpoch !== undefined)
 				items.push({
 					kind: 'nan',
-					text: `${name}: the loss became NaN at epoch ${r.nanEpoch}. Training diverged: lower the learning rate, clip gradients, or check the data for missing or huge values.`,
+					text: tw('curves.nanNote', { name, epoch: r.nanEpoch }),
 				});
 			if (r.meta.message && (r.meta.status === 'failed' || r.meta.status === 'stopped' || r.meta.status === 'killed'))
-				items.push({ kind: 'status', text: `${name}: ${r.meta.status}: ${r.meta.message}` });
+				items.push({ kind: 'status', text: tw('curves.statusNote', { name, status: statusText(r.meta.status), message: r.meta.message }) });
 		}
 		const sig = items.map((i) => i.kind + i.text).join('\n');
 		if (sig === this.notesText) return;
@@ -442,24 +452,24 @@ export class CurvesView {
 
 	private renderLegend(): void {
 		clear(this.legend);
-		const runs = h('div', { class: 'curves-legend-runs', role: 'group', 'aria-label': 'Runs' });
+		const runs = h('div', { class: 'curves-legend-runs', role: 'group', 'aria-label': tw('curves.runs') });
 		for (const r of this.store.runs.values()) {
 			const b = toggle('', !this.hiddenRuns.has(r.meta.id), (on) => this.setHidden(this.hiddenRuns, r.meta.id, !on), {
 				class: 'curves-run-toggle',
 				'data-run': r.meta.id,
-				'aria-label': `Run ${r.meta.name} (${r.meta.status})`,
+				'aria-label': tw('curves.runAria', { name: r.meta.name, status: statusText(r.meta.status) }),
 			});
 			const sw = h('span', { class: 'curves-swatch', 'aria-hidden': 'true' });
 			sw.style.background = this.store.runs.size === 1 ? this.theme.foreground : paletteColor(this.theme, r.index);
-			b.append(sw, h('span', { class: 'curves-run-name' }, r.meta.name), h('span', { class: 'mw-muted' }, ` ${r.meta.status}`));
+			b.append(sw, h('span', { class: 'curves-run-name' }, r.meta.name), h('span', { class: 'mw-muted' }, ` ${statusText(r.meta.status)}`));
 			runs.appendChild(b);
 		}
-		const keys = h('div', { class: 'curves-legend-keys', role: 'group', 'aria-label': 'Series' });
+		const keys = h('div', { class: 'curves-legend-keys', role: 'group', 'aria-label': tw('curves.series') });
 		this.store.keys().forEach((k, i) => {
 			const b = toggle('', !this.hiddenKeys.has(k), (on) => this.setHidden(this.hiddenKeys, k, !on), {
 				class: 'curves-key-toggle',
 				'data-key': k,
-				'aria-label': `Series ${k}`,
+				'aria-label': tw('curves.seriesAria', { key: k }),
 			});
 			const sw = h('span', { class: `curves-swatch${k.startsWith('val_') ? ' dashed' : ''}`, 'aria-hidden': 'true' });
 			sw.style.background = this.store.runs.size === 1 ? paletteColor(this.theme, i) : this.theme.muted;

@@ -1,9 +1,32 @@
 /**
  * The HTML document of a panel, shared by the hosts (client/) and the Chromium tests. No DOM
- * use, so it runs in Node. Data never goes into this document: pages receive it by postMessage.
+ * use, so it runs in Node. Data never goes into this document: pages receive it by postMessage;
+ * only the page's own strings for the UI locale do (`#app[data-l10n]`, read by l10n.ts).
  */
 
 import type { PanelKind } from '../protocol';
+import { catalogue, localeOf, type Locale, type Strings } from '../../engine/core/l10n';
+import { WEBVIEW_EN } from './messages';
+import { WEBVIEW_ZH } from './messages.zh-cn';
+
+/** The panels' strings in both locales (registered, so the catalogue coverage test checks them). */
+export const webviewMessages = catalogue('webviews', WEBVIEW_EN, WEBVIEW_ZH);
+/** The key prefixes each page uses (compare embeds the curves view). */
+const PANEL_PREFIXES: Record<PanelKind, string[]> = {
+	curves: ['common.', 'curves.'],
+	architecture: ['common.', 'architecture.'],
+	evaluation: ['common.', 'evaluation.'],
+	compare: ['common.', 'curves.', 'compare.'],
+	tuning: ['common.', 'tuning.'],
+};
+
+/** The strings a panel's page needs, in `locale` (a VS Code UI language such as `zh-cn`). */
+export function panelBundle(kind: PanelKind, locale: string | undefined): { locale: Locale; strings: Partial<Strings<typeof WEBVIEW_EN>> } {
+	const l = localeOf(locale);
+	const table = webviewMessages.strings(l);
+	const strings = Object.fromEntries(Object.entries(table).filter(([k]) => PANEL_PREFIXES[kind].some((p) => k.startsWith(p))));
+	return { locale: l, strings };
+}
 
 /** What a host needs per panel: its view type, default title and bundle files (relative to the extension root). */
 export const PANEL_ASSETS: Record<PanelKind, { viewType: string; title: string; script: string; style: string }> = {
@@ -43,6 +66,9 @@ export interface PanelHtmlOptions {
 	cspSource: string;
 	nonce: string;
 	title: string;
+	/** The panel and the UI language (vscode.env.language): the page gets its strings in the document. */
+	kind?: PanelKind;
+	locale?: string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -73,8 +99,11 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function renderPanelHtml(o: PanelHtmlOptions): string {
 	const csp = contentSecurityPolicy(o.cspSource, o.nonce);
+	const bundle = o.kind ? panelBundle(o.kind, o.locale) : undefined;
+	// An attribute, not a script element: the pages run no script but their bundle's.
+	const strings = bundle ? ` data-l10n="${escapeHtml(JSON.stringify(bundle))}"` : '';
 	return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${bundle?.locale === 'zh-cn' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
@@ -83,7 +112,7 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
 <title>${escapeHtml(o.title)}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"></main>
+<main id="app" aria-busy="true"${strings}></main>
 <script nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
 </body>
 </html>

@@ -14,6 +14,7 @@ import { onThemeChange, readTheme, withAlpha, type Theme } from '../shared/theme
 import { bestSoFar, finite, formatDuration, paramText, sortTrials, SweepModel, trialsCsv, type SortState } from './model';
 import { drawParallel, rampColor, type ParallelResult } from './parallel';
 import { maxOf, minOf } from '../../engine/core/arrays';
+import { statusText, tw } from '../shared/l10n';
 
 type ViewId = 'parallel' | 'best' | 'intermediate';
 interface UiState {
@@ -23,7 +24,7 @@ interface UiState {
 const VIEWS: ViewId[] = ['parallel', 'best', 'intermediate'];
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
-const root = h('div', { class: 'tuning' }, h('div', { class: 'mw-empty' }, 'Waiting for a sweep…'));
+const root = h('div', { class: 'tuning' }, h('div', { class: 'mw-empty' }, tw('tuning.waiting')));
 app.appendChild(root);
 app.removeAttribute('aria-busy');
 
@@ -62,7 +63,7 @@ const parallelBox = h('div', { class: 'tuning-parallel' });
 const bestBox = h('div', { class: 'tuning-bestsofar' });
 const interBox = h('div', { class: 'tuning-intermediate' });
 const legend = h('div', { class: 'tuning-ramp mw-muted', 'aria-hidden': 'true' });
-const views = h('section', { class: 'tuning-views', 'aria-label': 'Charts' });
+const views = h('section', { class: 'tuning-views', 'aria-label': tw('tuning.chartsAria') });
 let built = false;
 
 function build(): void {
@@ -74,11 +75,11 @@ function build(): void {
 	const iPanel = h('div', {}, interBox);
 	views.append(
 		tabs(
-			'Trial charts',
+			tw('tuning.charts'),
 			[
-				{ id: 'parallel', title: 'Parallel coordinates', panel: pPanel },
-				{ id: 'best', title: 'Best so far', panel: bPanel },
-				{ id: 'intermediate', title: 'Intermediate values', panel: iPanel },
+				{ id: 'parallel', title: tw('tuning.parallelTab'), panel: pPanel },
+				{ id: 'best', title: tw('tuning.bestTab'), panel: bPanel },
+				{ id: 'intermediate', title: tw('tuning.intermediateTab'), panel: iPanel },
 			],
 			ui.view,
 			(id) => {
@@ -97,9 +98,9 @@ function build(): void {
 		h(
 			'div',
 			{ class: 'mw-toolbar' },
-			h('h2', {}, 'Trials'),
-			button('Export CSV', exportCsv, { class: 'tuning-export-csv' }),
-			h('span', { class: 'mw-muted tuning-hint' }, 'Arrow keys move, Enter or double-click opens a trial\u2019s curves'),
+			h('h2', {}, tw('tuning.trials')),
+			button(tw('common.exportCsv'), exportCsv, { class: 'tuning-export-csv' }),
+			h('span', { class: 'mw-muted tuning-hint' }, tw('tuning.hint')),
 		),
 		tableWrap,
 		views,
@@ -138,9 +139,9 @@ function renderHeader(m: SweepModel): void {
 	const best = m.best();
 	const item = (label: string, value: string, cls: string) =>
 		h('div', { class: `tuning-fact ${cls}` }, h('dt', {}, label), h('dd', {}, value));
-	const apply = button('Apply best', () => host.post(ApplyBest.type, {}), {
+	const apply = button(tw('tuning.applyBest'), () => host.post(ApplyBest.type, {}), {
 		class: 'tuning-apply-best',
-		title: 'Write the best trial\u2019s values into the config',
+		title: tw('tuning.applyBestTitle'),
 	});
 	apply.disabled = !best;
 	clear(header);
@@ -149,12 +150,16 @@ function renderHeader(m: SweepModel): void {
 		h(
 			'dl',
 			{ class: 'tuning-facts' },
-			item('Strategy', s.strategy, 'tuning-strategy'),
-			item('Objective', `${s.objective.metric} (${s.objective.direction})`, 'tuning-objective'),
-			item('Folds', s.folds > 1 ? `${s.folds}-fold CV` : 'none', 'tuning-folds'),
-			item('Trials', `${m.done()} / ${s.plannedTrials}`, 'tuning-progress'),
-			item('Status', s.status, 'tuning-status'),
-			item('Best', best ? `trial #${best.number} · ${formatNumber(best.score)}` : '—', 'tuning-best-summary'),
+			item(tw('tuning.strategy'), s.strategy, 'tuning-strategy'),
+			item(tw('tuning.objective'), `${s.objective.metric} (${s.objective.direction})`, 'tuning-objective'),
+			item(tw('tuning.folds'), s.folds > 1 ? tw('tuning.foldsCv', { n: s.folds }) : tw('tuning.none'), 'tuning-folds'),
+			item(tw('tuning.trials'), `${m.done()} / ${s.plannedTrials}`, 'tuning-progress'),
+			item(tw('tuning.status'), statusText(s.status), 'tuning-status'),
+			item(
+				tw('tuning.best'),
+				best ? tw('tuning.bestSummary', { n: best.number, score: formatNumber(best.score) }) : '—',
+				'tuning-best-summary',
+			),
 		),
 		h('div', { class: 'mw-toolbar' }, apply),
 	);
@@ -170,16 +175,16 @@ interface Column {
 function columns(m: SweepModel): Column[] {
 	const arrow = m.sweep.objective.direction === 'minimize' ? '↓' : '↑';
 	return [
-		{ key: '#', label: '#', num: true, title: 'Trial number' },
+		{ key: '#', label: '#', num: true, title: tw('tuning.trialNumber') },
 		...m.paramKeys().map((k) => ({ key: `param:${k}`, label: k, num: false })),
 		{
 			key: 'score',
-			label: `Score ${arrow}`,
+			label: tw('tuning.score', { arrow }),
 			num: true,
-			title: `Mean ${m.sweep.objective.metric} over folds ± standard deviation (${m.sweep.objective.direction})`,
+			title: tw('tuning.scoreTitle', { metric: m.sweep.objective.metric, direction: m.sweep.objective.direction }),
 		},
-		{ key: 'status', label: 'Status', num: false },
-		{ key: 'duration', label: 'Duration', num: true },
+		{ key: 'status', label: tw('tuning.status'), num: false },
+		{ key: 'duration', label: tw('tuning.duration'), num: true },
 	];
 }
 
@@ -220,7 +225,7 @@ function renderTable(m: SweepModel): void {
 	if (selected === undefined || !m.trials.has(selected)) selected = order[0]?.number;
 	for (const t of order) {
 		const isBest = t.number === best;
-		const badge = t.status === 'completed' ? null : h('span', { class: `tuning-badge tuning-badge-${t.status}` }, t.status);
+		const badge = t.status === 'completed' ? null : h('span', { class: `tuning-badge tuning-badge-${t.status}` }, statusText(t.status));
 		const tr = h(
 			'tr',
 			{
@@ -233,7 +238,7 @@ function renderTable(m: SweepModel): void {
 				'td',
 				{ class: 'num tuning-number' },
 				String(t.number),
-				isBest ? h('span', { class: 'tuning-best-badge', title: 'Best trial' }, '★ best') : null,
+				isBest ? h('span', { class: 'tuning-best-badge', title: tw('tuning.bestTrial') }, tw('tuning.bestBadge')) : null,
 			),
 			...keys.map((k) =>
 				h('td', { class: typeof t.params[k] === 'number' ? 'num' : 'tuning-param' }, paramText(t.params[k], formatNumber)),
@@ -241,7 +246,7 @@ function renderTable(m: SweepModel): void {
 			t.status === 'pruned'
 				? h(
 						'td',
-						{ class: 'num tuning-score tuning-score-partial', title: 'Last value of a pruned trial (first fold, partial): not ranked' },
+						{ class: 'num tuning-score tuning-score-partial', title: tw('tuning.partialTitle') },
 						finite(t.score) ? `(${formatNumber(t.score)})` : '–',
 					)
 				: h(
@@ -250,7 +255,12 @@ function renderTable(m: SweepModel): void {
 						formatNumber(t.score),
 						finite(t.std) && t.std > 0 ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null,
 					),
-			h('td', { class: 'tuning-status-cell' }, badge ?? t.status, t.message ? h('span', { class: 'tuning-message' }, t.message) : null),
+			h(
+				'td',
+				{ class: 'tuning-status-cell' },
+				badge ?? statusText(t.status),
+				t.message ? h('span', { class: 'tuning-message' }, t.message) : null,
+			),
 			h('td', { class: 'num' }, formatDuration(t.durationMs)),
 		);
 		tr.addEventListener('click', () => select(t.number, false));
@@ -260,12 +270,17 @@ function renderTable(m: SweepModel): void {
 	}
 	const table = h(
 		'table',
-		{ class: 'mw-table tuning-table', role: 'grid', 'aria-label': `Trials of ${m.sweep.name}`, 'aria-rowcount': order.length + 1 },
+		{
+			class: 'mw-table tuning-table',
+			role: 'grid',
+			'aria-label': tw('tuning.tableAria', { name: m.sweep.name }),
+			'aria-rowcount': order.length + 1,
+		},
 		h('thead', {}, head),
 		body,
 	);
 	clear(tableWrap);
-	tableWrap.appendChild(order.length ? table : h('div', { class: 'mw-empty' }, 'No trials yet.'));
+	tableWrap.appendChild(order.length ? table : h('div', { class: 'mw-empty' }, tw('tuning.noTrials')));
 	tableWrap.scrollTop = scroll;
 	if (refocus !== undefined) rowOf(refocus)?.focus();
 	else if (refocusSort !== undefined) tableWrap.querySelector<HTMLElement>(`.tuning-sort[data-key="${CSS.escape(refocusSort)}"]`)?.focus();
@@ -352,21 +367,27 @@ function renderCharts(m: SweepModel, theme: Theme): void {
 
 	clear(parallelBox);
 	parallel = drawParallel(m.sweep, trials, theme, width, { best, selected, highlight });
-	parallelBox.appendChild(h('figure', { class: 'mw-figure' }, h('figcaption', {}, 'Parameters against score'), parallel.canvas));
+	parallelBox.appendChild(h('figure', { class: 'mw-figure' }, h('figcaption', {}, tw('tuning.parallelCaption')), parallel.canvas));
 	clear(legend);
 	const bar = h('span', { class: 'tuning-ramp-bar' });
 	bar.style.background = `linear-gradient(to right, ${rampColor(0)}, ${rampColor(0.5)}, ${rampColor(1)})`;
 	const sw = h('span', { class: 'mw-plot-swatch' });
 	sw.style.background = highlight;
-	legend.append('worse ', bar, ' better · ', sw, 'best trial · dashed: pruned (last value)');
+	legend.append(tw('tuning.worse'), bar, tw('tuning.better'), sw, tw('tuning.rampLegend'));
 
 	clear(bestBox);
 	const bs = bestSoFar(trials, m.sweep.objective.direction);
 	const metric = m.sweep.objective.metric;
 	if (bs.x.length) {
-		const dot: PlotSeries = { label: 'trial score', color: withAlpha(theme.muted, 0.9), kind: 'points', x: bs.scoreX, y: bs.scoreY };
+		const dot: PlotSeries = {
+			label: tw('tuning.trialScore'),
+			color: withAlpha(theme.muted, 0.9),
+			kind: 'points',
+			x: bs.scoreX,
+			y: bs.scoreY,
+		};
 		const line: PlotSeries = {
-			label: `best so far (${m.sweep.objective.direction})`,
+			label: tw('tuning.bestSoFar', { direction: m.sweep.objective.direction }),
 			color: highlight,
 			kind: 'line',
 			x: bs.x,
@@ -376,11 +397,17 @@ function renderCharts(m: SweepModel, theme: Theme): void {
 		const maxN = Math.max(maxOf(trials.map((t) => t.number)), maxOf(bs.x));
 		plot(
 			bestBox,
-			{ title: `Best ${metric} so far`, xLabel: 'trial', yLabel: metric, series: [dot, line], xDomain: [minOf(bs.x) - 0.5, maxN + 0.5] },
+			{
+				title: tw('tuning.bestMetricSoFar', { metric }),
+				xLabel: tw('tuning.trialAxis'),
+				yLabel: metric,
+				series: [dot, line],
+				xDomain: [minOf(bs.x) - 0.5, maxN + 0.5],
+			},
 			theme,
 			width,
 		);
-	} else bestBox.appendChild(h('div', { class: 'mw-empty' }, 'No completed trial yet.'));
+	} else bestBox.appendChild(h('div', { class: 'mw-empty' }, tw('tuning.noCompleted')));
 
 	clear(interBox);
 	const series: PlotSeries[] = [];
@@ -398,7 +425,7 @@ function renderCharts(m: SweepModel, theme: Theme): void {
 		const isBest = t.number === best;
 		const color = t.status === 'running' ? running : t.status === 'pruned' ? pruned : isBest ? highlight : withAlpha(theme.muted, 0.8);
 		series.push({
-			label: `trial ${t.number}`,
+			label: tw('tuning.trialN', { n: t.number }),
 			color,
 			kind: 'line',
 			x,
@@ -423,19 +450,25 @@ function renderCharts(m: SweepModel, theme: Theme): void {
 	if (series.length) {
 		const key = (label: string, color: string): PlotSeries => ({ label, color, kind: 'line', x: [], y: [] });
 		series.push(
-			{ label: 'pruned here', color: pruned, kind: 'points', x: ends.x, y: ends.y, noLegend: true },
-			key('running', running),
-			key('pruned (dashed, dot where stopped)', pruned),
-			key('best trial', highlight),
-			key('completed', withAlpha(theme.muted, 0.8)),
+			{ label: tw('tuning.prunedHere'), color: pruned, kind: 'points', x: ends.x, y: ends.y, noLegend: true },
+			key(statusText('running'), running),
+			key(tw('tuning.prunedKey'), pruned),
+			key(tw('tuning.bestTrialKey'), highlight),
+			key(statusText('completed'), withAlpha(theme.muted, 0.8)),
 		);
 		plot(
 			interBox,
-			{ title: `${metric} per epoch (first fold)`, xLabel: 'epoch', yLabel: metric, series, xDomain: [1, Math.max(2, maxEpoch)] },
+			{
+				title: tw('tuning.perEpoch', { metric }),
+				xLabel: tw('tuning.epochAxis'),
+				yLabel: metric,
+				series,
+				xDomain: [1, Math.max(2, maxEpoch)],
+			},
 			theme,
 			width,
 		);
-	} else interBox.appendChild(h('div', { class: 'mw-empty' }, 'No intermediate values yet.'));
+	} else interBox.appendChild(h('div', { class: 'mw-empty' }, tw('tuning.noIntermediate')));
 }
 
 (window as unknown as { modelwrightDebug: unknown }).modelwrightDebug = {

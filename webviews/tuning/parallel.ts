@@ -9,6 +9,7 @@ import { formatNumber, h } from '../shared/dom';
 import { withAlpha, type Theme } from '../shared/theme';
 import { dimensionScale, plotScore, type Scale } from './model';
 import { extent } from '../../engine/core/arrays';
+import { tw } from '../shared/l10n';
 
 const M = { left: 70, right: 70, top: 34, bottom: 14 };
 // Viridis without its light-yellow end, which vanishes on light themes.
@@ -151,7 +152,7 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	ctx.textBaseline = 'bottom';
 	const room = axes.length > 1 ? pw / (axes.length - 1) - 6 : pw;
 	names.forEach((n, i) => {
-		const short = i === names.length - 1 ? `${n} ${minimize ? '(min)' : '(max)'}` : lastSegment(n);
+		const short = i === names.length - 1 ? `${n} ${minimize ? tw('tuning.min') : tw('tuning.max')}` : lastSegment(n);
 		ctx.font = i === names.length - 1 ? `bold ${theme.font}` : theme.font;
 		const text = fitText(ctx, short, room);
 		// Centred on its axis but kept inside the canvas.
@@ -160,7 +161,13 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	});
 	canvas.setAttribute(
 		'aria-label',
-		`Parallel coordinates of ${shown.length} trials: axes ${names.join(', ')}; lines coloured by ${sweep.objective.metric}, better is ${minimize ? 'lower' : 'higher'}${o.best !== undefined ? `; best trial ${o.best} highlighted` : ''}`,
+		tw('tuning.parallelAria', {
+			n: shown.length,
+			axes: names.join(', '),
+			metric: sweep.objective.metric,
+			better: minimize ? tw('tuning.lower') : tw('tuning.higher'),
+			best: o.best !== undefined ? tw('tuning.bestHighlighted', { n: o.best }) : '',
+		}),
 	);
 	return {
 		canvas,

@@ -48,6 +48,8 @@ export class Panel implements vscode.Disposable {
 			cspSource: w.cspSource,
 			nonce: makeNonce(),
 			title,
+			kind,
+			locale: vscode.env.language,
 		});
 		this.disposables.push(
 			w.onDidReceiveMessage((msg: unknown) => {
