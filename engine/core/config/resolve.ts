@@ -39,6 +39,10 @@ export const NO_DEFAULT_KEYS = [
 	'biasRegularizer',
 	'embeddingsRegularizer',
 	'seed',
+	'inputs',
+	'keyDim',
+	'maxLength',
+	'shape',
 ] as const;
 export type NoDefaultKey = (typeof NO_DEFAULT_KEYS)[number];
 

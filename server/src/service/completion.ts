@@ -71,12 +71,15 @@ function fromItems(a: Analysis, index: number, value: unknown): CompletionItem[]
 	const used = new Set(Array.isArray(taken) ? taken.map(String) : []);
 	const out: CompletionItem[] = [];
 	const inputShape = a.result.shapes?.inputShape;
-	out.push({
-		label: MODEL_INPUT,
-		kind: CompletionItemKind.Reference,
-		detail: `${ts('modelInput')}${inputShape ? ` ${formatShape(inputShape)}` : ''}`,
-		sortText: `1${MODEL_INPUT}`,
-	});
+	// The model's inputs: `input`, or the names of `model.inputs`.
+	const named = a.result.shapes?.inputs;
+	for (const inp of named ?? [{ name: MODEL_INPUT, shape: inputShape }])
+		out.push({
+			label: inp.name,
+			kind: CompletionItemKind.Reference,
+			detail: `${ts('modelInput')}${inp.shape ? ` ${formatShape(inp.shape)}` : ''}`,
+			sortText: `1${inp.name}`,
+		});
 	for (let i = 0; i < Math.min(index, names.length); i++) {
 		const n = names[i]!;
 		if (used.has(n)) continue;

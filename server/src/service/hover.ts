@@ -70,6 +70,10 @@ export function hover(a: Analysis, pos: Position): Hover | null {
 		const ref = shapes?.layers.find((l) => l.name === scalar);
 		if (ref) parts.push(ts('takes', { layer: layerMarkdown(ref) }));
 		else if (scalar === MODEL_INPUT) parts.push(ts('takesInput', { shape: formatShape(shapes?.inputShape) }));
+		else {
+			const inp = shapes?.inputs?.find((i) => i.name === scalar);
+			if (inp) parts.push(ts('takesInput', { shape: formatShape(inp.shape) }));
+		}
 	}
 	if (path.length === 1 && path[0] === 'model' && a.result.shapes?.totalParams !== undefined && modelTotalShown(a)) {
 		const sh = a.result.shapes;

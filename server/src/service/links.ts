@@ -48,7 +48,12 @@ function fromDefinition(a: Analysis, offset: number): Location | null {
 			const v = node && 'value' in node ? (node as { value: unknown }).value : undefined;
 			if (typeof v !== 'string' || !node?.range || offset < node.range[0] || offset > node.range[1]) continue;
 			const j = names.indexOf(v);
-			if (j < 0) return null;
+			if (j < 0) {
+				// A named input of `model.inputs`: its `name:`.
+				const inputs = (cd.value as { model?: { inputs?: unknown } } | null)?.model?.inputs;
+				const k = Array.isArray(inputs) ? inputs.findIndex((inp) => (inp as { name?: unknown } | null)?.name === v) : -1;
+				return k < 0 ? null : { uri: a.uri, range: cd.rangeAt(['model', 'inputs', k, 'name']) };
+			}
 			const target = layers[j]!.name !== undefined ? ['name'] : ['type'];
 			return { uri: a.uri, range: cd.rangeAt(['model', 'layers', j, ...target]) };
 		}

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { CompletionItem } from 'vscode-languageserver-protocol';
 import { completion } from '../../../server/src/service/completion';
+import { definition } from '../../../server/src/service/links';
+import { LAYER_TYPES } from '../../../engine/core/config/schema';
 import { caret, FIXTURES, uriOf } from './helper';
 
 const HEAD = 'data:\n  source:\n    type: dataset\n    name: iris\n';
@@ -47,6 +49,21 @@ describe('server: completion', () => {
 			['stem'],
 		);
 	});
+	it('offers the names of `model.inputs` inside `from`, with their shapes; a name there goes to its input', () => {
+		const head =
+			'data:\n  source: {type: inline, rows: [{t: not good, a: 1, b: 2, y: 0}, {t: good, a: 2, b: 1, y: 1}]}\n  label: y\n  preprocessing:\n    t: {step: tokenize, maxLength: 5}\n';
+		const model =
+			'model:\n  inputs:\n    - {name: words, features: [t]}\n    - {name: nums, features: [a, b]}\n  layers:\n    - {type: embedding, from: words, inputDim: 10, outputDim: 4}\n    - {type: globalAveragePooling1d, name: pooled}\n    - type: concatenate\n      from: [pooled, |]\n    - {type: dense, units: 1, activation: sigmoid}\ntraining:\n  loss: binaryCrossentropy\n  batchSize: 1\n';
+		const items = complete(`${head}${model}`);
+		assert.equal(byLabel(items, 'nums')?.detail, 'model input [null, 2]');
+		assert.equal(byLabel(items, 'words')?.detail, 'model input [null, 5]');
+		assert.equal(byLabel(items, 'input'), undefined, '`input` is no name of this model');
+		const text = `${head}${model.replace('[pooled, |]', '[pooled, nums]')}`;
+		const c = caret(text.replace('from: words', 'from: wo|rds'));
+		const to = definition(c.analysis, c.position);
+		assert.deepEqual(to?.range.start, { line: 7, character: 13 });
+	});
+
 	it('completes enum values with their documentation and formulas', () => {
 		const items = complete(`${HEAD}model:\n  layers:\n    - type: dense\n      units: 3\ntraining:\n  loss: cat|\n`);
 		assert.deepEqual(
@@ -73,10 +90,7 @@ describe('server: completion', () => {
 	});
 	it('fills required fields when a whole section is completed', () => {
 		const items = complete(`${HEAD}|\n`);
-		assert.equal(
-			insert(byLabel(items, 'model')),
-			'model:\n  layers:\n    - type: ${1|dense,dropout,batchNormalization,layerNormalization,activation,flatten,reshape,conv1d,conv2d,maxPooling1d,averagePooling1d,maxPooling2d,averagePooling2d,globalAveragePooling1d,globalAveragePooling2d,globalMaxPooling1d,globalMaxPooling2d,embedding,lstm,gru,simpleRnn,add,concatenate,multiply,average|}',
-		);
+		assert.equal(insert(byLabel(items, 'model')), `model:\n  layers:\n    - type: \${1|${LAYER_TYPES.join(',')}|}`);
 		assert.equal(byLabel(items, 'model')!.detail, 'required');
 		assert.ok(!byLabel(items, 'data'), 'data is already there');
 	});
