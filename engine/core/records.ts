@@ -97,6 +97,12 @@ export interface Evaluation {
 	inputs?: Record<string, string | number | null>[];
 	/** What was summarised or left out to keep the report bounded, in words (absent when nothing was). */
 	notes?: string[];
+	/** Classifiers on an images source: the first misclassified images of the split (in split order), as PNG thumbnails. */
+	misclassified?: {
+		/** Misclassified images in all (`images` holds the first of them). */
+		errors: number;
+		images: MisclassifiedImage[];
+	};
 	/** Permutation feature importance on the evaluated split (engine/runtime/evaluate/importance.ts), most important first. */
 	importance?: {
 		/** The metric whose drop is measured: `accuracy` (classifiers) or `r2` (regression). */
@@ -109,6 +115,18 @@ export interface Evaluation {
 		rows: number;
 		features: FeatureImportance[];
 	};
+}
+
+/** A misclassified image: what the model saw (after resizing), as a small PNG, with its labels. */
+export interface MisclassifiedImage {
+	/** Base64 of a PNG, at most MAX side pixels (engine/runtime/evaluate/evaluate.ts). */
+	png: string;
+	actual: string | number;
+	predicted: string | number;
+	/** The model's score of the predicted class. */
+	score: number;
+	/** The file, as the config's path names it. */
+	file?: string;
 }
 
 /** One feature's importance: the metric's drop when its values (a one-hot group as one) are shuffled, mean and std over repeats. */

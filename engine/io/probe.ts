@@ -12,6 +12,8 @@ import { infoFromRows, type ProbeResult } from '../core/data/info';
 import { validateText, type ValidationResult } from '../core/config/validate';
 import { configNameFromPath } from '../core/facts';
 import { memoryBudget } from './budget';
+// A cycle by design: the folder listing checks its entries with resolveDataPath (called, never at load).
+import { imageFolderFacts, listImageFolderSync } from './imageFolder';
 
 export const PROBE_BYTES = 2 * 1024 * 1024;
 
@@ -237,6 +239,7 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 }
 
 export function probeFileSync(source: SourceConfig, policy: PathPolicy): ProbeResult | undefined {
+	if (source.type === 'images') return imageFolderFacts(listImageFolderSync(source, policy));
 	if (source.type !== 'csv' && source.type !== 'json') return undefined;
 	const resolved = resolveDataPath(source.path, policy);
 	if (!resolved.ok) return { ok: false, reason: 'outside', message: resolved.message };

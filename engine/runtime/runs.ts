@@ -12,7 +12,7 @@ import type { Row } from './data/generators';
 import { evaluateModel } from './evaluate/evaluate';
 import { addImportance } from './evaluate/importance';
 import type { Evaluation } from '../core/records';
-import { loadExported, MODEL_FILE } from './export/tfjs';
+import { IMAGE_MODEL_ROWS, loadExported, MODEL_FILE } from './export/tfjs';
 import { readRunSummary } from '../io/store';
 import { readFileWithin } from '../io/fsutil';
 
@@ -36,6 +36,7 @@ export async function predictRows(
 ): Promise<{ predictions: Prediction[]; features: string[] }> {
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	try {
+		if (pre.image) throw new Error(IMAGE_MODEL_ROWS);
 		const w = pre.inputs.length;
 		const x = new Float32Array(rows.length * w);
 		rows.forEach((r, i) => transformRow(pre.features, r, x, i * w, `input row ${i + 1}: `));

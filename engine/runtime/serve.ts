@@ -13,7 +13,7 @@ import { predictRowsFlat } from './model/inputs';
 import type { FeatureTransform, Preprocessing } from './data/preprocess';
 import { decodeOutput, transformRow } from './data/preprocess';
 import type { Row } from './data/generators';
-import { loadExported } from './export/tfjs';
+import { IMAGE_MODEL_ROWS, loadExported } from './export/tfjs';
 import { readJson } from '../io/fsutil';
 
 export interface ServeOptions {
@@ -408,6 +408,10 @@ export function rowsOfBody(body: Buffer, maxRows: number): unknown[] {
 export async function startServer(modelDir: string, options: Partial<ServeOptions> = {}): Promise<ModelServer> {
 	const opts: ServeOptions = { ...SERVE_DEFAULTS, ...options };
 	const { model, preprocessing: pre } = await loadExported(modelDir);
+	if (pre.image) {
+		model.dispose();
+		throw new Error(IMAGE_MODEL_ROWS);
+	}
 	const info = modelInfo(pre, modelDir);
 	const batcher = new MicroBatcher(model, pre, opts.batchWindowMs, opts.maxBatchRows);
 	const doc = openApi(info, opts);

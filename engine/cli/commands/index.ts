@@ -11,6 +11,7 @@ import { runsCommand } from './runs';
 import { tuneCommand } from './tune';
 import { cvCommand } from './cv';
 import { serveCommand } from './serve';
+import { generateCommand } from './generate';
 
 export const COMMANDS: Command[] = [
 	validateCommand,
@@ -24,4 +25,5 @@ export const COMMANDS: Command[] = [
 	tuneCommand,
 	cvCommand,
 	serveCommand,
+	generateCommand,
 ];

@@ -69,6 +69,8 @@ export const CONFIG_MESSAGES_EN = {
 	'MW103.finite': '{field} must be a finite number.',
 	'MW103.range': '{field} must be {bounds} (got {value}).{desc}',
 	'MW103.and': ' and ',
+	'MW103.oneOf': '{field} must be {values} (got {value}).',
+	'MW103.or': ' or ',
 	'MW105.const': '{field} must be `{value}`.',
 	'MW105.needsValue': '`{what}` needs a value.{allowed}',
 	'MW105.unknownType': 'Unknown type `{value}`.{hint}{allowed}',
@@ -79,6 +81,8 @@ export const CONFIG_MESSAGES_EN = {
 	'MW107.end': '.',
 	// ---- semantic (MW2xx)
 	MW214: '`model.inputShape` is [{shape}] but the data gives {n} inputs after preprocessing{features}.',
+	'MW214.images':
+		"`model.inputShape` is [{shape}] ({size} values) but the images are [{image}] ({n} values): set it to the images' shape, or leave it out.",
 	MW226: 'Validation ({val}) and test ({test}) fractions add up to {sum}, leaving no rows for training.',
 	MW221:
 		'k-fold cross-validation ({folds} folds) takes validation rows from the folds; the fixed `validation: {value}` would hold out data twice. Set it to 0.',

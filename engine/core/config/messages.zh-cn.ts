@@ -64,6 +64,8 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW103.finite': '{field} 必须是有限的数字。',
 	'MW103.range': '{field} 必须 {bounds}（实际为 {value}）。{desc}',
 	'MW103.and': ' 且 ',
+	'MW103.oneOf': '{field} 必须是 {values}（实际为 {value}）。',
+	'MW103.or': ' 或 ',
 	'MW105.const': '{field} 必须是 `{value}`。',
 	'MW105.needsValue': '`{what}` 需要一个值。{allowed}',
 	'MW105.unknownType': '未知的类型 `{value}`。{hint}{allowed}',
@@ -73,6 +75,7 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW107.pattern': '{field} 必须匹配 {pattern}。',
 	'MW107.end': '。',
 	MW214: '`model.inputShape` 为 [{shape}]，但数据经预处理后提供 {n} 个输入{features}。',
+	'MW214.images': '`model.inputShape` 为 [{shape}]（{size} 个值），但图像为 [{image}]（{n} 个值）：请改为图像的形状，或删去它。',
 	MW226: '验证集（{val}）与测试集（{test}）比例之和为 {sum}，没有留下训练数据。',
 	MW221: 'k 折交叉验证（{folds} 折）从各折中取验证数据；固定的 `validation: {value}` 会让数据被留出两次。请将其设为 0。',
 	MW220:

@@ -496,6 +496,27 @@ export const SourceSchema = Tagged(
 		),
 		Obj(
 			{
+				type: typeTag('images', 'A folder of images, one subfolder per class.'),
+				path: Str({
+					description:
+						"Folder holding one subfolder per class, each of PNG or JPEG files; the label is the subfolder's name. Relative to the config file; it may not leave the workspace unless the user allows it.",
+					minLength: 1,
+					examples: ['data/shapes'],
+				}),
+				imageSize: size2('Size every image is resized to (bilinear): one number for a square, or [height, width].'),
+				channels: Opt(
+					Int({
+						description: '1: grayscale (luminance $0.299R + 0.587G + 0.114B$); 3: RGB. Transparency is dropped.',
+						enum: [1, 3],
+						default: 3,
+					}),
+				),
+			},
+			'Labelled images from a folder per class (`path/<class>/<file>.png|jpg`), decoded in pure JS, resized to `imageSize`, scaled to [0, 1]. The model input is `[height, width, channels]`; the columns are `image` and `label`.',
+			{ 'x-snippet': 'path: ${1:data/images}\nimageSize: [${2:32}, ${3:32}]\nchannels: ${4|3,1|}' },
+		),
+		Obj(
+			{
 				type: typeTag('inline', 'Rows written in the config.'),
 				rows: Type.Array(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()])), {
 					description: 'The rows, each a map from column name to value.',
@@ -765,8 +786,56 @@ const DataSchema = Obj(
 							default: 0,
 						}),
 					),
+					flip: Opt(
+						StringEnum(['none', 'horizontal', 'vertical', 'both'] as const, {
+							description: 'Image inputs: mirror each training image with probability ½ along these axes.',
+							default: 'none',
+							'x-enumDescriptions': {
+								none: 'No flips.',
+								horizontal: 'Left–right mirror (for images whose class does not depend on left and right).',
+								vertical: 'Top–bottom mirror.',
+								both: 'Each axis independently.',
+							},
+						}),
+					),
+					rotation: Opt(
+						Num({
+							description:
+								'Image inputs: rotate each training image by an angle drawn from $U(-r, r)$ degrees (bilinear; the edge pixels fill the corners). 0 turns it off.',
+							minimum: 0,
+							maximum: 180,
+							default: 0,
+						}),
+					),
+					shift: Opt(
+						Num({
+							description:
+								'Image inputs: translate each training image by up to this fraction of its height and width, drawn from $U(-s, s)$ per axis (a random crop of a padded image). 0 turns it off.',
+							minimum: 0,
+							maximum: 0.5,
+							default: 0,
+						}),
+					),
+					brightness: Opt(
+						Num({
+							description:
+								'Image inputs: add $\\delta \\sim U(-b, b)$ to every pixel of a training image (pixels are in [0, 1]; clipped). 0 turns it off.',
+							minimum: 0,
+							maximum: 1,
+							default: 0,
+						}),
+					),
+					contrast: Opt(
+						Num({
+							description:
+								"Image inputs: scale each training image around its mean by $c \\sim U(1 - k, 1 + k)$: $x' = \\bar{x} + c (x - \\bar{x})$ (clipped to [0, 1]). 0 turns it off.",
+							minimum: 0,
+							maximum: 1,
+							default: 0,
+						}),
+					),
 				},
-				'Data augmentation applied to training batches only.',
+				'Data augmentation applied to training batches only, seeded (new draws every epoch). The image fields apply to `[height, width, channels]` inputs (an `images` source, or a table reshaped by `model.inputShape`), before mixup and noise.',
 				{ default: {} },
 			),
 		),

@@ -342,6 +342,14 @@ class Walker {
 			]);
 			return;
 		}
+		if (Array.isArray(s.enum) && !s.enum.includes(v)) {
+			const allowed = s.enum as number[];
+			const near = allowed.reduce((a, b) => (Math.abs(b - v) < Math.abs(a - v) ? b : a));
+			this.report('MW103', tc('MW103.oneOf', { field: name, values: allowed.join(tc('MW103.or')), value: v }), range, path, [
+				{ title: tc('fix.changeTo', { value: near }), edits: [{ range, newText: String(near) }], preferred: true },
+			]);
+			return;
+		}
 		const bad: string[] = [];
 		if (typeof s.minimum === 'number' && v < s.minimum) bad.push(`≥ ${s.minimum}`);
 		if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) bad.push(`> ${s.exclusiveMinimum}`);

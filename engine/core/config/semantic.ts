@@ -34,6 +34,8 @@ export interface DataSummary {
 	label?: string;
 	/** Number of model inputs after preprocessing (one-hot expands), when known. */
 	inputSize?: number;
+	/** Shape of one sample when the data decides it beyond a flat row (images: [height, width, channels]). */
+	inputShape?: number[];
 	/** Values each feature gives after preprocessing (one-hot: its categories, tokenize: maxLength), when known. */
 	widths?: Record<string, number | undefined>;
 	classes?: (string | number)[];
@@ -74,7 +76,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const layers: LayerConfig[] = [];
 		for (let i = 0; i < cfg.model.layers.length && !invalid(['model', 'layers', i]); i++) layers.push(cfg.model.layers[i] as LayerConfig);
 		const declared = cfg.model.inputShape;
-		const input = declared ?? (data.inputSize !== undefined ? [data.inputSize] : undefined);
+		const input = declared ?? data.inputShape ?? (data.inputSize !== undefined ? [data.inputSize] : undefined);
 		const named = namedInputs(cfg, data, invalid, add);
 		shapes = inferShapes(layers, named ? undefined : input, named);
 		for (const ii of shapes.inputIssues ?? []) add(ii.code, ii.message, ['model', 'inputs', ii.input, 'name']);
@@ -84,7 +86,21 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			const fixes = l.issue.replacement ? fix(tc('fix.take', { value: l.issue.replacement }), path, l.issue.replacement, true) : [];
 			add(l.issue.code, l.issue.message, path, 'value', fixes);
 		}
-		if (declared && data.inputSize !== undefined && declared.length === 1 && declared[0] !== data.inputSize) {
+		const imageShape = data.inputShape;
+		if (declared && imageShape && declared.reduce((a, b) => a * b, 1) !== data.inputSize) {
+			add(
+				'MW214',
+				tc('MW214.images', {
+					shape: declared.join(', '),
+					size: declared.reduce((a, b) => a * b, 1),
+					image: imageShape.join(', '),
+					n: imageShape.reduce((a, b) => a * b, 1),
+				}),
+				['model', 'inputShape'],
+				'value',
+				fix(tc('fix.setTo', { key: 'inputShape', value: `[${imageShape.join(', ')}]` }), ['model', 'inputShape'], imageShape, true),
+			);
+		} else if (!imageShape && declared && data.inputSize !== undefined && declared.length === 1 && declared[0] !== data.inputSize) {
 			add(
 				'MW214',
 				tc('MW214', {
@@ -283,7 +299,14 @@ function dataSummary(
 	const out: DataSummary = {};
 	if (!d?.source || invalid(['data', 'source'])) return out;
 	let info = staticDataInfo(d.source);
-	if (!info && (d.source.type === 'csv' || d.source.type === 'json')) {
+	if (d.source.type === 'images') {
+		// The input shape is the config's, whatever the folder holds: conv shapes work before it exists.
+		const [h, w] = typeof d.source.imageSize === 'number' ? [d.source.imageSize, d.source.imageSize] : d.source.imageSize;
+		const c = d.source.channels ?? 3;
+		out.inputShape = [h, w, c];
+		out.inputSize = h * w * c;
+	}
+	if (!info && (d.source.type === 'csv' || d.source.type === 'json' || d.source.type === 'images')) {
 		const probe = opts.probe?.(d.source);
 		if (probe && !probe.ok) {
 			if (probe.reason === 'outside') add('MW228', probe.message, ['data', 'source', 'path']);
@@ -348,8 +371,8 @@ function dataSummary(
 	out.features = features;
 	tableChecks(cd, d, info, label, features, invalid, add);
 
-	// Input size after preprocessing: one-hot columns expand to one input per category.
-	let size: number | undefined = 0;
+	// Input size after preprocessing: one-hot columns expand to one input per category (images: set above).
+	let size: number | undefined = d.source.type === 'images' ? undefined : 0;
 	const widths: Record<string, number | undefined> = {};
 	for (const f of features) {
 		const step = stepOf(prep[f]) ?? (info.numeric.includes(f) ? 'none' : 'oneHot');

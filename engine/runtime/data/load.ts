@@ -70,6 +70,7 @@ export async function loadTable(
 			throw new DataError(`${source.path}: must hold a JSON array of row objects.`, r.file);
 		return { ...fromRows(parsed as Row[]), fingerprint: sha256(bytes), fingerprintSource: r.file };
 	}
+	if (source.type === 'images') throw new DataError('an images source is not a table: its pixels are read by prepareData.');
 	// Data that is not a file is fingerprinted by what produces it (a generator's rows follow from its seed).
 	const described = { fingerprint: sha256(JSON.stringify([source, opts.seed])), fingerprintSource: `${source.type} source` };
 	if (source.type === 'inline') return { ...fromRows(source.rows as Row[]), ...described };

@@ -4,11 +4,15 @@ import { predictRowsFlat } from '../model/inputs';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import type { PreparedData, SplitArrays } from '../data/prepare';
 import type { Preprocessing } from '../data/preprocess';
-import type { Evaluation } from '../../core/records';
+import type { Evaluation, MisclassifiedImage } from '../../core/records';
 import { classificationReport, LIMITS, regressionReport, summaryNotes, type ScoreRows } from './metrics';
 import { argmax } from '../../core/arrays';
+import { encodePng } from '../data/images';
 
 export const MAX_PREDICTIONS = 5000;
+/** Misclassified images kept as thumbnails in evaluation.json, and their largest side in pixels. */
+export const MAX_MISCLASSIFIED = 24;
+export const THUMBNAIL_SIDE = 64;
 
 export function pickSplit(config: ResolvedConfig, data: PreparedData): 'test' | 'validation' | 'train' {
 	const want = config.evaluation.split;
@@ -84,10 +88,41 @@ export function evaluateModel(
 	if (keep('f1')) ev.metrics.f1 = c[avg].f1;
 	if (keep('rocAuc')) ev.metrics.rocAuc = c.rocAuc;
 	if (keep('prAuc')) ev.metrics.prAuc = c.prAuc;
+	if (pre.image) ev.misclassified = misclassifiedImages(pre, s, truth, predicted, (i) => row(i)[predicted[i]!]!);
 	ev.predictions = Array.from(truth.subarray(0, MAX_PREDICTIONS), (t, i) => ({
 		actual: classes[t]!,
 		predicted: classes[predicted[i]!]!,
 		...(withScores ? { scores: Array.from(row(i)) } : {}),
 	}));
 	return ev;
+}
+
+/** The first MAX_MISCLASSIFIED wrong predictions of an images split, as PNGs of the model's input pixels. */
+function misclassifiedImages(
+	pre: Preprocessing,
+	s: SplitArrays,
+	truth: Int32Array,
+	predicted: Int32Array,
+	score: (i: number) => number,
+): NonNullable<Evaluation['misclassified']> {
+	const [h, w] = pre.image!.size;
+	const c = pre.image!.channels;
+	const size = h * w * c;
+	const classes = pre.label.classes!;
+	const images: MisclassifiedImage[] = [];
+	let errors = 0;
+	for (let i = 0; i < s.n; i++) {
+		if (truth[i] === predicted[i]) continue;
+		errors++;
+		if (images.length >= MAX_MISCLASSIFIED) continue;
+		const file = i < s.rows.length ? s.rows[i]!.image : undefined;
+		images.push({
+			png: encodePng(s.x.subarray(i * size, (i + 1) * size), h, w, c, THUMBNAIL_SIDE).toString('base64'),
+			actual: classes[truth[i]!]!,
+			predicted: classes[predicted[i]!]!,
+			score: score(i),
+			...(typeof file === 'string' ? { file } : {}),
+		});
+	}
+	return { errors, images };
 }

@@ -22,6 +22,9 @@ export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const PREPROCESSING_FILE = 'preprocessing.json';
 export const CONFIG_FILE = 'config.yaml';
+/** Why a model trained on an images source cannot take table rows (predict, serve). */
+export const IMAGE_MODEL_ROWS =
+	'this model was trained on images: its input is a [height, width, channels] tensor of pixels in [0, 1], not table rows. Load model.json with tf.loadLayersModel and resize images as preprocessing.json says (`image`).';
 
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
 	return tf.io.withSaveHandler(async (a) => {

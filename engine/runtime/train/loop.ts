@@ -97,7 +97,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 				data.yShape,
 				t.batchSize,
 				t.shuffle,
-				makeAugment(config.data.augmentation, pre.label.encoding, config.seed),
+				makeAugment(config.data.augmentation, pre.label.encoding, config.seed, pre.inputShape),
 			);
 
 	let stop: Stop | undefined;

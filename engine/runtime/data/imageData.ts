@@ -1,0 +1,135 @@
+/**
+ * An `images` source as training arrays: the folder is listed (labels from the class folders), split
+ * seeded and stratified like a table, and each file is decoded straight into its split's
+ * Float32Array (one copy of the pixels in memory, no per-pixel objects).
+ */
+import * as fsp from 'node:fs/promises';
+import type { ResolvedConfig } from '../../core/config/resolve';
+import { mixSeed } from '../../core/random';
+import { listImageFolderSync, type ImageFile } from '../../io/imageFolder';
+import type { PathPolicy } from '../../io/probe';
+import { DataError } from './csv';
+import { decodeImage, resizeInto } from './images';
+import { inferTask, labelEncoding, PREVIEW_ROWS, type PreparedData, type PrepareOptions, type SplitArrays } from './prepare';
+import type { LabelEncoding, Preprocessing } from './preprocess';
+import { kFoldIndices, splitRows, toArray, type SplitIndices } from './split';
+
+type ImagesSource = ResolvedConfig['data']['source'] & { type: 'images' };
+
+/** [height, width, channels] of an images source. */
+export function imageShape(source: ImagesSource): [number, number, 1 | 3] {
+	const [h, w] = typeof source.imageSize === 'number' ? [source.imageSize, source.imageSize] : source.imageSize;
+	return [h, w, source.channels === 1 ? 1 : 3];
+}
+
+function encodeLabel(e: LabelEncoding, k: number, ci: number, out: Float32Array, j: number): void {
+	if (e === 'oneHot') out[j * k + ci] = 1;
+	else if (e === 'hinge') out[j] = ci === 1 ? 1 : -1;
+	else out[j] = ci;
+}
+
+export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, opts: PrepareOptions = {}): Promise<PreparedData> {
+	const d = config.data;
+	const source = d.source as ImagesSource;
+	const listed = listImageFolderSync(source, policy);
+	if (!listed.ok) throw new DataError(listed.message);
+	const { classes, files } = listed.folder;
+	if (d.label !== undefined && d.label !== 'label')
+		throw new DataError(`an images source has the columns \`image\` and \`label\` (the class folder), not \`${d.label}\`.`);
+	const task = inferTask(config.training.loss, d.task, classes.length);
+	if (task === 'regression')
+		throw new DataError(
+			`the images in \`${source.path}\` are labelled by class folder (${classes.slice(0, 5).join(', ')}${classes.length > 5 ? ', …' : ''}), but the task is regression: use a classification loss.`,
+		);
+	const encoding = labelEncoding(config.training.loss, task);
+	const [h, w, c] = imageShape(source);
+	const size = h * w * c;
+	const inputShape = config.model.inputShape ?? [h, w, c];
+	if (inputShape.reduce((a, b) => a * b, 1) !== size)
+		throw new DataError(`model.inputShape [${inputShape.join(', ')}] does not hold the images' ${h}×${w}×${c} = ${size} values.`);
+
+	const n = files.length;
+	const labels = Int32Array.from(files, (f) => f.label);
+	const sp = d.split;
+	const split = splitRows(n, {
+		validation: sp.folds ? 0 : sp.validation,
+		test: sp.test,
+		seed: mixSeed(config.seed, 2),
+		shuffle: sp.shuffle,
+		...(sp.stratify ? { labels } : {}),
+	});
+	if (opts.fold) {
+		const pool = [...toArray(split.train), ...toArray(split.validation)].sort((a, b) => a - b);
+		const folds = kFoldIndices(pool, opts.fold.of, {
+			seed: mixSeed(config.seed, 6),
+			shuffle: sp.shuffle,
+			...(sp.stratify ? { labels } : {}),
+		});
+		const f = folds[opts.fold.index];
+		if (!f) throw new DataError(`fold ${opts.fold.index + 1} of ${opts.fold.of} does not exist.`);
+		split.train = Int32Array.from(f.train);
+		split.validation = Int32Array.from(f.validation);
+	}
+	if (split.train.length === 0) throw new DataError('the training split is empty: lower `data.split.validation`/`test` or add images.');
+
+	const pre: Preprocessing = {
+		version: 1,
+		features: [],
+		inputs: ['image'],
+		label: { column: 'label', encoding, classes },
+		task,
+		inputShape,
+		image: { size: [h, w], channels: c },
+	};
+	const k = encoding === 'oneHot' ? classes.length : 1;
+	const arrays = async (index: Int32Array): Promise<SplitArrays> => {
+		const m = index.length;
+		const x = new Float32Array(m * size);
+		const y = new Float32Array(m * k);
+		const cls = new Int32Array(m);
+		for (let j = 0; j < m; j++) {
+			const f = files[index[j]!]!;
+			await readInto(f, h, w, c, x, j * size);
+			cls[j] = f.label;
+			encodeLabel(encoding, k, f.label, y, j);
+		}
+		const rows = Array.from(index.subarray(0, PREVIEW_ROWS), (i) => ({ image: files[i]!.shown, label: classes[files[i]!.label]! }));
+		return { x, y, n: m, classes: cls, rows };
+	};
+	const out: PreparedData = {
+		train: await arrays(split.train),
+		preprocessing: pre,
+		yShape: [k],
+		summary: {
+			rows: n,
+			droppedRows: 0,
+			features: ['image'],
+			inputs: size,
+			label: 'label',
+			task,
+			classes,
+			split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+		},
+		get indices(): SplitIndices {
+			return { train: toArray(split.train), validation: toArray(split.validation), test: toArray(split.test) };
+		},
+	};
+	if (split.validation.length) out.validation = await arrays(split.validation);
+	if (split.test.length) out.test = await arrays(split.test);
+	return out;
+}
+
+/** Decodes one file into `out` at `offset`; an unreadable file stops the run with its path and the reason. */
+async function readInto(f: ImageFile, h: number, w: number, c: 1 | 3, out: Float32Array, offset: number): Promise<void> {
+	let bytes: Buffer;
+	try {
+		bytes = await fsp.readFile(f.file);
+	} catch (err) {
+		throw new DataError(`${f.shown}: cannot read the file (${err instanceof Error ? err.message : String(err)}).`, f.file);
+	}
+	try {
+		resizeInto(decodeImage(bytes), h, w, c, out, offset);
+	} catch (err) {
+		throw new DataError(`${f.shown}: ${err instanceof Error ? err.message : String(err)}.`, f.file);
+	}
+}
