@@ -1,7 +1,7 @@
 /** The trials table's ranking (pure, no browser): pruned partial scores never outrank k-fold means (issue #17). */
 import * as assert from 'node:assert/strict';
 import type { TrialView } from '../../webviews/protocol';
-import { sortTrials } from '../../webviews/tuning/model';
+import { shortParamLabels, sortTrials } from '../../webviews/tuning/model';
 
 describe('webview: tuning model ranking', () => {
 	const trials: TrialView[] = [
@@ -19,5 +19,12 @@ describe('webview: tuning model ranking', () => {
 			sortTrials(trials, { key: 'score', dir: 'asc' }).map((t) => t.number),
 			[3, 1, 2, 4],
 		);
+	});
+});
+
+describe('webview: tuning parameter labels', () => {
+	it('the last path segment, longer only where two would read the same', () => {
+		const keys = ['training.optimizer.learningRate', 'model.layers[0].units', 'training.batchSize', 'model.layers[2].units', 'seed'];
+		assert.deepEqual([...shortParamLabels(keys).values()], ['learningRate', 'layers[0].units', 'batchSize', 'layers[2].units', 'seed']);
 	});
 });

@@ -80,7 +80,8 @@ describe('webview: tuning panel (Chromium)', function () {
 		assert.equal(await status(7).locator('.tuning-message').textContent(), 'worker crashed: out of memory');
 		assert.equal(await status(11).locator('.tuning-badge-running').count(), 1);
 		const row9 = await p.page.locator('.tuning-row[data-trial="9"] td').allTextContents();
-		assert.deepEqual(row9, ['9★ best', '0.0015', '112', 'adam', '0.1', '0.2105 ± 0.008', 'completed', '49.6 s']);
+		// Mean ± spread as every report states it: the spread to 2 digits, the mean to the same place.
+		assert.deepEqual(row9, ['9★ best', '0.0015', '112', 'adam', '0.1', '0.2105 ± 0.0080', 'completed', '49.6 s']);
 		assert.deepEqual(p.errors, []);
 		await p.screenshot('tuning');
 	});
@@ -155,6 +156,38 @@ describe('webview: tuning panel (Chromium)', function () {
 		assert.equal(
 			lines.find((l) => l.startsWith('11,')),
 			'11,0.0008,80,adam,0.2,,,running,,',
+		);
+	});
+
+	it('fits half a window: short parameter headers on one line, full paths in tooltips, Status not clipped, axis names whole', async () => {
+		const p = await openPanel(chromium.browser, chromium.server, 'tuning', { height: 900, width: 560 });
+		await p.post(message(TrialsShow.type, fixture));
+		await waitRendered(p.page, '.tuning', 1);
+		const r = await p.page.evaluate(() => {
+			const wrap = document.querySelector('.tuning-table-wrap') as HTMLElement;
+			const heads = [...document.querySelectorAll<HTMLElement>('.tuning-table thead .tuning-sort')];
+			const lineHeight = heads[0]!.getBoundingClientRect().height;
+			return {
+				overflow: wrap.scrollWidth - wrap.clientWidth,
+				labels: heads.map((b) => b.textContent!.replace(/ [▲▼]$/, '')),
+				titles: heads.map((b) => b.title),
+				wrapped: heads.filter((b) => b.getBoundingClientRect().height > lineHeight * 1.4).map((b) => b.textContent),
+				names: (document.querySelector('.tuning-parallel canvas') as HTMLCanvasElement).dataset.names!.split('|'),
+			};
+		});
+		assert.deepEqual(r.labels.slice(1, 5), ['learningRate', 'units', 'name', 'rate']);
+		assert.deepEqual(r.titles.slice(1, 5), [
+			'training.optimizer.learningRate',
+			'model.layers[0].units',
+			'training.optimizer.name',
+			'model.layers[1].rate',
+		]);
+		assert.deepEqual(r.wrapped, [], 'no header breaks mid-word');
+		assert.ok(r.overflow <= 0, `the table fits its panel (overflow ${r.overflow}px): Status is not clipped`);
+		assert.deepEqual(
+			r.names.filter((n) => n.includes('…')),
+			[],
+			`axis names are whole: ${r.names.join(', ')}`,
 		);
 	});
 
@@ -373,7 +406,12 @@ describe('webview: tuning panel (Chromium)', function () {
 		assert.equal(r.pwned, undefined);
 		assert.equal(r.imgs, 0);
 		assert.equal(r.scripts, 1);
-		assert.equal(r.occurrences, 5, 'name, two param values, message, column header');
+		assert.equal(r.occurrences, 4, 'name, two param values, message (the column header shows the short name)');
+		assert.equal(
+			await p.page.locator(`.tuning-sort[data-key="param:${EVIL}"]`).getAttribute('title'),
+			EVIL,
+			'the full key, as the header tooltip',
+		);
 		assert.equal(await p.page.locator('.tuning-row[data-trial="4"] .tuning-message').textContent(), EVIL);
 		await p.page.locator('.tuning-export-csv').click();
 		const csv = (await p.outbox()).find((m) => m.method === 'modelwright/exportFile')!.params.data;

@@ -11,9 +11,10 @@ import { button, clear, formatNumber, h, tabs } from '../shared/dom';
 import { connectHost } from '../shared/ipc';
 import { plot, type PlotSeries } from '../shared/plot';
 import { onThemeChange, readTheme, withAlpha, type Theme } from '../shared/theme';
-import { bestSoFar, finite, formatDuration, paramText, sortTrials, SweepModel, trialsCsv, type SortState } from './model';
+import { bestSoFar, finite, formatDuration, paramText, shortParamLabels, sortTrials, SweepModel, trialsCsv, type SortState } from './model';
 import { drawParallel, rampColor, type ParallelResult } from './parallel';
 import { maxOf, minOf } from '../../engine/core/arrays';
+import { meanStdParts } from '../../engine/core/format';
 import { statusText, tw } from '../shared/l10n';
 
 type ViewId = 'parallel' | 'best' | 'intermediate';
@@ -174,9 +175,10 @@ interface Column {
 
 function columns(m: SweepModel): Column[] {
 	const arrow = m.sweep.objective.direction === 'minimize' ? '↓' : '↑';
+	const labels = shortParamLabels(m.paramKeys());
 	return [
 		{ key: '#', label: '#', num: true, title: tw('tuning.trialNumber') },
-		...m.paramKeys().map((k) => ({ key: `param:${k}`, label: k, num: false })),
+		...m.paramKeys().map((k) => ({ key: `param:${k}`, label: labels.get(k) ?? k, num: false, title: k })),
 		{
 			key: 'score',
 			label: tw('tuning.score', { arrow }),
@@ -186,6 +188,13 @@ function columns(m: SweepModel): Column[] {
 		{ key: 'status', label: tw('tuning.status'), num: false },
 		{ key: 'duration', label: tw('tuning.duration'), num: true },
 	];
+}
+
+/** A k-fold mean and its spread (formatMeanStd's digits), the spread muted; no "± 0". */
+function scoreCell(score: number | null | undefined, std: number | null | undefined): (string | HTMLElement)[] {
+	if (!finite(score)) return [formatNumber(score)];
+	const parts = meanStdParts(score, std ?? undefined);
+	return parts.std === undefined ? [parts.mean] : [parts.mean, h('span', { class: 'tuning-std' }, ` ± ${parts.std}`)];
 }
 
 function sortedTrials(m: SweepModel): TrialView[] {
@@ -249,12 +258,7 @@ function renderTable(m: SweepModel): void {
 						{ class: 'num tuning-score tuning-score-partial', title: tw('tuning.partialTitle') },
 						finite(t.score) ? `(${formatNumber(t.score)})` : '–',
 					)
-				: h(
-						'td',
-						{ class: 'num tuning-score' },
-						formatNumber(t.score),
-						finite(t.std) && t.std > 0 ? h('span', { class: 'tuning-std' }, ` ± ${formatNumber(t.std)}`) : null,
-					),
+				: h('td', { class: 'num tuning-score' }, ...scoreCell(t.score, t.std)),
 			h(
 				'td',
 				{ class: 'tuning-status-cell' },

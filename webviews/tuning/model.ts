@@ -198,6 +198,31 @@ export function bestSoFar(trials: TrialView[], d: Direction): { x: number[]; y: 
 	return { x, y, scoreX, scoreY };
 }
 
+/**
+ * Short names for config paths: the last segment (`units`, `learningRate`), with earlier segments
+ * added only where two paths would read the same (`layers[0].units`, `layers[2].units`). The full
+ * path goes in a tooltip; a table header or an axis has no room for `model.layers[0].units`.
+ */
+export function shortParamLabels(keys: readonly string[]): Map<string, string> {
+	const parts = keys.map((k) => k.split('.'));
+	const depth = keys.map(() => 1);
+	const label = (i: number) => parts[i]!.slice(-depth[i]!).join('.');
+	for (let round = 0; round < 8; round++) {
+		const seen = new Map<string, number[]>();
+		keys.forEach((_, i) => seen.set(label(i), [...(seen.get(label(i)) ?? []), i]));
+		let grew = false;
+		for (const same of seen.values())
+			if (same.length > 1)
+				for (const i of same)
+					if (depth[i]! < parts[i]!.length) {
+						depth[i]!++;
+						grew = true;
+					}
+		if (!grew) break;
+	}
+	return new Map(keys.map((k, i) => [k, label(i)]));
+}
+
 export function paramText(v: string | number | boolean | undefined, fmt: (v: number) => string): string {
 	return v === undefined ? '—' : typeof v === 'number' ? fmt(v) : String(v);
 }

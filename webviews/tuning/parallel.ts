@@ -7,11 +7,12 @@
 import type { SweepView, TrialView } from '../protocol';
 import { formatNumber, h } from '../shared/dom';
 import { withAlpha, type Theme } from '../shared/theme';
-import { dimensionScale, plotScore, type Scale } from './model';
+import { dimensionScale, plotScore, shortParamLabels, type Scale } from './model';
 import { extent } from '../../engine/core/arrays';
 import { tw } from '../shared/l10n';
 
-const M = { left: 70, right: 70, top: 34, bottom: 14 };
+// Two rows of axis names above the plot (see the names below).
+const M = { left: 70, right: 70, top: 50, bottom: 14 };
 // Viridis without its light-yellow end, which vanishes on light themes.
 const RAMP = [
 	[68, 1, 84],
@@ -77,6 +78,7 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 	};
 	const axes = [...scales, scoreScale];
 	const names = [...sweep.dimensions.map((d) => d.key), sweep.objective.metric];
+	const labels = shortParamLabels(sweep.dimensions.map((d) => d.key));
 	const pw = width - M.left - M.right,
 		ph = height - M.top - M.bottom;
 	const ax = axes.map((_, i) => M.left + (axes.length === 1 ? pw / 2 : (i * pw) / (axes.length - 1)));
@@ -145,20 +147,34 @@ export function drawParallel(sweep: SweepView, trials: TrialView[], theme: Theme
 			ctx.fillStyle = theme.muted;
 			ctx.fillRect(last ? x : x - 3, Y(tk.at), 3, 1);
 			ctx.fillStyle = theme.foreground;
-			ctx.fillText(fitText(ctx, tk.label, 58), last ? x + 5 : x - 5, Y(tk.at));
+			// On a backdrop: a tick label would otherwise sit on the lines that reach the axis.
+			const label = fitText(ctx, tk.label, 58);
+			const w = ctx.measureText(label).width;
+			const tx = last ? x + 5 : x - 5;
+			ctx.fillStyle = withAlpha(theme.background, 0.85);
+			ctx.fillRect(last ? tx - 2 : tx - w - 2, Y(tk.at) - 8, w + 4, 16);
+			ctx.fillStyle = theme.foreground;
+			ctx.fillText(label, tx, Y(tk.at));
 		}
 	});
 	ctx.textAlign = 'center';
 	ctx.textBaseline = 'bottom';
-	const room = axes.length > 1 ? pw / (axes.length - 1) - 6 : pw;
+	// Names wider than the gap between two axes alternate between two rows, so each has two gaps.
+	const gap = axes.length > 1 ? pw / (axes.length - 1) - 6 : pw;
+	const stagger = names.some((n, i) => ctx.measureText(i === names.length - 1 ? `${n} (max)` : (labels.get(n) ?? n)).width > gap);
+	const room = stagger ? 2 * gap - 6 : gap;
+	const drawn: string[] = [];
 	names.forEach((n, i) => {
-		const short = i === names.length - 1 ? `${n} ${minimize ? tw('tuning.min') : tw('tuning.max')}` : lastSegment(n);
+		const short = i === names.length - 1 ? `${n} ${minimize ? tw('tuning.min') : tw('tuning.max')}` : (labels.get(n) ?? n);
 		ctx.font = i === names.length - 1 ? `bold ${theme.font}` : theme.font;
-		const text = fitText(ctx, short, room);
+		// The score axis is the last: its name may also use the margin right of it.
+		const text = fitText(ctx, short, i === names.length - 1 ? room + M.right - 6 : room);
+		drawn.push(text);
 		// Centred on its axis but kept inside the canvas.
 		const half = ctx.measureText(text).width / 2 + 2;
-		ctx.fillText(text, Math.min(width - half, Math.max(half, ax[i]!)), M.top - 10);
+		ctx.fillText(text, Math.min(width - half, Math.max(half, ax[i]!)), M.top - 10 - (stagger && i % 2 === 1 ? 18 : 0));
 	});
+	canvas.dataset.names = drawn.join('|');
 	canvas.setAttribute(
 		'aria-label',
 		tw('tuning.parallelAria', {
@@ -206,11 +222,6 @@ function strokeLine(
 }
 
 /** `model.layers[0].units` → `layers[0].units`: the tail that tells axes apart. */
-function lastSegment(key: string): string {
-	const parts = key.split('.');
-	return parts.length > 2 ? parts.slice(-2).join('.') : key;
-}
-
 function fitText(ctx: CanvasRenderingContext2D, text: string, max: number): string {
 	if (ctx.measureText(text).width <= max) return text;
 	let t = text;
