@@ -129,14 +129,20 @@ export class EngineHost implements vscode.Disposable {
 		this.conn = undefined;
 		this.proc = undefined;
 		if (this.disposed) return;
-		const reason = signal ? `the engine process was killed (${signal})` : `the engine process exited with code ${code}`;
+		const reason = signal
+			? vscode.l10n.t('the engine process was killed ({0})', signal)
+			: vscode.l10n.t('the engine process exited with code {0}', String(code));
 		engineChannel().error(reason);
 		const orphans = [...this.jobs.values()];
 		this.jobs.clear();
 		this.byEngineId.clear();
 		const queued = orphans.filter((j) => j.info.state === 'queued');
 		for (const j of orphans.filter((o) => o.info.state === 'running')) {
-			this.stateEmitter.fire({ ...j.info, state: 'failed', error: `${reason}. The run folder keeps what was written so far.` });
+			this.stateEmitter.fire({
+				...j.info,
+				state: 'failed',
+				error: vscode.l10n.t('{0}. The run folder keeps what was written so far.', reason),
+			});
 		}
 		const now = Date.now();
 		this.deaths.push(now);

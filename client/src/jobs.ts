@@ -170,7 +170,8 @@ export class Jobs implements vscode.Disposable {
 		const e = eta(v);
 		return [
 			vscode.l10n.t('epoch {0}/{1}', v.epoch, v.epochs),
-			`loss ${fmt(loss)}${val !== undefined ? ` · val ${fmt(val)}` : ''}`,
+			// Metric names as the engine logs them, never abbreviated: the words around them are translated.
+			`loss ${fmt(loss)}${val !== undefined ? ` · val_loss ${fmt(val)}` : ''}`,
 			e ? vscode.l10n.t('ETA {0}', e) : '',
 		]
 			.filter(Boolean)

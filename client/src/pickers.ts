@@ -102,7 +102,13 @@ export async function pickSweep(config: vscode.Uri, dir?: string): Promise<Found
 	const pick = await vscode.window.showQuickPick(
 		all.map((s) => ({
 			label: s.state.id,
-			description: `${s.state.status} · ${s.state.trials.length} trials${s.state.best ? ` · best ${formatNumber(s.state.best.score)}` : ''}`,
+			description: [
+				s.state.status,
+				vscode.l10n.t('{0} trials', s.state.trials.length),
+				s.state.best ? vscode.l10n.t('best {0}', formatNumber(s.state.best.score)) : '',
+			]
+				.filter(Boolean)
+				.join(' · '),
 			s,
 		})),
 		{ title: vscode.l10n.t('Which sweep?') },

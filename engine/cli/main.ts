@@ -3,16 +3,18 @@ import type { CliIO, Command } from './command';
 import { UsageError } from './command';
 import { COMMANDS } from './commands';
 import { exitOnClosedPipe, safeIO } from './output';
+import { getLocale, localeFromEnv, setLocale } from '../core/l10n';
+import { SUMMARY_ZH, tcli } from './messages';
 
 function usage(): string {
 	const width = Math.max(...COMMANDS.map((c) => c.name.length));
 	return [
-		'Usage: modelwright <command> [options]',
+		tcli('usage'),
 		'',
-		'Commands:',
-		...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+		tcli('commands'),
+		...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${(getLocale() === 'zh-cn' ? SUMMARY_ZH[c.name] : undefined) ?? c.summary}`),
 		'',
-		'Run `modelwright <command> --help` for the options of a command.',
+		tcli('commandHelp'),
 	].join('\n');
 }
 
@@ -30,7 +32,7 @@ function takeMaxMemory(argv: string[]): string[] {
 		}
 		const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
 		const mb = Number(v);
-		if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-memory must be a positive number of megabytes, got '${v ?? ''}'.`);
+		if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(tcli('maxMemory', { value: v ?? '' }));
 		process.env.MODELWRIGHT_MAX_MEMORY_MB = String(mb);
 	}
 	return out;
@@ -42,6 +44,8 @@ const isUsage = (err: unknown): err is Error =>
 
 export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<number> {
 	const io = safeIO(rawIO);
+	// Human messages follow LANG / LC_ALL; `--json` output is for tools and stays English.
+	setLocale(argv.includes('--json') ? 'en' : localeFromEnv(process.env));
 	try {
 		argv = takeMaxMemory(argv);
 	} catch (err) {
@@ -59,7 +63,7 @@ export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<
 	}
 	const cmd = COMMANDS.find((c) => c.name === name);
 	if (!cmd) {
-		io.err(`modelwright: unknown command '${name}'.\n\n${usage()}`);
+		io.err(`modelwright: ${tcli('unknownCommand', { name })}\n\n${usage()}`);
 		return 2;
 	}
 	if (rest.includes('--help') || rest.includes('-h')) {
@@ -70,7 +74,7 @@ export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<
 		return await cmd.run(rest, io);
 	} catch (err) {
 		if (isUsage(err)) {
-			io.err(`modelwright ${cmd.name}: ${err.message}\nRun \`modelwright ${cmd.name} --help\` for usage.`);
+			io.err(`modelwright ${cmd.name}: ${err.message}\n${tcli('usageHint', { name: cmd.name })}`);
 			return 2;
 		}
 		io.err(`modelwright ${cmd.name}: ${err instanceof Error ? err.message : String(err)}`);

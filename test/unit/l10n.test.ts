@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import { catalogues, format, getLocale, localeFromEnv, localeOf, placeholders, setLocale } from '../../engine/core/l10n';
 import '../../engine/core/config/messages';
 import '../../server/src/service/messages';
+import '../../engine/cli/messages';
+import '../../webviews/shared/html';
 import { validateText } from '../../engine/core/config/validate';
 import { describedPaths, overlayKey, pathKey } from '../../engine/core/config/schemaText';
 import { SCHEMA_ZH } from '../../engine/core/config/schema.zh-cn';

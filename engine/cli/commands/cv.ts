@@ -12,6 +12,7 @@ import { applyParams } from '../../core/tune/apply';
 import { meanStd, type MeanStd } from '../../core/stats';
 import { formatMeanStd, formatNumber } from '../../core/format';
 import { parse } from './train';
+import { tcli } from '../messages';
 
 export interface CvReport {
 	config: string;
@@ -59,7 +60,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 				json: { type: 'boolean' },
 			},
 		});
-		if (positionals.length !== 1) throw new UsageError('name one config file.');
+		if (positionals.length !== 1) throw new UsageError(tcli('nameOneConfig'));
 		const configPath = path.resolve(io.cwd, positionals[0]!);
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
 		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
@@ -76,7 +77,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		const v = validateConfig(configPath, text, policy);
 		if (!v.ok || !v.resolved) {
 			for (const d of v.diagnostics) if (d.severity === 'error') io.err(formatDiagnostic(configPath, d, io.cwd));
-			io.err(`modelwright cv: ${positionals[0]} has errors; fix them first.`);
+			io.err(`modelwright cv: ${tcli('hasErrorsCv', { file: positionals[0]! })}`);
 			return 2;
 		}
 		const cfg = v.resolved;
@@ -99,7 +100,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		const report: CvReport = { config: configPath, folds: k, runs: [], summary: {} };
 		try {
 			for (let i = 0; i < k && !controller.signal.aborted; i++) {
-				if (!values.json) io.err(`fold ${i + 1}/${k}…`);
+				if (!values.json) io.err(tcli('fold', { i: i + 1, k }));
 				const r = await runJob(
 					{
 						configPath,
@@ -143,11 +144,11 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 			const line = (cells: string[]) => cells.map((x, c) => x.padEnd(widths[c]!)).join('  ');
 			io.out(line(header));
 			for (const row of rows) io.out(line(row));
-			for (const r of report.runs) if (r.message) io.err(`fold ${r.fold}: ${r.message}`);
+			for (const r of report.runs) if (r.message) io.err(tcli('foldMessage', { i: r.fold, message: r.message }));
 			io.out('');
-			io.out(`${done.length} of ${k} folds; mean ± population std (divide by n):`);
+			io.out(tcli('foldsSummary', { done: done.length, k }));
 			for (const m of names) io.out(`  ${m}: ${formatMeanStd(report.summary[m]!.mean, report.summary[m]!.std)}`);
-			io.out(`Report written to ${path.relative(io.cwd, path.join(dir, 'cv.json'))}`);
+			io.out(tcli('reportWritten', { file: path.relative(io.cwd, path.join(dir, 'cv.json')) }));
 		}
 		if (controller.signal.aborted) return 130;
 		return report.runs.some((r) => r.status === 'invalid') ? 2 : done.length === k ? 0 : 1;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse } from './train';
+import { tcli } from '../messages';
 import { formatNumber } from '../../core/format';
 import { UsageError, type Command } from '../command';
 import { evaluateRun } from '../../runtime/runs';
@@ -41,7 +42,7 @@ Options:
 				'allow-data-change': { type: 'boolean' },
 			},
 		});
-		if (positionals.length !== 1) throw new UsageError('name one run.');
+		if (positionals.length !== 1) throw new UsageError(tcli('nameOneRun'));
 		const split = values.split as 'test' | 'validation' | 'train' | undefined;
 		if (split && !['test', 'validation', 'train'].includes(split)) throw new UsageError('--split must be test, validation or train.');
 		const ref = runFromArgs(positionals[0]!, values.dir, io.cwd);
@@ -61,7 +62,7 @@ Options:
 			io.out(JSON.stringify(ev, null, 2));
 			return 0;
 		}
-		io.out(`Evaluation of ${path.relative(io.cwd, run) || run} on ${ev.split} (${ev.rows} rows):`);
+		io.out(tcli('evaluationOf', { run: path.relative(io.cwd, run) || run, split: ev.split, rows: ev.rows }));
 		for (const [k, v] of Object.entries(ev.metrics)) io.out(`  ${k.padEnd(10)} ${formatNumber(v)}`);
 		const c = ev.classification;
 		if (c) {
@@ -77,16 +78,16 @@ Options:
 				);
 			const name = (k: number) => String(c.perClass[k]?.class ?? k);
 			if (c.confusionMatrix) {
-				io.out(`  confusion matrix (rows: true, columns: predicted):`);
+				io.out(`  ${tcli('confusion')}`);
 				for (const [i, row] of c.confusionMatrix.entries())
 					io.out(`    ${name(i).padEnd(10)} ${row.map((n) => String(n).padStart(4)).join('')}`);
 			} else if (c.confusionSparse) {
 				const top = c.confusionSparse.cells.slice(0, CONFUSION_LINES);
-				io.out(`  most frequent confusions (${top.length} of ${c.confusionSparse.nonZeroCells}; true → predicted: rows):`);
+				io.out(`  ${tcli('topConfusions', { top: top.length, cells: c.confusionSparse.nonZeroCells })}`);
 				for (const [a, p, n] of top) io.out(`    ${name(a)} → ${name(p)}: ${n}`);
 			}
 		}
-		for (const note of ev.notes ?? []) io.out(`  note: ${note}`);
+		for (const note of ev.notes ?? []) io.out(`  ${tcli('note', { note })}`);
 		return 0;
 	},
 };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { formatDiagnostic, validateFile } from '../files';
+import { tcli } from '../messages';
 import { summaryTable, toMermaid } from '../../core/shapes/summary';
 
 export const inspectCommand: Command = {
@@ -46,7 +47,7 @@ Exit codes: 0 ok, 1 the config has errors (they are printed), 2 usage error.`,
 		}
 		for (const d of r.diagnostics) io.err(formatDiagnostic(r.file, d, io.cwd));
 		if (!r.resolved || !r.shapes) {
-			io.err('The config has errors that prevent inspecting it (see above).');
+			io.err(tcli('inspectErrors'));
 			return 1;
 		}
 		io.out(values.mermaid ? toMermaid(r.resolved, r.shapes, r.data) : summaryTable(r.resolved.name, r.shapes, r.data));

@@ -8,6 +8,7 @@ import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { runsDirFor } from '../../io/store';
 import { resolveRun } from '../../io/runRef';
 import { echo, writeRaw } from '../output';
+import { count, tcli } from '../messages';
 import { dataReportLines } from '../../core/data/report';
 import type { JsonPath } from '../../core/config/diagnostics';
 import { ConfigSchema } from '../../core/config/schema';
@@ -59,17 +60,32 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 				epochs = e.params.epochs;
 				every = Math.max(1, Math.floor(epochs / 20));
 				io.out(
-					`Training ${echo(e.params.name)} on ${e.params.backend}${e.params.resumedFrom !== undefined ? `, resuming after epoch ${e.params.resumedFrom}` : ''} (${epochs} epochs)`,
+					tcli('training', {
+						name: echo(e.params.name),
+						backend: e.params.backend,
+						resumed: e.params.resumedFrom !== undefined ? tcli('resuming', { epoch: e.params.resumedFrom }) : '',
+						epochs,
+					}),
 				);
 				break;
 			case 'job/dataLoaded':
 				io.out(
-					`Data: ${e.params.rows} rows (train ${e.params.split.train}, validation ${e.params.split.validation}, test ${e.params.split.test}), ${e.params.inputs} inputs, label ${e.params.label} (${e.params.task}${e.params.classes ? `: ${e.params.classes.length} classes` : ''})${e.params.droppedRows ? `, ${e.params.droppedRows} rows dropped for missing values` : ''}`,
+					tcli('data', {
+						rows: e.params.rows,
+						train: e.params.split.train,
+						validation: e.params.split.validation,
+						test: e.params.split.test,
+						inputs: e.params.inputs,
+						label: e.params.label,
+						task: e.params.task,
+						classes: e.params.classes ? tcli('classes', { n: e.params.classes.length }) : '',
+						dropped: e.params.droppedRows ? tcli('dropped', { n: e.params.droppedRows }) : '',
+					}),
 				);
 				{
 					const report = dataReportLines(e.params);
 					for (const l of report.dropped) io.out(`  ${l}`);
-					for (const w of report.warnings) io.err(`warning: ${w}`);
+					for (const w of report.warnings) io.err(tcli('warning', { message: w }));
 				}
 				break;
 			case 'job/batch':
@@ -78,7 +94,7 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 					const w = 24;
 					const bar = '#'.repeat(Math.round(done * w)).padEnd(w, '-');
 					tty(
-						`epoch ${e.params.epoch}/${epochs} [${bar}] batch ${e.params.batch}/${e.params.batches}${lastEpoch ? `  ${formatLogs(lastEpoch.logs)}` : ''}`,
+						`${tcli('epoch', { epoch: e.params.epoch, epochs })} [${bar}] ${tcli('batch', { batch: e.params.batch, batches: e.params.batches })}${lastEpoch ? `  ${formatLogs(lastEpoch.logs)}` : ''}`,
 					);
 				}
 				break;
@@ -86,12 +102,12 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 				lastEpoch = e.params;
 				pace ??= { at: e.params.elapsedMs, done: e.params.epoch };
 				const eta = remainingMs(pace, e.params.elapsedMs, e.params.epoch, epochs);
-				const line = `epoch ${String(e.params.epoch).padStart(String(epochs).length)}/${epochs}  ${formatLogs(e.params.logs)}`;
+				const line = `${tcli('epoch', { epoch: String(e.params.epoch).padStart(String(epochs).length), epochs })}  ${formatLogs(e.params.logs)}`;
 				if (mode === 'tty') {
 					const w = 24;
 					const bar = '#'.repeat(Math.round((e.params.epoch / epochs) * w)).padEnd(w, '-');
 					tty(
-						`epoch ${e.params.epoch}/${epochs} [${bar}] ${formatLogs(e.params.logs)}${eta === undefined ? '' : `  ETA ${formatDuration(eta)}`}`,
+						`${tcli('epoch', { epoch: e.params.epoch, epochs })} [${bar}] ${formatLogs(e.params.logs)}${eta === undefined ? '' : `  ${tcli('eta', { time: formatDuration(eta) })}`}`,
 					);
 				} else if (e.params.epoch % every === 0 || e.params.epoch === epochs || e.params.epoch === 1) io.out(line);
 				break;
@@ -101,17 +117,20 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 			case 'job/evaluation':
 				if (mode === 'tty') process.stdout.write('\n');
 				io.out(
-					`Evaluation on ${e.params.split}: ${Object.entries(e.params.metrics)
-						.map(([k, v]) => `${k} ${fmt(v)}`)
-						.join('  ')}`,
+					tcli('evaluationOn', {
+						split: e.params.split,
+						metrics: Object.entries(e.params.metrics)
+							.map(([k, v]) => `${k} ${fmt(v)}`)
+							.join('  '),
+					}),
 				);
 				break;
 			case 'job/finished':
-				if (e.params.stopReason) io.out(`Stopped: ${e.params.stopReason}`);
+				if (e.params.stopReason) io.out(tcli('stopped', { reason: e.params.stopReason }));
 				break;
 			case 'job/cancelled':
 				if (mode === 'tty') process.stdout.write('\n');
-				io.err(`Cancelled after ${e.params.epoch} epoch${e.params.epoch === 1 ? '' : 's'}; the run keeps its metrics.`);
+				io.err(tcli('cancelled', { epochs: count(e.params.epoch, 'epoch') }));
 				break;
 			case 'job/failed':
 				if (mode === 'tty' && lastEpoch) process.stdout.write('\n');
@@ -171,7 +190,7 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 				'allow-outside': { type: 'boolean' },
 			},
 		});
-		if (positionals.length !== 1) throw new UsageError('name one config file.');
+		if (positionals.length !== 1) throw new UsageError(tcli('nameOneConfig'));
 		const configPath = path.resolve(io.cwd, positionals[0]!);
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
 		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
@@ -201,7 +220,7 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		// First Ctrl+C: stop at the next batch boundary and write a consistent run; second: leave now.
 		const onSigint = () => {
 			if (++interrupts > 1) process.exit(130);
-			if (mode !== 'json') io.err('\nStopping after the current batch (Ctrl+C again to quit at once)…');
+			if (mode !== 'json') io.err(`\n${tcli('stopping')}`);
 			controller.abort();
 		};
 		process.on('SIGINT', onSigint);
@@ -223,17 +242,16 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 			if (mode !== 'json') {
 				if (r.status === 'invalid') {
 					for (const d of r.diagnostics ?? []) if (d.severity === 'error') io.err(formatDiagnostic(configPath, d, io.cwd));
-					io.err(
-						r.diagnostics
-							? `modelwright train: ${positionals[0]} has errors; fix them and train again.`
-							: `modelwright train: ${r.message}`,
-					);
+					io.err(r.diagnostics ? `modelwright train: ${tcli('hasErrors', { file: positionals[0]! })}` : `modelwright train: ${r.message}`);
 				} else if (r.status === 'failed') io.err(`modelwright train: ${r.message}`);
 				if (r.weights)
 					io.out(
-						`Learned weight: ${r.weights.weight.map((w) => w.toFixed(4)).join(', ')}  bias: ${r.weights.bias.map((w) => w.toFixed(4)).join(', ') || 'none'}`,
+						tcli('learned', {
+							weight: r.weights.weight.map((w) => w.toFixed(4)).join(', '),
+							bias: r.weights.bias.map((w) => w.toFixed(4)).join(', ') || tcli('none'),
+						}),
 					);
-				if (r.runDir) io.out(`Run written to ${path.relative(io.cwd, r.runDir) || r.runDir}`);
+				if (r.runDir) io.out(tcli('runWritten', { dir: path.relative(io.cwd, r.runDir) || r.runDir }));
 			}
 			return exitCode(r);
 		} finally {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { expandFiles, formatDiagnostic, validateFile } from '../files';
+import { count, tcli } from '../messages';
 
 export const validateCommand: Command = {
 	name: 'validate',
@@ -22,10 +23,10 @@ Exit codes: 0 clean or warnings only, 1 errors found, 2 usage error (or no files
 			allowPositionals: true,
 			options: { json: { type: 'boolean' }, 'allow-outside': { type: 'boolean' }, quiet: { type: 'boolean' } },
 		});
-		if (positionals.length === 0) throw new UsageError('name at least one config file, folder or glob.');
+		if (positionals.length === 0) throw new UsageError(tcli('nameConfigs'));
 		const { files, missing } = expandFiles(positionals, io.cwd);
-		for (const m of missing) io.err(`modelwright validate: no such file: ${m}`);
-		if (files.length === 0) throw new UsageError('no config files found.');
+		for (const m of missing) io.err(`modelwright validate: ${tcli('noSuchFile', { file: m })}`);
+		if (files.length === 0) throw new UsageError(tcli('noConfigs'));
 		let errors = 0;
 		let warnings = 0;
 		const report: unknown[] = [];
@@ -40,9 +41,7 @@ Exit codes: 0 clean or warnings only, 1 errors found, 2 usage error (or no files
 		}
 		if (values.json) io.out(JSON.stringify(report, null, 2));
 		else
-			io.out(
-				`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`,
-			);
+			io.out(tcli('checked', { files: count(files.length, 'file'), errors: count(errors, 'error'), warnings: count(warnings, 'warning') }));
 		return missing.length ? 2 : errors > 0 ? 1 : 0;
 	},
 };
