@@ -5,6 +5,8 @@
  * same backend. Figures, not pass/fail. `BENCH_QUICK=1` shrinks everything for a smoke run.
  */
 import { performance } from 'node:perf_hooks';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveConfig } from '../engine/core/config/resolve';
 import type { PreparedData } from '../engine/runtime/data/prepare';
@@ -13,6 +15,9 @@ import { createRng } from '../engine/core/random';
 import { enableFastKernels } from '../engine/runtime/train/kernels';
 import { useBackend } from '../engine/runtime/train/backend';
 import { trainLoop } from '../engine/runtime/train/loop';
+import { validateText } from '../engine/core/config/validate';
+import { prepareData } from '../engine/runtime/data/prepare';
+import { buildModel } from '../engine/runtime/model/build';
 import { printTable } from './util';
 
 interface Workload {
@@ -279,4 +284,58 @@ export async function trainBench(): Promise<void> {
 	for (const r of ratios) console.log(r);
 	console.log('targets (wasm, b256): engine ≥ 5× stock model.fit, within 15% of the hand loop, ≥ 10 GFLOP/s effective');
 	await useBackend('wasm');
+	await transformerBench();
+}
+
+/**
+ * The Transformer example (examples/transformer.model.yaml: embedding, positions, one encoder
+ * block, masked pooling) on its own data: the engine's loop vs stock `model.fit` on the same
+ * functional model (built by buildModel, stock kernels), wasm.
+ */
+export async function transformerBench(): Promise<void> {
+	const file = path.join(__dirname, '..', 'examples', 'transformer.model.yaml');
+	const v = validateText(fs.readFileSync(file, 'utf8'));
+	if (!v.resolved) throw new Error('examples/transformer.model.yaml does not resolve');
+	const epochs = quick ? 2 : 6;
+	const c = { ...v.resolved, training: { ...v.resolved.training, epochs, checkpoint: { every: 0, keep: 1 } } };
+	const data = await prepareData(c, { configDir: path.dirname(file) });
+	const n = data.train.n;
+	const times: number[] = [];
+	const r = await trainLoop({ config: c, data, onEpoch: (_e, _l, ms) => void times.push(ms) });
+	r.model.dispose();
+	const engine = n / (perEpoch(times) / 1000);
+	enableFastKernels(false);
+	const { model } = buildModel(c.model.layers, data.preprocessing.inputShape, { seed: 1 });
+	model.compile({ optimizer: tf.train.adam(0.003), loss: 'binaryCrossentropy' });
+	const x = tf.tensor2d(data.train.x, [n, data.preprocessing.inputShape[0]!]);
+	const y = tf.tensor2d(data.train.y, [n, 1]);
+	const fitTimes: number[] = [];
+	let t = performance.now();
+	await model.fit(x, y, {
+		epochs,
+		batchSize: c.training.batchSize,
+		shuffle: true,
+		verbose: 0,
+		callbacks: {
+			onEpochEnd: async () => {
+				fitTimes.push(performance.now() - t);
+				t = performance.now();
+			},
+		},
+	});
+	enableFastKernels(true);
+	tf.dispose([x, y]);
+	model.dispose();
+	const fit = n / (perEpoch(fitTimes) / 1000);
+	console.log('');
+	printTable(
+		['backend', 'workload', 'way', 'samples', 'samples/s'],
+		[
+			['wasm', 'Transformer example', 'engine', n, Math.round(engine).toLocaleString('en-US')],
+			['wasm', 'Transformer example', 'model.fit (stock)', n, Math.round(fit).toLocaleString('en-US')],
+		],
+	);
+	console.log(
+		`wasm Transformer example: engine = ${(engine / fit).toFixed(2)}× stock model.fit (same functional model, batch ${c.training.batchSize})`,
+	);
 }

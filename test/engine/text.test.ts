@@ -21,6 +21,8 @@ import { exportModel } from '../../engine/runtime/export/tfjs';
 import { predictRows } from '../../engine/runtime/runs';
 import { NEGATIONS_FILE, ORDERS_FILE, negationsCsv, ordersCsv } from '../helpers/negations';
 import { tempDir } from '../helpers/cli';
+import { validateConfig } from '../../engine/io/probe';
+import { summaryTable } from '../../engine/core/shapes/summary';
 
 const ROOT = path.join(__dirname, '..', '..');
 const policy = { configDir: path.join(ROOT, 'examples') };
@@ -87,6 +89,16 @@ describe('text: tokenize', () => {
 		assert.deepEqual(tok.vocabulary, ['good', 'text'], 'a tie goes to text order');
 		assert.deepEqual(Array.from(d.test!.x.subarray(0, 3)), [1, 3, 0], 'an unseen word is out of vocabulary');
 		assert.deepEqual(d.preprocessing.inputs, ['t[0]', 't[1]', 't[2]']);
+	});
+});
+
+describe('text: named inputs in the summary', () => {
+	it('inspect lists each input of model.inputs with its shape', () => {
+		const f = path.join(ROOT, 'examples/two-inputs.model.yaml');
+		const r = validateConfig(f, fs.readFileSync(f, 'utf8'));
+		const table = summaryTable('two-inputs', r.shapes!, r.data);
+		assert.match(table, /^Input `numbers`: \[null, 2\]$/m);
+		assert.match(table, /^Input `text`: \[null, 10\]$/m);
 	});
 });
 

@@ -27,7 +27,9 @@ export function summaryTable(name: string, shapes: ModelShapeInfo, data?: DataSu
 			.trimEnd();
 	const rule = (ch: string) => ch.repeat(w.reduce((a, b) => a + b, 0) + 3 * (w.length - 1));
 	const out = [`Model: "${name}"`];
-	if (data?.features)
+	// Named inputs (`model.inputs`): one line each.
+	if (shapes.inputs?.length) for (const i of shapes.inputs) out.push(`Input \`${i.name}\`: ${formatShape(i.shape)}`);
+	else if (data?.features)
 		out.push(
 			`Input: ${formatShape(shapes.inputShape)} from ${data.features.length} feature column${data.features.length === 1 ? '' : 's'} (${data.features.join(', ')})`,
 		);
