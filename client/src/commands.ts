@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { BackendChoice } from '../../engine/core/facts';
+import type { ExportFormat } from '../../engine/core/config/schema';
 import { applyParamsEdits, changeSummary, describeChanges } from '../../engine/core/tune/apply';
 import { roundParams } from '../../engine/core/tune/space';
 import { formatNumber } from '../../engine/core/format';
@@ -57,7 +58,7 @@ export interface CommandArgs {
 	'modelwright.stop': [];
 	'modelwright.evaluate': [run?: RunArg];
 	'modelwright.predict': [run?: RunArg, values?: string];
-	'modelwright.exportModel': [run?: RunArg, outDir?: vscode.Uri];
+	'modelwright.exportModel': [run?: RunArg, outDir?: vscode.Uri, formats?: ExportFormat[]];
 	/** Resolves to the server's URL and its task execution (terminate it to stop the server). */
 	'modelwright.serveModel': [run?: RunArg];
 	'modelwright.tune': [config?: vscode.Uri];
@@ -148,9 +149,33 @@ export function predict(ctx: Ctx): Cmd<'modelwright.predict'> {
 }
 
 export function exportModel(ctx: Ctx): Cmd<'modelwright.exportModel'> {
-	return async (arg, outDir) => {
+	return async (arg, outDir, formats) => {
 		const run = await pickRun(ctx.runs, arg, vscode.l10n.t('Export which run?'));
 		if (!run) return undefined;
+		// Which formats: the tfjs model, an ONNX file with the preprocessing inside (docs/export.md), or both;
+		// asked only when the user is choosing (a caller that names the folder gets tfjs unless it says).
+		const picked =
+			formats ??
+			(outDir ? ['tfjs' as const] : undefined) ??
+			(
+				await vscode.window.showQuickPick(
+					[
+						{
+							label: 'tfjs',
+							detail: vscode.l10n.t('TensorFlow.js layers model (model.json + weights.bin)'),
+							picked: true,
+							format: 'tfjs' as const,
+						},
+						{
+							label: 'onnx',
+							detail: vscode.l10n.t('ONNX file with the preprocessing inside, for ONNX Runtime (model.onnx)'),
+							format: 'onnx' as const,
+						},
+					] satisfies (vscode.QuickPickItem & { format: ExportFormat })[],
+					{ title: vscode.l10n.t('Export formats'), canPickMany: true },
+				)
+			)?.map((p) => p.format);
+		if (!picked?.length) return undefined;
 		const target =
 			outDir ??
 			(
@@ -161,7 +186,9 @@ export function exportModel(ctx: Ctx): Cmd<'modelwright.exportModel'> {
 					openLabel: vscode.l10n.t('Export here'),
 				})
 			)?.[0];
-		return target ? ctx.jobs.run('export', snapshotUri(run), { runDir: run.dir.fsPath, outDir: target.fsPath }) : undefined;
+		return target
+			? ctx.jobs.run('export', snapshotUri(run), { runDir: run.dir.fsPath, outDir: target.fsPath, formats: picked })
+			: undefined;
 	};
 }
 

@@ -8,6 +8,7 @@ import type { EngineEvent } from './protocol';
 import type { SweepEvent } from './tune/protocol';
 import type { Params } from './tune/space';
 import type { BackendChoice } from './facts';
+import type { ExportFormat } from './config/schema';
 
 export type JobKind = 'train' | 'evaluate' | 'predict' | 'export' | 'tune';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -32,6 +33,8 @@ export interface SubmitParams {
 	rows?: Record<string, unknown>[];
 	/** For export: destination folder. */
 	outDir?: string;
+	/** For export: the formats to write (default tfjs). */
+	formats?: ExportFormat[];
 }
 
 /** What a finished job hands back besides its events. */

@@ -4,7 +4,7 @@ import { runJob } from '../runtime/job';
 import type { EventSink } from '../core/protocol';
 import { writeJson } from '../io/fsutil';
 import { checkRunDir } from '../io/runRef';
-import { copyExport } from '../io/exportTarget';
+import { exportRunModel } from '../runtime/export/copy';
 import { evaluateRun, modelDirOf, predictRows, storeOwner } from '../runtime/runs';
 import { runSweep } from '../runtime/tune/sweep';
 import type { SweepEvent } from '../core/tune/protocol';
@@ -56,7 +56,7 @@ export async function execute(
 			const src = modelDirOf(runIn(params));
 			if (!src) throw new Error('the run has no exported model (did it finish training?).');
 			const out = path.resolve(need(params.outDir, 'outDir'));
-			copyExport(src, out);
+			await exportRunModel(src, out, params.formats ?? ['tfjs']);
 			return { state: 'succeeded', result: { exportedTo: out } };
 		}
 		case 'tune': {

@@ -102,6 +102,24 @@ describe('ONNX export through the CLI bundle', function () {
 		assert.ok(!fs.existsSync(path.join(dir, 'bad')));
 	});
 
+	it('the bundles carry onnx-proto (no eval or Function) but never onnxruntime-node, a test-only dependency', () => {
+		const meta = path.join(ROOT, 'dist', 'meta');
+		for (const f of fs.readdirSync(meta)) {
+			const inputs = Object.keys((JSON.parse(fs.readFileSync(path.join(meta, f), 'utf8')) as { inputs: object }).inputs);
+			assert.ok(!inputs.some((i) => i.includes('onnxruntime')), `${f} bundles onnxruntime`);
+			if (f === 'runtime.js.json')
+				assert.ok(
+					inputs.some((i) => i.includes('node_modules/onnx-proto/')),
+					'onnx-proto is bundled',
+				);
+		}
+		// The development build marks each module with a `// node_modules/…` line: read protobufjs's and onnx-proto's.
+		const runtime = fs.readFileSync(path.join(ROOT, 'dist', 'runtime.js'), 'utf8');
+		const modules = runtime.split(/^\/\/ (?=node_modules\/)/m).filter((m) => /^node_modules\/(@protobufjs|onnx-proto)\//.test(m));
+		assert.ok(modules.length >= 5, `protobuf modules found: ${modules.length}`);
+		for (const m of modules) assert.doesNotMatch(m, /\beval\(|new Function\(/, m.slice(0, m.indexOf('\n')));
+	});
+
 	it('validate refuses an unexportable layer when onnx is asked for (MW250)', () => {
 		fs.writeFileSync(
 			path.join(dir, 'rnn.model.yaml'),

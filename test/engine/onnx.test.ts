@@ -21,6 +21,7 @@ import { ONNX_FILE, ONNX_LAYER_TYPES } from '../../engine/core/onnx';
 import { LAYER_TYPES, type LayerConfig } from '../../engine/core/config/schema';
 import { buildModel } from '../../engine/runtime/model/build';
 import { useBackend } from '../../engine/runtime/train/backend';
+import { execute } from '../../engine/host/execute';
 import type { Row } from '../../engine/runtime/data/generators';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -63,7 +64,7 @@ function feeds(rows: Row[], inputs: ReturnType<typeof onnxInputs>): Record<strin
  * Trains `text` briefly with ONNX export, then compares ONNX Runtime with tfjs on the evaluation
  * split. A config the validator refuses for ONNX (MW250 only) gives back those messages instead.
  */
-async function parity(name: string, text: string): Promise<{ rows: number; maxDiff: number; refused?: string[] }> {
+async function parity(name: string, text: string): Promise<{ rows: number; maxDiff: number; missingCells?: number; refused?: string[] }> {
 	const configPath = path.join(tmp, `${name}.model.yaml`);
 	const config = withOnnx(text);
 	fs.writeFileSync(configPath, config);
@@ -119,7 +120,8 @@ async function parity(name: string, text: string): Promise<{ rows: number; maxDi
 			assert.equal(String(predictions[i]), String(want), `${name}: row ${i + 1} predicted ${predictions[i]}, tfjs ${want}`);
 	}
 	await session.release();
-	return { rows: split.n, maxDiff };
+	const missingCells = split.rows.reduce((a, r) => a + inputs.filter((i) => r[i.column] === null || r[i.column] === undefined).length, 0);
+	return { rows: split.n, maxDiff, missingCells };
 }
 
 const example = (f: string) => fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8');
@@ -180,7 +182,7 @@ describe('ONNX export: parity with ONNX Runtime', function () {
 		});
 
 	it('text categories (one-hot, label-encoded), missing-value fills, min-max and standard scaling, every activation', async () => {
-		await parity(
+		const { missingCells } = await parity(
 			'mixed',
 			`name: mixed
 seed: 5
@@ -220,6 +222,7 @@ training:
   batchSize: 16
 `,
 		);
+		assert.ok(missingCells! > 0, 'the evaluation rows include missing values the graph fills');
 	});
 
 	it('conv1d and 1-D pooling (valid and same padding, strides) through reshape', async () => {
@@ -408,6 +411,52 @@ training:
 		const missing = [...ONNX_LAYER_TYPES].filter((t) => !covered.has(t));
 		assert.deepEqual(missing, []);
 		for (const t of ONNX_LAYER_TYPES) assert.ok((LAYER_TYPES as string[]).includes(t), `${t} is not a layer type of the schema`);
+	});
+});
+
+describe("ONNX export: the extension's Export Model (engine process)", function () {
+	this.timeout(60_000);
+	it("exports a run in the formats picked, the ONNX file made from the run's tfjs model", async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-onnx-host-'));
+		try {
+			const configPath = path.join(dir, 'blobs.model.yaml');
+			fs.writeFileSync(
+				configPath,
+				`name: blobs
+data:
+  source: {type: blobs, samples: 60}
+  split: {validation: 0.25}
+model:
+  layers:
+    - {type: dense, units: 3, activation: softmax}
+training:
+  loss: sparseCategoricalCrossentropy
+  epochs: 1
+  checkpoint: {every: 0}
+`,
+			);
+			const r = await runJob({ configPath, backend: 'wasm' }, () => undefined);
+			assert.equal(r.status, 'completed', r.message);
+			assert.ok(!fs.existsSync(path.join(r.runDir!, 'model', ONNX_FILE)), 'no ONNX file unless export.formats asks');
+			const out = path.join(dir, 'out');
+			const end = await execute(
+				{ kind: 'export', configPath, runDir: r.runDir!, outDir: out, formats: ['onnx'] },
+				() => undefined,
+				new AbortController().signal,
+			);
+			assert.equal(end.state, 'succeeded', end.error);
+			const files = fs.readdirSync(out);
+			assert.ok(files.includes(ONNX_FILE) && !files.includes('model.json'), files.join());
+			const session = await ort.InferenceSession.create(fs.readFileSync(path.join(out, ONNX_FILE)));
+			const res = await session.run({
+				x1: new ort.Tensor('float64', Float64Array.from([0, 5]), [2, 1]),
+				x2: new ort.Tensor('float64', Float64Array.from([0, -5]), [2, 1]),
+			});
+			assert.deepEqual(res.scores!.dims, [2, 3]);
+			await session.release();
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 

@@ -1,17 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
-import { copyExport } from '../../io/exportTarget';
 import { modelDirOf } from '../../runtime/runs';
 import { runFromArgs } from './runs';
 import { EXPORT_FORMATS, type ExportFormat } from '../../core/config/schema';
 import { ONNX_FILE, ONNX_OPSET } from '../../core/onnx';
-import { validateText } from '../../core/config/validate';
-import { CONFIG_FILE, loadExported, MODEL_FILE, WEIGHTS_FILE } from '../../runtime/export/tfjs';
-import { onnxModel } from '../../runtime/export/onnx';
-import { MODEL_CARD_FILE, withOnnxSection } from '../../runtime/export/card';
-import { readFileWithin, writeAtomic } from '../../io/fsutil';
+import { exportRunModel } from '../../runtime/export/copy';
 
 /** `--format tfjs,onnx` or repeated `--format`: the formats asked for, default tfjs. */
 function formatsOf(values: string[] | undefined): ExportFormat[] {
@@ -54,31 +48,13 @@ a folder of other files is refused, naming what would be overwritten.`,
 		}
 		const out = path.resolve(io.cwd, values.out);
 		const shown = path.relative(io.cwd, out) || out;
-		// The ONNX graph is made from the run's tfjs model before anything is written, so a model
-		// that cannot be translated leaves the folder as it was.
-		let onnx: ReturnType<typeof onnxModel> | undefined;
-		if (formats.includes('onnx')) {
-			const snapshot = validateText(
-				readFileWithin(src, CONFIG_FILE, { maxBytes: 16 * 1024 * 1024, what: 'config snapshot' }).toString('utf8'),
-			).resolved;
-			const { model, preprocessing } = await loadExported(src);
-			try {
-				onnx = onnxModel(model, preprocessing, {
-					...(snapshot?.name ? { name: snapshot.name } : {}),
-					threshold: snapshot?.evaluation.threshold ?? 0.5,
-				});
-			} catch (err) {
-				io.err(`modelwright export: run ${ref.run.id} cannot be exported to ONNX: ${err instanceof Error ? err.message : String(err)}`);
-				return 1;
-			} finally {
-				model.dispose();
-			}
+		try {
+			await exportRunModel(src, out, formats, shown);
+		} catch (err) {
+			if (!(err instanceof Error) || !err.message.startsWith('the model cannot be exported to ONNX')) throw err;
+			io.err(`modelwright export: run ${ref.run.id}: ${err.message}`);
+			return 1;
 		}
-		const skip = [...(formats.includes('tfjs') ? [] : [MODEL_FILE, WEIGHTS_FILE]), ...(onnx ? [] : [ONNX_FILE])];
-		copyExport(src, out, shown, skip);
-		if (onnx) writeAtomic(path.join(out, ONNX_FILE), onnx.bytes);
-		const card = path.join(out, MODEL_CARD_FILE);
-		if (fs.existsSync(card)) writeAtomic(card, withOnnxSection(fs.readFileSync(card, 'utf8'), onnx?.summary));
 		io.out(`Exported ${formats.join(' + ')} to ${shown}`);
 		return 0;
 	},

@@ -176,9 +176,10 @@ describe('Modelwright in VS Code', function () {
 			'modelwright.exportModel',
 			run.dir.fsPath,
 			out,
+			['tfjs', 'onnx'],
 		);
 		assert.equal(x.state, 'succeeded', x.error);
-		for (const f of ['model.json', 'preprocessing.json']) assert.ok(fs.existsSync(path.join(out.fsPath, f)), f);
+		for (const f of ['model.json', 'preprocessing.json', 'model.onnx']) assert.ok(fs.existsSync(path.join(out.fsPath, f)), f);
 	});
 
 	it('provides a modelwright task per config that trains with the CLI', async () => {
