@@ -1,7 +1,9 @@
 /** "New Model Config": the shipped examples are the templates. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isConfigFile } from '../../engine/core/facts';
+import { configNameFromPath, isConfigFile } from '../../engine/core/facts';
+import { freeConfigFileName } from '../../engine/core/config/name';
+import { applyParams } from '../../engine/core/tune/apply';
 
 interface Template {
 	file: string;
@@ -50,7 +52,8 @@ export async function newConfig(
 		));
 	if (!pick) return undefined;
 	const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-	const defaultUri = folder ? vscode.Uri.joinPath(folder, pick.file) : undefined;
+	// A name no file in the folder has: the dialog would otherwise propose overwriting iris.model.yaml.
+	const defaultUri = folder ? vscode.Uri.joinPath(folder, await freeName(folder, pick.file)) : undefined;
 	const target =
 		args.target ??
 		(await vscode.window.showSaveDialog({
@@ -68,8 +71,19 @@ export async function newConfig(
 			),
 		);
 	}
-	const content = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'examples', pick.file));
-	await vscode.workspace.fs.writeFile(target, content);
+	const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'examples', pick.file)));
+	// Its own name (runs, sweeps and exports are named by it), not the template's.
+	await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(applyParams(content, { name: configNameFromPath(target.path) })));
 	await vscode.window.showTextDocument(target);
 	return target;
+}
+
+async function freeName(folder: vscode.Uri, file: string): Promise<string> {
+	let names: Set<string>;
+	try {
+		names = new Set((await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n.toLowerCase()));
+	} catch {
+		return file;
+	}
+	return freeConfigFileName(file, (n) => names.has(n.toLowerCase()));
 }

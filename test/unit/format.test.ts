@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { formatDuration, formatMeanStd, formatNumber, remainingMs } from '../../engine/core/format';
-import { configDisplayName } from '../../engine/core/config/name';
+import { configDisplayName, freeConfigFileName } from '../../engine/core/config/name';
+import { configNameFromPath } from '../../engine/core/facts';
+import { applyParams } from '../../engine/core/tune/apply';
 import { formatNumber as panelNumber } from '../../webviews/shared/dom';
 
 describe('number formatting (one formatter for CLI, client and panels)', () => {
@@ -73,5 +75,23 @@ describe('the panels use the same formatter', () => {
 		assert.equal(panelNumber(0.9), '0.9');
 		assert.equal(panelNumber(null), '—');
 		assert.equal(panelNumber(0.30000000000000004, 6), '0.3', 'plot ticks: float noise dropped');
+	});
+});
+
+describe('New Model Config names', () => {
+	it('proposes a file name the folder does not have', () => {
+		const taken = new Set(['iris.model.yaml', 'iris-2.model.yaml']);
+		assert.equal(
+			freeConfigFileName('iris.model.yaml', (n) => taken.has(n)),
+			'iris-3.model.yaml',
+		);
+		assert.equal(
+			freeConfigFileName('spirals.model.yaml', (n) => taken.has(n)),
+			'spirals.model.yaml',
+		);
+	});
+	it('gives the copy its own name:, replacing the template one', () => {
+		const text = '# comment\nname: iris\nseed: 1\n';
+		assert.equal(applyParams(text, { name: configNameFromPath('/w/iris-3.model.yaml') }), '# comment\nname: iris-3\nseed: 1\n');
 	});
 });

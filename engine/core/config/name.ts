@@ -18,3 +18,17 @@ export function configDisplayName(text: string | undefined, file: string): strin
 	}
 	return configNameFromPath(file);
 }
+
+/**
+ * A file name for a new config from `file` (`iris.model.yaml`) that `taken` does not hold:
+ * `iris.model.yaml`, else `iris-2.model.yaml`, `iris-3.model.yaml`, …
+ */
+export function freeConfigFileName(file: string, taken: (name: string) => boolean): string {
+	const m = /^(.*?)(\.model\.(?:ya?ml|json))$/i.exec(file);
+	const [stem, ext] = m ? [m[1]!, m[2]!] : [file, ''];
+	for (let i = 1; i < 10_000; i++) {
+		const name = i === 1 ? file : `${stem}-${i}${ext}`;
+		if (!taken(name)) return name;
+	}
+	return `${stem}-${Date.now()}${ext}`;
+}
