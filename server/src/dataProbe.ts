@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { SourceConfig } from '../../engine/core/config/schema';
 import type { ProbeResult } from '../../engine/core/data/info';
 import { factsFromHead, parseKey, readHead, realPathOf, resolveDataPath, type HeadRead, type PathPolicy } from '../../engine/io/probe';
+import { imageFolderFacts, listImageFolder, type ImageSource } from '../../engine/io/imageFolder';
 
 interface Entry {
 	file: string;
@@ -20,10 +21,21 @@ interface Entry {
 	dependents: Set<string>;
 }
 
+/** An image folder's listing (no image is decoded), re-read when an image under it changes. */
+interface FolderEntry {
+	dir: string;
+	source: ImageSource;
+	facts?: ProbeResult;
+	reading?: Promise<void>;
+	dependents: Set<string>;
+}
+
 const MAX_ENTRIES = 200;
 
 export class DataProbe {
 	private readonly entries = new Map<string, Entry>();
+	/** Keyed by the folder's real path and the source's options (the listing is checked under the policy). */
+	private readonly folders = new Map<string, FolderEntry>();
 
 	constructor(
 		/** Called with the configs to re-validate after a read finished or a file changed. */
@@ -34,6 +46,7 @@ export class DataProbe {
 	/** The synchronous probe `validateText` takes, for one config. */
 	probeFor(uri: string, policy: PathPolicy | undefined): (source: SourceConfig) => ProbeResult | undefined {
 		return (source) => {
+			if (policy && source.type === 'images') return this.folderFacts(uri, policy, source);
 			if (!policy || (source.type !== 'csv' && source.type !== 'json')) return undefined;
 			const resolved = resolveDataPath(source.path, policy);
 			if (!resolved.ok) return { ok: false, reason: 'outside', message: resolved.message };
@@ -62,8 +75,10 @@ export class DataProbe {
 	 * caller then re-analyses with the facts (which never waits for a stuck file for long).
 	 */
 	async settled(uri: string, timeoutMs = 2000): Promise<void> {
-		const reads = [...this.entries.values()]
-			.filter((e) => !e.read && e.dependents.has(uri))
+		const reads = [
+			...[...this.entries.values()].filter((e) => !e.read && e.dependents.has(uri)),
+			...[...this.folders.values()].filter((e) => !e.facts && e.dependents.has(uri)),
+		]
 			.map((e) => e.reading)
 			.filter((p): p is Promise<void> => p !== undefined);
 		if (!reads.length) return;
@@ -77,11 +92,44 @@ export class DataProbe {
 
 	/** A watched file changed (created, changed or deleted): forget it and re-check its configs. */
 	fileChanged(file: string): void {
+		this.folderFileChanged(file);
 		// Entries are keyed by real path (links resolved); the watcher names the path it saw.
 		const e = this.entries.get(path.resolve(file)) ?? this.entries.get(realPathOf(file));
 		if (!e) return;
 		this.entries.delete(e.file);
 		if (e.dependents.size) this.revalidate([...e.dependents]);
+	}
+
+	private folderFacts(uri: string, policy: PathPolicy, source: ImageSource): ProbeResult | undefined {
+		const resolved = resolveDataPath(source.path, policy);
+		if (!resolved.ok) return { ok: false, reason: 'outside', message: resolved.message };
+		const key = JSON.stringify([resolved.file, source.path, policy.root ?? policy.configDir, !!policy.allowOutside]);
+		let e = this.folders.get(key);
+		if (!e) {
+			if (this.folders.size >= MAX_ENTRIES) this.folders.delete(this.folders.keys().next().value!);
+			const entry: FolderEntry = { dir: resolved.file, source, dependents: new Set() };
+			entry.reading = listImageFolder(source, policy)
+				.then(imageFolderFacts, (err: unknown): ProbeResult => ({ ok: false, reason: 'unreadable', message: String(err) }))
+				.then((facts) => {
+					entry.facts = facts;
+					// A change may have dropped the entry while the listing ran; its result is stale.
+					if (this.folders.get(key) === entry) this.revalidate([...entry.dependents]);
+				});
+			this.folders.set(key, entry);
+			e = entry;
+		}
+		e.dependents.add(uri);
+		return e.facts;
+	}
+
+	/** An image (or anything) under a listed folder changed: list it again for its configs. */
+	private folderFileChanged(file: string): void {
+		const real = realPathOf(file);
+		for (const [key, e] of this.folders)
+			if (real.startsWith(e.dir + path.sep) || real === e.dir) {
+				this.folders.delete(key);
+				if (e.dependents.size) this.revalidate([...e.dependents]);
+			}
 	}
 
 	private async read(e: Entry): Promise<void> {

@@ -110,7 +110,7 @@ export function registerValidation(server: ModelwrightServer): void {
 		if (server.caps.watchedFilesRegistration) {
 			void connection.client
 				.register(DidChangeWatchedFilesNotification.type, {
-					watchers: [{ globPattern: '**/*.{csv,tsv,txt,json}' }],
+					watchers: [{ globPattern: '**/*.{csv,tsv,txt,json,png,jpg,jpeg,PNG,JPG,JPEG}' }],
 				})
 				.catch((err: unknown) => connection.console.warn(`file watching unavailable: ${String(err)}`));
 		}
