@@ -6,6 +6,8 @@
  */
 import { MODEL_INPUT, type LayerConfig, type LayerType } from '../config/schema';
 import type { DiagnosticCode } from '../config/diagnostics';
+import { tc } from '../config/messages';
+import { list } from '../l10n';
 
 /** A shape with the batch dimension first (`null`), like tfjs. `null` dims are unknown. */
 export type Shape = (number | null)[];
@@ -175,13 +177,15 @@ export function inferShapes(
 				issue ??= {
 					code: 'MW215',
 					at,
-					message: `No layer is named \`${f}\`. \`from\` takes the \`name\` of an earlier layer, or ${inputNames.length > 1 ? `an input (${inputNames.map((n) => `\`${n}\``).join(', ')})` : `\`${inputNames[0]}\``}${
-						near
-							? ` (did you mean \`${near}\`?)`
+					message: tc('MW215', {
+						name: f,
+						inputs: inputNames.length > 1 ? tc('MW215.inputs', { names: list(inputNames.map((n) => `\`${n}\``)) }) : `\`${inputNames[0]}\``,
+						hint: near
+							? tc('MW215.didYouMean', { value: near })
 							: index
-								? ` (earlier layers: ${[...new Set(names.slice(0, index))].map((n) => `\`${n}\``).join(', ')})`
-								: ''
-					}.`,
+								? tc('MW215.earlier', { names: list([...new Set(names.slice(0, index))].map((n) => `\`${n}\``)) })
+								: '',
+					}),
 					...(near ? { replacement: near } : {}),
 				};
 				inShapes.push(undefined);
@@ -191,10 +195,7 @@ export function inferShapes(
 				issue ??= {
 					code: 'MW216',
 					at,
-					message:
-						src === index
-							? `\`${f}\` is this layer itself: a layer cannot take its own output.`
-							: `\`${f}\` is layer ${src + 1}, after this one (layer ${index + 1}): a layer takes only earlier layers, so the model is a graph without cycles.`,
+					message: src === index ? tc('MW216.self', { name: f }) : tc('MW216.later', { name: f, src: src + 1, index: index + 1 }),
 				};
 				inShapes.push(undefined);
 				return;
@@ -210,7 +211,7 @@ export function inferShapes(
 			issue ??= {
 				code: 'MW240',
 				field: 'type',
-				message: `\`${layer.type}\` cannot take the padding mask of an \`embedding\` with \`maskZero\` (tfjs would refuse the model). Put a \`globalAveragePooling1d\` (or a recurrent layer) before it, or set \`maskZero: false\`.`,
+				message: tc('MW240', { type: layer.type }),
 			};
 		masked.push((inMasked && rule === 'pass') || (layer.type === 'embedding' && layer.maskZero === true));
 		if (inMasked) info.maskedInput = true;
@@ -240,7 +241,7 @@ export function inferShapes(
 		info.issue = {
 			code: 'MW219',
 			field: layers[i]!.name !== undefined ? 'name' : 'type',
-			message: `Nothing takes the output of \`${info.name}\`: it is not the last layer and no \`from\` names it, so it does not reach the model's output. Name it in a later layer's \`from\`, or remove it.`,
+			message: tc('MW219', { name: info.name }),
 		};
 	});
 	// Named inputs no layer takes: tfjs would refuse the model (its inputs must all reach the output).
@@ -251,7 +252,7 @@ export function inferShapes(
 				inputIssues.push({
 					input: k,
 					code: 'MW241',
-					message: `No layer takes the input \`${inp.name}\`: name it in a layer's \`from\`, or remove it from \`model.inputs\`.`,
+					message: tc('MW241', { name: inp.name }),
 				});
 		});
 	const last = passed[passed.length - 1];
@@ -276,14 +277,13 @@ function graphIssue(
 	inputNames: readonly string[],
 ): ShapeIssue | undefined {
 	const n = names[index]!;
-	if (n === MODEL_INPUT || inputNames.includes(n))
-		return { code: 'MW217', field: 'name', message: `\`${n}\` names a model input in \`from\`; give this layer another name.` };
+	if (n === MODEL_INPUT || inputNames.includes(n)) return { code: 'MW217', field: 'name', message: tc('MW217.input', { name: n }) };
 	const first = firstIndex.get(n)!;
 	if (first !== index)
 		return {
 			code: 'MW217',
 			field: layer.name !== undefined ? 'name' : 'type',
-			message: `Layer ${first + 1} is already named \`${n}\`${layer.name === undefined ? ' (the default name of this layer)' : ''}: layer names must be unique.`,
+			message: tc('MW217.duplicate', { first: first + 1, name: n, note: layer.name === undefined ? tc('MW217.defaultName') : '' }),
 		};
 	return undefined;
 }
@@ -318,7 +318,7 @@ function mergeOutput(layer: Extract<LayerConfig, { type: MergeType }>, shapes: (
 		issue: {
 			code: 'MW218',
 			at: ['from', k],
-			message: `\`${layer.type}\` cannot merge \`${from[0]}\` ${fmt(first)} with \`${from[k]}\` ${fmt(all[k])}: ${why}`,
+			message: tc('MW218.merge', { type: layer.type, a: from[0]!, shapeA: fmt(first), b: from[k]!, shapeB: fmt(all[k]), why }),
 		},
 	});
 	const unify = (a: number | null, b: number | null) => (a === null ? b : a);
@@ -331,17 +331,20 @@ function mergeOutput(layer: Extract<LayerConfig, { type: MergeType }>, shapes: (
 				issue: {
 					code: 'MW218',
 					field: 'axis',
-					message: `\`axis: ${axis}\` is not an axis of ${fmt(first)} other than the batch axis: use ${rank === 2 ? '1 or -1' : `1 … ${rank - 1} or -1 … -${rank - 1}`}.`,
+					message: tc('MW218.axis', {
+						axis,
+						shape: fmt(first),
+						axes: rank === 2 ? tc('MW218.axes2') : tc('MW218.axesN', { n: rank - 1 }),
+					}),
 				},
 			};
 		const shape = [...first];
 		for (let k = 1; k < all.length; k++) {
 			const s = all[k]!;
-			if (s.length !== rank) return mismatch(k, `their ranks differ (${rank - 1} and ${s.length - 1} per sample).`);
+			if (s.length !== rank) return mismatch(k, tc('MW218.ranks', { a: rank - 1, b: s.length - 1 }));
 			for (let d = 1; d < rank; d++) {
 				if (d === ax) continue;
-				if (shape[d] !== null && s[d] !== null && shape[d] !== s[d])
-					return mismatch(k, `they differ on axis ${d}, not only on the concatenation axis ${axis}.`);
+				if (shape[d] !== null && s[d] !== null && shape[d] !== s[d]) return mismatch(k, tc('MW218.axisDiffers', { d, axis }));
 				shape[d] = unify(shape[d]!, s[d]!);
 			}
 			shape[ax] = shape[ax] === null || s[ax] === null ? null : shape[ax]! + s[ax]!;
@@ -352,7 +355,7 @@ function mergeOutput(layer: Extract<LayerConfig, { type: MergeType }>, shapes: (
 	for (let k = 1; k < all.length; k++) {
 		const s = all[k]!;
 		if (s.length !== shape.length || s.some((d, i) => d !== null && shape[i] !== null && d !== shape[i]))
-			return mismatch(k, `${layer.type} works element by element, so the shapes must be equal.`);
+			return mismatch(k, tc('MW218.elementwise', { type: layer.type }));
 		s.forEach((d, i) => (shape[i] = unify(shape[i]!, d)));
 	}
 	return { shape, trainable: 0 };
@@ -369,7 +372,13 @@ function needRank(shape: Shape, rank: number, what: string, type: string): Shape
 	if (shape.length === rank) return undefined;
 	return {
 		code: 'MW210',
-		message: `\`${type}\` expects ${what} per sample (rank ${rank - 1}), but its input is ${fmt(shape)}.${rank === 4 && shape.length === 2 ? ' Set `model.inputShape` to [height, width, channels] or add a `reshape`.' : rank === 3 && shape.length === 2 ? ' Set `model.inputShape` to [steps, channels] or add a `reshape`.' : ''}`,
+		message: tc('MW210.rank', {
+			type,
+			what,
+			rank: rank - 1,
+			shape: fmt(shape),
+			hint: rank === 4 && shape.length === 2 ? tc('MW210.rankHint4') : rank === 3 && shape.length === 2 ? tc('MW210.rankHint3') : '',
+		}),
 	};
 }
 
@@ -378,7 +387,7 @@ function shrinkIssue(type: string, field: string, input: Shape, output: Shape): 
 		return {
 			code: 'MW211',
 			field,
-			message: `\`${type}\` turns ${fmt(input)} into ${fmt(output)}: the window is larger than the input. Use \`padding: same\`, a smaller \`${field}\`, or fewer pooling layers.`,
+			message: tc('MW211', { type, input: fmt(input), output: fmt(output), field }),
 		};
 	}
 	return undefined;
@@ -391,12 +400,12 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			if (!shape) return { shape: [null, layer.units] };
 			const last = shape[shape.length - 1] ?? null;
 			if (shape.length < 2 || last === null)
-				return { issue: { code: 'MW210', message: `\`dense\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
+				return { issue: { code: 'MW210', message: tc('MW210.lastDim', { type: 'dense', shape: fmt(shape) }) } };
 			const issue: ShapeIssue | undefined =
 				shape.length > 2
 					? {
 							code: 'MW213',
-							message: `This dense layer gets ${fmt(shape)} and acts on the last axis only, giving ${fmt([...shape.slice(0, -1), layer.units])}. Add a \`flatten\` before it if you meant a fully connected layer over the whole feature map.`,
+							message: tc('MW213', { shape: fmt(shape), output: fmt([...shape.slice(0, -1), layer.units]) }),
 						}
 					: undefined;
 			return { shape: [...shape.slice(0, -1), layer.units], trainable: last * layer.units + bias, ...(issue ? { issue } : {}) };
@@ -409,7 +418,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			if (!shape) return {};
 			const c = shape[shape.length - 1] ?? null;
 			if (shape.length < 2 || c === null)
-				return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known last dimension, but its input is ${fmt(shape)}.` } };
+				return { issue: { code: 'MW210', message: tc('MW210.lastDim', { type: layer.type, shape: fmt(shape) }) } };
 			const learned = (layer.center !== false ? c : 0) + (layer.scale !== false ? c : 0);
 			return { shape, trainable: learned, nonTrainable: layer.type === 'batchNormalization' ? 2 * c : 0 };
 		}
@@ -419,7 +428,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 				return {
 					issue: {
 						code: 'MW210',
-						message: `\`flatten\` needs at least 2 dimensions per sample, but its input is ${fmt(shape)} (already flat). Remove it.`,
+						message: tc('MW210.flatten', { shape: fmt(shape) }),
 					},
 				};
 			const dims = shape.slice(1);
@@ -428,10 +437,8 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 		case 'reshape': {
 			const target = layer.targetShape;
 			const unknowns = target.filter((d) => d === -1).length;
-			if (unknowns > 1)
-				return { issue: { code: 'MW212', field: 'targetShape', message: 'Only one dimension of `targetShape` may be -1.' } };
-			if (target.some((d) => d === 0))
-				return { issue: { code: 'MW212', field: 'targetShape', message: 'Dimensions of `targetShape` must be ≥ 1 (or one -1).' } };
+			if (unknowns > 1) return { issue: { code: 'MW212', field: 'targetShape', message: tc('MW212.oneUnknown') } };
+			if (target.some((d) => d === 0)) return { issue: { code: 'MW212', field: 'targetShape', message: tc('MW212.positive') } };
 			if (!shape || shape.slice(1).includes(null)) return { shape: [null, ...target.map((d) => (d === -1 ? null : d))], trainable: 0 };
 			const size = (shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
 			const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
@@ -441,7 +448,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 						issue: {
 							code: 'MW212',
 							field: 'targetShape',
-							message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}]: ${size} is not divisible by ${known}.`,
+							message: tc('MW212.divisible', { shape: fmt(shape), size, target: target.join(', '), known }),
 						},
 					};
 				return { shape: [null, ...target.map((d) => (d === -1 ? size / known : d))], trainable: 0 };
@@ -451,7 +458,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 					issue: {
 						code: 'MW212',
 						field: 'targetShape',
-						message: `Cannot reshape ${fmt(shape)} (${size} values) into [${target.join(', ')}] (${known} values).`,
+						message: tc('MW212.size', { shape: fmt(shape), size, target: target.join(', '), known }),
 					},
 				};
 			return { shape: [null, ...target], trainable: 0 };
@@ -461,7 +468,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const bad = needRank(shape, 3, '[steps, channels]', 'conv1d');
 			if (bad) return { issue: bad };
 			const [, len, ch] = shape as [null, number | null, number | null];
-			if (ch === null) return { issue: { code: 'MW210', message: '`conv1d` needs a known number of channels.' } };
+			if (ch === null) return { issue: { code: 'MW210', message: tc('MW210.channels', { type: 'conv1d' }) } };
 			const out: Shape = [
 				null,
 				convOut(len, layer.kernelSize, layer.padding ?? 'valid', layer.strides ?? 1, layer.dilationRate ?? 1),
@@ -476,7 +483,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const bad = needRank(shape, 4, '[height, width, channels]', 'conv2d');
 			if (bad) return { issue: bad };
 			const [, h, w, ch] = shape as [null, number | null, number | null, number | null];
-			if (ch === null) return { issue: { code: 'MW210', message: '`conv2d` needs a known number of channels.' } };
+			if (ch === null) return { issue: { code: 'MW210', message: tc('MW210.channels', { type: 'conv2d' }) } };
 			const [kh, kw] = pair(layer.kernelSize, 1);
 			const [sh, sw] = pair(layer.strides, 1);
 			const [dh, dw] = pair(layer.dilationRate, 1);
@@ -525,7 +532,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			if (!shape) return { trainable: params };
 			if (shape.length !== 2)
 				return {
-					issue: { code: 'MW210', message: `\`embedding\` expects integer ids [steps] per sample, but its input is ${fmt(shape)}.` },
+					issue: { code: 'MW210', message: tc('MW210.ids', { shape: fmt(shape) }) },
 				};
 			return { shape: [null, shape[1] ?? null, layer.outputDim], trainable: params };
 		}
@@ -534,16 +541,15 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const bad = needRank(shape, 3, '[steps, features]', layer.type);
 			if (bad) return { issue: bad };
 			const [, t, d] = shape as [null, number | null, number | null];
-			if (d === null) return { issue: { code: 'MW210', message: '`positionEmbedding` needs a known feature size.' } };
+			if (d === null) return { issue: { code: 'MW210', message: tc('MW210.features', { type: 'positionEmbedding' }) } };
 			const len = layer.maxLength ?? t;
-			if (len === null)
-				return { issue: { code: 'MW210', field: 'type', message: '`positionEmbedding` needs a known number of steps: set `maxLength`.' } };
+			if (len === null) return { issue: { code: 'MW210', field: 'type', message: tc('MW210.steps') } };
 			if (t !== null && t > len)
 				return {
 					issue: {
 						code: 'MW210',
 						field: 'maxLength',
-						message: `\`positionEmbedding\` has ${len} positions but its input has ${t} steps: raise \`maxLength\` to at least ${t}.`,
+						message: tc('MW210.positions', { len, steps: t }),
 					},
 				};
 			return { shape, trainable: len * d };
@@ -554,7 +560,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const bad = needRank(shape, 3, '[steps, features]', layer.type);
 			if (bad) return { issue: bad };
 			const d = shape[2] ?? null;
-			if (d === null) return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known feature size.` } };
+			if (d === null) return { issue: { code: 'MW210', message: tc('MW210.features', { type: layer.type }) } };
 			const h = layer.numHeads;
 			const k = layer.keyDim ?? Math.floor(d / h);
 			if (k < 1)
@@ -562,7 +568,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 					issue: {
 						code: 'MW210',
 						field: 'numHeads',
-						message: `\`${layer.type}\` splits ${d} features over ${h} heads, less than one each: set \`keyDim\` or use fewer heads.`,
+						message: tc('MW210.heads', { type: layer.type, d, h }),
 					},
 				};
 			const attention = 4 * d * h * k + (layer.useBias !== false ? 3 * h * k + d : 0);
@@ -577,7 +583,7 @@ function layerOutput(layer: LayerConfig, shape: Shape | undefined): LayerResult 
 			const bad = needRank(shape, 3, '[steps, features]', layer.type);
 			if (bad) return { issue: bad };
 			const f = shape[2] ?? null;
-			if (f === null) return { issue: { code: 'MW210', message: `\`${layer.type}\` needs a known feature size.` } };
+			if (f === null) return { issue: { code: 'MW210', message: tc('MW210.features', { type: layer.type }) } };
 			const u = layer.units;
 			const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1;
 			const params = gates * (u * (f + u) + (layer.useBias !== false ? u : 0));
