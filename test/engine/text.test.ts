@@ -22,7 +22,7 @@ import { predictRows } from '../../engine/runtime/runs';
 import { NEGATIONS_FILE, ORDERS_FILE, negationsCsv, ordersCsv } from '../helpers/negations';
 import { tempDir } from '../helpers/cli';
 import { validateConfig } from '../../engine/io/probe';
-import { summaryTable } from '../../engine/core/shapes/summary';
+import { summaryTable, toMermaid } from '../../engine/core/shapes/summary';
 
 const ROOT = path.join(__dirname, '..', '..');
 const policy = { configDir: path.join(ROOT, 'examples') };
@@ -93,12 +93,16 @@ describe('text: tokenize', () => {
 });
 
 describe('text: named inputs in the summary', () => {
-	it('inspect lists each input of model.inputs with its shape', () => {
+	it('inspect lists each input of model.inputs with its shape; the Mermaid export draws them', () => {
 		const f = path.join(ROOT, 'examples/two-inputs.model.yaml');
 		const r = validateConfig(f, fs.readFileSync(f, 'utf8'));
 		const table = summaryTable('two-inputs', r.shapes!, r.data);
 		assert.match(table, /^Input `numbers`: \[null, 2\]$/m);
 		assert.match(table, /^Input `text`: \[null, 10\]$/m);
+		const mermaid = toMermaid(r.resolved!, r.shapes, r.data);
+		assert.match(mermaid, /I1\(\["text \[null, 10\]"\]\)/);
+		assert.match(mermaid, /I1 -->\|"\[null, 10\]"\| L1/);
+		assert.match(mermaid, /I0 -->\|"\[null, 2\]"\| L5/);
 	});
 });
 

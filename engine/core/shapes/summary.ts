@@ -86,13 +86,17 @@ export function toMermaid(cfg: ResolvedConfig, shapes: ModelShapeInfo | undefine
 	stages.push('P7', 'P8');
 	lines.push(`    ${stages.join(' --> ')}`, '  end');
 	lines.push('  subgraph layers [Layers]', '    direction TB');
-	lines.push(`    L0(["input ${formatShape(shapes?.inputShape)}${data?.features ? `: ${label(data.features.join(', '))}` : ''}"])`);
+	// Named inputs (`model.inputs`) are nodes I0, I1, …; the one input of a plain model is L0.
+	const named = shapes?.inputs ?? [];
+	if (named.length) named.forEach((inp, k) => lines.push(`    I${k}(["${label(inp.name)} ${formatShape(inp.shape)}"])`));
+	else lines.push(`    L0(["input ${formatShape(shapes?.inputShape)}${data?.features ? `: ${label(data.features.join(', '))}` : ''}"])`);
+	const node = (s: number) => (s < 0 && named.length ? `I${-1 - s}` : `L${s + 1}`);
+	const shapeOf = (s: number) => (s >= 0 ? shapes!.layers[s]!.outputShape : named.length ? named[-1 - s]!.shape : shapes!.inputShape);
 	shapes?.layers.forEach((l, i) => {
 		const params = l.trainableParams === undefined ? '' : ` · ${n(l.trainableParams + (l.nonTrainableParams ?? 0))} params`;
 		lines.push(`    L${i + 1}["${label(l.name)} (${l.type})${params}"]`);
 		// Edges from what the layer takes (`from`): the previous layer, an earlier one, or the input (L0).
-		for (const s of l.sources)
-			lines.push(`    L${s + 1} -->|"${formatShape(s < 0 ? shapes.inputShape : shapes.layers[s]!.outputShape)}"| L${i + 1}`);
+		for (const s of l.sources) lines.push(`    ${node(s)} -->|"${formatShape(shapeOf(s))}"| L${i + 1}`);
 	});
 	lines.push('  end');
 	return lines.join('\n');
