@@ -170,7 +170,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 			title: 'Export',
 			enabled: true,
 			settings: [
-				{ key: 'format', value: cfg.export.format },
+				{ key: 'formats', value: (cfg.export.formats ?? [cfg.export.format]).join(', ') },
 				{ key: 'path', value: cfg.export.path ?? 'run folder' },
 			],
 		},
