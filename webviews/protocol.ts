@@ -166,11 +166,18 @@ export interface EvaluationView {
 		repeats: number;
 		features: { name: string; mean: number | null; std: number | null }[];
 	};
+	/** Classifiers on images: the first misclassified images (PNG as base64, checked by the host), with their labels as text. */
+	misclassified?: {
+		errors: number;
+		images: { png: string; actual: string; predicted: string; score: number | null; file?: string }[];
+	};
 	regression?: {
 		actual: number[];
 		predicted: number[];
 		/** For single-feature models: the data against that feature with the fitted line over it. */
 		feature?: { name: string; values: number[] };
+		/** The label column's name (axes are named by the columns). */
+		label?: string;
 	};
 }
 

@@ -23,6 +23,7 @@ import type {
 import type { SweepState, TrialRecord } from '../../engine/core/tune/protocol';
 import { readSweep } from '../../engine/io/sweeps';
 import { higherIsBetter } from '../../engine/core/facts';
+import { staticDataInfo } from '../../engine/core/data/info';
 import { readTextFile } from '../../engine/io/fsutil';
 
 /** A run's config snapshot is a config: anything larger is not one we wrote. */
@@ -60,6 +61,12 @@ export function runSeries(dir: string): RunSeries | undefined {
 export function epochPoint(epoch: number, logs: EpochLogs): EpochPoint {
 	return { epoch, logs: Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, finite(v)])) };
 }
+
+/** Misclassified-image thumbnails the panel shows, and the largest one accepted (base64 characters). */
+const MAX_THUMBNAILS = 48;
+const MAX_THUMBNAIL_BASE64 = 64 * 1024;
+/** Base64 whose bytes start with the PNG signature (89 50 4E 47 0D 0A 1A 0A encodes as `iVBORw0KGgo`). */
+const isPngBase64 = (b: string) => b.startsWith('iVBORw0KGgo') && /^[A-Za-z0-9+/]+={0,2}$/.test(b);
 
 /** Confusions the panel lists for a summarised (many-class) evaluation. */
 const TOP_CONFUSIONS = 100;
@@ -120,13 +127,40 @@ export function evaluationView(dir: string): EvaluationView | undefined {
 			repeats: imp.repeats,
 			features: imp.features.map((f) => ({ name: String(f.feature), mean: finite(f.mean), std: finite(f.std) })),
 		};
+	const mis = ev.misclassified;
+	if (mis && Array.isArray(mis.images)) {
+		// The PNGs go into data: URLs: only base64 text of a PNG (its signature) passes, bounded in size.
+		const images = mis.images
+			.filter((m) => typeof m?.png === 'string' && m.png.length <= MAX_THUMBNAIL_BASE64 && isPngBase64(m.png))
+			.slice(0, MAX_THUMBNAILS)
+			.map((m) => ({
+				png: m.png,
+				actual: String(m.actual),
+				predicted: String(m.predicted),
+				score: finite(m.score),
+				...(typeof m.file === 'string' ? { file: m.file } : {}),
+			}));
+		view.misclassified = { errors: typeof mis.errors === 'number' ? mis.errors : images.length, images };
+	}
 	if (ev.task === 'regression') {
 		const preds = ev.predictions.filter((p) => typeof p.actual === 'number' && typeof p.predicted === 'number');
 		view.regression = { actual: preds.map((p) => p.actual as number), predicted: preds.map((p) => p.predicted as number) };
 		const feats = ev.features ? Object.entries(ev.features) : [];
 		if (feats.length === 1 && feats[0]![1].length === preds.length) view.regression.feature = { name: feats[0]![0], values: feats[0]![1] };
+		const label = labelColumn(dir);
+		if (label) view.regression.label = label;
 	}
 	return view;
+}
+
+/** The label column of a run's config snapshot: `data.label`, else its source's default (`y` for `linear`). */
+function labelColumn(dir: string): string | undefined {
+	try {
+		const cfg = resolveConfig(parse(readTextFile(path.join(dir, 'config.yaml'), MAX_CONFIG_BYTES)));
+		return cfg.data.label ?? staticDataInfo(cfg.data.source)?.defaultLabel;
+	} catch {
+		return undefined;
+	}
 }
 
 function display(v: unknown): string {

@@ -54,6 +54,7 @@ function render(): void {
 	if (ev.confusion) root.appendChild(confusionSection(ev, theme));
 	else if (ev.topConfusions) root.appendChild(topConfusionsSection(ev.topConfusions));
 	if (ev.perClass?.length) root.appendChild(perClassTable(ev));
+	if (ev.misclassified) root.appendChild(misclassifiedSection(ev.misclassified));
 	if (ev.importance?.features.length) root.appendChild(importanceSection(ev.importance, theme));
 	if (ev.roc?.length || ev.pr?.length) root.appendChild(curvesSection(ev, theme));
 	if (ev.regression) root.appendChild(regressionSection(ev, theme));
@@ -190,6 +191,40 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 }
 
 /** Permutation importance as horizontal bars (mean drop) with ±std whiskers, most important first. */
+/** Misclassified images as a grid: the picture (a data: URL of checked base64 PNG), labels as text. */
+function misclassifiedSection(mis: NonNullable<EvaluationView['misclassified']>): HTMLElement {
+	const section = h(
+		'section',
+		{ class: 'eval-misclassified', 'aria-label': 'Misclassified images' },
+		h('h2', {}, 'Misclassified images'),
+		h(
+			'p',
+			{ class: 'mw-muted' },
+			mis.errors === 0
+				? 'Every image of the split was classified correctly.'
+				: `${mis.errors} misclassified${mis.images.length < mis.errors ? `; the first ${mis.images.length} shown` : ''}.`,
+		),
+	);
+	if (!mis.images.length) return section;
+	const grid = h('ul', { class: 'eval-image-grid' });
+	for (const m of mis.images) {
+		// Base64 text only in the data: URL (the host checked it is a PNG; a page never trusts a string into a URL).
+		if (!/^[A-Za-z0-9+/]+={0,2}$/.test(m.png)) continue;
+		const title = `${m.file ? `${m.file}\n` : ''}true: ${m.actual}, predicted: ${m.predicted}${m.score !== null ? ` (${formatNumber(m.score)})` : ''}`;
+		grid.appendChild(
+			h(
+				'li',
+				{ class: 'eval-image', title },
+				h('img', { src: `data:image/png;base64,${m.png}`, alt: `true ${m.actual}, predicted ${m.predicted}`, width: 64, height: 64 }),
+				h('span', { class: 'eval-image-true' }, m.actual),
+				h('span', { class: 'eval-image-pred' }, `→ ${m.predicted}`),
+			),
+		);
+	}
+	section.appendChild(grid);
+	return section;
+}
+
 function importanceSection(imp: NonNullable<EvaluationView['importance']>, theme: Theme): HTMLElement {
 	const rows = imp.features;
 	const rowH = 22;
