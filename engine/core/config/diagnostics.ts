@@ -268,6 +268,12 @@ export const DIAGNOSTIC_CODES = {
 		title: 'Single-class label',
 		explanation: 'The label has only one class in the data: a classifier trained on it always answers that class and reports accuracy 1.0.',
 	},
+	MW238: {
+		severity: 'error',
+		title: 'Class weight for an unknown class',
+		explanation:
+			'`training.classWeight` names a class the label column does not have (classes are compared as the engine compares labels: `1` and `1.0` are one class), or the task is regression, which has no classes to weigh.',
+	},
 	MW250: {
 		severity: 'error',
 		title: 'Not exportable to ONNX',

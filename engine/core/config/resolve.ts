@@ -39,6 +39,7 @@ export const NO_DEFAULT_KEYS = [
 	'biasRegularizer',
 	'embeddingsRegularizer',
 	'seed',
+	'classWeight',
 	'inputs',
 	'keyDim',
 	'maxLength',

@@ -1061,6 +1061,24 @@ const TrainingSchema = Obj(
 			),
 		),
 		logBatches: Opt(Bool({ description: 'Also log the loss of every batch (slower: reads the loss each step).', default: false })),
+		classWeight: Opt(
+			Type.Union(
+				[
+					StringEnum(['balanced'] as const, {
+						description:
+							'Weigh each class by $\\frac{n}{K \\cdot n_k}$ ($n$ training rows, $K$ classes, $n_k$ rows of class $k$), as scikit-learn and Keras do.',
+					}),
+					Type.Record(Type.String(), Num({ description: 'The weight of this class.', exclusiveMinimum: 0 }), {
+						description: 'A weight per class, keyed by class (as the label column writes it); classes left out weigh 1.',
+					}),
+				],
+				{
+					description:
+						"Class weights for imbalanced classification: each training row's loss is multiplied by its class's weight (the mean over a batch, as Keras does). Validation and evaluation stay unweighted.",
+					examples: ['balanced'],
+				},
+			),
+		),
 	},
 	'How the model is trained.',
 );

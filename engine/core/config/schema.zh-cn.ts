@@ -411,6 +411,10 @@ export const SCHEMA_ZH: Record<string, string> = {
 	every: '每隔这么多个轮次写一个检查点（0 表示关闭检查点）。',
 	keep: '保留最近的检查点个数。',
 	logBatches: '同时记录每个批次的损失（较慢：每一步都要读取损失）。',
+	classWeight: '不平衡分类的类别权重：每个训练行的损失乘以其类别的权重（按批次取平均，与 Keras 相同）。验证和评估不加权。',
+	'classWeight|0':
+		'每个类别的权重为 $\\frac{n}{K \\cdot n_k}$（$n$ 为训练行数，$K$ 为类别数，$n_k$ 为类别 $k$ 的行数），与 scikit-learn 和 Keras 相同。',
+	'classWeight|1': '每个类别一个权重，以类别为键（按标签列中的写法）；未列出的类别权重为 1。',
 
 	// ---- tuning
 	tuning: '对配置进行超参数搜索。',

@@ -16,7 +16,7 @@ import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
 import { featureWidth, inputFeatures, namedInputs, stepOfEntry, tokenizeChecks } from './inputs';
 import { onnxProblems } from '../onnx';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
-import { classesOf } from '../data/labels';
+import { classesOf, classKey } from '../data/labels';
 import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
 import { list } from '../l10n';
 import { tc } from './messages';
@@ -281,8 +281,33 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		}
 	}
 
+	classWeightChecks(cd, cfg, data, invalid, add);
 	tuningChecks(cfg, invalid, add);
 	return { diagnostics: out, ...(shapes ? { shapes } : {}), data };
+}
+
+/**
+ * `training.classWeight` names classes of the label (compared as the engine compares labels:
+ * `1` and `"1.0"` are one class) and only means something for a classifier.
+ */
+function classWeightChecks(cd: ConfigDocument, cfg: ResolvedConfig, data: DataSummary, invalid: (p: JsonPath) => boolean, add: Add): void {
+	const cw = cfg.training?.classWeight;
+	const at: JsonPath = ['training', 'classWeight'];
+	if (cw === undefined || invalid(at)) return;
+	if (data.task === 'regression') {
+		add('MW238', tc('MW238.regression'), at, 'key');
+		return;
+	}
+	if (typeof cw !== 'object' || !data.classes) return;
+	const known = new Set(data.classes.map((c) => classKey(c)));
+	const names = data.classes.map(String);
+	for (const key of Object.keys(cw)) {
+		if (known.has(classKey(key))) continue;
+		const s = closest(key, names);
+		const range = cd.rangeAt([...at, key], 'key');
+		const fixes: Fix[] = s ? [{ title: tc('fix.replaceKey', { key, value: s }), edits: [{ range, newText: s }], preferred: true }] : [];
+		add('MW238', tc('MW238', { key, classes: list(names.slice(0, 10).map((c) => `\`${c}\``)) }), [...at, key], 'key', fixes);
+	}
 }
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value', fixes?: Fix[]) => void;

@@ -23,6 +23,7 @@ import { nonFiniteStop } from './nonFinite';
 import { FusedTrainer, planFused, type TrainPath, type TrainPathChoice } from './fused/fused';
 import { makeOptimizer } from './optimizers';
 import { Trainer } from './trainer';
+import { weightedTrain } from './weights';
 
 export interface TrainLoopOptions {
 	config: ResolvedConfig;
@@ -65,7 +66,9 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 	const plan = planFused(config, data, model, pathChoice(opts.trainPath));
 	const fused = plan.ok ? new FusedTrainer(config, data, model, plan.layers) : undefined;
 	const optimizer = fused ? fused.optimizer : makeOptimizer(t.optimizer);
-	const trainer = new Trainer(model, optimizer, config, data);
+	// Class weights ride with the training rows as an extra label column (weights.ts); the fused path declines them.
+	const weighted = fused ? undefined : weightedTrain(config, data);
+	const trainer = new Trainer(model, optimizer, config, data, weighted?.weighted);
 	const history: EpochLogs[] = [];
 	const rate = learningRate(t, optimizer);
 	const early = t.earlyStopping ? new EarlyStopping(t.earlyStopping, Boolean(data.validation), model) : undefined;
@@ -92,9 +95,9 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 	const batches = fused
 		? undefined
 		: new EpochBatches(
-				data.train,
+				weighted!.train,
 				pre.inputShape,
-				data.yShape,
+				weighted!.yShape,
 				t.batchSize,
 				t.shuffle,
 				makeAugment(config.data.augmentation, pre.label.encoding, config.seed, pre.inputShape),

@@ -54,6 +54,59 @@ export function lossFn(loss: Loss, opts: { huberDelta: number; classes?: number 
 	}
 }
 
+/**
+ * The loss of each sample (shape [n]): the mean over a sample's outputs for elementwise losses, the
+ * sum over classes for the cross-entropies and KL, so that the mean over samples is `lossFn`'s value.
+ * Used where samples are weighted (class weights): the loss is then mean(w · loss).
+ */
+export function sampleLossFn(loss: Loss, opts: { huberDelta: number }): (y: tf.Tensor, p: tf.Tensor) => tf.Tensor1D {
+	const perSample = (t: tf.Tensor): tf.Tensor1D => tf.mean<tf.Tensor1D>(tf.reshape(t, [t.shape[0], -1]), -1);
+	switch (loss) {
+		case 'meanSquaredError':
+			return (y, p) => perSample(tf.squaredDifference(y, p));
+		case 'meanAbsoluteError':
+			return (y, p) => perSample(tf.abs(tf.sub(y, p)));
+		case 'huber': {
+			const d = opts.huberDelta;
+			return (y, p) => {
+				const r = tf.abs(tf.sub(y, p));
+				const q = tf.minimum(r, d);
+				return perSample(tf.add(tf.mul(0.5, tf.square(q)), tf.mul(d, tf.sub(r, q))));
+			};
+		}
+		case 'logCosh':
+			return (y, p) => {
+				const x = tf.sub(p, y);
+				return perSample(tf.sub(tf.add(x, tf.softplus(tf.mul(-2, x))), Math.log(2)));
+			};
+		case 'binaryCrossentropy':
+			return (y, p) => {
+				const c = tf.clipByValue(p, EPS, 1 - EPS);
+				return tf.neg(perSample(tf.add(tf.mul(y, tf.log(c)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, c))))));
+			};
+		case 'categoricalCrossentropy':
+			return (y, p) => {
+				const c = tf.clipByValue(p, EPS, 1 - EPS);
+				return tf.neg(tf.sum(tf.mul(y, tf.log(c)), -1)) as tf.Tensor1D;
+			};
+		case 'sparseCategoricalCrossentropy':
+			return (y, p) => {
+				const k = p.shape[p.shape.length - 1]!;
+				const oh = tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), k);
+				const c = tf.clipByValue(p, EPS, 1 - EPS);
+				return tf.neg(tf.sum(tf.mul(oh, tf.log(c)), -1)) as tf.Tensor1D;
+			};
+		case 'hinge':
+			return (y, p) => perSample(tf.relu(tf.sub(1, tf.mul(y, p))));
+		case 'kullbackLeiblerDivergence':
+			return (y, p) => {
+				const yc = tf.clipByValue(y, EPS, 1);
+				const pc = tf.clipByValue(p, EPS, 1);
+				return tf.sum<tf.Tensor1D>(tf.mul(y, tf.log(tf.div(yc, pc))), -1);
+			};
+	}
+}
+
 /** Per-batch metric sums (not means) so epoch values are exact sample-weighted means. */
 export function metricSum(metric: TrainingMetric, encoding: LabelEncoding, y: tf.Tensor, p: tf.Tensor): tf.Scalar {
 	switch (metric) {

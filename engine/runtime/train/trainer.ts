@@ -14,7 +14,7 @@ import type { LabelEncoding } from '../data/preprocess';
 import { disposeBatches, makeBatches, type Batch } from './batches';
 import type { BatchEnd } from './callbacks/callback';
 import { gradientClipper, type ClipGradients } from './clip';
-import { finishMetric, lossFn, metricSum } from './losses';
+import { finishMetric, lossFn, metricSum, sampleLossFn } from './losses';
 import type { EngineOptimizer } from './optimizers';
 
 /** Rows per forward pass when evaluating (no gradients, so larger than training batches). */
@@ -22,6 +22,8 @@ const EVAL_BATCH = 1024;
 
 export class Trainer {
 	private readonly lossF: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar;
+	/** Class weights: the loss of each sample, weighted; the weight is the training batches' last label column. */
+	private readonly sampleLoss: ((y: tf.Tensor, p: tf.Tensor) => tf.Tensor1D) | undefined;
 	private readonly metrics: readonly TrainingMetric[];
 	private readonly encoding: LabelEncoding;
 	private readonly vars: tf.Variable[];
@@ -34,10 +36,12 @@ export class Trainer {
 		private readonly optimizer: EngineOptimizer,
 		config: ResolvedConfig,
 		private readonly data: PreparedData,
+		weighted = false,
 	) {
 		const t = config.training;
 		const label = data.preprocessing.label;
 		this.lossF = lossFn(t.loss, { huberDelta: t.huberDelta, ...(label.classes ? { classes: label.classes.length } : {}) });
+		this.sampleLoss = weighted ? sampleLossFn(t.loss, { huberDelta: t.huberDelta }) : undefined;
 		this.metrics = t.metrics ?? [];
 		this.encoding = label.encoding;
 		this.vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -82,13 +86,16 @@ export class Trainer {
 
 	/** A gradient step on `b`; returns `acc` plus this batch's sums. */
 	private step(b: Batch, acc: tf.Tensor): tf.Tensor {
-		const { model, lossF, metrics, encoding } = this;
+		const { model, lossF, metrics, encoding, sampleLoss } = this;
 		return tf.tidy(() => {
 			const stash: tf.Tensor[] = [];
+			// Weighted rows carry their weight as the last label column: split it off (Keras: mean of weight × loss).
+			const yw = this.data.yShape[0]!;
+			const [y, w] = sampleLoss ? tf.split(b.y, [yw, 1], -1) : [b.y, undefined];
 			const { value, grads } = tf.variableGrads(() => {
 				const p = model.apply(feed(this.data.preprocessing, b.x), { training: true }) as tf.Tensor;
-				let l = lossF(b.y, p);
-				for (const m of metrics) stash.push(tf.keep(metricSum(m, encoding, b.y, p)));
+				let l = sampleLoss && w ? tf.mean<tf.Scalar>(tf.mul(sampleLoss(y, p), tf.reshape(w, [-1]))) : lossF(y, p);
+				for (const m of metrics) stash.push(tf.keep(metricSum(m, encoding, y, p)));
 				const reg = model.calculateLosses();
 				if (reg.length) l = tf.addN<tf.Scalar>([l, ...reg]);
 				return l;
