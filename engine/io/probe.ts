@@ -12,6 +12,7 @@ import { infoFromRows, type ProbeResult } from '../core/data/info';
 import { validateText, type ValidationResult } from '../core/config/validate';
 import { configNameFromPath } from '../core/facts';
 import { memoryBudget } from './budget';
+import { tc } from '../core/config/messages';
 // A cycle by design: the folder listing checks its entries with resolveDataPath (called, never at load).
 import { imageFolderFacts, listImageFolderSync } from './imageFolder';
 
@@ -70,7 +71,7 @@ function firstLink(root: string, file: string): { link: string; to: string } | u
 	return undefined;
 }
 
-const ALLOW_HINT = 'or allow paths outside it (setting `modelwright.allowPathsOutsideWorkspace`, CLI flag `--allow-outside`)';
+const ALLOW_HINT = () => tc('MW228.allow');
 
 /**
  * Checks a path the engine reads or writes against the policy by where it really is: `file` (its
@@ -84,16 +85,16 @@ function checkPath(shown: string, file: string, policy: PathPolicy): { ok: true;
 	if (!inside(root, file)) {
 		return {
 			ok: false,
-			message: `\`${shown}\` resolves to ${file}, outside ${root}. Move the file into the workspace, ${ALLOW_HINT}.`,
+			message: tc('MW228.resolves', { path: shown, file, root, hint: ALLOW_HINT() }),
 		};
 	}
 	const realRoot = realPathOf(root);
 	if (!inside(realRoot, real)) {
 		const l = firstLink(root, file);
-		const via = l ? `\`${shown}\` goes through the symbolic link ${l.link}, which points to ${l.to}` : `\`${shown}\` resolves to ${real}`;
+		const via = l ? tc('MW228.viaLink', { path: shown, link: l.link, to: l.to }) : tc('MW228.viaReal', { path: shown, real });
 		return {
 			ok: false,
-			message: `${via}: ${real} is outside ${realRoot}, and a link may not lead out of the workspace. Move the file into the workspace, ${ALLOW_HINT}.`,
+			message: tc('MW228.link', { via, real, root: realRoot, hint: ALLOW_HINT() }),
 		};
 	}
 	return { ok: true, file: real };
@@ -213,20 +214,21 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 			return {
 				ok: false,
 				reason: 'missing',
-				message: read.notFile ? `\`${source.path}\` is not a file.` : `Data file \`${source.path}\` not found (looked for ${file}).`,
+				message: read.notFile ? tc('MW225.notFile', { path: source.path }) : tc('MW225.missing', { path: source.path, file }),
 			};
 		return {
 			ok: false,
 			reason: 'unreadable',
-			message: `Cannot read \`${source.path}\`${read.error ? `: ${read.error.split('\n')[0]}` : '.'}`,
+			message: read.error
+				? tc('MW225.cannotRead', { path: source.path, error: read.error.split('\n')[0]! })
+				: tc('MW225.cannotReadPlain', { path: source.path }),
 		};
 	}
 	try {
 		if (source.type === 'json') {
 			if (!read.complete) return undefined;
 			const rows = JSON.parse(read.text) as unknown;
-			if (!Array.isArray(rows))
-				return { ok: false, reason: 'unreadable', message: `\`${source.path}\` must hold a JSON array of row objects.` };
+			if (!Array.isArray(rows)) return { ok: false, reason: 'unreadable', message: tc('MW225.notArray', { path: source.path }) };
 			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
 		}
 		const rows = parseCsvHead(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
@@ -234,7 +236,11 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 		if (!read.complete) delete info.rows;
 		return { ok: true, info };
 	} catch (err) {
-		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`: ${errorText(err).split('\n')[0]}` };
+		return {
+			ok: false,
+			reason: 'unreadable',
+			message: tc('MW225.cannotRead', { path: source.path, error: errorText(err).split('\n')[0]! }),
+		};
 	}
 }
 

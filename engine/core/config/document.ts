@@ -6,6 +6,7 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ParsedNode } from 'yaml';
 import { makeDiagnostic, type ConfigDiagnostic, type JsonPath, type Position, type Range } from './diagnostics';
 import { append } from '../arrays';
+import { tc } from './messages';
 
 /** Alias expansion budget: beyond this a document is treated as an alias bomb (MW003). */
 export const MAX_ALIAS_COUNT = 200;
@@ -62,13 +63,7 @@ export class ConfigDocument {
 		if (tooDeep >= 0) {
 			// The parser did not see the text, so it did not count its lines: do it here.
 			for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1);
-			this.syntaxDiagnostics.push(
-				makeDiagnostic(
-					'MW001',
-					`Brackets are nested more than ${MAX_FLOW_DEPTH} levels deep here; the document is not read.`,
-					this.range(tooDeep, tooDeep + 1),
-				),
-			);
+			this.syntaxDiagnostics.push(makeDiagnostic('MW001', tc('MW001.nesting', { max: MAX_FLOW_DEPTH }), this.range(tooDeep, tooDeep + 1)));
 			this.value = undefined;
 			return;
 		}
@@ -78,8 +73,8 @@ export class ConfigDocument {
 		} catch (err) {
 			const message =
 				err instanceof Error && /alias/i.test(err.message)
-					? `The document expands too many aliases (more than ${MAX_ALIAS_COUNT}); write the values out instead.`
-					: `The document cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+					? tc('MW003.aliases', { max: MAX_ALIAS_COUNT })
+					: tc('MW003.unreadable', { error: err instanceof Error ? err.message : String(err) });
 			this.syntaxDiagnostics.push(makeDiagnostic('MW003', message, this.range(0, Math.min(text.length, 1))));
 		}
 		this.value = value;
@@ -100,9 +95,7 @@ export class ConfigDocument {
 					if (isScalar(item.key)) {
 						const k = String(item.key.value);
 						if (seen.has(k) && item.key.range)
-							out.push(
-								makeDiagnostic('MW002', 'Duplicate key: keys in a map must be unique.', this.range(item.key.range[0], item.key.range[1])),
-							);
+							out.push(makeDiagnostic('MW002', tc('MW002'), this.range(item.key.range[0], item.key.range[1])));
 						seen.add(k);
 					}
 					stack.push(item.value);
