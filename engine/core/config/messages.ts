@@ -141,6 +141,48 @@ export const CONFIG_MESSAGES_EN = {
 	'MW231.empty': 'The range [{lo}, {hi}] is empty: the low bound must not exceed the high one.',
 	'MW231.log': 'Log-uniform bounds must be > 0 (got {lo}).',
 	MW232: 'Grid search cannot enumerate a continuous range; use `choice` (or `int`) for `{key}`.',
+	// ---- shapes and the layer graph (core/shapes/infer.ts)
+	MW215: 'No layer is named `{name}`. `from` takes the `name` of an earlier layer, or {inputs}{hint}.',
+	'MW215.inputs': 'an input ({names})',
+	'MW215.didYouMean': ' (did you mean `{value}`?)',
+	'MW215.earlier': ' (earlier layers: {names})',
+	'MW216.self': '`{name}` is this layer itself: a layer cannot take its own output.',
+	'MW216.later':
+		'`{name}` is layer {src}, after this one (layer {index}): a layer takes only earlier layers, so the model is a graph without cycles.',
+	MW240:
+		'`{type}` cannot take the padding mask of an `embedding` with `maskZero` (tfjs would refuse the model). Put a `globalAveragePooling1d` (or a recurrent layer) before it, or set `maskZero: false`.',
+	MW219:
+		"Nothing takes the output of `{name}`: it is not the last layer and no `from` names it, so it does not reach the model's output. Name it in a later layer's `from`, or remove it.",
+	MW241: "No layer takes the input `{name}`: name it in a layer's `from`, or remove it from `model.inputs`.",
+	'MW217.input': '`{name}` names a model input in `from`; give this layer another name.',
+	'MW217.duplicate': 'Layer {first} is already named `{name}`{note}: layer names must be unique.',
+	'MW217.defaultName': ' (the default name of this layer)',
+	'MW218.merge': '`{type}` cannot merge `{a}` {shapeA} with `{b}` {shapeB}: {why}',
+	'MW218.axis': '`axis: {axis}` is not an axis of {shape} other than the batch axis: use {axes}.',
+	'MW218.axes2': '1 or -1',
+	'MW218.axesN': '1 … {n} or -1 … -{n}',
+	'MW218.ranks': 'their ranks differ ({a} and {b} per sample).',
+	'MW218.axisDiffers': 'they differ on axis {d}, not only on the concatenation axis {axis}.',
+	'MW218.elementwise': '{type} works element by element, so the shapes must be equal.',
+	'MW210.rank': '`{type}` expects {what} per sample (rank {rank}), but its input is {shape}.{hint}',
+	'MW210.rankHint4': ' Set `model.inputShape` to [height, width, channels] or add a `reshape`.',
+	'MW210.rankHint3': ' Set `model.inputShape` to [steps, channels] or add a `reshape`.',
+	MW211:
+		'`{type}` turns {input} into {output}: the window is larger than the input. Use `padding: same`, a smaller `{field}`, or fewer pooling layers.',
+	'MW210.lastDim': '`{type}` needs a known last dimension, but its input is {shape}.',
+	MW213:
+		'This dense layer gets {shape} and acts on the last axis only, giving {output}. Add a `flatten` before it if you meant a fully connected layer over the whole feature map.',
+	'MW210.flatten': '`flatten` needs at least 2 dimensions per sample, but its input is {shape} (already flat). Remove it.',
+	'MW212.oneUnknown': 'Only one dimension of `targetShape` may be -1.',
+	'MW212.positive': 'Dimensions of `targetShape` must be ≥ 1 (or one -1).',
+	'MW212.divisible': 'Cannot reshape {shape} ({size} values) into [{target}]: {size} is not divisible by {known}.',
+	'MW212.size': 'Cannot reshape {shape} ({size} values) into [{target}] ({known} values).',
+	'MW210.channels': '`{type}` needs a known number of channels.',
+	'MW210.ids': '`embedding` expects integer ids [steps] per sample, but its input is {shape}.',
+	'MW210.features': '`{type}` needs a known feature size.',
+	'MW210.steps': '`positionEmbedding` needs a known number of steps: set `maxLength`.',
+	'MW210.positions': '`positionEmbedding` has {len} positions but its input has {steps} steps: raise `maxLength` to at least {steps}.',
+	'MW210.heads': '`{type}` splits {d} features over {h} heads, less than one each: set `keyDim` or use fewer heads.',
 } as const;
 
 export const configMessages = catalogue('config', CONFIG_MESSAGES_EN, CONFIG_MESSAGES_ZH);
