@@ -3,6 +3,7 @@ import { formatDuration, formatMeanStd, formatNumber, remainingMs } from '../../
 import { configDisplayName, freeConfigFileName } from '../../engine/core/config/name';
 import { configNameFromPath } from '../../engine/core/facts';
 import { applyParams } from '../../engine/core/tune/apply';
+import { linearFit } from '../../engine/core/stats';
 import { formatNumber as panelNumber } from '../../webviews/shared/dom';
 
 describe('number formatting (one formatter for CLI, client and panels)', () => {
@@ -93,5 +94,18 @@ describe('New Model Config names', () => {
 	it('gives the copy its own name:, replacing the template one', () => {
 		const text = '# comment\nname: iris\nseed: 1\n';
 		assert.equal(applyParams(text, { name: configNameFromPath('/w/iris-3.model.yaml') }), '# comment\nname: iris-3\nseed: 1\n');
+	});
+});
+
+describe('linear fit (the fitted-line equation)', () => {
+	it('recovers slope, intercept and R² = 1 from points on a line', () => {
+		const xs = [-1, -0.5, 0, 0.5, 1];
+		const fit = linearFit(
+			xs,
+			xs.map((x) => 2.045 * x + 0.154),
+		)!;
+		assert.ok(Math.abs(fit.slope - 2.045) < 1e-12 && Math.abs(fit.intercept - 0.154) < 1e-12 && Math.abs(fit.r2 - 1) < 1e-12);
+		assert.ok(linearFit(xs, [1, 0, 1, 0, 1])!.r2 < 0.5, 'a zigzag is no line');
+		assert.equal(linearFit([1, 1], [2, 3]), undefined, 'no spread in x: no line');
 	});
 });

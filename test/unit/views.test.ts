@@ -50,6 +50,7 @@ describe('panel view models', function () {
 		assert.equal(v.regression!.actual.length, 20, '20 validation rows of 100');
 		assert.equal(v.regression!.feature?.name, 'x', 'the single feature, for the fitted line over the data');
 		assert.equal(v.regression!.feature?.values.length, 20);
+		assert.equal(v.regression!.label, 'y', "the label column (the linear source's default), to name the axes");
 	});
 
 	it('carries the permutation importance of a regression run (drop in R²) into the evaluation view', () => {

@@ -129,12 +129,45 @@ describe('webview: evaluation panel (Chromium)', function () {
 		assert.ok(mid > 0, 'the fixture has a distinct ROC point');
 		const [x, y] = await at(p.page, 'canvas.eval-roc', roc.fpr[mid]!, roc.tpr[mid]!);
 		assert.ok((await countPixels(p.page, 'canvas.eval-roc', x, y, BLUE, 3)) > 0, 'ROC of the first class is drawn');
-		const [dx, dy] = await at(p.page, 'canvas.eval-roc', 0.5, 0.5);
-		assert.ok((await countPixels(p.page, 'canvas.eval-roc', dx, dy, GREY, 2)) > 0, 'chance diagonal');
+		// The diagonal is dashed: look at a few points along it, one falls on a dash whatever the plot's size.
+		let diagonal = 0;
+		for (const v of [0.45, 0.5, 0.55, 0.6]) {
+			const [dx, dy] = await at(p.page, 'canvas.eval-roc', v, v);
+			diagonal += await countPixels(p.page, 'canvas.eval-roc', dx, dy, GREY, 2);
+		}
+		assert.ok(diagonal > 0, 'chance diagonal');
 		const pr = cls.evaluation.pr![1]!;
 		const j = Math.floor(pr.recall.length / 2);
 		const [px, py] = await at(p.page, 'canvas.eval-pr', pr.recall[j]!, pr.precision[j]!);
 		assert.ok((await countPixels(p.page, 'canvas.eval-pr', px, py, ORANGE, 3)) > 0, 'PR of the second class is drawn');
+	});
+
+	it("names regression axes by the columns, writes a linear model's equation and sizes plots to the panel", async () => {
+		const fixture = structuredClone(reg);
+		fixture.evaluation.regression!.label = 'y';
+		const p = await openPanel(chromium.browser, chromium.server, 'evaluation', { height: 1600, width: 520 });
+		await p.post(message(EvaluationShow.type, fixture));
+		await waitRendered(p.page, '.evaluation', 1);
+		const fit = p.page.locator('figure:has(canvas.eval-fit) figcaption');
+		// The fixture's predictions lie on ŷ = 1.98·x + 1.01.
+		assert.equal(await fit.textContent(), 'Fitted line: ŷ = 1.98·x + 1.01');
+		assert.match((await p.page.locator('canvas.eval-fit').getAttribute('aria-label'))!, /: x against y;/);
+		assert.match((await p.page.locator('canvas.eval-scatter').getAttribute('aria-label'))!, /: actual y against predicted y;/);
+		const widths = await p.page.evaluate(() => ({
+			app: document.getElementById('app')!.clientWidth,
+			plots: [...document.querySelectorAll<HTMLCanvasElement>('canvas.mw-plot')].map((c) => c.getBoundingClientRect().width),
+		}));
+		for (const w of widths.plots) assert.ok(w >= widths.app * 0.85, `a plot ${w}px wide in a ${widths.app}px panel fills it`);
+	});
+
+	it('titles a binary ROC plainly, a multiclass one "one vs rest"', async () => {
+		const multi = await open(cls);
+		assert.equal(await multi.page.locator('figure:has(canvas.eval-roc) figcaption').textContent(), 'ROC (one vs rest)');
+		const binary = structuredClone(cls);
+		binary.evaluation.task = 'binaryClassification';
+		binary.evaluation.roc = binary.evaluation.roc!.slice(0, 1);
+		const p = await open(binary);
+		assert.equal(await p.page.locator('figure:has(canvas.eval-roc) figcaption').textContent(), 'ROC');
 	});
 
 	it('plots regression predictions against actual values, residuals and the fitted line', async () => {

@@ -12,6 +12,7 @@ import { clear, formatNumber, h, s, toggle } from '../shared/dom';
 import { connectHost } from '../shared/ipc';
 import { plot, type PlotSeries } from '../shared/plot';
 import { onThemeChange, paletteColor, readTheme, withAlpha, type Theme } from '../shared/theme';
+import { linearFit } from '../../engine/core/stats';
 
 interface UiState {
 	normalized: boolean;
@@ -32,9 +33,16 @@ const host = connectHost<UiState>('evaluation', (msg) => {
 const state: UiState = { normalized: host.state?.normalized === true };
 onThemeChange(() => render());
 
+/** Plots sized to the panel: two side by side when it is wide enough, else one filling its width. */
 function chartWidth(): number {
-	return Math.min(460, Math.max(260, (app.clientWidth || 800) / 2 - 40));
+	const w = app.clientWidth || 800;
+	return Math.floor(Math.min(640, w >= 720 ? (w - 48) / 2 : w - 24));
 }
+let resizing: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+	clearTimeout(resizing);
+	resizing = setTimeout(render, 150);
+});
 
 function render(): void {
 	const ev = current;
@@ -326,7 +334,8 @@ function curvesSection(ev: EvaluationView, theme: Theme): HTMLElement {
 		plot(
 			section,
 			{
-				title: 'ROC (one vs rest)',
+				// One curve per class is one vs rest; a binary task has just the positive class's curve.
+				title: ev.task === 'binaryClassification' ? 'ROC' : 'ROC (one vs rest)',
 				xLabel: 'false positive rate',
 				yLabel: 'true positive rate',
 				xDomain: [-0.01, 1.01],
@@ -367,6 +376,17 @@ function curvesSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	return section;
 }
 
+/**
+ * `ŷ = 2.045·x + 0.154` when the model's predictions lie on a line over the feature (a linear
+ * model: R² of the fit ≥ 0.9999); undefined for a curve, which has no such equation.
+ */
+function fittedEquation(xs: number[], ys: number[], name: string): string | undefined {
+	const fit = linearFit(xs, ys);
+	if (!fit || fit.r2 < 0.9999) return undefined;
+	const sign = fit.intercept < 0 ? '−' : '+';
+	return `ŷ = ${formatNumber(fit.slope)}·${name} ${sign} ${formatNumber(Math.abs(fit.intercept))}`;
+}
+
 /** [min, max] of finite values; a loop, since spreading 10⁵ values into Math.min overflows the stack. */
 function range(...arrays: number[][]): [number, number] {
 	let lo = Infinity,
@@ -382,6 +402,7 @@ function range(...arrays: number[][]): [number, number] {
 
 function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	const { actual, predicted, feature } = ev.regression!;
+	const label = ev.regression!.label ?? 'label';
 	const section = h('section', { class: 'eval-regression', 'aria-label': 'Regression plots' }, h('h2', {}, 'Predictions'));
 	if (!actual.length) {
 		section.appendChild(h('p', { class: 'mw-muted' }, 'No predictions to plot.'));
@@ -395,8 +416,8 @@ function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 		section,
 		{
 			title: 'Predicted vs actual',
-			xLabel: 'actual',
-			yLabel: 'predicted',
+			xLabel: `actual ${label}`,
+			yLabel: `predicted ${label}`,
 			xDomain: dom,
 			yDomain: dom,
 			square: true,
@@ -422,7 +443,7 @@ function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 			yLabel: 'samples',
 			series: [
 				{
-					label: `${residuals.length} residuals, mean ${formatNumber(Number((residuals.reduce((a, b) => a + b, 0) / residuals.length).toPrecision(4)))}`,
+					label: `${residuals.length} residuals, mean ${formatNumber(residuals.reduce((a, b) => a + b, 0) / residuals.length)}`,
 					color: paletteColor(theme, 1),
 					kind: 'bars',
 					x: counts.map((_, i) => rlo + i * bw),
@@ -436,12 +457,13 @@ function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	).classList.add('eval-residuals');
 	if (feature && feature.values.length === actual.length) {
 		const order = feature.values.map((_, i) => i).sort((a, b) => feature.values[a]! - feature.values[b]!);
+		const eq = fittedEquation(feature.values, predicted, feature.name);
 		plot(
 			section,
 			{
-				title: `Fitted line over the data (${feature.name})`,
+				title: eq ? `Fitted line: ${eq}` : `The model over the data (${feature.name})`,
 				xLabel: feature.name,
-				yLabel: 'label',
+				yLabel: label,
 				series: [
 					{ label: 'data', color: paletteColor(theme, 0), kind: 'points', x: feature.values, y: actual },
 					{
