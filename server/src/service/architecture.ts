@@ -11,6 +11,7 @@ import type { ArchitectureView, LayerView, PipelineStage } from '../../../webvie
 import type { ArchitectureResult } from '../protocol';
 import { configNameFromPath } from '../../../engine/core/facts';
 import type { Analysis } from './analysis';
+import { ts } from './messages';
 
 export function architecture(a: Analysis): ArchitectureResult | null {
 	const model = architectureView(a.result, configNameFromPath(a.uri));
@@ -80,7 +81,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 	const pipeline: PipelineStage[] = [
 		{
 			id: 'data',
-			title: 'Data',
+			title: ts('stage.data'),
 			enabled: true,
 			settings: [
 				{
@@ -98,7 +99,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'preprocessing',
-			title: 'Preprocessing',
+			title: ts('stage.preprocessing'),
 			enabled: d.scale !== 'none' || Object.keys(d.preprocessing ?? {}).length > 0,
 			settings: [
 				{ key: 'scale', value: d.scale },
@@ -108,7 +109,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'split',
-			title: 'Split',
+			title: ts('stage.split'),
 			enabled: true,
 			settings: d.split.folds
 				? [
@@ -123,7 +124,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'model',
-			title: 'Model',
+			title: ts('stage.model'),
 			enabled: true,
 			settings: [
 				{ key: 'layers', value: String(layers.length) },
@@ -132,7 +133,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'training',
-			title: 'Training',
+			title: ts('stage.training'),
 			enabled: true,
 			settings: [
 				{ key: 'loss', value: cfg.training.loss },
@@ -146,7 +147,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'tuning',
-			title: 'Tuning',
+			title: ts('stage.tuning'),
 			enabled: Boolean(cfg.tuning),
 			settings: cfg.tuning
 				? [
@@ -158,7 +159,7 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'evaluation',
-			title: 'Evaluation',
+			title: ts('stage.evaluation'),
 			enabled: true,
 			settings: [
 				{ key: 'split', value: cfg.evaluation.split },
@@ -167,11 +168,11 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		},
 		{
 			id: 'export',
-			title: 'Export',
+			title: ts('stage.export'),
 			enabled: true,
 			settings: [
 				{ key: 'formats', value: (cfg.export.formats ?? [cfg.export.format]).join(', ') },
-				{ key: 'path', value: cfg.export.path ?? 'run folder' },
+				{ key: 'path', value: cfg.export.path ?? ts('runFolder') },
 			],
 		},
 	];

@@ -24,6 +24,15 @@ const en = {
 	textColumn: 'text column',
 	columnValues: 'Values: {values}',
 	applyBest: 'Apply best trial {n} of {sweep} ({metric} {score})',
+	'stage.data': 'Data',
+	'stage.preprocessing': 'Preprocessing',
+	'stage.split': 'Split',
+	'stage.model': 'Model',
+	'stage.training': 'Training',
+	'stage.tuning': 'Tuning',
+	'stage.evaluation': 'Evaluation',
+	'stage.export': 'Export',
+	runFolder: 'run folder',
 } as const;
 
 const zh: { [K in keyof typeof en]: string } = {
@@ -49,6 +58,15 @@ const zh: { [K in keyof typeof en]: string } = {
 	textColumn: '文本列',
 	columnValues: '取值：{values}',
 	applyBest: '应用 {sweep} 的最佳试验 {n}（{metric} {score}）',
+	'stage.data': '数据',
+	'stage.preprocessing': '预处理',
+	'stage.split': '划分',
+	'stage.model': '模型',
+	'stage.training': '训练',
+	'stage.tuning': '调参',
+	'stage.evaluation': '评估',
+	'stage.export': '导出',
+	runFolder: '运行文件夹',
 };
 
 export const serverMessages = catalogue('server', en, zh);
