@@ -54,7 +54,7 @@ export class RequestError extends Error {
 
 export interface InputInfo {
 	name: string;
-	type: 'number' | 'category';
+	type: 'number' | 'category' | 'text';
 	categories?: (string | number)[];
 	/** A missing value is filled (the training-time fill) rather than refused. */
 	required: boolean;
@@ -75,7 +75,7 @@ export interface ModelInfo {
 export function inputInfo(pre: Preprocessing): InputInfo[] {
 	return pre.features.map((f) => ({
 		name: f.column,
-		type: f.step === 'oneHot' || f.step === 'labelEncode' ? 'category' : 'number',
+		type: f.step === 'oneHot' || f.step === 'labelEncode' ? 'category' : f.step === 'tokenize' ? 'text' : 'number',
 		...(f.categories ? { categories: f.categories } : {}),
 		required: f.fillValue === undefined,
 		preprocessing: f.step,
@@ -138,6 +138,13 @@ export function encodeRows(pre: Preprocessing, rows: unknown[]): Float32Array {
 						f.categories ? `one of ${describe(f.categories)}` : 'a number',
 					);
 				row[f.column] = null;
+				continue;
+			}
+			if (f.step === 'tokenize') {
+				// Text, tokenized with the training vocabulary (a number is read as its text).
+				if (typeof v !== 'string' && typeof v !== 'number')
+					throw new RequestError(400, `${field} is ${describe(v)}, not text.`, f.column, 'a text');
+				row[f.column] = String(v);
 				continue;
 			}
 			if (f.step === 'oneHot' || f.step === 'labelEncode') {
@@ -271,7 +278,12 @@ export function authorized(header: string | undefined, token: string): boolean {
 export function openApi(info: ModelInfo, opts: Pick<ServeOptions, 'maxRows' | 'token'>): object {
 	const rowProps: Record<string, object> = {};
 	for (const i of info.inputs)
-		rowProps[i.name] = i.type === 'number' ? { type: 'number' } : { enum: i.categories, description: 'a category seen in training' };
+		rowProps[i.name] =
+			i.type === 'number'
+				? { type: 'number' }
+				: i.type === 'text'
+					? { type: 'string', description: 'a text, tokenized as in training' }
+					: { enum: i.categories, description: 'a category seen in training' };
 	const row = { type: 'object', properties: rowProps, required: info.inputs.filter((i) => i.required).map((i) => i.name) };
 	const error = {
 		type: 'object',

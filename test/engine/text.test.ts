@@ -19,6 +19,7 @@ import { predictRowsFlat } from '../../engine/runtime/model/inputs';
 import { MultiHeadAttention, PositionEmbedding, TransformerEncoder, MaskedGlobalAveragePooling1D } from '../../engine/runtime/model/layers';
 import { exportModel } from '../../engine/runtime/export/tfjs';
 import { predictRows } from '../../engine/runtime/runs';
+import { startServer } from '../../engine/runtime/serve';
 import { NEGATIONS_FILE, ORDERS_FILE, negationsCsv, ordersCsv } from '../helpers/negations';
 import { tempDir } from '../helpers/cli';
 import { validateConfig } from '../../engine/io/probe';
@@ -214,6 +215,28 @@ describe('text: the negation task (order decides, word counts do not)', function
 		);
 		const here = predictions.map((p) => p.scores[0]!);
 		r.model.dispose();
+		// serve takes the text as text (tokenized as in training) and refuses a non-text value.
+		const srv = await startServer(dir, { port: 0, batchWindowMs: 0 });
+		try {
+			assert.equal(srv.info.inputs.find((i) => i.name === 'review')?.type, 'text');
+			const post = async (body: unknown) => {
+				const res = await fetch(`${srv.url}/predict`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
+				return { status: res.status, json: (await res.json()) as { predictions?: { prediction: string }[] } };
+			};
+			const ok = await post({ rows });
+			assert.equal(ok.status, 200);
+			assert.deepEqual(
+				ok.json.predictions!.map((p) => p.prediction),
+				['no', 'yes', 'yes'],
+			);
+			assert.equal((await post({ rows: [{ ...rows[0], review: { not: 'text' } }] })).status, 400);
+		} finally {
+			await srv.close();
+		}
 		// A fresh Node process with plain @tensorflow/tfjs: without the classes registered the model
 		// does not load; after requiring Modelwright's layer module it does, and predicts the same.
 		const script = `
