@@ -34,6 +34,32 @@ describe('webview: compare panel (Chromium)', function () {
 		assert.deepEqual(p.errors, []);
 	});
 
+	it('tells two runs of one config apart: local start time and differing values in the labels, coloured keys', async () => {
+		const same = structuredClone(fixture);
+		same.comparison.runs = same.comparison.runs.map((r, i) => ({ ...r, name: 'iris', startedAt: `2026-12-01T1${i}:47:00.000Z` }));
+		same.comparison.curves = same.comparison.curves.map((r) => ({ ...r, name: 'iris' }));
+		const p = await openPanel(chromium.browser, chromium.server, 'compare', { height: 1200 });
+		await p.post(message(CompareShow.type, same));
+		await waitRendered(p.page, '.compare', 1);
+		// The page's own time zone and locale, as a user reads them.
+		const times = await p.page.evaluate(
+			(iso) =>
+				iso.map((t) => new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })),
+			same.comparison.runs.map((r) => r.startedAt!),
+		);
+		assert.deepEqual(await p.page.locator('.compare-diff thead .compare-open-run').allTextContents(), [
+			`iris · ${times[0]} · units 16, learningRate 0.01`,
+			`iris · ${times[1]} · units 64, learningRate 0.003`,
+		]);
+		const swatches = await p.page
+			.locator('.compare-diff thead .compare-swatch')
+			.evaluateAll((ss) => ss.map((s) => getComputedStyle(s).backgroundColor));
+		assert.deepEqual(swatches, ['rgb(26, 133, 255)', `rgb(${ORANGE.join(', ')})`], 'each run keyed in its curve colour');
+		const legend = await p.page.locator('.curves-run-name').allTextContents();
+		assert.deepEqual(legend, [`iris · ${times[0]} · units 16, learningRate 0.01`, `iris · ${times[1]} · units 64, learningRate 0.003`]);
+		assert.deepEqual(p.errors, []);
+	});
+
 	it('shows final metrics and marks the better run per metric', async () => {
 		const p = await open();
 		const rows = await p.page

@@ -4,10 +4,11 @@ import './compare.css';
 import { CompareShow, ExportFile, isMessage, OpenRun, PickRuns, type ComparisonView } from '../protocol';
 import { button, clear, formatNumber, h } from '../shared/dom';
 import { connectHost } from '../shared/ipc';
-import { onThemeChange } from '../shared/theme';
+import { onThemeChange, paletteColor, readTheme } from '../shared/theme';
 import { CurvesView, type CurvesUiState } from '../curves/view';
 import { maxOf, minOf } from '../../engine/core/arrays';
 import { statusText, tw } from '../shared/l10n';
+import { localTime, runLabels } from './labels';
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const root = h('div', { class: 'compare' });
@@ -40,24 +41,32 @@ const curves = new CurvesView(curvesBox, {
 onThemeChange(() => curves.upsertRuns([]));
 (window as unknown as { modelwrightDebug: unknown }).modelwrightDebug = { curves };
 
-function runHeader(c: ComparisonView): HTMLTableRowElement {
+function runHeader(c: ComparisonView, labels: Map<string, string>): HTMLTableRowElement {
+	const theme = readTheme();
+	const curveIndex = new Map(c.curves.map((r, i) => [r.id, i]));
 	return h(
 		'tr',
 		{},
 		h('th', { scope: 'col' }, ''),
-		...c.runs.map((r) => {
-			const open = button(r.name, () => host.post(OpenRun.type, { runId: r.id }), {
+		...c.runs.map((r, i) => {
+			const label = labels.get(r.id) ?? r.name;
+			const open = button(label, () => host.post(OpenRun.type, { runId: r.id }), {
 				class: 'compare-open-run',
 				'data-run': r.id,
-				'aria-label': tw('compare.openRun', { name: r.name }),
+				'aria-label': tw('compare.openRun', { name: label }),
 			});
-			return h('th', { scope: 'col' }, open, h('div', { class: 'mw-muted' }, statusText(r.status)));
+			// The run's colour in the curves below (CurvesView colours runs by their order).
+			const swatch = h('span', { class: 'compare-swatch', 'aria-hidden': 'true' });
+			swatch.style.background = paletteColor(theme, curveIndex.get(r.id) ?? i);
+			const started = localTime(r.startedAt);
+			return h('th', { scope: 'col' }, swatch, open, h('div', { class: 'mw-muted' }, statusText(r.status), started ? ` · ${started}` : ''));
 		}),
 	);
 }
 
 function render(c: ComparisonView): void {
 	clear(tables);
+	const labels = runLabels(c);
 	// Only keys whose values differ, even if the host sent more.
 	const diff = c.configDiff.filter((d) => new Set(d.values.map((v) => v ?? '\u0000absent')).size > 1);
 	const diffBody = h('tbody', {});
@@ -74,7 +83,7 @@ function render(c: ComparisonView): void {
 	tables.append(
 		h('h2', {}, tw('compare.configDiff')),
 		diff.length
-			? h('table', { class: 'mw-table compare-diff' }, h('thead', {}, runHeader(c)), diffBody)
+			? h('table', { class: 'mw-table compare-diff' }, h('thead', {}, runHeader(c, labels)), diffBody)
 			: h('p', { class: 'mw-muted compare-same' }, tw('compare.identical')),
 	);
 	const metricsBody = h('tbody', {});
@@ -100,9 +109,9 @@ function render(c: ComparisonView): void {
 	}
 	tables.append(
 		h('h2', {}, tw('compare.finalMetrics')),
-		h('table', { class: 'mw-table compare-metrics' }, h('thead', {}, runHeader(c)), metricsBody),
+		h('table', { class: 'mw-table compare-metrics' }, h('thead', {}, runHeader(c, labels)), metricsBody),
 	);
-	curves.setRuns(c.curves);
+	curves.setRuns(c.curves.map((r) => ({ ...r, name: labels.get(r.id) ?? r.name })));
 	curves.flush();
 	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
 }
