@@ -285,6 +285,7 @@ export async function trainBench(): Promise<void> {
 	console.log('targets (wasm, b256): engine ≥ 5× stock model.fit, within 15% of the hand loop, ≥ 10 GFLOP/s effective');
 	await useBackend('wasm');
 	await transformerBench();
+	await convBench();
 }
 
 /**
@@ -337,5 +338,71 @@ export async function transformerBench(): Promise<void> {
 	);
 	console.log(
 		`wasm Transformer example: engine = ${(engine / fit).toFixed(2)}× stock model.fit (same functional model, batch ${c.training.batchSize})`,
+	);
+}
+
+/**
+ * The conv example (examples/conv.model.yaml: 450 shape images, 16×16×1, two conv2d + pooling
+ * layers) on wasm: reading the images, the engine's loop with the example's augmentation and
+ * without, and stock `model.fit` (stock matmul/gather kernels; conv2d's filter gradient is the
+ * engine's kernel either way, wasm has none) on the same Sequential model without augmentation.
+ */
+export async function convBench(): Promise<void> {
+	const file = path.join(__dirname, '..', 'examples', 'conv.model.yaml');
+	const v = validateText(fs.readFileSync(file, 'utf8'));
+	if (!v.resolved) throw new Error('examples/conv.model.yaml does not resolve');
+	const epochs = quick ? 2 : 6;
+	const c = { ...v.resolved, training: { ...v.resolved.training, epochs, checkpoint: { every: 0, keep: 1 } } };
+	const t0 = performance.now();
+	const data = await prepareData(c, { configDir: path.dirname(file) });
+	const readMs = performance.now() - t0;
+	const n = data.train.n;
+	const engine = async (config: typeof c) => {
+		const times: number[] = [];
+		const r = await trainLoop({ config, data, onEpoch: (_e, _l, ms) => void times.push(ms) });
+		r.model.dispose();
+		return n / (perEpoch(times) / 1000);
+	};
+	const augmented = await engine(c);
+	const plain = await engine({
+		...c,
+		data: { ...c.data, augmentation: { ...c.data.augmentation, flip: 'none', rotation: 0, shift: 0, brightness: 0, contrast: 0 } },
+	});
+	enableFastKernels(false);
+	const shape = data.preprocessing.inputShape;
+	const { model } = buildModel(c.model.layers, shape, { seed: 1 });
+	model.compile({ optimizer: tf.train.adam(0.003), loss: 'categoricalCrossentropy' });
+	const x = tf.tensor(data.train.x, [n, ...shape]);
+	const y = tf.tensor2d(data.train.y, [n, data.yShape[0]!]);
+	const fitTimes: number[] = [];
+	let t = performance.now();
+	await model.fit(x, y, {
+		epochs,
+		batchSize: c.training.batchSize,
+		shuffle: true,
+		verbose: 0,
+		callbacks: {
+			onEpochEnd: async () => {
+				fitTimes.push(performance.now() - t);
+				t = performance.now();
+			},
+		},
+	});
+	enableFastKernels(true);
+	tf.dispose([x, y]);
+	model.dispose();
+	const fit = n / (perEpoch(fitTimes) / 1000);
+	console.log('');
+	console.log(`conv example: ${data.summary.rows} images (${shape.join('×')}) read and resized in ${readMs.toFixed(0)} ms`);
+	printTable(
+		['backend', 'workload', 'way', 'samples', 'samples/s'],
+		[
+			['wasm', 'conv example', 'engine, augmented', n, Math.round(augmented).toLocaleString('en-US')],
+			['wasm', 'conv example', 'engine', n, Math.round(plain).toLocaleString('en-US')],
+			['wasm', 'conv example', 'model.fit (stock)', n, Math.round(fit).toLocaleString('en-US')],
+		],
+	);
+	console.log(
+		`wasm conv example: engine = ${(plain / fit).toFixed(2)}× stock model.fit (same model, no augmentation, batch ${c.training.batchSize}); augmentation costs ${((1 - augmented / plain) * 100).toFixed(0)}% of the engine's rate`,
 	);
 }
