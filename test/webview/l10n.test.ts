@@ -9,11 +9,13 @@ import {
 	ArchitectureUpdate,
 	CompareShow,
 	CurvesInit,
+	EvaluationShow,
 	message,
 	TrialsShow,
 	type ArchitectureUpdateParams,
 	type CompareShowParams,
 	type CurvesInitParams,
+	type EvaluationShowParams,
 	type TrialsShowParams,
 } from '../../webviews/protocol';
 import { loadFixture, openPanel, waitRendered, useChromium } from './harness';
@@ -68,5 +70,18 @@ describe('webview: panels in the UI language (Chromium)', function () {
 		await waitRendered(en.page, '.compare', 1);
 		const enText = await en.page.locator('.compare').innerText();
 		assert.ok(enText.includes('Final metrics') && !CJK.test(enText), enText);
+	});
+
+	it('evaluation in zh-cn: Chinese headings, table headers and split; class labels and metric names as written', async () => {
+		const p = await openPanel(chromium.browser, chromium.server, 'evaluation', { locale: 'zh-cn' });
+		await p.post(message(EvaluationShow.type, loadFixture<EvaluationShowParams>('evaluation-classification.json')));
+		await waitRendered(p.page, '.evaluation', 1);
+		const headings = await p.page.locator('h2').allTextContents();
+		assert.ok(headings.includes('混淆矩阵') && headings.includes('各类别'), headings.join('|'));
+		assert.match((await p.page.locator('.eval-split').textContent())!, /^在(测试集|验证集|训练集)上计算/);
+		const text = await p.page.locator('.evaluation').innerText();
+		assert.ok(!/Confusion matrix|Per class|Computed on/.test(text), text);
+		assert.deepEqual(p.errors, []);
+		await p.screenshot('l10n-evaluation-zh');
 	});
 });

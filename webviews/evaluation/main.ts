@@ -13,13 +13,14 @@ import { connectHost } from '../shared/ipc';
 import { plot, type PlotSeries } from '../shared/plot';
 import { onThemeChange, paletteColor, readTheme, withAlpha, type Theme } from '../shared/theme';
 import { linearFit } from '../../engine/core/stats';
+import { tw } from '../shared/l10n';
 
 interface UiState {
 	normalized: boolean;
 }
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
-const root = h('div', { class: 'evaluation' }, h('div', { class: 'mw-empty' }, 'Waiting for an evaluation…'));
+const root = h('div', { class: 'evaluation' }, h('div', { class: 'mw-empty' }, tw('evaluation.waiting')));
 app.appendChild(root);
 app.removeAttribute('aria-busy');
 
@@ -50,11 +51,15 @@ function render(): void {
 	const theme = readTheme();
 	clear(root);
 	root.append(
-		h('h1', {}, `Evaluation: ${ev.runName}`),
+		h('h1', {}, tw('evaluation.title', { name: ev.runName })),
 		h(
 			'p',
 			{ class: 'eval-split mw-muted' },
-			`Computed on the ${ev.split} split${ev.samples !== undefined ? ` (${ev.samples} samples)` : ''} · ${taskName(ev.task)}`,
+			tw('evaluation.computedOn', {
+				split: splitName(ev.split),
+				samples: ev.samples !== undefined ? tw('evaluation.samples', { n: ev.samples }) : '',
+				task: taskName(ev.task),
+			}),
 		),
 		metricsTable(ev),
 	);
@@ -70,7 +75,14 @@ function render(): void {
 }
 
 const taskName = (t: EvaluationView['task']) =>
-	t === 'regression' ? 'regression' : t === 'binaryClassification' ? 'binary classification' : 'multiclass classification';
+	t === 'regression'
+		? tw('evaluation.task.regression')
+		: t === 'binaryClassification'
+			? tw('evaluation.task.binary')
+			: tw('evaluation.task.multiclass');
+/** `test` → "test" / "测试集"; an unknown split as written. */
+const splitName = (split: string) =>
+	split === 'test' || split === 'validation' || split === 'train' ? tw(`evaluation.split.${split}`) : split;
 
 function metricsTable(ev: EvaluationView): HTMLElement {
 	const body = h('tbody', {});
@@ -79,8 +91,12 @@ function metricsTable(ev: EvaluationView): HTMLElement {
 	return h(
 		'table',
 		{ class: 'mw-table eval-metrics' },
-		h('caption', { class: 'mw-muted' }, `Metrics (${ev.split})`),
-		h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col', class: 'num' }, 'Value'))),
+		h('caption', { class: 'mw-muted' }, tw('evaluation.metrics', { split: splitName(ev.split) })),
+		h(
+			'thead',
+			{},
+			h('tr', {}, h('th', { scope: 'col' }, tw('evaluation.metric')), h('th', { scope: 'col', class: 'num' }, tw('evaluation.value'))),
+		),
 		body,
 	);
 }
@@ -88,8 +104,8 @@ function metricsTable(ev: EvaluationView): HTMLElement {
 function notesSection(notes: string[]): HTMLElement {
 	return h(
 		'section',
-		{ class: 'eval-notes', 'aria-label': 'Summarised' },
-		h('p', {}, 'This evaluation is summarised to stay readable:'),
+		{ class: 'eval-notes', 'aria-label': tw('evaluation.summarised') },
+		h('p', {}, tw('evaluation.summarisedNote')),
 		h('ul', {}, ...notes.map((n) => h('li', {}, n))),
 	);
 }
@@ -97,11 +113,11 @@ function notesSection(notes: string[]): HTMLElement {
 function topConfusionsSection(rows: NonNullable<EvaluationView['topConfusions']>): HTMLElement {
 	const section = h(
 		'section',
-		{ class: 'eval-confusion', 'aria-label': 'Most frequent confusions' },
-		h('h2', {}, 'Most frequent confusions'),
+		{ class: 'eval-confusion', 'aria-label': tw('evaluation.topConfusions') },
+		h('h2', {}, tw('evaluation.topConfusions')),
 	);
 	if (!rows.length) {
-		section.appendChild(h('p', { class: 'mw-muted' }, 'No misclassified rows.'));
+		section.appendChild(h('p', { class: 'mw-muted' }, tw('evaluation.noMisclassified')));
 		return section;
 	}
 	const body = h('tbody', {});
@@ -110,7 +126,9 @@ function topConfusionsSection(rows: NonNullable<EvaluationView['topConfusions']>
 	const head = h(
 		'tr',
 		{},
-		...['Actual', 'Predicted as', 'Rows'].map((t, i) => h('th', { scope: 'col', class: i === 2 ? 'num' : undefined }, t)),
+		...[tw('evaluation.actual'), tw('evaluation.predictedAs'), tw('evaluation.rows')].map((t, i) =>
+			h('th', { scope: 'col', class: i === 2 ? 'num' : undefined }, t),
+		),
 	);
 	section.appendChild(scrollable(h('table', { class: 'mw-table eval-top-confusions' }, h('thead', {}, head), body), rows.length));
 	return section;
@@ -118,19 +136,19 @@ function topConfusionsSection(rows: NonNullable<EvaluationView['topConfusions']>
 
 function confusionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	const { labels, matrix } = ev.confusion!;
-	const section = h('section', { class: 'eval-confusion', 'aria-label': 'Confusion matrix' });
+	const section = h('section', { class: 'eval-confusion', 'aria-label': tw('evaluation.confusion') });
 	const tableBox = h('div', {});
 	const draw = () => {
 		clear(tableBox);
 		tableBox.appendChild(confusionTable(labels, matrix, state.normalized, theme));
 	};
 	section.append(
-		h('h2', {}, 'Confusion matrix'),
+		h('h2', {}, tw('evaluation.confusion')),
 		h(
 			'div',
 			{ class: 'mw-toolbar' },
 			toggle(
-				'Normalized by actual class',
+				tw('evaluation.normalized'),
 				state.normalized,
 				(on) => {
 					state.normalized = on;
@@ -154,9 +172,9 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 	const head = h(
 		'tr',
 		{},
-		h('th', { scope: 'col', class: 'eval-corner' }, 'actual \\ predicted'),
+		h('th', { scope: 'col', class: 'eval-corner' }, tw('evaluation.corner')),
 		...labels.map((l) => h('th', { scope: 'col' }, l)),
-		h('th', { scope: 'col', class: 'num' }, 'Recall'),
+		h('th', { scope: 'col', class: 'num' }, tw('evaluation.recall')),
 	);
 	const body = h('tbody', {});
 	matrix.forEach((row, i) => {
@@ -171,7 +189,12 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 					class: `num eval-cell${i === j ? ' diag' : ''}`,
 					'data-row': i,
 					'data-col': j,
-					'aria-label': `actual ${labels[i]}, predicted ${labels[j]}: ${v} (${(share * 100).toFixed(1)}% of ${labels[i]})`,
+					'aria-label': tw('evaluation.cellAria', {
+						actual: labels[i]!,
+						predicted: labels[j]!,
+						n: v,
+						share: `${(share * 100).toFixed(1)}%`,
+					}),
 				},
 				text,
 			);
@@ -203,14 +226,16 @@ function confusionTable(labels: string[], matrix: number[][], normalized: boolea
 function misclassifiedSection(mis: NonNullable<EvaluationView['misclassified']>): HTMLElement {
 	const section = h(
 		'section',
-		{ class: 'eval-misclassified', 'aria-label': 'Misclassified images' },
-		h('h2', {}, 'Misclassified images'),
+		{ class: 'eval-misclassified', 'aria-label': tw('evaluation.misclassified') },
+		h('h2', {}, tw('evaluation.misclassified')),
 		h(
 			'p',
 			{ class: 'mw-muted' },
 			mis.errors === 0
-				? 'Every image of the split was classified correctly.'
-				: `${mis.errors} misclassified${mis.images.length < mis.errors ? `; the first ${mis.images.length} shown` : ''}.`,
+				? tw('evaluation.allCorrect')
+				: mis.images.length < mis.errors
+					? tw('evaluation.misclassifiedShown', { n: mis.errors, shown: mis.images.length })
+					: tw('evaluation.misclassifiedCount', { n: mis.errors }),
 		),
 	);
 	if (!mis.images.length) return section;
@@ -218,12 +243,17 @@ function misclassifiedSection(mis: NonNullable<EvaluationView['misclassified']>)
 	for (const m of mis.images) {
 		// Base64 text only in the data: URL (the host checked it is a PNG; a page never trusts a string into a URL).
 		if (!/^[A-Za-z0-9+/]+={0,2}$/.test(m.png)) continue;
-		const title = `${m.file ? `${m.file}\n` : ''}true: ${m.actual}, predicted: ${m.predicted}${m.score !== null ? ` (${formatNumber(m.score)})` : ''}`;
+		const title = `${m.file ? `${m.file}\n` : ''}${tw('evaluation.imageTitle', { actual: m.actual, predicted: m.predicted })}${m.score !== null ? ` (${formatNumber(m.score)})` : ''}`;
 		grid.appendChild(
 			h(
 				'li',
 				{ class: 'eval-image', title },
-				h('img', { src: `data:image/png;base64,${m.png}`, alt: `true ${m.actual}, predicted ${m.predicted}`, width: 64, height: 64 }),
+				h('img', {
+					src: `data:image/png;base64,${m.png}`,
+					alt: tw('evaluation.imageAlt', { actual: m.actual, predicted: m.predicted }),
+					width: 64,
+					height: 64,
+				}),
 				h('span', { class: 'eval-image-true' }, m.actual),
 				h('span', { class: 'eval-image-pred' }, `→ ${m.predicted}`),
 			),
@@ -247,7 +277,7 @@ function importanceSection(imp: NonNullable<EvaluationView['importance']>, theme
 		width: labelW + barW + valueW,
 		height: rows.length * rowH + 4,
 		role: 'img',
-		'aria-label': `Drop in ${imp.metric} when each feature is shuffled`,
+		'aria-label': tw('evaluation.importanceAria', { metric: imp.metric }),
 	});
 	rows.forEach((f, i) => {
 		const y = i * rowH + 2;
@@ -259,17 +289,21 @@ function importanceSection(imp: NonNullable<EvaluationView['importance']>, theme
 			s('rect', { class: 'eval-importance-bar', x: labelW, y: y + 3, width: Math.max(0, x(mean) - labelW), height: rowH - 6, fill: color }),
 			s('line', { x1: x(mean - std), x2: x(mean + std), y1: y + rowH / 2, y2: y + rowH / 2, stroke: theme.foreground, 'stroke-width': 1 }),
 			s('text', { x: labelW + barW + 6, y: y + rowH / 2 + 4, fill: theme.foreground }, `${formatNumber(f.mean)} ± ${formatNumber(f.std)}`),
-			s('title', {}, `${f.name}: ${imp.metric} drops by ${formatNumber(f.mean)} (std ${formatNumber(f.std)}) when shuffled`),
+			s(
+				'title',
+				{},
+				tw('evaluation.importanceBar', { name: f.name, metric: imp.metric, mean: formatNumber(f.mean), std: formatNumber(f.std) }),
+			),
 		);
 	});
 	return h(
 		'section',
-		{ class: 'eval-importance', 'aria-label': 'Feature importance' },
-		h('h2', {}, 'Feature importance'),
+		{ class: 'eval-importance', 'aria-label': tw('evaluation.importance') },
+		h('h2', {}, tw('evaluation.importance')),
 		h(
 			'p',
 			{ class: 'mw-muted' },
-			`Drop in ${imp.metric} (baseline ${formatNumber(imp.baseline)}) when a feature's values are shuffled; mean ± std over ${imp.repeats} repeats.`,
+			tw('evaluation.importanceNote', { metric: imp.metric, baseline: formatNumber(imp.baseline), repeats: imp.repeats }),
 		),
 		svg,
 	);
@@ -291,8 +325,8 @@ function perClassTable(ev: EvaluationView): HTMLElement {
 		);
 	return h(
 		'section',
-		{ 'aria-label': 'Per-class metrics' },
-		h('h2', {}, 'Per class'),
+		{ 'aria-label': tw('evaluation.perClassAria') },
+		h('h2', {}, tw('evaluation.perClass')),
 		scrollable(
 			h(
 				'table',
@@ -303,7 +337,9 @@ function perClassTable(ev: EvaluationView): HTMLElement {
 					h(
 						'tr',
 						{},
-						...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t)),
+						...[tw('evaluation.class'), tw('evaluation.precision'), tw('evaluation.recall'), 'F1', tw('evaluation.support')].map((t, i) =>
+							h('th', { scope: 'col', class: i ? 'num' : undefined }, t),
+						),
 					),
 				),
 				body,
@@ -319,25 +355,21 @@ function scrollable(table: HTMLTableElement, rows: number): HTMLElement {
 }
 
 function curvesSection(ev: EvaluationView, theme: Theme): HTMLElement {
-	const section = h(
-		'section',
-		{ class: 'eval-curves', 'aria-label': 'ROC and precision-recall curves' },
-		h('h2', {}, 'ROC and precision-recall'),
-	);
+	const section = h('section', { class: 'eval-curves', 'aria-label': tw('evaluation.curvesAria') }, h('h2', {}, tw('evaluation.curves')));
 	const w = chartWidth();
 	if (ev.roc?.length) {
 		const auc = new Map(ev.roc.map((r) => [r.label, r.auc]));
 		const series: PlotSeries[] = [
-			{ label: 'chance', color: theme.muted, kind: 'line', x: [0, 1], y: [0, 1], dash: [4, 4], width: 1, noLegend: true },
+			{ label: tw('evaluation.chance'), color: theme.muted, kind: 'line', x: [0, 1], y: [0, 1], dash: [4, 4], width: 1, noLegend: true },
 		];
 		ev.roc.forEach((r, i) => series.push({ label: r.label, color: paletteColor(theme, i), kind: 'line', x: r.fpr, y: r.tpr }));
 		plot(
 			section,
 			{
 				// One curve per class is one vs rest; a binary task has just the positive class's curve.
-				title: ev.task === 'binaryClassification' ? 'ROC' : 'ROC (one vs rest)',
-				xLabel: 'false positive rate',
-				yLabel: 'true positive rate',
+				title: ev.task === 'binaryClassification' ? 'ROC' : tw('evaluation.rocOvr'),
+				xLabel: tw('evaluation.fpr'),
+				yLabel: tw('evaluation.tpr'),
 				xDomain: [-0.01, 1.01],
 				yDomain: [-0.01, 1.02],
 				square: true,
@@ -360,9 +392,9 @@ function curvesSection(ev: EvaluationView, theme: Theme): HTMLElement {
 		plot(
 			section,
 			{
-				title: 'Precision-recall',
-				xLabel: 'recall',
-				yLabel: 'precision',
+				title: tw('evaluation.pr'),
+				xLabel: tw('evaluation.recallAxis'),
+				yLabel: tw('evaluation.precisionAxis'),
 				xDomain: [-0.01, 1.01],
 				yDomain: [-0.01, 1.02],
 				square: true,
@@ -403,7 +435,11 @@ function range(...arrays: number[][]): [number, number] {
 function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	const { actual, predicted, feature } = ev.regression!;
 	const label = ev.regression!.label ?? 'label';
-	const section = h('section', { class: 'eval-regression', 'aria-label': 'Regression plots' }, h('h2', {}, 'Predictions'));
+	const section = h(
+		'section',
+		{ class: 'eval-regression', 'aria-label': tw('evaluation.regressionAria') },
+		h('h2', {}, tw('evaluation.predictions')),
+	);
 	if (!actual.length) {
 		section.appendChild(h('p', { class: 'mw-muted' }, 'No predictions to plot.'));
 		return section;
@@ -415,15 +451,15 @@ function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	plot(
 		section,
 		{
-			title: 'Predicted vs actual',
-			xLabel: `actual ${label}`,
-			yLabel: `predicted ${label}`,
+			title: tw('evaluation.predVsActual'),
+			xLabel: tw('evaluation.actualOf', { label }),
+			yLabel: tw('evaluation.predictedOf', { label }),
 			xDomain: dom,
 			yDomain: dom,
 			square: true,
 			series: [
-				{ label: 'perfect prediction (y = x)', color: theme.muted, kind: 'line', x: dom, y: dom, dash: [5, 4], width: 1.5 },
-				{ label: 'samples', color: paletteColor(theme, 0), kind: 'points', x: actual, y: predicted },
+				{ label: tw('evaluation.perfect'), color: theme.muted, kind: 'line', x: dom, y: dom, dash: [5, 4], width: 1.5 },
+				{ label: tw('evaluation.samplesLabel'), color: paletteColor(theme, 0), kind: 'points', x: actual, y: predicted },
 			],
 		},
 		theme,
@@ -438,12 +474,15 @@ function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 	plot(
 		section,
 		{
-			title: 'Residuals (predicted − actual)',
-			xLabel: 'residual',
-			yLabel: 'samples',
+			title: tw('evaluation.residuals'),
+			xLabel: tw('evaluation.residual'),
+			yLabel: tw('evaluation.samplesLabel'),
 			series: [
 				{
-					label: `${residuals.length} residuals, mean ${formatNumber(residuals.reduce((a, b) => a + b, 0) / residuals.length)}`,
+					label: tw('evaluation.residualsLegend', {
+						n: residuals.length,
+						mean: formatNumber(residuals.reduce((a, b) => a + b, 0) / residuals.length),
+					}),
 					color: paletteColor(theme, 1),
 					kind: 'bars',
 					x: counts.map((_, i) => rlo + i * bw),
@@ -461,13 +500,13 @@ function regressionSection(ev: EvaluationView, theme: Theme): HTMLElement {
 		plot(
 			section,
 			{
-				title: eq ? `Fitted line: ${eq}` : `The model over the data (${feature.name})`,
+				title: eq ? tw('evaluation.fitted', { equation: eq }) : tw('evaluation.modelOver', { feature: feature.name }),
 				xLabel: feature.name,
 				yLabel: label,
 				series: [
-					{ label: 'data', color: paletteColor(theme, 0), kind: 'points', x: feature.values, y: actual },
+					{ label: tw('evaluation.data'), color: paletteColor(theme, 0), kind: 'points', x: feature.values, y: actual },
 					{
-						label: 'model',
+						label: tw('evaluation.model'),
 						color: paletteColor(theme, 4),
 						kind: 'line',
 						x: order.map((i) => feature.values[i]!),
