@@ -14,6 +14,7 @@ import {
 	type PanelState,
 	type RestoreState,
 } from '../protocol';
+import { tw } from './l10n';
 
 interface VsCodeApi {
 	postMessage(msg: unknown): void;
@@ -84,5 +85,5 @@ export function showError(err: unknown): void {
 		box.setAttribute('role', 'alert');
 		document.body.prepend(box);
 	}
-	box.textContent = `Modelwright panel error: ${err instanceof Error ? err.message : String(err)}`;
+	box.textContent = tw('common.panelError', { message: err instanceof Error ? err.message : String(err) });
 }
