@@ -114,6 +114,20 @@ const contexts = await Promise.all([
 		),
 ]);
 
+// Modelwright's custom tfjs layers as a standalone file, written beside exported models that use
+// them: a plain tfjs user requires it (it registers the classes with *their* @tensorflow/tfjs).
+contexts.push(
+	await esbuild.context({
+		...common,
+		entryPoints: ['engine/runtime/model/layers.ts'],
+		outfile: 'dist/modelwright-layers.js',
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		external: ['@tensorflow/tfjs'],
+	}),
+);
+
 // Extension-host test bundles (run inside code-server; mocha comes from node_modules).
 if (existsSync('test/e2e/suite/index.ts')) {
 	contexts.push(

@@ -237,8 +237,9 @@ describe('text: the negation task (order decides, word counts do not)', function
 		} finally {
 			await srv.close();
 		}
-		// A fresh Node process with plain @tensorflow/tfjs: without the classes registered the model
-		// does not load; after requiring Modelwright's layer module it does, and predicts the same.
+		// A fresh Node process with plain @tensorflow/tfjs and no TypeScript: without the classes registered
+		// the model does not load; after requiring the modelwright-layers.js written beside it, it does.
+		assert.ok(fs.existsSync(path.join(dir, 'modelwright-layers.js')), 'the export holds the layer classes');
 		const script = `
 			const tf = require('@tensorflow/tfjs');
 			const fs = require('fs'), path = require('path');
@@ -249,14 +250,16 @@ describe('text: the negation task (order decides, word counts do not)', function
 			(async () => {
 				let refused = '';
 				try { await tf.loadLayersModel(io); } catch (e) { refused = String(e.message); }
-				require(${JSON.stringify(path.join(ROOT, 'engine/runtime/model/layers.ts'))});
+				require(path.join(dir, 'modelwright-layers.js'));
 				const m = await tf.loadLayersModel(io);
 				const pre = JSON.parse(fs.readFileSync(path.join(dir, 'preprocessing.json'), 'utf8'));
 				console.log(JSON.stringify({ refused, inputs: m.inputs.map((i) => i.name), tokens: pre.features[2].tokenizer.vocabulary.length }));
 			})();`;
 		const out = JSON.parse(
-			execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+			execFileSync(process.execPath, ['-e', script], {
 				cwd: ROOT,
+				// The user's project: its node_modules holds @tensorflow/tfjs, which the layer module uses too.
+				env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') },
 				encoding: 'utf8',
 				stdio: ['ignore', 'pipe', 'ignore'],
 			})

@@ -12,7 +12,7 @@ import { copyExport } from '../../io/exportTarget';
 import { readFileWithin, writeAtomic } from '../../io/fsutil';
 import { MODEL_CARD_FILE, withOnnxSection } from './card';
 import { onnxModel } from './onnx';
-import { CONFIG_FILE, loadExported, MODEL_FILE, WEIGHTS_FILE } from './tfjs';
+import { CONFIG_FILE, LAYERS_MODULE, loadExported, MODEL_FILE, WEIGHTS_FILE, writeLayersModule } from './tfjs';
 
 /**
  * Copies the model folder `src` to `out` (refused like any export target) with `formats`. The ONNX
@@ -39,6 +39,9 @@ export async function exportRunModel(src: string, out: string, formats: readonly
 	}
 	const skip = [...(formats.includes('tfjs') ? [] : [MODEL_FILE, WEIGHTS_FILE]), ...(onnx ? [] : [ONNX_FILE])];
 	copyExport(src, out, shown, skip);
+	// The layer classes are code: written from this engine's own build, never copied from the run folder.
+	if (formats.includes('tfjs') && fs.existsSync(path.join(src, LAYERS_MODULE))) writeLayersModule(out);
+	else fs.rmSync(path.join(out, LAYERS_MODULE), { force: true });
 	if (onnx) writeAtomic(path.join(out, ONNX_FILE), onnx.bytes);
 	const card = path.join(out, MODEL_CARD_FILE);
 	if (fs.existsSync(card)) writeAtomic(card, withOnnxSection(fs.readFileSync(card, 'utf8'), onnx?.summary));

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../data/preprocess';
 // Registers Modelwright's own layer classes, so tf.loadLayersModel can rebuild models that use them.
-import '../model/layers';
+import { CUSTOM_LAYER_NAMES } from '../model/layers';
 import { exportTargetProblem, markExportFolder } from '../../io/exportTarget';
 import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
 import { ONNX_FILE } from '../../core/onnx';
@@ -134,13 +134,32 @@ export async function exportModel(
 	const problem = exportTargetProblem(dir);
 	if (problem) throw new Error(problem);
 	fs.mkdirSync(dir, { recursive: true });
-	if (extra.tfjs !== false) await model.save(fileSaveHandler(dir));
-	else for (const f of [MODEL_FILE, WEIGHTS_FILE]) fs.rmSync(path.join(dir, f), { force: true }); // an earlier export's
+	if (extra.tfjs !== false) {
+		await model.save(fileSaveHandler(dir));
+		if (model.layers.some((l) => CUSTOM_LAYER_NAMES.has(l.getClassName()))) writeLayersModule(dir);
+		else fs.rmSync(path.join(dir, LAYERS_MODULE), { force: true });
+	} else for (const f of [MODEL_FILE, WEIGHTS_FILE, LAYERS_MODULE]) fs.rmSync(path.join(dir, f), { force: true }); // an earlier export's
 	if (extra.onnx) writeAtomic(path.join(dir, ONNX_FILE), extra.onnx);
 	else fs.rmSync(path.join(dir, ONNX_FILE), { force: true });
 	writeJson(path.join(dir, PREPROCESSING_FILE), extra.preprocessing);
 	writeAtomic(path.join(dir, CONFIG_FILE), extra.configText);
 	markExportFolder(dir);
+}
+
+/** The standalone build of model/layers.ts (esbuild.mjs): beside the runtime bundle, or in dist/ when run from sources. */
+export const LAYERS_MODULE = 'modelwright-layers.js';
+function layersModuleSource(): string | undefined {
+	return [path.join(__dirname, LAYERS_MODULE), path.join(__dirname, '..', '..', '..', 'dist', LAYERS_MODULE)].find((f) => fs.existsSync(f));
+}
+
+/**
+ * A model with Modelwright's own layers gets their classes beside it: `require('./modelwright-layers.js')`
+ * registers them with the caller's @tensorflow/tfjs before tf.loadLayersModel.
+ */
+export function writeLayersModule(dir: string): void {
+	const src = layersModuleSource();
+	if (!src) throw new Error(`${LAYERS_MODULE} is missing beside the engine: run \`npm run build\`.`);
+	writeAtomic(path.join(dir, LAYERS_MODULE), fs.readFileSync(src));
 }
 
 export async function loadExported(dir: string): Promise<{ model: tf.LayersModel; preprocessing: Preprocessing }> {
