@@ -155,7 +155,7 @@ describe('webview: evaluation panel (Chromium)', function () {
 		assert.match((await p.page.locator('canvas.eval-scatter').getAttribute('aria-label'))!, /: actual y against predicted y;/);
 		const widths = await p.page.evaluate(() => ({
 			app: document.getElementById('app')!.clientWidth,
-			plots: [...document.querySelectorAll<HTMLCanvasElement>('canvas.mw-plot')].map((c) => c.getBoundingClientRect().width),
+			plots: Array.from(document.querySelectorAll<HTMLCanvasElement>('canvas.mw-plot')).map((c) => c.getBoundingClientRect().width),
 		}));
 		for (const w of widths.plots) assert.ok(w >= widths.app * 0.85, `a plot ${w}px wide in a ${widths.app}px panel fills it`);
 	});

@@ -165,7 +165,7 @@ describe('webview: tuning panel (Chromium)', function () {
 		await waitRendered(p.page, '.tuning', 1);
 		const r = await p.page.evaluate(() => {
 			const wrap = document.querySelector('.tuning-table-wrap') as HTMLElement;
-			const heads = [...document.querySelectorAll<HTMLElement>('.tuning-table thead .tuning-sort')];
+			const heads = Array.from(document.querySelectorAll<HTMLElement>('.tuning-table thead .tuning-sort'));
 			const lineHeight = heads[0]!.getBoundingClientRect().height;
 			return {
 				overflow: wrap.scrollWidth - wrap.clientWidth,
