@@ -303,6 +303,12 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			"With `model.inputs`, every feature column belongs to exactly one input, every input names only feature columns, and `model.inputShape` is replaced by each input's `shape`.",
 	},
+	MW255: {
+		severity: 'error',
+		title: 'Image augmentation without image inputs',
+		explanation:
+			'`flip`, `rotation`, `shift`, `brightness` and `contrast` transform images: the model input must be `[height, width, channels]` (an `images` source, or a table reshaped by `model.inputShape`). Training refuses them on a flat row of features.',
+	},
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -117,6 +117,8 @@ export const CONFIG_MESSAGES_EN = {
 	'MW236.rows': ' in {rows} rows',
 	MW237:
 		'The label `{label}` has a single class ({value}) in the data: a classifier would score 1.0 by always answering it. Check the label column or the file.',
+	MW255:
+		"Image augmentation ({keys}) needs image inputs [height, width, channels], but the model input is [{shape}]. Use an `images` source, set `model.inputShape` to the images' shape, or remove it.",
 	MW238: 'The label has no class `{key}`, so its weight would never apply. Classes: {classes}.',
 	'MW238.regression': '`classWeight` weighs classes, but the task is regression: there are none. Remove it, or use a classification loss.',
 	MW202:

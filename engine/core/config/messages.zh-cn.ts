@@ -107,6 +107,8 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 		'列 `{col}` 有 {n} 个不同的文本值{rows}（是 ID 或自由文本？）：独热编码会为每个值生成一个输入。请将其移出 `features`，或确认它确实是类别。',
 	'MW236.rows': '（共 {rows} 行）',
 	MW237: '标签 `{label}` 在数据中只有一个类别（{value}）：分类器总是回答它就能得到 1.0 的分数。请检查标签列或数据文件。',
+	MW255:
+		'图像增强（{keys}）需要 [height, width, channels] 形状的图像输入，但模型输入为 [{shape}]。请使用 `images` 数据源，把 `model.inputShape` 设为图像的形状，或删去它。',
 	MW238: '标签没有类别 `{key}`，因此它的权重永远不会生效。类别：{classes}。',
 	'MW238.regression': '`classWeight` 用于给类别加权，但任务是回归：没有类别。请删除它，或使用分类损失。',
 	MW202: '单个单元上的 softmax 总是输出 1，因此什么也学不到。二分类输出请用 `sigmoid`，或每类一个单元。',

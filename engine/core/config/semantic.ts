@@ -282,6 +282,24 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 	}
 
 	classWeightChecks(cd, cfg, data, invalid, add);
+	// ---- image augmentation needs image inputs (the engine refuses it on a flat row)
+	const aug = cfg.data?.augmentation;
+	if (aug && !invalid(['data', 'augmentation']) && !invalid(['model', 'inputShape']) && cfg.data.source && !invalid(['data', 'source'])) {
+		const keys = (['flip', 'rotation', 'shift', 'brightness', 'contrast'] as const).filter((k) =>
+			k === 'flip' ? aug.flip !== 'none' : aug[k] > 0,
+		);
+		const declared = cfg.model?.inputShape;
+		const shape = declared ?? data.inputShape ?? (data.inputSize !== undefined ? [data.inputSize] : ['n']);
+		const multiInput = (cfg.model as { inputs?: unknown } | undefined)?.inputs !== undefined;
+		if (keys.length && shape.length !== 3 && !multiInput)
+			add(
+				'MW255',
+				tc('MW255', { keys: keys.map((k) => `\`${k}\``).join(', '), shape: shape.join(', ') }),
+				['data', 'augmentation', keys[0]!],
+				'key',
+			);
+	}
+
 	tuningChecks(cfg, invalid, add);
 	return { diagnostics: out, ...(shapes ? { shapes } : {}), data };
 }
