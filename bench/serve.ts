@@ -2,7 +2,8 @@
  * `npm run bench -- serve`: `modelwright serve` on the iris example's model, loaded with
  * autocannon from this process while the server runs in its own (the CLI, as users run it).
  * Requests/s, rows/s and p50/p99 latency for 1-row and 100-row requests, with micro-batching
- * (1 ms window) and without (each request its own model call).
+ * (1 ms window) and without (each request its own model call), and the server's CPU time per
+ * request (the figure that does not depend on what else runs on the machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +23,19 @@ const autocannon = require('autocannon') as (opts: Record<string, unknown>) => P
 
 const ROOT = path.join(__dirname, '..');
 const SECONDS = Number(process.env.MW_BENCH_SECONDS ?? 5);
+
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; undefined elsewhere). Per request
+ * it is the server's cost whatever else loads the machine: latency on a shared machine is not.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+	try {
+		const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+	} catch {
+		return undefined;
+	}
+}
 
 async function startCli(runDir: string, window: number): Promise<{ child: ChildProcess; url: string }> {
 	const child = spawn(
@@ -71,6 +85,7 @@ export async function serveBench(): Promise<void> {
 						connections,
 						duration: 1,
 					});
+					const cpu0 = cpuMs(child.pid);
 					const res = await autocannon({
 						url: `${url}/predict`,
 						method: 'POST',
@@ -79,6 +94,7 @@ export async function serveBench(): Promise<void> {
 						connections,
 						duration: SECONDS,
 					});
+					const cpu1 = cpuMs(child.pid);
 					const health = (await (await fetch(`${url}/health`)).json()) as { modelCalls: number; requests: number };
 					rows.push([
 						`${n} row${n === 1 ? '' : 's'}, ${window ? `batching (${window} ms)` : 'no batching'}`,
@@ -88,6 +104,7 @@ export async function serveBench(): Promise<void> {
 						`${res.latency.p50} ms`,
 						`${res.latency.p99} ms`,
 						(health.requests / Math.max(1, health.modelCalls)).toFixed(1),
+						cpu0 !== undefined && cpu1 !== undefined ? ((cpu1 - cpu0) / Math.max(1, res.requests.total)).toFixed(3) : '—',
 						res.non2xx + res.errors,
 					]);
 				} finally {
@@ -95,7 +112,7 @@ export async function serveBench(): Promise<void> {
 					await new Promise((resolve) => child.once('exit', resolve));
 				}
 			}
-		printTable(['case', 'conns', 'req/s', 'rows/s', 'p50', 'p99', 'req/call', 'errors'], rows);
+		printTable(['case', 'conns', 'req/s', 'rows/s', 'p50', 'p99', 'req/call', 'server CPU ms/req', 'errors'], rows);
 	} finally {
 		fs.rmSync(tmp, { recursive: true, force: true });
 	}

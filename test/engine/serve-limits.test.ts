@@ -1,7 +1,8 @@
 /**
  * `modelwright serve` request limits over real HTTP: a body over `maxBody` is a 413 whether its
  * size is declared (Content-Length) or only found while streaming (chunked), the connection is
- * closed after it, and the server keeps answering; too many rows stay a 400 naming `rows`.
+ * closed after it, and the server keeps answering; too many rows stay a 400 naming `rows`. The
+ * request encoder (no row objects) writes exactly what transformRow writes.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,7 +10,8 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runJob } from '../../engine/runtime/job';
-import { startServer, type ModelServer } from '../../engine/runtime/serve';
+import { encodeRows, startServer, type ModelServer } from '../../engine/runtime/serve';
+import { transformRow, type Preprocessing } from '../../engine/runtime/data/preprocess';
 import { LINEAR } from '../helpers/cli';
 
 interface Answer {
@@ -83,5 +85,41 @@ describe('modelwright serve: request size limits', function () {
 		const many = await post(`${srv.url}/predict`, [JSON.stringify({ rows: Array.from({ length: 51 }, () => ({ x: 1 })) })]);
 		assert.equal(many.status, 400);
 		assert.equal(many.json.field, 'rows');
+	});
+});
+
+describe('modelwright serve: the request encoder', () => {
+	it('writes what transformRow writes: scaling, one-hot, label encoding, fills, numeric strings', () => {
+		const pre: Preprocessing = {
+			version: 1,
+			features: [
+				{ column: 'a', step: 'standardize', fill: 'mean', fillValue: 2.5, params: [1.25, 0.75] },
+				{ column: 'b', step: 'minMax', fill: 'error', params: [-3, 7] },
+				{ column: 'c', step: 'oneHot', fill: 'mostFrequent', fillValue: 'green', categories: ['blue', 'green', 'red'] },
+				{ column: 'd', step: 'labelEncode', fill: 'error', categories: [1, 2, 10] },
+				{ column: 'e', step: 'none', fill: 'zero', fillValue: 0 },
+			],
+			inputs: ['a', 'b', 'c=blue', 'c=green', 'c=red', 'd', 'e'],
+			label: { column: 'y', encoding: 'value' },
+			task: 'regression',
+			inputShape: [7],
+		};
+		const rows = [
+			{ a: 3.3, b: '4.5', c: 'red', d: 10, e: -1.5 },
+			{ a: null, b: -3, c: '', d: '2', e: null },
+			{ b: 7, c: 'blue', d: 1 },
+		];
+		const want = new Float32Array(rows.length * 7);
+		rows.forEach((r, i) =>
+			transformRow(
+				pre.features,
+				Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : typeof v === 'string' && k !== 'c' ? Number(v) : v])),
+				want,
+				i * 7,
+			),
+		);
+		assert.deepEqual(Array.from(encodeRows(pre, rows)), Array.from(want));
+		assert.throws(() => encodeRows(pre, [{ a: 1, b: 1, c: 'pink', d: 1 }]), /row\.c is "pink", not a known category/);
+		assert.throws(() => encodeRows(pre, [{ a: 1, c: 'red', d: 1 }]), /row\.b is missing/);
 	});
 });
