@@ -18,8 +18,10 @@ export function formatNumber(v: number, digits = 4): string {
 	const a = Math.abs(v);
 	if (Number.isInteger(v) && a < 1e15) return String(v);
 	if (a >= 1e15 || (a !== 0 && a < 1e-4)) return trimZeros(v.toExponential(Math.max(0, digits - 1)));
-	if (a >= 10 ** digits) return String(Math.round(v));
-	return trimZeros(v.toPrecision(digits));
+	// Rounding can carry into one more digit (9999.5 → "1.000e+4"): print such values whole.
+	const p = v.toPrecision(digits);
+	if (a >= 10 ** digits || p.includes('e')) return String(Math.round(v));
+	return trimZeros(p);
 }
 
 /**

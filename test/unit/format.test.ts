@@ -13,6 +13,9 @@ describe('number formatting (one formatter for CLI, client and panels)', () => {
 		assert.equal(formatNumber(0.7333333333), '0.7333');
 		assert.equal(formatNumber(12.3456), '12.35');
 		assert.equal(formatNumber(12345.678), '12346', 'the integer part is never cut to an exponent');
+		assert.equal(formatNumber(9999.5), '10000', 'rounding that carries into a fifth digit stays whole');
+		assert.equal(formatNumber(-9999.7), '-10000');
+		assert.equal(formatNumber(99.99999, 2), '100');
 		assert.equal(formatNumber(131), '131');
 		assert.equal(formatNumber(0), '0');
 		assert.equal(formatNumber(-0.0123456), '-0.01235');
