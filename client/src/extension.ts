@@ -16,6 +16,7 @@ import { Panels } from './panels';
 import { RunsProvider } from './runsView';
 import { getSettings, onSettingsChanged } from './settings';
 import { TrainTaskProvider } from './tasks';
+import { setLocale } from '../../engine/core/l10n';
 
 /** What tests (in the extension host) can reach through the extension's exports. */
 export interface ModelwrightApi {
@@ -45,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Modelw
 }
 
 function realActivate(context: vscode.ExtensionContext): ModelwrightApi {
+	// Core text the extension host shows itself (validation, formats) in the UI language, like vscode.l10n.
+	setLocale(vscode.env.language);
 	const engine = new EngineHost(context.asAbsolutePath('dist/engine.js'));
 	const jobs = new Jobs(engine);
 	const runs = new RunsProvider();
