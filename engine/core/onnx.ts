@@ -7,6 +7,7 @@ import type { LayerConfig } from './config/schema';
 import type { JsonPath } from './config/diagnostics';
 import type { ResolvedConfig } from './config/resolve';
 import { defaultLayerNames } from './shapes/infer';
+import { tc } from './config/messages';
 import type { Activation } from './config/vocabulary';
 
 /** Default-domain opset: LayerNormalization is an operator from 17 on. */
@@ -70,22 +71,25 @@ export const ONNX_LAYER_TYPES: ReadonlySet<string> = new Set([
  */
 export function onnxLayerProblem(layer: LayerConfig, name: string): { field: string; message: string } | undefined {
 	const type = String((layer as { type: unknown }).type);
-	if (!ONNX_LAYER_TYPES.has(type))
-		return {
-			field: 'type',
-			message: `Layer \`${name}\` (${type}) has no ONNX translation, so the model cannot be exported to ONNX. Drop \`onnx\` from \`export.formats\` (the tfjs model is still written).`,
-		};
+	if (!ONNX_LAYER_TYPES.has(type)) return { field: 'type', message: tc('MW250.type', { name, type }) };
 	if (layer.type !== 'lstm' && layer.type !== 'gru' && layer.type !== 'simpleRnn') return undefined;
 	const act = layer.activation ?? 'tanh';
+	const allowed = Object.keys(RNN_ACTIVATIONS).join(', ');
 	if (!RNN_ACTIVATIONS[act])
 		return {
 			field: 'activation',
-			message: `Layer \`${name}\` (${layer.type}) uses activation \`${act}\`, which ONNX's ${opName(layer.type)} operator cannot express, so the model cannot be exported to ONNX. Use one of ${Object.keys(RNN_ACTIVATIONS).join(', ')}, or drop \`onnx\` from \`export.formats\`.`,
+			message: tc('MW250.activation', { name, type: layer.type, activation: act, op: opName(layer.type), allowed }),
 		};
 	if ('recurrentActivation' in layer && layer.recurrentActivation && !RNN_ACTIVATIONS[layer.recurrentActivation])
 		return {
 			field: 'recurrentActivation',
-			message: `Layer \`${name}\` (${layer.type}) uses recurrent activation \`${layer.recurrentActivation}\`, which ONNX's ${opName(layer.type)} operator cannot express, so the model cannot be exported to ONNX. Use one of ${Object.keys(RNN_ACTIVATIONS).join(', ')}, or drop \`onnx\` from \`export.formats\`.`,
+			message: tc('MW250.recurrentActivation', {
+				name,
+				type: layer.type,
+				activation: layer.recurrentActivation,
+				op: opName(layer.type),
+				allowed,
+			}),
 		};
 	return undefined;
 }
@@ -110,14 +114,14 @@ export function onnxProblems(cfg: ResolvedConfig, invalid: (p: JsonPath) => bool
 	if (Array.isArray(inputs) && inputs.length > 1 && !invalid(['model', 'inputs']))
 		out.push({
 			path: ['model', 'inputs'],
-			message: `The model has ${inputs.length} inputs, so it cannot be exported to ONNX (the export takes models with one input). Drop \`onnx\` from \`export.formats\` (the tfjs model is still written).`,
+			message: tc('MW250.inputs', { n: inputs.length }),
 		});
 	for (const [column, entry] of Object.entries(cfg.data?.preprocessing ?? {})) {
 		const step = typeof entry === 'string' ? entry : (entry as { step?: string } | undefined)?.step;
 		if (step !== undefined && !ONNX_STEPS.has(step) && !invalid(['data', 'preprocessing', column]))
 			out.push({
 				path: typeof entry === 'string' ? ['data', 'preprocessing', column] : ['data', 'preprocessing', column, 'step'],
-				message: `Column \`${column}\` has the step \`${step}\`, which the ONNX graph cannot hold, so the model cannot be exported to ONNX. Drop \`onnx\` from \`export.formats\` (the tfjs model is still written).`,
+				message: tc('MW250.step', { column, step }),
 			});
 	}
 	return out;

@@ -200,6 +200,16 @@ export const CONFIG_MESSAGES_EN = {
 	'MW210.steps': '`positionEmbedding` needs a known number of steps: set `maxLength`.',
 	'MW210.positions': '`positionEmbedding` has {len} positions but its input has {steps} steps: raise `maxLength` to at least {steps}.',
 	'MW210.heads': '`{type}` splits {d} features over {h} heads, less than one each: set `keyDim` or use fewer heads.',
+	'MW250.type':
+		'Layer `{name}` ({type}) has no ONNX translation, so the model cannot be exported to ONNX. Drop `onnx` from `export.formats` (the tfjs model is still written).',
+	'MW250.activation':
+		"Layer `{name}` ({type}) uses activation `{activation}`, which ONNX's {op} operator cannot express, so the model cannot be exported to ONNX. Use one of {allowed}, or drop `onnx` from `export.formats`.",
+	'MW250.recurrentActivation':
+		"Layer `{name}` ({type}) uses recurrent activation `{activation}`, which ONNX's {op} operator cannot express, so the model cannot be exported to ONNX. Use one of {allowed}, or drop `onnx` from `export.formats`.",
+	'MW250.inputs':
+		'The model has {n} inputs, so it cannot be exported to ONNX (the export takes models with one input). Drop `onnx` from `export.formats` (the tfjs model is still written).',
+	'MW250.step':
+		'Column `{column}` has the step `{step}`, which the ONNX graph cannot hold, so the model cannot be exported to ONNX. Drop `onnx` from `export.formats` (the tfjs model is still written).',
 } as const;
 
 export const configMessages = catalogue('config', CONFIG_MESSAGES_EN, CONFIG_MESSAGES_ZH);

@@ -180,4 +180,14 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW210.steps': '`positionEmbedding` 需要已知的步数：请设置 `maxLength`。',
 	'MW210.positions': '`positionEmbedding` 有 {len} 个位置，但其输入有 {steps} 步：请把 `maxLength` 提高到至少 {steps}。',
 	'MW210.heads': '`{type}` 把 {d} 个特征分给 {h} 个头，每个头不到一个：请设置 `keyDim` 或减少头数。',
+	'MW250.type':
+		'层 `{name}`（{type}）没有对应的 ONNX 转换，因此模型无法导出为 ONNX。请从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
+	'MW250.activation':
+		'层 `{name}`（{type}）使用激活函数 `{activation}`，ONNX 的 {op} 算子无法表达它，因此模型无法导出为 ONNX。请改用 {allowed} 之一，或从 `export.formats` 中去掉 `onnx`。',
+	'MW250.recurrentActivation':
+		'层 `{name}`（{type}）使用循环激活函数 `{activation}`，ONNX 的 {op} 算子无法表达它，因此模型无法导出为 ONNX。请改用 {allowed} 之一，或从 `export.formats` 中去掉 `onnx`。',
+	'MW250.inputs':
+		'模型有 {n} 个输入，因此无法导出为 ONNX（导出只支持单输入模型）。请从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
+	'MW250.step':
+		'列 `{column}` 的步骤 `{step}` 无法放进 ONNX 图中，因此模型无法导出为 ONNX。请从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
 };
