@@ -77,7 +77,7 @@ export class EngineHost implements vscode.Disposable {
 			// ELECTRON_RUN_AS_NODE: in desktop VS Code process.execPath is Electron; this makes it plain Node.
 			const proc = fork(this.enginePath, [], {
 				stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-				env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+				env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MODELWRIGHT_LOCALE: vscode.env.language },
 				execArgv: [],
 			});
 			proc.stdout?.on('data', (d: Buffer) => log.info(d.toString().trimEnd()));

@@ -19,6 +19,10 @@ import {
 	type SubmitParams,
 } from '../core/rpc';
 import { execute } from './execute';
+import { setLocale } from '../core/l10n';
+
+// The extension passes its UI language: the messages a job sends back (its failure toast) speak it.
+setLocale(process.env.MODELWRIGHT_LOCALE);
 
 interface Job {
 	info: JobInfo;

@@ -10,6 +10,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SourceConfig } from '../core/config/schema';
 import type { DataInfo, ProbeResult } from '../core/data/info';
+import { compareValues } from '../core/data/labels';
 import { resolveDataPath, type PathPolicy } from './probe';
 
 export type ImageSource = SourceConfig & { type: 'images' };
@@ -54,7 +55,7 @@ function linkCheck(shown: string, policy: PathPolicy): { ok: true; real: string 
 }
 
 function assemble(source: ImageSource, dir: string, classes: { name: string; files: string[] }[]): ImageFolderRead {
-	const kept = classes.filter((c) => c.files.length > 0).sort((a, b) => a.name.localeCompare(b.name));
+	const kept = classes.filter((c) => c.files.length > 0).sort((a, b) => compareValues(a.name, b.name));
 	if (kept.length === 0)
 		return {
 			ok: false,

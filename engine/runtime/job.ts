@@ -28,6 +28,7 @@ import { checkRunDir } from '../io/runRef';
 import { exportTargetProblem } from '../io/exportTarget';
 import { trainLoop } from './train/loop';
 import { readTextFile, writeAtomic } from '../io/fsutil';
+import { tc } from '../core/config/messages';
 
 export interface TrainOverrides {
 	epochs?: number;
@@ -143,10 +144,13 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 	const policy = v.policy;
 	const errors = v.diagnostics.filter((d) => d.severity === 'error');
 	if (!v.ok || !v.resolved) {
-		const message = `the config has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors
-			.map((e) => e.message)
-			.slice(0, 3)
-			.join('; ')}`;
+		const message = tc('job.invalid', {
+			errors: errors.length === 1 ? tc('job.error') : tc('job.errors', { n: errors.length }),
+			messages: errors
+				.map((e) => e.message)
+				.slice(0, 3)
+				.join('; '),
+		});
 		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
 		return { status: 'invalid', diagnostics: v.diagnostics, message };
 	}

@@ -5,6 +5,7 @@
  */
 import type { SourceConfig } from '../config/schema';
 import type { DatasetName } from '../config/vocabulary';
+import { compareValues } from './labels';
 
 export interface DataInfo {
 	columns: string[];
@@ -160,5 +161,5 @@ export function isMissing(v: unknown): boolean {
 }
 
 export function sortValues<T extends string | number>(values: T[]): T[] {
-	return values.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+	return values.sort(compareValues);
 }

@@ -20,9 +20,21 @@ export function classKey(v: unknown): ClassKey | null {
 	return Number.isFinite(n) ? (n === 0 ? 0 : n) : s;
 }
 
-/** Classes in their order: numbers ascending, then texts (as before: numbers numerically, the rest as text). */
+/**
+ * One collation for every process: a bare `localeCompare` follows the process's LANG, so the
+ * engine in VS Code and `LANG=zh_CN.UTF-8 modelwright evaluate` would number the classes
+ * differently. 'en' is what runs trained before this used on the usual en-US / C machines.
+ */
+const COLLATOR = new Intl.Collator('en');
+
+/** The order of classes and categories: numbers numerically, anything else by the 'en' collation. */
+export function compareValues(a: ClassKey, b: ClassKey): number {
+	return typeof a === 'number' && typeof b === 'number' ? a - b : COLLATOR.compare(String(a), String(b));
+}
+
+/** Classes in their order (compareValues). */
 export function sortClasses<T extends ClassKey>(values: T[]): T[] {
-	return values.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+	return values.sort(compareValues);
 }
 
 /** The distinct classes of some label values (missing ones left out), sorted. */

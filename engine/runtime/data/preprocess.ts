@@ -3,7 +3,7 @@
  * the exported model and `predict` apply exactly the same transforms.
  */
 import { DataError } from './csv';
-import { classKey, classLookup } from '../../core/data/labels';
+import { classKey, classLookup, compareValues } from '../../core/data/labels';
 import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
 import { encodeText, fitTokenizer, vocabularyIndex, type Tokenizer } from '../../core/data/tokenize';
 import type { TokenizeOptions } from '../../core/config/inputs';
@@ -68,7 +68,7 @@ function* textsAt(col: Column, index: ArrayLike<number>): Generator<string> {
 const isMiss = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
 
 function sortVals(vals: (string | number)[]): (string | number)[] {
-	return vals.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
+	return vals.sort(compareValues);
 }
 
 /** The numbers among the non-missing values of `col` over `index`, in that order. */
