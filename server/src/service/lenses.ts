@@ -3,6 +3,7 @@ import type { Range } from 'vscode-languageserver-protocol';
 import { trialCount } from '../../../engine/core/tune/space';
 import type { LensData } from '../protocol';
 import type { Analysis } from './analysis';
+import { ts } from './messages';
 
 export function lenses(a: Analysis): LensData[] {
 	const cd = a.result.document;
@@ -21,7 +22,8 @@ export function lenses(a: Analysis): LensData[] {
 	if (tuning && a.result.ok && t) {
 		const folds = t.folds ?? a.result.resolved?.data.split.folds;
 		const n = trialCount(t);
-		out.push({ kind: 'tune', range: tuning, title: `Tune: ${n} trial${n === 1 ? '' : 's'}${folds ? ` × ${folds} folds` : ''}` });
+		const trials = n === 1 ? ts('lens.trial') : ts('lens.trials', { n });
+		out.push({ kind: 'tune', range: tuning, title: ts('lens.tune', { trials, folds: folds ? ts('lens.folds', { n: folds }) : '' }) });
 	}
 	return out;
 }
