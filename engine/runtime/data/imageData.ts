@@ -89,9 +89,17 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 		const cls = new Int32Array(m);
 		for (let j = 0; j < m; j++) {
 			const f = files[index[j]!]!;
-			await readInto(f, h, w, c, x, j * size);
 			cls[j] = f.label;
 			encodeLabel(encoding, k, f.label, y, j);
+		}
+		// Reads overlap (READ_AHEAD at a time); each file has its own slot, so the order they finish in
+		// does not matter, and the first failure in split order is the one reported.
+		for (let j0 = 0; j0 < m; j0 += READ_AHEAD) {
+			const batch = Array.from({ length: Math.min(READ_AHEAD, m - j0) }, (_, i) =>
+				readInto(files[index[j0 + i]!]!, h, w, c, x, (j0 + i) * size),
+			);
+			const failed = (await Promise.allSettled(batch)).find((r) => r.status === 'rejected');
+			if (failed) throw failed.reason;
 		}
 		const rows = Array.from(index.subarray(0, PREVIEW_ROWS), (i) => ({ image: files[i]!.shown, label: classes[files[i]!.label]! }));
 		return { x, y, n: m, classes: cls, rows };
@@ -118,6 +126,9 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 	if (split.test.length) out.test = await arrays(split.test);
 	return out;
 }
+
+/** Files read at once. */
+const READ_AHEAD = 16;
 
 /** Decodes one file into `out` at `offset`; an unreadable file stops the run with its path and the reason. */
 async function readInto(f: ImageFile, h: number, w: number, c: 1 | 3, out: Float32Array, offset: number): Promise<void> {
