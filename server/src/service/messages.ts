@@ -33,15 +33,10 @@ const en = {
 	'stage.evaluation': 'Evaluation',
 	'stage.export': 'Export',
 	runFolder: 'run folder',
-	'stage.data': 'Data',
-	'stage.preprocessing': 'Preprocessing',
-	'stage.split': 'Split',
-	'stage.model': 'Model',
-	'stage.training': 'Training',
-	'stage.tuning': 'Tuning',
-	'stage.evaluation': 'Evaluation',
-	'stage.export': 'Export',
-	runFolder: 'run folder',
+	'lens.tune': 'Tune: {trials}{folds}',
+	'lens.trial': '1 trial',
+	'lens.trials': '{n} trials',
+	'lens.folds': ' × {n} folds',
 } as const;
 
 const zh: { [K in keyof typeof en]: string } = {
@@ -76,15 +71,10 @@ const zh: { [K in keyof typeof en]: string } = {
 	'stage.evaluation': '评估',
 	'stage.export': '导出',
 	runFolder: '运行文件夹',
-	'stage.data': '数据',
-	'stage.preprocessing': '预处理',
-	'stage.split': '划分',
-	'stage.model': '模型',
-	'stage.training': '训练',
-	'stage.tuning': '调参',
-	'stage.evaluation': '评估',
-	'stage.export': '导出',
-	runFolder: '运行文件夹',
+	'lens.tune': '调参：{trials}{folds}',
+	'lens.trial': '1 个试验',
+	'lens.trials': '{n} 个试验',
+	'lens.folds': ' × {n} 折',
 };
 
 export const serverMessages = catalogue('server', en, zh);
