@@ -19,6 +19,7 @@ interface Dbg {
 	builds: number;
 	logX: boolean;
 	logY: boolean;
+	lrLog?: boolean;
 	seriesShown: string[];
 }
 const dbg = (page: Page) =>
@@ -199,6 +200,41 @@ describe('webview: curves panel (Chromium)', function () {
 		await p.page.locator('.curves-reset').click();
 		d = await dbg(p.page);
 		assert.deepEqual([d.xMin, d.xMax], [1, 40]);
+	});
+
+	it('opens a loss spanning decades on a log axis, and puts the learning rate on an axis of its own', async () => {
+		const epochs = Array.from({ length: 30 }, (_, i) => i + 1);
+		// Linear regression from a random start: a first epoch 100× the rest; a step schedule.
+		const run = {
+			...fixture.runs[0]!,
+			id: 'lin',
+			name: 'linear',
+			epochs,
+			series: { loss: epochs.map((e) => (e === 1 ? 120 : 0.5 + 1 / e)), lr: epochs.map((e) => 0.1 * 0.5 ** Math.floor(e / 10)) },
+		};
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
+		await p.post(message(CurvesInit.type, { ...fixture, runs: [run] }));
+		await waitRendered(p.page, '.curves', 2);
+		const d = await dbg(p.page);
+		assert.equal(d.logY, true, 'log y by default when the loss spans more than two decades');
+		assert.equal(await p.page.locator('.curves-logy').getAttribute('aria-pressed'), 'true');
+		assert.equal(d.lrLog, true, 'the learning rate on its own (log) axis');
+		const [, y1] = await pos(p.page, 5, 0.1, 'lr');
+		const [, y3] = await pos(p.page, 25, 0.025, 'lr');
+		assert.ok(y3 - y1 > 100, `the schedule's steps are apart on the lr axis (${y1} → ${y3})`);
+		// A live run switches once its loss reaches two decades.
+		const q = await openPanel(chromium.browser, chromium.server, 'curves');
+		await q.post(message(CurvesInit.type, { ...fixture, runs: [{ ...run, id: 'live', epochs: [1], series: { loss: [2] } }] }));
+		await waitRendered(q.page, '.curves', 2);
+		assert.equal((await dbg(q.page)).logY, false);
+		await q.post(message(CurvesAppend.type, { runId: 'live', points: [{ epoch: 2, logs: { loss: 0.01 } }] }));
+		await waitRendered(q.page, '.curves', 3);
+		assert.equal((await dbg(q.page)).logY, true);
+		// The user's choice stands over the default.
+		await p.page.locator('.curves-logy').click();
+		await waitRendered(p.page, '.curves', 3);
+		assert.equal((await dbg(p.page)).logY, false);
+		assert.deepEqual(p.errors, []);
 	});
 
 	it('switches to logarithmic axes', async () => {

@@ -42,6 +42,9 @@ export class CurvesView {
 	private hiddenRuns: Set<string>;
 	private hiddenKeys: Set<string>;
 	private logY: boolean;
+	/** Until the user picks a y scale, the data picks it (see autoLogY). */
+	private logYChosen: boolean;
+	private logYButton: HTMLButtonElement | undefined;
 	private logX: boolean;
 	private theme: Theme;
 	private pending = 0;
@@ -67,6 +70,7 @@ export class CurvesView {
 		this.hiddenRuns = new Set(st.hiddenRuns ?? []);
 		this.hiddenKeys = new Set(st.hiddenKeys ?? []);
 		this.logY = st.logY ?? false;
+		this.logYChosen = st.logY !== undefined;
 		this.logX = st.logX ?? false;
 		this.store.smoothing = st.smoothing ?? 0;
 		this.theme = readTheme();
@@ -88,21 +92,23 @@ export class CurvesView {
 			this.applyVisibility();
 			this.saveState();
 		});
+		this.logYButton = toggle(
+			tw('curves.logY'),
+			this.logY,
+			(on) => {
+				this.logY = on;
+				this.logYChosen = true;
+				this.builtStructure = -1;
+				this.schedule();
+				this.saveState();
+			},
+			{ class: 'curves-logy', 'aria-label': tw('curves.logYAria') },
+		);
 		const toolbar = h(
 			'div',
 			{ class: 'mw-toolbar', role: 'toolbar', 'aria-label': tw('curves.controls') },
 			h('label', {}, tw('curves.smoothing'), slider, this.smoothLabel),
-			toggle(
-				tw('curves.logY'),
-				this.logY,
-				(on) => {
-					this.logY = on;
-					this.builtStructure = -1;
-					this.schedule();
-					this.saveState();
-				},
-				{ class: 'curves-logy', 'aria-label': tw('curves.logYAria') },
-			),
+			this.logYButton,
 			toggle(
 				tw('curves.logX'),
 				this.logX,
@@ -203,6 +209,10 @@ export class CurvesView {
 		this.empty.hidden = this.tracks.length > 0;
 		this.chartBox.hidden = this.tracks.length === 0;
 		if (!this.tracks.length) return;
+		if (!this.logYChosen && autoLogY(this.tracks) !== this.logY) {
+			this.logY = !this.logY;
+			this.logYButton?.setAttribute('aria-pressed', String(this.logY));
+		}
 		this.builds++;
 		const th = this.theme;
 		const smoothing = this.store.smoothing > 0;
@@ -210,7 +220,7 @@ export class CurvesView {
 		for (const t of this.tracks) {
 			const color = this.trackColor(t);
 			const dash = t.key === BATCH_KEY ? [2, 3] : t.key.startsWith('val_') ? [6, 4] : undefined;
-			const scale = isLossKey(t.key) ? 'y' : 'm';
+			const scale = scaleOf(t.key);
 			const label = `${t.run.meta.name} · ${t.key}`;
 			series.push({
 				label,
@@ -242,14 +252,18 @@ export class CurvesView {
 			labelFont: th.font,
 			...o,
 		});
-		const hasMetric = this.tracks.some((t) => !isLossKey(t.key));
+		const hasMetric = this.tracks.some((t) => scaleOf(t.key) === 'm');
 		const hasLoss = this.tracks.some((t) => isLossKey(t.key));
+		const hasLr = this.tracks.some((t) => t.key === LR_KEY);
 		// Whole epochs on a linear axis unless zoomed below one epoch.
 		const incrs = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 		const axes: uPlot.Axis[] = [axis({ label: tw('curves.epoch'), ...(this.logX ? {} : { incrs }) })];
 		if (hasLoss) axes.push(axis({ scale: 'y', label: tw('curves.loss') }));
 		if (hasMetric)
 			axes.push(axis({ scale: 'm', side: 1, label: tw('curves.metric'), grid: { show: !hasLoss, stroke: th.grid, width: 1 } }));
+		// The learning rate on an axis of its own (log: schedules span decades), so a schedule shows
+		// instead of a flat line at the bottom of the metrics' 0–1 axis.
+		if (hasLr) axes.push(axis({ scale: 'lr', side: 1, label: LR_KEY, grid: { show: false } }));
 		const opts: uPlot.Options = {
 			width: Math.max(200, this.chartBox.clientWidth || 600),
 			height: this.height(),
@@ -260,6 +274,11 @@ export class CurvesView {
 				x: { time: false, distr: this.logX ? 3 : 1, log: 10, range: () => this.view() },
 				y: { distr: this.logY ? 3 : 1, log: 10 },
 				m: {},
+				lr: {
+					distr: 3,
+					log: 10,
+					range: (_u, min, max) => (min > 0 && max > 0 ? (min === max ? [min / 2, max * 2] : [min / 1.25, max * 1.25]) : [1e-4, 1]),
+				},
 			},
 			cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false }, focus: { prox: -1 } },
 			hooks: {
@@ -341,7 +360,7 @@ export class CurvesView {
 				data.push(nulls, nulls);
 				continue;
 			}
-			const logY = this.logY && isLossKey(t.key);
+			const logY = (this.logY && isLossKey(t.key)) || t.key === LR_KEY;
 			const r = frame.raw[k]!,
 				s = frame.smooth[k]!;
 			data.push(logY ? logClean(r) : r, smoothing ? (logY ? logClean(s) : s) : nulls);
@@ -351,7 +370,8 @@ export class CurvesView {
 	}
 
 	private refresh(): void {
-		if (!this.u) {
+		// A live run reaching two decades of loss switches to log y once (unless the user chose).
+		if (!this.u || (!this.logYChosen && !this.logY && autoLogY(this.tracks))) {
 			this.build();
 			return;
 		}
@@ -710,6 +730,8 @@ export class CurvesView {
 		builds: number;
 		logX: boolean;
 		logY: boolean;
+		/** Whether the learning rate has its own log axis. */
+		lrLog?: boolean;
 		seriesShown: string[];
 		colors: string[];
 		valToClient(x: number, y: number, key: string): [number, number];
@@ -725,6 +747,7 @@ export class CurvesView {
 			...common,
 			logX: u.scales.x!.distr === 3,
 			logY: u.scales.y?.distr === 3,
+			lrLog: u.scales.lr?.distr === 3 && u.axes.some((a) => a.scale === 'lr'),
 			seriesShown: u.series
 				.slice(1)
 				.filter((s) => s.show)
@@ -732,8 +755,36 @@ export class CurvesView {
 			colors: this.tracks.map((t) => this.trackColor(t)),
 			valToClient: (x, y, key) => {
 				const r = u.over.getBoundingClientRect();
-				return [r.left + u.valToPos(x, 'x'), r.top + u.valToPos(y, isLossKey(key) ? 'y' : 'm')];
+				return [r.left + u.valToPos(x, 'x'), r.top + u.valToPos(y, scaleOf(key))];
 			},
 		};
 	}
+}
+
+/** The learning rate a schedule logs each epoch. */
+const LR_KEY = 'lr';
+
+/** The y scale of a series: losses left, the learning rate on its own right axis, other metrics right. */
+function scaleOf(key: string): 'y' | 'lr' | 'm' {
+	return isLossKey(key) ? 'y' : key === LR_KEY ? 'lr' : 'm';
+}
+
+/**
+ * A log loss axis when the losses span more than two decades: a first epoch 100× the rest (linear
+ * regression from a random start) would flatten the rest of the curve on a linear axis.
+ */
+export function autoLogY(tracks: readonly Pick<Track, 'key' | 'ys'>[]): boolean {
+	let lo = Infinity,
+		hi = -Infinity;
+	for (const t of tracks) {
+		if (!isLossKey(t.key) || t.key === BATCH_KEY) continue;
+		for (let i = 0; i < t.ys.length; i++) {
+			const v = t.ys.get(i);
+			if (v > 0 && Number.isFinite(v)) {
+				if (v < lo) lo = v;
+				if (v > hi) hi = v;
+			}
+		}
+	}
+	return lo > 0 && hi / lo >= 100;
 }
