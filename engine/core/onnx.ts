@@ -62,6 +62,9 @@ export const ONNX_LAYER_TYPES: ReadonlySet<string> = new Set([
 	'concatenate',
 	'multiply',
 	'average',
+	'positionEmbedding',
+	'multiHeadAttention',
+	'transformerEncoder',
 ]);
 
 /**
@@ -72,6 +75,9 @@ export const ONNX_LAYER_TYPES: ReadonlySet<string> = new Set([
 export function onnxLayerProblem(layer: LayerConfig, name: string): { field: string; message: string } | undefined {
 	const type = String((layer as { type: unknown }).type);
 	if (!ONNX_LAYER_TYPES.has(type)) return { field: 'type', message: tc('MW250.type', { name, type }) };
+	// The padding mask changes what later layers compute (recurrences skip padded steps, attention ignores them).
+	if (layer.type === 'embedding' && (layer as { maskZero?: boolean }).maskZero)
+		return { field: 'maskZero', message: tc('MW250.mask', { name }) };
 	if (layer.type !== 'lstm' && layer.type !== 'gru' && layer.type !== 'simpleRnn') return undefined;
 	const act = layer.activation ?? 'tanh';
 	const allowed = Object.keys(RNN_ACTIVATIONS).join(', ');

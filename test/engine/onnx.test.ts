@@ -345,6 +345,33 @@ training:
 		);
 	});
 
+	it('attention: positionEmbedding, multiHeadAttention (causal), transformerEncoder (gelu, elu, no biases)', async () => {
+		await parity(
+			'attention',
+			`name: attention
+seed: 9
+data:
+  source: {type: blobs, samples: 120, features: 24, centers: 2}
+  scale: standardize
+  split: {validation: 0.2, test: 0.25}
+model:
+  inputShape: [6, 4]
+  layers:
+    - {type: positionEmbedding}
+    - {type: multiHeadAttention, numHeads: 2, causal: true}
+    - {type: transformerEncoder, numHeads: 2, feedForwardDim: 8, activation: gelu}
+    - {type: transformerEncoder, numHeads: 1, keyDim: 3, feedForwardDim: 6, activation: elu, useBias: false}
+    - {type: globalAveragePooling1d}
+    - {type: dense, units: 2, activation: softmax}
+training:
+  loss: sparseCategoricalCrossentropy
+  optimizer: {type: adam, learningRate: 0.01}
+  epochs: 2
+  batchSize: 16
+`,
+		);
+	});
+
 	it('hinge loss decodes at 0 and numeric classes come back as numbers', async () => {
 		await parity(
 			'hinge',
@@ -479,6 +506,17 @@ export:
 		assert.match(on[0]!.message, /`seq` \(lstm\) uses activation `swish`/);
 		assert.deepEqual(on[0]!.path, ['model', 'layers', 0, 'activation']);
 		assert.equal(validateText(text('[tfjs]')).diagnostics.filter((d) => d.code === 'MW250').length, 0);
+		// A padding mask (embedding maskZero) changes what recurrences and attention compute: refused on the flag.
+		const masked = validateText(
+			text('[onnx]').replace(
+				'    - {type: lstm, units: 2, activation: swish, name: seq}',
+				'    - {type: embedding, inputDim: 5, outputDim: 2, maskZero: true}\n    - {type: lstm, units: 2}',
+			),
+		).diagnostics.filter((d) => d.code === 'MW250');
+		assert.deepEqual(
+			masked.map((d) => d.path),
+			[['model', 'layers', 0, 'maskZero']],
+		);
 	});
 
 	it('export names a tfjs layer it has no translation for', async () => {

@@ -212,6 +212,8 @@ export const CONFIG_MESSAGES_EN = {
 		"Layer `{name}` ({type}) uses recurrent activation `{activation}`, which ONNX's {op} operator cannot express, so the model cannot be exported to ONNX. Use one of {allowed}, or drop `onnx` from `export.formats`.",
 	'MW250.inputs':
 		'The model has {n} inputs, so it cannot be exported to ONNX (the export takes models with one input). Drop `onnx` from `export.formats` (the tfjs model is still written).',
+	'MW250.mask':
+		'Layer `{name}` (embedding) has `maskZero`: the padding mask it passes on has no ONNX translation, so the model cannot be exported to ONNX. Set `maskZero: false` or drop `onnx` from `export.formats`.',
 	'MW250.step':
 		'Column `{column}` has the step `{step}`, which the ONNX graph cannot hold, so the model cannot be exported to ONNX. Drop `onnx` from `export.formats` (the tfjs model is still written).',
 } as const;

@@ -191,6 +191,8 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 		'层 `{name}`（{type}）使用循环激活函数 `{activation}`，ONNX 的 {op} 算子无法表达它，因此模型无法导出为 ONNX。请改用 {allowed} 之一，或从 `export.formats` 中去掉 `onnx`。',
 	'MW250.inputs':
 		'模型有 {n} 个输入，因此无法导出为 ONNX（导出只支持单输入模型）。请从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
+	'MW250.mask':
+		'层 `{name}`（embedding）设置了 `maskZero`：它传下去的填充掩码没有对应的 ONNX 转换，因此模型无法导出为 ONNX。请设置 `maskZero: false`，或从 `export.formats` 中去掉 `onnx`。',
 	'MW250.step':
 		'列 `{column}` 的步骤 `{step}` 无法放进 ONNX 图中，因此模型无法导出为 ONNX。请从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
 };

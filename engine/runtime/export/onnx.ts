@@ -280,8 +280,12 @@ function weightsOf(layer: LayerLike): Map<string, { values: Float32Array; shape:
 	const m = new Map<string, { values: Float32Array; shape: number[] }>();
 	const ws = layer.getWeights();
 	layer.weights.forEach((w, i) => {
-		const base = (w.originalName ?? w.name).split('/').pop()!.replace(/_\d+$/, '');
-		m.set(base, { values: dataOf(ws[i]!), shape: ws[i]!.shape });
+		const base = (w.originalName ?? w.name).split('/').pop()!;
+		const v = { values: dataOf(ws[i]!), shape: ws[i]!.shape };
+		m.set(base, v);
+		// A weight renamed unique by tfjs (`kernel_1`) is found by its plain name too, unless that is another weight's.
+		const plain = base.replace(/_\d+$/, '');
+		if (!layer.weights.some((o) => (o.originalName ?? o.name).split('/').pop() === plain) && !m.has(plain)) m.set(plain, v);
 	});
 	return m;
 }
@@ -409,6 +413,7 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 				layer.name,
 			);
 		case 'Embedding': {
+			if (cfg.maskZero) throw new Error(`${where} has maskZero: the padding mask it passes on has no ONNX translation.`);
 			const e = w().get('embeddings')!;
 			// tfjs casts the ids to int32 (truncating), then gathers rows.
 			const ids = g.op1('Cast', [x], [ia('to', T.INT64)]);
@@ -418,6 +423,33 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 		case 'GRU':
 		case 'SimpleRNN':
 			return recurrent(g, layer, cls, cfg, x, where);
+		case 'PositionEmbedding': {
+			// y_t = x_t + P_t over the input's steps: the rows of P it uses, as a constant.
+			const p = w().get('embeddings')!;
+			const [t, d] = [inShape[1]!, inShape[2]!];
+			return g.op1('Add', [x, g.float(`${layer.name}_positions`, p.values.subarray(0, t * d), [t, d])], [], layer.name);
+		}
+		case 'MultiHeadAttention':
+			return attention(g, layer.name, w(), cfg, x, inShape);
+		case 'TransformerEncoder': {
+			// Post-norm: h = LN(x + MHA(x)), y = LN(h + W2 f(W1 h + b1) + b2); dropout is identity at inference.
+			const ws = w();
+			const eps = Number(cfg.epsilon);
+			const norm = (y: string, i: number) =>
+				g.op1(
+					'LayerNormalization',
+					[y, tensor(g, layer.name, ws, `gamma_${i}`), tensor(g, layer.name, ws, `beta_${i}`)],
+					[ia('axis', -1), fa('epsilon', eps)],
+				);
+			const h = norm(g.op1('Add', [x, attention(g, layer.name, ws, cfg, x, inShape)]), 1);
+			let f = g.op1('Add', [g.op1('MatMul', [h, tensor(g, layer.name, ws, 'kernel_ff1')]), tensor(g, layer.name, ws, 'bias_ff1')]);
+			f = encoderActivation(g, f, String(cfg.activation), where);
+			f = g.op1('Add', [g.op1('MatMul', [f, tensor(g, layer.name, ws, 'kernel_ff2')]), tensor(g, layer.name, ws, 'bias_ff2')]);
+			return g.op1('Identity', [norm(g.op1('Add', [h, f]), 2)], [], layer.name);
+		}
+		case 'MaskedGlobalAveragePooling1D':
+			// Without a padding mask (maskZero is refused above) it is the plain mean over the steps.
+			return g.op1('ReduceMean', [x], [ias('axes', [1]), ia('keepdims', 0)], layer.name);
 		case 'Add':
 		case 'Multiply': {
 			let y = xs[0]!;
@@ -434,6 +466,65 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 		default:
 			throw new Error(`${where} cannot be exported to ONNX: the exporter has no translation for ${cls} layers.`);
 	}
+}
+
+/** A layer weight as an initializer. */
+function tensor(g: Graph, layer: string, ws: Map<string, { values: Float32Array; shape: number[] }>, name: string): string {
+	const t = ws.get(name);
+	if (!t) throw new Error(`layer \`${layer}\` has no weight \`${name}\`.`);
+	return g.float(`${layer}_${name}`, t.values, t.shape);
+}
+
+/** The transformer encoder's feed-forward activation (engine/runtime/model/layers.ts ACT; gelu is the tanh form). */
+function encoderActivation(g: Graph, x: string, a: string, where: string): string {
+	if (a !== 'gelu') return activation(g, x, a, where);
+	// ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+	const cube = g.op1('Mul', [g.op1('Mul', [x, x]), x]);
+	const inner = g.op1('Mul', [
+		g.float('sqrt_2_pi', [Math.sqrt(2 / Math.PI)], []),
+		g.op1('Add', [x, g.op1('Mul', [g.float('c', [0.044715], []), cube])]),
+	]);
+	return g.op1('Mul', [g.op1('Mul', [x, g.float('half', [0.5], [])]), g.op1('Add', [g.float('one', [1], []), g.op1('Tanh', [inner])])]);
+}
+
+/** Multi-head self-attention of x [N, T, d] (engine/runtime/model/layers.ts Attention): heads split, scaled dot products, optional causal bias. */
+function attention(
+	g: Graph,
+	name: string,
+	ws: Map<string, { values: Float32Array; shape: number[] }>,
+	cfg: Record<string, unknown>,
+	x: string,
+	inShape: (number | null)[],
+): string {
+	const t = inShape[1]!;
+	const h = Number(cfg.numHeads);
+	const hk = ws.get('kernel_q')!.shape[1]!;
+	const k = hk / h;
+	const proj = (w: string, b: string, input: string) => {
+		const y = g.op1('MatMul', [input, tensor(g, name, ws, w)]);
+		return ws.has(b) ? g.op1('Add', [y, tensor(g, name, ws, b)]) : y;
+	};
+	const heads = (w: string, b: string) =>
+		g.op1('Transpose', [g.op1('Reshape', [proj(w, b, x), g.int64('heads_shape', [0, 0, h, k])])], [ias('perm', [0, 2, 1, 3])]);
+	const q = heads('kernel_q', 'bias_q');
+	const kT = g.op1(
+		'Transpose',
+		[g.op1('Reshape', [proj('kernel_k', 'bias_k', x), g.int64('heads_shape', [0, 0, h, k])])],
+		[ias('perm', [0, 2, 3, 1])],
+	);
+	const v = heads('kernel_v', 'bias_v');
+	let scores = g.op1('Mul', [g.op1('MatMul', [q, kT]), g.float('scale', [1 / Math.sqrt(k)], [])]);
+	if (cfg.causal) {
+		const bias = new Float32Array(t * t);
+		for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) bias[i * t + j] = -1e9;
+		scores = g.op1('Add', [scores, g.float(`${name}_causal`, bias, [t, t])]);
+	}
+	const weights = g.op1('Softmax', [scores], [ia('axis', -1)]);
+	const ctx = g.op1('Reshape', [
+		g.op1('Transpose', [g.op1('MatMul', [weights, v])], [ias('perm', [0, 2, 1, 3])]),
+		g.int64('merged_shape', [0, 0, hk]),
+	]);
+	return proj('kernel_o', 'bias_o', ctx);
 }
 
 /** tfjs gate blocks (LSTM i,f,c,o; GRU z,r,h) in ONNX's order (LSTM i,o,f,c; GRU z,r,h). */
