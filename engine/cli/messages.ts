@@ -55,6 +55,8 @@ const en = {
 	noModel: 'run {id} has no model (did it finish training?).',
 	exported: 'Exported {formats} to {dir}',
 	nameOneRun: 'name one run.',
+	noRuns: 'No runs.',
+	noModelFolder: '{message} (or name a model folder holding model.json).',
 } as const;
 
 const zh: { [K in keyof typeof en]: string } = {
@@ -107,6 +109,8 @@ const zh: { [K in keyof typeof en]: string } = {
 	noModel: '运行 {id} 没有模型（训练完成了吗？）。',
 	exported: '已将 {formats} 导出到 {dir}',
 	nameOneRun: '请指定一次运行。',
+	noRuns: '没有运行。',
+	noModelFolder: '{message}（或指定一个含 model.json 的模型文件夹）。',
 };
 
 export const cliMessages = catalogue('cli', en, zh);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
+import { tcli } from '../messages';
 import { modelDirOf } from '../../runtime/runs';
 import { runFromArgs } from './runs';
 import { EXPORT_FORMATS, type ExportFormat } from '../../core/config/schema';
@@ -43,7 +44,7 @@ a folder of other files is refused, naming what would be overwritten.`,
 		}
 		const src = modelDirOf(ref.run.dir);
 		if (!src) {
-			io.err(`modelwright export: run ${ref.run.id} has no model (did it finish training?).`);
+			io.err(`modelwright export: ${tcli('noModel', { id: ref.run.id })}`);
 			return 1;
 		}
 		const out = path.resolve(io.cwd, values.out);
@@ -55,7 +56,7 @@ a folder of other files is refused, naming what would be overwritten.`,
 			io.err(`modelwright export: run ${ref.run.id}: ${err.message}`);
 			return 1;
 		}
-		io.out(`Exported ${formats.join(' + ')} to ${shown}`);
+		io.out(tcli('exported', { formats: formats.join(' + '), dir: shown }));
 		return 0;
 	},
 };

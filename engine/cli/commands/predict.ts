@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './train';
 import { UsageError, type Command } from '../command';
+import { tcli } from '../messages';
 import { readCsv } from '../../runtime/data/csv';
 import { sha256 } from '../../runtime/data/load';
 import { shortPrint } from '../../core/data/fingerprint';
@@ -81,12 +82,12 @@ feature values in the model's feature order, or name=value pairs; rows are separ
 		const asModel = path.resolve(io.cwd, ref);
 		const run = fs.existsSync(path.join(asModel, MODEL_FILE)) ? undefined : runFromArgs(ref, values.dir, io.cwd);
 		if (run && !run.ok) {
-			io.err(`modelwright predict: ${run.message} (or name a model folder holding model.json).`);
+			io.err(`modelwright predict: ${tcli('noModelFolder', { message: run.message })}`);
 			return 1;
 		}
 		const modelDir = run ? modelDirOf(run.run.dir) : asModel;
 		if (!modelDir) {
-			io.err(`modelwright predict: run ${run?.run.id} has no model (did it finish training?).`);
+			io.err(`modelwright predict: ${tcli('noModel', { id: String(run?.run.id) })}`);
 			return 1;
 		}
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { UsageError, type Command } from '../command';
+import { tcli } from '../messages';
 import { readMetrics } from '../../io/store';
 import { deleteRunFolder, resolveRun, runStoreFrom, storeRuns, type RunRef } from '../../io/runRef';
 import { formatLogs, parse } from './train';
@@ -54,7 +55,7 @@ deletes and refuses a run that is being written or that holds files it did not w
 				return 0;
 			}
 			if (!runs.length) {
-				io.out('No runs.');
+				io.out(tcli('noRuns'));
 				return 0;
 			}
 			for (const r of runs) {
