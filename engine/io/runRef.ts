@@ -3,7 +3,7 @@
  * every CLI command that takes a run, `train --resume`, the engine process and the extension go
  * through here. A reference resolves only to a folder that is
  *   - a direct child of a run store (`…/.modelwright/runs`, the store named by --dir / a setting,
- *     or a sweep's `trials/` inside one), by its real path, so `..` and symlinks cannot leave it;
+ *     a sweep's `trials/` or a cv's `folds/` inside one), by its real path, so `..` and symlinks cannot leave it;
  *   - holding a summary.json as store.ts writes it (version, id = the folder's name, name,
  *     status, startedAt, epochs);
  *   - of the config, when a config is given (summary.configPath).
@@ -87,12 +87,19 @@ const real = (p: string): string | undefined => {
 
 const samePath = (a: string, b: string) => (real(a) ?? path.resolve(a)) === (real(b) ?? path.resolve(b));
 
-/** Whether `store` is a run store: a given one, a `.modelwright/runs` folder, or the trials of a sweep in one. */
+/**
+ * Whether `store` is a run store: a given one, a `.modelwright/runs` folder, the trials of a sweep
+ * in one, or the folds of a `modelwright cv` in one.
+ */
 function isStore(store: string, given: string[], explicit: boolean, depth = 0): boolean {
 	if (given.includes(store)) return true;
 	if (path.basename(store) === 'trials' && depth < 2) {
 		const sweep = path.dirname(store);
 		return fs.existsSync(path.join(sweep, 'sweep.json')) && isStore(path.dirname(sweep), given, explicit, depth + 1);
+	}
+	if (path.basename(store) === 'folds' && depth < 2) {
+		const cv = path.dirname(store);
+		return fs.existsSync(path.join(cv, 'cv.json')) && isStore(path.dirname(cv), given, explicit, depth + 1);
 	}
 	return !explicit && path.basename(store) === 'runs' && path.basename(path.dirname(store)) === '.modelwright';
 }

@@ -42,6 +42,8 @@ export interface RunSummary {
 	resumedFrom?: { epoch: number; at: string }[];
 	/** CLI/request overrides applied on top of the config snapshot (re-applied by --resume). */
 	overrides?: { epochs?: number; batchSize?: number; learningRate?: number; seed?: number };
+	/** A cross-validation fold run: which fold was validation (re-evaluation needs the same split). */
+	fold?: { index: number; of: number };
 	lastCheckpoint?: number;
 	modelDir?: string;
 	exportedTo?: string;

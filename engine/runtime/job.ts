@@ -237,6 +237,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 				startedAt: new Date().toISOString(),
 				epochs: { planned: config.training.epochs, completed: 0 },
 				...(request.overrides ? { overrides: request.overrides } : {}),
+				...(request.fold ? { fold: request.fold } : {}),
 			},
 			config.training.checkpoint.keep,
 		);

@@ -71,11 +71,21 @@ export async function evaluateRun(
 	if (summary?.overrides?.seed !== undefined) config.seed = summary.overrides.seed;
 	// Relative data paths resolve against the config's folder; the policy below decides what may be read.
 	const configDir = typeof summary?.configPath === 'string' ? path.dirname(path.resolve(summary.configPath)) : storeOwner(runDir);
-	const data = await prepareData(config, {
-		configDir,
-		root: path.resolve(opts.root),
-		...(opts.allowOutside ? { allowOutside: true } : {}),
-	});
+	// A fold run's splits are its fold's: without it every fold run looked like changed data.
+	const f = summary?.fold;
+	const fold =
+		f && Number.isInteger(f.of) && Number.isInteger(f.index) && f.of >= 2 && f.of <= 100 && f.index >= 0 && f.index < f.of
+			? { index: f.index, of: f.of }
+			: undefined;
+	const data = await prepareData(
+		config,
+		{
+			configDir,
+			root: path.resolve(opts.root),
+			...(opts.allowOutside ? { allowOutside: true } : {}),
+		},
+		fold ? { fold } : {},
+	);
 	// Same seed, same split only if the data is what it was: a reordered file puts training rows into the test split.
 	const change = data.summary.fingerprint ? fingerprintChange(summary?.data?.fingerprint, data.summary.fingerprint) : undefined;
 	if (change && !opts.allowDataChange)

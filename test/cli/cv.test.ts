@@ -48,6 +48,38 @@ describe('CLI: cv', function () {
 		assert.ok(fs.existsSync(path.join(path.dirname(path.dirname(report.runs[0]!.runDir!)), 'cv.json')));
 	});
 
+	it('a fold run re-evaluates on its own fold (its split fingerprints match, no data-change refusal)', () => {
+		const rows = Array.from({ length: 60 }, (_, i) => `${i / 6},${(2 * i) / 6 + (i % 3) * 0.1}`);
+		fs.writeFileSync(path.join(tmp, 'lin.csv'), `x,y\n${rows.join('\n')}\n`);
+		fs.writeFileSync(
+			path.join(tmp, 'csv.model.yaml'),
+			`name: csv-lin
+seed: 4
+data:
+  source: {type: csv, path: lin.csv}
+  features: [x]
+  label: y
+  split: {validation: 0, test: 0.2, folds: 3}
+model:
+  layers: [{type: dense, units: 1}]
+training:
+  loss: meanSquaredError
+  optimizer: {type: sgd, learningRate: 0.01}
+  epochs: 2
+`,
+		);
+		const cv = spawnSync(process.execPath, [BIN, 'cv', 'csv.model.yaml', '--folds', '3', '--json'], { cwd: tmp, encoding: 'utf8' });
+		assert.equal(cv.status, 0, cv.stderr);
+		const report = JSON.parse(cv.stdout) as CvReport;
+		const run = report.runs[1]!.runDir!;
+		const ev = spawnSync(process.execPath, [BIN, 'evaluate', run, '--split', 'validation', '--json'], { cwd: tmp, encoding: 'utf8' });
+		assert.equal(ev.status, 0, ev.stderr);
+		const evaluation = JSON.parse(ev.stdout) as Evaluation;
+		const trained = JSON.parse(fs.readFileSync(path.join(run, 'evaluation.json'), 'utf8')) as Evaluation;
+		assert.equal(evaluation.rows, trained.rows, 'the same fold held out');
+		assert.deepEqual(evaluation.features!.x, trained.features!.x);
+	});
+
 	it('prints the per-fold table and says which std; usage errors exit 2', () => {
 		const r = spawnSync(process.execPath, [BIN, 'cv', 'lin.model.yaml', '--folds', '2', '--epochs', '2'], { cwd: tmp, encoding: 'utf8' });
 		assert.equal(r.status, 0, r.stderr);
