@@ -111,7 +111,8 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
 		const sweeps: SweepRecord[] = [];
 		for (const dir of dirs.values()) {
 			const state = readSweep(dir.fsPath);
-			if (state) sweeps.push({ dir, state });
+			// Only what a sweep writes: a stray sweep.json must not break the view.
+			if (state && Array.isArray(state.trials) && typeof state.name === 'string') sweeps.push({ dir, state });
 		}
 		sweeps.sort((a, b) => b.state.startedAt.localeCompare(a.state.startedAt));
 		this.sweeps = sweeps;
