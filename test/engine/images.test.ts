@@ -119,6 +119,22 @@ describe('images: generator, source, checks, augmentation', function () {
 		assert.deepEqual(Array.from(again.train.x.subarray(0, 200)), Array.from(d.train.x.subarray(0, 200)));
 		const other = await prepareData({ ...resolved, seed: 8 }, policy);
 		assert.notDeepEqual(other.indices.test, d.indices.test);
+		// Fingerprinted like a table: the same folder and seed give the same prints; another seed other splits.
+		assert.match(d.summary.fingerprint!.data, /^sha256:[0-9a-f]{64}$/);
+		assert.deepEqual(again.summary.fingerprint, d.summary.fingerprint);
+		assert.equal(other.summary.fingerprint!.data, d.summary.fingerprint!.data);
+		assert.notEqual(other.summary.fingerprint!.splits.test, d.summary.fingerprint!.splits.test);
+		// One changed image changes the data print (evaluate then says the data changed since training).
+		const f = path.join(shapesDir, 'square', '0005.png');
+		const before = fs.readFileSync(f);
+		fs.writeFileSync(f, fs.readFileSync(path.join(shapesDir, 'square', '0006.png')));
+		try {
+			const changed = await prepareData(resolved, policy);
+			assert.notEqual(changed.summary.fingerprint!.data, d.summary.fingerprint!.data);
+			assert.deepEqual(changed.summary.fingerprint!.splits, d.summary.fingerprint!.splits);
+		} finally {
+			fs.writeFileSync(f, before);
+		}
 	});
 
 	it('decodes JPEG and RGB: 3 channels, colours kept; grayscale is luminance', async () => {
@@ -231,7 +247,10 @@ describe('images: generator, source, checks, augmentation', function () {
 		// The engine applies the same policy (a config validated elsewhere cannot read through the link).
 		const { resolved } = configIn(path.join(tmp, 'ws'), CONFIG('{type: images, path: data/shapes, imageSize: 16}'));
 		await assert.rejects(
-			prepareData({ ...resolved, data: { ...resolved.data, source: { type: 'images', path: 'imgs', imageSize: 16, channels: 3 } } }, v.policy),
+			prepareData(
+				{ ...resolved, data: { ...resolved.data, source: { type: 'images', path: 'imgs', imageSize: 16, channels: 3 } } },
+				v.policy,
+			),
 			/symbolic link/,
 		);
 	});

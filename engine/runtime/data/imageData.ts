@@ -3,12 +3,15 @@
  * seeded and stratified like a table, and each file is decoded straight into its split's
  * Float32Array (one copy of the pixels in memory, no per-pixel objects).
  */
+import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import { mixSeed } from '../../core/random';
 import { listImageFolderSync, type ImageFile } from '../../io/imageFolder';
 import type { PathPolicy } from '../../io/probe';
 import { DataError } from './csv';
+import { sha256 } from './load';
 import { decodeImage, resizeInto } from './images';
 import { inferTask, labelEncoding, PREVIEW_ROWS, type PreparedData, type PrepareOptions, type SplitArrays } from './prepare';
 import type { LabelEncoding, Preprocessing } from './preprocess';
@@ -82,6 +85,8 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 		image: { size: [h, w], channels: c },
 	};
 	const k = encoding === 'oneHot' ? classes.length : 1;
+	// Each file's digest (path and bytes), combined in listing order after every split is read.
+	const digests: string[] = new Array<string>(n);
 	const arrays = async (index: Int32Array): Promise<SplitArrays> => {
 		const m = index.length;
 		const x = new Float32Array(m * size);
@@ -96,7 +101,9 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 		// does not matter, and the first failure in split order is the one reported.
 		for (let j0 = 0; j0 < m; j0 += READ_AHEAD) {
 			const batch = Array.from({ length: Math.min(READ_AHEAD, m - j0) }, (_, i) =>
-				readInto(files[index[j0 + i]!]!, h, w, c, x, (j0 + i) * size),
+				readInto(files[index[j0 + i]!]!, h, w, c, x, (j0 + i) * size).then((d) => {
+					digests[index[j0 + i]!] = d;
+				}),
 			);
 			const failed = (await Promise.allSettled(batch)).find((r) => r.status === 'rejected');
 			if (failed) throw failed.reason;
@@ -124,14 +131,21 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 	};
 	if (split.validation.length) out.validation = await arrays(split.validation);
 	if (split.test.length) out.test = await arrays(split.test);
+	// As for tables: evaluate re-splits from the seed, which gives back the test images only if the folder is unchanged.
+	const printRows = (ix: Int32Array) => sha256(new Uint8Array(Int32Array.from(ix).sort().buffer));
+	out.summary.fingerprint = {
+		data: sha256(digests.join('\n')),
+		source: listed.folder.dir,
+		splits: { train: printRows(split.train), validation: printRows(split.validation), test: printRows(split.test) },
+	};
 	return out;
 }
 
 /** Files read at once. */
 const READ_AHEAD = 16;
 
-/** Decodes one file into `out` at `offset`; an unreadable file stops the run with its path and the reason. */
-async function readInto(f: ImageFile, h: number, w: number, c: 1 | 3, out: Float32Array, offset: number): Promise<void> {
+/** Decodes one file into `out` at `offset` and returns its digest; an unreadable file stops the run with its path and the reason. */
+async function readInto(f: ImageFile, h: number, w: number, c: 1 | 3, out: Float32Array, offset: number): Promise<string> {
 	let bytes: Buffer;
 	try {
 		bytes = await fsp.readFile(f.file);
@@ -143,4 +157,6 @@ async function readInto(f: ImageFile, h: number, w: number, c: 1 | 3, out: Float
 	} catch (err) {
 		throw new DataError(`${f.shown}: ${err instanceof Error ? err.message : String(err)}.`, f.file);
 	}
+	// `<class>/<file>`: the print does not change when the config (and its relative path) moves.
+	return `${path.basename(path.dirname(f.file))}/${path.basename(f.file)}\t${createHash('sha256').update(bytes).digest('hex')}`;
 }
