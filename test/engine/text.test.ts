@@ -72,6 +72,25 @@ describe('text: tokenize', () => {
 		for (const [k, def] of Object.entries(TOKENIZE_DEFAULTS)) assert.equal(entry[k], def, k);
 	});
 
+	it('warns when an embedding is smaller than the vocabulary feeding it, with a fix', () => {
+		const f = path.join(ROOT, 'test/fixtures/diagnostics/embedding-vocabulary.model.yaml');
+		const d = validateText(fs.readFileSync(f, 'utf8')).diagnostics.find((x) => x.code === 'MW244');
+		assert.ok(d, 'MW244');
+		assert.deepEqual(
+			d.fixes?.flatMap((x) => x.edits.map((e) => e.newText)),
+			['100'],
+		);
+		// The examples set inputDim to their vocabulary: no warning.
+		for (const name of ['transformer', 'two-inputs']) {
+			const file = path.join(ROOT, 'examples', `${name}.model.yaml`);
+			assert.deepEqual(
+				validateConfig(file, fs.readFileSync(file, 'utf8')).diagnostics.map((x) => x.code),
+				[],
+				name,
+			);
+		}
+	});
+
 	it('is fitted on the training split only, and the CSV examples are the generator output', async () => {
 		assert.equal(
 			fs.readFileSync(path.join(ROOT, 'examples/data/negations.csv'), 'utf8'),

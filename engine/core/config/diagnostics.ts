@@ -297,6 +297,12 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			'Options such as `maxLength` or `vocabularySize` only apply to a column whose `step` is `tokenize`; here they are ignored.',
 	},
+	MW244: {
+		severity: 'warning',
+		title: 'Embedding smaller than the vocabulary',
+		explanation:
+			'An `embedding` takes token ids from a `tokenize` step whose `vocabularySize` exceeds its `inputDim`: ids past the table are out of range. Make `inputDim` at least the vocabulary size.',
+	},
 	MW243: {
 		severity: 'error',
 		title: 'Input features do not match',

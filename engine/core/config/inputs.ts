@@ -152,3 +152,33 @@ export function namedInputs(
 		return { name: inp.name, ...(size !== undefined ? { shape: [size] } : {}) };
 	});
 }
+
+/**
+ * MW244: an `embedding` fed straight from an input whose tokenized columns have a larger vocabulary
+ * than its `inputDim` (those ids fall outside the table). Returns the vocabulary size to suggest.
+ */
+export function embeddingChecks(
+	cfg: ResolvedConfig,
+	shapes: { layers: readonly { index: number; type: string; sources: number[] }[] },
+	features: readonly string[] | undefined,
+	add: (code: DiagnosticCode, message: string, path: JsonPath, vocabulary: number) => void,
+): void {
+	const prep = (cfg.data?.preprocessing ?? {}) as Record<string, unknown>;
+	const inputs = cfg.model?.inputs;
+	for (const l of shapes.layers) {
+		if (l.type !== 'embedding' || l.sources.length !== 1 || l.sources[0]! >= 0) continue;
+		const k = -1 - l.sources[0]!;
+		const cols = inputs?.length ? inputs[k]?.features : features;
+		const tokenized = (cols ?? []).filter((c) => stepOfEntry(prep[c]) === 'tokenize');
+		if (!tokenized.length) continue;
+		const vocab = Math.max(...tokenized.map((c) => tokenizeOptions(prep[c]).vocabularySize));
+		const layer = cfg.model.layers[l.index] as { inputDim?: number };
+		if (typeof layer.inputDim === 'number' && layer.inputDim < vocab)
+			add(
+				'MW244',
+				`\`inputDim\` is ${layer.inputDim} but ${tokenized.map((c) => `\`${c}\``).join(', ')} ${tokenized.length === 1 ? 'is' : 'are'} tokenized into ids up to ${vocab - 1} (\`vocabularySize: ${vocab}\`): larger ids fall outside the embedding table. Set \`inputDim\` to ${vocab}, or lower \`vocabularySize\`.`,
+				['model', 'layers', l.index, 'inputDim'],
+				vocab,
+			);
+	}
+}

@@ -13,7 +13,7 @@ import { schemaAtPath } from './schemaNav';
 import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
-import { featureWidth, inputFeatures, namedInputs, stepOfEntry, tokenizeChecks } from './inputs';
+import { embeddingChecks, featureWidth, inputFeatures, namedInputs, stepOfEntry, tokenizeChecks } from './inputs';
 import { onnxProblems } from '../onnx';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
 import { classesOf, classKey } from '../data/labels';
@@ -80,6 +80,10 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const named = namedInputs(cfg, data, invalid, add);
 		shapes = inferShapes(layers, named ? undefined : input, named);
 		for (const ii of shapes.inputIssues ?? []) add(ii.code, ii.message, ['model', 'inputs', ii.input, 'name']);
+		if (!invalid(['data', 'preprocessing']))
+			embeddingChecks(cfg, shapes, data.features, (code, message, p, vocab) =>
+				add(code, message, p, 'value', fix(tc('fix.setTo', { key: 'inputDim', value: String(vocab) }), p, vocab, true)),
+			);
 		for (const l of shapes.layers) {
 			if (!l.issue) continue;
 			const path: JsonPath = ['model', 'layers', l.index, ...(l.issue.at ?? (l.issue.field ? [l.issue.field] : ['type']))];
@@ -130,13 +134,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 	if (split && !invalid(['data', 'split'])) {
 		const val = split.validation ?? 0;
 		const test = split.test ?? 0;
-		if (val + test >= 1)
-			add(
-				'MW226',
-				tc('MW226', { val, test, sum: +(val + test).toFixed(4) }),
-				['data', 'split'],
-				'key',
-			);
+		if (val + test >= 1) add('MW226', tc('MW226', { val, test, sum: +(val + test).toFixed(4) }), ['data', 'split'], 'key');
 		const folds = split.folds ?? cfg.tuning?.folds;
 		const writtenVal = (cd.value as { data?: { split?: { validation?: unknown } } } | null)?.data?.split?.validation;
 		if (folds !== undefined && typeof writtenVal === 'number' && writtenVal > 0) {
@@ -222,12 +220,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		shapes.totalParams > 50 * Math.max(1, data.trainRows) &&
 		shapes.totalParams > 1000
 	) {
-		add(
-			'MW223',
-			tc('MW223', { params: shapes.totalParams.toLocaleString('en-US'), rows: data.trainRows }),
-			['model'],
-			'key',
-		);
+		add('MW223', tc('MW223', { params: shapes.totalParams.toLocaleString('en-US'), rows: data.trainRows }), ['model'], 'key');
 	}
 
 	// ---- memory: refuse what would be killed mid-run rather than start it
@@ -273,11 +266,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const [lo, hi] = USUAL_LEARNING_RATE[o.type];
 		const lr = o.learningRate;
 		if (typeof lr === 'number' && (lr < lo || lr > hi) && cd.nodeAt(['training', 'optimizer', 'learningRate'])) {
-			add(
-				'MW224',
-				tc(lr > hi ? 'MW224.high' : 'MW224.low', { lr, optimizer: o.type, lo, hi }),
-				['training', 'optimizer', 'learningRate'],
-			);
+			add('MW224', tc(lr > hi ? 'MW224.high' : 'MW224.low', { lr, optimizer: o.type, lo, hi }), ['training', 'optimizer', 'learningRate']);
 		}
 	}
 
@@ -356,11 +345,7 @@ function dataSummary(
 			else add('MW225', probe.message, ['data', 'source', 'path']);
 		} else if (probe?.ok) info = probe.info;
 		else if (!opts.probe && (nodePath.isAbsolute(d.source.path) || d.source.path.split(/[\\/]/).includes('..'))) {
-			add(
-				'MW228',
-				tc('MW228.outside', { path: d.source.path }),
-				['data', 'source', 'path'],
-			);
+			add('MW228', tc('MW228.outside', { path: d.source.path }), ['data', 'source', 'path']);
 		}
 	}
 	if (!info) return out;
@@ -389,12 +374,7 @@ function dataSummary(
 	if (!invalid(['data', 'preprocessing'])) {
 		for (const col of Object.keys(prep)) {
 			if (!cols.includes(col))
-				add(
-					'MW227',
-					tc('MW227', { col, cols: list(cols.map((c) => `\`${c}\``)) }),
-					['data', 'preprocessing', col],
-					'key',
-				);
+				add('MW227', tc('MW227', { col, cols: list(cols.map((c) => `\`${c}\``)) }), ['data', 'preprocessing', col], 'key');
 		}
 	}
 	let features = d.features ?? inputFeatures(cfg) ?? info.defaultFeatures ?? cols.filter((c) => c !== label);
@@ -481,14 +461,7 @@ function tableChecks(
 	};
 	if (label !== undefined && d.features && !invalid(['data', 'features'])) {
 		const i = d.features.indexOf(label);
-		if (i >= 0)
-			add(
-				'MW234',
-				tc('MW234', { label }),
-				['data', 'features', i],
-				'value',
-				featuresWithout(label),
-			);
+		if (i >= 0) add('MW234', tc('MW234', { label }), ['data', 'features', i], 'value', featuresWithout(label));
 	}
 	const lineOf = (row: number) => row + 2;
 	const fileSource = d.source.type === 'csv' || d.source.type === 'json';
@@ -524,7 +497,12 @@ function tableChecks(
 			if (oh && col !== label) fixes.push({ title: tc('fix.encodeCategories', { col }), edits: [oh] });
 			add(
 				'MW235',
-				tc('MW235', { col, bad: m.nonNumeric, total: m.values, examples: `${shown.join('; ')}${m.nonNumeric > shown.length ? '; …' : ''}` }),
+				tc('MW235', {
+					col,
+					bad: m.nonNumeric,
+					total: m.values,
+					examples: `${shown.join('; ')}${m.nonNumeric > shown.length ? '; …' : ''}`,
+				}),
 				path,
 				'value',
 				fixes,
@@ -570,11 +548,7 @@ function tableChecks(
 	if (label !== undefined && labelClasses?.length === 1 && info.rows !== undefined && !info.mixed?.[label]) {
 		const task = d.task;
 		if (task === 'binaryClassification' || task === 'multiclassClassification' || !info.numeric.includes(label))
-			add(
-				'MW237',
-				tc('MW237', { label, value: JSON.stringify(labelClasses[0]) }),
-				d.label ? ['data', 'label'] : ['data', 'source'],
-			);
+			add('MW237', tc('MW237', { label, value: JSON.stringify(labelClasses[0]) }), d.label ? ['data', 'label'] : ['data', 'source']);
 	}
 }
 
@@ -608,43 +582,33 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 	const k = data.classes?.length;
 
 	if (activation === 'softmax' && units === 1) {
-		add(
-			'MW202',
-			tc('MW202'),
-			actPath,
-			'value',
-			[
-				...fix(tc('fix.changeActivation', { value: 'sigmoid' }), actPath, 'sigmoid', loss === 'binaryCrossentropy'),
-				...(k && k > 1
-					? loss === 'binaryCrossentropy'
-						? fix(tc('fix.unitsAndLoss', { k, loss: 'categoricalCrossentropy' }), unitsPath, k, false, [[lossPath, 'categoricalCrossentropy']])
-						: fix(tc('fix.unitsPerClass', { k }), unitsPath, k, true)
-					: []),
-			],
-		);
+		add('MW202', tc('MW202'), actPath, 'value', [
+			...fix(tc('fix.changeActivation', { value: 'sigmoid' }), actPath, 'sigmoid', loss === 'binaryCrossentropy'),
+			...(k && k > 1
+				? loss === 'binaryCrossentropy'
+					? fix(tc('fix.unitsAndLoss', { k, loss: 'categoricalCrossentropy' }), unitsPath, k, false, [
+							[lossPath, 'categoricalCrossentropy'],
+						])
+					: fix(tc('fix.unitsPerClass', { k }), unitsPath, k, true)
+				: []),
+		]);
 		return;
 	}
 	if ((loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') && units === 1) {
-		add(
-			'MW201',
-			tc('MW201', { loss }),
-			lossPath,
-			'value',
-			[
-				...(k === undefined || k <= 2
-					? fix(
-							tc('fix.changeLoss', { value: 'binaryCrossentropy' }),
-							lossPath,
-							'binaryCrossentropy',
-							true,
-							activation === 'sigmoid' ? [] : [[actPath, 'sigmoid']],
-						)
-					: []),
-				...(k && k > 1
-					? fix(tc('fix.unitsPerClass', { k }), unitsPath, k, k > 2, activation === 'softmax' ? [] : [[actPath, 'softmax']])
-					: []),
-			],
-		);
+		add('MW201', tc('MW201', { loss }), lossPath, 'value', [
+			...(k === undefined || k <= 2
+				? fix(
+						tc('fix.changeLoss', { value: 'binaryCrossentropy' }),
+						lossPath,
+						'binaryCrossentropy',
+						true,
+						activation === 'sigmoid' ? [] : [[actPath, 'sigmoid']],
+					)
+				: []),
+			...(k && k > 1
+				? fix(tc('fix.unitsPerClass', { k }), unitsPath, k, k > 2, activation === 'softmax' ? [] : [[actPath, 'softmax']])
+				: []),
+		]);
 		return;
 	}
 	if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
@@ -679,13 +643,7 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 				]),
 			);
 		} else if (units !== 1) {
-			add(
-				'MW204',
-				tc('MW204.binary', { units }),
-				unitsPath,
-				'value',
-				fix(tc('fix.setTo', { key: 'units', value: 1 }), unitsPath, 1, true),
-			);
+			add('MW204', tc('MW204.binary', { units }), unitsPath, 'value', fix(tc('fix.setTo', { key: 'units', value: 1 }), unitsPath, 1, true));
 		} else if (activation !== 'sigmoid') {
 			add(
 				'MW203',
@@ -762,19 +720,13 @@ function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, ad
 		const p: JsonPath = ['tuning', 'space', key];
 		const target = parseConfigPath(key);
 		if (!target || !configPathExists(cfg, target)) {
-			add(
-				'MW230',
-				tc('MW230', { key }),
-				p,
-				'key',
-			);
+			add('MW230', tc('MW230', { key }), p, 'key');
 			continue;
 		}
 		const bounds = 'uniform' in param ? param.uniform : 'logUniform' in param ? param.logUniform : 'int' in param ? param.int : undefined;
 		if (bounds) {
 			const [lo, hi] = bounds;
-			if (!(lo <= hi))
-				add('MW231', tc('MW231.empty', { lo, hi }), [...p, Object.keys(param)[0]!]);
+			if (!(lo <= hi)) add('MW231', tc('MW231.empty', { lo, hi }), [...p, Object.keys(param)[0]!]);
 			else if ('logUniform' in param && lo <= 0) add('MW231', tc('MW231.log', { lo }), [...p, 'logUniform']);
 		}
 		if (tuning.strategy === 'grid' && ('uniform' in param || 'logUniform' in param)) {
