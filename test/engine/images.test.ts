@@ -335,3 +335,24 @@ describe('images: thumbnails', () => {
 		assert.deepEqual([s.width, s.height, s.data[0], s.data[1], s.data[2]], [8, 8, 255, 255, 255]);
 	});
 });
+
+describe('images: decode limits', () => {
+	/** A PNG signature and IHDR claiming a size; the pixels never need to exist. */
+	function header(w: number, h: number, depth: number, colourType: number): Buffer {
+		const b = Buffer.alloc(33);
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
+		b.writeUInt32BE(13, 8);
+		b.write('IHDR', 12, 'latin1');
+		b.writeUInt32BE(w, 16);
+		b.writeUInt32BE(h, 20);
+		b[24] = depth;
+		b[25] = colourType;
+		return b;
+	}
+	it('refuses an image too large to decode before allocating its pixels (a small file can claim 100 megapixels)', () => {
+		assert.throws(() => decodeImage(header(10_000, 10_000, 16, 6)), /megapixels/);
+		assert.throws(() => decodeImage(header(4_900, 5_000, 16, 6)), /MB to decode/);
+		// Within the limits the header passes and pngjs reports the truncated file instead.
+		assert.throws(() => decodeImage(header(64, 64, 8, 2)), /not a readable PNG/);
+	});
+});

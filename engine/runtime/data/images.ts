@@ -13,8 +13,15 @@ export interface Rgba {
 	data: Uint8Array;
 }
 
-/** Larger images are refused before their pixels are allocated (a 100-megapixel RGBA image is 400 MB). */
-export const MAX_MEGAPIXELS = 100;
+/**
+ * Larger images are refused before their pixels are allocated. pngjs holds the inflated
+ * scanlines and the RGBA copy at once: 8-bit RGBA costs w·h·(4 + 4) bytes (200 MB at 25 MP),
+ * 16-bit RGBA w·h·(8 + 4); 256 MB is the most one image of a training folder may take.
+ */
+export const MAX_MEGAPIXELS = 25;
+const MAX_DECODE_BYTES = 256 * 1024 * 1024;
+/** Bytes per pixel of inflated PNG scanlines by colour type (IHDR byte 25), at 8 bits per sample. */
+const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 const isPng = (b: Uint8Array) => b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
@@ -27,6 +34,12 @@ export function decodeImage(bytes: Buffer): Rgba {
 			const w = bytes.readUInt32BE(16);
 			const h = bytes.readUInt32BE(20);
 			if (w * h > MAX_MEGAPIXELS * 1e6) throw new Error(`${w}×${h} pixels is more than ${MAX_MEGAPIXELS} megapixels`);
+			if (bytes.length >= 26) {
+				const depth = bytes[24]!;
+				const scanline = (w * h * (PNG_SAMPLES[bytes[25]!] ?? 4) * Math.max(depth, 8)) / 8;
+				if (scanline + w * h * 4 > MAX_DECODE_BYTES)
+					throw new Error(`${w}×${h} pixels at ${depth} bits per sample needs more than ${MAX_DECODE_BYTES >> 20} MB to decode`);
+			}
 		}
 		let png: PNG;
 		try {

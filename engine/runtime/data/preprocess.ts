@@ -67,6 +67,9 @@ function* textsAt(col: Column, index: ArrayLike<number>): Generator<string> {
 
 const isMiss = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
 
+/** Token ids the per-column text cache may hold (16M floats, 64 MB). */
+const CACHE_IDS = 16 * 1024 * 1024;
+
 function sortVals(vals: (string | number)[]): (string | number)[] {
 	return vals.sort(compareValues);
 }
@@ -309,7 +312,9 @@ function tokenWriter(
 		if (!ids) {
 			ids = new Float32Array(L);
 			encodeText(text, t, index, ids, 0);
-			if (cache.size < 100_000) cache.set(text, ids);
+			// Repeated texts (categories written as text) are encoded once; bounded by bytes, as
+			// maxLength may be large.
+			if ((cache.size + 1) * L <= CACHE_IDS) cache.set(text, ids);
 		}
 		return ids;
 	};
