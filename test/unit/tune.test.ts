@@ -228,6 +228,21 @@ describe('apply best', () => {
 		);
 	});
 
+	it('keeps values a sweep tried exactly: choices and already-rounded draws are not cut to 4 digits', () => {
+		const tried = { 'training.optimizer.learningRate': 0.12345, 'model.layers[0].dropout': 1005.37, 'training.batchSize': 64 };
+		assert.deepEqual(roundParams(tried), tried);
+		assert.deepEqual(
+			roundParams({ a: 0.12345678901234 }, { a: { choice: [0.12345678901234, 0.5] } }),
+			{ a: 0.12345678901234 },
+			'a choice is what the user wrote',
+		);
+		assert.deepEqual(
+			roundParams({ a: 1005.3712345678901 }, { a: { uniform: [1000, 1010] } }),
+			{ a: 1005.4 },
+			'a raw draw to its range (1/100 of the width)',
+		);
+	});
+
 	it("the examples' search ranges stay inside what the config's own lints accept", () => {
 		for (const file of listConfigs(path.join(__dirname, '..', '..', 'examples'))) {
 			const text = fs.readFileSync(file, 'utf8');

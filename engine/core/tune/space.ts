@@ -123,15 +123,25 @@ export function roundToRange(d: Pick<Dimension, 'param'>, v: number): number {
 	return v;
 }
 
+/** Significant digits of a number's shortest decimal form (0.0488 → 3, 0.04880909377334749 → 16). */
+function significantDigits(v: number): number {
+	const mantissa = Math.abs(v).toExponential().split('e')[0]!;
+	return mantissa.replace('.', '').length;
+}
+
 /**
- * A trial's values as apply-best writes them: continuous ones rounded to their range (sweeps
- * recorded before proposals were rounded), any other non-integer to 4 significant digits.
+ * A trial's values as apply-best writes them. Sweeps now propose values already rounded to their
+ * range, and a `choice` value is whatever the user wrote: those are kept exactly, so the config
+ * reproduces the trial. Only raw draws of sweeps recorded before proposals were rounded (a dozen
+ * or more significant digits) are rounded: to their range when the space is known, else to 4
+ * significant digits.
  */
 export function roundParams(params: Params, space?: TuningConfig['space']): Params {
 	const out: Params = {};
 	for (const [key, v] of Object.entries(params)) {
 		const param = space?.[key];
-		out[key] = typeof v !== 'number' || Number.isInteger(v) ? v : param ? roundToRange({ param }, v) : Number(v.toPrecision(4));
+		const raw = typeof v === 'number' && !Number.isInteger(v) && significantDigits(v) >= 12 && !(param && 'choice' in param);
+		out[key] = !raw ? v : param ? roundToRange({ param }, v) : Number(v.toPrecision(4));
 	}
 	return out;
 }
