@@ -228,6 +228,15 @@ describe('images: generator, source, checks, augmentation', function () {
 		assert.match(mismatch.join('\n'), /MW214 `model.inputShape` is \[16, 16, 1\] \(256 values\) but the images are \[16, 16, 3\]/);
 	});
 
+	it('inspect names the images and their count', async () => {
+		const ws = path.join(tmp, 'ws');
+		fs.writeFileSync(path.join(ws, 'inspect.model.yaml'), CONFIG('{type: images, path: data/shapes, imageSize: [8, 12], channels: 1}'));
+		const r = await cliIn(ws, 'inspect', 'inspect.model.yaml');
+		assert.equal(r.code, 0, r.err);
+		assert.match(r.out, /^Input: \[null, 8, 12, 1\] images \(60 files\)$/m);
+		assert.match(r.out, /^Label: label \(multiclassClassification, 3 classes\)$/m);
+	});
+
 	it('a class folder linked from outside the workspace is refused, unless allowed', async () => {
 		const ws = path.join(tmp, 'linked');
 		const outside = path.join(tmp, 'elsewhere');

@@ -29,6 +29,8 @@ export function summaryTable(name: string, shapes: ModelShapeInfo, data?: DataSu
 	const out = [`Model: "${name}"`];
 	// Named inputs (`model.inputs`): one line each.
 	if (shapes.inputs?.length) for (const i of shapes.inputs) out.push(`Input \`${i.name}\`: ${formatShape(i.shape)}`);
+	else if (data?.inputShape && data.features?.includes('image'))
+		out.push(`Input: ${formatShape(shapes.inputShape)} images${data.info?.rows !== undefined ? ` (${data.info.rows} files)` : ''}`);
 	else if (data?.features)
 		out.push(
 			`Input: ${formatShape(shapes.inputShape)} from ${data.features.length} feature column${data.features.length === 1 ? '' : 's'} (${data.features.join(', ')})`,
