@@ -72,7 +72,7 @@ export function catalogue<const E extends Record<string, string>>(name: string, 
 		t: (key, ...args) => format(((current === 'zh-cn' ? zh[key] : undefined) ?? en[key]) as string, args[0]),
 		strings: (locale) => (locale === 'zh-cn' ? zh : en),
 	};
-	registry.push(c as unknown as Catalogue<Record<string, string>>);
+	registry.push(c);
 	return c;
 }
 

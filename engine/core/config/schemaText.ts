@@ -45,7 +45,7 @@ export function schemaPaths(): Map<object, Segments> {
 			});
 		}
 	};
-	walk(ConfigSchema as unknown as S, []);
+	walk(ConfigSchema, []);
 	paths = out;
 	return out;
 }
@@ -83,7 +83,7 @@ function local(s: S, tail: string | undefined, english: string | undefined): str
 
 /** `s.description` in the current locale. */
 export function localDescription(s: S): string | undefined {
-	return local(s, undefined, s.description as string | undefined);
+	return local(s, undefined, s.description);
 }
 
 /** The documentation of one enum value of `s` (x-enumDescriptions) in the current locale. */
