@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runJob } from '../../engine/runtime/job';
-import { comparisonView, evaluationView, flatten, runSeries } from '../../client/src/views';
+import { comparisonView, evaluationView, flatten, isThumbnailPng, runSeries } from '../../client/src/views';
+import { encodePng } from '../../engine/runtime/data/images';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -82,5 +83,17 @@ describe('panel view models', function () {
 			'layers[0].units': '2',
 			f: '["x","y"]',
 		});
+	});
+});
+
+describe('evaluation view: misclassified thumbnails', () => {
+	it('passes a small PNG and refuses a header claiming a huge image (a decode bomb for the webview)', () => {
+		const small = encodePng(new Float32Array(16 * 16).fill(0.5), 16, 16, 1, 64).toString('base64');
+		assert.ok(isThumbnailPng(small));
+		const bomb = Buffer.from(encodePng(new Float32Array(4).fill(0), 2, 2, 1, 64));
+		bomb.writeUInt32BE(20_000, 16);
+		bomb.writeUInt32BE(20_000, 20);
+		assert.equal(isThumbnailPng(bomb.toString('base64')), false);
+		assert.equal(isThumbnailPng('iVBORw0KGgo'), false, 'a signature without a header');
 	});
 });
