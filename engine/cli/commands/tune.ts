@@ -69,7 +69,8 @@ trials are kept and --resume continues it.
 
 Options:
   --trials N          Override the number of trials.
-  --workers N         Parallel trials (default: tuning.workers, else the number of cores).
+  --workers N         Parallel trials (default: tuning.workers, else the number of cores). Same
+                      config, seed and workers: the same trials and winner (docs/engine.md).
   --resume DIR        Continue the sweep in DIR without re-running finished trials.
   --backend NAME      ${BACKENDS.join(' | ')} (default wasm).
   --out DIR           Run store folder (default .modelwright/runs next to the config).
