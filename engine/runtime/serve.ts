@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { predictRowsFlat } from './model/inputs';
 import type { FeatureTransform, Preprocessing } from './data/preprocess';
-import { decodeOutput, transformRow } from './data/preprocess';
+import { decodeOutput, featureWidthOf, transformRow } from './data/preprocess';
+import { encodeText, vocabularyIndex } from '../core/data/tokenize';
 import { IMAGE_MODEL_ROWS, loadExported } from './export/tfjs';
 import { readJson } from '../io/fsutil';
 
@@ -121,13 +122,16 @@ interface FeatureCodec {
 	categories?: Map<string, number>;
 	/** What a missing value becomes (transformRow with the fill), when the fill encodes. */
 	fill?: Float32Array;
+	/** tokenize: the vocabulary lookup (a text's ids are written straight into the row). */
+	vocabulary?: Map<string, number>;
 }
 
 function codecs(pre: Preprocessing): FeatureCodec[] {
 	let offset = 0;
 	return pre.features.map((f) => {
 		const c: FeatureCodec = { f, offset };
-		const width = f.step === 'oneHot' ? f.categories!.length : 1;
+		const width = featureWidthOf(f);
+		if (f.tokenizer) c.vocabulary = vocabularyIndex(f.tokenizer);
 		offset += width;
 		if (f.step === 'oneHot' || f.step === 'labelEncode') {
 			c.categories = new Map();
@@ -163,7 +167,7 @@ export function encodeRows(pre: Preprocessing, rows: unknown[], features: Featur
 			throw new RequestError(400, `${where} is ${describe(raw)}, not an object of column values.`, where, 'an object {column: value}');
 		const src = raw as Record<string, unknown>;
 		const base = i * w;
-		for (const { f, offset, categories, fill } of features) {
+		for (const { f, offset, categories, fill, vocabulary } of features) {
 			const v = src[f.column];
 			if (isMissing(v)) {
 				if (f.fillValue === undefined)
@@ -175,6 +179,13 @@ export function encodeRows(pre: Preprocessing, rows: unknown[], features: Featur
 					);
 				if (fill) x.set(fill, base + offset);
 				else transformRow([f], { [f.column]: null }, x, base + offset, `${where}: `);
+				continue;
+			}
+			if (vocabulary) {
+				// Text, tokenized with the training vocabulary (a number is read as its text).
+				if (typeof v !== 'string' && typeof v !== 'number')
+					throw new RequestError(400, `${where}.${f.column} is ${describe(v)}, not text.`, f.column, 'a text');
+				encodeText(String(v), f.tokenizer!, vocabulary, x, base + offset);
 				continue;
 			}
 			if (categories) {
