@@ -6,6 +6,8 @@
 import type { DiagnosticCode, JsonPath } from './diagnostics';
 import type { ResolvedConfig } from './resolve';
 import type { NamedInput } from '../shapes/infer';
+import { list } from '../l10n';
+import { tc } from './messages';
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value') => void;
 
@@ -75,7 +77,11 @@ export function tokenizeChecks(cfg: ResolvedConfig, written: (p: JsonPath) => bo
 		if (extra.length)
 			add(
 				'MW242',
-				`${extra.map((k) => `\`${k}\``).join(', ')} ${extra.length === 1 ? 'is an option' : 'are options'} of the tokenize step, but \`${col}\` has \`step: ${stepOfEntry(entry) ?? 'none'}\`: set \`step: tokenize\` or remove ${extra.length === 1 ? 'it' : 'them'}.`,
+				tc(extra.length === 1 ? 'MW242.one' : 'MW242.many', {
+					options: list(extra.map((k) => `\`${k}\``)),
+					col,
+					step: stepOfEntry(entry) ?? 'none',
+				}),
 				['data', 'preprocessing', col, extra[0]!],
 			);
 	}
@@ -99,35 +105,24 @@ export function namedInputs(
 ): NamedInput[] | undefined {
 	const inputs = cfg.model?.inputs;
 	if (!inputs?.length || invalid(['model', 'inputs'])) return undefined;
-	if (cfg.model.inputShape)
-		add(
-			'MW243',
-			'`model.inputShape` has no meaning beside `model.inputs`: give each input its own `shape`, or remove it.',
-			['model', 'inputShape'],
-			'key',
-		);
+	if (cfg.model.inputShape) add('MW243', tc('MW243.inputShape'), ['model', 'inputShape'], 'key');
 	const owner = new Map<string, number>();
 	const seenNames = new Map<string, number>();
 	inputs.forEach((inp, k) => {
 		const prev = seenNames.get(inp.name);
-		if (prev !== undefined)
-			add('MW243', `Input ${prev + 1} is already named \`${inp.name}\`: input names must be unique.`, ['model', 'inputs', k, 'name']);
+		if (prev !== undefined) add('MW243', tc('MW243.duplicate', { n: prev + 1, name: inp.name }), ['model', 'inputs', k, 'name']);
 		else seenNames.set(inp.name, k);
 		inp.features.forEach((f, j) => {
 			const o = owner.get(f);
-			if (o !== undefined)
-				add('MW243', `\`${f}\` already feeds input \`${inputs[o]!.name}\`: a column feeds one input only.`, [
-					'model',
-					'inputs',
-					k,
-					'features',
-					j,
-				]);
+			if (o !== undefined) add('MW243', tc('MW243.twice', { col: f, input: inputs[o]!.name }), ['model', 'inputs', k, 'features', j]);
 			else owner.set(f, k);
 			if (data.features && !data.features.includes(f))
 				add(
 					'MW243',
-					`\`${f}\` is not a feature column${data.features.length ? ` (features: ${data.features.map((c) => `\`${c}\``).join(', ')})` : ''}.`,
+					tc('MW243.notFeature', {
+						col: f,
+						features: data.features.length ? tc('MW243.features', { cols: list(data.features.map((c) => `\`${c}\``)) }) : '',
+					}),
 					['model', 'inputs', k, 'features', j],
 				);
 		});
@@ -137,7 +132,7 @@ export function namedInputs(
 		if (missing.length)
 			add(
 				'MW243',
-				`${missing.map((c) => `\`${c}\``).join(', ')} ${missing.length === 1 ? 'is a feature but feeds' : 'are features but feed'} no input of \`model.inputs\`: add ${missing.length === 1 ? 'it' : 'them'} to an input's \`features\`, or leave ${missing.length === 1 ? 'it' : 'them'} out of \`data.features\`.`,
+				tc(missing.length === 1 ? 'MW243.unfedOne' : 'MW243.unfedMany', { cols: list(missing.map((c) => `\`${c}\``)) }),
 				['data', 'features'],
 				'key',
 			);
@@ -176,7 +171,12 @@ export function embeddingChecks(
 		if (typeof layer.inputDim === 'number' && layer.inputDim < vocab)
 			add(
 				'MW244',
-				`\`inputDim\` is ${layer.inputDim} but ${tokenized.map((c) => `\`${c}\``).join(', ')} ${tokenized.length === 1 ? 'is' : 'are'} tokenized into ids up to ${vocab - 1} (\`vocabularySize: ${vocab}\`): larger ids fall outside the embedding table. Set \`inputDim\` to ${vocab}, or lower \`vocabularySize\`.`,
+				tc(tokenized.length === 1 ? 'MW244.one' : 'MW244.many', {
+					dim: layer.inputDim,
+					cols: list(tokenized.map((c) => `\`${c}\``)),
+					max: vocab - 1,
+					vocab,
+				}),
 				['model', 'layers', l.index, 'inputDim'],
 				vocab,
 			);

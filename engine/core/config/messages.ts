@@ -143,6 +143,22 @@ export const CONFIG_MESSAGES_EN = {
 	'MW231.empty': 'The range [{lo}, {hi}] is empty: the low bound must not exceed the high one.',
 	'MW231.log': 'Log-uniform bounds must be > 0 (got {lo}).',
 	MW232: 'Grid search cannot enumerate a continuous range; use `choice` (or `int`) for `{key}`.',
+	// ---- named inputs and tokenize (inputs.ts)
+	'MW242.one': '{options} is an option of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove it.',
+	'MW242.many': '{options} are options of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove them.',
+	'MW243.inputShape': '`model.inputShape` has no meaning beside `model.inputs`: give each input its own `shape`, or remove it.',
+	'MW243.duplicate': 'Input {n} is already named `{name}`: input names must be unique.',
+	'MW243.twice': '`{col}` already feeds input `{input}`: a column feeds one input only.',
+	'MW243.notFeature': '`{col}` is not a feature column{features}.',
+	'MW243.features': ' (features: {cols})',
+	'MW243.unfedOne':
+		"{cols} is a feature but feeds no input of `model.inputs`: add it to an input's `features`, or leave it out of `data.features`.",
+	'MW243.unfedMany':
+		"{cols} are features but feed no input of `model.inputs`: add them to an input's `features`, or leave them out of `data.features`.",
+	'MW244.one':
+		'`inputDim` is {dim} but {cols} is tokenized into ids up to {max} (`vocabularySize: {vocab}`): larger ids fall outside the embedding table. Set `inputDim` to {vocab}, or lower `vocabularySize`.',
+	'MW244.many':
+		'`inputDim` is {dim} but {cols} are tokenized into ids up to {max} (`vocabularySize: {vocab}`): larger ids fall outside the embedding table. Set `inputDim` to {vocab}, or lower `vocabularySize`.',
 	// ---- a job refused for its config (runtime/job.ts: the editor's failure toast)
 	'job.invalid': 'the config has {errors}: {messages}',
 	'job.error': '1 error',

@@ -128,6 +128,21 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW231.empty': '范围 [{lo}, {hi}] 为空：下界不能大于上界。',
 	'MW231.log': '对数均匀分布的边界必须 > 0（实际为 {lo}）。',
 	MW232: '网格搜索无法枚举连续范围；请为 `{key}` 使用 `choice`（或 `int`）。',
+	'MW242.one': '{options} 是 tokenize 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: tokenize`，或删除它。',
+	'MW242.many': '{options} 是 tokenize 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: tokenize`，或删除它们。',
+	'MW243.inputShape': '有 `model.inputs` 时 `model.inputShape` 没有意义：请给每个输入设置各自的 `shape`，或删除它。',
+	'MW243.duplicate': '第 {n} 个输入已经叫 `{name}`：输入名称必须唯一。',
+	'MW243.twice': '`{col}` 已经提供给输入 `{input}`：一列只能提供给一个输入。',
+	'MW243.notFeature': '`{col}` 不是特征列{features}。',
+	'MW243.features': '（特征：{cols}）',
+	'MW243.unfedOne':
+		'{cols} 是特征，但没有提供给 `model.inputs` 中的任何输入：请把它加入某个输入的 `features`，或从 `data.features` 中去掉。',
+	'MW243.unfedMany':
+		'{cols} 是特征，但没有提供给 `model.inputs` 中的任何输入：请把它们加入某个输入的 `features`，或从 `data.features` 中去掉。',
+	'MW244.one':
+		'`inputDim` 为 {dim}，但 {cols} 被分词为最大到 {max} 的 id（`vocabularySize: {vocab}`）：更大的 id 落在嵌入表之外。请把 `inputDim` 设为 {vocab}，或降低 `vocabularySize`。',
+	'MW244.many':
+		'`inputDim` 为 {dim}，但 {cols} 被分词为最大到 {max} 的 id（`vocabularySize: {vocab}`）：更大的 id 落在嵌入表之外。请把 `inputDim` 设为 {vocab}，或降低 `vocabularySize`。',
 	'job.invalid': '配置有 {errors}：{messages}',
 	'job.error': '1 个错误',
 	'job.errors': '{n} 个错误',
