@@ -13,6 +13,24 @@ import { checkRunDir } from '../../engine/io/runRef';
 import { LANGUAGE_ID } from './manifest';
 import { readRun, type RunRecord, type RunsNode, type RunsProvider } from './runsView';
 import { getSettings } from './settings';
+
+/** A sweep's status in the UI language (the value in sweep.json stays English). */
+function sweepStatus(status: string): string {
+	switch (status) {
+		case 'running':
+			return vscode.l10n.t('running');
+		case 'completed':
+			return vscode.l10n.t('completed');
+		case 'stopped':
+			return vscode.l10n.t('stopped');
+		case 'interrupted':
+			return vscode.l10n.t('interrupted');
+		case 'failed':
+			return vscode.l10n.t('failed');
+		default:
+			return status;
+	}
+}
 import { readTextFile } from '../../engine/io/fsutil';
 
 /** A run as commands receive it: a Runs view node, a run folder path or URI. */
@@ -103,7 +121,7 @@ export async function pickSweep(config: vscode.Uri, dir?: string): Promise<Found
 		all.map((s) => ({
 			label: s.state.id,
 			description: [
-				s.state.status,
+				sweepStatus(s.state.status),
 				vscode.l10n.t('{0} trials', s.state.trials.length),
 				s.state.best ? vscode.l10n.t('best {0}', formatNumber(s.state.best.score)) : '',
 			]
