@@ -39,9 +39,14 @@ describe('engine/model/build', () => {
 
 	it('matches engine/shapes/infer.ts on every example and a conv/embedding/recurrent stack', () => {
 		const stacks: [LayerConfig[], number[]][] = [];
+		// Their input widths come from the data file (tokenized text, named inputs): test/engine/text.test.ts builds them.
+		const shapedByData = new Set(['transformer.model.yaml', 'two-inputs.model.yaml']);
 		for (const f of fs.readdirSync(EXAMPLES).filter((x) => x.endsWith('.model.yaml'))) {
 			const v = validateText(fs.readFileSync(path.join(EXAMPLES, f), 'utf8'));
-			stacks.push([v.resolved!.model.layers, v.shapes!.inputShape!.slice(1) as number[]]);
+			const shape = v.shapes?.inputShape;
+			if (!shape && shapedByData.has(f)) continue;
+			assert.ok(shape, `${f}: the validator infers no input shape`);
+			stacks.push([v.resolved!.model.layers, shape.slice(1) as number[]]);
 		}
 		stacks.push([
 			[
