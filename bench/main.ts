@@ -12,6 +12,7 @@ import { activationBench } from './activation';
 import { dataBench, dataChild } from './data';
 import { peerBench } from './peer';
 import { serveBench } from './serve';
+import { distributedBench } from './distributed';
 
 const SUITES: Record<string, () => Promise<void>> = {
 	validator: validatorBench,
@@ -23,6 +24,7 @@ const SUITES: Record<string, () => Promise<void>> = {
 	peer: peerBench,
 	data: dataBench,
 	serve: serveBench,
+	distributed: distributedBench,
 };
 
 async function run(): Promise<void> {

@@ -218,6 +218,9 @@ export interface TrialView {
 	/** Objective per epoch of the first fold (what pruning decided on). */
 	intermediate?: (number | null)[];
 	message?: string;
+	/** Distributed sweeps: the worker that ran (or runs) the trial, and how often it was started. */
+	worker?: string;
+	starts?: number;
 }
 
 export interface DimensionView {

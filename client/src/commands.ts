@@ -9,6 +9,7 @@ import type { BackendChoice } from '../../engine/core/facts';
 import type { ExportFormat } from '../../engine/core/config/schema';
 import { applyParamsEdits, changeSummary, describeChanges } from '../../engine/core/tune/apply';
 import { roundParams } from '../../engine/core/tune/space';
+import { redisUrlFrom, redisUrlProblem } from '../../engine/core/tune/distributed';
 import { formatNumber } from '../../engine/core/format';
 import { readRunSummary } from '../../engine/io/store';
 import { lockHolder } from '../../engine/io/lock';
@@ -74,6 +75,7 @@ export interface CommandArgs {
 	/** `confirmed` skips the modal question (tests). */
 	'modelwright.deleteRun': [run?: RunArg, selected?: RunArg[], confirmed?: boolean];
 	'modelwright.refreshRuns': [];
+	'modelwright.setRedisPassword': [];
 	'modelwright.showEngineLog': [];
 	'modelwright.restartServer': [];
 }
@@ -229,8 +231,10 @@ export function tune(ctx: Ctx): Cmd<'modelwright.tune'> {
 	return async (uri) => {
 		const target = configUri(uri);
 		if (!target) return undefined;
+		const redis = await tuneRedisUrl(ctx, target);
+		if (redis === false) return undefined;
 		ctx.panels.followTuning(target);
-		const outcome = await ctx.jobs.run('tune', target);
+		const outcome = await ctx.jobs.run('tune', target, redis ? { redisUrl: redis } : {});
 		const best = outcome.result?.best;
 		if (outcome.state === 'succeeded' && best) {
 			const apply = vscode.l10n.t('Apply Best');
@@ -359,6 +363,54 @@ export function refreshRuns(ctx: Ctx): Cmd<'modelwright.refreshRuns'> {
 	return () => ctx.runs.refresh();
 }
 
+/** Where the secret storage keeps the password of `modelwright.tune.redisUrl`. */
+const REDIS_PASSWORD_KEY = 'modelwright.tune.redisPassword';
+
+/**
+ * The Redis URL a sweep runs on (`modelwright.tune.redisUrl`, with the password from secret
+ * storage), undefined for local workers, false when the setting holds a password itself.
+ */
+async function tuneRedisUrl(ctx: Ctx, config: vscode.Uri): Promise<string | undefined | false> {
+	const url = getSettings(config)['tune.redisUrl'].trim();
+	if (!url) return undefined;
+	const problem = redisUrlProblem(url);
+	let password = false;
+	try {
+		password = new URL(url).password !== '';
+	} catch {
+		/* reported by redisUrlProblem */
+	}
+	if (problem || password) {
+		void vscode.window.showErrorMessage(
+			password
+				? vscode.l10n.t(
+						'The setting modelwright.tune.redisUrl holds a password: remove it there and run "Modelwright: Set Redis Password for Tuning" to keep it in secret storage.',
+					)
+				: vscode.l10n.t('The setting modelwright.tune.redisUrl is not a Redis URL: {0}', problem ?? ''),
+		);
+		return false;
+	}
+	return redisUrlFrom(url, await ctx.extension.secrets.get(REDIS_PASSWORD_KEY));
+}
+
+/** Stores (or, given nothing, forgets) the password of the Redis server for distributed sweeps, in VS Code's secret storage. */
+export function setRedisPassword(ctx: Ctx): Cmd<'modelwright.setRedisPassword'> {
+	return async () => {
+		const value = await vscode.window.showInputBox({
+			password: true,
+			ignoreFocusOut: true,
+			prompt: vscode.l10n.t('Password of the Redis server in modelwright.tune.redisUrl (leave empty to forget it)'),
+		});
+		if (value === undefined) return false;
+		if (value) await ctx.extension.secrets.store(REDIS_PASSWORD_KEY, value);
+		else await ctx.extension.secrets.delete(REDIS_PASSWORD_KEY);
+		void vscode.window.showInformationMessage(
+			value ? vscode.l10n.t('Redis password saved in secret storage.') : vscode.l10n.t('Redis password forgotten.'),
+		);
+		return true;
+	};
+}
+
 export function showEngineLog(_ctx: Ctx): Cmd<'modelwright.showEngineLog'> {
 	return () => engineChannel().show();
 }
@@ -390,6 +442,7 @@ const HANDLERS: { [K in CommandId]: (ctx: Ctx) => Cmd<K> } = {
 	'modelwright.compareRuns': compareRuns,
 	'modelwright.deleteRun': deleteRun,
 	'modelwright.refreshRuns': refreshRuns,
+	'modelwright.setRedisPassword': setRedisPassword,
 	'modelwright.showEngineLog': showEngineLog,
 	'modelwright.restartServer': restartServer,
 };

@@ -50,6 +50,7 @@ export const COMMANDS = {
 	'modelwright.compareRuns': { title: 'Compare Runs', icon: 'diff', viewTitle: true, runItem: '3_compare@1' },
 	'modelwright.deleteRun': { title: 'Delete Run', icon: 'trash', runItem: '4_delete@1' },
 	'modelwright.refreshRuns': { title: 'Refresh Runs', icon: 'refresh', viewTitle: true, palette: false },
+	'modelwright.setRedisPassword': { title: 'Set Redis Password for Tuning' },
 	'modelwright.showEngineLog': { title: 'Show Engine Log' },
 	'modelwright.restartServer': { title: 'Restart Language Server' },
 } as const satisfies Record<string, CommandDecl>;

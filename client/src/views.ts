@@ -229,6 +229,8 @@ export function trialView(t: TrialRecord): TrialView {
 		...(t.durationMs !== undefined ? { durationMs: t.durationMs } : {}),
 		...(t.intermediate ? { intermediate: t.intermediate.map(finite) } : {}),
 		...(t.message ? { message: t.message } : {}),
+		...(t.worker ? { worker: t.worker } : {}),
+		...(t.attempts?.length ? { starts: t.attempts.length } : {}),
 	};
 }
 

@@ -35,6 +35,8 @@ export interface SubmitParams {
 	outDir?: string;
 	/** For export: the formats to write (default tfjs). */
 	formats?: ExportFormat[];
+	/** For tune: run the trials on this Redis queue (`modelwright worker`), password included (never logged). */
+	redisUrl?: string;
 }
 
 /** What a finished job hands back besides its events. */

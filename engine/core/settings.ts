@@ -101,6 +101,14 @@ export const SETTINGS = {
 		}),
 		{ scope: 'machine', order: 50 },
 	),
+	'tune.redisUrl': setting(
+		Type.String({
+			description:
+				"Redis server for distributed sweeps, e.g. `redis://host:6379` (`rediss://` for TLS). When set, **Tune** puts the trials on a queue there, run by `modelwright worker --redis <url>` on any machine; empty: trials run on this machine. Keep the password out of this URL: **Modelwright: Set Redis Password for Tuning** stores it in VS Code's secret storage. Machine-wide only: a workspace cannot send your sweeps elsewhere.",
+			default: '',
+		}),
+		{ scope: 'machine', order: 60 },
+	),
 	'trace.server': setting(
 		StringEnum(['off', 'messages', 'verbose'] as const, {
 			description: 'Traces the communication between VS Code and the Modelwright language server in the output channel.',

@@ -6,7 +6,8 @@ import { writeJson } from '../io/fsutil';
 import { checkRunDir } from '../io/runRef';
 import { exportRunModel } from '../runtime/export/copy';
 import { evaluateRun, modelDirOf, predictRows, storeOwner } from '../runtime/runs';
-import { runSweep } from '../runtime/tune/sweep';
+import { runSweep, type SweepOptions } from '../runtime/tune/sweep';
+import { runDistributedSweep } from '../runtime/tune/distributed/coordinator';
 import type { SweepEvent } from '../core/tune/protocol';
 import type { JobResultPayload, SubmitParams } from '../core/rpc';
 
@@ -61,7 +62,9 @@ export async function execute(
 		}
 		case 'tune': {
 			let sweepDir: string | undefined;
-			const state = await runSweep(
+			const run = (opts: SweepOptions, emit: (e: SweepEvent) => void) =>
+				params.redisUrl ? runDistributedSweep(opts, { redisUrl: params.redisUrl }, emit) : runSweep(opts, emit);
+			const state = await run(
 				{
 					configPath: params.configPath,
 					...(params.runsDir ? { runsDir: params.runsDir } : {}),

@@ -111,6 +111,8 @@ export const WEBVIEW_EN = {
 	'tuning.score': 'Score {arrow}',
 	'tuning.scoreTitle': 'Mean {metric} over folds ± standard deviation ({direction})',
 	'tuning.duration': 'Duration',
+	'tuning.worker': 'Worker',
+	'tuning.retriedTitle': 'Started {count} times: earlier workers were lost and the trial ran again',
 	'tuning.bestTrial': 'Best trial',
 	'tuning.bestBadge': '★ best',
 	'tuning.partialTitle': 'Last value of a pruned trial (first fold, partial): not ranked',

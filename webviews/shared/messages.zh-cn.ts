@@ -109,6 +109,8 @@ export const WEBVIEW_ZH: Strings<typeof WEBVIEW_EN> = {
 	'tuning.score': '评分 {arrow}',
 	'tuning.scoreTitle': '各折 {metric} 的均值 ± 标准差（{direction}）',
 	'tuning.duration': '耗时',
+	'tuning.worker': '工作进程',
+	'tuning.retriedTitle': '共启动 {count} 次：之前的工作进程丢失，试验已重新运行',
 	'tuning.bestTrial': '最佳试验',
 	'tuning.bestBadge': '★ 最佳',
 	'tuning.partialTitle': '已剪枝试验的最后取值（第一折，不完整）：不参与排名',

@@ -187,6 +187,7 @@ function columns(m: SweepModel): Column[] {
 		},
 		{ key: 'status', label: tw('tuning.status'), num: false },
 		{ key: 'duration', label: tw('tuning.duration'), num: true },
+		...(m.list().some((t) => t.worker) ? [{ key: 'worker', label: tw('tuning.worker'), num: false }] : []),
 	];
 }
 
@@ -266,6 +267,14 @@ function renderTable(m: SweepModel): void {
 				t.message ? h('span', { class: 'tuning-message' }, t.message) : null,
 			),
 			h('td', { class: 'num' }, formatDuration(t.durationMs)),
+			cols.some((c) => c.key === 'worker')
+				? h(
+						'td',
+						{ class: 'tuning-worker', ...((t.starts ?? 0) > 1 ? { title: tw('tuning.retriedTitle', { count: String(t.starts) }) } : {}) },
+						t.worker ?? '',
+						(t.starts ?? 0) > 1 ? ` (×${t.starts})` : '',
+					)
+				: null,
 		);
 		tr.addEventListener('click', () => select(t.number, false));
 		tr.addEventListener('dblclick', () => open(t.number));

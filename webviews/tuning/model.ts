@@ -105,6 +105,7 @@ function sortValue(t: TrialView, key: SortKey): string | number | undefined {
 	if (key === 'score') return t.status === 'completed' && finite(t.score) ? t.score : undefined;
 	if (key === 'status') return STATUS_ORDER[t.status];
 	if (key === 'duration') return t.durationMs;
+	if (key === 'worker') return t.worker;
 	if (key.startsWith('param:')) {
 		const v = t.params[key.slice(6)];
 		return v === undefined ? undefined : typeof v === 'number' ? v : String(v);

@@ -44,7 +44,13 @@ export class TuningHost extends PanelHost<string> {
 		if (jobId !== this.job || !this.view) return;
 		if (e.method === 'sweep/trialStarted')
 			this.view.post(TrialsUpdate.type, {
-				trial: { number: e.params.number, params: e.params.params, status: 'running', intermediate: [] },
+				trial: {
+					number: e.params.number,
+					params: e.params.params,
+					status: 'running',
+					intermediate: [],
+					...(e.params.worker ? { worker: e.params.worker } : {}),
+				},
 			});
 		else if (e.method === 'sweep/trialEpoch' && e.params.fold === 0)
 			this.view.post(TrialsEpoch.type, { number: e.params.number, epoch: e.params.epoch, value: e.params.value ?? null });

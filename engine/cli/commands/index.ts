@@ -11,6 +11,7 @@ import { runsCommand } from './runs';
 import { tuneCommand } from './tune';
 import { cvCommand } from './cv';
 import { serveCommand } from './serve';
+import { workerCommand } from './worker';
 import { generateCommand } from './generate';
 
 export const COMMANDS: Command[] = [
@@ -25,5 +26,6 @@ export const COMMANDS: Command[] = [
 	tuneCommand,
 	cvCommand,
 	serveCommand,
+	workerCommand,
 	generateCommand,
 ];

@@ -7,7 +7,8 @@ import { applyParams, changeSummary, describeChanges } from '../../core/tune/app
 import { roundParams } from '../../core/tune/space';
 import { formatDuration, formatMeanStd, formatNumber } from '../../core/format';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
-import { runSweep } from '../../runtime/tune/sweep';
+import { runSweep, type SweepOptions } from '../../runtime/tune/sweep';
+import { DEFAULT_MAX_DATA_MB, DEFAULT_MAX_RESULT_MB, redisUrlFrom, redisUrlProblem } from '../../core/tune/distributed';
 import { readSweep } from '../../io/sweeps';
 import { writeRaw } from '../output';
 
@@ -21,21 +22,30 @@ function positive(v: string | undefined, name: string): number | undefined {
 	return n;
 }
 
-function row(t: TrialRecord, keys: string[], best: number | undefined): string[] {
+function row(t: TrialRecord, keys: string[], best: number | undefined, workers = false): string[] {
 	return [
 		`${t.number === best ? '*' : ' '}${t.number}`,
 		...keys.map((k) => (t.params[k] === undefined ? '–' : fmtParam(t.params[k]))),
 		t.score === undefined ? '–' : t.status === 'pruned' ? `(${fmt(t.score)}, partial)` : formatMeanStd(t.score, t.std),
 		t.status,
 		t.durationMs === undefined ? '' : formatDuration(t.durationMs),
+		...(workers ? [t.worker ? `${t.worker}${(t.attempts?.length ?? 0) > 1 ? ` (${t.attempts!.length} starts)` : ''}` : ''] : []),
 	];
 }
 
 /** The trials table: redrawn in place on a TTY. */
 function table(state: SweepState): string {
 	const keys = [...new Set(state.trials.flatMap((t) => Object.keys(t.params)))];
-	const head = ['#', ...keys, `${state.objective.metric} (${state.objective.direction === 'maximize' ? 'max' : 'min'})`, 'status', 'time'];
-	const rows = state.trials.map((t) => row(t, keys, state.best?.number));
+	const workers = state.distributed !== undefined;
+	const head = [
+		'#',
+		...keys,
+		`${state.objective.metric} (${state.objective.direction === 'maximize' ? 'max' : 'min'})`,
+		'status',
+		'time',
+		...(workers ? ['worker'] : []),
+	];
+	const rows = state.trials.map((t) => row(t, keys, state.best?.number, workers));
 	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 	return [head, ...rows]
 		.map((r) =>
@@ -79,7 +89,19 @@ Options:
   --json              Print sweep events as JSON lines.
   --allow-outside     Allow data paths outside the config's folder.
 
-Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
+Distributed (trials run by \`modelwright worker --redis URL\` on any machine):
+  --redis URL         Put the trials on a Redis queue instead of local workers
+                      (redis://[user@]host[:port][/db], rediss:// for TLS; the password from
+                      MODELWRIGHT_REDIS_PASSWORD). --workers is then the number of trials in flight
+                      (default: tuning.workers, else the connected workers' slots).
+  --max-data-mb N     Largest data file sent through Redis (default ${DEFAULT_MAX_DATA_MB}).
+  --max-result-mb N   Largest run folder a worker sends back (default ${DEFAULT_MAX_RESULT_MB}).
+  --shared-data DIR   Data under DIR is not sent: workers read it from their --data-root.
+  --redis-timeout S   Seconds Redis may be unreachable before the sweep stops, interrupted
+                      (default 15; --resume completes it once Redis is back).
+
+Exit codes: 0 ok, 1 the sweep failed (or Redis was lost: --resume completes it), 2 usage or
+invalid config, 130 stopped.`,
 	async run(args, io) {
 		const { values, positionals } = parseArgs({
 			args,
@@ -94,6 +116,11 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 				'apply-from': { type: 'string' },
 				json: { type: 'boolean' },
 				'allow-outside': { type: 'boolean' },
+				redis: { type: 'string' },
+				'max-data-mb': { type: 'string' },
+				'max-result-mb': { type: 'string' },
+				'shared-data': { type: 'string' },
+				'redis-timeout': { type: 'string' },
 			},
 		});
 		if (positionals.length !== 1) throw new UsageError('name exactly one config file.');
@@ -107,6 +134,25 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 		}
 		if (values.backend && !BACKENDS.includes(values.backend as BackendChoice))
 			throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+		const redisUrl = values.redis === undefined ? undefined : redisUrlFrom(values.redis, process.env.MODELWRIGHT_REDIS_PASSWORD);
+		if (redisUrl !== undefined) {
+			const problem = redisUrlProblem(redisUrl);
+			if (problem) throw new UsageError(`--redis: ${problem}.`);
+		} else if (values['max-data-mb'] || values['max-result-mb'] || values['shared-data'] || values['redis-timeout'])
+			throw new UsageError('--max-data-mb, --max-result-mb, --shared-data and --redis-timeout go with --redis.');
+		const redisTimeout = values['redis-timeout'] === undefined ? undefined : Number(values['redis-timeout']);
+		if (redisTimeout !== undefined && !(redisTimeout > 0))
+			throw new UsageError(`--redis-timeout must be a positive number of seconds, got '${values['redis-timeout']}'.`);
+		const mbOption = (name: 'max-data-mb' | 'max-result-mb') => {
+			const v = values[name];
+			if (v === undefined) return undefined;
+			const n = Number(v);
+			if (!Number.isFinite(n) || n <= 0 || n > 512)
+				throw new UsageError(`--${name} must be a positive number of megabytes up to 512, got '${v}'.`);
+			return Math.round(n * 1024 * 1024);
+		};
+		const maxData = mbOption('max-data-mb');
+		const maxResult = mbOption('max-result-mb');
 		const ctrl = new AbortController();
 		const onSigint = () => {
 			io.err('\nstopping the sweep (finished trials are kept; --resume continues)…');
@@ -135,6 +181,10 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 						`Removed ${removed.length} trial folder${removed.length === 1 ? '' : 's'} that sweep.json does not reference (folds left unfinished when the sweep stopped): ${removed.map((d) => path.basename(d)).join(', ')}`,
 					);
 				for (const k of e.params.keptTrials ?? []) io.out(`Kept in trials/ (not removed): ${k.reason}`);
+				if (s.distributed)
+					io.out(
+						`Trials go to the Redis queue ${s.distributed.queue} at ${s.distributed.redis}: run \`modelwright worker --redis <url>\` on each machine that should run them.`,
+					);
 				if (io.isTTY) draw(s);
 			} else if (e.method === 'sweep/trialEnded') {
 				if (!io.isTTY)
@@ -143,31 +193,45 @@ Exit codes: 0 ok, 1 the sweep failed, 2 usage or invalid config, 130 stopped.`,
 							e.params.trial.params,
 						)
 							.map(([k, v]) => `${k}=${fmtParam(v)}`)
-							.join(' ')}${e.params.trial.message ? `  (${e.params.trial.message})` : ''}`,
+							.join(
+								' ',
+							)}${e.params.trial.worker ? `  on ${e.params.trial.worker}` : ''}${e.params.trial.message ? `  (${e.params.trial.message})` : ''}`,
 					);
 			}
 		};
 		let state: SweepState;
 		let live: SweepState | undefined;
 		try {
-			state = await runSweep(
-				{
-					configPath,
-					...(values.out ? { runsDir: path.resolve(io.cwd, values.out) } : {}),
-					...(values.resume ? { resume: path.resolve(io.cwd, values.resume) } : {}),
-					...(values.backend ? { backend: values.backend as BackendChoice } : {}),
-					...(positive(values.workers, 'workers') ? { workers: positive(values.workers, 'workers')! } : {}),
-					...(positive(values.trials, 'trials') ? { trials: positive(values.trials, 'trials')! } : {}),
-					...(values['allow-outside'] ? { allowOutside: true } : {}),
-					signal: ctrl.signal,
-				},
-				(e) => {
-					emit(e);
-					// In-process, the started event carries the live state object the sweep keeps updating.
-					if (e.method === 'sweep/started') live = e.params.state;
-					if (io.isTTY && !values.json && live && (e.method === 'sweep/trialStarted' || e.method === 'sweep/trialEnded')) draw(live);
-				},
-			);
+			const sweepOpts: SweepOptions = {
+				configPath,
+				...(values.out ? { runsDir: path.resolve(io.cwd, values.out) } : {}),
+				...(values.resume ? { resume: path.resolve(io.cwd, values.resume) } : {}),
+				...(values.backend ? { backend: values.backend as BackendChoice } : {}),
+				...(positive(values.workers, 'workers') ? { workers: positive(values.workers, 'workers')! } : {}),
+				...(positive(values.trials, 'trials') ? { trials: positive(values.trials, 'trials')! } : {}),
+				...(values['allow-outside'] ? { allowOutside: true } : {}),
+				signal: ctrl.signal,
+			};
+			const listener = (e: SweepEvent) => {
+				emit(e);
+				// In-process, the started event carries the live state object the sweep keeps updating.
+				if (e.method === 'sweep/started') live = e.params.state;
+				if (io.isTTY && !values.json && live && (e.method === 'sweep/trialStarted' || e.method === 'sweep/trialEnded')) draw(live);
+			};
+			if (redisUrl !== undefined) {
+				const { runDistributedSweep } = await import('../../runtime/tune/distributed/coordinator');
+				state = await runDistributedSweep(
+					sweepOpts,
+					{
+						redisUrl,
+						...(maxData ? { maxDataBytes: maxData } : {}),
+						...(maxResult ? { maxResultBytes: maxResult } : {}),
+						...(values['shared-data'] ? { sharedData: path.resolve(io.cwd, values['shared-data']) } : {}),
+						...(redisTimeout ? { lostAfterMs: redisTimeout * 1000 } : {}),
+					},
+					listener,
+				);
+			} else state = await runSweep(sweepOpts, listener);
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			if (/config has errors|no `tuning` section|not a sweep folder/.test(message)) throw new UsageError(message);

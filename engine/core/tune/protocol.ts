@@ -22,6 +22,19 @@ export interface TrialRecord {
 	startedAt?: string;
 	durationMs?: number;
 	message?: string;
+	/** Distributed sweeps: the worker (`modelwright worker --name`) that ran the trial. */
+	worker?: string;
+	/** Distributed sweeps: every start of the trial on a worker, the last one the recorded run; earlier ones were lost (worker killed, stalled) and retried. */
+	attempts?: TrialAttempt[];
+	/** Distributed sweeps: the trial's job on the sweep's queue (resume reattaches to it). */
+	job?: string;
+}
+
+export interface TrialAttempt {
+	worker: string;
+	startedAt: string;
+	/** How this start ended: the one recorded, or lost (its worker died or stalled; the trial ran again). */
+	outcome: 'recorded' | 'lost' | 'failed';
 }
 
 export interface SweepState {
@@ -45,6 +58,8 @@ export interface SweepState {
 	status: 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 	trials: TrialRecord[];
 	best?: { number: number; score: number; params: Params };
+	/** A sweep whose trials run on a Redis queue (`tune --redis`): the queue, and Redis without its password. */
+	distributed?: { queue: string; redis: string; protocol: number };
 }
 
 export interface SweepStartedParams {
@@ -63,6 +78,10 @@ export interface TrialStartedParams {
 	number: number;
 	params: Params;
 	/** The worker process running it. */ pid?: number;
+	/** The remote worker running it (distributed sweeps). */
+	worker?: string;
+	/** Which start of the trial this is (distributed sweeps: above 1 after a worker was lost). */
+	attempt?: number;
 }
 export interface TrialEpochParams {
 	number: number;

@@ -6,12 +6,10 @@
  * A stopped or crashed sweep resumes without re-running finished trials; the folders its
  * unfinished folds left under `trials/` are removed then (see `removeUnreferencedTrials`).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkWriteDir, validateConfig } from '../../io/probe';
-import type { TrainRequest } from '../job';
 import { createRunDir, runsDirFor } from '../../io/store';
 import { writeJson, readTextFile } from '../../io/fsutil';
 import { readSweep, sweepFile } from '../../io/sweeps';
@@ -23,7 +21,7 @@ import { makePruner, type Pruner } from '../../core/tune/pruning';
 import { makeSearcher, type Observation, type Searcher } from '../../core/tune/search';
 import { trialCount } from '../../core/tune/space';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
-import type { WorkerReply, WorkerRequest } from './worker';
+import { TrialProcess, TrialRun, workerEntry, type TrialSpec, type WorkerEntry } from './trial';
 import { higherIsBetter } from '../../core/facts';
 import type { ResolvedConfig } from '../../core/config/resolve';
 
@@ -35,8 +33,10 @@ export interface SweepOptions {
 	workspaceRoot?: string;
 	allowOutside?: boolean;
 	backend?: BackendChoice;
-	/** Parallel trials (default: the config's `tuning.workers`, else the number of cores). */
+	/** Parallel trials (default: the config's `tuning.workers`, else `defaultWorkers`, else the number of cores). */
 	workers?: number;
+	/** Parallel trials when neither `workers` nor the config says (a Redis sweep: the connected workers' slots). */
+	defaultWorkers?: number;
 	/** Override the number of trials. */
 	trials?: number;
 	/** A sweep folder to continue. */
@@ -46,66 +46,12 @@ export interface SweepOptions {
 	workerScript?: string;
 }
 
-interface WorkerEntry {
-	script: string;
-	execArgv: string[];
-}
-
-/** The worker script: `script` if given, else the one beside this module (TypeScript sources run through tsx). */
-function workerEntry(script: string | undefined): WorkerEntry {
-	const tsx = ['--require', 'tsx/cjs'];
-	if (script) return { script, execArgv: script.endsWith('.ts') ? tsx : [] };
-	const here = __filename;
-	if (here.endsWith('.ts')) return { script: path.join(path.dirname(here), 'worker.ts'), execArgv: tsx };
-	return { script: path.join(path.dirname(here), 'tune-worker.js'), execArgv: [] };
-}
-
-class Worker {
-	proc: ChildProcess;
-	busy: number | undefined;
-	private readonly handlers = new Map<number, (m: WorkerReply) => void>();
-	private exitReason: string | undefined;
-	onExit: ((reason: string) => void) | undefined;
-
-	constructor(script: string, execArgv: string[]) {
-		this.proc = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-		let stderr = '';
-		this.proc.stderr?.on('data', (d: Buffer) => {
-			stderr = (stderr + d.toString()).slice(-2000);
-		});
-		this.proc.on('message', (m: WorkerReply) => this.handlers.get(m.id)?.(m));
-		this.proc.on('exit', (code, signal) => {
-			this.exitReason = `worker process ${signal ? `killed (${signal})` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
-			this.onExit?.(this.exitReason);
-		});
-	}
-
-	get dead(): boolean {
-		return this.exitReason !== undefined;
-	}
-
-	run(id: number, request: TrainRequest, onEvent: (m: WorkerReply & { type: 'event' }) => void): Promise<WorkerReply & { type: 'done' }> {
-		this.busy = id;
-		return new Promise((resolve) => {
-			const finish = (m: WorkerReply & { type: 'done' }) => {
-				this.handlers.delete(id);
-				this.busy = undefined;
-				this.onExit = undefined;
-				resolve(m);
-			};
-			this.onExit = (reason) => finish({ type: 'done', id, status: 'failed', message: reason });
-			this.handlers.set(id, (m) => (m.type === 'event' ? onEvent(m) : finish(m)));
-			this.proc.send({ type: 'run', id, request } satisfies WorkerRequest);
-		});
-	}
-
-	cancel(id: number): void {
-		if (!this.dead) this.proc.send({ type: 'cancel', id } satisfies WorkerRequest);
-	}
-
-	dispose(): void {
-		if (!this.dead) this.proc.kill();
-	}
+/** Runs a sweep's trials elsewhere than on local trial processes (engine/runtime/tune/distributed/coordinator.ts). */
+export interface TrialExecutor {
+	/** Runs trials (`sweep.next()`) until there are none left or the sweep is stopped. */
+	run(sweep: Sweep): Promise<void>;
+	/** The sweep is stopping: stop the trials in flight (they run again on resume); run() then returns. */
+	stop(): void;
 }
 
 export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void = () => {}): Promise<SweepState> {
@@ -113,13 +59,13 @@ export async function runSweep(opts: SweepOptions, emit: (e: SweepEvent) => void
 }
 
 type Tuning = NonNullable<ResolvedConfig['tuning']>;
-type RunningTrial = TrialRecord & Required<Pick<TrialRecord, 'runDirs' | 'foldScores' | 'intermediate'>>;
+export type RunningTrial = TrialRecord & Required<Pick<TrialRecord, 'runDirs' | 'foldScores' | 'intermediate'>>;
 
 /**
  * What a sweep runs, from the config as validated now (on resume: the sweep's config.yaml unless
  * the caller passes text), and where its trials may read data.
  */
-interface SweepConfig {
+export interface SweepConfig {
 	configPath: string;
 	text: string;
 	cfg: ResolvedConfig;
@@ -145,10 +91,27 @@ export class Sweep {
 	private readonly sign: 1 | -1;
 	/** Every point recorded, so a grid never proposes one twice. */
 	private readonly seen: Set<string>;
-	private readonly pool: Worker[] = [];
+	private readonly pool: TrialProcess[] = [];
+	/** The trials running on local trial processes (stopped when the signal aborts). */
+	private readonly running = new Set<TrialRun>();
 	/** When run() began: the time budget counts from here. */
 	private began = 0;
 	private stopped = false;
+	/** Whether the signal stopped the sweep. */
+	get isStopped(): boolean {
+		return this.stopped;
+	}
+	/** What the sweep runs (for an executor). */
+	get config(): Readonly<SweepConfig> {
+		return this.c;
+	}
+	get options(): Readonly<SweepOptions> {
+		return this.opts;
+	}
+	/** -1 when higher is better. */
+	get direction(): 1 | -1 {
+		return this.sign;
+	}
 	private exhausted = false;
 	private seq = 0;
 	/** Wakes workers waiting for earlier trials to finish (see next()). */
@@ -202,7 +165,7 @@ export class Sweep {
 			folds: tuning.folds ?? cfg.data.split.folds ?? 1,
 			seed: tuning.seed ?? cfg.seed,
 			planned: opts.trials ?? trialCount(tuning),
-			workers: Math.max(1, opts.workers ?? tuning.workers ?? os.availableParallelism()),
+			workers: Math.max(1, opts.workers ?? tuning.workers ?? opts.defaultWorkers ?? os.availableParallelism()),
 		};
 		const now = new Date().toISOString();
 		if (resumeDir && prior) {
@@ -252,8 +215,11 @@ export class Sweep {
 		writeJson(sweepFile(this.dir), this.state);
 	}
 
-	/** Runs trials on `workers` processes until the plan, the strategy or the time budget is done, or the signal stops it. */
-	async run(): Promise<SweepState> {
+	/**
+	 * Runs trials on `workers` processes (or on `executor`: the Redis coordinator) until the plan,
+	 * the strategy or the time budget is done, or the signal stops it.
+	 */
+	async run(executor?: TrialExecutor): Promise<SweepState> {
 		const { state, opts } = this;
 		// One process writes a sweep (engine/io/lock.ts, as for runs): a second resume is refused here.
 		const lock = acquireLock(this.dir, `the sweep in ${this.dir}`);
@@ -272,18 +238,24 @@ export class Sweep {
 		});
 		const entry = workerEntry(opts.workerScript);
 		this.began = Date.now();
-		opts.signal?.addEventListener('abort', () => {
+		const onAbort = () => {
 			this.stopped = true;
-			for (const w of this.pool) if (w.busy !== undefined) w.cancel(w.busy);
+			for (const r of this.running) r.stop();
+			executor?.stop();
 			this.wake();
-		});
+		};
+		if (opts.signal?.aborted) onAbort();
+		else opts.signal?.addEventListener('abort', onAbort, { once: true });
 		try {
-			await Promise.all(Array.from({ length: this.c.workers }, () => this.workerLoop(entry)));
+			if (executor) await executor.run(this);
+			else await Promise.all(Array.from({ length: this.c.workers }, () => this.workerLoop(entry)));
 			state.status = this.stopped ? 'stopped' : 'completed';
 		} catch (err) {
-			state.status = 'failed';
+			// A lost connection to the queue interrupts the sweep: `--resume` completes it.
+			state.status = (err as { sweepStatus?: SweepState['status'] }).sweepStatus ?? 'failed';
 			throw err;
 		} finally {
+			opts.signal?.removeEventListener('abort', onAbort);
 			for (const w of this.pool) w.dispose();
 			this.updateBest();
 			this.save();
@@ -337,24 +309,57 @@ export class Sweep {
 	}
 
 	/** Runs `t`'s folds one after another on `w`; the trial ends completed, pruned, failed, or queued again when stopped. */
-	async runTrial(w: Worker, t: TrialRecord): Promise<void> {
-		const { folds, cfg } = this.c;
+	async runTrial(w: TrialProcess, t: TrialRecord): Promise<void> {
+		const r = this.startTrial(t, w.proc.pid ? { pid: w.proc.pid } : {});
+		const started = Date.now();
+		const run = new TrialRun(w, this.trialSpec(r), {
+			nextId: () => ++this.seq,
+			onEpoch: (e) => this.emitEpoch(r.number, e),
+			shouldPrune: (epoch, value) => this.pruner?.report(r.number, epoch, value) ?? false,
+		});
+		this.running.add(run);
+		try {
+			await run.run(r);
+		} finally {
+			this.running.delete(run);
+		}
+		this.endTrial(r, Date.now() - started);
+	}
+
+	/** Marks `t` running (its folds start now) and says so; `worker` names a remote worker. */
+	startTrial(t: TrialRecord, on: { pid?: number; worker?: string }): RunningTrial {
 		t.status = 'running';
 		t.startedAt = new Date().toISOString();
 		const r: RunningTrial = Object.assign(t, { runDirs: [], foldScores: [], intermediate: [] });
 		this.save();
-		this.emit({ method: 'sweep/trialStarted', params: { number: r.number, params: r.params, ...(w.proc.pid ? { pid: w.proc.pid } : {}) } });
-		const started = Date.now();
-		const name = `${cfg.name}-t${String(r.number).padStart(3, '0')}`;
-		for (let f = 0; f < folds && r.status === 'running'; f++) await this.runFold(w, r, f, folds > 1 ? `${name}-f${f + 1}` : name);
-		if (r.status === 'running') r.status = 'completed';
+		this.emit({ method: 'sweep/trialStarted', params: { number: r.number, params: r.params, ...on } });
+		return r;
+	}
+
+	/** Passes an event on to the sweep's listener (an executor's own trialStarted, with the worker). */
+	emitEvent(e: SweepEvent): void {
+		this.emit(e);
+	}
+
+	/** A trial's epoch, for the live table and the panel. */
+	emitEpoch(number: number, e: { fold: number; epoch: number; logs: Record<string, number>; value?: number }): void {
+		this.emit({ method: 'sweep/trialEpoch', params: { number, ...e } });
+	}
+
+	/** Records a first-fold value of a trial with the pruner (lower is better); true when the trial should stop. */
+	reportPrune(number: number, epoch: number, signedBest: number): boolean {
+		return this.pruner?.report(number, epoch, signedBest) ?? false;
+	}
+
+	/** Scores a trial whose folds have ended (mean and spread over folds), records it, and says so. */
+	endTrial(r: RunningTrial, durationMs: number): void {
 		if (r.foldScores.length) {
 			const xs = r.foldScores;
 			const score = xs.reduce((a, b) => a + b, 0) / xs.length;
 			r.score = score;
 			r.std = Math.sqrt(xs.reduce((a, b) => a + (b - score) ** 2, 0) / xs.length);
 		}
-		r.durationMs = Date.now() - started;
+		r.durationMs = durationMs;
 		if (r.status === 'completed' || r.status === 'pruned') this.pruner?.complete(r.number);
 		this.updateBest();
 		this.save();
@@ -369,67 +374,31 @@ export class Sweep {
 		this.waiting.clear();
 	}
 
-	/** One fold as a normal run under `<sweep>/trials/`; its best objective value joins the trial's fold scores. */
-	private async runFold(w: Worker, t: RunningTrial, f: number, name: string): Promise<void> {
-		const {
-			opts,
-			sign,
-			c: { tuning, folds, metric },
-		} = this;
-		const request: TrainRequest = {
-			configPath: this.c.configPath,
-			text: applyParams(this.c.text, { ...t.params, name }),
+	/** How trial `r`'s folds run: the sweep's config with the trial's values, runs under `<sweep>/trials/`. */
+	trialSpec(r: Pick<TrialRecord, 'number' | 'params'>): TrialSpec {
+		const { opts, c } = this;
+		return {
+			textFor: (name) => this.trialText(r.params, name),
+			configPath: c.configPath,
 			runsDir: path.join(this.dir, 'trials'),
-			workspaceRoot: this.c.root,
-			...(opts.allowOutside ? { allowOutside: true } : {}),
+			workspaceRoot: c.root,
+			allowOutside: opts.allowOutside,
 			...(opts.backend ? { backend: opts.backend } : {}),
-			...(folds > 1 ? { fold: { index: f, of: folds } } : {}),
-			// Trials keep their model in their run folder; only the user's own training exports to export.path.
-			noExport: true,
+			name: this.trialName(r.number),
+			folds: c.folds,
+			metric: c.metric,
+			sign: this.sign,
+			pruningRule: c.tuning.pruning.type,
 		};
-		let best: number | undefined;
-		let pruned = false;
-		const id = ++this.seq;
-		const done = await w.run(id, request, ({ event }) => {
-			if (event.method === 'job/started') t.runDirs.push(event.params.runDir);
-			// Epochs that end before the cancel reaches the worker would make the score depend on timing.
-			if (event.method !== 'job/epochEnd' || pruned) return;
-			const value = event.params.logs[metric];
-			if (value !== undefined && Number.isFinite(value))
-				best = best === undefined ? value : sign > 0 ? Math.min(best, value) : Math.max(best, value);
-			this.emit({
-				method: 'sweep/trialEpoch',
-				params: {
-					number: t.number,
-					fold: f,
-					epoch: event.params.epoch,
-					logs: event.params.logs,
-					...(value !== undefined ? { value } : {}),
-				},
-			});
-			// Only the first fold's curve feeds the pruner: later folds would report the same epochs again.
-			if (f === 0 && value !== undefined) {
-				t.intermediate.push(value);
-				if (this.pruner?.report(t.number, event.params.epoch, sign * (best ?? value)) && !pruned) {
-					pruned = true;
-					w.cancel(id);
-				}
-			}
-		});
-		if (pruned) {
-			t.status = 'pruned';
-			t.message = `pruned at epoch ${t.intermediate.length} (${tuning.pruning.type} rule)`;
-			if (best !== undefined) t.foldScores.push(best);
-		} else if (done.status === 'cancelled') {
-			t.status = 'queued'; // stopped by the user: run again on resume
-			t.message = 'stopped';
-		} else if (done.status !== 'completed' && done.status !== 'stopped') {
-			t.status = 'failed';
-			t.message = done.message ?? done.status;
-		} else if (best === undefined) {
-			t.status = 'failed';
-			t.message = `\`${metric}\` was never logged: check tuning.objective.metric`;
-		} else t.foldScores.push(best);
+	}
+
+	/** The config text of one run of a trial: the sweep's config with the trial's values and the run's name. */
+	trialText(params: TrialRecord['params'], runName: string): string {
+		return applyParams(this.c.text, { ...params, name: runName });
+	}
+
+	trialName(number: number): string {
+		return `${this.c.cfg.name}-t${String(number).padStart(3, '0')}`;
 	}
 
 	/**
@@ -510,7 +479,7 @@ export class Sweep {
 	}
 
 	private async workerLoop(entry: WorkerEntry): Promise<void> {
-		let w: Worker | undefined;
+		let w: TrialProcess | undefined;
 		for (;;) {
 			if (this.stopped) break;
 			const t = this.next();
@@ -520,7 +489,7 @@ export class Sweep {
 			}
 			if (!t) break;
 			if (!w || w.dead) {
-				w = new Worker(entry.script, entry.execArgv);
+				w = new TrialProcess(entry);
 				this.pool.push(w);
 			}
 			await this.runTrial(w, t);
