@@ -10,6 +10,7 @@ import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protoc
 import { runSweep, type SweepOptions } from '../../runtime/tune/sweep';
 import { DEFAULT_MAX_DATA_MB, DEFAULT_MAX_RESULT_MB, redisUrlFrom, redisUrlProblem } from '../../core/tune/distributed';
 import { readSweep } from '../../io/sweeps';
+import { writeAtomic } from '../../io/fsutil';
 import { writeRaw } from '../output';
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
@@ -63,7 +64,8 @@ function writeBest(configPath: string, state: SweepState, io: CliIO): void {
 	// Rounded: sweeps recorded before proposals were rounded hold full-precision draws.
 	const params = roundParams(state.best.params);
 	const changes = describeChanges(text, params);
-	fs.writeFileSync(configPath, applyParams(text, params));
+	// Atomic: a crash mid-write must not truncate the user's config.
+	writeAtomic(configPath, applyParams(text, params));
 	io.out(`Applied trial ${state.best.number} to ${configPath}: ${changeSummary(changes)}`);
 }
 
