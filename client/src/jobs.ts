@@ -104,9 +104,11 @@ export class Jobs implements vscode.Disposable {
 			allowOutside: settings.allowPathsOutsideWorkspace,
 			...extra,
 		};
-		const info = await this.engine.submit(params);
-		// One name from the start (progress title, status bar, toasts): the engine's own rule.
+		// One name from the start (progress title, status bar, toasts): the engine's own rule. Read
+		// before submitting: nothing may await between submit and registering the view, or a short
+		// job's state events arrive first and its outcome is lost (the caller waits forever).
 		const name = configDisplayName(doc?.getText() ?? (await readText(configUri)), configUri.fsPath);
+		const info = await this.engine.submit(params);
 		const view: JobView = {
 			jobId: info.jobId,
 			kind,

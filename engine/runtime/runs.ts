@@ -34,6 +34,8 @@ export async function predictRows(
 	rows: Row[],
 	threshold = 0.5,
 ): Promise<{ predictions: Prediction[]; features: string[] }> {
+	// Otherwise tfjs reports "Pass at least one tensor to concat".
+	if (rows.length === 0) throw new Error('no rows to predict.');
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	try {
 		if (pre.image) throw new Error(IMAGE_MODEL_ROWS);
