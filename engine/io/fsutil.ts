@@ -5,14 +5,58 @@ import * as path from 'node:path';
 let counter = 0;
 
 /** Whether a process exists; one we may not signal (EPERM) is alive all the same. */
-export function processAlive(pid: number | undefined): boolean {
+/**
+ * Who process `pid` is: the boot and its start time (Linux /proc), so that a pid reused after a
+ * crash or a reboot is not taken for the process that wrote a lock or a summary. Undefined where
+ * /proc does not say (other systems, or the process is gone).
+ */
+export function processStart(pid: number): string | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		// Field 22 (starttime); the command name (field 2) may hold spaces and parentheses.
+		const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+		return start ? `${bootId()}:${start}` : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+let boot: string | undefined;
+function bootId(): string {
+	if (boot === undefined) {
+		try {
+			boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+		} catch {
+			boot = '';
+		}
+	}
+	return boot;
+}
+
+let own: string | undefined | null = null;
+/** This process's `processStart`, read once. */
+export function ownStart(): string | undefined {
+	if (own === null) own = processStart(process.pid);
+	return own;
+}
+
+/** This process as the writer of a run or sweep: its pid and `processStart`, for `processAlive`. */
+export function writerIdentity(): { pid: number; pidStart?: string } {
+	const start = ownStart();
+	return { pid: process.pid, ...(start ? { pidStart: start } : {}) };
+}
+
+/** Whether `pid` runs; with `start` (a recorded `processStart`), whether it is still that process. */
+export function processAlive(pid: number | undefined, start?: string): boolean {
 	if (!pid) return false;
 	try {
 		process.kill(pid, 0);
-		return true;
 	} catch (err) {
-		return (err as NodeJS.ErrnoException).code === 'EPERM';
+		if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
 	}
+	if (start === undefined) return true;
+	const now = processStart(pid);
+	return now === undefined || now === start;
 }
 
 export function writeAtomic(file: string, data: string | Uint8Array): void {

@@ -1,13 +1,14 @@
 /**
  * One writer per run or sweep folder: `<dir>/.lock`, created with O_EXCL and holding the pid of
- * the process writing the folder. A lock whose process is gone is stale and taken over; a live
- * one refuses, even in the same process (the engine process runs several jobs). Locks are
- * released by `release()` and, failing that, when the process exits.
+ * the process writing the folder, and its start time so that a reused pid is not mistaken for it.
+ * A lock whose process is gone is stale and taken over; a live one refuses, even in the same
+ * process (the engine process runs several jobs). Locks are released by `release()` and, failing
+ * that, when the process exits.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processAlive, readJson } from './fsutil';
+import { ownStart, processAlive, readJson } from './fsutil';
 
 export const LOCK_FILE = '.lock';
 
@@ -16,6 +17,8 @@ export interface LockInfo {
 	/** Tells this holder from a later one with the same pid. */
 	token: string;
 	at: string;
+	/** The holder's `processStart`: a later process given the same pid is not the holder. */
+	start?: string;
 }
 
 export interface Lock {
@@ -51,7 +54,8 @@ function removeIfOurs(file: string, token: string): void {
 /** A lock file's content (a bounded regular file: a crafted folder may link `.lock` to /dev/zero or a FIFO). */
 function readLockFile(file: string): LockInfo | undefined {
 	const v = readJson<Partial<LockInfo>>(file);
-	return v && typeof v.pid === 'number' ? { pid: v.pid, token: String(v.token ?? ''), at: String(v.at ?? '') } : undefined;
+	if (!v || typeof v.pid !== 'number') return undefined;
+	return { pid: v.pid, token: String(v.token ?? ''), at: String(v.at ?? ''), ...(typeof v.start === 'string' ? { start: v.start } : {}) };
 }
 
 /** The live holder of `dir`'s lock, if any (a stale lock has none). */
@@ -59,7 +63,7 @@ export function lockHolder(dir: string): LockInfo | undefined {
 	const info = readLockFile(path.join(dir, LOCK_FILE));
 	if (!info) return undefined;
 	const ours = held.get(path.join(dir, LOCK_FILE)) === info.token;
-	return ours || processAlive(info.pid) ? info : undefined;
+	return ours || processAlive(info.pid, info.start) ? info : undefined;
 }
 
 /**
@@ -68,7 +72,8 @@ export function lockHolder(dir: string): LockInfo | undefined {
  */
 export function acquireLock(dir: string, what: string): Lock {
 	const file = path.join(dir, LOCK_FILE);
-	const info: LockInfo = { pid: process.pid, token: crypto.randomUUID(), at: new Date().toISOString() };
+	const start = ownStart();
+	const info: LockInfo = { pid: process.pid, token: crypto.randomUUID(), at: new Date().toISOString(), ...(start ? { start } : {}) };
 	for (let attempt = 0; attempt < 5; attempt++) {
 		if (createExclusive(file, JSON.stringify(info))) {
 			held.set(file, info.token);
@@ -86,7 +91,7 @@ export function acquireLock(dir: string, what: string): Lock {
 			};
 		}
 		const current = readLockFile(file);
-		if (current && (held.get(file) === current.token || processAlive(current.pid)))
+		if (current && (held.get(file) === current.token || processAlive(current.pid, current.start)))
 			throw new LockError(
 				`${what} is in use: it is being written by process ${current.pid}${current.pid === process.pid ? ' (this process)' : ''} since ${current.at}. Wait for that job to end or stop it first.`,
 				current,

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSummary, EpochLogs } from '../core/protocol';
 import type { Checkpoint } from '../core/records';
-import { processAlive, readJson, writeAtomic, writeJson, readTextFile } from './fsutil';
+import { processAlive, writerIdentity, readJson, writeAtomic, writeJson, readTextFile } from './fsutil';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted';
 
@@ -24,6 +24,8 @@ export interface RunSummary {
 	configPath?: string;
 	status: RunStatus;
 	pid?: number;
+	/** The writer's `processStart` (a later process with the same pid is not the writer). */
+	pidStart?: string;
 	backend?: string;
 	seed?: number;
 	startedAt: string;
@@ -89,13 +91,13 @@ export class RunWriter {
 		init: Omit<RunSummary, 'updatedAt' | 'status'>,
 		private readonly keep = 2,
 	) {
-		this.summary = { version: RUN_SUMMARY_VERSION, ...init, status: 'running', pid: process.pid, updatedAt: new Date().toISOString() };
+		this.summary = { version: RUN_SUMMARY_VERSION, ...init, status: 'running', ...writerIdentity(), updatedAt: new Date().toISOString() };
 	}
 	static resume(dir: string, keep = 2): RunWriter {
 		const s = readRunSummary(dir);
 		if (!s) throw new Error(`${dir} is not a run folder (no summary.json).`);
 		const w = new RunWriter(dir, s, keep);
-		w.summary = { ...s, status: 'running', pid: process.pid, updatedAt: new Date().toISOString() };
+		w.summary = { ...s, status: 'running', ...writerIdentity(), updatedAt: new Date().toISOString() };
 		delete w.summary.finishedAt;
 		// The message of how it ended before (interrupted, cancelled) does not describe the resumed run.
 		delete w.summary.message;
@@ -149,7 +151,7 @@ export function readCheckpoint(file: string): Checkpoint {
 /** The summary, with a `running` run whose process is gone reported as `interrupted`. */
 export function readRunSummary(dir: string): RunSummary | undefined {
 	const s = readJson<RunSummary>(path.join(dir, 'summary.json'));
-	if (s && s.status === 'running' && (s.pid === undefined || (s.pid !== process.pid && !processAlive(s.pid)))) {
+	if (s && s.status === 'running' && (s.pid === undefined || (s.pid !== process.pid && !processAlive(s.pid, s.pidStart)))) {
 		s.status = 'interrupted';
 		s.message =
 			s.message ??

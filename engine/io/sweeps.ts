@@ -14,8 +14,9 @@ export function sweepFile(dir: string): string {
 
 /** The sweep state, with a `running` sweep whose process is gone reported as interrupted. */
 export function readSweep(dir: string): SweepState | undefined {
-	const s = readJson<SweepState & { pid?: number }>(sweepFile(dir));
-	if (s && s.status === 'running' && s.pid !== undefined && s.pid !== process.pid && !processAlive(s.pid)) s.status = 'interrupted';
+	const s = readJson<SweepState & { pid?: number; pidStart?: string }>(sweepFile(dir));
+	if (s && s.status === 'running' && s.pid !== undefined && s.pid !== process.pid && !processAlive(s.pid, s.pidStart))
+		s.status = 'interrupted';
 	return s;
 }
 

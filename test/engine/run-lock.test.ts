@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { runJob } from '../../engine/runtime/job';
 import { runSweep } from '../../engine/runtime/tune/sweep';
 import { readMetrics, readRunSummary } from '../../engine/io/store';
+import { acquireLock, lockHolder } from '../../engine/io/lock';
+import { processStart } from '../../engine/io/fsutil';
 import { cliIn, LINEAR, sleeper, tempDir } from '../helpers/cli';
 
 describe('one writer per run', function () {
@@ -108,6 +110,40 @@ describe('one writer per run', function () {
 			);
 		} finally {
 			s.kill();
+		}
+	});
+
+	it('a pid reused by another process is not the holder: its lock is taken over and its run reads as interrupted', async () => {
+		const other = sleeper();
+		try {
+			await new Promise((r) => other.once('spawn', r));
+			const pid = other.pid!;
+			const start = processStart(pid);
+			assert.ok(start, 'this test needs /proc');
+			const run = path.join(tmp, 'run');
+			fs.mkdirSync(run);
+			const lock = (s: string) => fs.writeFileSync(path.join(run, '.lock'), JSON.stringify({ pid, token: 't', at: 'then', start: s }));
+			const summary = (s: string) =>
+				fs.writeFileSync(
+					path.join(run, 'summary.json'),
+					JSON.stringify({ id: 'run', name: 'r', status: 'running', pid, pidStart: s, startedAt: 'then', updatedAt: 'then' }),
+				);
+			// The live process that wrote them: refused, and still running.
+			lock(start);
+			summary(start);
+			assert.throws(() => acquireLock(run, 'run r'), new RegExp(`process ${pid}`));
+			assert.equal(lockHolder(run)?.pid, pid);
+			assert.equal(readRunSummary(run)!.status, 'running');
+			// The same pid, another process (started at another time): the writer is gone.
+			lock(`${start}0`);
+			summary(`${start}0`);
+			assert.equal(lockHolder(run), undefined);
+			assert.equal(readRunSummary(run)!.status, 'interrupted');
+			const taken = acquireLock(run, 'run r');
+			assert.equal(JSON.parse(fs.readFileSync(taken.file, 'utf8')).start, processStart(process.pid));
+			taken.release();
+		} finally {
+			other.kill();
 		}
 	});
 });

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkWriteDir, validateConfig } from '../../io/probe';
 import { createRunDir, runsDirFor } from '../../io/store';
-import { writeJson, readTextFile } from '../../io/fsutil';
+import { writeJson, readTextFile, writerIdentity } from '../../io/fsutil';
 import { readSweep, sweepFile } from '../../io/sweeps';
 import { acquireLock } from '../../io/lock';
 import { checkRunDir, deleteRunFolder } from '../../io/runRef';
@@ -122,7 +122,7 @@ export class Sweep {
 		private readonly emit: (e: SweepEvent) => void,
 		private readonly c: SweepConfig,
 		readonly dir: string,
-		readonly state: SweepState & { pid: number },
+		readonly state: SweepState & { pid: number; pidStart?: string },
 		private readonly resumed: boolean,
 	) {
 		this.sign = c.direction === 'maximize' ? -1 : 1;
@@ -176,7 +176,7 @@ export class Sweep {
 				resumeDir,
 				{
 					...prior,
-					pid: process.pid,
+					...writerIdentity(),
 					status: 'running',
 					updatedAt: now,
 					plannedTrials: Math.max(prior.plannedTrials, c.planned),
@@ -190,7 +190,7 @@ export class Sweep {
 		if (!store.ok) throw new Error(`run store: ${store.message}`);
 		const dir = createRunDir(runsDir, `sweep-${cfg.name}`).dir;
 		fs.writeFileSync(path.join(dir, 'config.yaml'), text);
-		const state: SweepState & { pid: number } = {
+		const state: SweepState & { pid: number; pidStart?: string } = {
 			version: 1,
 			id: path.basename(dir),
 			name: cfg.name,
@@ -205,7 +205,7 @@ export class Sweep {
 			updatedAt: now,
 			status: 'running',
 			trials: [],
-			pid: process.pid,
+			...writerIdentity(),
 		};
 		return new Sweep(opts, emit, c, dir, state, false);
 	}
