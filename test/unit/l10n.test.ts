@@ -9,6 +9,7 @@ import '../../engine/core/config/messages';
 import '../../server/src/service/messages';
 import '../../engine/cli/messages';
 import '../../webviews/shared/html';
+import '../../engine/core/config/yamlMessages';
 import { validateText } from '../../engine/core/config/validate';
 import { describedPaths, overlayKey, pathKey } from '../../engine/core/config/schemaText';
 import { SCHEMA_ZH } from '../../engine/core/config/schema.zh-cn';
@@ -112,5 +113,59 @@ describe('l10n: the zh-CN overlay of the schema descriptions', () => {
 			if (math(zh) !== math(d.english)) bad.push(`${where(d)}: ${math(d.english)} formulas in English, ${math(zh)} in zh-CN`);
 		}
 		assert.deepEqual(bad, []);
+	});
+});
+
+describe('l10n: the YAML parser messages (MW001)', () => {
+	afterEach(() => setLocale('en'));
+	// One document per kind of parser complaint a config author meets.
+	const broken = [
+		'a: 1\n b: 2\n',
+		'a: [1, 2\n',
+		'a: {b: 1 c: 2}\n',
+		"a: 'x\n",
+		'a:\n\t- 1\n',
+		'- a\nb: 1\n',
+		'a: @x\n',
+		'a: [1,,2]\n',
+		'key\nfoo: 1\n',
+		'a: |x\n  t\n',
+		'a: "\\q"\n',
+		'a: &x &y 1\n',
+		'a: 1\n---\nb: 2\n',
+		'a: {b: [1, 2}\n',
+	];
+	const mw001 = (text: string) => validateText(text).diagnostics.filter((d) => d.code === 'MW001');
+
+	it('are Chinese under zh-CN, at the ranges the English reports, and name the offending text', () => {
+		for (const text of broken) {
+			const en = mw001(text);
+			setLocale('zh-CN');
+			const zh = mw001(text);
+			setLocale('en');
+			assert.ok(en.length > 0, `no syntax error for ${JSON.stringify(text)}`);
+			assert.deepEqual(
+				zh.map((d) => d.range),
+				en.map((d) => d.range),
+				text,
+			);
+			for (const d of en) assert.ok(!CJK.test(d.message), d.message);
+			for (const d of zh)
+				assert.ok(CJK.test(d.message) && !/[A-Za-z]{5,}/.test(d.message.replace(/`[^`]*`/g, '')), `${JSON.stringify(text)}: ${d.message}`);
+		}
+		setLocale('zh-CN');
+		assert.match(mw001('a: @x\n')[0]!.message, /@/);
+		assert.match(mw001("a: 'x\n")[0]!.message, /缺少右引号 '/);
+	});
+
+	it('keep the parser’s own English sentence', () => {
+		assert.equal(mw001("a: 'x\n")[0]!.message, "Missing closing 'quote");
+		assert.equal(mw001('a:\n\t- 1\n')[0]!.message, 'Tabs are not allowed as indentation');
+	});
+
+	it('an unresolved alias (MW003) says so in Chinese', () => {
+		setLocale('zh-CN');
+		const d = validateText('a: *nope\n').diagnostics.find((x) => x.code === 'MW003');
+		assert.ok(d && /无法解析的别名/.test(d.message), JSON.stringify(d));
 	});
 });

@@ -7,6 +7,7 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDo
 import { makeDiagnostic, type ConfigDiagnostic, type JsonPath, type Position, type Range } from './diagnostics';
 import { append } from '../arrays';
 import { tc } from './messages';
+import { yamlErrorMessage } from './yamlMessages';
 
 /** Alias expansion budget: beyond this a document is treated as an alias bomb (MW003). */
 export const MAX_ALIAS_COUNT = 200;
@@ -57,7 +58,9 @@ export class ConfigDocument {
 		});
 		for (const e of this.doc.errors) {
 			const [from, to] = e.pos;
-			this.syntaxDiagnostics.push(makeDiagnostic('MW001', cleanYamlMessage(e.message), this.range(from, Math.max(to, from + 1))));
+			this.syntaxDiagnostics.push(
+				makeDiagnostic('MW001', yamlErrorMessage(e.code, cleanYamlMessage(e.message)), this.range(from, Math.max(to, from + 1))),
+			);
 		}
 		append(this.syntaxDiagnostics, this.duplicateKeys());
 		if (tooDeep >= 0) {
@@ -72,9 +75,9 @@ export class ConfigDocument {
 			value = this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 		} catch (err) {
 			const message =
-				err instanceof Error && /alias/i.test(err.message)
+				err instanceof Error && /alias/i.test(err.message) && !/^Unresolved alias/.test(err.message)
 					? tc('MW003.aliases', { max: MAX_ALIAS_COUNT })
-					: tc('MW003.unreadable', { error: err instanceof Error ? err.message : String(err) });
+					: tc('MW003.unreadable', { error: yamlErrorMessage('BAD_ALIAS', err instanceof Error ? err.message : String(err)) });
 			this.syntaxDiagnostics.push(makeDiagnostic('MW003', message, this.range(0, Math.min(text.length, 1))));
 		}
 		this.value = value;
