@@ -136,7 +136,7 @@ describe('webview: panel HTML and protocol', () => {
 		const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!.replace(/&#39;/g, "'");
 		assert.equal(
 			csp,
-			`default-src 'none'; img-src https://*.vscode-cdn.net data:; style-src https://*.vscode-cdn.net 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src https://*.vscode-cdn.net`,
+			`default-src 'none'; img-src https://*.vscode-cdn.net; style-src https://*.vscode-cdn.net 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src https://*.vscode-cdn.net`,
 		);
 		assert.ok(html.includes('<title>A &lt;b&gt;&quot;run&quot;&lt;/b&gt;</title>'));
 		assert.ok(!/ on\w+=/i.test(html), 'no inline handlers');
@@ -151,7 +151,16 @@ describe('webview: panel HTML and protocol', () => {
 	});
 
 	it("accepts VS Code's real cspSource, a list with 'self'", () => {
-		assert.match(contentSecurityPolicy("'self' https://*.vscode-cdn.net", 'abc'), /img-src 'self' https:\/\/\*\.vscode-cdn\.net data:/);
+		assert.match(contentSecurityPolicy("'self' https://*.vscode-cdn.net", 'abc'), /img-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
+	});
+
+	it('allows data: images only in the panels that make them (thumbnails, the PNG export)', () => {
+		const csp = (kind: keyof typeof PANEL_ASSETS) =>
+			/content="([^"]+)"/.exec(
+				renderPanelHtml({ scriptUri: 's', styleUri: 'c', cspSource: 'https://x', nonce: 'n', title: 't', kind }),
+			)![1]!;
+		for (const kind of Object.keys(PANEL_ASSETS) as (keyof typeof PANEL_ASSETS)[])
+			assert.equal(/img-src [^;]*data:/.test(csp(kind)), kind === 'evaluation' || kind === 'architecture', kind);
 	});
 
 	it('names a bundle entry for every panel', () => {

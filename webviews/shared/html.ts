@@ -28,8 +28,12 @@ export function panelBundle(kind: PanelKind, locale: string | undefined): { loca
 	return { locale: l, strings };
 }
 
-/** What a host needs per panel: its view type, default title and bundle files (relative to the extension root). */
-export const PANEL_ASSETS: Record<PanelKind, { viewType: string; title: string; script: string; style: string }> = {
+/**
+ * What a host needs per panel: its view type, default title and bundle files (relative to the
+ * extension root); `dataImages`: the page shows `data:` images it makes itself (decoded thumbnails,
+ * the SVG it rasterises for a PNG export), so only those panels' CSP allows them.
+ */
+export const PANEL_ASSETS: Record<PanelKind, { viewType: string; title: string; script: string; style: string; dataImages?: true }> = {
 	curves: {
 		viewType: 'modelwright.curves',
 		title: 'Training Curves',
@@ -41,12 +45,14 @@ export const PANEL_ASSETS: Record<PanelKind, { viewType: string; title: string; 
 		title: 'Model Architecture',
 		script: 'dist/webviews/architecture.js',
 		style: 'dist/webviews/architecture.css',
+		dataImages: true,
 	},
 	evaluation: {
 		viewType: 'modelwright.evaluation',
 		title: 'Evaluation',
 		script: 'dist/webviews/evaluation.js',
 		style: 'dist/webviews/evaluation.css',
+		dataImages: true,
 	},
 	compare: {
 		viewType: 'modelwright.compare',
@@ -85,12 +91,12 @@ function checkSource(s: string): string {
 	return tokens.join(' ');
 }
 
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, dataImages = false): string {
 	const src = checkSource(cspSource);
 	if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error('invalid nonce');
 	return [
 		`default-src 'none'`,
-		`img-src ${src} data:`,
+		`img-src ${src}${dataImages ? ' data:' : ''}`,
 		`style-src ${src} 'nonce-${nonce}'`,
 		`script-src 'nonce-${nonce}'`,
 		`font-src ${src}`,
@@ -98,7 +104,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function renderPanelHtml(o: PanelHtmlOptions): string {
-	const csp = contentSecurityPolicy(o.cspSource, o.nonce);
+	const csp = contentSecurityPolicy(o.cspSource, o.nonce, o.kind !== undefined && PANEL_ASSETS[o.kind].dataImages === true);
 	const bundle = o.kind ? panelBundle(o.kind, o.locale) : undefined;
 	// An attribute, not a script element: the pages run no script but their bundle's.
 	const strings = bundle ? ` data-l10n="${escapeHtml(JSON.stringify(bundle))}"` : '';
