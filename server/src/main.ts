@@ -41,6 +41,8 @@ connection.onInitialize((params): InitializeResult => {
 			foldingRangeProvider: true,
 			selectionRangeProvider: true,
 			definitionProvider: true,
+			referencesProvider: true,
+			renameProvider: { prepareProvider: true },
 			documentLinkProvider: { resolveProvider: false },
 			documentFormattingProvider: true,
 		},

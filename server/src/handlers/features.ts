@@ -1,5 +1,6 @@
 /** Wires the pure service functions to LSP requests. Each handler is guarded (see ModelwrightServer.guard). */
 import * as fs from 'node:fs';
+import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
 import { resolveDataPath, type PathPolicy } from '../../../engine/io/probe';
 import type { ModelwrightServer } from '../server';
 import { configDirOf } from '../service/analysis';
@@ -10,6 +11,7 @@ import { hover } from '../service/hover';
 import { inlayHints } from '../service/inlayHints';
 import { lenses } from '../service/lenses';
 import { definition, documentLinks } from '../service/links';
+import { prepareRename, references, rename } from '../service/references';
 import { documentSymbols, foldingRanges, selectionRanges } from '../service/structure';
 import { architecture } from '../service/architecture';
 import { ArchitectureRequest, CodeLensesRequest } from '../protocol';
@@ -78,6 +80,29 @@ export function registerFeatures(server: ModelwrightServer): void {
 		g('definition', (p) => {
 			const a = an(p.textDocument.uri);
 			return a ? definition(a, p.position) : null;
+		}),
+	);
+	connection.onReferences(
+		g('references', (p) => {
+			const a = an(p.textDocument.uri);
+			return a ? references(a, p.position, p.context.includeDeclaration) : null;
+		}),
+	);
+	connection.onPrepareRename(
+		g('prepareRename', (p) => {
+			const a = an(p.textDocument.uri);
+			const r = a ? prepareRename(a, p.position) : null;
+			// The client shows the message instead of starting a rename that would break the config.
+			if (r && 'error' in r) return new ResponseError(ErrorCodes.InvalidRequest, r.error);
+			return r;
+		}),
+	);
+	connection.onRenameRequest(
+		g('rename', (p) => {
+			const a = an(p.textDocument.uri);
+			const r = a ? rename(a, p.position, p.newName) : null;
+			if (r && 'error' in r) return new ResponseError(ErrorCodes.InvalidRequest, r.error);
+			return r;
 		}),
 	);
 	connection.onDocumentLinks(

@@ -37,6 +37,9 @@ const en = {
 	'lens.trial': '1 trial',
 	'lens.trials': '{n} trials',
 	'lens.folds': ' × {n} folds',
+	'rename.defaultName': '`{name}` is a default name: give the layer a `name:` to rename it',
+	'rename.invalid': '`{name}` is not a name: start with a letter or `_`, then letters, digits, `_`, `.` or `-`',
+	'rename.taken': '`{name}` is already the name of a layer or input',
 } as const;
 
 const zh: { [K in keyof typeof en]: string } = {
@@ -75,6 +78,9 @@ const zh: { [K in keyof typeof en]: string } = {
 	'lens.trial': '1 个试验',
 	'lens.trials': '{n} 个试验',
 	'lens.folds': ' × {n} 折',
+	'rename.defaultName': '`{name}` 是默认名称：先给该层写上 `name:` 再重命名',
+	'rename.invalid': '`{name}` 不是有效名称：须以字母或 `_` 开头，其后只含字母、数字、`_`、`.` 或 `-`',
+	'rename.taken': '`{name}` 已是某个层或输入的名称',
 };
 
 export const serverMessages = catalogue('server', en, zh);
