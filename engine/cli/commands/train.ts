@@ -247,8 +247,8 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 				if (r.weights)
 					io.out(
 						tcli('learned', {
-							weight: r.weights.weight.map((w) => w.toFixed(4)).join(', '),
-							bias: r.weights.bias.map((w) => w.toFixed(4)).join(', ') || tcli('none'),
+							weight: r.weights.weight.map((w) => formatNumber(w)).join(', '),
+							bias: r.weights.bias.map((w) => formatNumber(w)).join(', ') || tcli('none'),
 						}),
 					);
 				if (r.runDir) io.out(tcli('runWritten', { dir: path.relative(io.cwd, r.runDir) || r.runDir }));
