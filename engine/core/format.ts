@@ -2,6 +2,7 @@
  * Numbers and durations as every surface states them (CLI, toasts, status bar, panels): one
  * formatter, so a panel does not show "0.9023569" beside "0.9". Pure: webviews import it.
  */
+import { format, getLocale, type Locale } from './l10n';
 
 /** Trailing zeros of a fixed or exponential rendering: "0.9000" → "0.9", "1.200e-5" → "1.2e-5". */
 function trimZeros(s: string): string {
@@ -44,16 +45,26 @@ export function meanStdParts(mean: number, std: number | undefined, digits = 4):
 	return { mean: mean.toFixed(decimals), std: s.toFixed(decimals) };
 }
 
-/** A duration: "0.4s", "2.6s", "12s", "1m05s", "1h02m". */
-export function formatDuration(ms: number): string {
+/** Duration units per locale: one formatter, the words from this table. */
+const DURATION = {
+	en: { s: '{s}s', ms: '{m}m{s}s', hm: '{h}h{m}m' },
+	'zh-cn': { s: '{s} 秒', ms: '{m} 分 {s} 秒', hm: '{h} 小时 {m} 分' },
+} as const satisfies Record<Locale, Record<'s' | 'ms' | 'hm', string>>;
+
+/**
+ * A duration: "0.4s", "2.6s", "12s", "1m05s", "1h02m" (zh-CN: "2.6 秒", "1 分 05 秒", "1 小时 02 分").
+ * In the process's locale unless one is given (a panel passes its page's).
+ */
+export function formatDuration(ms: number, locale: Locale = getLocale()): string {
 	if (!Number.isFinite(ms) || ms < 0) return '–';
+	const u = DURATION[locale];
 	const s = ms / 1000;
-	if (s < 10) return `${Number(s.toFixed(1))}s`;
+	if (s < 10) return format(u.s, { s: Number(s.toFixed(1)) });
 	const whole = Math.round(s);
-	if (whole < 60) return `${whole}s`;
-	if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+	if (whole < 60) return format(u.s, { s: whole });
+	if (whole < 3600) return format(u.ms, { m: Math.floor(whole / 60), s: String(whole % 60).padStart(2, '0') });
 	const m = Math.round(whole / 60);
-	return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+	return format(u.hm, { h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') });
 }
 
 /** Progress measured after the first step: when it ended and how many steps were done then. */

@@ -5,6 +5,7 @@ import { configNameFromPath } from '../../engine/core/facts';
 import { applyParams } from '../../engine/core/tune/apply';
 import { linearFit } from '../../engine/core/stats';
 import { formatNumber as panelNumber } from '../../webviews/shared/dom';
+import { setLocale } from '../../engine/core/l10n';
 
 describe('number formatting (one formatter for CLI, client and panels)', () => {
 	it('4 significant digits, trailing zeros dropped, integers whole', () => {
@@ -42,6 +43,20 @@ describe('number formatting (one formatter for CLI, client and panels)', () => {
 		assert.equal(formatDuration(12_300), '12s');
 		assert.equal(formatDuration(65_000), '1m05s');
 		assert.equal(formatDuration(3_720_000), '1h02m');
+	});
+
+	it('durations in zh-CN: the given locale, else the process locale', () => {
+		assert.equal(formatDuration(2600, 'zh-cn'), '2.6 秒');
+		assert.equal(formatDuration(49_600, 'zh-cn'), '50 秒');
+		assert.equal(formatDuration(65_000, 'zh-cn'), '1 分 05 秒');
+		assert.equal(formatDuration(3_720_000, 'zh-cn'), '1 小时 02 分');
+		setLocale('zh-CN');
+		try {
+			assert.equal(formatDuration(12_300), '12 秒');
+			assert.equal(formatDuration(12_300, 'en'), '12s');
+		} finally {
+			setLocale('en');
+		}
 	});
 });
 

@@ -48,6 +48,7 @@ describe('webview: panels in the UI language (Chromium)', function () {
 		for (const word of ['策略', '目标', '折数', '状态', '试验', '应用最佳', '平行坐标', '耗时'])
 			assert.ok(text.includes(word), `${word} in ${text}`);
 		assert.ok(!/Apply best|Strategy|Duration/.test(text), text);
+		assert.ok(text.includes('50 秒'), `a trial's duration in Chinese units: ${text}`);
 		assert.deepEqual(p.errors, []);
 	});
 

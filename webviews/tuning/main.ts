@@ -15,7 +15,7 @@ import { bestSoFar, finite, formatDuration, paramText, shortParamLabels, sortTri
 import { drawParallel, rampColor, type ParallelResult } from './parallel';
 import { maxOf, minOf } from '../../engine/core/arrays';
 import { meanStdParts } from '../../engine/core/format';
-import { statusText, tw } from '../shared/l10n';
+import { pageLocale, statusText, tw } from '../shared/l10n';
 
 type ViewId = 'parallel' | 'best' | 'intermediate';
 interface UiState {
@@ -266,7 +266,7 @@ function renderTable(m: SweepModel): void {
 				badge ?? statusText(t.status),
 				t.message ? h('span', { class: 'tuning-message' }, t.message) : null,
 			),
-			h('td', { class: 'num' }, formatDuration(t.durationMs)),
+			h('td', { class: 'num' }, formatDuration(t.durationMs, pageLocale())),
 			cols.some((c) => c.key === 'worker')
 				? h(
 						'td',

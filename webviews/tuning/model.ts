@@ -6,6 +6,8 @@
 import type { DimensionView, SweepView, TrialStatus, TrialView, TrialsEpochParams, TrialsUpdateParams } from '../protocol';
 import { csvCell } from '../curves/store';
 import { extent, minOf } from '../../engine/core/arrays';
+import { formatDuration as formatDurationIn } from '../../engine/core/format';
+import type { Locale } from '../../engine/core/l10n';
 
 export type Direction = SweepView['objective']['direction'];
 export type SortKey = string;
@@ -228,14 +230,9 @@ export function paramText(v: string | number | boolean | undefined, fmt: (v: num
 	return v === undefined ? '—' : typeof v === 'number' ? fmt(v) : String(v);
 }
 
-export function formatDuration(ms: number | undefined): string {
-	if (ms === undefined || !Number.isFinite(ms)) return '—';
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	const s = ms / 1000;
-	if (s < 60) return `${s.toFixed(1)} s`;
-	const m = Math.floor(s / 60);
-	if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
-	return `${Math.floor(m / 60)} h ${m % 60} min`;
+/** A trial's duration in the page's locale, through THE duration formatter (CLI, status bar, panels). */
+export function formatDuration(ms: number | undefined, locale: Locale = 'en'): string {
+	return ms === undefined || !Number.isFinite(ms) ? '—' : formatDurationIn(ms, locale);
 }
 
 /** The table as CSV, rows in `order`; numbers at full precision, missing values empty. */
