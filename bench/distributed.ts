@@ -16,38 +16,14 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { runSweep } from '../engine/runtime/tune/sweep';
 import { runDistributedSweep } from '../engine/runtime/tune/distributed/coordinator';
+import { sweepConfig } from './tune';
 import { printTable } from './util';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const ROUNDS = Number(process.env.MW_BENCH_ROUNDS ?? 2);
 
-const CONFIG = `name: bench-dist
-seed: 3
-data:
-  source: {type: csv, path: spirals.csv}
-  label: label
-  scale: standardize
-  split: {validation: 0.25}
-model:
-  layers:
-    - {type: dense, units: 16, activation: relu}
-    - {type: dense, units: 16, activation: relu}
-    - {type: dense, units: 1, activation: sigmoid}
-training:
-  loss: binaryCrossentropy
-  optimizer: {type: adam, learningRate: 0.01}
-  metrics: [accuracy]
-  epochs: 15
-  batchSize: 32
-  checkpoint: {every: 0}
-tuning:
-  strategy: grid
-  objective: {metric: val_accuracy}
-  space:
-    model.layers[0].units: {choice: [8, 16, 32]}
-    training.optimizer.learningRate: {choice: [0.003, 0.01, 0.03]}
-`;
+const CONFIG = sweepConfig('bench-dist', '{type: csv, path: spirals.csv}\n  label: label');
 const TRIALS = 9;
 
 function spiralsCsv(n: number): string {

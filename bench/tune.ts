@@ -14,10 +14,11 @@ import { runSweep } from '../engine/runtime/tune/sweep';
 import { WORKLOADS, writeCsv } from './peer';
 import { printTable } from './util';
 
-const CONFIG = `name: bench-sweep
+/** The sweep both benches time: a 9-point grid over a small MLP on the spirals (`source` says where they come from). */
+export const sweepConfig = (name: string, source: string): string => `name: ${name}
 seed: 3
 data:
-  source: {type: spirals, samples: 400, noise: 0.1}
+  source: ${source}
   scale: standardize
   split: {validation: 0.25}
 model:
@@ -39,6 +40,7 @@ tuning:
     model.layers[0].units: {choice: [8, 16, 32]}
     training.optimizer.learningRate: {choice: [0.003, 0.01, 0.03]}
 `;
+const CONFIG = sweepConfig('bench-sweep', '{type: spirals, samples: 400, noise: 0.1}');
 
 export async function tuneBench(): Promise<void> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-tune-'));

@@ -3,6 +3,13 @@
  * and completion docs cannot render math — VS Code's Markdown shows `\hat{v}_t` with the
  * underscores taken as italics, Neovim shows the raw text — so they get readable Unicode instead:
  * m̂ₜ = mₜ / (1 − β₁ᵗ), θₜ = θₜ₋₁ − α·m̂ₜ / (√v̂ₜ + ε). Covers the LaTeX the schema uses.
+ *
+ * Scripts, one convention everywhere: a subscript or superscript whose every character has a
+ * Unicode script glyph is written with them (xᵢ, θₜ₋₁, nᵢₙ, β₁ᵗ). Otherwise (Q, K, ff, α, θ: no
+ * subscript glyphs exist) the term is written plainly as `W_Q`, `d_ff`, `∇_θ` inside a Markdown code
+ * span — the only form every client shows as written (a bare `_` turns into italics, braces and
+ * `d_(ff)` read as code, not maths). A superscript without glyphs keeps its group in parentheses,
+ * `e^(zᵢ)`, which Markdown leaves alone; it joins a code span only when it holds a plain subscript.
  */
 
 const SYMBOLS: Record<string, string> = {
@@ -22,6 +29,11 @@ const SYMBOLS: Record<string, string> = {
 	Omega: 'Ω',
 	Phi: 'Φ',
 	nabla: '∇',
+	odot: '⊙',
+	dots: '…',
+	ldots: '…',
+	cdots: '⋯',
+	'|': '‖',
 	sum: 'Σ',
 	cdot: '·',
 	approx: '≈',
@@ -36,6 +48,7 @@ const SYMBOLS: Record<string, string> = {
 	log: 'log',
 	ln: 'ln',
 	exp: 'exp',
+	sin: 'sin',
 	cos: 'cos',
 	cosh: 'cosh',
 	tanh: 'tanh',
@@ -86,8 +99,8 @@ const SUB: Record<string, string> = {
 	β: 'ᵦ',
 	γ: 'ᵧ',
 	ρ: 'ᵨ',
-	θ: 'θ',
-	δ: 'δ',
+	φ: 'ᵩ',
+	χ: 'ᵪ',
 };
 const SUP: Record<string, string> = {
 	'0': '⁰',
@@ -157,10 +170,31 @@ function arg(s: string, i: number): [string, number] {
 /** A piece needs brackets around it when it holds an operator or a space. */
 const wrap = (x: string) => (!/[\s+\-−/·,=<>]/.test(x) || /^\([^()]*\)$/.test(x) ? x : `(${x})`);
 
-function script(x: string, table: Record<string, string>, mark: string): string {
+/** Private-use marks around a code span while converting (spans never nest); mathToUnicode writes backticks. */
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+const unmarked = (x: string) => x.replace(/[\uE000\uE001]/g, '');
+/** The term a script attaches to: the word that ends the text so far (letters with accents, digits, ∇, primes). */
+const BASE = /[\p{L}\p{M}\p{N}∇']*$/u;
+/** Operator names written with a space before what follows (`log cosh`, `arg max`). */
+const OPERATORS = new Set(['log', 'ln', 'exp', 'sin', 'cos', 'cosh', 'tanh', 'max', 'min', 'arg']);
+
+/** `out` with the script `x` attached (see the convention above). */
+function script(out: string, x: string, sub: boolean): string {
+	const table = sub ? SUB : SUP;
 	const chars = [...x];
-	if (chars.every((c) => table[c] !== undefined)) return chars.map((c) => table[c]).join('');
-	return `${mark}${[...x].length > 1 ? `(${x})` : x}`;
+	if (chars.length && chars.every((c) => table[c] !== undefined)) return out + chars.map((c) => table[c]).join('');
+	let base = BASE.exec(out)![0];
+	let head = out.slice(0, out.length - base.length);
+	// The term is itself a code span (`σ_B`²'s `σ_B`): the script joins it.
+	if (!base && head.endsWith(CLOSE) && head.includes(OPEN)) {
+		const start = head.lastIndexOf(OPEN);
+		base = unmarked(head.slice(start));
+		head = head.slice(0, start);
+	}
+	if (sub) return `${head}${OPEN}${base}_${unmarked(x).replace(/\s+/g, '')}${CLOSE}`;
+	const sup = chars.length > 1 ? `(${unmarked(x)})` : x;
+	return x.includes(OPEN) ? `${head}${OPEN}${base}^${sup}${CLOSE}` : `${head}${base}^${sup}`;
 }
 
 function convert(s: string): string {
@@ -192,11 +226,15 @@ function convert(s: string): string {
 				i = j;
 				const inner = convert(a);
 				out += [...inner].length === 1 ? inner + ACCENTS[name] : `${name}(${inner})`;
-			} else out += SYMBOLS[name] ?? name;
+			} else {
+				out += SYMBOLS[name] ?? name;
+				// `\log\cosh` is "log cosh", not "logcosh".
+				if (OPERATORS.has(name) && s[i] === '\\') out += ' ';
+			}
 		} else if (c === '_' || c === '^') {
 			const [a, j] = arg(s, i + 1);
 			i = j;
-			out += script(convert(a), c === '_' ? SUB : SUP, c === '_' ? '_' : '^');
+			out = script(out, convert(a), c === '_');
 		} else if (c === '{' || c === '}') i++;
 		else if (c === '-' && s[i - 1] !== 'e') {
 			// A minus between terms reads better as the real minus sign.
@@ -207,10 +245,11 @@ function convert(s: string): string {
 			i++;
 		}
 	}
-	return out.replace(/ {2,}/g, ' ');
+	// `\left( … \right)` leaves the spaces inside the brackets.
+	return out.replace(/ {2,}/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
 }
 
 /** Replaces every `$…$` span of a text with readable Unicode; text outside the spans is kept. */
 export function mathToUnicode(text: string): string {
-	return text.replace(/\$([^$]+)\$/g, (_, tex: string) => convert(tex));
+	return text.replace(/\$([^$]+)\$/g, (_, tex: string) => convert(tex).replace(/[\uE000\uE001]/g, '`'));
 }

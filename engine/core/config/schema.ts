@@ -423,7 +423,7 @@ const Concatenate = Obj(
 			}),
 		),
 	},
-	"Concatenation of two or more layers' outputs along `axis`: $y = [x_1 \,\|\, x_2 \,\|\, \dots]$; the output size on that axis is the sum of the inputs'. No parameters.",
+	"Concatenation of two or more layers' outputs along `axis`: $y = [x_1 \\,\\|\\, x_2 \\,\\|\\, \\dots]$; the output size on that axis is the sum of the inputs'. No parameters.",
 	{ 'x-formula': '$y = [x_1 \\,\\|\\, x_2 \\,\\|\\, \\dots \\,\\|\\, x_n]$', 'x-snippet': 'from: [${1:a}, ${2:b}]' },
 );
 

@@ -306,7 +306,7 @@ export const SCHEMA_ZH: Record<string, string> = {
 	'<add>.from': '输出被合并的各层：至少两个更早的层（按 `name`）或 `input`。',
 	'from[]': '更早的某层（按 `name`），或表示模型输入的 `input`（或 `model.inputs` 中的某个名称）。',
 	'[]#pattern': '必须是层名或 `input`',
-	'<concatenate>': '沿 `axis` 拼接两个或多个层的输出：$y = [x_1 ,|, x_2 ,|, dots]$；输出在该轴上的大小是各输入之和。无参数。',
+	'<concatenate>': '沿 `axis` 拼接两个或多个层的输出：$y = [x_1 \\,\\|\\, x_2 \\,\\|\\, \\dots]$；输出在该轴上的大小是各输入之和。无参数。',
 	'<concatenate>.type': '沿某个轴拼接 `from` 中各层的输出。',
 	axis: '拼接所沿的轴：-1 为最后一个轴（特征或通道），1 为批次之后的第一个轴。各输入在其他轴上必须一致。',
 	'<multiply>':

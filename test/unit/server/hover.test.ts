@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { completion } from '../../../server/src/service/completion';
 import { caret, doc } from './helper';
+import { ConfigSchema } from '../../../engine/core/config/schema';
+import { SCHEMA_ZH } from '../../../engine/core/config/schema.zh-cn';
+import { mathToUnicode } from '../../../engine/core/config/mathText';
 
 const IRIS = (marked: string) => `data:
   source: {type: dataset, name: iris}
@@ -98,5 +101,45 @@ describe('server: formulas read as text in every client', () => {
 				}
 		}
 		assert.ok(seen > 500, `only ${seen} docs checked`);
+	});
+	it('renders every formula of the schema and its zh-CN overlay without LaTeX left, scripts one way', () => {
+		const formulas = new Set<string>();
+		const collect = (x: unknown, key?: string): void => {
+			// Snippets hold `${1:…}` placeholders, not maths.
+			if (key === 'x-snippet') return;
+			if (typeof x === 'string') for (const m of x.matchAll(/\$[^$]+\$/g)) formulas.add(m[0]);
+			else if (Array.isArray(x)) x.forEach((v) => collect(v));
+			else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) collect(v, k);
+		};
+		collect(ConfigSchema);
+		collect(SCHEMA_ZH);
+		assert.ok(formulas.size > 100, `only ${formulas.size} formulas found`);
+		for (const f of formulas) {
+			const u = mathToUnicode(f);
+			assert.doesNotMatch(u, /[\\{}$]|\^\{|_\(/, `${f} → ${u}`);
+			// Backticks pair up, and an underscore only ever stands inside a code span (else Markdown italicises).
+			const spans = u.split('`');
+			assert.equal(spans.length % 2, 1, `${f} → ${u}`);
+			assert.ok(
+				spans.every((s, i) => i % 2 === 1 || !s.includes('_')),
+				`a bare underscore in ${f} → ${u}`,
+			);
+		}
+		const math = (tex: string) => mathToUnicode(`$${tex}$`);
+		// Glyphs where every character has one…
+		assert.equal(math('\\lambda x_i'), 'λ xᵢ');
+		assert.equal(math('\\theta_{t-1}'), 'θₜ₋₁');
+		assert.equal(math('n_{in} + n_{out}'), 'nᵢₙ + nₒᵤₜ');
+		assert.equal(math('\\hat{m}_t = \\frac{m_t}{1-\\beta_1^t}'), 'm̂ₜ = mₜ/(1−β₁ᵗ)');
+		// …else the plain term in a code span: no italics, braces or parentheses.
+		assert.equal(math('Q = x W_Q'), 'Q = x `W_Q`');
+		assert.equal(math('2 d d_{ff} + d_{ff} + d'), '2 d `d_ff` + `d_ff` + d');
+		assert.equal(math('\\nabla_\\theta J'), '`∇_θ` J', 'θ has no subscript glyph');
+		assert.equal(math('\\sqrt{\\sigma_B^2 + \\epsilon}'), '√(`σ_B`² + ε)');
+		assert.equal(math('\\log \\hat{y}_{i, y_i}'), 'log `y\u0302_i,yᵢ`', 'ŷ is y and a combining hat');
+		assert.equal(math('e^{z_i}'), 'e^(zᵢ)', 'a superscript without glyphs keeps its group');
+		assert.equal(math('e^{W_Q}'), '`e^(W_Q)`', '…and joins a code span when it holds a plain subscript');
+		assert.equal(math('\\log\\cosh(x)'), 'log cosh(x)');
+		assert.equal(math('y = [x_1 \\,\\|\\, \\dots]'), 'y = [x₁ ‖ …]');
 	});
 });
