@@ -17,6 +17,8 @@ export const ONNX_ML_OPSET = 3;
 /** IR version 8 is the one that goes with opset 17 (ONNX 1.12). */
 export const ONNX_IR_VERSION = 8;
 export const ONNX_FILE = 'model.onnx';
+/** Beside model.onnx when a text column is tokenized: the vocabulary and settings that make its id input. */
+export const TOKENIZER_FILE = 'tokenizer.json';
 
 /**
  * Activations ONNX's LSTM/GRU/RNN operators accept for their gates and candidates, by our name:
@@ -75,9 +77,6 @@ export const ONNX_LAYER_TYPES: ReadonlySet<string> = new Set([
 export function onnxLayerProblem(layer: LayerConfig, name: string): { field: string; message: string } | undefined {
 	const type = String((layer as { type: unknown }).type);
 	if (!ONNX_LAYER_TYPES.has(type)) return { field: 'type', message: tc('MW250.type', { name, type }) };
-	// The padding mask changes what later layers compute (recurrences skip padded steps, attention ignores them).
-	if (layer.type === 'embedding' && (layer as { maskZero?: boolean }).maskZero)
-		return { field: 'maskZero', message: tc('MW250.mask', { name }) };
 	if (layer.type !== 'lstm' && layer.type !== 'gru' && layer.type !== 'simpleRnn') return undefined;
 	const act = layer.activation ?? 'tanh';
 	const allowed = Object.keys(RNN_ACTIVATIONS).join(', ');
@@ -100,34 +99,51 @@ export function onnxLayerProblem(layer: LayerConfig, name: string): { field: str
 	return undefined;
 }
 
-/** Preprocessing steps the graph reproduces (engine/runtime/export/onnx.ts); any other is refused by name. */
-export const ONNX_STEPS: ReadonlySet<string> = new Set(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'drop']);
+/**
+ * Why a layer that receives a padding mask (embedding maskZero upstream) cannot be exported, or
+ * undefined when the export carries the mask through it (attention biases padded keys, pooling
+ * averages real steps, concatenate along the features keeps the steps all inputs keep). A masked
+ * recurrence carries its state over padded steps wherever they are, which ONNX's LSTM/GRU/RNN
+ * (stopping at sequence_lens) cannot; tfjs's add/multiply/average give a mask of another shape.
+ */
+export function onnxMaskProblem(layer: LayerConfig, name: string): { field: string; message: string } | undefined {
+	if (layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simpleRnn')
+		return { field: 'type', message: tc('MW250.maskRecurrent', { name, type: layer.type, op: opName(layer.type) }) };
+	const axis = (layer as { axis?: number }).axis ?? -1;
+	if (layer.type === 'add' || layer.type === 'multiply' || layer.type === 'average' || (layer.type === 'concatenate' && axis !== -1))
+		return { field: 'type', message: tc('MW250.maskMerge', { name, type: layer.type }) };
+	return undefined;
+}
+
+/** Preprocessing steps the graph reproduces (engine/runtime/export/onnx.ts; tokenize as its id input); any other is refused by name. */
+export const ONNX_STEPS: ReadonlySet<string> = new Set(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'tokenize', 'drop']);
 
 /**
  * Everything in a config that keeps it from exporting to ONNX (MW250), where it is written:
- * layers (onnxLayerProblem), several model inputs, preprocessing steps the graph cannot hold.
- * `invalid` skips parts with schema errors.
+ * layers (onnxLayerProblem), layers a padding mask reaches that cannot carry it (`maskedInput`,
+ * per layer, from inferShapes), preprocessing steps the graph cannot hold. `invalid` skips parts
+ * with schema errors.
  */
-export function onnxProblems(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean): { path: JsonPath; message: string }[] {
+export function onnxProblems(
+	cfg: ResolvedConfig,
+	invalid: (p: JsonPath) => boolean,
+	maskedInput: readonly boolean[] = [],
+): { path: JsonPath; message: string }[] {
 	const out: { path: JsonPath; message: string }[] = [];
 	const layers = Array.isArray(cfg.model?.layers) ? (cfg.model.layers as LayerConfig[]) : [];
 	const names = defaultLayerNames(layers);
 	layers.forEach((l, i) => {
-		const p = invalid(['model', 'layers', i]) ? undefined : onnxLayerProblem(l, names[i]!);
+		if (invalid(['model', 'layers', i])) return;
+		const p = onnxLayerProblem(l, names[i]!) ?? (maskedInput[i] ? onnxMaskProblem(l, names[i]!) : undefined);
 		if (p) out.push({ path: ['model', 'layers', i, p.field], message: p.message });
 	});
-	const inputs = (cfg.model as { inputs?: unknown } | undefined)?.inputs;
-	if (Array.isArray(inputs) && inputs.length > 1 && !invalid(['model', 'inputs']))
-		out.push({
-			path: ['model', 'inputs'],
-			message: tc('MW250.inputs', { n: inputs.length }),
-		});
 	for (const [column, entry] of Object.entries(cfg.data?.preprocessing ?? {})) {
 		const step = typeof entry === 'string' ? entry : (entry as { step?: string } | undefined)?.step;
 		if (step !== undefined && !ONNX_STEPS.has(step) && !invalid(['data', 'preprocessing', column]))
 			out.push({
 				path: typeof entry === 'string' ? ['data', 'preprocessing', column] : ['data', 'preprocessing', column, 'step'],
-				message: tc('MW250.step', { column, step }),
+				// A date is parsed from its text, which no ONNX operator does: said as such, not as an unknown step.
+				message: step === 'date' ? tc('MW250.date', { column }) : tc('MW250.step', { column, step }),
 			});
 	}
 	return out;

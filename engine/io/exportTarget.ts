@@ -11,7 +11,15 @@ import { statWithin, writeJson } from './fsutil';
 
 export const EXPORT_MARKER = '.modelwright-export';
 /** The files an export writes (engine/runtime/export/tfjs.ts). */
-export const EXPORT_FILES = ['model.json', 'weights.bin', 'model.onnx', 'preprocessing.json', 'config.yaml', 'MODEL_CARD.md'] as const;
+export const EXPORT_FILES = [
+	'model.json',
+	'weights.bin',
+	'model.onnx',
+	'tokenizer.json',
+	'preprocessing.json',
+	'config.yaml',
+	'MODEL_CARD.md',
+] as const;
 
 /** Why `dir` may not receive an export; undefined when it may. `shown` names it in the message. */
 export function exportTargetProblem(dir: string, shown = dir): string | undefined {

@@ -19,7 +19,7 @@ import type { Checkpoint, Evaluation } from '../core/records';
 import { exportModel } from './export/tfjs';
 import { writeModelCard } from './export/card';
 import { onnxModel, type OnnxSummary } from './export/onnx';
-import { ONNX_FILE } from '../core/onnx';
+import { ONNX_FILE, TOKENIZER_FILE } from '../core/onnx';
 import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/protocol';
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
@@ -327,7 +327,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		w.writeSummary({ ...base, modelDir });
 		// ONNX (export.formats): translated once, written beside the tfjs model and to export.path.
 		const formats: readonly string[] = config.export.formats ?? ['tfjs'];
-		let onnxFile: { bytes: Uint8Array; summary: OnnxSummary } | undefined;
+		let onnxFile: { bytes: Uint8Array; summary: OnnxSummary; tokenizer?: string } | undefined;
 		if (formats.includes('onnx')) {
 			try {
 				onnxFile = onnxModel(result.model, data.preprocessing, { name: config.name, threshold: config.evaluation.threshold });
@@ -338,6 +338,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 				);
 			}
 			writeAtomic(path.join(modelDir, ONNX_FILE), onnxFile.bytes);
+			if (onnxFile.tokenizer) writeAtomic(path.join(modelDir, TOKENIZER_FILE), onnxFile.tokenizer);
 		}
 		const te = performance.now();
 		let evaluation: Evaluation;
@@ -358,7 +359,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 				preprocessing: data.preprocessing,
 				configText: text,
 				tfjs: formats.includes('tfjs'),
-				...(onnxFile ? { onnx: onnxFile.bytes } : {}),
+				...(onnxFile ? { onnx: onnxFile.bytes, ...(onnxFile.tokenizer ? { tokenizer: onnxFile.tokenizer } : {}) } : {}),
 			});
 		const card = {
 			name: config.name,

@@ -17,12 +17,14 @@ import { prepareData } from '../../engine/runtime/data/prepare';
 import { decodeOutput } from '../../engine/runtime/data/preprocess';
 import { loadExported } from '../../engine/runtime/export/tfjs';
 import { onnxInputs, onnxModel } from '../../engine/runtime/export/onnx';
-import { ONNX_FILE, ONNX_LAYER_TYPES } from '../../engine/core/onnx';
+import { ONNX_FILE, ONNX_LAYER_TYPES, TOKENIZER_FILE } from '../../engine/core/onnx';
 import { LAYER_TYPES, type LayerConfig } from '../../engine/core/config/schema';
 import { buildModel } from '../../engine/runtime/model/build';
+import { predictRowsFlat } from '../../engine/runtime/model/inputs';
 import { useBackend } from '../../engine/runtime/train/backend';
 import { execute } from '../../engine/host/execute';
 import type { Row } from '../../engine/runtime/data/generators';
+import { encodeText, vocabularyIndex } from '../../engine/core/data/tokenize';
 
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-onnx-'));
@@ -39,11 +41,27 @@ function withOnnx(text: string): string {
 	return doc.toString();
 }
 
-/** ONNX Runtime feeds from raw rows: numbers as double (NaN when missing), categories as text ("" when missing). */
+/**
+ * ONNX Runtime feeds from raw rows: numbers as double (NaN when missing), categories as text (""
+ * when missing), a tokenized text as the ids the engine's own tokenizer gives it.
+ */
 function feeds(rows: Row[], inputs: ReturnType<typeof onnxInputs>): Record<string, ort.Tensor> {
 	const out: Record<string, ort.Tensor> = {};
-	for (const { name, column, type } of inputs) {
+	for (const { name, column, type, width, tokenizer } of inputs) {
 		const value = (r: Row) => r[column];
+		if (type === 'int64') {
+			const ids = new Int32Array(rows.length * width);
+			const index = vocabularyIndex(tokenizer!);
+			rows.forEach((r, i) =>
+				encodeText(value(r) === null || value(r) === undefined ? '' : String(value(r)), tokenizer!, index, ids, i * width),
+			);
+			out[name] = new ort.Tensor(
+				'int64',
+				BigInt64Array.from(ids, (v) => BigInt(v)),
+				[rows.length, width],
+			);
+			continue;
+		}
 		out[name] =
 			type === 'string'
 				? new ort.Tensor(
@@ -64,7 +82,10 @@ function feeds(rows: Row[], inputs: ReturnType<typeof onnxInputs>): Record<strin
  * Trains `text` briefly with ONNX export, then compares ONNX Runtime with tfjs on the evaluation
  * split. A config the validator refuses for ONNX (MW250 only) gives back those messages instead.
  */
-async function parity(name: string, text: string): Promise<{ rows: number; maxDiff: number; missingCells?: number; refused?: string[] }> {
+async function parity(
+	name: string,
+	text: string,
+): Promise<{ rows: number; maxDiff: number; missingCells?: number; refused?: string[]; modelDir?: string }> {
 	const configPath = path.join(tmp, `${name}.model.yaml`);
 	const config = withOnnx(text);
 	fs.writeFileSync(configPath, config);
@@ -83,9 +104,7 @@ async function parity(name: string, text: string): Promise<{ rows: number; maxDi
 	const data = await prepareData(v.resolved!, { configDir: tmp });
 	const split = data.test ?? data.validation ?? data.train;
 	assert.equal(split.rows.length, split.n, 'the split is small enough to keep its raw rows');
-	const expected = tf.tidy(() =>
-		(model.predict(tf.tensor(split.x, [split.n, ...pre.inputShape])) as tf.Tensor).reshape([split.n, -1]).dataSync(),
-	);
+	const expected = tf.tidy(() => predictRowsFlat(model, pre, split.x, split.n).dataSync());
 	const k = expected.length / split.n;
 	// `modelwright export --format onnx` translates the model loaded from disk: the same file.
 	const again = onnxModel(model, pre, { name: v.resolved!.name, threshold: v.resolved!.evaluation.threshold }).bytes;
@@ -121,7 +140,7 @@ async function parity(name: string, text: string): Promise<{ rows: number; maxDi
 	}
 	await session.release();
 	const missingCells = split.rows.reduce((a, r) => a + inputs.filter((i) => r[i.column] === null || r[i.column] === undefined).length, 0);
-	return { rows: split.n, maxDiff, missingCells };
+	return { rows: split.n, maxDiff, missingCells, modelDir };
 }
 
 const example = (f: string) => fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8');
@@ -134,6 +153,26 @@ function tokensCsv(): string {
 	for (let i = 0; i < 120; i++) {
 		const ids = Array.from({ length: 6 }, () => Math.floor(rnd() * 10));
 		lines.push(`${ids.join(',')},${ids[0]! + ids[5]! > 9 ? 'high' : 'low'}`);
+	}
+	return lines.join('\n');
+}
+
+/**
+ * A CSV of two numbers, a category and a review text (mixed case, punctuation, lengths from empty
+ * to past maxLength, some missing) whose label depends on the words and their order.
+ */
+function reviewsCsv(): string {
+	const lines = ['delay,price,channel,review,label'];
+	let s = 11;
+	const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+	const words = ['Good', 'bad', 'NOT', 'very', 'late', 'fine', 'broken', 'great!', 'ok,', 'the', 'box', 'arrived', 'rarely-used', 'é'];
+	for (let i = 0; i < 160; i++) {
+		const n = Math.floor(rnd() * 14);
+		const text = Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]!).join(rnd() < 0.2 ? '  ' : ' ');
+		const review = i % 19 === 0 ? '' : `"${text}"`;
+		const delay = (rnd() * 10).toFixed(1);
+		const label = (text.toLowerCase().includes('not good') || Number(delay) > 6) !== text.includes('bad') ? 'yes' : 'no';
+		lines.push([delay, (rnd() * 50).toFixed(2), ['web', 'shop', 'phone'][i % 3], review, label].join(','));
 	}
 	return lines.join('\n');
 }
@@ -167,16 +206,17 @@ describe('ONNX export: parity with ONNX Runtime', function () {
 		if (fs.existsSync(data)) fs.cpSync(data, path.join(tmp, 'data'), { recursive: true });
 		fs.writeFileSync(path.join(tmp, 'tokens.csv'), tokensCsv());
 		fs.writeFileSync(path.join(tmp, 'mixed.csv'), mixedCsv());
+		fs.writeFileSync(path.join(tmp, 'reviews.csv'), reviewsCsv());
 	});
 	after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-	const NOT_EXPORTABLE = new Set(['transformer.model.yaml', 'two-inputs.model.yaml']);
+	// Examples the validator may refuse for ONNX: none since several inputs, tokenize and padding masks export.
+	const NOT_EXPORTABLE = new Set<string>();
 	for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((x) => x.endsWith('.model.yaml')))
 		it(`example ${f}: ONNX scores equal the tfjs model's within 1e-5 on the evaluation split`, async function () {
 			const { rows, maxDiff, refused } = await parity(f.replace('.model.yaml', ''), example(f));
 			if (refused) {
-				// Tokenize, padding masks and several inputs have no ONNX translation yet: refused at
-				// validate time, by name (never a wrong file). Only these examples may be refused.
+				// Refused at validate time, by name (never a wrong file). Only listed examples may be refused.
 				assert.ok(NOT_EXPORTABLE.has(f), `${f} is refused: ${refused.join('; ')}`);
 				for (const m of refused) assert.match(m, /cannot be exported to ONNX/);
 				this.skip();
@@ -376,6 +416,94 @@ training:
 		);
 	});
 
+	it('several named inputs (numbers, a one-hot category, token ids) through add, multiply, average and concatenate', async () => {
+		const { rows, modelDir } = await parity(
+			'inputs',
+			`name: inputs
+seed: 12
+data:
+  source: {type: csv, path: reviews.csv}
+  label: label
+  scale: standardize
+  missing: zero
+  preprocessing:
+    channel: oneHot
+    review: {step: tokenize, vocabularySize: 12, maxLength: 6, punctuation: separate, padding: pre, truncation: pre}
+  split: {validation: 0.2, test: 0.25}
+model:
+  inputs:
+    - {name: numbers, features: [delay, price]}
+    - {name: text, features: [review]}
+    - {name: where, features: [channel]}
+  layers:
+    - {type: embedding, from: text, inputDim: 12, outputDim: 4}
+    - {type: lstm, units: 4, name: words}
+    - {type: dense, from: numbers, units: 4, activation: tanh, name: nums}
+    - {type: dense, from: where, units: 4, name: place}
+    - {type: add, from: [words, nums], name: s}
+    - {type: multiply, from: [s, place], name: m}
+    - {type: average, from: [m, nums, words], name: av}
+    - {type: concatenate, from: [av, numbers, where]}
+    - {type: dense, units: 1, activation: sigmoid}
+training:
+  loss: binaryCrossentropy
+  optimizer: {type: adam, learningRate: 0.01}
+  epochs: 2
+  batchSize: 16
+`,
+		);
+		assert.ok(rows > 0);
+		// The tokenizer file beside the model reproduces the engine's ids (the parity above fed those).
+		const file = path.join(modelDir!, TOKENIZER_FILE);
+		assert.ok(fs.existsSync(file), 'tokenizer.json is written beside model.onnx');
+		const t = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+			inputs: { input: string; maxLength: number; padding: string; vocabulary: string[] }[];
+			padId: number;
+		};
+		assert.deepEqual(
+			t.inputs.map((i) => [i.input, i.maxLength, i.padding, i.vocabulary.length]),
+			[['review', 6, 'pre', 10]],
+		);
+		assert.equal(t.padId, 0);
+	});
+
+	it('padding masks: masked attention (causal too), dense, concatenate of masked sequences, masked pooling', async () => {
+		await parity(
+			'masks',
+			`name: masks
+seed: 13
+data:
+  source: {type: csv, path: reviews.csv}
+  features: [review, delay]
+  label: label
+  missing: zero
+  preprocessing:
+    review: {step: tokenize, vocabularySize: 16, maxLength: 8, lowercase: false}
+  split: {validation: 0.2, test: 0.25}
+model:
+  inputs:
+    - {name: text, features: [review]}
+    - {name: numbers, features: [delay]}
+  layers:
+    - {type: embedding, from: text, inputDim: 16, outputDim: 8, maskZero: true, name: emb}
+    - {type: positionEmbedding}
+    - {type: multiHeadAttention, numHeads: 2, causal: true, name: att}
+    - {type: dense, from: emb, units: 8, activation: relu}
+    - {type: layerNormalization, name: d}
+    - {type: concatenate, from: [att, d]}
+    - {type: transformerEncoder, numHeads: 4, feedForwardDim: 8, activation: gelu}
+    - {type: globalAveragePooling1d, name: pooled}
+    - {type: concatenate, from: [pooled, numbers]}
+    - {type: dense, units: 2, activation: softmax}
+training:
+  loss: sparseCategoricalCrossentropy
+  optimizer: {type: adam, learningRate: 0.01}
+  epochs: 2
+  batchSize: 16
+`,
+		);
+	});
+
 	it('hinge loss decodes at 0 and numeric classes come back as numbers', async () => {
 		await parity(
 			'hinge',
@@ -510,17 +638,56 @@ export:
 		assert.match(on[0]!.message, /`seq` \(lstm\) uses activation `swish`/);
 		assert.deepEqual(on[0]!.path, ['model', 'layers', 0, 'activation']);
 		assert.equal(validateText(text('[tfjs]')).diagnostics.filter((d) => d.code === 'MW250').length, 0);
-		// A padding mask (embedding maskZero) changes what recurrences and attention compute: refused on the flag.
-		const masked = validateText(
-			text('[onnx]').replace(
-				'    - {type: lstm, units: 2, activation: swish, name: seq}',
-				'    - {type: embedding, inputDim: 5, outputDim: 2, maskZero: true}\n    - {type: lstm, units: 2}',
-			),
-		).diagnostics.filter((d) => d.code === 'MW250');
+		// A padding mask exports through attention and pooling, but not into a recurrence (it carries its
+		// state over padded steps) or a merge other than concatenate: refused on the layer that receives it.
+		const masked = (layers: string) =>
+			validateText(text('[onnx]').replace('    - {type: lstm, units: 2, activation: swish, name: seq}', layers)).diagnostics.filter(
+				(d) => d.code === 'MW250',
+			);
+		const rnn = masked('    - {type: embedding, inputDim: 5, outputDim: 2, maskZero: true}\n    - {type: lstm, units: 2, name: seq}');
 		assert.deepEqual(
-			masked.map((d) => d.path),
-			[['model', 'layers', 0, 'maskZero']],
+			rnn.map((d) => d.path),
+			[['model', 'layers', 1, 'type']],
 		);
+		assert.match(rnn[0]!.message, /`seq` \(lstm\) receives a padding mask/);
+		const merge = masked(
+			'    - {type: embedding, inputDim: 5, outputDim: 2, maskZero: true, name: e}\n    - {type: dense, units: 2, name: d}\n    - {type: add, from: [e, d]}\n    - {type: globalAveragePooling1d}',
+		);
+		assert.deepEqual(
+			merge.map((d) => d.path),
+			[['model', 'layers', 2, 'type']],
+		);
+		// The same stack without maskZero, or with the mask pooled before the recurrence, exports.
+		assert.deepEqual(masked('    - {type: embedding, inputDim: 5, outputDim: 2}\n    - {type: lstm, units: 2}'), []);
+		assert.deepEqual(
+			masked(
+				'    - {type: embedding, inputDim: 5, outputDim: 2, maskZero: true}\n    - {type: transformerEncoder, numHeads: 1, feedForwardDim: 4}\n    - {type: globalAveragePooling1d}',
+			),
+			[],
+		);
+	});
+
+	it('export names a layer a padding mask reaches that it cannot carry it through', async () => {
+		await useBackend('cpu');
+		const pre = {
+			version: 1 as const,
+			features: Array.from({ length: 3 }, (_, i) => ({ column: `t${i}`, step: 'none' as const, fill: 'error' as const })),
+			inputs: ['t0', 't1', 't2'],
+			label: { column: 'y', encoding: 'value' as const },
+			task: 'regression' as const,
+			inputShape: [3],
+		};
+		const { model } = buildModel(
+			[
+				{ type: 'embedding', inputDim: 4, outputDim: 2, maskZero: true } as unknown as LayerConfig,
+				{ type: 'gru', units: 2, name: 'rec' } as unknown as LayerConfig,
+				{ type: 'dense', units: 1 } as unknown as LayerConfig,
+			],
+			[3],
+			{ seed: 1 },
+		);
+		assert.throws(() => onnxModel(model, pre), /layer `rec` \(GRU\) receives a padding mask/);
+		model.dispose();
 	});
 
 	it('export names a tfjs layer it has no translation for', async () => {

@@ -226,10 +226,12 @@ export const CONFIG_MESSAGES_EN = {
 		"Layer `{name}` ({type}) uses activation `{activation}`, which ONNX's {op} operator cannot express, so the model cannot be exported to ONNX. Use one of {allowed}, or drop `onnx` from `export.formats`.",
 	'MW250.recurrentActivation':
 		"Layer `{name}` ({type}) uses recurrent activation `{activation}`, which ONNX's {op} operator cannot express, so the model cannot be exported to ONNX. Use one of {allowed}, or drop `onnx` from `export.formats`.",
-	'MW250.inputs':
-		'The model has {n} inputs, so it cannot be exported to ONNX (the export takes models with one input). Drop `onnx` from `export.formats` (the tfjs model is still written).',
-	'MW250.mask':
-		'Layer `{name}` (embedding) has `maskZero`: the padding mask it passes on has no ONNX translation, so the model cannot be exported to ONNX. Set `maskZero: false` or drop `onnx` from `export.formats`.',
+	'MW250.maskRecurrent':
+		"Layer `{name}` ({type}) receives a padding mask (an `embedding` with `maskZero` before it): tfjs carries the state over padded steps, which ONNX's {op} operator cannot, so the model cannot be exported to ONNX. Set `maskZero: false` on the embedding, or drop `onnx` from `export.formats`.",
+	'MW250.maskMerge':
+		'Layer `{name}` ({type}) merges sequences that carry a padding mask (an `embedding` with `maskZero` before it), which the ONNX export cannot carry through a merge (only `concatenate` along the last axis), so the model cannot be exported to ONNX. Pool the sequences first, set `maskZero: false`, or drop `onnx` from `export.formats`.',
+	'MW250.date':
+		'Column `{column}` has the `date` step: the ONNX graph cannot parse date texts, so the model cannot be exported to ONNX. Derive the numbers in the file instead, or drop `onnx` from `export.formats` (the tfjs model is still written).',
 	'MW250.step':
 		'Column `{column}` has the step `{step}`, which the ONNX graph cannot hold, so the model cannot be exported to ONNX. Drop `onnx` from `export.formats` (the tfjs model is still written).',
 } as const;

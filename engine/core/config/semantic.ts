@@ -120,8 +120,12 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 	}
 
 	// ---- ONNX export: every layer needs a translation (core/onnx.ts), said here rather than after training
-	if (cfg.export?.formats?.includes('onnx') && !invalid(['export', 'formats']))
-		for (const p of onnxProblems(cfg, invalid)) add('MW250', p.message, p.path);
+	if (cfg.export?.formats?.includes('onnx') && !invalid(['export', 'formats'])) {
+		// Which layers a padding mask reaches decides what else must carry it (core/onnx.ts).
+		const masked: boolean[] = [];
+		for (const l of shapes?.layers ?? []) masked[l.index] = l.maskedInput === true;
+		for (const p of onnxProblems(cfg, invalid, masked)) add('MW250', p.message, p.path);
+	}
 
 	// ---- output layer vs. loss vs. labels
 	const t = cfg.training;

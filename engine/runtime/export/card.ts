@@ -10,7 +10,7 @@ import type { Evaluation } from '../../core/records';
 import type { PreparedData } from '../data/prepare';
 import { writeAtomic } from '../../io/fsutil';
 import { extent } from '../../core/arrays';
-import { ONNX_FILE } from '../../core/onnx';
+import { ONNX_FILE, TOKENIZER_FILE } from '../../core/onnx';
 import type { OnnxSummary } from './onnx';
 
 export const MODEL_CARD_FILE = 'MODEL_CARD.md';
@@ -180,15 +180,22 @@ export function modelCard(c: CardInput): string {
 
 /** The card's ONNX section: the file, its versions, inputs and outputs (also appended by `modelwright export --format onnx`). */
 export function onnxSection(o: OnnxSummary): string[] {
+	const tokenized = o.inputs.filter((i) => i.type === 'int64');
 	const lines = [
 		'',
 		'## ONNX',
 		'',
-		`\`${ONNX_FILE}\` holds the preprocessing above and the network in one graph (ONNX opset ${o.opset}, IR version ${o.irVersion}${o.usesMl ? ', plus `ai.onnx.ml` for category lookups' : ''}): feed it the raw feature values, one input per column, each of shape [N, 1]; it needs nothing but ONNX Runtime.`,
+		`\`${ONNX_FILE}\` holds the preprocessing above and the network in one graph (ONNX opset ${o.opset}, IR version ${o.irVersion}${o.usesMl ? ', plus `ai.onnx.ml` for category lookups' : ''}): feed it the raw feature values, one input per column (shapes below)${tokenized.length ? '' : '; it needs nothing but ONNX Runtime'}.`,
+		...(tokenized.length
+			? [
+					'',
+					`Tokenized text (${tokenized.map((i) => cell(i.name)).join(', ')}) is the exception: ONNX's standard operators cannot split words by the tokenizer's rules, so the graph takes that column's token ids, int64 [N, maxLength]. \`${TOKENIZER_FILE}\` beside the model (also in the file's metadata, key \`tokenizer\`) holds the fitted vocabulary and settings; docs/export.md shows how to apply it (lowercase, punctuation, split, look up: id 0 pads, id 1 is a word outside the vocabulary, then pad or truncate to maxLength).`,
+				]
+			: []),
 		'',
-		'| input | type | missing value |',
-		'|---|---|---|',
-		...o.inputs.map((i) => `| ${cell(i.name)} | ${i.type} | ${i.missing} |`),
+		'| input | type | shape | missing value |',
+		'|---|---|---|---|',
+		...o.inputs.map((i) => `| ${cell(i.name)} | ${i.type} | [${i.shape.join(', ')}] | ${cell(i.missing)} |`),
 		'',
 		'| output | type | shape |',
 		'|---|---|---|',

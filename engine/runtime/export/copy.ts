@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExportFormat } from '../../core/config/schema';
 import { validateText } from '../../core/config/validate';
-import { ONNX_FILE } from '../../core/onnx';
+import { ONNX_FILE, TOKENIZER_FILE } from '../../core/onnx';
 import { copyExport } from '../../io/exportTarget';
 import { readFileWithin, writeAtomic } from '../../io/fsutil';
 import { MODEL_CARD_FILE, withOnnxSection } from './card';
@@ -37,12 +37,14 @@ export async function exportRunModel(src: string, out: string, formats: readonly
 			model.dispose();
 		}
 	}
-	const skip = [...(formats.includes('tfjs') ? [] : [MODEL_FILE, WEIGHTS_FILE]), ...(onnx ? [] : [ONNX_FILE])];
+	const skip = [...(formats.includes('tfjs') ? [] : [MODEL_FILE, WEIGHTS_FILE]), ONNX_FILE, TOKENIZER_FILE];
 	copyExport(src, out, shown, skip);
 	// The layer classes are code: written from this engine's own build, never copied from the run folder.
 	if (formats.includes('tfjs') && fs.existsSync(path.join(src, LAYERS_MODULE))) writeLayersModule(out);
 	else fs.rmSync(path.join(out, LAYERS_MODULE), { force: true });
+	// Both made now from the run's model, never copied (a run written before the tokenizer file has none).
 	if (onnx) writeAtomic(path.join(out, ONNX_FILE), onnx.bytes);
+	if (onnx?.tokenizer) writeAtomic(path.join(out, TOKENIZER_FILE), onnx.tokenizer);
 	const card = path.join(out, MODEL_CARD_FILE);
 	if (fs.existsSync(card)) writeAtomic(card, withOnnxSection(fs.readFileSync(card, 'utf8'), onnx?.summary));
 }

@@ -3,18 +3,24 @@
  * with onnx-proto's protobufjs classes. The graph takes the raw feature values, one input per
  * feature column named after it, shape [N, 1]: `double` for numeric columns (NaN = missing),
  * `string` for categorical ones ("" = missing), or `double` when a categorical column's
- * categories are all numbers. It applies the stored preprocessing (fills, scaling, one-hot,
- * label encoding) in the graph, then the network, and has two outputs: `scores` [N, K] (what the
- * tfjs model outputs: probabilities, or the regression value) and `prediction` [N] (the class, or
- * the value). Opset and IR versions: engine/core/onnx.ts; the user documentation: docs/export.md.
+ * categories are all numbers. A tokenized text column is the exception: ai.onnx has no word
+ * splitter (StringSplit is opset 20, and has no punctuation rules), so it takes the column's token
+ * ids, int64 [N, maxLength], made by the tokenizer written beside the file (tokenizer.json,
+ * `tokenizerFile`). It applies the stored preprocessing (fills, scaling, one-hot, label encoding)
+ * in the graph, cuts the row into the named inputs of `model.inputs`, then runs the network; two
+ * outputs: `scores` [N, K] (what the tfjs model outputs: probabilities, or the regression value)
+ * and `prediction` [N] (the class, or the value). Opset and IR versions: engine/core/onnx.ts; the
+ * user documentation: docs/export.md.
  *
  * Tensors stay channels-last (tfjs layout) between layers; convolutions and pooling transpose to
- * ONNX's channels-first and back around their operator.
+ * ONNX's channels-first and back around their operator. Padding masks (embedding maskZero) travel
+ * beside the tensors as float [N, T] (1 = a real step), as tfjs passes them from layer to layer.
  */
 import { onnx } from 'onnx-proto';
 import type * as tf from '@tensorflow/tfjs';
 import type { Preprocessing, FeatureTransform } from '../data/preprocess';
-import { ONNX_IR_VERSION, ONNX_ML_OPSET, ONNX_OPSET, ONNX_STEPS, RNN_ACTIVATIONS } from '../../core/onnx';
+import { OOV_ID, PAD_ID, type Tokenizer } from '../../core/data/tokenize';
+import { ONNX_IR_VERSION, ONNX_ML_OPSET, ONNX_OPSET, ONNX_STEPS, RNN_ACTIVATIONS, TOKENIZER_FILE } from '../../core/onnx';
 import type { Activation } from '../../core/config/vocabulary';
 
 const T = onnx.TensorProto.DataType;
@@ -28,7 +34,7 @@ const ias = (name: string, ints: number[]): Attr => ({ name, type: A.INTS, ints 
 const fas = (name: string, floats: number[]): Attr => ({ name, type: A.FLOATS, floats });
 const sas = (name: string, strings: string[]): Attr => ({ name, type: A.STRINGS, strings: strings.map(utf8) });
 
-export type OnnxInputType = 'double' | 'string' | 'float';
+export type OnnxInputType = 'double' | 'string' | 'float' | 'int64';
 
 /** An images source's resize (preprocessing.json `image`), when the model was trained on one. */
 const imageOf = (pre: object) => (pre as { image?: { size: [number, number]; channels: number } }).image;
@@ -39,7 +45,7 @@ export interface OnnxSummary {
 	irVersion: number;
 	/** Whether the graph uses the `ai.onnx.ml` domain (LabelEncoder, for text categories). */
 	usesMl: boolean;
-	inputs: { name: string; type: OnnxInputType; missing: string }[];
+	inputs: { name: string; type: OnnxInputType; shape: (number | string)[]; missing: string }[];
 	outputs: { name: string; type: string; shape: (number | string)[] }[];
 	nodes: number;
 }
@@ -108,31 +114,67 @@ const tensorType = (elemType: number, dims: (number | string)[]): onnx.ITypeProt
 	tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } },
 });
 
-/** How a feature column is fed: categorical columns with text categories take strings. */
-function inputKind(f: FeatureTransform): 'double' | 'string' {
+/** How a feature column is fed: categorical columns with text categories take strings, tokenized ones their ids. */
+function inputKind(f: FeatureTransform): 'double' | 'string' | 'int64' {
+	if (f.step === 'tokenize') return 'int64';
 	if (f.step !== 'oneHot' && f.step !== 'labelEncode') return 'double';
 	return f.categories!.every((c) => typeof c === 'number') ? 'double' : 'string';
 }
 
 /**
  * The graph's inputs: one per feature column, named after it (a column called `scores` or
- * `prediction`, the outputs' names, gets `_input` appended), with the type it is fed as.
+ * `prediction`, the outputs' names, gets `_input` appended), with the type it is fed as and its
+ * values per row (`width`: 1, or a tokenized column's maxLength ids).
  */
-export function onnxInputs(pre: Pick<Preprocessing, 'features'>): { name: string; column: string; type: OnnxInputType }[] {
+export function onnxInputs(
+	pre: Pick<Preprocessing, 'features'>,
+): { name: string; column: string; type: OnnxInputType; width: number; tokenizer?: Tokenizer }[] {
 	// An images source: decoding and resizing stay outside the graph; it takes the resized pixels in [0, 1].
-	if (imageOf(pre)) return [{ name: 'image', column: 'image', type: 'float' }];
+	if (imageOf(pre)) return [{ name: 'image', column: 'image', type: 'float', width: 0 }];
 	const taken = new Set(['scores', 'prediction']);
 	return pre.features.map((f) => {
 		let name = f.column;
 		while (taken.has(name)) name = `${name}_input`;
 		taken.add(name);
-		return { name, column: f.column, type: inputKind(f) };
+		const kind = inputKind(f);
+		return kind === 'int64'
+			? { name, column: f.column, type: kind, width: f.tokenizer!.options.maxLength, tokenizer: f.tokenizer! }
+			: { name, column: f.column, type: kind, width: 1 };
 	});
+}
+
+/**
+ * tokenizer.json: per tokenized input, the fitted vocabulary and the settings that produce its ids
+ * (engine/core/data/tokenize.ts; docs/export.md has a reference implementation). Undefined when
+ * the model has no tokenized column.
+ */
+export function tokenizerFile(pre: Pick<Preprocessing, 'features'>): string | undefined {
+	const cols = onnxInputs(pre).filter((i) => i.tokenizer);
+	if (!cols.length) return undefined;
+	return `${JSON.stringify(
+		{
+			format: 'modelwright-tokenizer',
+			version: 1,
+			padId: PAD_ID,
+			oovId: OOV_ID,
+			inputs: cols.map(({ name, column, tokenizer: t }) => ({
+				input: name,
+				column,
+				...t!.options,
+				// Token vocabulary[i] has id i + 2 (0 pads, 1 is any token outside the vocabulary).
+				vocabulary: t!.vocabulary,
+			})),
+		},
+		null,
+		1,
+	)}\n`;
 }
 
 /** One feature's preprocessed columns, [N, width] float. */
 function featureColumns(g: Graph, f: FeatureTransform, input: string): string {
 	const kind = inputKind(f);
+	// Token ids travel as floats in the flat row, as in training (the embedding casts them back).
+	if (kind === 'int64') return g.op1('Cast', [input], [ia('to', T.FLOAT)], `${f.column}_ids`);
 	const cats = f.step === 'oneHot' || f.step === 'labelEncode' ? f.categories! : undefined;
 	if (kind === 'string') {
 		// Category text → its index (-1 for unknown); a missing value ("") → the fill's index.
@@ -292,8 +334,47 @@ function weightsOf(layer: LayerLike): Map<string, { values: Float32Array; shape:
 
 const numberList = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : [v as number]);
 
-/** The ONNX nodes for one tfjs layer, applied to `xs`; returns its output. */
-function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
+/** Layers that hand their input's padding mask on unchanged (tfjs supportsMasking, computeMask = the mask). */
+const MASK_PASSING = new Set([
+	'Dense',
+	'Activation',
+	'Dropout',
+	'SpatialDropout1D',
+	'GaussianNoise',
+	'GaussianDropout',
+	'AlphaDropout',
+	'BatchNormalization',
+	'LayerNormalization',
+	'PositionEmbedding',
+	'MultiHeadAttention',
+	'TransformerEncoder',
+]);
+
+/**
+ * The padding mask of a layer's output (float [N, T], 1 = a real step), as tfjs computes it:
+ * an embedding with maskZero makes one (ids ≠ 0), pooling consumes it, the layers above pass it
+ * on, a concatenate along the features keeps the steps every input keeps. Anything else that
+ * receives a mask is refused (engine/core/onnx.ts refuses the same at validate time).
+ */
+function layerMask(g: Graph, layer: LayerLike, xs: string[], masks: (string | undefined)[]): string | undefined {
+	const cls = layer.getClassName();
+	const cfg = layer.getConfig();
+	if (cls === 'Embedding')
+		return cfg.maskZero
+			? g.op1('Cast', [g.op1('Not', [g.op1('Equal', [xs[0]!, g.float('zero', [0], [])])])], [ia('to', T.FLOAT)], `${layer.name}_mask`)
+			: undefined;
+	const given = masks.filter((m): m is string => m !== undefined);
+	if (!given.length) return undefined;
+	if (cls === 'MaskedGlobalAveragePooling1D') return undefined;
+	if (MASK_PASSING.has(cls)) return masks[0];
+	if (cls === 'Concatenate' && Number(cfg.axis ?? -1) === -1) return given.slice(1).reduce((a, m) => g.op1('Mul', [a, m]), given[0]!);
+	throw new Error(
+		`layer \`${layer.name}\` (${cls}) receives a padding mask (embedding maskZero), which the ONNX export cannot carry through it.`,
+	);
+}
+
+/** The ONNX nodes for one tfjs layer, applied to `xs` (`mask`: the padding mask of its first input); returns its output. */
+function convertLayer(g: Graph, layer: LayerLike, xs: string[], mask?: string): string {
 	const cls = layer.getClassName();
 	const cfg = layer.getConfig();
 	const where = `layer \`${layer.name}\` (${cls})`;
@@ -413,7 +494,6 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 				layer.name,
 			);
 		case 'Embedding': {
-			if (cfg.maskZero) throw new Error(`${where} has maskZero: the padding mask it passes on has no ONNX translation.`);
 			const e = w().get('embeddings')!;
 			// tfjs casts the ids to int32 (truncating), then gathers rows.
 			const ids = g.op1('Cast', [x], [ia('to', T.INT64)]);
@@ -422,6 +502,9 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 		case 'LSTM':
 		case 'GRU':
 		case 'SimpleRNN':
+			// A masked recurrence carries its state over padded steps anywhere in the sequence; ONNX's
+			// operators only stop early (sequence_lens), so it is refused rather than approximated.
+			if (mask) throw new Error(`${where} receives a padding mask (embedding maskZero), which ONNX's ${cls} operator cannot apply.`);
 			return recurrent(g, layer, cls, cfg, x, where);
 		case 'PositionEmbedding': {
 			// y_t = x_t + P_t over the input's steps: the rows of P it uses, as a constant.
@@ -430,7 +513,7 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 			return g.op1('Add', [x, g.float(`${layer.name}_positions`, p.values.subarray(0, t * d), [t, d])], [], layer.name);
 		}
 		case 'MultiHeadAttention':
-			return attention(g, layer.name, w(), cfg, x, inShape);
+			return attention(g, layer.name, w(), cfg, x, inShape, mask);
 		case 'TransformerEncoder': {
 			// Post-norm: h = LN(x + MHA(x)), y = LN(h + W2 f(W1 h + b1) + b2); dropout is identity at inference.
 			const ws = w();
@@ -441,15 +524,21 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[]): string {
 					[y, tensor(g, layer.name, ws, `gamma_${i}`), tensor(g, layer.name, ws, `beta_${i}`)],
 					[ia('axis', -1), fa('epsilon', eps)],
 				);
-			const h = norm(g.op1('Add', [x, attention(g, layer.name, ws, cfg, x, inShape)]), 1);
+			const h = norm(g.op1('Add', [x, attention(g, layer.name, ws, cfg, x, inShape, mask)]), 1);
 			let f = g.op1('Add', [g.op1('MatMul', [h, tensor(g, layer.name, ws, 'kernel_ff1')]), tensor(g, layer.name, ws, 'bias_ff1')]);
 			f = encoderActivation(g, f, String(cfg.activation), where);
 			f = g.op1('Add', [g.op1('MatMul', [f, tensor(g, layer.name, ws, 'kernel_ff2')]), tensor(g, layer.name, ws, 'bias_ff2')]);
 			return g.op1('Identity', [norm(g.op1('Add', [h, f]), 2)], [], layer.name);
 		}
-		case 'MaskedGlobalAveragePooling1D':
-			// Without a padding mask (maskZero is refused above) it is the plain mean over the steps.
-			return g.op1('ReduceMean', [x], [ias('axes', [1]), ia('keepdims', 0)], layer.name);
+		case 'MaskedGlobalAveragePooling1D': {
+			if (!mask) return g.op1('ReduceMean', [x], [ias('axes', [1]), ia('keepdims', 0)], layer.name);
+			// The mean over the real steps: Σ x·m / max(Σ m, 1), as the tfjs layer.
+			const m = g.op1('Unsqueeze', [mask, g.int64('last_axis', [-1])]);
+			const axes = g.int64('steps_axis', [1]);
+			const total = g.op1('ReduceSum', [g.op1('Mul', [x, m]), axes], [ia('keepdims', 0)]);
+			const count = g.op1('Max', [g.op1('ReduceSum', [m, axes], [ia('keepdims', 0)]), g.float('one', [1], [])]);
+			return g.op1('Div', [total, count], [], layer.name);
+		}
 		case 'Add':
 		case 'Multiply': {
 			let y = xs[0]!;
@@ -495,6 +584,7 @@ function attention(
 	cfg: Record<string, unknown>,
 	x: string,
 	inShape: (number | null)[],
+	mask?: string,
 ): string {
 	const t = inShape[1]!;
 	const h = Number(cfg.numHeads);
@@ -514,6 +604,11 @@ function attention(
 	);
 	const v = heads('kernel_v', 'bias_v');
 	let scores = g.op1('Mul', [g.op1('MatMul', [q, kT]), g.float('scale', [1 / Math.sqrt(k)], [])]);
+	if (mask) {
+		// Padded keys get −1e9 before the softmax, added first as the tfjs layer does: [N, 1, 1, T].
+		const bias = g.op1('Mul', [g.op1('Sub', [g.float('one', [1], []), mask]), g.float('masked_key', [-1e9], [])]);
+		scores = g.op1('Add', [scores, g.op1('Reshape', [bias, g.int64('key_bias_shape', [-1, 1, 1, t])])]);
+	}
 	if (cfg.causal) {
 		const bias = new Float32Array(t * t);
 		for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) bias[i * t + j] = -1e9;
@@ -621,50 +716,69 @@ export function onnxModel(
 	model: tf.LayersModel,
 	pre: Preprocessing,
 	opts: { name?: string; threshold?: number } = {},
-): { bytes: Uint8Array; summary: OnnxSummary } {
+): { bytes: Uint8Array; summary: OnnxSummary; tokenizer?: string } {
 	const g = new Graph();
 	const inputs: onnx.IValueInfoProto[] = [];
 	const summaryInputs: OnnxSummary['inputs'] = [];
 	const parts: string[] = [];
-	if (model.inputs.length !== 1)
-		throw new Error(`the model has ${model.inputs.length} inputs (model.inputs); the ONNX export takes models with one input.`);
 	for (const f of pre.features)
 		if (!ONNX_STEPS.has(f.step))
 			throw new Error(`column \`${f.column}\` has the preprocessing step \`${f.step}\`, which the ONNX export cannot put in the graph.`);
 	let x: string;
+	/** The model's inputs by the name of their InputLayer (several with `model.inputs`). */
+	const modelInputs = new Map<string, string>();
 	if (imageOf(pre)) {
 		g.reserve('image');
 		inputs.push({ name: 'image', type: tensorType(T.FLOAT, ['N', ...pre.inputShape]) });
-		summaryInputs.push({ name: 'image', type: 'float', missing: '(none)' });
+		summaryInputs.push({ name: 'image', type: 'float', shape: ['N', ...pre.inputShape], missing: '(none)' });
 		x = 'image';
 	} else {
-		for (const [i, { name, type }] of onnxInputs(pre).entries()) {
+		for (const [i, { name, type, width }] of onnxInputs(pre).entries()) {
 			g.reserve(name);
-			inputs.push({ name, type: tensorType(type === 'string' ? T.STRING : T.DOUBLE, ['N', 1]) });
-			summaryInputs.push({ name, type, missing: type === 'string' ? '""' : 'NaN' });
+			const elem = type === 'string' ? T.STRING : type === 'int64' ? T.INT64 : T.DOUBLE;
+			inputs.push({ name, type: tensorType(elem, ['N', width]) });
+			summaryInputs.push({
+				name,
+				type,
+				shape: ['N', width],
+				missing: type === 'string' ? '""' : type === 'int64' ? `the ids of "" (${PAD_ID}, padding)` : 'NaN',
+			});
 			parts.push(featureColumns(g, pre.features[i]!, name));
 		}
 		x = parts.length === 1 ? parts[0]! : g.op1('Concat', parts, [ia('axis', 1)], 'features');
+		// Several named inputs: each takes its run of the flat row, shaped as declared (model/inputs.ts feed).
+		for (const mi of pre.modelInputs ?? []) {
+			const cut = g.op1('Slice', [x, g.int64('start', [mi.offset]), g.int64('end', [mi.offset + mi.width]), g.int64('axes', [1])]);
+			modelInputs.set(mi.name, g.op1('Reshape', [cut, g.int64(`${mi.name}_shape`, [-1, ...mi.shape])], [], `${mi.name}_in`));
+		}
 		const width = pre.inputs.length;
 		if (pre.inputShape.length !== 1 || pre.inputShape[0] !== width)
 			x = g.op1('Reshape', [x, g.int64('input_shape', [-1, ...pre.inputShape])], [], 'input');
 	}
-	// Walk the layers in order (model.layers is topologically sorted); each reads its inbound layers' outputs.
+	if (modelInputs.size && model.inputs.some((i) => !modelInputs.has(i.sourceLayer.name)))
+		throw new Error(
+			`the model's inputs (${model.inputs.map((i) => i.sourceLayer.name).join(', ')}) are not the named inputs its preprocessing records.`,
+		);
+	// Walk the layers in order (model.layers is topologically sorted); each reads its inbound layers' outputs and masks.
 	const out = new Map<string, string>();
+	const maskOf = new Map<string, string | undefined>();
 	const layers = model.layers as unknown as LayerLike[];
 	for (const l of layers) {
 		if (l.getClassName() === 'InputLayer') {
-			out.set(l.name, x);
+			out.set(l.name, modelInputs.get(l.name) ?? x);
 			continue;
 		}
-		const from = (l.inboundNodes[0]?.inboundLayers ?? []).map((p) => {
-			if (p.getClassName() === 'InputLayer') return x;
-			const t = out.get(p.name);
+		const sources = l.inboundNodes[0]?.inboundLayers ?? [];
+		const from = sources.map((p) => {
+			// A Sequential model's InputLayer is not among its layers.
+			const t = out.get(p.name) ?? (p.getClassName() === 'InputLayer' ? (modelInputs.get(p.name) ?? x) : undefined);
 			if (!t) throw new Error(`layer \`${l.name}\` takes \`${p.name}\`, which comes later in the model.`);
 			return t;
 		});
+		const masks = sources.map((p) => maskOf.get(p.name));
 		if (!from.length) from.push(x);
-		out.set(l.name, convertLayer(g, l, from));
+		out.set(l.name, convertLayer(g, l, from, masks[0]));
+		maskOf.set(l.name, layerMask(g, l, from, masks));
 	}
 	const last = out.get(model.outputs[0]!.sourceLayer.name);
 	if (!last) throw new Error('the model has no output layer.');
@@ -680,12 +794,13 @@ export function onnxModel(
 		{ name: pred.name, type: tensorType(pred.type, ['N']) },
 	];
 	const usesMl = g.nodes.some((n) => n.domain === 'ai.onnx.ml');
+	const tokenizer = tokenizerFile(pre);
 	const proto = onnx.ModelProto.create({
 		irVersion: ONNX_IR_VERSION,
 		producerName: 'modelwright',
 		producerVersion: '1',
 		modelVersion: 1,
-		docString: `Raw feature values in (one input per column), preprocessing and the ${opts.name ?? 'trained'} network inside; outputs scores and prediction.`,
+		docString: `Raw feature values in (one input per column; token ids from ${TOKENIZER_FILE} for a tokenized text column), preprocessing and the ${opts.name ?? 'trained'} network inside; outputs scores and prediction.`,
 		opsetImport: [{ domain: '', version: ONNX_OPSET }, ...(usesMl ? [{ domain: 'ai.onnx.ml', version: ONNX_ML_OPSET }] : [])],
 		graph: {
 			name: opts.name ?? 'modelwright',
@@ -698,10 +813,13 @@ export function onnxModel(
 			{ key: 'label', value: pre.label.column },
 			{ key: 'task', value: pre.task },
 			...(pre.label.classes ? [{ key: 'classes', value: JSON.stringify(pre.label.classes) }] : []),
+			// The file alone is enough: the tokenizer that makes its id inputs travels inside it too.
+			...(tokenizer ? [{ key: 'tokenizer', value: tokenizer }] : []),
 		],
 	});
 	return {
 		bytes: onnx.ModelProto.encode(proto).finish(),
+		...(tokenizer ? { tokenizer } : {}),
 		summary: {
 			opset: ONNX_OPSET,
 			irVersion: ONNX_IR_VERSION,

@@ -13,7 +13,7 @@ import type { Preprocessing } from '../data/preprocess';
 import { CUSTOM_LAYER_NAMES } from '../model/layers';
 import { exportTargetProblem, markExportFolder } from '../../io/exportTarget';
 import { readFileWithin, statWithin, writeAtomic, writeJson } from '../../io/fsutil';
-import { ONNX_FILE } from '../../core/onnx';
+import { ONNX_FILE, TOKENIZER_FILE } from '../../core/onnx';
 
 /** Weights a model may declare, in all: more than a Node Buffer holds is not a model we wrote. */
 const MAX_WEIGHT_BYTES = 2 ** 32 - 1;
@@ -128,7 +128,7 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
 export async function exportModel(
 	model: tf.LayersModel,
 	dir: string,
-	extra: { preprocessing: Preprocessing; configText: string; tfjs?: boolean; onnx?: Uint8Array },
+	extra: { preprocessing: Preprocessing; configText: string; tfjs?: boolean; onnx?: Uint8Array; tokenizer?: string },
 ): Promise<void> {
 	// Never over files Modelwright did not write (checked before training too; this catches a folder filled since).
 	const problem = exportTargetProblem(dir);
@@ -141,6 +141,8 @@ export async function exportModel(
 	} else for (const f of [MODEL_FILE, WEIGHTS_FILE, LAYERS_MODULE]) fs.rmSync(path.join(dir, f), { force: true }); // an earlier export's
 	if (extra.onnx) writeAtomic(path.join(dir, ONNX_FILE), extra.onnx);
 	else fs.rmSync(path.join(dir, ONNX_FILE), { force: true });
+	if (extra.onnx && extra.tokenizer) writeAtomic(path.join(dir, TOKENIZER_FILE), extra.tokenizer);
+	else fs.rmSync(path.join(dir, TOKENIZER_FILE), { force: true });
 	writeJson(path.join(dir, PREPROCESSING_FILE), extra.preprocessing);
 	writeAtomic(path.join(dir, CONFIG_FILE), extra.configText);
 	markExportFolder(dir);
