@@ -5,6 +5,7 @@ import { COMMANDS } from './commands';
 import { exitOnClosedPipe, safeIO } from './output';
 import { getLocale, localeFromEnv, setLocale } from '../core/l10n';
 import { SUMMARY_ZH, tcli } from './messages';
+import { helpZh } from './help.zh-cn';
 
 function usage(): string {
 	const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -67,7 +68,7 @@ export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<
 		return 2;
 	}
 	if (rest.includes('--help') || rest.includes('-h')) {
-		io.out(cmd.help);
+		io.out((getLocale() === 'zh-cn' ? helpZh(cmd.name) : undefined) ?? cmd.help);
 		return 0;
 	}
 	try {

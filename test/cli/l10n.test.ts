@@ -5,8 +5,12 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUMMARY_ZH } from '../../engine/cli/messages';
+import { COMMANDS } from '../../engine/cli/commands';
+import { HELP_ZH_NAMES } from '../../engine/cli/help.zh-cn';
+import { cliIn } from '../helpers/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'modelwright.js');
@@ -55,5 +59,56 @@ describe('modelwright CLI in the terminal language', () => {
 		for (const l of lines) assert.match(l, CJK, `no zh-CN summary: ${l} (add it to SUMMARY_ZH in engine/cli/messages.ts)`);
 		assert.ok(Object.keys(SUMMARY_ZH).length >= lines.length);
 		assert.match(cli(['nope'], { LANG: 'zh_CN.UTF-8' }).err, /未知命令 'nope'/);
+	});
+
+	it('validate under LANG=zh_CN.UTF-8: the YAML parser errors in Chinese, at their line and column', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-l10n-yaml-'));
+		try {
+			fs.writeFileSync(path.join(dir, 'bad.model.yaml'), 'name: x\ndata:\n\t- 1\nmodel: {layers: [1, 2}\n');
+			const zh = cli(['validate', path.join(dir, 'bad.model.yaml')], { LANG: 'zh_CN.UTF-8' });
+			const en = cli(['validate', path.join(dir, 'bad.model.yaml')], { LANG: 'C.UTF-8' });
+			assert.equal(zh.code, 1, zh.out + zh.err);
+			const lines = (out: string) => out.split('\n').filter((l) => / MW001 /.test(l));
+			assert.ok(lines(zh.out).length >= 2, zh.out);
+			assert.match(zh.out, /:3:1 error MW001 不允许用制表符缩进/);
+			assert.deepEqual(
+				lines(zh.out).map((l) => l.split(' MW001 ')[0]),
+				lines(en.out).map((l) => l.split(' MW001 ')[0]),
+			);
+			for (const l of lines(zh.out)) assert.match(l.split(' MW001 ')[1]!, CJK, l);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	describe('per-command --help', () => {
+		const saved = process.env.LANG;
+		afterEach(() => {
+			process.env.LANG = saved;
+		});
+		/** `modelwright <name> --help` in-process under LANG. */
+		async function help(name: string, lang: string): Promise<string> {
+			process.env.LANG = lang;
+			const r = await cliIn(ROOT, name, '--help');
+			assert.equal(r.code, 0, r.err);
+			return r.out;
+		}
+
+		it('every command has a Chinese help (engine/cli/help.zh-cn.ts)', () => {
+			assert.deepEqual([...HELP_ZH_NAMES()].sort(), COMMANDS.map((c) => c.name).sort());
+		});
+
+		for (const cmd of COMMANDS)
+			it(`${cmd.name} --help under LANG=zh_CN.UTF-8: Chinese, with every option and exit code of the English`, async () => {
+				const zh = await help(cmd.name, 'zh_CN.UTF-8');
+				const en = await help(cmd.name, 'C.UTF-8');
+				assert.equal(en.trim(), cmd.help.trim());
+				assert.match(zh, /^用法：modelwright /);
+				assert.ok((zh.match(/[\u4e00-\u9fff]/g) ?? []).length > 20, zh);
+				const options = (t: string) => [...new Set(t.match(/--[a-z][a-z-]*/g) ?? [])].sort();
+				assert.deepEqual(options(zh), options(en), 'the Chinese help names the same options (a new option needs its Chinese line)');
+				const exits = (t: string) => (t.match(/(?:Exit codes|退出码)[:：][^]*$/)?.[0].match(/\b\d{1,3}\b/g) ?? []).join(',');
+				assert.equal(exits(zh), exits(en));
+			});
 	});
 });
