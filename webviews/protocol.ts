@@ -111,6 +111,31 @@ export interface LayerView {
 	/** Trainable + non-trainable; undefined when the input size is unknown. */
 	paramCount?: number;
 	diagnostics?: LayerDiagnostic[];
+	/** A block layer (transformerEncoder): its operations, drawn inside its node so residual adds show. */
+	block?: BlockPartView[];
+}
+
+/** One operation inside a block layer; `from` names other parts by id (`x` is the block's input). */
+export interface BlockPartView {
+	id: string;
+	type: string;
+	from: string[];
+	params: { key: string; value: string }[];
+	/** An `add` that is a residual (skip) connection. */
+	residual?: boolean;
+	outputShape?: Shape;
+	paramCount?: number;
+}
+
+/** A named model input (`model.inputs[index]`): its own node in the graph. */
+export interface InputView {
+	/** Index in `model.inputs`; what `revealInput` sends back. */
+	index: number;
+	name: string;
+	shape?: Shape;
+	/** The feature columns it takes. */
+	features: string[];
+	diagnostics?: LayerDiagnostic[];
 }
 
 export type PipelineStageId = 'data' | 'preprocessing' | 'split' | 'model' | 'training' | 'tuning' | 'evaluation' | 'export';
@@ -128,9 +153,15 @@ export interface ArchitectureView {
 	inputShape?: Shape;
 	/** e.g. the feature columns, shown on the input node. */
 	inputLabel?: string;
+	/** Named inputs (`model.inputs`), one node each; absent: one input node (`inputShape`, `inputLabel`). */
+	inputs?: InputView[];
 	layers: LayerView[];
-	/** What each layer takes (`from`): `from` a layer index, or null for the model input. Absent: a chain, input → layer 0 → layer 1 … */
-	edges?: { from: number | null; to: number }[];
+	/**
+	 * What each layer takes (`from`): `from` a layer index, or null for an input — the named input
+	 * `input` (index in `inputs`) when there are named inputs, else the model input. Absent: a chain,
+	 * input → layer 0 → layer 1 …
+	 */
+	edges?: { from: number | null; to: number; input?: number }[];
 	totalParams?: number;
 	trainableParams?: number;
 	nonTrainableParams?: number;
@@ -294,8 +325,10 @@ export namespace ArchitectureUpdate {
 
 export interface ArchitectureHighlightParams {
 	index: number | null;
+	/** The cursor is in `model.inputs[input]` (then `index` is null). */
+	input?: number;
 }
-/** The editor cursor moved into layer `index` (null: outside any layer). */
+/** The editor cursor moved into layer `index` or named input `input` (null and absent: outside any). */
 export namespace ArchitectureHighlight {
 	export const method = 'modelwright/architecture/highlight' as const;
 	export type Params = ArchitectureHighlightParams;
@@ -391,6 +424,16 @@ export namespace RevealLayer {
 	export const type = command<Params>()(method);
 }
 
+export interface RevealInputParams {
+	input: number;
+}
+/** A named input's node was clicked: reveal `model.inputs[input]` in the config editor. */
+export namespace RevealInput {
+	export const method = 'modelwright/revealInput' as const;
+	export type Params = RevealInputParams;
+	export const type = command<Params>()(method);
+}
+
 export interface ExportFileParams {
 	name: string;
 	mime: 'image/png' | 'image/svg+xml' | 'text/csv';
@@ -455,6 +498,7 @@ export type PageToHostMessage =
 	| Message<typeof ApplyBest.method, ApplyBest.Params>
 	| Message<typeof Ready.method, Ready.Params>
 	| Message<typeof RevealLayer.method, RevealLayer.Params>
+	| Message<typeof RevealInput.method, RevealInput.Params>
 	| Message<typeof ExportFile.method, ExportFile.Params>
 	| Message<typeof CopyText.method, CopyText.Params>
 	| Message<typeof OpenRun.method, OpenRun.Params>

@@ -36,6 +36,8 @@ export interface ArchitectureResult {
 	model: ArchitectureView;
 	/** The range of each `model.layers` entry, by index: cursor highlight and click-to-reveal. */
 	layerRanges: Range[];
+	/** The range of each `model.inputs` entry, by index (absent without named inputs). */
+	inputRanges?: Range[];
 }
 
 /**

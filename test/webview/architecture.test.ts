@@ -7,11 +7,22 @@ import {
 	type ArchitectureUpdateParams,
 	type CopyTextParams,
 	type ExportFileParams,
+	type ArchitectureView,
+	type RevealInputParams,
 	type RevealLayerParams,
 } from '../../webviews/protocol';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateConfig } from '../../engine/io/probe';
+import { architectureView } from '../../server/src/service/architecture';
 import { loadFixture, near, openPanel, parseColor, pngPixel, waitRendered, type PanelPage, useChromium } from './harness';
 
 const fixture = loadFixture<ArchitectureUpdateParams>('architecture.json');
+/** An example's view, built by the language server's code from the config and its data files. */
+function exampleView(name: string): ArchitectureView {
+	const file = join(__dirname, '..', '..', 'examples', `${name}.model.yaml`);
+	return architectureView(validateConfig(file, readFileSync(file, 'utf8')), name)!;
+}
 const BLUE = parseColor('#1a85ff'),
 	ORANGE = parseColor('#d18616'),
 	CYAN = parseColor('#17becf');
@@ -146,6 +157,132 @@ describe('webview: architecture panel (Chromium)', function () {
 		assert.ok(b1!.y < b2!.y + b2!.height && b2!.y < b1!.y + b1!.height, 'the two branches share a rank');
 		assert.notEqual(b1!.x, b2!.x);
 		assert.ok(b0!.y < b1!.y && b2!.y < b3!.y);
+		assert.deepEqual(p.errors, []);
+	});
+
+	/** Which node each drawn edge starts and ends on (`data-id`s), from the SVG's geometry. */
+	async function edgeEnds(p: PanelPage): Promise<string[]> {
+		const { nodes, edges } = await p.page.evaluate(() => ({
+			nodes: Array.from(document.querySelectorAll<SVGGElement>('.arch-node')).map((g) => {
+				const m = /translate\(([\d.]+),([\d.]+)\)/.exec(g.getAttribute('transform')!)!;
+				const box = g.querySelector('.arch-node-box')!;
+				return {
+					id: g.dataset.id!,
+					x: Number(m[1]),
+					y: Number(m[2]),
+					w: Number(box.getAttribute('width')),
+					h: Number(box.getAttribute('height')),
+				};
+			}),
+			edges: Array.from(document.querySelectorAll('.arch-edge')).map((e) => e.getAttribute('d')!),
+		}));
+		const at = ([px, py]: number[]) =>
+			nodes.find((n) => px! >= n.x - 1 && px! <= n.x + n.w + 1 && py! >= n.y - 1 && py! <= n.y + n.h + 1)?.id ?? '?';
+		return edges.map((d) => {
+			const pts = [...d.matchAll(/[ML]([\d.-]+),([\d.-]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+			return `${at(pts[0]!)}→${at(pts.at(-1)!)}`;
+		});
+	}
+
+	it('draws one node per named input (two-inputs example): its shape and columns, edges to the layers that take it, click ↔ config', async () => {
+		const model = exampleView('two-inputs');
+		const p = await openPanel(chromium.browser, chromium.server, 'architecture', { height: 1400 });
+		await p.post(message(ArchitectureUpdate.type, { model }));
+		await waitRendered(p.page, '.architecture', 1);
+		const inputs = p.page.locator('.arch-node.arch-input');
+		assert.equal(await inputs.count(), 2);
+		assert.deepEqual(
+			await inputs.evaluateAll((gs) =>
+				gs.map((g) => [
+					g.getAttribute('data-input'),
+					Array.from(g.querySelectorAll('text'))
+						.map((t) => t.textContent)
+						.join('|'),
+				]),
+			),
+			[
+				['0', 'Input numbers|shape [null, 2]|delay, price'],
+				['1', 'Input text|shape [null, 10]|review'],
+			],
+		);
+		assert.equal(await p.page.locator('.arch-node[data-id="input"]').count(), 0, 'no single model-input node');
+		const tops = await inputs.evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().top));
+		assert.equal(tops[0], tops[1], 'the inputs share the first rank');
+		// numbers feeds the dense layer (index 4), text the embedding (index 0); both branches meet in the concatenate.
+		const ends = await edgeEnds(p);
+		assert.deepEqual([...ends].sort(), ['I0→L4', 'I1→L0', 'L0→L1', 'L1→L2', 'L2→L3', 'L3→L5', 'L4→L5', 'L5→L6', 'L6→L7'].sort());
+		const labels = await p.page.locator('.arch-edge-label').allTextContents();
+		assert.ok(labels.includes('[null, 2]') && labels.includes('[null, 10]'), `input shapes on their edges: ${labels.join(' ')}`);
+		assert.equal(await p.page.locator('.arch-node.arch-merge[data-type="concatenate"]').count(), 1);
+		await p.screenshot('architecture-two-inputs');
+		// Click ↔ config: an input node reveals its `model.inputs` entry; the cursor in one selects it.
+		await inputs.nth(1).click();
+		assert.deepEqual(await sent<RevealInputParams>(p, 'modelwright/revealInput'), [{ input: 1 }]);
+		assert.deepEqual(await sent<RevealLayerParams>(p, 'modelwright/revealLayer'), []);
+		assert.equal(await p.page.locator('.arch-node.selected').getAttribute('data-input'), '1');
+		await inputs.nth(0).focus();
+		await p.page.keyboard.press('Enter');
+		assert.deepEqual((await sent<RevealInputParams>(p, 'modelwright/revealInput')).at(-1), { input: 0 });
+		await p.post(message(ArchitectureHighlight.type, { index: null, input: 1 }));
+		await p.page.waitForSelector('.arch-node.selected[data-input="1"]');
+		assert.equal(await p.page.locator('.arch-node.selected').count(), 1);
+		await p.post(message(ArchitectureHighlight.type, { index: 4 }));
+		await p.page.waitForSelector('.arch-node.selected[data-index="4"]');
+		assert.equal(await p.page.locator('.arch-node.selected').count(), 1);
+		assert.match((await inputs.nth(0).getAttribute('aria-label'))!, /numbers, shape \[null, 2\]/);
+		// The exported SVG keeps both inputs.
+		await p.page.locator('.arch-export-svg').click();
+		const [svgFile] = await sent<ExportFileParams>(p, 'modelwright/exportFile');
+		assert.ok(svgFile!.data.includes('Input numbers') && svgFile!.data.includes('Input text'));
+		assert.deepEqual(p.errors, []);
+	});
+
+	it('draws a transformerEncoder with its inside (Transformer example): attention, the two residual adds, layer norms, feed-forward', async () => {
+		const model = exampleView('transformer');
+		const p = await openPanel(chromium.browser, chromium.server, 'architecture', { height: 1600 });
+		await p.post(message(ArchitectureUpdate.type, { model }));
+		await waitRendered(p.page, '.architecture', 1);
+		const block = p.page.locator('.arch-node.arch-block');
+		assert.equal(await block.count(), 1);
+		assert.equal(await block.getAttribute('data-type'), 'transformerEncoder');
+		const parts = block.locator('.arch-part');
+		assert.deepEqual(await parts.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-type'))), [
+			'input',
+			'multiHeadAttention',
+			'add',
+			'layerNormalization',
+			'dense',
+			'dense',
+			'add',
+			'layerNormalization',
+		]);
+		const merges = block.locator('.arch-part.arch-merge');
+		assert.equal(await merges.count(), 2);
+		assert.match((await merges.first().innerHTML())!, /add · residual/);
+		// x → attention, x → add₁, attention → add₁, add₁ → norm₁, norm₁ → ff₁ → ff₂, norm₁ → add₂, ff₂ → add₂, add₂ → norm₂.
+		assert.equal(await block.locator('.arch-part-edge').count(), 9);
+		// The parts sit inside the block's box, below its own lines, and the residual add is below the attention.
+		const geo = await block.evaluate((g) => {
+			const outer = g.querySelector('.arch-node-box')!.getBoundingClientRect();
+			const rects = Array.from(g.querySelectorAll('.arch-part')).map((q) => q.getBoundingClientRect());
+			const header = Array.from(g.children)
+				.filter((c) => c.tagName === 'text')
+				.at(-1)!
+				.getBoundingClientRect();
+			return { outer: outer.toJSON(), rects: rects.map((r) => r.toJSON()), headerBottom: header.bottom };
+		});
+		for (const r of geo.rects as DOMRect[]) {
+			assert.ok(r.left >= geo.outer.left && r.right <= geo.outer.right && r.bottom <= geo.outer.bottom, 'part inside the block');
+			assert.ok(r.top >= geo.headerBottom, 'part below the block header');
+		}
+		assert.ok((geo.rects[2] as DOMRect).top > (geo.rects[1] as DOMRect).bottom, 'add below attention');
+		// The block's header names the layer and its parameters (the parts' counts add up to it).
+		assert.match((await block.locator(':scope > text').first().textContent()) ?? '', /transformerEncoder {2}transformerEncoder_1/);
+		assert.match(await block.innerHTML(), /8,544 params/);
+		// The whole block (a part too) reveals its layer.
+		await merges.nth(1).click();
+		assert.deepEqual(await sent<RevealLayerParams>(p, 'modelwright/revealLayer'), [{ index: 2 }]);
+		await p.screenshot('architecture-transformer');
 		assert.deepEqual(p.errors, []);
 	});
 

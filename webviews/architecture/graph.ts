@@ -5,9 +5,9 @@
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { ArchitectureView, LayerView } from '../protocol';
+import type { ArchitectureView, BlockPartView, LayerDiagnostic, LayerView } from '../protocol';
 import { formatCount, formatShape, s } from '../shared/dom';
-import { FAMILY_COLOR_INDEX, layerFamily } from '../shared/layers';
+import { FAMILY_COLOR_INDEX, isMergeLayer, layerFamily } from '../shared/layers';
 import { paletteColor, withAlpha, type Theme } from '../shared/theme';
 import { tw } from '../shared/l10n';
 
@@ -18,11 +18,26 @@ const LINE = 16,
 
 export interface NodeBox {
 	id: string;
+	/** The layer's index in `model.layers`, or null for an input node. */
 	index: number | null;
+	/** A named input's index in `model.inputs`. */
+	input?: number;
 	lines: { text: string; bold?: boolean; muted?: boolean }[];
 	width: number;
 	height: number;
 	layer?: LayerView;
+	/** The problems of its layer or named input. */
+	diagnostics?: LayerDiagnostic[];
+	/** A block layer's operations, laid out inside its node (below its own lines). */
+	parts?: PartBox[];
+}
+
+export interface PartBox {
+	id: string;
+	part: BlockPartView;
+	lines: NodeBox['lines'];
+	width: number;
+	height: number;
 }
 
 let measureCtx: CanvasRenderingContext2D | null = null;
@@ -33,35 +48,69 @@ function textWidth(text: string, bold: boolean, font: string): number {
 	return measureCtx.measureText(text).width;
 }
 
+/** Two key parameters per line keep nodes compact. */
+function paramLines(params: { key: string; value: string }[]): NodeBox['lines'] {
+	const lines: NodeBox['lines'] = [];
+	for (let i = 0; i < params.length; i += 2)
+		lines.push({
+			text: params
+				.slice(i, i + 2)
+				.map((p) => `${p.key}: ${p.value}`)
+				.join('   '),
+		});
+	return lines;
+}
+
 export function nodeBoxes(model: ArchitectureView, font: string): NodeBox[] {
+	const size = (lines: NodeBox['lines'], min = 120) => ({
+		width: Math.ceil(Math.max(min, ...lines.map((l) => textWidth(l.text, !!l.bold, font))) + 2 * PAD),
+		height: lines.length * LINE + 2 * PAD,
+	});
 	const box = (id: string, index: number | null, lines: NodeBox['lines'], layer?: LayerView): NodeBox => ({
 		id,
 		index,
 		lines,
 		layer,
-		width: Math.ceil(Math.max(120, ...lines.map((l) => textWidth(l.text, !!l.bold, font))) + 2 * PAD),
-		height: lines.length * LINE + 2 * PAD,
+		...(layer?.diagnostics ? { diagnostics: layer.diagnostics } : {}),
+		...size(lines),
 	});
-	const out = [
-		box('input', null, [
-			{ text: tw('architecture.input'), bold: true },
-			{ text: tw('architecture.shape', { shape: formatShape(model.inputShape) }) },
-			...(model.inputLabel ? [{ text: model.inputLabel, muted: true }] : []),
-		]),
-	];
+	// Named inputs: a node each, with their columns; otherwise the one model input.
+	const out = model.inputs?.length
+		? model.inputs.map((inp) => ({
+				...box(`I${inp.index}`, null, [
+					{ text: tw('architecture.namedInput', { name: inp.name }), bold: true },
+					{ text: tw('architecture.shape', { shape: formatShape(inp.shape) }) },
+					{ text: inp.features.join(', '), muted: true },
+				]),
+				input: inp.index,
+				...(inp.diagnostics ? { diagnostics: inp.diagnostics } : {}),
+			}))
+		: [
+				box('input', null, [
+					{ text: tw('architecture.input'), bold: true },
+					{ text: tw('architecture.shape', { shape: formatShape(model.inputShape) }) },
+					...(model.inputLabel ? [{ text: model.inputLabel, muted: true }] : []),
+				]),
+			];
 	for (const l of model.layers) {
-		const lines: NodeBox['lines'] = [{ text: `${l.type}  ${l.name}`, bold: true }];
-		// Two key parameters per line keep nodes compact.
-		for (let i = 0; i < l.params.length; i += 2)
-			lines.push({
-				text: l.params
-					.slice(i, i + 2)
-					.map((p) => `${p.key}: ${p.value}`)
-					.join('   '),
-			});
+		const lines: NodeBox['lines'] = [{ text: `${l.type}  ${l.name}`, bold: true }, ...paramLines(l.params)];
 		lines.push({ text: tw('architecture.out', { shape: formatShape(l.outputShape) }), muted: true });
 		lines.push({ text: tw('architecture.params', { n: formatCount(l.paramCount) }), muted: true });
-		out.push(box(`L${l.index}`, l.index, lines, l));
+		const b = box(`L${l.index}`, l.index, lines, l);
+		if (l.block?.length)
+			b.parts = l.block.map((part) => {
+				const partLines: NodeBox['lines'] =
+					part.type === 'input'
+						? [{ text: tw('architecture.blockInput'), bold: true, muted: true }]
+						: [
+								{ text: part.residual ? `${part.type} · ${tw('architecture.residual')}` : part.type, bold: true },
+								...paramLines(part.params),
+								{ text: tw('architecture.out', { shape: formatShape(part.outputShape) }), muted: true },
+								...(part.paramCount ? [{ text: tw('architecture.params', { n: formatCount(part.paramCount) }), muted: true }] : []),
+							];
+				return { id: `L${l.index}.${part.id}`, part, lines: partLines, ...size(partLines, 90) };
+			});
+		out.push(b);
 	}
 	return out;
 }
@@ -69,21 +118,26 @@ export function nodeBoxes(model: ArchitectureView, font: string): NodeBox[] {
 export interface Layout {
 	width: number;
 	height: number;
-	nodes: Map<string, { x: number; y: number }>;
+	/** Top-left corners; a block's parts relative to their block, with the block's laid-out size. */
+	nodes: Map<string, { x: number; y: number; width?: number; height?: number }>;
 	edges: ElkExtendedEdge[];
+	/** The edges inside each block (by node id), in the block's coordinates. */
+	innerEdges: Map<string, ElkExtendedEdge[]>;
 }
 
 export async function layout(model: ArchitectureView, boxes: NodeBox[]): Promise<Layout> {
 	const edges: ElkExtendedEdge[] = [];
 	// The view's edges (branches and merges), or a chain when it has none.
-	const links = model.edges ?? model.layers.map((l, i) => ({ from: i === 0 ? null : model.layers[i - 1]!.index, to: l.index }));
+	const links: NonNullable<ArchitectureView['edges']> =
+		model.edges ?? model.layers.map((l, i) => ({ from: i === 0 ? null : model.layers[i - 1]!.index, to: l.index }));
 	const ids = new Set(boxes.map((b) => b.id));
 	links.forEach((e, i) => {
-		const source = e.from === null ? 'input' : `L${e.from}`;
+		const named = e.from === null && e.input !== undefined ? model.inputs?.find((inp) => inp.index === e.input) : undefined;
+		const source = e.from !== null ? `L${e.from}` : named ? `I${named.index}` : 'input';
 		const target = `L${e.to}`;
 		if (!ids.has(source) || !ids.has(target)) return;
 		const from = e.from === null ? undefined : model.layers.find((l) => l.index === e.from);
-		const shape = formatShape(from ? from.outputShape : model.inputShape);
+		const shape = formatShape(from ? from.outputShape : named ? named.shape : model.inputShape);
 		edges.push({
 			id: `e${i + 1}`,
 			sources: [source],
@@ -91,24 +145,51 @@ export async function layout(model: ArchitectureView, boxes: NodeBox[]): Promise
 			labels: [{ text: shape, width: textWidth(shape, false, 'sans-serif') + 6, height: 14 }],
 		});
 	});
+	const layered = {
+		'elk.algorithm': 'layered',
+		'elk.direction': 'DOWN',
+		'elk.spacing.nodeNode': '30',
+		'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+		'elk.spacing.edgeLabel': '4',
+		'elk.edgeLabels.inline': 'false',
+	};
 	const graph: ElkNode = {
 		id: 'root',
-		layoutOptions: {
-			'elk.algorithm': 'layered',
-			'elk.direction': 'DOWN',
-			'elk.spacing.nodeNode': '30',
-			'elk.layered.spacing.nodeNodeBetweenLayers': '36',
-			'elk.spacing.edgeLabel': '4',
-			'elk.edgeLabels.inline': 'false',
-			'elk.padding': '[top=12,left=12,bottom=12,right=12]',
-		},
-		children: boxes.map((b) => ({ id: b.id, width: b.width, height: b.height })),
+		layoutOptions: { ...layered, 'elk.padding': '[top=12,left=12,bottom=12,right=12]' },
+		children: boxes.map((b): ElkNode => {
+			// Inputs on the first rank, side by side, as a reader expects.
+			if (b.index === null)
+				return { id: b.id, width: b.width, height: b.height, layoutOptions: { 'elk.layered.layering.layerConstraint': 'FIRST' } };
+			if (!b.parts) return { id: b.id, width: b.width, height: b.height };
+			// A block: its parts are laid out inside it, below its own lines (the top padding).
+			const partIds = new Set(b.parts.map((p) => p.part.id));
+			return {
+				id: b.id,
+				layoutOptions: {
+					...layered,
+					'elk.spacing.nodeNode': '16',
+					'elk.layered.spacing.nodeNodeBetweenLayers': '18',
+					'elk.padding': `[top=${b.height + 4},left=12,bottom=12,right=12]`,
+					'elk.nodeSize.minimum': `(${b.width},${b.height})`,
+					'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+				},
+				children: b.parts.map((p) => ({ id: p.id, width: p.width, height: p.height })),
+				edges: b.parts.flatMap((p) =>
+					p.part.from.filter((f) => partIds.has(f)).map((f, k) => ({ id: `${p.id}.e${k}`, sources: [`${b.id}.${f}`], targets: [p.id] })),
+				),
+			};
+		}),
 		edges,
 	};
 	const res = await elk.layout(graph);
-	const nodes = new Map<string, { x: number; y: number }>();
-	for (const c of res.children ?? []) nodes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
-	return { width: res.width ?? 0, height: res.height ?? 0, nodes, edges: res.edges ?? [] };
+	const nodes: Layout['nodes'] = new Map();
+	const innerEdges = new Map<string, ElkExtendedEdge[]>();
+	for (const c of res.children ?? []) {
+		nodes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, ...(c.children?.length ? { width: c.width ?? 0, height: c.height ?? 0 } : {}) });
+		for (const p of c.children ?? []) nodes.set(p.id, { x: p.x ?? 0, y: p.y ?? 0 });
+		if (c.edges?.length) innerEdges.set(c.id, c.edges);
+	}
+	return { width: res.width ?? 0, height: res.height ?? 0, nodes, edges: res.edges ?? [], innerEdges };
 }
 
 export function familyColor(theme: Theme, l: LayerView | undefined): string {
@@ -145,20 +226,23 @@ export function drawGraph(
 			),
 		),
 	);
-	for (const e of lay.edges) {
+	const edgePath = (e: ElkExtendedEdge, cls: string) => {
 		for (const sec of e.sections ?? []) {
 			const pts = [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint];
-			svg.appendChild(
-				s('path', {
-					class: 'arch-edge',
-					d: pts.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' '),
-					fill: 'none',
-					stroke: theme.muted,
-					'stroke-width': 1.5,
-					'marker-end': 'url(#arch-arrow)',
-				}),
-			);
+			return s('path', {
+				class: cls,
+				d: pts.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' '),
+				fill: 'none',
+				stroke: theme.muted,
+				'stroke-width': 1.5,
+				'marker-end': 'url(#arch-arrow)',
+			});
 		}
+		return undefined;
+	};
+	for (const e of lay.edges) {
+		const path = edgePath(e, 'arch-edge');
+		if (path) svg.appendChild(path);
 		for (const lab of e.labels ?? []) {
 			svg.appendChild(
 				s(
@@ -169,39 +253,8 @@ export function drawGraph(
 			);
 		}
 	}
-	for (const b of boxes) {
-		const p = lay.nodes.get(b.id);
-		if (!p) continue;
-		const color = familyColor(theme, b.layer);
-		const diags = b.layer?.diagnostics ?? [];
-		const worst = diags.some((d) => d.severity === 'error')
-			? 'error'
-			: diags.some((d) => d.severity === 'warning')
-				? 'warning'
-				: diags.length
-					? 'info'
-					: undefined;
-		const border = worst === 'error' ? theme.error : worst === 'warning' ? theme.warning : color;
-		const g = s('g', {
-			class: `arch-node${worst ? ` arch-diag-${worst}` : ''}`,
-			transform: `translate(${p.x},${p.y})`,
-			'data-id': b.id,
-			...(b.index !== null ? { 'data-index': b.index } : {}),
-		});
-		g.appendChild(
-			s('rect', {
-				class: 'arch-node-box',
-				width: b.width,
-				height: b.height,
-				rx: 4,
-				fill: withAlpha(color, 0.16),
-				stroke: border,
-				'stroke-width': worst ? 2.5 : 1.5,
-				...(worst ? { 'stroke-dasharray': worst === 'info' ? '3 2' : undefined } : {}),
-			}),
-		);
-		g.appendChild(s('rect', { width: 4, height: b.height, rx: 2, fill: color }));
-		b.lines.forEach((l, i) => {
+	const textLines = (g: SVGGElement, lines: NodeBox['lines']) =>
+		lines.forEach((l, i) => {
 			g.appendChild(
 				s(
 					'text',
@@ -210,9 +263,75 @@ export function drawGraph(
 				),
 			);
 		});
+	for (const b of boxes) {
+		const p = lay.nodes.get(b.id);
+		if (!p) continue;
+		const width = p.width ?? b.width;
+		const height = p.height ?? b.height;
+		const color = familyColor(theme, b.layer);
+		const diags = b.diagnostics ?? [];
+		const worst = diags.some((d) => d.severity === 'error')
+			? 'error'
+			: diags.some((d) => d.severity === 'warning')
+				? 'warning'
+				: diags.length
+					? 'info'
+					: undefined;
+		const border = worst === 'error' ? theme.error : worst === 'warning' ? theme.warning : color;
+		const type = b.layer?.type ?? 'input';
+		const g = s('g', {
+			class: `arch-node${b.index === null ? ' arch-input' : ''}${isMergeLayer(type) ? ' arch-merge' : ''}${b.parts ? ' arch-block' : ''}${worst ? ` arch-diag-${worst}` : ''}`,
+			transform: `translate(${p.x},${p.y})`,
+			'data-id': b.id,
+			'data-type': type,
+			...(b.index !== null ? { 'data-index': b.index } : {}),
+			...(b.input !== undefined ? { 'data-input': b.input } : {}),
+		});
+		g.appendChild(
+			s('rect', {
+				class: 'arch-node-box',
+				width,
+				height,
+				rx: 4,
+				fill: withAlpha(color, b.parts ? 0.06 : 0.16),
+				stroke: border,
+				'stroke-width': worst ? 2.5 : 1.5,
+				...(worst ? { 'stroke-dasharray': worst === 'info' ? '3 2' : undefined } : {}),
+			}),
+		);
+		g.appendChild(s('rect', { width: 4, height, rx: 2, fill: color }));
+		textLines(g, b.lines);
+		// A block's inside: its operations and their edges, in the block's coordinates.
+		for (const e of lay.innerEdges.get(b.id) ?? []) {
+			const path = edgePath(e, 'arch-part-edge');
+			if (path) g.appendChild(path);
+		}
+		for (const part of b.parts ?? []) {
+			const q = lay.nodes.get(part.id);
+			if (!q) continue;
+			const pc = part.part.type === 'input' ? theme.muted : paletteColor(theme, FAMILY_COLOR_INDEX[layerFamily(part.part.type)]);
+			const pg = s('g', {
+				class: `arch-part${isMergeLayer(part.part.type) ? ' arch-merge' : ''}`,
+				transform: `translate(${q.x},${q.y})`,
+				'data-part': part.part.id,
+				'data-type': part.part.type,
+			});
+			pg.appendChild(
+				s('rect', {
+					width: part.width,
+					height: part.height,
+					rx: part.part.type === 'input' ? part.height / 2 : 3,
+					fill: withAlpha(pc, 0.16),
+					stroke: pc,
+					'stroke-width': 1,
+				}),
+			);
+			textLines(pg, part.lines);
+			g.appendChild(pg);
+		}
 		if (worst) {
-			g.appendChild(s('circle', { cx: b.width - 2, cy: 2, r: 8, fill: border }));
-			g.appendChild(s('text', { x: b.width - 2, y: 6, 'text-anchor': 'middle', fill: theme.background, 'font-weight': 700 }, '!'));
+			g.appendChild(s('circle', { cx: width - 2, cy: 2, r: 8, fill: border }));
+			g.appendChild(s('text', { x: width - 2, y: 6, 'text-anchor': 'middle', fill: theme.background, 'font-weight': 700 }, '!'));
 			g.appendChild(s('title', {}, diags.map((d) => `${d.severity}${d.code ? ` ${d.code}` : ''}: ${d.message}`).join('\n')));
 		}
 		onNode(g, b);

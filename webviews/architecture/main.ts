@@ -10,6 +10,7 @@ import {
 	CopyText,
 	ExportFile,
 	isMessage,
+	RevealInput,
 	RevealLayer,
 	type ArchitectureView,
 	type LayerFamily,
@@ -39,7 +40,8 @@ graphPanel.append(families, scroll, diagnostics);
 scroll.appendChild(empty);
 
 let model: ArchitectureView | undefined;
-let selected: number | null = null;
+/** The node selected: a layer's index, or a named input's (`input`). */
+let selected: { index: number | null; input?: number } = { index: null };
 let generation = 0;
 let svg: SVGSVGElement | undefined;
 
@@ -48,7 +50,7 @@ const host = connectHost<UiState>('architecture', (msg) => {
 		model = msg.params.model;
 		render().catch(showError);
 	} else if (isMessage(ArchitectureHighlight.type, msg)) {
-		select(msg.params.index, true);
+		select(msg.params, true);
 	}
 });
 const state: UiState = { tab: host.state?.tab === 'pipeline' ? 'pipeline' : 'graph' };
@@ -121,11 +123,34 @@ async function render(): Promise<void> {
 	// A newer update arrived while elk was working: drop this layout.
 	if (gen !== generation) return;
 	svg = drawGraph(boxes, lay, theme, font(), (g, b) => {
+		const problems = (n: number) => (!n ? '' : n === 1 ? tw('architecture.problem') : tw('architecture.problems', { n }));
+		const clickable = (reveal: () => void) => {
+			g.setAttribute('tabindex', '0');
+			g.setAttribute('role', 'button');
+			g.addEventListener('click', reveal);
+			g.addEventListener('keydown', (e) => {
+				if (e.key === 'Enter' || e.key === ' ') {
+					e.preventDefault();
+					reveal();
+				}
+			});
+		};
+		if (b.input !== undefined) {
+			const input = b.input;
+			const inp = m.inputs!.find((i) => i.index === input)!;
+			g.setAttribute(
+				'aria-label',
+				tw('architecture.inputAria', { name: inp.name, shape: formatShape(inp.shape), problems: problems(inp.diagnostics?.length ?? 0) }),
+			);
+			clickable(() => {
+				select({ index: null, input }, false);
+				host.post(RevealInput.type, { input });
+			});
+			return;
+		}
 		if (b.index === null) return;
 		const index = b.index;
 		const l = b.layer!;
-		g.setAttribute('tabindex', '0');
-		g.setAttribute('role', 'button');
 		g.setAttribute(
 			'aria-label',
 			tw('architecture.layerAria', {
@@ -134,23 +159,12 @@ async function render(): Promise<void> {
 				name: l.name,
 				shape: formatShape(l.outputShape),
 				params: formatCount(l.paramCount),
-				problems: !l.diagnostics?.length
-					? ''
-					: l.diagnostics.length === 1
-						? tw('architecture.problem')
-						: tw('architecture.problems', { n: l.diagnostics.length }),
+				problems: problems(l.diagnostics?.length ?? 0),
 			}),
 		);
-		const reveal = () => {
-			select(index, false);
+		clickable(() => {
+			select({ index }, false);
 			host.post(RevealLayer.type, { index });
-		};
-		g.addEventListener('click', reveal);
-		g.addEventListener('keydown', (e) => {
-			if (e.key === 'Enter' || e.key === ' ') {
-				e.preventDefault();
-				reveal();
-			}
 		});
 	});
 	clear(scroll);
@@ -161,11 +175,14 @@ async function render(): Promise<void> {
 	root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
 }
 
-function select(index: number | null, scrollTo: boolean): void {
-	selected = index;
+function select(which: { index: number | null; input?: number }, scrollTo: boolean): void {
+	selected = which;
 	if (!svg) return;
 	for (const g of Array.from(svg.querySelectorAll('.arch-node'))) {
-		const on = index !== null && g.getAttribute('data-index') === String(index);
+		const on =
+			which.index !== null
+				? g.getAttribute('data-index') === String(which.index)
+				: which.input !== undefined && g.getAttribute('data-input') === String(which.input);
 		g.classList.toggle('selected', on);
 		g.setAttribute('aria-current', String(on));
 		if (on && scrollTo) g.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -184,6 +201,12 @@ function renderFamilies(m: ArchitectureView, theme: ReturnType<typeof readTheme>
 
 function renderDiagnostics(m: ArchitectureView): void {
 	clear(diagnostics);
+	for (const inp of m.inputs ?? [])
+		for (const d of inp.diagnostics ?? []) {
+			diagnostics.appendChild(
+				h('li', { class: d.severity }, `${tw('architecture.namedInput', { name: inp.name })}: ${d.message}${d.code ? ` [${d.code}]` : ''}`),
+			);
+		}
 	for (const l of m.layers)
 		for (const d of l.diagnostics ?? []) {
 			diagnostics.appendChild(h('li', { class: d.severity }, `${l.name} (${l.type}): ${d.message}${d.code ? ` [${d.code}]` : ''}`));

@@ -26,3 +26,8 @@ export const FAMILY_COLOR_INDEX: Record<LayerFamily, number> = {
 	recurrent: 8,
 	other: 9,
 };
+
+/** Merge layers (engine/core/shapes/infer.ts MERGE_TYPES): a node where branches meet. */
+export function isMergeLayer(type: string): boolean {
+	return /^(add|concatenate|multiply|average)$/.test(type);
+}

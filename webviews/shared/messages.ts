@@ -88,6 +88,10 @@ export const WEBVIEW_EN = {
 	'architecture.shape': 'shape {shape}',
 	'architecture.out': 'out {shape}',
 	'architecture.params': '{n} params',
+	'architecture.namedInput': 'Input {name}',
+	'architecture.inputAria': 'Input {name}, shape {shape}{problems}. Press Enter to reveal in the editor.',
+	'architecture.blockInput': 'block input',
+	'architecture.residual': 'residual',
 
 	'tuning.waiting': 'Waiting for a sweep…',
 	'tuning.charts': 'Trial charts',

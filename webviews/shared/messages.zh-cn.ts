@@ -86,6 +86,10 @@ export const WEBVIEW_ZH: Strings<typeof WEBVIEW_EN> = {
 	'architecture.shape': '形状 {shape}',
 	'architecture.out': '输出 {shape}',
 	'architecture.params': '{n} 个参数',
+	'architecture.namedInput': '输入 {name}',
+	'architecture.inputAria': '输入 {name}，形状 {shape}{problems}。按 Enter 在编辑器中定位。',
+	'architecture.blockInput': '块的输入',
+	'architecture.residual': '残差',
 
 	'tuning.waiting': '正在等待调参搜索…',
 	'tuning.charts': '试验图表',

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { isConfigFile } from '../../../engine/core/facts';
 import { ArchitectureRequest, type ArchitectureResult } from '../../../server/src/protocol';
-import { ArchitectureHighlight, ArchitectureUpdate, isMessage, RevealLayer } from '../../../webviews/protocol';
+import { ArchitectureHighlight, ArchitectureUpdate, isMessage, RevealInput, RevealLayer } from '../../../webviews/protocol';
 import { LANGUAGE_ID } from '../manifest';
 import { PanelHost } from './panel';
 
@@ -16,6 +16,8 @@ export class ArchitectureHost extends PanelHost<string> {
 	private timer: NodeJS.Timeout | undefined;
 	/** The range of each `model.layers` entry of the view last shown, by index. */
 	private layerRanges: vscode.Range[] = [];
+	/** The range of each `model.inputs` entry (named inputs), by index. */
+	private inputRanges: vscode.Range[] = [];
 	private readonly disposables: vscode.Disposable[];
 
 	constructor(
@@ -64,13 +66,15 @@ export class ArchitectureHost extends PanelHost<string> {
 	}
 
 	protected override onMessage(msg: unknown): void {
-		if (isMessage(RevealLayer.type, msg)) void this.reveal(msg.params.index);
+		if (isMessage(RevealLayer.type, msg)) void this.reveal(this.layerRanges[msg.params.index]);
+		else if (isMessage(RevealInput.type, msg)) void this.reveal(this.inputRanges[msg.params.input]);
 	}
 
 	protected override onClose(): void {
 		clearTimeout(this.timer);
 		this.uri = undefined;
 		this.layerRanges = [];
+		this.inputRanges = [];
 	}
 
 	private shows(uri: vscode.Uri): boolean {
@@ -109,6 +113,7 @@ export class ArchitectureHost extends PanelHost<string> {
 		if (result && result.version < doc.version) return;
 		if (result) {
 			this.layerRanges = result.layerRanges.map((r) => this.client.protocol2CodeConverter.asRange(r));
+			this.inputRanges = (result.inputRanges ?? []).map((r) => this.client.protocol2CodeConverter.asRange(r));
 			this.view.panel.title = vscode.l10n.t('Architecture: {0}', result.model.name);
 			this.view.post(ArchitectureUpdate.type, { model: result.model, restore: { uri: uri.toString() } });
 		}
@@ -116,18 +121,18 @@ export class ArchitectureHost extends PanelHost<string> {
 		if (editor) this.highlight(editor);
 	}
 
-	/** The layer under the cursor is highlighted in the graph. */
+	/** The layer or named input under the cursor is highlighted in the graph. */
 	private highlight(editor: vscode.TextEditor): void {
 		if (!this.view || !this.shows(editor.document.uri)) return;
 		const pos = editor.selection.active;
 		const index = this.layerRanges.findIndex((r) => r.contains(pos));
-		this.view.post(ArchitectureHighlight.type, { index: index < 0 ? null : index });
+		const input = this.inputRanges.findIndex((r) => r.contains(pos));
+		this.view.post(ArchitectureHighlight.type, { index: index < 0 ? null : index, ...(input < 0 ? {} : { input }) });
 	}
 
-	/** A node was clicked: put the cursor on its layer entry in the config. */
-	private async reveal(index: number): Promise<void> {
+	/** A node was clicked: put the cursor on its layer (or input) entry in the config. */
+	private async reveal(range: vscode.Range | undefined): Promise<void> {
 		const uri = this.uri;
-		const range = this.layerRanges[index];
 		if (!uri || !range) return;
 		const doc = await vscode.workspace.openTextDocument(uri);
 		const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });

@@ -7,7 +7,8 @@ import { isSeq, type Node } from 'yaml';
 import type { ValidationResult } from '../../../engine/core/config/validate';
 import type { LayerConfig } from '../../../engine/core/config/schema';
 import { toMermaid } from '../../../engine/core/shapes/summary';
-import type { ArchitectureView, LayerView, PipelineStage } from '../../../webviews/protocol';
+import { blockParts } from '../../../engine/core/shapes/blocks';
+import type { ArchitectureView, InputView, LayerDiagnostic, LayerView, PipelineStage } from '../../../webviews/protocol';
 import type { ArchitectureResult } from '../protocol';
 import { configNameFromPath } from '../../../engine/core/facts';
 import type { Analysis } from './analysis';
@@ -20,7 +21,9 @@ export function architecture(a: Analysis): ArchitectureResult | null {
 	const layers = cd.nodeAt(['model', 'layers']);
 	// The entries as written (an alias entry is its own line), so the cursor inside one finds it.
 	const layerRanges = (isSeq(layers) ? layers.items : []).map((item) => cd.nodeRange(item as Node) ?? cd.whole());
-	return { version: a.version, model, layerRanges };
+	const inputs = cd.nodeAt(['model', 'inputs']);
+	const inputRanges = (isSeq(inputs) ? inputs.items : []).map((item) => cd.nodeRange(item as Node) ?? cd.whole());
+	return { version: a.version, model, layerRanges, ...(inputRanges.length ? { inputRanges } : {}) };
 }
 
 function display(v: unknown): string {
@@ -45,6 +48,9 @@ const KEY_PARAMS: Record<string, string[]> = {
 	batchNormalization: ['momentum'],
 	layerNormalization: ['epsilon'],
 	concatenate: ['axis'],
+	positionEmbedding: ['maxLength'],
+	multiHeadAttention: ['numHeads', 'keyDim', 'causal'],
+	transformerEncoder: ['numHeads', 'feedForwardDim'],
 };
 
 /** Layers with shapes and their diagnostics, and the pipeline; undefined until the text is a config with layers. */
@@ -52,12 +58,25 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 	const cfg = r.resolved;
 	if (!cfg || !Array.isArray(cfg.model?.layers)) return undefined;
 	const shapes = r.shapes;
+	// The problems of `model.<list>[index]`, for its node.
+	const diagnosticsAt = (list: 'layers' | 'inputs', index: number): { diagnostics?: LayerDiagnostic[] } => {
+		const diags = r.diagnostics.filter(
+			(d) => d.path?.[0] === 'model' && d.path[1] === list && d.path[2] === index && d.severity !== 'hint',
+		);
+		return diags.length
+			? {
+					diagnostics: diags.map((d) => ({
+						severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
+						message: d.message,
+						...(d.code ? { code: d.code } : {}),
+					})),
+				}
+			: {};
+	};
 	const layers: LayerView[] = (cfg.model.layers as LayerConfig[]).map((l, index) => {
 		const info = shapes?.layers[index];
 		const raw = l as unknown as Record<string, unknown>;
-		const diags = r.diagnostics.filter(
-			(d) => d.path?.[0] === 'model' && d.path[1] === 'layers' && d.path[2] === index && d.severity !== 'hint',
-		);
+		const block = blockParts(l, info);
 		return {
 			index,
 			type: l.type,
@@ -65,16 +84,15 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 			params: (KEY_PARAMS[l.type] ?? []).filter((k) => raw[k] !== undefined).map((k) => ({ key: k, value: display(raw[k]) })),
 			...(info?.outputShape ? { outputShape: info.outputShape } : {}),
 			...(info?.trainableParams !== undefined ? { paramCount: info.trainableParams + (info.nonTrainableParams ?? 0) } : {}),
-			...(diags.length
-				? {
-						diagnostics: diags.map((d) => ({
-							severity: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
-							message: d.message,
-							code: d.code,
-						})),
-					}
-				: {}),
+			...diagnosticsAt('layers', index),
+			...(block ? { block } : {}),
 		} satisfies LayerView;
+	});
+	// Named inputs: one node each, with the columns they take.
+	const namedInputs = Array.isArray(cfg.model.inputs) ? cfg.model.inputs : [];
+	const inputs: InputView[] = namedInputs.map((inp, index) => {
+		const shape = shapes?.inputs?.[index]?.shape;
+		return { index, name: inp.name, features: [...inp.features], ...(shape ? { shape } : {}), ...diagnosticsAt('inputs', index) };
 	});
 	const d = cfg.data;
 	const src = d.source;
@@ -180,7 +198,17 @@ export function architectureView(r: ValidationResult, name: string): Architectur
 		name: cfg.name ?? name,
 		layers,
 		pipeline,
-		...(shapes ? { edges: shapes.layers.flatMap((l) => l.sources.map((s) => ({ from: s < 0 ? null : s, to: l.index }))) } : {}),
+		...(inputs.length ? { inputs } : {}),
+		// A source below 0 is an input: the named input -1 - s, or the one model input.
+		...(shapes
+			? {
+					edges: shapes.layers.flatMap((l) =>
+						l.sources.map((s) =>
+							s >= 0 ? { from: s, to: l.index } : { from: null, to: l.index, ...(inputs.length ? { input: -1 - s } : {}) },
+						),
+					),
+				}
+			: {}),
 		mermaid: toMermaid(cfg, shapes, r.data),
 		...(shapes?.inputShape ? { inputShape: shapes.inputShape } : {}),
 		...(r.data?.features ? { inputLabel: r.data.features.join(', ') } : {}),

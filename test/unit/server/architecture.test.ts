@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { validateText } from '../../../engine/core/config/validate';
 import { architecture, architectureView } from '../../../server/src/service/architecture';
 import { summaryTable } from '../../../engine/core/shapes/summary';
-import { doc, EXAMPLES } from './helper';
+import { validateConfig } from '../../../engine/io/probe';
+import { doc, EXAMPLES, uriOf } from './helper';
 
 describe('server: architecture view', () => {
 	it('builds layers with shapes, params, diagnostics and the pipeline', () => {
@@ -55,6 +56,58 @@ describe('server: architecture view', () => {
 		);
 		const stack = summaryTable('spirals', validateText(fs.readFileSync(path.join(EXAMPLES, 'spirals.model.yaml'), 'utf8')).shapes!);
 		assert.ok(!stack.includes('Connected to'), 'a plain stack keeps three columns');
+	});
+	it('gives each named input its own node, edges from it to the layers that take it, its range, and keeps them in Mermaid', () => {
+		const file = path.join(EXAMPLES, 'two-inputs.model.yaml');
+		const text = fs.readFileSync(file, 'utf8');
+		const v = architectureView(validateConfig(file, text), 'two-inputs')!;
+		assert.deepEqual(v.inputs, [
+			{ index: 0, name: 'numbers', features: ['delay', 'price'], shape: [null, 2] },
+			{ index: 1, name: 'text', features: ['review'], shape: [null, 10] },
+		]);
+		// text → embedding (layer 0), numbers → the dense layer `numbers_vector` (layer 4).
+		assert.deepEqual(
+			v.edges!.filter((e) => e.from === null),
+			[
+				{ from: null, to: 0, input: 1 },
+				{ from: null, to: 4, input: 0 },
+			],
+		);
+		assert.ok(v.mermaid!.includes('I0(["numbers [null, 2]"])') && v.mermaid!.includes('I0 -->|"[null, 2]"| L5'), v.mermaid);
+		const r = architecture(doc(text, { uri: uriOf(file) }))!;
+		const lines = text.split('\n');
+		assert.deepEqual(
+			r.inputRanges!.map((x) => lines[x.start.line]!.trim()),
+			['- name: numbers', '- name: text'],
+		);
+		assert.equal(architecture(doc(fs.readFileSync(path.join(EXAMPLES, 'iris.model.yaml'), 'utf8')))!.inputRanges, undefined);
+	});
+	it("draws a transformerEncoder's inside: attention, residual adds and norms whose counts add up to the layer's", () => {
+		const file = path.join(EXAMPLES, 'transformer.model.yaml');
+		const v = architectureView(validateConfig(file, fs.readFileSync(file, 'utf8')), 'transformer')!;
+		const enc = v.layers.find((l) => l.type === 'transformerEncoder')!;
+		assert.deepEqual(
+			enc.block!.map((p) => [p.id, p.type, p.from.join('+'), p.outputShape]),
+			[
+				['x', 'input', '', [null, 10, 32]],
+				['attention', 'multiHeadAttention', 'x', [null, 10, 32]],
+				['add_1', 'add', 'x+attention', [null, 10, 32]],
+				['norm_1', 'layerNormalization', 'add_1', [null, 10, 32]],
+				['ff_1', 'dense', 'norm_1', [null, 10, 64]],
+				['ff_2', 'dense', 'ff_1', [null, 10, 32]],
+				['add_2', 'add', 'norm_1+ff_2', [null, 10, 32]],
+				['norm_2', 'layerNormalization', 'add_2', [null, 10, 32]],
+			],
+		);
+		assert.equal(
+			enc.block!.reduce((a, p) => a + (p.paramCount ?? 0), 0),
+			enc.paramCount,
+		);
+		assert.deepEqual(enc.params, [
+			{ key: 'numHeads', value: '2' },
+			{ key: 'feedForwardDim', value: '64' },
+		]);
+		assert.equal(v.layers.filter((l) => l.block).length, 1, 'other layers are one operation');
 	});
 	it('serves the architecture view with the range of each layer entry', () => {
 		const r = architecture(doc(fs.readFileSync(path.join(EXAMPLES, 'tuning.model.yaml'), 'utf8')))!;
