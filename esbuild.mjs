@@ -170,6 +170,13 @@ async function buildFusedKernel() {
 			'simd',
 			'--use',
 			'abort=',
+			// One shared memory imported by every thread's instance (fused/wasm.ts sharedMemory).
+			'--enable',
+			'threads',
+			'--importMemory',
+			'--sharedMemory',
+			'--maximumMemory',
+			'65536',
 		],
 		{},
 	);

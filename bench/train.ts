@@ -3,7 +3,11 @@
  * hand-written tfjs loop, on wasm and cpu, in one process so the ratios are comparable.
  * Effective GFLOP/s = 6 × Σ in·out × samples/s; the ceiling is the raw matmul rate of the
  * same backend. Figures, not pass/fail. `BENCH_QUICK=1` shrinks everything for a smoke run.
+ * The engine row is its fused path on one thread; `engine, 2 threads` is the same path with its
+ * data-parallel second thread, set beside the machine's 2-thread sgemm (numpy/OpenBLAS).
  */
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -118,7 +122,7 @@ const sampleRss = () => {
 /** Best ms per epoch after the first (JIT warm-up) epoch: the machines are shared, the minimum is the least disturbed. */
 const perEpoch = (ms: number[]) => Math.min(...(ms.length > 1 ? ms.slice(1) : ms));
 
-async function engineRun(w: Workload, data: { x: Float32Array; y: Float32Array; yw: number }, n: number): Promise<number[]> {
+async function engineRun(w: Workload, data: { x: Float32Array; y: Float32Array; yw: number }, n: number, threads = 1): Promise<number[]> {
 	const c = config(w);
 	const pre: Preprocessing = {
 		version: 1,
@@ -150,6 +154,7 @@ async function engineRun(w: Workload, data: { x: Float32Array; y: Float32Array; 
 	const r = await trainLoop({
 		config: c,
 		data: prepared,
+		threads,
 		onEpoch: (_e, _l, ms) => {
 			times.push(ms);
 			sampleRss();
@@ -219,6 +224,34 @@ async function handRun(w: Workload, data: { x: Float32Array; y: Float32Array; yw
 	return times;
 }
 
+/**
+ * The machine's float32 matmul on two threads: numpy's BLAS (OpenBLAS) on 1024² operands, best of
+ * 5 runs in python3 (timed there, not the interpreter's start). Undefined when numpy is missing.
+ */
+function sgemmCeiling(threads: number): number | undefined {
+	const script = [
+		'import time, numpy as np',
+		'a = np.random.rand(1024, 1024).astype(np.float32); b = np.random.rand(1024, 1024).astype(np.float32); a @ b',
+		'best = 1e9',
+		'for _ in range(5):',
+		'    t = time.perf_counter(); [a @ b for _ in range(4)]; best = min(best, (time.perf_counter() - t) / 4)',
+		'print(2 * 1024 ** 3 / best / 1e9)',
+	].join('\n');
+	try {
+		const env = {
+			...process.env,
+			OPENBLAS_NUM_THREADS: String(threads),
+			OMP_NUM_THREADS: String(threads),
+			MKL_NUM_THREADS: String(threads),
+		};
+		return Number(
+			execFileSync('python3', ['-c', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 }).trim(),
+		);
+	} catch {
+		return undefined;
+	}
+}
+
 function matmulCeiling(): number {
 	const n = 512;
 	const a = tf.randomNormal([n, n]);
@@ -239,6 +272,13 @@ function matmulCeiling(): number {
 export async function trainBench(): Promise<void> {
 	const rows: (string | number)[][] = [];
 	const ratios: string[] = [];
+	const threads: string[] = [];
+	const sgemm2 = sgemmCeiling(2);
+	const ceiling2 =
+		sgemm2 === undefined
+			? 'the 2-thread sgemm ceiling not measured (python3 with numpy missing)'
+			: `2-thread sgemm ≈ ${sgemm2.toFixed(0)} GFLOP/s`;
+	console.log(`machine: ${os.availableParallelism()} cores; ${ceiling2}`);
 	for (const backend of ['wasm', 'cpu'] as const) {
 		await useBackend(backend);
 		const ceiling = matmulCeiling();
@@ -249,13 +289,22 @@ export async function trainBench(): Promise<void> {
 			const n = w.samples[backend];
 			const data = synth(w, n);
 			const res: Record<string, number> = {};
-			for (const way of ['engine', 'model.fit (stock)', 'hand loop'] as const) {
+			// The fused path does not use the tfjs backend: its second thread is measured once, beside wasm.
+			const twoThreads = backend === 'wasm' && w.task !== 'linear' && os.availableParallelism() >= 2;
+			const ways = ['engine', ...(twoThreads ? ['engine, 2 threads'] : []), 'model.fit (stock)', 'hand loop'] as const;
+			for (const way of ways) {
 				// Stock model.fit runs on stock tfjs: our wasm kernels off. The loops use them.
 				enableFastKernels(way !== 'model.fit (stock)');
 				peakRss = 0;
 				const before = tf.memory().numBytes;
 				const ms = perEpoch(
-					way === 'engine' ? await engineRun(w, data, n) : way === 'hand loop' ? await handRun(w, data, n) : await fitRun(w, data, n),
+					way === 'engine'
+						? await engineRun(w, data, n)
+						: way === 'engine, 2 threads'
+							? await engineRun(w, data, n, 2)
+							: way === 'hand loop'
+								? await handRun(w, data, n)
+								: await fitRun(w, data, n),
 				);
 				enableFastKernels(true);
 				const sps = n / (ms / 1000);
@@ -276,6 +325,14 @@ export async function trainBench(): Promise<void> {
 			ratios.push(
 				`${backend} ${w.label}: engine = ${(res.engine! / res['model.fit (stock)']!).toFixed(2)}× stock model.fit, ${(res.engine! / res['hand loop']!).toFixed(2)}× hand loop`,
 			);
+			const two = res['engine, 2 threads'];
+			if (two !== undefined) {
+				const gflops = (flopsPerSample(w.dims) * two) / 1e9;
+				const share = sgemm2 === undefined ? '' : ` = ${((100 * gflops) / sgemm2).toFixed(0)}% of ${ceiling2}`;
+				threads.push(
+					`${w.label}: engine on 2 threads = ${(two / res.engine!).toFixed(2)}× 1 thread, ${gflops.toFixed(1)} GFLOP/s effective${share}`,
+				);
+			}
 		}
 	}
 	console.log('');
@@ -283,6 +340,10 @@ export async function trainBench(): Promise<void> {
 	console.log('');
 	for (const r of ratios) console.log(r);
 	console.log('targets (wasm, b256): engine ≥ 5× stock model.fit, within 15% of the hand loop, ≥ 10 GFLOP/s effective');
+	console.log('');
+	for (const r of threads) console.log(r);
+	if (threads.length)
+		console.log('target (784-128-64-10 b256): 2 threads ≥ 1.7× 1 thread; the moonshot is half the 2-thread sgemm ceiling');
 	await useBackend('wasm');
 	await transformerBench();
 	await convBench();

@@ -11,7 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/resolve';
 import { validateText } from '../../engine/core/config/validate';
 import { prepareData, type PreparedData } from '../../engine/runtime/data/prepare';
-import { planFused } from '../../engine/runtime/train/fused/fused';
+import { FusedTrainer, planFused } from '../../engine/runtime/train/fused/fused';
+import { fusedThreads, splitRows, THREADS_ENV } from '../../engine/runtime/train/fused/threads';
+import { createRng } from '../../engine/core/random';
+import { buildModel } from '../../engine/runtime/model/build';
 import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
 import type { Checkpoint } from '../../engine/core/records';
 import { useBackend } from '../../engine/runtime/train/backend';
@@ -279,5 +282,139 @@ describe('fused path: data beyond wasm32 memory', () => {
 		const plan = planFused({} as ResolvedConfig, huge, {} as tf.LayersModel);
 		assert.equal(plan.ok, false);
 		assert.match((plan as { reason: string }).reason, /exceeds what WebAssembly memory holds/);
+	});
+});
+
+describe('fused path on two threads (data parallel)', () => {
+	before(async () => {
+		await useBackend('wasm');
+	});
+
+	// 480 training rows, batch 64: 8 steps an epoch (the last of 32 rows), split 32/32 over two threads.
+	const big = (extra: Record<string, unknown> = {}, layers?: unknown[]) =>
+		resolveConfig({
+			seed: 5,
+			data: {
+				source: { type: 'blobs', samples: 600, centers: 4, features: 12 },
+				label: 'label',
+				scale: 'standardize',
+				split: { validation: 0.2 },
+			},
+			model: {
+				layers: layers ?? [
+					{ type: 'dense', units: 48, activation: 'relu' },
+					{ type: 'dropout', rate: 0.3 },
+					{ type: 'dense', units: 24, activation: 'tanh' },
+					{ type: 'dense', units: 4, activation: 'softmax' },
+				],
+			},
+			training: {
+				loss: 'categoricalCrossentropy',
+				optimizer: { type: 'adam', learningRate: 0.01 },
+				epochs: 4,
+				batchSize: 64,
+				metrics: ['accuracy'],
+				...extra,
+			},
+		});
+	const weights = (r: TrainResult) => r.model.getWeights().map((w) => Array.from(w.dataSync()));
+	/** ‖a − b‖ / ‖a‖ over every weight. */
+	const relDiff = (a: number[][], b: number[][]) => {
+		let d = 0;
+		let n = 0;
+		a.forEach((w, i) => w.forEach((x, j) => ((d += (x - b[i]![j]!) ** 2), (n += x * x))));
+		return Math.sqrt(d / n);
+	};
+
+	it('gives the one-thread weights within float rounding (dropout and metrics too), and the same bits again on two', async () => {
+		for (const c of [
+			big(),
+			big({
+				optimizer: { type: 'momentum', learningRate: 0.05, momentum: 0.9 },
+				loss: 'categoricalCrossentropy',
+				gradientClipping: { clipNorm: 1 },
+			}),
+		]) {
+			const data = await prepareData(c, policy);
+			const one = await trainLoop({ config: c, data, threads: 1 });
+			const two = await trainLoop({ config: c, data, threads: 2 });
+			const again = await trainLoop({ config: c, data, threads: 2 });
+			assert.match(one.trainPathReason, /fused WebAssembly step$/);
+			assert.match(two.trainPathReason, /\(2 threads\)/);
+			const w1 = weights(one);
+			const w2 = weights(two);
+			const d = relDiff(w1, w2);
+			// Only the order of the gradient sums differs; a mask that depended on the split would be far off.
+			assert.ok(d < 1e-5 && d > 0, `1 vs 2 threads: relative weight difference ${d}`);
+			assert.deepEqual(weights(again), w2, 'two threads, same seed: the same bits');
+			const [l1, l2] = [one.history.at(-1)!, two.history.at(-1)!];
+			assert.ok(rel(l1.loss!, l2.loss!) < 1e-5, `loss ${l1.loss} vs ${l2.loss}`);
+			assert.equal(l1.accuracy, l2.accuracy);
+			assert.ok(rel(l1.val_loss!, l2.val_loss!) < 1e-5, `val_loss ${l1.val_loss} vs ${l2.val_loss}`);
+			dispose(one, two, again);
+		}
+	});
+
+	it('chooses two threads only for big enough batches, unless told', () => {
+		const mlp = 6 * (784 * 128 + 128 * 64 + 64 * 10);
+		const cores = os.availableParallelism();
+		assert.equal(fusedThreads(undefined, 256, mlp), cores >= 2 ? 2 : 1);
+		assert.equal(fusedThreads(undefined, 32, mlp), 1, 'a small batch stays on one thread');
+		assert.equal(fusedThreads(undefined, 256, 6 * (4 * 32 + 32 * 32 + 32 * 5)), 1, 'a tiny network stays on one thread');
+		assert.equal(fusedThreads(1, 256, mlp), 1);
+		assert.equal(fusedThreads(2, 16, 10), Math.min(2, cores));
+		process.env[THREADS_ENV] = '1';
+		try {
+			assert.equal(fusedThreads(2, 256, mlp), 1, 'the environment overrides the option');
+		} finally {
+			delete process.env[THREADS_ENV];
+		}
+		assert.deepEqual(splitRows(256, 2), [128, 128]);
+		assert.deepEqual(splitRows(50, 2), [28, 22]);
+		assert.deepEqual(splitRows(3, 2), [3, 0]);
+	});
+
+	it('a worker that dies mid-training is a clear error, not a hang; dispose ends the thread', async () => {
+		const c = big({ epochs: 1 });
+		const data = await prepareData(c, policy);
+		const mk = () => {
+			const { model } = buildModel(c.model.layers, data.preprocessing.inputShape, { seed: 1 });
+			const plan = planFused(c, data, model);
+			assert.ok(plan.ok);
+			return { model, trainer: new FusedTrainer(c, data, model, plan.layers, 2) };
+		};
+		const order = Int32Array.from({ length: data.train.n }, (_, i) => i);
+		const { model, trainer } = mk();
+		assert.equal(trainer.threads, 2);
+		await trainer.workerForTest()!.kill();
+		const t0 = Date.now();
+		await assert.rejects(
+			trainer.epoch(order, createRng(1), undefined, false, async () => undefined),
+			/fused training: the worker thread exited unexpectedly/,
+		);
+		assert.ok(Date.now() - t0 < 10_000);
+		trainer.dispose();
+		model.dispose();
+
+		// A trap inside the worker (here rows far outside its memory) is flagged at once, with the reason.
+		const trap = mk();
+		const w0 = trap.trainer.workerForTest()!;
+		w0.start(1 << 29, 32, 64, 0);
+		assert.equal(w0.finishedSync(10_000), false);
+		await assert.rejects(w0.finished(), /fused training: the worker thread failed: RuntimeError: memory access out of bounds/);
+		await assert.rejects(
+			trap.trainer.epoch(order, createRng(1), undefined, false, async () => undefined),
+			/worker thread failed/,
+		);
+		trap.trainer.dispose();
+		trap.model.dispose();
+
+		const ok = mk();
+		const sums = await ok.trainer.epoch(order, createRng(1), undefined, false, async () => undefined);
+		assert.ok(sums && Number.isFinite(sums[0]!));
+		const w = ok.trainer.workerForTest()!;
+		ok.trainer.dispose();
+		assert.equal(typeof (await w.exited), 'number');
+		ok.model.dispose();
 	});
 });

@@ -35,6 +35,8 @@ export interface TrainLoopOptions {
 	resume?: Checkpoint;
 	/** `auto` (default) trains on the fused path when it covers the config; `MODELWRIGHT_TRAIN_PATH` overrides it. */
 	trainPath?: TrainPathChoice;
+	/** Threads for the fused path (automatic when unset: 2 on big enough batches); `MODELWRIGHT_TRAIN_THREADS` overrides it. */
+	threads?: number;
 }
 
 export type TrainStatus = 'completed' | Stop['status'];
@@ -64,7 +66,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 		...(pre.modelInputs ? { inputs: pre.modelInputs } : {}),
 	});
 	const plan = planFused(config, data, model, pathChoice(opts.trainPath));
-	const fused = plan.ok ? new FusedTrainer(config, data, model, plan.layers) : undefined;
+	const fused = plan.ok ? new FusedTrainer(config, data, model, plan.layers, opts.threads) : undefined;
 	const optimizer = fused ? fused.optimizer : makeOptimizer(t.optimizer);
 	// Class weights ride with the training rows as an extra label column (weights.ts); the fused path declines them.
 	const weighted = fused ? undefined : weightedTrain(config, data);
@@ -135,6 +137,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 			stop = await callbacks.onEpochEnd(epoch, logs);
 		}
 	} finally {
+		fused?.dispose();
 		batches?.dispose();
 		callbacks.onTrainEnd();
 		optimizer.dispose();
@@ -147,7 +150,9 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 		status: stop?.status ?? 'completed',
 		...(stop ? { message: stop.message } : {}),
 		trainPath: fused ? 'fused' : 'tfjs',
-		trainPathReason: plan.ok ? 'dense stack covered by the fused WebAssembly step' : plan.reason,
+		trainPathReason: plan.ok
+			? `dense stack covered by the fused WebAssembly step${fused!.threads > 1 ? ` (${fused!.threads} threads)` : ''}`
+			: plan.reason,
 	};
 	if (early && early.bestEpoch >= 0) {
 		result.bestEpoch = early.bestEpoch + 1;

@@ -5,7 +5,8 @@
  * and copies them into the tfjs model after every epoch, so validation, callbacks, checkpoints,
  * evaluation and export see a normal tfjs model. `FusedOptimizer` is the loop's EngineOptimizer:
  * the learning-rate callback sets the rate per epoch and checkpoints carry the optimizer state in
- * the tfjs path's layout (iter, then per-weight slots).
+ * the tfjs path's layout (iter, then per-weight slots). On big batches a second thread computes
+ * half of each batch's gradients on the same shared memory (threads.ts).
  */
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
@@ -14,7 +15,8 @@ import type { Rng } from '../../../core/random';
 import type { PreparedData } from '../../data/prepare';
 import type { BatchEnd } from '../callbacks/callback';
 import type { EngineOptimizer } from '../optimizers';
-import { fusedLoadError, fusedModule, instantiate, type FusedExports } from './wasm';
+import { FusedWorker, fusedThreads, splitRows } from './threads';
+import { fusedLoadError, fusedModule, instantiate, sharedMemory, type FusedExports } from './wasm';
 
 export type TrainPath = 'fused' | 'tfjs';
 export type TrainPathChoice = 'auto' | TrainPath;
@@ -183,6 +185,8 @@ class Heap {
 }
 
 const F = 4;
+/** How long the main thread blocks for a worker's rows before it waits with the event loop running. */
+const WORKER_SYNC_WAIT_MS = 1000;
 /** Slots per weight each optimizer keeps, in the tfjs layout order. */
 const SLOT_NAMES: Record<string, string[]> = {
 	sgd: [],
@@ -203,16 +207,22 @@ interface Param {
 /** Runs epochs of the fused step over the training split; owns the weights between epochs. */
 export class FusedTrainer {
 	readonly optimizer: FusedOptimizer;
+	/** Threads that compute each batch's gradients (1: the whole step in one wasm call). */
+	readonly threads: number;
 	private readonly ex: FusedExports;
+	private readonly memory: WebAssembly.Memory;
 	private readonly heap: Heap;
+	/** One plan per thread: its own activations and gradients over the shared weights; plans[0] updates. */
+	private readonly plans: number[] = [];
 	private readonly plan: number;
 	private readonly orderPtr: number;
-	private readonly sumsPtr: number;
+	private readonly sumsPtrs: number[] = [];
 	private readonly params: Param[] = [];
 	private readonly dropouts: { spec: LayerSpec; mask: number }[] = [];
 	private readonly rows: number;
 	private readonly batch: number;
 	private readonly nMetrics: number;
+	private workers: FusedWorker[] | undefined;
 	/** Batches per wasm call: the whole epoch unless that would keep the event loop out for long. */
 	private chunk = 1;
 
@@ -221,14 +231,21 @@ export class FusedTrainer {
 		data: PreparedData,
 		private readonly model: tf.LayersModel,
 		layers: LayerSpec[],
+		/** Threads asked for (the engine option); automatic when undefined (threads.ts fusedThreads). */
+		threads?: number,
 	) {
 		const t = config.training;
 		const d = data.train;
-		this.ex = instantiate(fusedModule()!);
-		const heap = (this.heap = new Heap(this.ex.memory));
+		this.memory = sharedMemory();
+		this.ex = instantiate(fusedModule()!, this.memory);
+		const heap = (this.heap = new Heap(this.memory));
 		this.rows = d.n;
 		this.batch = Math.max(1, Math.min(t.batchSize, d.n));
 		const B = this.batch;
+		const flopsPerRow = 6 * layers.reduce((a, l) => a + (l.kind === 0 ? l.in * l.out : 0), 0);
+		this.threads = fusedThreads(threads, B, flopsPerRow);
+		// Each thread's buffers hold its largest share of a batch.
+		const TB = splitRows(B, this.threads)[0]!;
 		const xw = data.preprocessing.inputShape[0]!;
 		const yw = d.y.length / Math.max(1, d.n);
 		const metrics = t.metrics ?? [];
@@ -236,19 +253,13 @@ export class FusedTrainer {
 		const opt = t.optimizer;
 		const slotCount = opt.type === 'rmsprop' && opt.centered ? 3 : (SLOT_NAMES[opt.type]?.length ?? 0);
 
-		this.plan = heap.alloc(512);
-		const layerPtr = heap.alloc(128 * layers.length);
+		// Shared by every thread: the rows, the order, the weights and their optimizer slots, the masks.
 		const X = heap.alloc(d.x.length * F);
 		heap.f32(X, d.x.length).set(d.x);
 		const Y = heap.alloc(d.y.length * F);
 		heap.f32(Y, d.y.length).set(d.y);
 		this.orderPtr = heap.alloc(d.n * 4);
-		const xb = heap.alloc(B * xw * F);
-		const yb = heap.alloc(B * yw * F);
 		const metricPtr = heap.alloc(4 * Math.max(1, metrics.length));
-		this.sumsPtr = heap.alloc(8 * (1 + metrics.length));
-
-		const mem = () => new DataView(this.ex.memory.buffer);
 		const param = (shape: number[]): Param => {
 			const size = shape.reduce((a, b) => a * b, 1);
 			const ptr = heap.alloc(size * F);
@@ -256,105 +267,130 @@ export class FusedTrainer {
 			if (opt.type === 'adagrad') heap.f32(slots[0]!, size).fill(opt.initialAccumulatorValue);
 			return { ptr, size, shape, slots };
 		};
-		let prevA = xb;
-		let prevDA = 0;
-		const recs: number[][] = [];
-		for (const l of layers) {
-			const A = heap.alloc(B * l.out * F);
-			const dA = heap.alloc(B * l.out * F);
-			const rec = new Array<number>(32).fill(0);
-			rec[0] = l.kind;
-			rec[1] = l.in;
-			rec[2] = l.out;
-			rec[3] = l.act;
-			rec[4] = prevA;
-			rec[5] = A;
-			rec[7] = dA;
-			rec[8] = prevDA;
+		const shared = layers.map((l) => {
 			if (l.kind === 0) {
-				rec[6] = l.act === 0 ? A : heap.alloc(B * l.out * F);
 				const W = param([l.in, l.out]);
 				this.params.push(W);
-				rec[9] = W.ptr;
-				rec[11] = heap.alloc(W.size * F);
-				rec[13] = W.slots[0]!;
-				rec[14] = W.slots[1]!;
-				rec[15] = W.slots[2]!;
-				rec[20] = prevDA ? heap.alloc(W.size * F) : 0;
-				if (l.bias) {
-					const b = param([l.out]);
-					this.params.push(b);
-					rec[10] = b.ptr;
-					rec[12] = heap.alloc(b.size * F);
-					rec[16] = b.slots[0]!;
-					rec[17] = b.slots[1]!;
-					rec[18] = b.slots[2]!;
-				}
-			} else if (l.kind === 1) {
+				const b = l.bias ? param([l.out]) : undefined;
+				if (b) this.params.push(b);
+				return { W, b, mask: 0 };
+			}
+			if (l.kind === 1) {
 				const mask = heap.alloc(B * l.out * F);
 				heap.f32(mask, B * l.out).fill(1);
-				rec[19] = mask;
 				this.dropouts.push({ spec: l, mask });
+				return { mask };
 			}
-			recs.push(rec);
-			prevA = A;
-			prevDA = dA;
-		}
-		// Everything is allocated: views made now stay valid (the memory no longer grows).
-		const v = mem();
-		recs.forEach((rec, i) => {
-			const base = layerPtr + 128 * i;
-			rec.forEach((x, w) => v.setInt32(base + 4 * w, x, true));
-			const l = layers[i]!;
-			v.setFloat32(base + 4 * 24, l.l1k, true);
-			v.setFloat32(base + 4 * 25, l.l2k, true);
-			v.setFloat32(base + 4 * 26, l.l1b, true);
-			v.setFloat32(base + 4 * 27, l.l2b, true);
-			v.setFloat32(base + 4 * 28, l.alpha, true);
+			return { mask: 0 };
 		});
+
+		// Per thread: the plan, the gathered rows, activations, gradients and metric sums.
+		const planned: { plan: number; layerPtr: number; xb: number; yb: number; sums: number; recs: number[][] }[] = [];
+		for (let th = 0; th < this.threads; th++) {
+			const plan = heap.alloc(512);
+			const layerPtr = heap.alloc(128 * layers.length);
+			const xb = heap.alloc(TB * xw * F);
+			const yb = heap.alloc(TB * yw * F);
+			const sums = heap.alloc(8 * (1 + metrics.length));
+			let prevA = xb;
+			let prevDA = 0;
+			const recs: number[][] = [];
+			layers.forEach((l, i) => {
+				const A = heap.alloc(TB * l.out * F);
+				const dA = heap.alloc(TB * l.out * F);
+				const rec = new Array<number>(32).fill(0);
+				rec[0] = l.kind;
+				rec[1] = l.in;
+				rec[2] = l.out;
+				rec[3] = l.act;
+				rec[4] = prevA;
+				rec[5] = A;
+				rec[7] = dA;
+				rec[8] = prevDA;
+				const s = shared[i]!;
+				if (l.kind === 0 && s.W) {
+					rec[6] = l.act === 0 ? A : heap.alloc(TB * l.out * F);
+					rec[9] = s.W.ptr;
+					rec[11] = heap.alloc(s.W.size * F);
+					rec[13] = s.W.slots[0]!;
+					rec[14] = s.W.slots[1]!;
+					rec[15] = s.W.slots[2]!;
+					rec[20] = prevDA ? heap.alloc(s.W.size * F) : 0;
+					if (s.b) {
+						rec[10] = s.b.ptr;
+						rec[12] = heap.alloc(s.b.size * F);
+						rec[16] = s.b.slots[0]!;
+						rec[17] = s.b.slots[1]!;
+						rec[18] = s.b.slots[2]!;
+					}
+				} else if (l.kind === 1) rec[19] = s.mask;
+				recs.push(rec);
+				prevA = A;
+				prevDA = dA;
+			});
+			planned.push({ plan, layerPtr, xb, yb, sums, recs });
+			this.plans.push(plan);
+			this.sumsPtrs.push(sums);
+		}
+		this.plan = this.plans[0]!;
+
+		// Everything is allocated: views made now stay valid (the memory no longer grows).
+		const v = new DataView(this.memory.buffer);
 		metrics.forEach((m, i) => v.setInt32(metricPtr + 4 * i, METRICS[m]!, true));
 		const clipCfg = t.gradientClipping;
-		const header = [
-			layers.length,
-			layerPtr,
-			X,
-			Y,
-			xw,
-			yw,
-			this.orderPtr,
-			xb,
-			yb,
-			LOSSES[t.loss]!,
-			OPTIMIZERS[opt.type]!,
-			(opt.type === 'momentum' && opt.nesterov) || (opt.type === 'rmsprop' && opt.centered) ? 1 : 0,
-			(clipCfg?.clipValue !== undefined ? 1 : 0) | (clipCfg?.clipNorm !== undefined ? 2 : 0),
-			metrics.length,
-			metricPtr,
-			ENCODINGS[data.preprocessing.label.encoding] ?? 0,
-			this.sumsPtr,
-		];
-		header.forEach((x, w) => v.setInt32(this.plan + 4 * w, x, true));
 		const o = opt as Partial<Record<'beta1' | 'beta2' | 'epsilon' | 'momentum' | 'rho', number>>;
-		const f64 = [
-			opt.learningRate,
-			o.beta1 ?? 0,
-			o.beta2 ?? 0,
-			o.epsilon ?? 0,
-			o.momentum ?? 0,
-			o.rho ?? 0,
-			t.huberDelta,
-			clipCfg?.clipValue ?? 0,
-			clipCfg?.clipNorm ?? 0,
-			0,
-		];
-		f64.forEach((x, i) => v.setFloat64(this.plan + 128 + 8 * i, x, true));
+		for (const p of planned) {
+			p.recs.forEach((rec, i) => {
+				const base = p.layerPtr + 128 * i;
+				rec.forEach((x, w) => v.setInt32(base + 4 * w, x, true));
+				const l = layers[i]!;
+				v.setFloat32(base + 4 * 24, l.l1k, true);
+				v.setFloat32(base + 4 * 25, l.l2k, true);
+				v.setFloat32(base + 4 * 26, l.l1b, true);
+				v.setFloat32(base + 4 * 27, l.l2b, true);
+				v.setFloat32(base + 4 * 28, l.alpha, true);
+			});
+			const header = [
+				layers.length,
+				p.layerPtr,
+				X,
+				Y,
+				xw,
+				yw,
+				this.orderPtr,
+				p.xb,
+				p.yb,
+				LOSSES[t.loss]!,
+				OPTIMIZERS[opt.type]!,
+				(opt.type === 'momentum' && opt.nesterov) || (opt.type === 'rmsprop' && opt.centered) ? 1 : 0,
+				(clipCfg?.clipValue !== undefined ? 1 : 0) | (clipCfg?.clipNorm !== undefined ? 2 : 0),
+				metrics.length,
+				metricPtr,
+				ENCODINGS[data.preprocessing.label.encoding] ?? 0,
+				p.sums,
+			];
+			header.forEach((x, w) => v.setInt32(p.plan + 4 * w, x, true));
+			const f64 = [
+				opt.learningRate,
+				o.beta1 ?? 0,
+				o.beta2 ?? 0,
+				o.epsilon ?? 0,
+				o.momentum ?? 0,
+				o.rho ?? 0,
+				t.huberDelta,
+				clipCfg?.clipValue ?? 0,
+				clipCfg?.clipNorm ?? 0,
+				0,
+			];
+			f64.forEach((x, i) => v.setFloat64(p.plan + 128 + 8 * i, x, true));
+		}
 		this.optimizer = new FusedOptimizer(this, SLOT_NAMES[opt.type] ?? [], slotCount);
 		this.loadWeights();
 	}
 
 	/** @internal the optimizer's view of the plan and parameters. */
 	get view(): { dv: DataView; params: readonly Param[]; f32: (p: number, n: number) => Float32Array; plan: number } {
-		return { dv: new DataView(this.ex.memory.buffer), params: this.params, f32: (p, n) => this.heap.f32(p, n), plan: this.plan };
+		return { dv: new DataView(this.memory.buffer), params: this.params, f32: (p, n) => this.heap.f32(p, n), plan: this.plan };
 	}
 
 	/** Copies the tfjs model's weights in (at the start and after a checkpoint is restored). */
@@ -383,9 +419,9 @@ export class FusedTrainer {
 		onBatchEnd: (b: BatchEnd) => Promise<void>,
 	): Promise<number[] | undefined> {
 		const { rows, batch } = this;
-		new Int32Array(this.ex.memory.buffer, this.orderPtr, rows).set(order);
-		const sums = new Float64Array(this.ex.memory.buffer, this.sumsPtr, 1 + this.nMetrics);
-		sums.fill(0);
+		new Int32Array(this.memory.buffer, this.orderPtr, rows).set(order);
+		const sums = this.sumsPtrs.map((p) => new Float64Array(this.memory.buffer, p, 1 + this.nMetrics));
+		sums.forEach((s) => s.fill(0));
 		const batches = Math.ceil(rows / batch);
 		const single = perBatch || this.dropouts.length > 0;
 		for (let b = 0; b < batches;) {
@@ -393,15 +429,49 @@ export class FusedTrainer {
 			const count = single ? 1 : Math.min(this.chunk, batches - b);
 			if (this.dropouts.length) this.masks(rng, Math.min(batch, rows - b * batch));
 			const t0 = performance.now();
-			this.ex.train(this.plan, rows, batch, b, count);
+			if (this.threads === 1) this.ex.train(this.plan, rows, batch, b, count);
+			else for (let i = b; i < b + count; i++) await this.threadedStep(i * batch, Math.min(batch, rows - i * batch));
 			const dt = performance.now() - t0;
 			// Aim for ≈ 25 ms per call: whole epochs of small tables, responsive cancellation on big ones.
 			if (!single) this.chunk = Math.max(1, Math.min(batches, Math.floor((25 * count) / Math.max(dt, 1e-3))));
 			b += count;
 			const seen = Math.min(rows, b * batch);
-			await onBatchEnd({ batch: b, batches, loss: () => sums[0]! / seen });
+			await onBatchEnd({ batch: b, batches, loss: () => sums[0]![0]! / seen });
 		}
-		return Array.from(sums);
+		// The workers' metric sums join the main thread's (the loss sum is the main thread's alone).
+		const out = Array.from(sums[0]!);
+		for (const s of sums.slice(1)) for (let m = 1; m < out.length; m++) out[m]! += s[m]!;
+		return out;
+	}
+
+	/** One batch of n rows at `start` over the threads: their gradients, summed in thread order, one update. */
+	private async threadedStep(start: number, n: number): Promise<void> {
+		const parts = splitRows(n, this.threads);
+		const workers = (this.workers ??= this.plans.slice(1).map((p) => new FusedWorker(fusedModule()!, this.memory, p)));
+		let r0 = parts[0]!;
+		workers.forEach((w, i) => {
+			if (parts[i + 1]! > 0) w.start(start, parts[i + 1]!, n, r0);
+			r0 += parts[i + 1]!;
+		});
+		this.ex.grad(this.plan, start, parts[0]!, n, 0);
+		for (let i = 0; i < workers.length; i++) {
+			if (parts[i + 1]! === 0) continue;
+			if (!workers[i]!.finishedSync(WORKER_SYNC_WAIT_MS)) await workers[i]!.finished();
+			this.ex.accumulate(this.plan, this.plans[i + 1]!);
+		}
+		this.ex.apply(this.plan, n);
+	}
+
+	/** Ends the worker threads (when training ends, fails or is cancelled). */
+	dispose(): void {
+		this.workers?.forEach((w) => w.terminate());
+		this.workers = undefined;
+	}
+
+	/** @internal tests: the first worker, started if need be. */
+	workerForTest(): FusedWorker | undefined {
+		this.workers ??= this.plans.slice(1).map((p) => new FusedWorker(fusedModule()!, this.memory, p));
+		return this.workers[0];
 	}
 
 	private masks(rng: Rng, n: number): void {

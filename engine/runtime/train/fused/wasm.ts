@@ -8,6 +8,18 @@ import * as path from 'node:path';
 export interface FusedExports {
 	memory: WebAssembly.Memory;
 	train(plan: number, rows: number, batch: number, first: number, count: number): void;
+	/** The threaded step (asm/kernel.ts): each thread's gradients, then one thread sums and updates. */
+	grad(plan: number, start: number, n: number, total: number, r0: number): void;
+	accumulate(plan: number, other: number): void;
+	apply(plan: number, n: number): void;
+}
+
+/** wasm32's 4 GiB: a shared memory declares its maximum up front (the module is built with it). */
+const MAX_PAGES = 65536;
+
+/** The memory every instance of one training imports: shared, so a worker's instance sees the same weights. */
+export function sharedMemory(): WebAssembly.Memory {
+	return new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -35,7 +47,7 @@ export function fusedModule(): WebAssembly.Module | undefined {
 
 export const fusedLoadError = (): string => loadError;
 
-/** A fresh instance: its own memory, freed with it. */
-export function instantiate(mod: WebAssembly.Module): FusedExports {
-	return new WebAssembly.Instance(mod, { env: { abort: () => undefined } }).exports as unknown as FusedExports;
+/** An instance on `memory` (a fresh one by default, freed with the instance and its workers). */
+export function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory = sharedMemory()): FusedExports {
+	return new WebAssembly.Instance(mod, { env: { memory, abort: () => undefined } }).exports as unknown as FusedExports;
 }

@@ -34,6 +34,7 @@ const F_HUBER: i32 = 6;
 const F_CLIP_VALUE: i32 = 7;
 const F_CLIP_NORM: i32 = 8;
 const F_T: i32 = 9; // optimizer step count
+const F_PART: i32 = 10; // this plan's share of the batch loss (threaded steps)
 
 // Layer record words.
 const L_KIND: i32 = 0; // 0 dense, 1 dropout, 2 activation
@@ -340,11 +341,14 @@ function activateBack(act: i32, Z: usize, A: usize, dA: usize, dst: usize, n: i3
 	}
 }
 
-/** Writes dL/dp into dP and returns the batch's mean loss (before regularisation). */
-function loss(kind: i32, P: usize, Y: usize, dP: usize, n: i32, k: i32, yw: i32, huber: f32): f64 {
+/**
+ * Writes dL/dp into dP for n rows of a batch of `total` rows and returns their share of the batch's
+ * mean loss (before regularisation): Σ over these rows / total.
+ */
+function loss(kind: i32, P: usize, Y: usize, dP: usize, n: i32, total: i32, k: i32, yw: i32, huber: f32): f64 {
 	let sum: f64 = 0;
 	if (kind == LOSS_CCE || kind == LOSS_SCCE) {
-		const inv: f32 = <f32>1 / <f32>n;
+		const inv: f32 = <f32>1 / <f32>total;
 		for (let r = 0; r < n; r++) {
 			const cls = kind == LOSS_SCCE ? <i32>load<f32>(at(Y, r * yw)) : -1;
 			for (let j = 0; j < k; j++) {
@@ -356,10 +360,11 @@ function loss(kind: i32, P: usize, Y: usize, dP: usize, n: i32, k: i32, yw: i32,
 				store<f32>(at(dP, r * k + j), inside ? (-y / c) * inv : 0);
 			}
 		}
-		return -sum / <f64>n;
+		return -sum / <f64>total;
 	}
 	const N = n * k;
-	const inv: f32 = <f32>1 / <f32>N;
+	const D = total * k;
+	const inv: f32 = <f32>1 / <f32>D;
 	for (let i = 0; i < N; i++) {
 		const p = load<f32>(at(P, i));
 		const y = load<f32>(at(Y, i));
@@ -385,7 +390,7 @@ function loss(kind: i32, P: usize, Y: usize, dP: usize, n: i32, k: i32, yw: i32,
 		}
 		store<f32>(at(dP, i), g * inv);
 	}
-	return kind == LOSS_BCE ? -sum / <f64>N : sum / <f64>N;
+	return kind == LOSS_BCE ? -sum / <f64>D : sum / <f64>D;
 }
 
 function argmax(p: usize, w: i32): i32 {
@@ -567,8 +572,12 @@ function update(plan: usize, x: usize, g: usize, s0: usize, s1: usize, s2: usize
 	}
 }
 
-/** One batch: rows order[start .. start+n). */
-function step(plan: usize, start: i32, n: i32): void {
+/**
+ * Forward and backward over rows order[start .. start+n), which are rows r0 .. r0+n of a batch of
+ * `total` rows (the whole batch when single-threaded): gradients (means over the batch) into this
+ * plan's GW/GB, metrics into its sums. Returns these rows' share of the batch loss.
+ */
+function gradient(plan: usize, start: i32, n: i32, total: i32, r0: i32): f64 {
 	const nl = hi(plan, H_LAYERS);
 	const layers = <usize>hi(plan, H_LAYER_PTR);
 	const xw = hi(plan, H_XW);
@@ -594,14 +603,15 @@ function step(plan: usize, start: i32, n: i32): void {
 		} else if (kind == 1) {
 			const x = lp(rec, L_X);
 			const a = lp(rec, L_A);
-			const mk = lp(rec, L_MASK);
+			// The batch's mask: a thread's rows read their own part, so masks do not depend on the split.
+			const mk = at(lp(rec, L_MASK), r0 * w);
 			for (let i = 0; i < n * w; i++) store<f32>(at(a, i), load<f32>(at(x, i)) * load<f32>(at(mk, i)));
 		} else activate(li(rec, L_ACT), lp(rec, L_X), lp(rec, L_A), n, w, lf(rec, L_ALPHA));
 	}
 	const last = layers + ((<usize>(nl - 1)) << 7);
 	const k = li(last, L_OUT);
 	const P = lp(last, L_A);
-	let value = loss(hi(plan, H_LOSS), P, yb, lp(last, L_DA), n, k, yw, <f32>hf(plan, F_HUBER));
+	const value = loss(hi(plan, H_LOSS), P, yb, lp(last, L_DA), n, total, k, yw, <f32>hf(plan, F_HUBER));
 	const sums = <usize>hi(plan, H_SUMS);
 	const nm = hi(plan, H_METRICS);
 	const mp = <usize>hi(plan, H_METRIC_PTR);
@@ -638,12 +648,20 @@ function step(plan: usize, start: i32, n: i32): void {
 			}
 		} else if (kind == 1) {
 			if (dX) {
-				const mk = lp(rec, L_MASK);
+				const mk = at(lp(rec, L_MASK), r0 * w);
 				for (let i = 0; i < n * w; i++) store<f32>(at(dX, i), load<f32>(at(dA, i)) * load<f32>(at(mk, i)));
 			}
 		} else if (dX) activateBack(li(rec, L_ACT), lp(rec, L_X), lp(rec, L_A), dA, dX, n, w, lf(rec, L_ALPHA));
 	}
-	// Penalties (on the weights the loss saw), clipping, update.
+	return value;
+}
+
+/** Penalties (on the weights the loss saw), clipping, the update; adds the batch loss × n to the sums. */
+function finish(plan: usize, batchLoss: f64, n: i32): void {
+	const nl = hi(plan, H_LAYERS);
+	const layers = <usize>hi(plan, H_LAYER_PTR);
+	const sums = <usize>hi(plan, H_SUMS);
+	let value = batchLoss;
 	for (let l = 0; l < nl; l++) {
 		const rec = layers + ((<usize>l) << 7);
 		if (li(rec, L_KIND) != 0) continue;
@@ -665,6 +683,48 @@ function step(plan: usize, start: i32, n: i32): void {
 		}
 	}
 	store<f64>(sums, load<f64>(sums) + <f64>(<f32>value) * <f64>n);
+}
+
+/** One batch: rows order[start .. start+n). */
+function step(plan: usize, start: i32, n: i32): void {
+	finish(plan, gradient(plan, start, n, n, 0), n);
+}
+
+/** dst[i] += src[i], four lanes at a time. */
+function addInto(dst: usize, src: usize, len: i32): void {
+	let i = 0;
+	for (; i + 4 <= len; i += 4) v128.store(at(dst, i), f32x4.add(v128.load(at(dst, i)), v128.load(at(src, i))));
+	for (; i < len; i++) store<f32>(at(dst, i), load<f32>(at(dst, i)) + load<f32>(at(src, i)));
+}
+
+// A data-parallel step over T threads, each with its own plan (own activations and gradients, the
+// same weights, optimizer state, rows and masks): every thread runs grad() on its rows of the
+// batch, then one thread accumulate()s the others' plans into its own, in thread order (so a seed
+// and a thread count give the same bits), and apply()s the update once.
+
+/** Gradients of rows r0 .. r0+n of the batch at order[start] of `total` rows, into this plan. */
+export function grad(plan: usize, start: i32, n: i32, total: i32, r0: i32): void {
+	store<f64>(plan + 128 + ((<usize>F_PART) << 3), gradient(plan, start + r0, n, total, r0));
+}
+
+/** Adds another thread's gradients and loss share into this plan's. */
+export function accumulate(plan: usize, other: usize): void {
+	const nl = hi(plan, H_LAYERS);
+	const layers = <usize>hi(plan, H_LAYER_PTR);
+	const others = <usize>hi(other, H_LAYER_PTR);
+	for (let l = 0; l < nl; l++) {
+		const rec = layers + ((<usize>l) << 7);
+		if (li(rec, L_KIND) != 0) continue;
+		const orec = others + ((<usize>l) << 7);
+		addInto(lp(rec, L_GW), lp(orec, L_GW), li(rec, L_IN) * li(rec, L_OUT));
+		if (lp(rec, L_B)) addInto(lp(rec, L_GB), lp(orec, L_GB), li(rec, L_OUT));
+	}
+	store<f64>(plan + 128 + ((<usize>F_PART) << 3), hf(plan, F_PART) + hf(other, F_PART));
+}
+
+/** The update for a batch of n rows from this plan's (accumulated) gradients. */
+export function apply(plan: usize, n: i32): void {
+	finish(plan, hf(plan, F_PART), n);
 }
 
 /** Batches first .. first+count of an epoch of `rows` rows cut into `batch`-row batches. */
