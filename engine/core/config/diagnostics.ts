@@ -297,6 +297,12 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			'Options such as `maxLength` or `vocabularySize` only apply to a column whose `step` is `tokenize`; here they are ignored.',
 	},
+	MW245: {
+		severity: 'error',
+		title: 'Dilated convolution TensorFlow.js cannot train',
+		explanation:
+			'TensorFlow.js has no gradient for a `conv1d` or `conv2d` whose `dilationRate` is above 1 ("dilation rates greater than 1 are not yet supported in gradients", on every backend), and cannot even run one whose `strides` and `dilationRate` are both above 1. The config would validate, then fail at its first training step. Use `dilationRate: 1`; a larger `kernelSize`, another conv layer or pooling widens what a unit sees.',
+	},
 	MW244: {
 		severity: 'warning',
 		title: 'Embedding smaller than the vocabulary',

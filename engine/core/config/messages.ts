@@ -159,6 +159,10 @@ export const CONFIG_MESSAGES_EN = {
 		'`inputDim` is {dim} but {cols} is tokenized into ids up to {max} (`vocabularySize: {vocab}`): larger ids fall outside the embedding table. Set `inputDim` to {vocab}, or lower `vocabularySize`.',
 	'MW244.many':
 		'`inputDim` is {dim} but {cols} are tokenized into ids up to {max} (`vocabularySize: {vocab}`): larger ids fall outside the embedding table. Set `inputDim` to {vocab}, or lower `vocabularySize`.',
+	MW245:
+		'`dilationRate: {rate}`: TensorFlow.js cannot train a dilated convolution (its gradient takes only a rate of 1, on every backend). Use 1; a larger `kernelSize` or another conv layer widens the view.',
+	'MW245.strides':
+		'`dilationRate: {rate}` with `strides: {strides}`: TensorFlow.js cannot run this convolution at all (`strides` or `dilationRate` must be 1), nor train any dilation above 1. Use `dilationRate: 1`.',
 	// ---- a job refused for its config (runtime/job.ts: the editor's failure toast)
 	'job.invalid': 'the config has {errors}: {messages}',
 	'job.error': '1 error',

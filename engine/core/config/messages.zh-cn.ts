@@ -143,6 +143,10 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 		'`inputDim` 为 {dim}，但 {cols} 被分词为最大到 {max} 的 id（`vocabularySize: {vocab}`）：更大的 id 落在嵌入表之外。请把 `inputDim` 设为 {vocab}，或降低 `vocabularySize`。',
 	'MW244.many':
 		'`inputDim` 为 {dim}，但 {cols} 被分词为最大到 {max} 的 id（`vocabularySize: {vocab}`）：更大的 id 落在嵌入表之外。请把 `inputDim` 设为 {vocab}，或降低 `vocabularySize`。',
+	MW245:
+		'`dilationRate: {rate}`：TensorFlow.js 无法训练空洞卷积（其梯度只支持 1 的空洞率，所有后端都是如此）。请改为 1；更大的 `kernelSize` 或再加一个卷积层可以扩大感受野。',
+	'MW245.strides':
+		'`dilationRate: {rate}` 与 `strides: {strides}` 同时大于 1：TensorFlow.js 根本无法运行这个卷积（`strides` 与 `dilationRate` 必须有一个为 1），也无法训练任何大于 1 的空洞率。请使用 `dilationRate: 1`。',
 	'job.invalid': '配置有 {errors}：{messages}',
 	'job.error': '1 个错误',
 	'job.errors': '{n} 个错误',

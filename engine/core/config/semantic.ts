@@ -293,6 +293,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 			);
 	}
 
+	convChecks(cfg, invalid, add, fix);
 	tuningChecks(cfg, invalid, add);
 	return { diagnostics: out, ...(shapes ? { shapes } : {}), data };
 }
@@ -715,6 +716,30 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
 			),
 		);
 	}
+}
+
+/**
+ * MW245: what TensorFlow.js cannot train, found by training it (conv1d/conv2d, wasm and cpu alike):
+ * any `dilationRate` above 1 fails in the gradient ("dilation rates greater than 1 are not yet
+ * supported in gradients"), and one with `strides` above 1 too fails already in the forward pass.
+ */
+function convChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add, fix: MkFix): void {
+	const layers = Array.isArray(cfg.model?.layers) ? (cfg.model.layers as LayerConfig[]) : [];
+	const above1 = (v: number | number[] | undefined) => (Array.isArray(v) ? v.some((x) => x > 1) : (v ?? 1) > 1);
+	layers.forEach((l, i) => {
+		if ((l.type !== 'conv1d' && l.type !== 'conv2d') || invalid(['model', 'layers', i]) || !above1(l.dilationRate)) return;
+		const rate = Array.isArray(l.dilationRate) ? `[${l.dilationRate.join(', ')}]` : String(l.dilationRate);
+		const strided = above1(l.strides);
+		const strides = Array.isArray(l.strides) ? `[${l.strides.join(', ')}]` : String(l.strides);
+		const at: JsonPath = ['model', 'layers', i, 'dilationRate'];
+		add(
+			'MW245',
+			strided ? tc('MW245.strides', { rate, strides }) : tc('MW245', { rate }),
+			at,
+			'value',
+			fix(tc('fix.setTo', { key: 'dilationRate', value: 1 }), at, 1),
+		);
+	});
 }
 
 function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add): void {
