@@ -3,7 +3,7 @@
  * LC_MESSAGES / LANG (zh_CN.* → Chinese); `--json` output stays English for tools. Command
  * names, options, metric names and config keys are never translated.
  */
-import { catalogue } from '../core/l10n';
+import { catalogue, getLocale } from '../core/l10n';
 
 const en = {
 	usage: 'Usage: modelwright <command> [options]',
@@ -57,6 +57,76 @@ const en = {
 	nameOneRun: 'name one run.',
 	noRuns: 'No runs.',
 	noModelFolder: '{message} (or name a model folder holding model.json).',
+	// ---- options shared by commands
+	positiveInteger: "--{name} must be a positive integer, got '{value}'.",
+	positiveNumber: "--{name} must be a positive number, got '{value}'.",
+	backendOneOf: '--{name} must be one of {values}.',
+	nameExactlyOneConfig: 'name exactly one config file.',
+	cannotRead: 'cannot read {file}: {message}',
+	'status.completed': 'completed',
+	'status.pruned': 'pruned',
+	'status.failed': 'failed',
+	'status.running': 'running',
+	'status.stopped': 'stopped',
+	'status.cancelled': 'cancelled',
+	'status.invalid': 'invalid',
+	'status.pending': 'pending',
+	// ---- tune
+	'tune.notSweepFolder': '{dir} is not a sweep folder.',
+	'tune.redisOnly': '--max-data-mb, --max-result-mb, --shared-data and --redis-timeout go with --redis.',
+	'tune.redisTimeout': "--redis-timeout must be a positive number of seconds, got '{value}'.",
+	'tune.megabytes': "--{name} must be a positive number of megabytes up to 512, got '{value}'.",
+	'tune.noBest': 'the sweep has no completed trial to apply.',
+	'tune.applied': 'Applied trial {n} to {file}: {changes}',
+	'tune.stopping': 'stopping the sweep (finished trials are kept; --resume continues)…',
+	'tune.started': 'Tuning {name}: {strategy} search, {trials} trials{folds}, objective {direction} {metric}',
+	'tune.resumed': 'Resuming {name}: {strategy} search, {trials} trials{folds}, objective {direction} {metric}',
+	'tune.folds': ' × {k} folds',
+	'tune.maximize': 'maximize',
+	'tune.minimize': 'minimize',
+	'tune.sweepFolder': 'Sweep folder: {dir}',
+	'tune.removed.one': 'Removed 1 trial folder that sweep.json does not reference (folds left unfinished when the sweep stopped): {names}',
+	'tune.removed.many':
+		'Removed {n} trial folders that sweep.json does not reference (folds left unfinished when the sweep stopped): {names}',
+	'tune.kept': 'Kept in trials/ (not removed): {reason}',
+	'tune.redisQueue':
+		'Trials go to the Redis queue {queue} at {redis}: run `modelwright worker --redis <url>` on each machine that should run them.',
+	'tune.trialEnded': 'trial {n} {status}: {score}  {params}',
+	'tune.onWorker': '  on {worker}',
+	'tune.partial': '({score}, partial)',
+	'tune.starts': '{worker} ({n} starts)',
+	'tune.col.status': 'status',
+	'tune.col.time': 'time',
+	'tune.col.worker': 'worker',
+	'tune.col.max': 'max',
+	'tune.col.min': 'min',
+	'tune.done': 'Done: {trials} trials ({counts}).',
+	'tune.stopped': 'Stopped: {trials} trials ({counts}).',
+	'tune.count': '{n} {status}',
+	'tune.best': 'Best: trial {n}, {metric} {score}  {params}',
+	// ---- cv
+	'cv.epochs': "--epochs must be an integer from 1 to 1000000, got '{value}'.",
+	'cv.folds': "--folds must be an integer from 2 to 100, got '{value}'.",
+	'cv.col.fold': 'fold',
+	'cv.col.status': 'status',
+	// ---- serve
+	'serve.wholeNumber': '--{name} must be a whole number ≥ {min} (got {value}).',
+	'serve.port': '--port must be at most 65535.',
+	'serve.nameOne': 'name one run or model folder.',
+	'serve.emptyToken': '--token is empty.',
+	'serve.run': 'run {id}',
+	'serve.serving': 'Serving {what} ({task}, predicts `{label}`) at {url}',
+	'serve.tokenRequired': '   (bearer token required)',
+	'serve.pressCtrlC': 'Press Ctrl+C to stop.',
+	'serve.finishing': '{signal}: finishing in-flight requests…',
+	'serve.stopped': 'Stopped.',
+	// ---- worker
+	'worker.unexpected': "unexpected argument '{arg}'.",
+	'worker.nameRedis': 'name the Redis server: --redis redis://host:6379.',
+	'worker.concurrency': '--concurrency must be a whole number from 1 to 256.',
+	'worker.name': '--name may hold letters, digits and _ . @ : - (at most 100).',
+	'worker.stopNow': 'stopping now: running trials go back to the queue once their lock expires',
+	'worker.stopping': 'stopping: no new trials; running ones go back to the queue (Ctrl+C again to quit at once)',
 } as const;
 
 const zh: { [K in keyof typeof en]: string } = {
@@ -111,6 +181,69 @@ const zh: { [K in keyof typeof en]: string } = {
 	nameOneRun: '请指定一次运行。',
 	noRuns: '没有运行。',
 	noModelFolder: '{message}（或指定一个含 model.json 的模型文件夹）。',
+	positiveInteger: "--{name} 必须是正整数，实际为 '{value}'。",
+	positiveNumber: "--{name} 必须是正数，实际为 '{value}'。",
+	backendOneOf: '--{name} 必须是 {values} 之一。',
+	nameExactlyOneConfig: '请只指定一个配置文件。',
+	cannotRead: '无法读取 {file}：{message}',
+	'status.completed': '已完成',
+	'status.pruned': '已剪枝',
+	'status.failed': '失败',
+	'status.running': '运行中',
+	'status.stopped': '已停止',
+	'status.cancelled': '已取消',
+	'status.invalid': '无效',
+	'status.pending': '等待中',
+	'tune.notSweepFolder': '{dir} 不是搜索文件夹。',
+	'tune.redisOnly': '--max-data-mb、--max-result-mb、--shared-data 和 --redis-timeout 需与 --redis 一起使用。',
+	'tune.redisTimeout': "--redis-timeout 必须是正的秒数，实际为 '{value}'。",
+	'tune.megabytes': "--{name} 必须是不超过 512 的正兆字节数，实际为 '{value}'。",
+	'tune.noBest': '搜索中没有可应用的已完成试验。',
+	'tune.applied': '已将试验 {n} 应用到 {file}：{changes}',
+	'tune.stopping': '正在停止搜索（已完成的试验会保留；--resume 可继续）…',
+	'tune.started': '正在调优 {name}：{strategy} 搜索，{trials} 个试验{folds}，目标：{direction} {metric}',
+	'tune.resumed': '继续调优 {name}：{strategy} 搜索，{trials} 个试验{folds}，目标：{direction} {metric}',
+	'tune.folds': ' × {k} 折',
+	'tune.maximize': '最大化',
+	'tune.minimize': '最小化',
+	'tune.sweepFolder': '搜索文件夹：{dir}',
+	'tune.removed.one': '已删除 1 个 sweep.json 未引用的试验文件夹（搜索停止时未完成的折）：{names}',
+	'tune.removed.many': '已删除 {n} 个 sweep.json 未引用的试验文件夹（搜索停止时未完成的折）：{names}',
+	'tune.kept': '保留在 trials/ 中（未删除）：{reason}',
+	'tune.redisQueue': '试验会放到 {redis} 上的 Redis 队列 {queue}：在每台要运行试验的机器上运行 `modelwright worker --redis <url>`。',
+	'tune.trialEnded': '试验 {n} {status}：{score}  {params}',
+	'tune.onWorker': '  在 {worker} 上',
+	'tune.partial': '（{score}，部分）',
+	'tune.starts': '{worker}（启动 {n} 次）',
+	'tune.col.status': '状态',
+	'tune.col.time': '耗时',
+	'tune.col.worker': '工作进程',
+	'tune.col.max': '最大',
+	'tune.col.min': '最小',
+	'tune.done': '完成：{trials} 个试验（{counts}）。',
+	'tune.stopped': '已停止：{trials} 个试验（{counts}）。',
+	'tune.count': '{status} {n} 个',
+	'tune.best': '最佳：试验 {n}，{metric} {score}  {params}',
+	'cv.epochs': "--epochs 必须是 1 到 1000000 之间的整数，实际为 '{value}'。",
+	'cv.folds': "--folds 必须是 2 到 100 之间的整数，实际为 '{value}'。",
+	'cv.col.fold': '折',
+	'cv.col.status': '状态',
+	'serve.wholeNumber': '--{name} 必须是 ≥ {min} 的整数（实际为 {value}）。',
+	'serve.port': '--port 最大为 65535。',
+	'serve.nameOne': '请指定一个运行或模型文件夹。',
+	'serve.emptyToken': '--token 为空。',
+	'serve.run': '运行 {id}',
+	'serve.serving': '正在 {url} 提供 {what} 的服务（{task}，预测 `{label}`）',
+	'serve.tokenRequired': '   （需要 bearer 令牌）',
+	'serve.pressCtrlC': '按 Ctrl+C 停止。',
+	'serve.finishing': '{signal}：正在处理完进行中的请求…',
+	'serve.stopped': '已停止。',
+	'worker.unexpected': "意外的参数 '{arg}'。",
+	'worker.nameRedis': '请指定 Redis 服务器：--redis redis://host:6379。',
+	'worker.concurrency': '--concurrency 必须是 1 到 256 之间的整数。',
+	'worker.name': '--name 只能包含字母、数字和 _ . @ : -（最多 100 个）。',
+	'worker.stopNow': '立即停止：正在运行的试验会在锁过期后回到队列',
+	'worker.stopping': '正在停止：不再领取新试验；正在运行的试验会回到队列（再按一次 Ctrl+C 立即退出）',
 };
 
 export const cliMessages = catalogue('cli', en, zh);
@@ -132,6 +265,14 @@ export const SUMMARY_ZH: Record<string, string> = {
 	worker: '在本机运行以 `tune --redis` 启动的搜索的试验（分布式搜索）。',
 };
 export const tcli = cliMessages.t;
+
+/** A run or trial status (`completed`, `pruned`, …) in the locale; unknown ones as written. */
+export function statusWord(status: string): string {
+	const key = `status.${status}`;
+	return Object.prototype.hasOwnProperty.call(cliMessages.en, key)
+		? cliMessages.strings(getLocale())[key as keyof typeof cliMessages.en]
+		: status;
+}
 
 /** `1 error` / `3 errors` (zh: `3 个错误`). */
 export function count(n: number, what: 'file' | 'error' | 'warning' | 'epoch'): string {

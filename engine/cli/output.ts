@@ -52,3 +52,27 @@ export function exitOnClosedPipe(): void {
 			throw err;
 		});
 }
+
+/** Columns a string takes in a terminal: CJK and fullwidth characters take two (a Chinese table header stays aligned). */
+export function displayWidth(text: string): number {
+	let w = 0;
+	for (const ch of text) {
+		const c = ch.codePointAt(0)!;
+		w +=
+			(c >= 0x1100 && c <= 0x115f) ||
+			(c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
+			(c >= 0xac00 && c <= 0xd7a3) ||
+			(c >= 0xf900 && c <= 0xfaff) ||
+			(c >= 0xfe30 && c <= 0xfe4f) ||
+			(c >= 0xff00 && c <= 0xff60) ||
+			(c >= 0xffe0 && c <= 0xffe6)
+				? 2
+				: 1;
+	}
+	return w;
+}
+
+/** `text` padded with spaces to `width` terminal columns. */
+export function padDisplay(text: string, width: number): string {
+	return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}

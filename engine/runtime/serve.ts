@@ -54,7 +54,7 @@ export class RequestError extends Error {
 
 export interface InputInfo {
 	name: string;
-	type: 'number' | 'category' | 'text';
+	type: 'number' | 'category' | 'text' | 'date';
 	categories?: (string | number)[];
 	/** A missing value is filled (the training-time fill) rather than refused. */
 	required: boolean;
@@ -75,7 +75,8 @@ export interface ModelInfo {
 export function inputInfo(pre: Preprocessing): InputInfo[] {
 	return pre.features.map((f) => ({
 		name: f.column,
-		type: f.step === 'oneHot' || f.step === 'labelEncode' ? 'category' : f.step === 'tokenize' ? 'text' : 'number',
+		type:
+			f.step === 'oneHot' || f.step === 'labelEncode' ? 'category' : f.step === 'tokenize' ? 'text' : f.step === 'date' ? 'date' : 'number',
 		...(f.categories ? { categories: f.categories } : {}),
 		required: f.fillValue === undefined,
 		preprocessing: f.step,
@@ -179,6 +180,17 @@ export function encodeRows(pre: Preprocessing, rows: unknown[], features: Featur
 					);
 				if (fill) x.set(fill, base + offset);
 				else transformRow([f], { [f.column]: null }, x, base + offset, `${where}: `);
+				continue;
+			}
+			if (f.step === 'date') {
+				// A date text, parsed and expanded as in training (transformRow says why one is refused).
+				if (typeof v !== 'string')
+					throw new RequestError(400, `${where}.${f.column} is ${describe(v)}, not a date text.`, f.column, 'a date such as 2024-03-05');
+				try {
+					transformRow([f], { [f.column]: v }, x, base + offset);
+				} catch (e) {
+					throw new RequestError(400, `${where}: ${e instanceof Error ? e.message : String(e)}`, f.column, 'a date such as 2024-03-05');
+				}
 				continue;
 			}
 			if (vocabulary) {
@@ -330,7 +342,9 @@ export function openApi(info: ModelInfo, opts: Pick<ServeOptions, 'maxRows' | 't
 				? { type: 'number' }
 				: i.type === 'text'
 					? { type: 'string', description: 'a text, tokenized as in training' }
-					: { enum: i.categories, description: 'a category seen in training' };
+					: i.type === 'date'
+						? { type: 'string', description: "a date or date-time (ISO 8601, or as the column's `format` reads it)" }
+						: { enum: i.categories, description: 'a category seen in training' };
 	const row = { type: 'object', properties: rowProps, required: info.inputs.filter((i) => i.required).map((i) => i.name) };
 	const error = {
 		type: 'object',

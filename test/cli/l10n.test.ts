@@ -3,24 +3,25 @@
  * included) and keeps `--json` output English for tools. Through the built bundle.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUMMARY_ZH } from '../../engine/cli/messages';
 import { COMMANDS } from '../../engine/cli/commands';
 import { HELP_ZH_NAMES } from '../../engine/cli/help.zh-cn';
-import { cliIn } from '../helpers/cli';
+import { cliIn, LINEAR } from '../helpers/cli';
+import { displayWidth } from '../../engine/cli/output';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'modelwright.js');
 const CJK = /[\u4e00-\u9fff]/;
 const FIXTURE = 'test/fixtures/diagnostics/schema.model.yaml';
 
-function cli(args: string[], env: Record<string, string>) {
+function cli(args: string[], env: Record<string, string>, cwd = ROOT) {
 	const base = { ...process.env };
 	for (const k of ['LANG', 'LC_ALL', 'LC_MESSAGES']) delete base[k];
-	const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...base, ...env } });
+	const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...base, ...env } });
 	return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -79,6 +80,80 @@ describe('modelwright CLI in the terminal language', () => {
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
+	});
+
+	describe('tune, cv, serve and worker output under LANG=zh_CN.UTF-8', function () {
+		this.timeout(180_000);
+		let tmp: string;
+		const zh = (args: string[]) => cli(args, { LANG: 'zh_CN.UTF-8' }, tmp);
+		before(() => {
+			tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-l10n-out-'));
+			const tuning = `tuning:
+  strategy: grid
+  workers: 1
+  objective: {metric: val_loss}
+  space:
+    training.optimizer.learningRate: {choice: [0.01, 0.02]}
+`;
+			fs.writeFileSync(path.join(tmp, 'lin.model.yaml'), LINEAR('lin', tuning));
+		});
+		after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+		it('tune: the start line, trial lines, table headers, statuses, summary and best in Chinese; metric and keys as written', () => {
+			const r = zh(['tune', 'lin.model.yaml']);
+			assert.equal(r.code, 0, r.out + r.err);
+			assert.match(r.out, /^正在调优 lin：grid 搜索，2 个试验，目标：最小化 val_loss$/m);
+			assert.match(r.out, /^搜索文件夹：/m);
+			assert.match(r.out, /^试验 [12] 已完成：\S+ {2}training\.optimizer\.learningRate=0\.0[12]$/m);
+			const table = r.out.split('\n').filter((l) => /^[ *#]\d? /.test(l));
+			assert.match(table[0]!, /^# +training\.optimizer\.learningRate +val_loss \(最小\) +状态 +耗时$/);
+			// Aligned in terminal columns (a Chinese character takes two): the duration column starts where its header does.
+			const col = (l: string) => displayWidth(l.slice(0, l.search(/耗时|\d+(\.\d)? 秒/)));
+			assert.ok(table.length === 3 && table.every((l) => col(l) === col(table[0]!)), table.join('\n'));
+			assert.match(r.out, /^完成：2 个试验（已完成 2 个、已剪枝 0 个、失败 0 个）。$/m);
+			assert.match(r.out, /^最佳：试验 [12]，val_loss \S+ {2}training\.optimizer\.learningRate = 0\.0[12]$/m);
+			assert.match(r.out, / 秒$/m, 'trial durations in Chinese units');
+			assert.doesNotMatch(r.out, /Tuning|completed|Done|Best/);
+		});
+
+		it('cv: the fold table headers, statuses and summary in Chinese', () => {
+			const r = zh(['cv', 'lin.model.yaml', '--folds', '2']);
+			assert.equal(r.code, 0, r.out + r.err);
+			assert.match(r.out, /^折 +状态 +mse +mae/m);
+			assert.match(r.out, /^1 +已完成 /m);
+			assert.match(r.out, /^完成 2\/2 折；均值 ± 总体标准差/m);
+			assert.match(r.err, /^第 1\/2 折…$/m);
+		});
+
+		it('serve: the serving lines in Chinese; usage errors of serve and worker too', async () => {
+			const t = zh(['train', 'lin.model.yaml']);
+			assert.equal(t.code, 0, t.out + t.err);
+			const child = spawn(process.execPath, [BIN, 'serve', 'latest', '--port', '0'], {
+				cwd: tmp,
+				env: { ...process.env, LANG: 'zh_CN.UTF-8' },
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let out = '';
+			try {
+				await new Promise<void>((resolve, reject) => {
+					const timer = setTimeout(() => reject(new Error(`no serving line: ${out}`)), 60_000);
+					child.stdout.on('data', (d: Buffer) => {
+						out += d.toString();
+						if (out.includes('按 Ctrl+C 停止。')) {
+							clearTimeout(timer);
+							resolve();
+						}
+					});
+					child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+				});
+				assert.match(out, /^正在 http:\/\/127\.0\.0\.1:\d+ 提供 运行 \S+ 的服务（regression，预测 `y`）$/m);
+			} finally {
+				child.kill('SIGTERM');
+			}
+			assert.match(zh(['serve', 'latest', '--port', '70000']).err, /--port 最大为 65535。/);
+			assert.match(zh(['worker']).err, /请指定 Redis 服务器/);
+			assert.match(zh(['tune', 'lin.model.yaml', '--workers', '0']).err, /--workers 必须是正整数，实际为 '0'。/);
+		});
 	});
 
 	describe('per-command --help', () => {

@@ -12,7 +12,8 @@ import { applyParams } from '../../core/tune/apply';
 import { meanStd, type MeanStd } from '../../core/stats';
 import { formatMeanStd, formatNumber } from '../../core/format';
 import { parse } from './train';
-import { tcli } from '../messages';
+import { statusWord, tcli } from '../messages';
+import { displayWidth, padDisplay } from '../output';
 
 export interface CvReport {
 	config: string;
@@ -63,15 +64,15 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		if (positionals.length !== 1) throw new UsageError(tcli('nameOneConfig'));
 		const configPath = path.resolve(io.cwd, positionals[0]!);
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
-		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+		if (!BACKENDS.includes(backend)) throw new UsageError(tcli('backendOneOf', { name: 'backend', values: BACKENDS.join(', ') }));
 		const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
 		if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1 && epochs <= 1_000_000))
-			throw new UsageError(`--epochs must be an integer from 1 to 1000000, got '${values.epochs}'.`);
+			throw new UsageError(tcli('cv.epochs', { value: values.epochs ?? '' }));
 		let text: string;
 		try {
 			text = fs.readFileSync(configPath, 'utf8');
 		} catch (err) {
-			throw new UsageError(`cannot read ${positionals[0]}: ${(err as Error).message}`);
+			throw new UsageError(tcli('cannotRead', { file: positionals[0]!, message: (err as Error).message }));
 		}
 		const policy = { root: values.root ? path.resolve(io.cwd, values.root) : undefined, allowOutside: values['allow-outside'] };
 		const v = validateConfig(configPath, text, policy);
@@ -82,7 +83,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		}
 		const cfg = v.resolved;
 		const k = values.folds === undefined ? (cfg.data.split.folds ?? cfg.tuning?.folds ?? 5) : Number(values.folds);
-		if (!Number.isInteger(k) || k < 2 || k > 100) throw new UsageError(`--folds must be an integer from 2 to 100, got '${values.folds}'.`);
+		if (!Number.isInteger(k) || k < 2 || k > 100) throw new UsageError(tcli('cv.folds', { value: values.folds ?? '' }));
 		// The held-out fold is what each run evaluates, whatever the config says for plain training.
 		const foldText = applyParams(text, { 'evaluation.split': 'validation' });
 		const base = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);
@@ -134,14 +135,14 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		if (report.runs.length) writeJson(path.join(dir, 'cv.json'), report);
 		if (values.json) io.out(JSON.stringify(report, null, 2));
 		else {
-			const header = ['fold', 'status', ...names];
+			const header = [tcli('cv.col.fold'), tcli('cv.col.status'), ...names];
 			const rows = report.runs.map((r) => [
 				String(r.fold),
-				r.status,
+				statusWord(r.status),
 				...names.map((m) => (r.metrics[m] === undefined ? '–' : fmt(r.metrics[m]))),
 			]);
-			const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-			const line = (cells: string[]) => cells.map((x, c) => x.padEnd(widths[c]!)).join('  ');
+			const widths = header.map((h, c) => Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c]!))));
+			const line = (cells: string[]) => cells.map((x, c) => padDisplay(x, widths[c]!)).join('  ');
 			io.out(line(header));
 			for (const row of rows) io.out(line(row));
 			for (const r of report.runs) if (r.message) io.err(tcli('foldMessage', { i: r.fold, message: r.message }));

@@ -7,11 +7,12 @@ import { modelDirOf } from '../../runtime/runs';
 import { runFromArgs } from './runs';
 import { SERVE_DEFAULTS, startServer } from '../../runtime/serve';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
+import { tcli } from '../messages';
 
 function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
 	if (v === undefined) return dflt;
 	const n = Number(v);
-	if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min} (got ${v}).`);
+	if (!Number.isSafeInteger(n) || n < min) throw new UsageError(tcli('serve.wholeNumber', { name, min, value: v }));
 	return n;
 }
 
@@ -22,7 +23,8 @@ export const serveCommand: Command = {
 
 Loads the model with its training-time preprocessing and answers:
   POST /predict       {"rows": [{column: value, …}, …]} or one row object → predictions
-                      (and class probabilities for classifiers)
+                      (and class probabilities for classifiers); an image model takes
+                      {"image": "<base64 PNG or JPEG>"} or {"rows": [{"image": …}, …]}
   GET  /model         inputs (types, allowed categories), outputs, the run's metrics
   GET  /health        liveness, model calls and requests served
   GET  /openapi.json  an OpenAPI 3 document
@@ -34,7 +36,8 @@ Options:
   --host <addr>         Address to bind (default ${SERVE_DEFAULTS.host}: this machine only).
   --token <t>           Require \`Authorization: Bearer <t>\` (also MODELWRIGHT_SERVE_TOKEN).
   --max-rows <n>        Rows per request (default ${SERVE_DEFAULTS.maxRows}).
-  --max-body <bytes>    Request body size (default ${SERVE_DEFAULTS.maxBody}).
+  --max-body <bytes>    Request body size (default ${SERVE_DEFAULTS.maxBody}; raise it for large images).
+  --max-images <n>      Images per request, image models (default ${SERVE_DEFAULTS.maxImages}; at most ${SERVE_DEFAULTS.maxImageMegapixels} megapixels each).
   --batch-window <ms>   How long a request waits for others to share a model call (default ${SERVE_DEFAULTS.batchWindowMs}; 0: no batching).
   --dir <config|folder> Where to look up <run> (default: the current folder).`,
 	async run(args, io) {
@@ -47,28 +50,29 @@ Options:
 				token: { type: 'string' },
 				'max-rows': { type: 'string' },
 				'max-body': { type: 'string' },
+				'max-images': { type: 'string' },
 				'batch-window': { type: 'string' },
 				dir: { type: 'string' },
 				backend: { type: 'string' },
 			},
 		});
-		if (positionals.length !== 1) throw new UsageError('name one run or model folder.');
+		if (positionals.length !== 1) throw new UsageError(tcli('serve.nameOne'));
 		const port = intOption('port', values.port, SERVE_DEFAULTS.port, 0);
-		if (port > 65535) throw new UsageError('--port must be at most 65535.');
+		if (port > 65535) throw new UsageError(tcli('serve.port'));
 		const ref = positionals[0]!;
 		const asModel = path.resolve(io.cwd, ref);
 		const run = fs.existsSync(path.join(asModel, MODEL_FILE)) ? undefined : runFromArgs(ref, values.dir, io.cwd);
 		if (run && !run.ok) {
-			io.err(`modelwright serve: ${run.message} (or name a model folder holding model.json).`);
+			io.err(`modelwright serve: ${tcli('noModelFolder', { message: run.message })}`);
 			return 1;
 		}
 		const modelDir = run ? modelDirOf(run.run.dir) : asModel;
 		if (!modelDir) {
-			io.err(`modelwright serve: run ${run?.run.id} has no model (did it finish training?).`);
+			io.err(`modelwright serve: ${tcli('noModel', { id: run?.run.id ?? '' })}`);
 			return 1;
 		}
 		const token = values.token ?? process.env.MODELWRIGHT_SERVE_TOKEN;
-		if (token !== undefined && token.length === 0) throw new UsageError('--token is empty.');
+		if (token !== undefined && token.length === 0) throw new UsageError(tcli('serve.emptyToken'));
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);
 		const srv = await startServer(modelDir, {
 			port,
@@ -77,14 +81,15 @@ Options:
 			maxRows: intOption('max-rows', values['max-rows'], SERVE_DEFAULTS.maxRows, 1),
 			maxBody: intOption('max-body', values['max-body'], SERVE_DEFAULTS.maxBody, 64),
 			batchWindowMs: intOption('batch-window', values['batch-window'], SERVE_DEFAULTS.batchWindowMs, 0),
+			maxImages: intOption('max-images', values['max-images'], SERVE_DEFAULTS.maxImages, 1),
 		});
-		const what = srv.info.run?.id ? `run ${srv.info.run.id}` : modelDir;
-		io.out(`Serving ${what} (${srv.info.task}, predicts \`${srv.info.label}\`) at ${srv.url}`);
-		io.out(`  POST ${srv.url}/predict   GET ${srv.url}/model   GET ${srv.url}/openapi.json${token ? '   (bearer token required)' : ''}`);
-		io.out('Press Ctrl+C to stop.');
+		const what = srv.info.run?.id ? tcli('serve.run', { id: srv.info.run.id }) : modelDir;
+		io.out(tcli('serve.serving', { what, task: srv.info.task, label: srv.info.label, url: srv.url }));
+		io.out(`  POST ${srv.url}/predict   GET ${srv.url}/model   GET ${srv.url}/openapi.json${token ? tcli('serve.tokenRequired') : ''}`);
+		io.out(tcli('serve.pressCtrlC'));
 		await new Promise<void>((resolve) => {
 			const stop = (signal: string) => {
-				io.out(`${signal}: finishing in-flight requests…`);
+				io.out(tcli('serve.finishing', { signal }));
 				process.off('SIGINT', onInt);
 				process.off('SIGTERM', onTerm);
 				void srv.close().then(resolve);
@@ -94,7 +99,7 @@ Options:
 			process.on('SIGINT', onInt);
 			process.on('SIGTERM', onTerm);
 		});
-		io.out('Stopped.');
+		io.out(tcli('serve.stopped'));
 		return 0;
 	},
 };

@@ -11,7 +11,9 @@ import { runSweep, type SweepOptions } from '../../runtime/tune/sweep';
 import { DEFAULT_MAX_DATA_MB, DEFAULT_MAX_RESULT_MB, redisUrlFrom, redisUrlProblem } from '../../core/tune/distributed';
 import { readSweep } from '../../io/sweeps';
 import { writeAtomic } from '../../io/fsutil';
-import { writeRaw } from '../output';
+import { displayWidth, padDisplay, writeRaw } from '../output';
+import { statusWord, tcli } from '../messages';
+import { list } from '../../core/l10n';
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
 const fmtParam = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v));
@@ -19,7 +21,7 @@ const fmtParam = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : Stri
 function positive(v: string | undefined, name: string): number | undefined {
 	if (v === undefined) return undefined;
 	const n = Number(v);
-	if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${v}'.`);
+	if (!Number.isInteger(n) || n < 1) throw new UsageError(tcli('positiveInteger', { name, value: v }));
 	return n;
 }
 
@@ -27,10 +29,12 @@ function row(t: TrialRecord, keys: string[], best: number | undefined, workers =
 	return [
 		`${t.number === best ? '*' : ' '}${t.number}`,
 		...keys.map((k) => (t.params[k] === undefined ? '–' : fmtParam(t.params[k]))),
-		t.score === undefined ? '–' : t.status === 'pruned' ? `(${fmt(t.score)}, partial)` : formatMeanStd(t.score, t.std),
-		t.status,
+		t.score === undefined ? '–' : t.status === 'pruned' ? tcli('tune.partial', { score: fmt(t.score) }) : formatMeanStd(t.score, t.std),
+		statusWord(t.status),
 		t.durationMs === undefined ? '' : formatDuration(t.durationMs),
-		...(workers ? [t.worker ? `${t.worker}${(t.attempts?.length ?? 0) > 1 ? ` (${t.attempts!.length} starts)` : ''}` : ''] : []),
+		...(workers
+			? [t.worker ? ((t.attempts?.length ?? 0) > 1 ? tcli('tune.starts', { worker: t.worker, n: t.attempts!.length }) : t.worker) : '']
+			: []),
 	];
 }
 
@@ -41,17 +45,17 @@ function table(state: SweepState): string {
 	const head = [
 		'#',
 		...keys,
-		`${state.objective.metric} (${state.objective.direction === 'maximize' ? 'max' : 'min'})`,
-		'status',
-		'time',
-		...(workers ? ['worker'] : []),
+		`${state.objective.metric} (${tcli(state.objective.direction === 'maximize' ? 'tune.col.max' : 'tune.col.min')})`,
+		tcli('tune.col.status'),
+		tcli('tune.col.time'),
+		...(workers ? [tcli('tune.col.worker')] : []),
 	];
 	const rows = state.trials.map((t) => row(t, keys, state.best?.number, workers));
-	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+	const w = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))));
 	return [head, ...rows]
 		.map((r) =>
 			r
-				.map((c, i) => c.padEnd(w[i]!))
+				.map((c, i) => padDisplay(c, w[i]!))
 				.join('  ')
 				.trimEnd(),
 		)
@@ -59,14 +63,14 @@ function table(state: SweepState): string {
 }
 
 function writeBest(configPath: string, state: SweepState, io: CliIO): void {
-	if (!state.best) throw new Error('the sweep has no completed trial to apply.');
+	if (!state.best) throw new Error(tcli('tune.noBest'));
 	const text = fs.readFileSync(configPath, 'utf8');
 	// Rounded: sweeps recorded before proposals were rounded hold full-precision draws.
 	const params = roundParams(state.best.params);
 	const changes = describeChanges(text, params);
 	// Atomic: a crash mid-write must not truncate the user's config.
 	writeAtomic(configPath, applyParams(text, params));
-	io.out(`Applied trial ${state.best.number} to ${configPath}: ${changeSummary(changes)}`);
+	io.out(tcli('tune.applied', { n: state.best.number, file: configPath, changes: changeSummary(changes) }));
 }
 
 export const tuneCommand: Command = {
@@ -125,39 +129,38 @@ invalid config, 130 stopped.`,
 				'redis-timeout': { type: 'string' },
 			},
 		});
-		if (positionals.length !== 1) throw new UsageError('name exactly one config file.');
+		if (positionals.length !== 1) throw new UsageError(tcli('nameExactlyOneConfig'));
 		const configPath = path.resolve(io.cwd, positionals[0]!);
-		if (!fs.existsSync(configPath)) throw new UsageError(`no such file: ${positionals[0]}`);
+		if (!fs.existsSync(configPath)) throw new UsageError(tcli('noSuchFile', { file: positionals[0]! }));
 		if (values['apply-from']) {
 			const s = readSweep(path.resolve(io.cwd, values['apply-from']));
-			if (!s) throw new UsageError(`${values['apply-from']} is not a sweep folder.`);
+			if (!s) throw new UsageError(tcli('tune.notSweepFolder', { dir: values['apply-from'] }));
 			writeBest(configPath, s, io);
 			return 0;
 		}
 		if (values.backend && !BACKENDS.includes(values.backend as BackendChoice))
-			throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+			throw new UsageError(tcli('backendOneOf', { name: 'backend', values: BACKENDS.join(', ') }));
 		const redisUrl = values.redis === undefined ? undefined : redisUrlFrom(values.redis, process.env.MODELWRIGHT_REDIS_PASSWORD);
 		if (redisUrl !== undefined) {
 			const problem = redisUrlProblem(redisUrl);
 			if (problem) throw new UsageError(`--redis: ${problem}.`);
 		} else if (values['max-data-mb'] || values['max-result-mb'] || values['shared-data'] || values['redis-timeout'])
-			throw new UsageError('--max-data-mb, --max-result-mb, --shared-data and --redis-timeout go with --redis.');
+			throw new UsageError(tcli('tune.redisOnly'));
 		const redisTimeout = values['redis-timeout'] === undefined ? undefined : Number(values['redis-timeout']);
 		if (redisTimeout !== undefined && !(redisTimeout > 0))
-			throw new UsageError(`--redis-timeout must be a positive number of seconds, got '${values['redis-timeout']}'.`);
+			throw new UsageError(tcli('tune.redisTimeout', { value: values['redis-timeout'] ?? '' }));
 		const mbOption = (name: 'max-data-mb' | 'max-result-mb') => {
 			const v = values[name];
 			if (v === undefined) return undefined;
 			const n = Number(v);
-			if (!Number.isFinite(n) || n <= 0 || n > 512)
-				throw new UsageError(`--${name} must be a positive number of megabytes up to 512, got '${v}'.`);
+			if (!Number.isFinite(n) || n <= 0 || n > 512) throw new UsageError(tcli('tune.megabytes', { name, value: v }));
 			return Math.round(n * 1024 * 1024);
 		};
 		const maxData = mbOption('max-data-mb');
 		const maxResult = mbOption('max-result-mb');
 		const ctrl = new AbortController();
 		const onSigint = () => {
-			io.err('\nstopping the sweep (finished trials are kept; --resume continues)…');
+			io.err(`\n${tcli('tune.stopping')}`);
 			ctrl.abort();
 		};
 		process.once('SIGINT', onSigint);
@@ -174,30 +177,36 @@ invalid config, 130 stopped.`,
 			}
 			if (e.method === 'sweep/started') {
 				const s = e.params.state;
+				const started = {
+					name: s.name,
+					strategy: s.strategy,
+					trials: s.plannedTrials,
+					folds: s.folds > 1 ? tcli('tune.folds', { k: s.folds }) : '',
+					direction: tcli(s.objective.direction === 'maximize' ? 'tune.maximize' : 'tune.minimize'),
+					metric: s.objective.metric,
+				};
 				io.out(
-					`${e.params.resumed ? 'Resuming' : 'Tuning'} ${s.name}: ${s.strategy} search, ${s.plannedTrials} trials${s.folds > 1 ? ` × ${s.folds} folds` : ''}, objective ${s.objective.direction} ${s.objective.metric}\nSweep folder: ${path.relative(io.cwd, e.params.sweepDir) || e.params.sweepDir}`,
+					`${tcli(e.params.resumed ? 'tune.resumed' : 'tune.started', started)}\n${tcli('tune.sweepFolder', { dir: path.relative(io.cwd, e.params.sweepDir) || e.params.sweepDir })}`,
 				);
 				const removed = e.params.removedTrials ?? [];
+				const names = removed.map((d) => path.basename(d)).join(', ');
 				if (removed.length)
-					io.out(
-						`Removed ${removed.length} trial folder${removed.length === 1 ? '' : 's'} that sweep.json does not reference (folds left unfinished when the sweep stopped): ${removed.map((d) => path.basename(d)).join(', ')}`,
-					);
-				for (const k of e.params.keptTrials ?? []) io.out(`Kept in trials/ (not removed): ${k.reason}`);
-				if (s.distributed)
-					io.out(
-						`Trials go to the Redis queue ${s.distributed.queue} at ${s.distributed.redis}: run \`modelwright worker --redis <url>\` on each machine that should run them.`,
-					);
+					io.out(removed.length === 1 ? tcli('tune.removed.one', { names }) : tcli('tune.removed.many', { n: removed.length, names }));
+				for (const k of e.params.keptTrials ?? []) io.out(tcli('tune.kept', { reason: k.reason }));
+				if (s.distributed) io.out(tcli('tune.redisQueue', { queue: s.distributed.queue, redis: s.distributed.redis }));
 				if (io.isTTY) draw(s);
 			} else if (e.method === 'sweep/trialEnded') {
+				const t = e.params.trial;
 				if (!io.isTTY)
 					io.out(
-						`trial ${e.params.trial.number} ${e.params.trial.status}: ${e.params.trial.score === undefined ? '–' : formatMeanStd(e.params.trial.score, e.params.trial.std)}  ${Object.entries(
-							e.params.trial.params,
-						)
-							.map(([k, v]) => `${k}=${fmtParam(v)}`)
-							.join(
-								' ',
-							)}${e.params.trial.worker ? `  on ${e.params.trial.worker}` : ''}${e.params.trial.message ? `  (${e.params.trial.message})` : ''}`,
+						`${tcli('tune.trialEnded', {
+							n: t.number,
+							status: statusWord(t.status),
+							score: t.score === undefined ? '–' : formatMeanStd(t.score, t.std),
+							params: Object.entries(t.params)
+								.map(([k, v]) => `${k}=${fmtParam(v)}`)
+								.join(' '),
+						})}${t.worker ? tcli('tune.onWorker', { worker: t.worker }) : ''}${t.message ? `  (${t.message})` : ''}`,
 					);
 			}
 		};
@@ -243,13 +252,20 @@ invalid config, 130 stopped.`,
 		}
 		if (!values.json) {
 			io.out(io.isTTY ? '' : table(state));
-			const counts = ['completed', 'pruned', 'failed'].map((s) => `${state.trials.filter((t) => t.status === s).length} ${s}`).join(', ');
-			io.out(`\n${state.status === 'stopped' ? 'Stopped' : 'Done'}: ${state.trials.length} trials (${counts}).`);
+			const counts = list(
+				(['completed', 'pruned', 'failed'] as const).map((s) =>
+					tcli('tune.count', { n: state.trials.filter((t) => t.status === s).length, status: statusWord(s) }),
+				),
+			);
+			io.out(`\n${tcli(state.status === 'stopped' ? 'tune.stopped' : 'tune.done', { trials: state.trials.length, counts })}`);
 			if (state.best)
 				io.out(
-					`Best: trial ${state.best.number}, ${state.objective.metric} ${fmt(state.best.score)}  ${Object.entries(state.best.params)
-						.map(([k, v]) => `${k} = ${fmtParam(v)}`)
-						.join(', ')}`,
+					tcli('tune.best', {
+						n: state.best.number,
+						metric: state.objective.metric,
+						score: fmt(state.best.score),
+						params: list(Object.entries(state.best.params).map(([k, v]) => `${k} = ${fmtParam(v)}`)),
+					}),
 				);
 		}
 		if (values.apply && state.best) writeBest(configPath, state, io);

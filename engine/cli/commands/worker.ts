@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { redisUrlFrom, redisUrlProblem } from '../../core/tune/distributed';
+import { tcli } from '../messages';
 
 function positive(v: string | undefined, name: string): number | undefined {
 	if (v === undefined) return undefined;
 	const n = Number(v);
-	if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'.`);
+	if (!Number.isFinite(n) || n <= 0) throw new UsageError(tcli('positiveNumber', { name, value: v }));
 	return n;
 }
 
@@ -55,27 +56,27 @@ Exit codes: 0 stopped, 1 Redis unreachable, 2 usage.`,
 				'stall-timeout': { type: 'string' },
 			},
 		});
-		if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'.`);
-		if (!values.redis) throw new UsageError('name the Redis server: --redis redis://host:6379.');
+		if (positionals.length) throw new UsageError(tcli('worker.unexpected', { arg: positionals[0]! }));
+		if (!values.redis) throw new UsageError(tcli('worker.nameRedis'));
 		const url = redisUrlFrom(values.redis, process.env.MODELWRIGHT_REDIS_PASSWORD);
 		const problem = redisUrlProblem(url);
 		if (problem) throw new UsageError(`--redis: ${problem}.`);
 		if (values.backend && !BACKENDS.includes(values.backend as BackendChoice))
-			throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+			throw new UsageError(tcli('backendOneOf', { name: 'backend', values: BACKENDS.join(', ') }));
 		const concurrency = positive(values.concurrency, 'concurrency') ?? os.availableParallelism();
-		if (!Number.isInteger(concurrency) || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256.');
+		if (!Number.isInteger(concurrency) || concurrency > 256) throw new UsageError(tcli('worker.concurrency'));
 		const name = values.name ?? `${os.hostname()}-${process.pid}`;
-		if (!/^[A-Za-z0-9_.@:-]{1,100}$/.test(name)) throw new UsageError('--name may hold letters, digits and _ . @ : - (at most 100).');
+		if (!/^[A-Za-z0-9_.@:-]{1,100}$/.test(name)) throw new UsageError(tcli('worker.name'));
 		const stall = positive(values['stall-timeout'], 'stall-timeout') ?? 30;
 		const { WorkerService } = await import('../../runtime/tune/distributed/worker');
 		const ctrl = new AbortController();
 		let signals = 0;
 		const onSignal = () => {
 			if (++signals > 1) {
-				io.err('stopping now: running trials go back to the queue once their lock expires');
+				io.err(tcli('worker.stopNow'));
 				process.exit(130);
 			}
-			io.err('stopping: no new trials; running ones go back to the queue (Ctrl+C again to quit at once)');
+			io.err(tcli('worker.stopping'));
 			ctrl.abort();
 		};
 		process.on('SIGINT', onSignal);

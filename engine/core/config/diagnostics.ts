@@ -261,7 +261,7 @@ export const DIAGNOSTIC_CODES = {
 		severity: 'warning',
 		title: 'ID- or date-like column',
 		explanation:
-			'A text column with very many distinct values (an ID, a name, free text) or dates would be one-hot encoded into one input per value, which cannot generalise. Leave it out of `features`.',
+			'A text column with very many distinct values (an ID, a name, free text) or dates would be one-hot encoded into one input per value, which cannot generalise. Leave it out of `features`; a date column can take the `date` step instead (numbers from each date).',
 	},
 	MW237: {
 		severity: 'error',
@@ -302,6 +302,12 @@ export const DIAGNOSTIC_CODES = {
 		title: 'Dilated convolution TensorFlow.js cannot train',
 		explanation:
 			'TensorFlow.js has no gradient for a `conv1d` or `conv2d` whose `dilationRate` is above 1 ("dilation rates greater than 1 are not yet supported in gradients", on every backend), and cannot even run one whose `strides` and `dilationRate` are both above 1. The config would validate, then fail at its first training step. Use `dilationRate: 1`; a larger `kernelSize`, another conv layer or pooling widens what a unit sees.',
+	},
+	MW246: {
+		severity: 'warning',
+		title: 'Date options without a date',
+		explanation:
+			'Options such as `format`, `parts` or `cyclical` only apply to a column whose `step` is `date`; elsewhere they are ignored. A date step whose `parts` is empty without `elapsed: days` writes nothing.',
 	},
 	MW244: {
 		severity: 'warning',

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './resolve';
 import type { NamedInput } from '../shapes/infer';
 import { list } from '../l10n';
 import { tc } from './messages';
+import { DATE_OPTIONS, dateOptions, dateWidth } from '../data/dates';
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value') => void;
 
@@ -60,11 +61,36 @@ export function tokenizeOptions(p: unknown): TokenizeOptions {
 	return out as TokenizeOptions;
 }
 
-/** Values a feature gives after its step: 1, its categories for oneHot, `maxLength` for tokenize; undefined when unknown. */
+/** Values a feature gives after its step: 1, its categories for oneHot, `maxLength` for tokenize, its parts for date; undefined when unknown. */
 export function featureWidth(step: string, entry: unknown, categories: number | undefined): number | undefined {
 	if (step === 'oneHot') return categories;
 	if (step === 'tokenize') return tokenizeOptions(entry).maxLength;
+	if (step === 'date') return dateWidth(dateOptions(entry));
 	return step === 'drop' ? 0 : 1;
+}
+
+/** MW246: date options on a column whose step is not date, or a date step that writes no value. */
+export function dateChecks(cfg: ResolvedConfig, written: (p: JsonPath) => boolean, add: Add): void {
+	const prep = (cfg.data?.preprocessing ?? {}) as Record<string, unknown>;
+	for (const [col, entry] of Object.entries(prep)) {
+		if (!entry || typeof entry !== 'object') continue;
+		const step = stepOfEntry(entry);
+		if (step === 'date') {
+			if (dateWidth(dateOptions(entry)) === 0) add('MW246', tc('MW246.empty', { col }), ['data', 'preprocessing', col, 'parts']);
+			continue;
+		}
+		const extra = DATE_OPTIONS.filter((k) => written(['data', 'preprocessing', col, k]));
+		if (extra.length)
+			add(
+				'MW246',
+				tc(extra.length === 1 ? 'MW246.one' : 'MW246.many', {
+					options: list(extra.map((k) => `\`${k}\``)),
+					col,
+					step: step ?? 'none',
+				}),
+				['data', 'preprocessing', col, extra[0]!],
+			);
+	}
 }
 
 /** MW242: tokenizer options written on a column whose step is not tokenize (`written`: whether the text holds a path). */

@@ -20,6 +20,7 @@ export const CONFIG_MESSAGES_EN = {
 	'fix.listWithout': 'List the features without `{col}`',
 	'fix.treatMissing': 'Treat {values} as missing (in every column)',
 	'fix.encodeCategories': 'Encode `{col}` as categories on purpose',
+	'fix.dateStep': 'Read `{col}` as dates (`date` step)',
 	'fix.replaceKey': 'Replace `{key}` with `{value}`',
 	'fix.replaceWith': 'Replace with `{value}`',
 	'fix.add': 'Add `{key}: {value}`',
@@ -111,7 +112,7 @@ export const CONFIG_MESSAGES_EN = {
 	MW235:
 		'Column `{col}` holds numbers, but {bad} of its {total} values are not ({examples}), so it would be one-hot encoded as categories. Treat those values as missing, fix them in the file, or encode the column as categories on purpose.',
 	'MW236.date':
-		'Column `{col}` looks like dates: one-hot encoding makes one input per distinct date{count}, which cannot generalise to new dates. Leave it out, or derive numbers from it (year, month, day of year) in the file.',
+		'Column `{col}` looks like dates: one-hot encoding makes one input per distinct date{count}, which cannot generalise to new dates. Give it the `date` step (`data.preprocessing.{col}: date`: year, month, day of year and weekday as numbers), or leave it out.',
 	'MW236.text':
 		'Column `{col}` has {n} distinct text values{rows} (an ID or free text?): one-hot encoding makes one input per value. Leave it out of `features`, or check that it is a category.',
 	'MW236.rows': ' in {rows} rows',
@@ -146,6 +147,11 @@ export const CONFIG_MESSAGES_EN = {
 	// ---- named inputs and tokenize (inputs.ts)
 	'MW242.one': '{options} is an option of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove it.',
 	'MW242.many': '{options} are options of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove them.',
+	// ---- the date step (inputs.ts)
+	'MW246.one': '{options} is an option of the date step, but `{col}` has `step: {step}`: set `step: date` or remove it.',
+	'MW246.many': '{options} are options of the date step, but `{col}` has `step: {step}`: set `step: date` or remove them.',
+	'MW246.empty':
+		'The date step of `{col}` writes no value (`parts` is empty and `elapsed` is `none`): name some parts, set `elapsed: days`, or drop the column.',
 	'MW243.inputShape': '`model.inputShape` has no meaning beside `model.inputs`: give each input its own `shape`, or remove it.',
 	'MW243.duplicate': 'Input {n} is already named `{name}`: input names must be unique.',
 	'MW243.twice': '`{col}` already feeds input `{input}`: a column feeds one input only.',

@@ -16,6 +16,7 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'fix.listWithout': '列出不含 `{col}` 的特征',
 	'fix.treatMissing': '将 {values} 视为缺失值（对所有列）',
 	'fix.encodeCategories': '有意将 `{col}` 编码为类别',
+	'fix.dateStep': '将 `{col}` 读作日期（`date` 步骤）',
 	'fix.replaceKey': '将 `{key}` 替换为 `{value}`',
 	'fix.replaceWith': '替换为 `{value}`',
 	'fix.add': '添加 `{key}: {value}`',
@@ -102,7 +103,7 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	MW235:
 		'列 `{col}` 存放的是数字，但其 {total} 个值中有 {bad} 个不是（{examples}），因此会被当作类别进行独热编码。请将这些值视为缺失值、在文件中修正，或有意将该列编码为类别。',
 	'MW236.date':
-		'列 `{col}` 看起来是日期：独热编码会为每个不同的日期生成一个输入{count}，无法推广到新的日期。请去掉它，或在文件中从中导出数字（年、月、一年中的第几天）。',
+		'列 `{col}` 看起来是日期：独热编码会为每个不同的日期生成一个输入{count}，无法推广到新的日期。请为它设置 `date` 步骤（`data.preprocessing.{col}: date`：年、月、一年中的第几天、星期几，均为数字），或去掉它。',
 	'MW236.text':
 		'列 `{col}` 有 {n} 个不同的文本值{rows}（是 ID 或自由文本？）：独热编码会为每个值生成一个输入。请将其移出 `features`，或确认它确实是类别。',
 	'MW236.rows': '（共 {rows} 行）',
@@ -128,6 +129,10 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW231.empty': '范围 [{lo}, {hi}] 为空：下界不能大于上界。',
 	'MW231.log': '对数均匀分布的边界必须 > 0（实际为 {lo}）。',
 	MW232: '网格搜索无法枚举连续范围；请为 `{key}` 使用 `choice`（或 `int`）。',
+	'MW246.one': '{options} 是 date 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: date`，或删除它。',
+	'MW246.many': '{options} 是 date 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: date`，或删除它们。',
+	'MW246.empty':
+		'`{col}` 的 date 步骤不写出任何值（`parts` 为空且 `elapsed` 为 `none`）：请列出一些部分、设置 `elapsed: days`，或去掉该列。',
 	'MW242.one': '{options} 是 tokenize 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: tokenize`，或删除它。',
 	'MW242.many': '{options} 是 tokenize 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: tokenize`，或删除它们。',
 	'MW243.inputShape': '有 `model.inputs` 时 `model.inputShape` 没有意义：请给每个输入设置各自的 `shape`，或删除它。',

@@ -18,6 +18,7 @@ export const NO_DEFAULT_KEYS = [
 	'label',
 	'preprocessing',
 	'folds',
+	'parts',
 	'inputShape',
 	'from',
 	'name',

@@ -593,9 +593,10 @@ export const SourceSchema = Tagged(
 	{ description: 'Where the rows come from, chosen by `type`.' },
 );
 
-const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'tokenize', 'drop'] as const, {
+const ColumnStep = StringEnum(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'tokenize', 'date', 'drop'] as const, {
 	description: 'What to do with the column.',
 	'x-enumDescriptions': {
+		date: 'A date or date-time text → numbers: `parts` (year, month, day, day of year, weekday, hour), optionally as sin/cos (`cyclical`), and days since the earliest training date (`elapsed: days`). Options beside `step`: `format`, `parts`, `cyclical`, `elapsed`, `unparseable`.',
 		tokenize:
 			'Text → `maxLength` token ids (0 = padding, 1 = out of vocabulary), with a vocabulary of the most frequent training tokens. Options beside `step`: `level`, `lowercase`, `punctuation`, `vocabularySize`, `oovToken`, `maxLength`, `padding`, `truncation`.',
 		none: 'Use the values as they are.',
@@ -660,6 +661,69 @@ const TokenizeFields = {
 		StringEnum(['post', 'pre'] as const, {
 			description: 'Which tokens a long text loses: its end (`post`) or its start (`pre`).',
 			default: 'post',
+		}),
+	),
+};
+/** Options of the `date` step (only with `step: date`; MW246 otherwise). */
+const DateFields = {
+	format: Opt(
+		StringEnum(['iso', 'dmy', 'mdy'] as const, {
+			description:
+				'How a date whose year comes last is read. Year-first dates (`2024-03-05`, `2024/03/05`, ISO 8601 date-times such as `2024-03-05T14:30:00+01:00`) are read under every format; a time with an offset is converted to UTC, one without is taken as written.',
+			default: 'iso',
+			'x-enumDescriptions': {
+				iso: 'Year first only: a day-and-month-first date such as `03/05/2024` is refused (the line and value are named), since its order is unknown.',
+				dmy: 'Day, month, year: `05.03.2024`, `05/03/2024` and `05-03-2024` are 5 March 2024.',
+				mdy: 'Month, day, year: `03/05/2024` is 5 March 2024.',
+			},
+		}),
+	),
+	parts: Opt(
+		Type.Array(
+			StringEnum(['year', 'month', 'day', 'dayOfYear', 'weekday', 'hour'] as const, {
+				description: 'A part of the date.',
+				'x-enumDescriptions': {
+					year: 'The year, e.g. 2024.',
+					month: 'The month, 1–12.',
+					day: 'The day of the month, 1–31.',
+					dayOfYear: 'The day of the year, 1–366.',
+					weekday: 'The day of the week, Monday 0 … Sunday 6.',
+					hour: 'The hour, 0–23.',
+				},
+			}),
+			{
+				description:
+					'The numbers a date becomes, in this order. Default: `[year, month, dayOfYear, weekday]`, or none with `elapsed: days`.',
+				uniqueItems: true,
+			},
+		),
+	),
+	cyclical: Opt(
+		Bool({
+			description:
+				'Write `month`, `dayOfYear`, `weekday` and `hour` as a sin/cos pair, so the end of a cycle is next to its start: $(\\sin \\frac{2\\pi v}{P}, \\cos \\frac{2\\pi v}{P})$ with $v$ counted from 0 and $P$ = 12, the days of that year, 7 or 24.',
+			default: false,
+		}),
+	),
+	elapsed: Opt(
+		StringEnum(['none', 'days'] as const, {
+			description:
+				'Also write the time since the earliest date of the training split (fitted on it, stored with the run), after the parts.',
+			default: 'none',
+			'x-enumDescriptions': {
+				none: 'No elapsed time.',
+				days: 'Days since the earliest training date (fractional with a time).',
+			},
+		}),
+	),
+	unparseable: Opt(
+		StringEnum(['error', 'missing'] as const, {
+			description: 'What a value that is not a date is.',
+			default: 'error',
+			'x-enumDescriptions': {
+				error: 'Stop with an error naming the lines and values.',
+				missing: "A missing value, handled by the column's `fillMissing` (or `data.missing`).",
+			},
 		}),
 	),
 };
@@ -728,8 +792,9 @@ const DataSchema = Obj(
 								step: Opt(ColumnStep),
 								fillMissing: Opt(fillMissing('What to do with a missing value in this column. Default: `data.missing`.')),
 								...TokenizeFields,
+								...DateFields,
 							},
-							"A step and a missing-value policy for this column; with `step: tokenize`, the tokenizer's options.",
+							"A step and a missing-value policy for this column; with `step: tokenize`, the tokenizer's options; with `step: date`, the date's.",
 						),
 					],
 					{ description: 'A preprocessing step for this column, or `{step, fillMissing}`.' },

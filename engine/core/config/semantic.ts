@@ -13,7 +13,7 @@ import { schemaAtPath } from './schemaNav';
 import { closest } from './suggest';
 import { CLASSIFICATION_LOSSES, USUAL_LEARNING_RATE, type Activation, type Loss } from './vocabulary';
 import { inferShapes, type ModelShapeInfo } from '../shapes/infer';
-import { embeddingChecks, featureWidth, inputFeatures, namedInputs, stepOfEntry, tokenizeChecks } from './inputs';
+import { dateChecks, embeddingChecks, featureWidth, inputFeatures, namedInputs, stepOfEntry, tokenizeChecks } from './inputs';
 import { onnxProblems } from '../onnx';
 import { MAX_CARDINALITY, staticDataInfo, type DataInfo, type ProbeResult } from '../data/info';
 import { classesOf, classKey } from '../data/labels';
@@ -410,7 +410,10 @@ function dataSummary(
 	}
 	out.widths = widths;
 	if (size !== undefined) out.inputSize = size;
-	if (!invalid(['data', 'preprocessing'])) tokenizeChecks(cfg, (p) => cd.nodeAt(p) !== null, add);
+	if (!invalid(['data', 'preprocessing'])) {
+		tokenizeChecks(cfg, (p) => cd.nodeAt(p) !== null, add);
+		dateChecks(cfg, (p) => cd.nodeAt(p) !== null, add);
+	}
 
 	if (label !== undefined && info.distinct[label]) {
 		// Classes as the engine counts them (core/data/labels.ts): `1` and `"1.0"` are one class.
@@ -463,6 +466,10 @@ function tableChecks(
 			features.filter((f) => f !== drop),
 		);
 		return e ? [{ title: tc('fix.leaveOut', { col: drop }), edits: [e], preferred: true }] : [];
+	};
+	const dateStepFix = (col: string): Fix[] => {
+		const e = setValueEdit(cd, ['data', 'preprocessing', col], 'date');
+		return e ? [{ title: tc('fix.dateStep', { col }), edits: [e], preferred: true }] : [];
 	};
 	if (label !== undefined && d.features && !invalid(['data', 'features'])) {
 		const i = d.features.indexOf(label);
@@ -535,16 +542,21 @@ function tableChecks(
 							}),
 					path,
 					path.length === 3 ? 'value' : 'key',
-					d.features
-						? featuresWithout(col)
-						: (() => {
-								const e = setValueEdit(
-									cd,
-									['data', 'features'],
-									features.filter((f) => f !== col),
-								);
-								return e ? [{ title: tc('fix.listWithout', { col }), edits: [e], preferred: true }] : [];
-							})(),
+					[
+						// A date column is worth keeping: the date step turns it into numbers (preferred over leaving it out).
+						...(date ? dateStepFix(col) : []),
+						...(d.features
+							? featuresWithout(col)
+							: (() => {
+									const e = setValueEdit(
+										cd,
+										['data', 'features'],
+										features.filter((f) => f !== col),
+									);
+									return e ? [{ title: tc('fix.listWithout', { col }), edits: [e], preferred: true }] : [];
+								})()
+						).map((f) => (date ? { ...f, preferred: false } : f)),
+					],
 				);
 			}
 		}

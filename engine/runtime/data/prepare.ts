@@ -17,11 +17,14 @@ import {
 	type ColumnStepName,
 	type Preprocessing,
 	type LabelEncoding,
+	dateReader,
+	dateProblem,
 } from './preprocess';
 import { kFoldIndices, splitRows, toArray, type SplitIndices, type SplitRows } from './split';
 import { cell, columnOf, isMissingAt, tableFromRows, tableRows, tableSlice, type Column, type Table, type Value } from './table';
 import { mixSeed } from '../../core/random';
 import { inputFeatures, tokenizeOptions } from '../../core/config/inputs';
+import { dateOptions } from '../../core/data/dates';
 import { prepareImages } from './imageData';
 import { classesOf } from '../../core/data/labels';
 import type { DataFingerprint } from '../../core/data/fingerprint';
@@ -190,12 +193,26 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		// A column with no value at all is a column of numbers to be filled (as the validator counts it), not zero categories.
 		const numeric = loaded.numeric.includes(c) || table.data.get(c)?.kind === 'number';
 		const step: ColumnStepName = step0 ?? (numeric ? (d.scale === 'none' ? 'none' : d.scale) : 'oneHot');
-		return { column: c, step, fill: fill0 ?? d.missing, numeric, ...(step === 'tokenize' ? { tokenize: tokenizeOptions(entry) } : {}) };
+		return {
+			column: c,
+			step,
+			fill: fill0 ?? d.missing,
+			numeric,
+			...(step === 'tokenize' ? { tokenize: tokenizeOptions(entry) } : {}),
+			...(step === 'date' ? { date: dateOptions(entry) } : {}),
+		};
 	});
 	// Row-level policies first: drop rows (counted) or stop at the first missing value.
 	const used = specs.filter((s) => s.step !== 'drop');
 	const labelCol = columnOf(table, label);
-	const checks = used.filter((s) => s.fill === 'dropRow' || s.fill === 'error').map((s) => ({ s, col: columnOf(table, s.column) }));
+	// A date column's unparseable values are missing ones when its options say so (dropped or refused like them).
+	const missingAt = (s: FeatureSpec): ((i: number) => boolean) => {
+		const col = columnOf(table, s.column);
+		if (s.step !== 'date') return (i) => isMissingAt(col, i);
+		const read = dateReader(col, s.date!);
+		return (i) => read(i) === undefined;
+	};
+	const checks = used.filter((s) => s.fill === 'dropRow' || s.fill === 'error').map((s) => ({ s, missing: missingAt(s) }));
 	const n0 = table.n;
 	// Rows are named as the file counts them ("line 40" in a CSV file), else by their 1-based number.
 	const lineOf = loaded.lineOf;
@@ -214,8 +231,8 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		let drop = isMissingAt(labelCol, i);
 		if (drop) noteDrop('missing label', i);
 		else
-			for (const { s, col } of checks) {
-				if (!isMissingAt(col, i)) continue;
+			for (const { s, missing } of checks) {
+				if (!missing(i)) continue;
 				if (s.fill === 'error')
 					throw new DataError(
 						`${place(i)}: missing value in column \`${s.column}\` (set \`fillMissing\` or \`data.missing\` to drop or fill it).`,
@@ -245,6 +262,8 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			`no rows left after dropping rows with missing values (${droppedReport.map((r) => `${r.rows} for ${r.reason}`).join(', ')}).`,
 		);
 	const row = (j: number) => (kept ? kept[j]! : j);
+	for (const s of used)
+		if (s.step === 'date') dateChecks(s, columnOf(table, s.column), count, row, place, (i) => (lineOf ? lineOf(i) : i + 1));
 
 	// Distinct label values only matter for classification (a regression label may have millions).
 	const explicit = d.task === 'regression' || d.task === 'binaryClassification' || d.task === 'multiclassClassification';
@@ -359,6 +378,39 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	if (split.validation.length) out.validation = tableArrays(preprocessing, table, pick(split.validation), 'validation row', lineOf);
 	if (split.test.length) out.test = tableArrays(preprocessing, table, pick(split.test), 'test row', lineOf);
 	return out;
+}
+
+/**
+ * Every value of a date column is read before training: texts that are not dates (unless they count
+ * as missing) or whose day and month order is unknown stop it, naming how many, the first lines and
+ * values, and what to set.
+ */
+function dateChecks(
+	s: FeatureSpec,
+	col: Column,
+	count: number,
+	row: (j: number) => number,
+	place: (i: number) => string,
+	lineNo: (i: number) => number,
+): void {
+	const read = dateReader(col, s.date!);
+	const shown = { invalid: [] as string[], ambiguous: [] as string[] };
+	const counts = { invalid: 0, ambiguous: 0 };
+	const first: { invalid?: { text: string; row: number }; ambiguous?: { text: string; row: number } } = {};
+	for (let j = 0; j < count; j++) {
+		const i = row(j);
+		const v = read(i);
+		if (typeof v !== 'object') continue;
+		if (counts[v.error]++ < DROPPED_EXAMPLES) shown[v.error].push(`${place(i)}: ${JSON.stringify(v.text.slice(0, 40))}`);
+		first[v.error] ??= { text: v.text, row: i };
+	}
+	// The ambiguous ones first: the `format` that reads them may read the others too.
+	const k = first.ambiguous ? 'ambiguous' : first.invalid ? 'invalid' : undefined;
+	if (!k) return;
+	const n = counts[k];
+	const where = `${shown[k].join('; ')}${n > shown[k].length ? '; …' : ''}`;
+	const f = first[k]!;
+	throw new DataError(dateProblem(s.column, { error: k, text: f.text }, s.date!.format, { n, where }), undefined, lineNo(f.row), s.column);
 }
 
 /** Places listed per dropped-rows reason. */

@@ -7,15 +7,16 @@ import { classKey, classLookup, compareValues } from '../../core/data/labels';
 import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
 import { encodeText, fitTokenizer, vocabularyIndex, type Tokenizer } from '../../core/data/tokenize';
 import type { TokenizeOptions } from '../../core/config/inputs';
+import { dateInputNames, dateWidth, expandDate, parseDate, readings, type DateEncoder, type DateOptions } from '../../core/data/dates';
 
 export type FillPolicy = 'error' | 'dropRow' | 'mean' | 'median' | 'mostFrequent' | 'zero';
-export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'tokenize' | 'drop';
+export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'tokenize' | 'date' | 'drop';
 
 export interface FeatureTransform {
 	column: string;
 	step: Exclude<ColumnStepName, 'drop'>;
 	fill: FillPolicy;
-	/** Fitted fill value (mean/median/mostFrequent/zero). */
+	/** Fitted fill value (mean/median/mostFrequent/zero; date: the fill date in ms since 1970 UTC, or 0 for zero). */
 	fillValue?: number | string;
 	/** standardize: [mean, std]; minMax: [min, max]. */
 	params?: [number, number];
@@ -23,6 +24,8 @@ export interface FeatureTransform {
 	categories?: (string | number)[];
 	/** tokenize: the options and the vocabulary fitted on the training rows. */
 	tokenizer?: Tokenizer;
+	/** date: the options and, for elapsed days, the earliest training date. */
+	date?: DateEncoder;
 }
 
 export type LabelEncoding = 'value' | 'binary' | 'hinge' | 'oneHot' | 'index';
@@ -51,11 +54,70 @@ export interface FeatureSpec {
 	numeric: boolean;
 	/** tokenize: its options (defaults filled). */
 	tokenize?: TokenizeOptions;
+	/** date: its options (defaults filled). */
+	date?: DateOptions;
 }
 
 /** Values a fitted feature writes per row. */
 export const featureWidthOf = (f: FeatureTransform): number =>
-	f.step === 'oneHot' ? f.categories!.length : f.step === 'tokenize' ? f.tokenizer!.options.maxLength : 1;
+	f.step === 'oneHot'
+		? f.categories!.length
+		: f.step === 'tokenize'
+			? f.tokenizer!.options.maxLength
+			: f.step === 'date'
+				? dateWidth(f.date!.options)
+				: 1;
+
+/** A date cell: its time (ms), `undefined` when missing, or the parse error. */
+export type DateCell = number | undefined | { error: 'invalid' | 'ambiguous'; text: string };
+
+/**
+ * The dates of a column read once per distinct text (a CSV date column is a dictionary of texts);
+ * a value the options call unparseable-as-missing reads as missing.
+ */
+export function dateReader(col: Column, o: DateOptions): (i: number) => DateCell {
+	const one = (v: Value | null) => dateCell(v, o);
+	if (col.kind === 'category') {
+		const byCode = col.dict.map(one);
+		return (i) => {
+			const c = col.codes[i]!;
+			return c < 0 ? undefined : byCode[c];
+		};
+	}
+	return (i) => one(col.values[i]!);
+}
+
+/** One value as a date cell (see dateReader). */
+export function dateCell(v: unknown, o: DateOptions): DateCell {
+	if (isMiss(v)) return undefined;
+	const p = parseDate(String(v), o.format);
+	if ('ms' in p) return p.ms;
+	return p.error === 'invalid' && o.unparseable === 'missing' ? undefined : { error: p.error, text: String(v) };
+}
+
+/**
+ * Why a date text is refused, for the errors of prepareData, predict and serve; `many` names all the
+ * refused values of a column (how many, where) when they were counted.
+ */
+export function dateProblem(
+	column: string,
+	bad: { error: 'invalid' | 'ambiguous'; text: string },
+	format: DateOptions['format'],
+	many?: { n: number; where: string },
+): string {
+	const quoted = JSON.stringify(bad.text.slice(0, 60));
+	const has = many ? `${many.n} value${many.n === 1 ? '' : 's'} (${many.where})` : quoted;
+	if (bad.error === 'ambiguous') {
+		const r = readings(bad.text);
+		const as = [r.dmy ? `\`format: dmy\` reads ${quoted} as ${r.dmy}` : '', r.mdy ? `\`format: mdy\` as ${r.mdy}` : '']
+			.filter(Boolean)
+			.join(', ');
+		return `column \`${column}\` has ${has} with the day and month first, an order \`format: iso\` does not assume: set the column's \`format\` to \`dmy\` or \`mdy\`${as ? ` (${as})` : ''}.`;
+	}
+	const example = format === 'iso' ? '' : `, or ${format === 'dmy' ? '05.03.2024' : '03/05/2024'}`;
+	const plural = many !== undefined && many.n > 1;
+	return `column \`${column}\` has ${has} that ${plural ? 'are not dates' : 'is not a date'} under \`format: ${format}\` (year-first ISO 8601 such as 2024-03-05 or 2024-03-05T14:30${example}); fix ${plural ? 'them' : 'it'}, or set \`unparseable: missing\` to treat such values as missing.`;
+}
 
 /** The texts of `col` over `index` (missing cells skipped), for fitting a tokenizer. */
 function* textsAt(col: Column, index: ArrayLike<number>): Generator<string> {
@@ -132,6 +194,11 @@ export function fitFeatures(specs: readonly FeatureSpec[], table: Table, index: 
 		if (s.step === 'drop') continue;
 		const col = columnOf(table, s.column);
 		const t: FeatureTransform = { column: s.column, step: s.step, fill: s.fill };
+		if (s.step === 'date') {
+			fitDate(t, s.date!, col, index);
+			out.push(t);
+			continue;
+		}
 		if (s.step === 'tokenize') {
 			// A missing text is an empty one (all padding) unless the policy drops the row or stops.
 			t.tokenizer = fitTokenizer(textsAt(col, index), s.tokenize!);
@@ -170,6 +237,51 @@ export function fitFeatures(specs: readonly FeatureSpec[], table: Table, index: 
 	return out;
 }
 
+/** A date step: the earliest training date (elapsed days) and the fill date, from the parsed training dates. */
+function fitDate(t: FeatureTransform, o: DateOptions, col: Column, index: ArrayLike<number>): void {
+	const read = dateReader(col, o);
+	const ms: number[] = [];
+	for (let j = 0; j < index.length; j++) {
+		const v = read(index[j]!);
+		if (typeof v === 'number') ms.push(v);
+	}
+	let lo = Infinity;
+	for (const x of ms) if (x < lo) lo = x;
+	t.date = { options: o, ...(o.elapsed === 'days' ? { origin: Number.isFinite(lo) ? lo : 0 } : {}) };
+	if (t.fill === 'zero') t.fillValue = 0;
+	else if (t.fill === 'mean') t.fillValue = ms.length ? Math.round(ms.reduce((a, b) => a + b, 0) / ms.length) : 0;
+	else if (t.fill === 'median') {
+		const sorted = ms.sort((a, b) => a - b);
+		const m = sorted.length >> 1;
+		t.fillValue = sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[m]! : Math.round((sorted[m - 1]! + sorted[m]!) / 2);
+	} else if (t.fill === 'mostFrequent') {
+		const counts = new Map<number, number>();
+		for (const x of ms) counts.set(x, (counts.get(x) ?? 0) + 1);
+		let best = 0;
+		let bc = -1;
+		for (const [x, c] of counts)
+			if (c > bc || (c === bc && x < best)) {
+				best = x;
+				bc = c;
+			}
+		t.fillValue = best;
+	}
+}
+
+/** Writes a date feature's values for a parsed cell (the fill when missing); an error message when it cannot. */
+function writeDate(f: FeatureTransform, v: DateCell, out: Float32Array, k: number): string | undefined {
+	if (typeof v === 'number') {
+		expandDate(v, f.date!, out, k);
+		return undefined;
+	}
+	if (v !== undefined) return dateProblem(f.column, v, f.date!.options.format);
+	if (f.fillValue === undefined) return `missing value in column \`${f.column}\` (policy \`${f.fill}\`).`;
+	// `zero` writes zeros; the other fills are a date, expanded as any other.
+	if (f.fill === 'zero') out.fill(0, k, k + dateWidth(f.date!.options));
+	else expandDate(Number(f.fillValue), f.date!, out, k);
+	return undefined;
+}
+
 /** The most frequent value; ties go to the smaller text, then to the value seen first. */
 function mostFrequent(col: Column, index: ArrayLike<number>): Value {
 	const counts = new Map<Value, number>();
@@ -205,7 +317,9 @@ export function inputNames(features: readonly FeatureTransform[]): string[] {
 			? f.categories!.map((c) => `${f.column}=${c}`)
 			: f.step === 'tokenize'
 				? Array.from({ length: f.tokenizer!.options.maxLength }, (_, i) => `${f.column}[${i}]`)
-				: [f.column],
+				: f.step === 'date'
+					? dateInputNames(f.column, f.date!.options)
+					: [f.column],
 	);
 }
 
@@ -214,6 +328,12 @@ export function transformRow(features: readonly FeatureTransform[], row: Row, ou
 	let k = offset;
 	for (const f of features) {
 		let v = row[f.column];
+		if (f.step === 'date') {
+			const problem = writeDate(f, dateCell(v, f.date!.options), out, k);
+			if (problem) throw new DataError(`${where}${problem}`, undefined, undefined, f.column);
+			k += dateWidth(f.date!.options);
+			continue;
+		}
 		if (isMiss(v)) {
 			if (f.fillValue === undefined)
 				throw new DataError(`${where}missing value in column \`${f.column}\` (policy \`${f.fill}\`).`, undefined, undefined, f.column);
@@ -340,6 +460,33 @@ function tokenWriter(
 	return w;
 }
 
+/** A date column's values: each distinct text parsed once. */
+function dateWriter(
+	f: FeatureTransform,
+	col: Column,
+	out: Float32Array,
+	width: number,
+	k: number,
+	at: (j: number) => string,
+): FeatureWriter {
+	const read = dateReader(col, f.date!.options);
+	const w: FeatureWriter = {
+		write(rows, dests, count) {
+			let bad = -1;
+			for (let r = 0; r < count; r++) {
+				const j = dests[r]!;
+				const problem = writeDate(f, read(rows[r]!), out, j * width + k);
+				if (problem && (bad < 0 || j < bad)) {
+					bad = j;
+					w.error = (row) => new DataError(`${at(row)}${problem}`, undefined, undefined, f.column);
+				}
+			}
+			return bad;
+		},
+	};
+	return w;
+}
+
 function featureWriter(
 	f: FeatureTransform,
 	table: Table,
@@ -350,6 +497,7 @@ function featureWriter(
 ): FeatureWriter {
 	const col = columnOf(table, f.column);
 	if (f.step === 'tokenize') return tokenWriter(f, col, out, width, k, at);
+	if (f.step === 'date') return dateWriter(f, col, out, width, k, at);
 	const oneHot = f.step === 'oneHot';
 	const cats = oneHot || f.step === 'labelEncode' ? categoryIndex(f.categories!) : undefined;
 	const fill = f.fillValue === undefined ? undefined : encodeValue(f, cats, f.fillValue);

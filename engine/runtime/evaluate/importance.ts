@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../../core/config/resolve';
 import type { Evaluation, FeatureImportance } from '../../core/records';
 import { createRng, mixSeed } from '../../core/random';
 import type { PreparedData, SplitArrays } from '../data/prepare';
-import type { Preprocessing } from '../data/preprocess';
+import { featureWidthOf, type Preprocessing } from '../data/preprocess';
 
 export const IMPORTANCE_REPEATS = 5;
 /** Rows used (the first of the split): the cost is features × repeats predictions of these. */
@@ -24,7 +24,8 @@ export function featureColumns(pre: Preprocessing): { feature: string; start: nu
 	const out: { feature: string; start: number; end: number }[] = [];
 	let k = 0;
 	for (const f of pre.features) {
-		const w = f.step === 'oneHot' ? (f.categories?.length ?? 0) : f.step === 'tokenize' ? (f.tokenizer?.options.maxLength ?? 0) : 1;
+		// A date's parts are one feature, as a one-hot group is.
+		const w = featureWidthOf(f);
 		out.push({ feature: f.column, start: k, end: k + w });
 		k += w;
 	}
