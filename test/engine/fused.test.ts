@@ -355,6 +355,23 @@ describe('fused path on two threads (data parallel)', () => {
 		}
 	});
 
+	it('resumes a two-thread run to the same bits, and cancels at a batch boundary', async () => {
+		const c = big({ epochs: 6, checkpoint: { every: 3 } });
+		const data = await prepareData(c, policy);
+		const cks: Checkpoint[] = [];
+		const r1 = await trainLoop({ config: c, data, threads: 2, onCheckpoint: (ck) => void cks.push(ck) });
+		const r2 = await trainLoop({ config: c, data, threads: 2, resume: cks[0]! });
+		assert.equal(cks[0]!.epoch, 3);
+		assert.deepEqual(r2.history, r1.history);
+		assert.deepEqual(weights(r2), weights(r1));
+		const ac = new AbortController();
+		const cancelled = await trainLoop({ config: c, data, threads: 2, signal: ac.signal, onEpoch: (e) => void (e === 1 && ac.abort()) });
+		assert.match(cancelled.trainPathReason, /2 threads/);
+		assert.equal(cancelled.status, 'cancelled');
+		assert.equal(cancelled.history.length, 2);
+		dispose(r1, r2, cancelled);
+	});
+
 	it('chooses two threads only for big enough batches, unless told', () => {
 		const mlp = 6 * (784 * 128 + 128 * 64 + 64 * 10);
 		const cores = os.availableParallelism();
