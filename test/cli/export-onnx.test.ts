@@ -62,8 +62,8 @@ describe('ONNX export through the CLI bundle', function () {
 			assert.ok(fs.existsSync(path.join(dir, 'exported', f)), f);
 		const card = fs.readFileSync(path.join(dir, 'exported', 'MODEL_CARD.md'), 'utf8');
 		assert.match(card, /## ONNX/);
-		assert.match(card, /\| size \| string \| "" \|/);
-		assert.match(card, /\| weight \| double \| NaN \|/);
+		assert.match(card, /\| size \| string \| \[N, 1\] \| "" \|/);
+		assert.match(card, /\| weight \| double \| \[N, 1\] \| NaN \|/);
 		const session = await ort.InferenceSession.create(fs.readFileSync(path.join(dir, 'exported', 'model.onnx')));
 		assert.deepEqual([...session.inputNames].sort(), ['size', 'weight']);
 		const res = await session.run({
