@@ -15,6 +15,8 @@ import type { Evaluation } from '../core/records';
 import { IMAGE_MODEL_ROWS, loadExported, MODEL_FILE } from './export/tfjs';
 import { readRunSummary } from '../io/store';
 import { readFileWithin } from '../io/fsutil';
+import { imageIntoRow, imageRowWidth } from './data/imageInput';
+import { decodePredictions } from './serve';
 
 /** The model folder of a run folder, or the folder itself when it holds model.json. */
 export function modelDirOf(ref: string): string | undefined {
@@ -47,6 +49,72 @@ export async function predictRows(
 			predictions: out.map((y) => ({ prediction: decodeOutput(pre, y, threshold), scores: y })),
 			features: pre.features.map((f) => f.column),
 		};
+	} finally {
+		model.dispose();
+	}
+}
+
+export interface ImagePrediction {
+	file: string;
+	prediction: string | number;
+	/** Each class's probability (a hinge classifier has its score instead). */
+	probabilities?: Record<string, number>;
+	scores: number[];
+}
+
+/** Images decoded per model call: bounds the input tensor, whatever the number of files. */
+const IMAGE_CHUNK = 256;
+
+/**
+ * Predicts image files with a model trained on an images source: each decoded and resized as
+ * training read its files (data/imageInput.ts). An unreadable file stops with its name and why.
+ */
+export async function predictImages(
+	modelDir: string,
+	files: readonly { file: string; shown: string }[],
+	threshold = 0.5,
+): Promise<ImagePrediction[]> {
+	if (files.length === 0) throw new Error('no images to predict.');
+	const { model, preprocessing: pre } = await loadExported(modelDir);
+	try {
+		if (!pre.image)
+			throw new Error(
+				`this model was trained on table rows (${pre.features.map((f) => f.column).join(', ')}), not images: give --input or --values.`,
+			);
+		const w = imageRowWidth(pre);
+		const out: ImagePrediction[] = [];
+		for (let i0 = 0; i0 < files.length; i0 += IMAGE_CHUNK) {
+			const chunk = files.slice(i0, i0 + IMAGE_CHUNK);
+			const x = new Float32Array(chunk.length * w);
+			chunk.forEach((f, j) => {
+				let bytes: Buffer;
+				try {
+					bytes = fs.readFileSync(f.file);
+				} catch (err) {
+					throw new DataError(`${f.shown}: cannot read the file (${err instanceof Error ? err.message : String(err)}).`, f.file);
+				}
+				try {
+					imageIntoRow(pre, bytes, x, j * w);
+				} catch (err) {
+					throw new DataError(`${f.shown}: ${err instanceof Error ? err.message : String(err)}.`, f.file);
+				}
+			});
+			const y = tf.tidy(() => predictRowsFlat(model, pre, x, chunk.length).dataSync() as Float32Array);
+			const k = y.length / chunk.length;
+			const decoded = decodePredictions(pre, y, k, chunk.length, threshold) as {
+				prediction: string | number;
+				probabilities?: Record<string, number>;
+			}[];
+			chunk.forEach((f, j) =>
+				out.push({
+					file: f.shown,
+					prediction: decoded[j]!.prediction,
+					...(decoded[j]!.probabilities ? { probabilities: decoded[j]!.probabilities } : {}),
+					scores: Array.from(y.subarray(j * k, (j + 1) * k)),
+				}),
+			);
+		}
+		return out;
 	} finally {
 		model.dispose();
 	}

@@ -13,7 +13,8 @@ import { predictRowsFlat } from './model/inputs';
 import type { FeatureTransform, Preprocessing } from './data/preprocess';
 import { decodeOutput, featureWidthOf, transformRow } from './data/preprocess';
 import { encodeText, vocabularyIndex } from '../core/data/tokenize';
-import { IMAGE_MODEL_ROWS, loadExported } from './export/tfjs';
+import { loadExported } from './export/tfjs';
+import { imageIntoRow, imageRowWidth } from './data/imageInput';
 import { readJson } from '../io/fsutil';
 
 export interface ServeOptions {
@@ -29,6 +30,10 @@ export interface ServeOptions {
 	batchWindowMs: number;
 	/** A batch is run as soon as it holds this many rows. */
 	maxBatchRows: number;
+	/** Image models: images per request (each becomes height × width × channels floats). */
+	maxImages: number;
+	/** Image models: the most pixels an image may claim, in millions (checked from its header before decoding). */
+	maxImageMegapixels: number;
 }
 
 export const SERVE_DEFAULTS: ServeOptions = {
@@ -38,6 +43,8 @@ export const SERVE_DEFAULTS: ServeOptions = {
 	maxBody: 1024 * 1024,
 	batchWindowMs: 1,
 	maxBatchRows: 2048,
+	maxImages: 64,
+	maxImageMegapixels: 16,
 };
 
 /** A request error: status, what is wrong and (for a row problem) which field. */
@@ -70,6 +77,8 @@ export interface ModelInfo {
 	metrics?: Record<string, number>;
 	evaluationSplit?: string;
 	dataFingerprint?: unknown;
+	/** An image model: its one input, `image` (a base64 PNG or JPEG), resized to height × width with `channels`. */
+	image?: { input: 'image'; height: number; width: number; channels: 1 | 3; formats: ['png', 'jpeg'] };
 }
 
 export function inputInfo(pre: Preprocessing): InputInfo[] {
@@ -90,6 +99,17 @@ export function modelInfo(pre: Preprocessing, modelDir: string): ModelInfo {
 		label: pre.label.column,
 		...(pre.label.classes ? { classes: pre.label.classes } : {}),
 		inputs: inputInfo(pre),
+		...(pre.image
+			? {
+					image: {
+						input: 'image' as const,
+						height: pre.image.size[0],
+						width: pre.image.size[1],
+						channels: pre.image.channels,
+						formats: ['png', 'jpeg'] as ['png', 'jpeg'],
+					},
+				}
+			: {}),
 	};
 	// A run's model lives in <run>/model; the run's records sit one folder up.
 	const runDir = path.basename(modelDir) === 'model' ? path.dirname(modelDir) : undefined;
@@ -227,6 +247,40 @@ export function encodeRows(pre: Preprocessing, rows: unknown[], features: Featur
 	return x;
 }
 
+/** base64 (standard or URL-safe alphabet, padding optional, whitespace ignored), after an optional data: URL prefix. */
+const DATA_URL = /^data:image\/[a-z0-9.+-]+;base64,/i;
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/**
+ * Checks and decodes the rows of a request to an image model: each `{"image": "<base64 PNG or
+ * JPEG>"}`, decoded and resized as training read its files. A bad image is a 400 naming its row
+ * and why (not text, not base64, not a PNG/JPEG, too many pixels).
+ */
+export function encodeImageRows(pre: Preprocessing, rows: unknown[], maxMegapixels = SERVE_DEFAULTS.maxImageMegapixels): Float32Array {
+	const w = imageRowWidth(pre);
+	const x = new Float32Array(rows.length * w);
+	const expected = 'a base64 PNG or JPEG (optionally a data: URL)';
+	for (let i = 0; i < rows.length; i++) {
+		const raw = rows[i];
+		const where = rows.length > 1 ? `rows[${i}]` : 'row';
+		if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+			throw new RequestError(400, `${where} is ${describe(raw)}, not an object {"image": "<base64>"}.`, where, 'an object {"image": …}');
+		const v = (raw as Record<string, unknown>).image;
+		if (isMissing(v)) throw new RequestError(400, `${where}.image is missing; the model takes one image per row.`, 'image', expected);
+		if (typeof v !== 'string') throw new RequestError(400, `${where}.image is ${describe(v)}, not base64 text.`, 'image', expected);
+		const text = v.replace(DATA_URL, '').replace(/\s+/g, '');
+		if (!BASE64.test(text))
+			throw new RequestError(400, `${where}.image is not base64 (characters outside A–Z, a–z, 0–9, +, /, =).`, 'image', expected);
+		const bytes = Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
+		try {
+			imageIntoRow(pre, bytes, x, i * w, maxMegapixels);
+		} catch (err) {
+			throw new RequestError(400, `${where}.image: ${err instanceof Error ? err.message : String(err)}.`, 'image', expected);
+		}
+	}
+	return x;
+}
+
 interface Pending {
 	x: Float32Array;
 	n: number;
@@ -269,8 +323,8 @@ export class MicroBatcher {
 		this.rows = 0;
 		if (!batch.length) return;
 		try {
-			const w = this.pre.inputs.length;
-			const x = batch.length === 1 ? batch[0]!.x : new Float32Array(total * w);
+			// Rows are as wide as the requests made them (an image row holds all its pixels).
+			const x = batch.length === 1 ? batch[0]!.x : new Float32Array(batch.reduce((a, p) => a + p.x.length, 0));
 			if (batch.length > 1) {
 				let off = 0;
 				for (const p of batch) {
@@ -300,12 +354,12 @@ export class MicroBatcher {
 }
 
 /** One prediction as JSON: the value and, for classifiers, the probability of each class. */
-export function decodePredictions(pre: Preprocessing, out: Float32Array, width: number, n: number): object[] {
+export function decodePredictions(pre: Preprocessing, out: Float32Array, width: number, n: number, threshold = 0.5): object[] {
 	const classes = pre.label.classes;
 	const res: object[] = [];
 	for (let i = 0; i < n; i++) {
 		const y = out.subarray(i * width, (i + 1) * width);
-		const prediction = decodeOutput(pre, y);
+		const prediction = decodeOutput(pre, y, threshold);
 		if (!classes || pre.task === 'regression') {
 			res.push({ prediction });
 			continue;
@@ -345,7 +399,14 @@ export function openApi(info: ModelInfo, opts: Pick<ServeOptions, 'maxRows' | 't
 					: i.type === 'date'
 						? { type: 'string', description: "a date or date-time (ISO 8601, or as the column's `format` reads it)" }
 						: { enum: i.categories, description: 'a category seen in training' };
-	const row = { type: 'object', properties: rowProps, required: info.inputs.filter((i) => i.required).map((i) => i.name) };
+	if (info.image)
+		rowProps.image = {
+			type: 'string',
+			format: 'byte',
+			description: `a PNG or JPEG, base64 (a data: URL too); resized to ${info.image.height}×${info.image.width}, ${info.image.channels === 1 ? 'grayscale' : 'RGB'}, as in training`,
+		};
+	const required = info.image ? ['image'] : info.inputs.filter((i) => i.required).map((i) => i.name);
+	const row = { type: 'object', properties: rowProps, required };
 	const error = {
 		type: 'object',
 		properties: { error: { type: 'string' }, field: { type: 'string' }, expected: { type: 'string' } },
@@ -481,10 +542,6 @@ export function rowsOfBody(body: Buffer, maxRows: number): unknown[] {
 export async function startServer(modelDir: string, options: Partial<ServeOptions> = {}): Promise<ModelServer> {
 	const opts: ServeOptions = { ...SERVE_DEFAULTS, ...options };
 	const { model, preprocessing: pre } = await loadExported(modelDir);
-	if (pre.image) {
-		model.dispose();
-		throw new Error(IMAGE_MODEL_ROWS);
-	}
 	const info = modelInfo(pre, modelDir);
 	const batcher = new MicroBatcher(model, pre, opts.batchWindowMs, opts.maxBatchRows);
 	const features = codecs(pre);
@@ -518,8 +575,8 @@ export async function startServer(modelDir: string, options: Partial<ServeOption
 				send(res, 200, doc);
 				return;
 			case 'POST /predict': {
-				const rows = rowsOfBody(await readBody(req, opts.maxBody), opts.maxRows);
-				const x = encodeRows(pre, rows, features);
+				const rows = rowsOfBody(await readBody(req, opts.maxBody), pre.image ? Math.min(opts.maxRows, opts.maxImages) : opts.maxRows);
+				const x = pre.image ? encodeImageRows(pre, rows, opts.maxImageMegapixels) : encodeRows(pre, rows, features);
 				const out = await batcher.predict(x, rows.length);
 				send(res, 200, { predictions: decodePredictions(pre, out, batcher.width, rows.length) });
 				return;

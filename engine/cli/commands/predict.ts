@@ -9,8 +9,9 @@ import { shortPrint } from '../../core/data/fingerprint';
 import { readRunSummary } from '../../io/store';
 import { realPathOf } from '../../io/probe';
 import type { Row } from '../../runtime/data/generators';
-import { loadExported, MODEL_FILE } from '../../runtime/export/tfjs';
-import { modelDirOf, predictRows } from '../../runtime/runs';
+import { IMAGE_MODEL_ROWS, loadExported, MODEL_FILE } from '../../runtime/export/tfjs';
+import { modelDirOf, predictImages, predictRows, type ImagePrediction } from '../../runtime/runs';
+import { imageFilesOf } from '../../runtime/data/imageInput';
 import { runFromArgs } from './runs';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
 
@@ -55,14 +56,39 @@ function inputChange(runDir: string, file: string): string | undefined {
 		: `it changed since training: ${shortPrint(fp.data)} then, ${shortPrint(now)} now (the rows the run's splits and metrics describe are not these).`;
 }
 
+/** One line per image: its file, class and each class's probability (CSV), or the same as JSON. */
+function printImagePredictions(ps: ImagePrediction[], json: boolean, io: { out: (t: string) => void }): number {
+	if (json) {
+		io.out(JSON.stringify(ps, null, 2));
+		return 0;
+	}
+	const classes = Object.keys(ps[0]?.probabilities ?? {});
+	// File names and classes are data: quoted when they hold a comma or a quote, as CSV does.
+	const q = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+	io.out(['file', 'prediction', ...classes.map((c) => q(`p(${c})`)), ...(classes.length ? [] : ['score'])].join(','));
+	for (const p of ps)
+		io.out(
+			[
+				q(p.file),
+				q(String(p.prediction)),
+				...(classes.length ? classes.map((c) => p.probabilities![c]!.toFixed(4)) : p.scores.map((s) => s.toPrecision(6))),
+			].join(','),
+		);
+	return 0;
+}
+
 export const predictCommand: Command = {
 	name: 'predict',
 	summary: 'Predict with a trained run or exported model (training-time preprocessing applied).',
 	help: `Usage: modelwright predict <run|model folder> (--input rows.csv | --values "v1,v2,…[; …]") [--json]
+       modelwright predict <run|model folder> <image files or folders…> [--json]
 
 <run> is a run id, folder or 'latest' (looked up in --dir, default the current folder's
 .modelwright/runs); a folder holding model.json + preprocessing.json works too. --values takes
-feature values in the model's feature order, or name=value pairs; rows are separated by ';'.`,
+feature values in the model's feature order, or name=value pairs; rows are separated by ';'.
+A model trained on an images source takes PNG/JPEG files, or folders of them (searched with their
+subfolders): each is decoded and resized as in training; prints each file's class and the
+probability of every class.`,
 	async run(args, io) {
 		const { values, positionals } = parse({
 			args,
@@ -75,8 +101,11 @@ feature values in the model's feature order, or name=value pairs; rows are separ
 				backend: { type: 'string' },
 			},
 		});
-		if (positionals.length !== 1) throw new UsageError('name one run or model folder.');
-		if (!values.input === !values.values) throw new UsageError('give either --input <file.csv> or --values "…".');
+		if (positionals.length === 0) throw new UsageError('name one run or model folder.');
+		const images = positionals.slice(1);
+		if (images.length && (values.input || values.values))
+			throw new UsageError('give image files, or --input/--values for a table model, not both.');
+		if (!images.length && !values.input === !values.values) throw new UsageError('give either --input <file.csv> or --values "…".');
 		const ref = positionals[0]!;
 		// A model folder (model.json in it) as given; anything else is a run reference.
 		const asModel = path.resolve(io.cwd, ref);
@@ -91,12 +120,14 @@ feature values in the model's feature order, or name=value pairs; rows are separ
 			return 1;
 		}
 		await useBackend((values.backend ?? 'wasm') as BackendChoice);
+		if (images.length) return printImagePredictions(await predictImages(modelDir, imageFilesOf(io.cwd, images)), values.json === true, io);
 		let rows: Row[];
-		const features = await (async () => {
+		const { features, image } = await (async () => {
 			const { model, preprocessing } = await loadExported(modelDir);
 			model.dispose();
-			return preprocessing.features.map((f) => f.column);
+			return { features: preprocessing.features.map((f) => f.column), image: preprocessing.image !== undefined };
 		})();
+		if (image) throw new Error(IMAGE_MODEL_ROWS);
 		if (values.input) {
 			const file = path.resolve(io.cwd, values.input);
 			if (run) {

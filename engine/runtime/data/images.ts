@@ -26,14 +26,18 @@ const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const isPng = (b: Uint8Array) => b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-/** Decodes a PNG or JPEG by its bytes (not its name); throws an Error whose message says why not. */
-export function decodeImage(bytes: Buffer): Rgba {
+/**
+ * Decodes a PNG or JPEG by its bytes (not its name); throws an Error whose message says why not.
+ * `maxMegapixels` may only lower the limit (a server takes smaller images than a training folder).
+ */
+export function decodeImage(bytes: Buffer, maxMegapixels = MAX_MEGAPIXELS): Rgba {
+	const mp = Math.min(maxMegapixels, MAX_MEGAPIXELS);
 	if (isPng(bytes)) {
 		// The header gives the size before any pixel is inflated.
 		if (bytes.length >= 24) {
 			const w = bytes.readUInt32BE(16);
 			const h = bytes.readUInt32BE(20);
-			if (w * h > MAX_MEGAPIXELS * 1e6) throw new Error(`${w}×${h} pixels is more than ${MAX_MEGAPIXELS} megapixels`);
+			if (w * h > mp * 1e6) throw new Error(`${w}×${h} pixels is more than ${mp} megapixels`);
 			if (bytes.length >= 26) {
 				const depth = bytes[24]!;
 				const scanline = (w * h * (PNG_SAMPLES[bytes[25]!] ?? 4) * Math.max(depth, 8)) / 8;
@@ -51,7 +55,7 @@ export function decodeImage(bytes: Buffer): Rgba {
 	}
 	if (isJpeg(bytes)) {
 		try {
-			const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 1024 });
+			const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: mp, maxMemoryUsageInMB: 1024 });
 			return { width: j.width, height: j.height, data: j.data };
 		} catch (err) {
 			throw new Error(`not a readable JPEG (${err instanceof Error ? err.message : String(err)})`);

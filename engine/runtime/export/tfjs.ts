@@ -24,7 +24,7 @@ export const PREPROCESSING_FILE = 'preprocessing.json';
 export const CONFIG_FILE = 'config.yaml';
 /** Why a model trained on an images source cannot take table rows (predict, serve). */
 export const IMAGE_MODEL_ROWS =
-	'this model was trained on images: its input is a [height, width, channels] tensor of pixels in [0, 1], not table rows. Load model.json with tf.loadLayersModel and resize images as preprocessing.json says (`image`).';
+	'this model was trained on images, not table rows: name image files or a folder (`modelwright predict <run> <images…>`), or send base64 PNG/JPEG images to `serve` ({"image": "…"}).';
 
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
 	return tf.io.withSaveHandler(async (a) => {
