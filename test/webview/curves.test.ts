@@ -9,7 +9,8 @@ const BLUE = parseColor('#1a85ff'),
 	ORANGE = parseColor('#d18616'),
 	RED = parseColor('#e51400'),
 	YELLOW = parseColor('#bf8803');
-const CANVAS = '.curves-chart canvas';
+const CANVAS = '.curves-chart[data-pane="loss"] canvas';
+const ACC_CANVAS = '.curves-chart[data-pane="accuracy"] canvas';
 
 interface Dbg {
 	xMin: number;
@@ -21,6 +22,7 @@ interface Dbg {
 	logY: boolean;
 	lrLog?: boolean;
 	seriesShown: string[];
+	panes: { key: string; series: string[]; x: [number, number]; axes: string[] }[];
 }
 const dbg = (page: Page) =>
 	page.evaluate(() => {
@@ -119,6 +121,76 @@ describe('webview: curves panel (Chromium)', function () {
 		await p.screenshot('curves-tooltip');
 	});
 
+	it('puts the losses on one chart and each metric family on a chart of its own, sharing the cursor', async () => {
+		const p = await open();
+		const d = await dbg(p.page);
+		assert.deepEqual(
+			d.panes.map((x) => x.key),
+			['loss', 'accuracy'],
+		);
+		const keys = (i: number) => [...new Set(d.panes[i]!.series.filter((s) => !s.endsWith('(smoothed)')).map((s) => s.split(' · ')[1]))];
+		assert.deepEqual(keys(0), ['loss', 'val_loss']);
+		assert.deepEqual(keys(1), ['accuracy', 'val_accuracy']);
+		assert.deepEqual(d.panes[0]!.axes, ['loss'], 'no metric axis on the loss chart');
+		assert.deepEqual(d.panes[1]!.axes, ['accuracy']);
+		// Each chart draws its own series where its own scale says, and only those.
+		const [xa, ya] = await pos(p.page, 30, value(1, 'accuracy', 30), 'accuracy');
+		assert.ok((await countPixels(p.page, ACC_CANVAS, xa, ya, ORANGE, 2)) > 0, 'wide accuracy drawn on the accuracy chart');
+		const [xl, yl] = await pos(p.page, 30, value(1, 'loss', 30));
+		assert.equal(await countPixels(p.page, ACC_CANVAS, xl, yl, ORANGE, 2), 0, 'no loss on the accuracy chart');
+		const accBox = await p.page.locator('.curves-chart[data-pane="accuracy"]').boundingBox();
+		const lossBox = await p.page.locator('.curves-chart[data-pane="loss"]').boundingBox();
+		assert.ok(accBox!.y >= lossBox!.y + lossBox!.height, 'the metric chart sits below the loss chart');
+		assert.match((await p.page.locator('.curves-chart[data-pane="accuracy"]').getAttribute('aria-label'))!, /^accuracy · Training curves/);
+		// Hovering the accuracy chart gives the same exact-value tooltip, inside that chart.
+		await p.page.mouse.move(xa, ya);
+		const tip = p.page.locator('.curves-chart[data-pane="accuracy"] .curves-tooltip');
+		await tip.waitFor({ state: 'visible' });
+		assert.match(await tip.innerText(), /epoch 30\b/);
+		assert.equal(await p.page.locator('.curves-tooltip').count(), 1, 'one tooltip for all charts');
+		await p.screenshot('curves-charts');
+		assert.deepEqual(p.errors, []);
+	});
+
+	it('gives a regression run its loss chart (with the lr schedule) and one chart per metric', async () => {
+		const epochs = Array.from({ length: 20 }, (_, i) => i + 1);
+		const run = {
+			...fixture.runs[0]!,
+			id: 'reg',
+			name: 'houses',
+			epochs,
+			series: {
+				loss: epochs.map((e) => 40 / e),
+				val_loss: epochs.map((e) => 44 / e),
+				mae: epochs.map((e) => 5 / Math.sqrt(e)),
+				val_mae: epochs.map((e) => 5.5 / Math.sqrt(e)),
+				mse: epochs.map((e) => 40 / e),
+				lr: epochs.map((e) => 0.01 * 0.5 ** Math.floor(e / 5)),
+			},
+		};
+		const p = await openPanel(chromium.browser, chromium.server, 'curves');
+		await p.post(message(CurvesInit.type, { ...fixture, runs: [run] }));
+		await waitRendered(p.page, '.curves', 2);
+		const d = await dbg(p.page);
+		assert.deepEqual(
+			d.panes.map((x) => [x.key, x.axes]),
+			[
+				['loss', ['loss', 'lr']],
+				['mae', ['mae']],
+				['mse', ['mse']],
+			],
+		);
+		assert.equal(d.lrLog, true, 'the learning rate keeps its own log axis beside the loss');
+		const [, y1] = await pos(p.page, 3, 0.01, 'lr');
+		const [, y2] = await pos(p.page, 18, 0.00125, 'lr');
+		assert.ok(y2 - y1 > 100, `the schedule's steps are apart (${y1} → ${y2})`);
+		// mae spans 5 → 1.1 on its own axis: the top and bottom of its chart, not a flat line under a loss of 40.
+		const [, top] = await pos(p.page, 1, 5, 'mae');
+		const [, bottom] = await pos(p.page, 20, 5 / Math.sqrt(20), 'mae');
+		assert.ok(bottom - top > 80, `mae fills its chart (${top} → ${bottom})`);
+		assert.deepEqual(p.errors, []);
+	});
+
 	it('marks the best epoch, the onset of overfitting and the NaN epoch, with explanations', async () => {
 		const p = await open();
 		const notes = await p.page.locator('.curves-note').allTextContents();
@@ -169,7 +241,7 @@ describe('webview: curves panel (Chromium)', function () {
 		const p = await open();
 		let d = await dbg(p.page);
 		assert.deepEqual([d.xMin, d.xMax], [1, 40]);
-		await p.page.locator('.curves-chart').focus();
+		await p.page.locator('.curves-chart[data-pane="loss"]').focus();
 		await p.page.keyboard.press('+');
 		d = await dbg(p.page);
 		assert.ok(d.xMax - d.xMin < 25, `zoomed in: ${d.xMin}..${d.xMax}`);
@@ -188,6 +260,7 @@ describe('webview: curves panel (Chromium)', function () {
 		await p.page.mouse.up();
 		d = await dbg(p.page);
 		assert.ok(Math.abs(d.xMin - 10) < 0.5 && Math.abs(d.xMax - 20) < 0.5, `drag zoom ${d.xMin}..${d.xMax}`);
+		assert.deepEqual(d.panes[1]!.x, d.panes[0]!.x, 'the metric chart follows the zoom');
 		await p.page.mouse.wheel(0, 100);
 		d = await dbg(p.page);
 		assert.ok(d.xMax - d.xMin > 10.5, `wheel down zooms out: ${d.xMin}..${d.xMax}`);

@@ -33,7 +33,9 @@ describe('webview: panels in the UI language (Chromium)', function () {
 		await waitRendered(p.page, '.curves', 2);
 		assert.equal(await p.page.locator('h1').textContent(), '训练曲线');
 		assert.equal(await p.page.locator('.curves-export-png').textContent(), '导出 PNG');
-		assert.match((await p.page.locator('.curves-chart').getAttribute('aria-label'))!, /训练曲线/);
+		assert.match((await p.page.locator('.curves-chart[data-pane="loss"]').getAttribute('aria-label'))!, /训练曲线/);
+		// A metric's chart: the metric's name as written, the rest in Chinese.
+		assert.match((await p.page.locator('.curves-chart[data-pane="accuracy"]').getAttribute('aria-label'))!, /^accuracy · 训练曲线/);
 		const keys = await p.page.locator('.curves-key-toggle').allTextContents();
 		assert.ok(keys.includes('loss') && keys.includes('val_loss'), keys.join(', '));
 		assert.deepEqual(p.errors, []);

@@ -1,8 +1,11 @@
 /**
- * The loss-curve chart: uPlot fed with per-pixel decimated frames from CurveStore, a DOM legend
+ * The loss-curve charts: uPlot fed with per-pixel decimated frames from CurveStore, a DOM legend
  * whose buttons toggle runs and series, EMA smoothing with the raw series faint behind, log
  * axes, zoom/pan, an exact-value tooltip, best-epoch/overfitting/NaN markers and PNG/CSV export.
- * Used by the curves page and the compare page.
+ * As TensorBoard and W&B do, the losses get a chart of their own (with the learning rate on a log
+ * axis of its own, so a schedule shows) and each metric family (`accuracy` with `val_accuracy`,
+ * `mae` with `val_mae`, …) another, on its own scale: a 0–1 accuracy never flattens a loss of 40.
+ * The charts share the x range, zoom, cursor and legend. Used by the curves page and the compare page.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -33,10 +36,27 @@ export interface CurvesViewOptions {
 
 const MAX_TOOLTIP_ROWS = 24;
 
+/** One chart: the losses (pane key LOSS_PANE) or one metric family. */
+interface Pane {
+	key: string;
+	box: HTMLDivElement;
+	u: uPlot | undefined;
+	tracks: Track[];
+	/** Decimation buckets of the last frame (the plot width in CSS px). */
+	buckets: number;
+}
+const LOSS_PANE = 'loss';
+let syncKeys = 0;
+
 export class CurvesView {
 	readonly store = new CurveStore();
-	private u: uPlot | undefined;
+	/** The charts in page order, the loss chart first. */
+	private panes: Pane[] = [];
 	private tracks: Track[] = [];
+	/** The chart under the pointer: the only one whose cursor moves the tooltip (the others follow by sync). */
+	private hovered: Pane | undefined;
+	/** Cursor sync between this view's charts (not another view's). */
+	private readonly syncKey = `mw-curves-${++syncKeys}`;
 	private builtStructure = -1;
 	private xRange: [number, number] | undefined;
 	private hiddenRuns: Set<string>;
@@ -49,13 +69,12 @@ export class CurvesView {
 	private theme: Theme;
 	private pending = 0;
 	private notesText = '';
-	private buckets = 0;
 	/** Time of the last flush, read by the benchmark. */
 	lastFlushMs = 0;
 	/** uPlot instances created so far: live appends must not add any. */
 	builds = 0;
 
-	private readonly chartBox: HTMLDivElement;
+	private readonly charts: HTMLDivElement;
 	private readonly legend: HTMLDivElement;
 	private readonly notes: HTMLUListElement;
 	private readonly tooltip: HTMLDivElement;
@@ -132,16 +151,10 @@ export class CurvesView {
 		this.legend = h('div', { class: 'curves-legend', role: 'group', 'aria-label': tw('curves.legend') });
 		this.tooltip = h('div', { class: 'curves-tooltip', role: 'status', 'aria-live': 'off', hidden: true });
 		this.empty = h('div', { class: 'mw-empty' }, tw('curves.empty'));
-		this.chartBox = h('div', {
-			class: 'curves-chart',
-			tabindex: 0,
-			role: 'img',
-			'aria-label': tw('curves.chartAria'),
-		});
-		this.chartBox.addEventListener('keydown', (e) => this.onKey(e));
+		this.charts = h('div', { class: 'curves-charts' });
 		this.notes = h('ul', { class: 'curves-notes', 'aria-live': 'polite' });
-		root.append(toolbar, this.legend, this.empty, this.chartBox, this.notes);
-		new ResizeObserver(() => this.resize()).observe(this.chartBox);
+		root.append(toolbar, this.legend, this.empty, this.charts, this.notes);
+		new ResizeObserver(() => this.resize()).observe(this.charts);
 	}
 
 	// ─── data in ───
@@ -199,25 +212,55 @@ export class CurvesView {
 		return !this.hiddenRuns.has(t.run.meta.id) && !this.hiddenKeys.has(t.key);
 	}
 
+	/** The chart a series belongs to: losses (and the learning rate) together, each metric family apart. */
+	private paneBox(key: string): HTMLDivElement {
+		const existing = this.panes.find((p) => p.key === key)?.box;
+		if (existing) return existing;
+		const box = h('div', {
+			class: 'curves-chart',
+			'data-pane': key,
+			tabindex: 0,
+			role: 'img',
+			// Metric names stay as written (they are config values); the instructions are translated.
+			'aria-label': key === LOSS_PANE ? tw('curves.chartAria') : `${key} · ${tw('curves.chartAria')}`,
+		});
+		box.addEventListener('keydown', (e) => this.onKey(e));
+		return box;
+	}
+
 	private build(): void {
-		this.u?.destroy();
-		this.u = undefined;
+		for (const p of this.panes) p.u?.destroy();
 		this.theme = readTheme();
 		this.builtStructure = this.store.structure;
 		this.tracks = this.store.tracks();
 		this.renderLegend();
 		this.empty.hidden = this.tracks.length > 0;
-		this.chartBox.hidden = this.tracks.length === 0;
+		this.charts.hidden = this.tracks.length === 0;
+		const groups = new Map<string, Track[]>();
+		for (const t of this.tracks) {
+			const k = paneOf(t.key);
+			if (!groups.has(k)) groups.set(k, []);
+			groups.get(k)!.push(t);
+		}
+		// The losses first, then the metric families in the legend's order.
+		const keys = [...groups.keys()].sort((a, b) => (a === LOSS_PANE ? -1 : b === LOSS_PANE ? 1 : 0));
+		this.panes = keys.map((key) => ({ key, box: this.paneBox(key), u: undefined, tracks: groups.get(key)!, buckets: 0 }));
+		this.hovered = undefined;
+		this.charts.replaceChildren(...this.panes.map((p) => p.box));
 		if (!this.tracks.length) return;
 		if (!this.logYChosen && autoLogY(this.tracks) !== this.logY) {
 			this.logY = !this.logY;
 			this.logYButton?.setAttribute('aria-pressed', String(this.logY));
 		}
+		for (const p of this.panes) this.buildPane(p);
+	}
+
+	private buildPane(pane: Pane): void {
 		this.builds++;
 		const th = this.theme;
 		const smoothing = this.store.smoothing > 0;
 		const series: uPlot.Series[] = [{ label: tw('curves.epoch') }];
-		for (const t of this.tracks) {
+		for (const t of pane.tracks) {
 			const color = this.trackColor(t);
 			const dash = t.key === BATCH_KEY ? [2, 3] : t.key.startsWith('val_') ? [6, 4] : undefined;
 			const scale = scaleOf(t.key);
@@ -252,21 +295,19 @@ export class CurvesView {
 			labelFont: th.font,
 			...o,
 		});
-		const hasMetric = this.tracks.some((t) => scaleOf(t.key) === 'm');
-		const hasLoss = this.tracks.some((t) => isLossKey(t.key));
-		const hasLr = this.tracks.some((t) => t.key === LR_KEY);
+		const hasLoss = pane.tracks.some((t) => isLossKey(t.key));
+		const hasLr = pane.tracks.some((t) => t.key === LR_KEY);
 		// Whole epochs on a linear axis unless zoomed below one epoch.
 		const incrs = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 		const axes: uPlot.Axis[] = [axis({ label: tw('curves.epoch'), ...(this.logX ? {} : { incrs }) })];
-		if (hasLoss) axes.push(axis({ scale: 'y', label: tw('curves.loss') }));
-		if (hasMetric)
-			axes.push(axis({ scale: 'm', side: 1, label: tw('curves.metric'), grid: { show: !hasLoss, stroke: th.grid, width: 1 } }));
+		if (pane.key !== LOSS_PANE) axes.push(axis({ scale: 'm', label: pane.key }));
+		else if (hasLoss) axes.push(axis({ scale: 'y', label: tw('curves.loss') }));
 		// The learning rate on an axis of its own (log: schedules span decades), so a schedule shows
-		// instead of a flat line at the bottom of the metrics' 0–1 axis.
-		if (hasLr) axes.push(axis({ scale: 'lr', side: 1, label: LR_KEY, grid: { show: false } }));
+		// instead of a flat line at the bottom of the loss axis.
+		if (hasLr) axes.push(axis({ scale: 'lr', side: 1, label: LR_KEY, grid: { show: !hasLoss, stroke: th.grid, width: 1 } }));
 		const opts: uPlot.Options = {
-			width: Math.max(200, this.chartBox.clientWidth || 600),
-			height: this.height(),
+			width: Math.max(200, this.charts.clientWidth || 600),
+			height: pane.key === LOSS_PANE ? this.height() : this.metricHeight(),
 			series,
 			axes,
 			legend: { show: false },
@@ -280,17 +321,23 @@ export class CurvesView {
 					range: (_u, min, max) => (min > 0 && max > 0 ? (min === max ? [min / 2, max * 2] : [min / 1.25, max * 1.25]) : [1e-4, 1]),
 				},
 			},
-			cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false }, focus: { prox: -1 } },
+			cursor: {
+				drag: { x: true, y: false, setScale: false },
+				points: { show: false },
+				focus: { prox: -1 },
+				// The other charts show the same epoch under the pointer.
+				sync: { key: this.syncKey, setSeries: false },
+			},
 			hooks: {
 				setSelect: [(u) => this.onSelect(u)],
-				setCursor: [(u) => this.updateTooltip(u)],
+				setCursor: [(u) => this.updateTooltip(u, pane)],
 				draw: [
 					(u) => {
-						this.drawMarkers(u);
+						this.drawMarkers(u, pane === this.panes[0]);
 						// Axis labels change the plot width after data arrives: decimate again at the new width.
-						if (Math.round(u.bbox.width / (devicePixelRatio || 1)) !== this.buckets && u.bbox.width > 50)
+						if (Math.round(u.bbox.width / (devicePixelRatio || 1)) !== pane.buckets && u.bbox.width > 50)
 							queueMicrotask(() => {
-								if (this.u === u) u.setData(this.frameData(u.width));
+								if (pane.u === u) u.setData(this.frameData(pane));
 							});
 					},
 				],
@@ -298,17 +345,21 @@ export class CurvesView {
 				ready: [
 					(u) =>
 						queueMicrotask(() => {
-							if (this.u === u) u.setData(this.frameData(u.width));
+							if (pane.u === u) u.setData(this.frameData(pane));
 						}),
 				],
 			},
 		};
 		// Created empty and filled on `ready` (a microtask later), once uPlot has sized its axes and
 		// the plot width, which is the decimation bucket count, is known.
-		this.u = new uPlot(opts, series.map(() => []) as unknown as uPlot.AlignedData, this.chartBox);
-		this.chartBox.appendChild(this.tooltip);
-		this.u.over.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-		this.u.over.addEventListener('mouseleave', () => {
+		pane.u = new uPlot(opts, series.map(() => []) as unknown as uPlot.AlignedData, pane.box);
+		pane.u.over.addEventListener('wheel', (e) => this.onWheel(e, pane), { passive: false });
+		pane.u.over.addEventListener('mouseenter', () => {
+			this.hovered = pane;
+			pane.box.appendChild(this.tooltip);
+		});
+		pane.u.over.addEventListener('mouseleave', () => {
+			if (this.hovered === pane) this.hovered = undefined;
 			this.tooltip.hidden = true;
 		});
 	}
@@ -317,12 +368,18 @@ export class CurvesView {
 		return this.opts.height ?? Math.max(240, Math.min(560, window.innerHeight - 220));
 	}
 
+	/** A metric chart is shorter than the loss chart: several of them should fit below it. */
+	private metricHeight(): number {
+		return Math.max(160, Math.round(this.height() * 0.6));
+	}
+
 	private resize(): void {
-		if (!this.u) return;
-		const width = Math.max(200, this.chartBox.clientWidth);
-		if (Math.abs(width - this.u.width) < 2) return;
-		this.u.setSize({ width, height: this.height() });
-		this.refresh();
+		const width = Math.max(200, this.charts.clientWidth);
+		for (const p of this.panes) {
+			if (!p.u || Math.abs(width - p.u.width) < 2) continue;
+			p.u.setSize({ width, height: p.key === LOSS_PANE ? this.height() : this.metricHeight() });
+			p.u.setData(this.frameData(p));
+		}
 	}
 
 	/** The x range shown: the user's zoom, or everything (planned epochs of live runs included). */
@@ -344,18 +401,19 @@ export class CurvesView {
 		return m === Infinity ? undefined : m;
 	}
 
-	private frameData(width: number): uPlot.AlignedData {
+	private frameData(pane: Pane): uPlot.AlignedData {
 		const [x0, x1] = this.view();
-		const vis = this.tracks.filter((t) => this.visible(t));
+		const vis = pane.tracks.filter((t) => this.visible(t));
 		const smoothing = this.store.smoothing > 0;
-		const plotWidth = this.u && this.u.bbox.width > 0 ? this.u.bbox.width / (devicePixelRatio || 1) : width - 80;
-		this.buckets = Math.max(50, Math.round(plotWidth));
-		const frame = buildFrame(vis, x0, x1, this.buckets, this.logX, smoothing);
+		const u = pane.u;
+		const plotWidth = u && u.bbox.width > 0 ? u.bbox.width / (devicePixelRatio || 1) : (u?.width ?? 600) - 80;
+		pane.buckets = Math.max(50, Math.round(plotWidth));
+		const frame = buildFrame(vis, x0, x1, pane.buckets, this.logX, smoothing);
 		const nulls = new Array<number | null>(frame.x.length).fill(null);
 		const data: (number | null)[][] = [frame.x];
 		const logClean = (a: (number | null)[]) => a.map((v) => (v !== null && v > 0 ? v : null));
 		let k = 0;
-		for (const t of this.tracks) {
+		for (const t of pane.tracks) {
 			if (!this.visible(t)) {
 				data.push(nulls, nulls);
 				continue;
@@ -371,33 +429,36 @@ export class CurvesView {
 
 	private refresh(): void {
 		// A live run reaching two decades of loss switches to log y once (unless the user chose).
-		if (!this.u || (!this.logYChosen && !this.logY && autoLogY(this.tracks))) {
+		if (!this.panes.length || this.panes.some((p) => !p.u) || (!this.logYChosen && !this.logY && autoLogY(this.tracks))) {
 			this.build();
 			return;
 		}
-		this.u.setData(this.frameData(this.u.width));
+		for (const p of this.panes) p.u!.setData(this.frameData(p));
 	}
 
 	private applyVisibility(): void {
-		const u = this.u;
-		if (!u) return;
 		const smoothing = this.store.smoothing > 0;
-		u.batch(() => {
-			this.tracks.forEach((t, k) => {
-				const vis = this.visible(t);
-				const raw = u.series[1 + 2 * k]!;
-				raw.alpha = smoothing ? 0.25 : 1;
-				if (raw.show !== vis) u.setSeries(1 + 2 * k, { show: vis });
-				if (u.series[2 + 2 * k]!.show !== (vis && smoothing)) u.setSeries(2 + 2 * k, { show: vis && smoothing });
+		for (const p of this.panes) {
+			const u = p.u;
+			if (!u) continue;
+			u.batch(() => {
+				p.tracks.forEach((t, k) => {
+					const vis = this.visible(t);
+					const raw = u.series[1 + 2 * k]!;
+					raw.alpha = smoothing ? 0.25 : 1;
+					if (raw.show !== vis) u.setSeries(1 + 2 * k, { show: vis });
+					if (u.series[2 + 2 * k]!.show !== (vis && smoothing)) u.setSeries(2 + 2 * k, { show: vis && smoothing });
+				});
+				u.setData(this.frameData(p));
 			});
-			u.setData(this.frameData(u.width));
-		});
+		}
 		this.renderLegendState();
 	}
 
 	// ─── markers and notes ───
 
-	private drawMarkers(u: uPlot): void {
+	/** Marker lines on every chart; their labels on the first only (they would repeat down the page). */
+	private drawMarkers(u: uPlot, labels: boolean): void {
 		const ctx = u.ctx;
 		const { left, top, width, height } = u.bbox;
 		const dpr = devicePixelRatio || 1;
@@ -416,7 +477,7 @@ export class CurvesView {
 			ctx.lineTo(x, top + height);
 			ctx.stroke();
 			ctx.font = `${10 * dpr}px sans-serif`;
-			ctx.fillText(label, x + 3 * dpr, top + (12 + row * 12) * dpr);
+			if (labels) ctx.fillText(label, x + 3 * dpr, top + (12 + row * 12) * dpr);
 			ctx.restore();
 		};
 		for (const r of this.store.runs.values()) {
@@ -515,7 +576,10 @@ export class CurvesView {
 
 	// ─── tooltip ───
 
-	private updateTooltip(u: uPlot): void {
+	/** Exact values of every visible series (all charts) at the epoch under the pointer. */
+	private updateTooltip(u: uPlot, pane: Pane): void {
+		// The charts follow each other's cursor: only the one under the pointer places the tooltip.
+		if (this.hovered !== pane) return;
 		const left = u.cursor.left ?? -1;
 		if (left < 0 || !this.tracks.length) {
 			this.tooltip.hidden = true;
@@ -565,7 +629,7 @@ export class CurvesView {
 		}
 		if (rows > MAX_TOOLTIP_ROWS) this.tooltip.appendChild(h('div', { class: 'mw-muted' }, `… ${rows - MAX_TOOLTIP_ROWS} more`));
 		this.tooltip.hidden = false;
-		const box = this.chartBox.getBoundingClientRect();
+		const box = pane.box.getBoundingClientRect();
 		const over = u.over.getBoundingClientRect();
 		const tw = this.tooltip.offsetWidth;
 		let x = over.left - box.left + left + 14;
@@ -642,16 +706,16 @@ export class CurvesView {
 		this.refresh();
 	}
 
-	private onWheel(e: WheelEvent): void {
-		if (!this.u) return;
+	private onWheel(e: WheelEvent, pane: Pane): void {
+		if (!pane.u) return;
 		e.preventDefault();
 		// Shift+wheel or a horizontal swipe pans; the wheel zooms around the pointer.
 		if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
 			this.pan(Math.sign(e.deltaX || e.deltaY) * 0.1);
 			return;
 		}
-		const rect = this.u.over.getBoundingClientRect();
-		this.zoom(e.deltaY < 0 ? 0.8 : 1.25, this.u.posToVal(e.clientX - rect.left, 'x'));
+		const rect = pane.u.over.getBoundingClientRect();
+		this.zoom(e.deltaY < 0 ? 0.8 : 1.25, pane.u.posToVal(e.clientX - rect.left, 'x'));
 	}
 
 	private onKey(e: KeyboardEvent): void {
@@ -673,22 +737,28 @@ export class CurvesView {
 
 	// ─── export and state ───
 
+	/** The charts stacked as on the page, then a legend of the visible series. */
 	private exportPng(): void {
-		if (!this.u) return;
-		const src = this.u.ctx.canvas;
+		const srcs = this.panes.flatMap((p) => (p.u ? [p.u.ctx.canvas] : []));
+		if (!srcs.length) return;
 		const dpr = devicePixelRatio || 1;
 		const vis = this.tracks.filter((t) => this.visible(t));
 		const lineH = Math.round(16 * dpr);
+		const chartsH = srcs.reduce((a, c) => a + c.height, 0);
 		const out = document.createElement('canvas');
-		out.width = src.width;
-		out.height = src.height + lineH * (vis.length + 1);
+		out.width = Math.max(...srcs.map((c) => c.width));
+		out.height = chartsH + lineH * (vis.length + 1);
 		const ctx = out.getContext('2d')!;
 		ctx.fillStyle = this.theme.background;
 		ctx.fillRect(0, 0, out.width, out.height);
-		ctx.drawImage(src, 0, 0);
+		let top = 0;
+		for (const c of srcs) {
+			ctx.drawImage(c, 0, top);
+			top += c.height;
+		}
 		ctx.font = `${12 * dpr}px sans-serif`;
 		vis.forEach((t, i) => {
-			const y = src.height + lineH * (i + 1);
+			const y = chartsH + lineH * (i + 1);
 			ctx.fillStyle = this.trackColor(t);
 			ctx.fillRect(10 * dpr, y - 8 * dpr, 14 * dpr, 4 * dpr);
 			ctx.fillStyle = this.theme.foreground;
@@ -734,12 +804,20 @@ export class CurvesView {
 		lrLog?: boolean;
 		seriesShown: string[];
 		colors: string[];
+		/** The charts: `loss`, then one per metric family, with the series each holds, its x range and y axes. */
+		panes: { key: string; series: string[]; x: [number, number]; axes: string[] }[];
 		valToClient(x: number, y: number, key: string): [number, number];
 	} {
-		const u = this.u;
+		const u = this.panes[0]?.u;
+		const panes = this.panes.map((p) => ({
+			key: p.key,
+			series: p.u ? p.u.series.slice(1).map((s) => s.label as string) : [],
+			x: [p.u?.scales.x?.min ?? NaN, p.u?.scales.x?.max ?? NaN] as [number, number],
+			axes: (p.u?.axes ?? []).slice(1).map((a) => String(a.label)),
+		}));
 		const lastX = Math.max(-Infinity, ...[...this.store.runs.values()].map((r) => r.epochs.last()).filter((v) => !Number.isNaN(v)));
 		const common = { lastX, builds: this.builds, logX: this.logX, logY: this.logY };
-		if (!u) return { ...common, xMin: NaN, xMax: NaN, points: 0, seriesShown: [], colors: [], valToClient: () => [NaN, NaN] };
+		if (!u) return { ...common, xMin: NaN, xMax: NaN, points: 0, seriesShown: [], colors: [], panes, valToClient: () => [NaN, NaN] };
 		return {
 			xMin: u.scales.x!.min ?? NaN,
 			xMax: u.scales.x!.max ?? NaN,
@@ -748,14 +826,19 @@ export class CurvesView {
 			logX: u.scales.x!.distr === 3,
 			logY: u.scales.y?.distr === 3,
 			lrLog: u.scales.lr?.distr === 3 && u.axes.some((a) => a.scale === 'lr'),
-			seriesShown: u.series
-				.slice(1)
-				.filter((s) => s.show)
-				.map((s) => s.label as string),
+			seriesShown: this.panes.flatMap((p) =>
+				(p.u?.series ?? [])
+					.slice(1)
+					.filter((s) => s.show)
+					.map((s) => s.label as string),
+			),
 			colors: this.tracks.map((t) => this.trackColor(t)),
+			panes,
 			valToClient: (x, y, key) => {
-				const r = u.over.getBoundingClientRect();
-				return [r.left + u.valToPos(x, 'x'), r.top + u.valToPos(y, scaleOf(key))];
+				// On the chart that holds `key`.
+				const pu = this.panes.find((p) => p.key === paneOf(key))?.u ?? u;
+				const r = pu.over.getBoundingClientRect();
+				return [r.left + pu.valToPos(x, 'x'), r.top + pu.valToPos(y, scaleOf(key))];
 			},
 		};
 	}
@@ -764,9 +847,14 @@ export class CurvesView {
 /** The learning rate a schedule logs each epoch. */
 const LR_KEY = 'lr';
 
-/** The y scale of a series: losses left, the learning rate on its own right axis, other metrics right. */
+/** The y scale of a series in its chart: losses left, the learning rate on its own right axis, a metric on its chart's. */
 function scaleOf(key: string): 'y' | 'lr' | 'm' {
 	return isLossKey(key) ? 'y' : key === LR_KEY ? 'lr' : 'm';
+}
+
+/** The chart of a series: the losses and the learning rate share one; a metric and its `val_` twin have their own. */
+export function paneOf(key: string): string {
+	return isLossKey(key) || key === LR_KEY ? LOSS_PANE : key.replace(/^val_/, '');
 }
 
 /**
