@@ -1,6 +1,7 @@
 // Helpers for the real-VS Code tests: code-server (installed by .ci/install-code-server.sh into a
 // cache outside the repo) on a free loopback port with private folders, and Debian's Chromium.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -84,7 +85,68 @@ export function installVsix(run, vsix) {
 	});
 }
 
-export async function startCodeServer(run, { env = {} } = {}) {
+/**
+ * Makes `locale` (e.g. `zh-cn`) a display language code-server can switch to with `--locale`: VS
+ * Code only switches to a locale it has a language pack for, and the real packs come from the
+ * Marketplace, which an offline machine cannot reach. This pack declares the locale with an empty
+ * core translation, so the workbench's own strings stay English while `vscode.env.language` is
+ * `locale`, and everything the extension shows (its l10n bundle, package.nls.<locale>.json, the
+ * language server, the panels) follows it as under the real pack. The server writes its language
+ * pack cache (languagepacks.json) lazily, after start-up has read it; we write the same entry.
+ */
+export async function installLocalePack(run, locale) {
+	const dir = path.join(run.dir, `locale-pack-${locale}`);
+	const manifest = {
+		name: `test-language-pack-${locale}`,
+		displayName: `Test language pack ${locale}`,
+		description: 'Declares a display language for the UI test; translates nothing.',
+		publisher: 'modelwright-test',
+		version: '0.0.1',
+		license: 'MIT',
+		engines: { vscode: '^1.100.0' },
+		categories: ['Language Packs'],
+		contributes: {
+			localizations: [
+				{
+					languageId: locale,
+					languageName: locale,
+					localizedLanguageName: locale,
+					translations: [{ id: 'vscode', path: './translations/main.i18n.json' }],
+				},
+			],
+		},
+	};
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(path.join(dir, 'translations'), { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+	fs.writeFileSync(path.join(dir, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+	fs.writeFileSync(path.join(dir, 'README.md'), 'Test language pack.\n');
+	fs.writeFileSync(path.join(dir, 'LICENSE'), 'MIT\n');
+	const vsix = path.join(run.dir, `locale-pack-${locale}.vsix`);
+	const r = spawnSync(path.join(REPO, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--out', vsix], {
+		cwd: dir,
+		encoding: 'utf8',
+	});
+	if (r.status !== 0) throw new Error(`vsce package (locale pack): ${r.stdout}${r.stderr}`);
+	await installVsix(run, vsix);
+	const id = `${manifest.publisher}.${manifest.name}`;
+	const installed = path.join(run.extDir, `${id}-${manifest.version}`);
+	if (!fs.existsSync(installed)) throw new Error(`locale pack not installed at ${installed}`);
+	fs.writeFileSync(
+		path.join(run.userData, 'languagepacks.json'),
+		JSON.stringify({
+			[locale]: {
+				hash: createHash('md5').update(id).update(manifest.version).digest('hex'),
+				extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+				translations: { vscode: path.join(installed, 'translations', 'main.i18n.json') },
+				label: locale,
+			},
+		}),
+	);
+}
+
+/** `args`: more code-server arguments (e.g. `['--locale', 'zh-cn']`). */
+export async function startCodeServer(run, { env = {}, args = [] } = {}) {
 	if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server not found at ${CODE_SERVER}: run .ci/install-code-server.sh`);
 	const port = await freePort();
 	const log = path.join(run.dir, 'code-server.log');
@@ -102,6 +164,7 @@ export async function startCodeServer(run, { env = {} } = {}) {
 			'--disable-getting-started-override',
 			'--ignore-last-opened',
 			...csDirs(run),
+			...args,
 			run.ws,
 		],
 		{ env: csEnv(run, env), stdio: ['ignore', out, out], detached: true },

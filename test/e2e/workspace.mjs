@@ -1,4 +1,5 @@
-// The workspace the real-VS Code tests open: the linear example, a broken config and a long run.
+// The workspace the real-VS Code tests open: the linear example, a broken config, a long run and
+// the Transformer example with its data (its architecture graph shows the residual adds).
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './harness.mjs';
@@ -45,6 +46,8 @@ export function workspaceFiles() {
 			'    model.layers[0].units: {choice: [2, 8]}',
 			'',
 		].join('\n'),
+		'transformer.model.yaml': fs.readFileSync(path.join(REPO, 'examples', 'transformer.model.yaml'), 'utf8'),
+		'data/negations.csv': fs.readFileSync(path.join(REPO, 'examples', 'data', 'negations.csv'), 'utf8'),
 		'long.model.yaml': fs.readFileSync(path.join(REPO, 'examples', 'spirals.model.yaml'), 'utf8').replace(/epochs: \d+/, 'epochs: 100000'),
 	};
 }
