@@ -101,9 +101,9 @@ async function englishPass() {
 				.first()
 				.waitFor({ timeout: 120_000 });
 		});
-		/** The loss read from the chart's tooltip at a fraction of its width. */
+		/** The loss read from the loss chart's tooltip at a fraction of its width (metrics have charts of their own). */
 		async function lossAt(frame, fraction) {
-			const over = frame.locator('.u-over');
+			const over = frame.locator('.curves-chart[data-pane="loss"] .u-over');
 			const box = await over.boundingBox();
 			await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2);
 			const row = frame.locator('.curves-tooltip-row', { has: frame.locator('.curves-tooltip-name', { hasText: /^loss$/ }) });
