@@ -5,6 +5,7 @@
  * the same decoded predictions. Also: MW250 at validate time and a named error at export time.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +25,7 @@ import { predictRowsFlat } from '../../engine/runtime/model/inputs';
 import { useBackend } from '../../engine/runtime/train/backend';
 import { execute } from '../../engine/host/execute';
 import type { Row } from '../../engine/runtime/data/generators';
-import { encodeText, vocabularyIndex } from '../../engine/core/data/tokenize';
+import { encodeText, fitTokenizer, vocabularyIndex } from '../../engine/core/data/tokenize';
 
 const ROOT = path.join(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-onnx-'));
@@ -502,6 +503,54 @@ training:
   batchSize: 16
 `,
 		);
+	});
+
+	it("docs/export.md's Python reference turns texts into the engine's token ids (word/character, every punctuation rule, padding)", function () {
+		// The function as documented, run by python3 (skipped where there is none) on texts with
+		// Unicode punctuation, symbols, emoji, odd whitespace and case.
+		const doc = fs.readFileSync(path.join(ROOT, 'docs', 'export.md'), 'utf8');
+		const code = /^def ids\(text, t\):\n(?:[ \t].*\n)+/m.exec(doc)?.[0];
+		assert.ok(code, 'docs/export.md defines ids(text, t)');
+		const texts = [
+			'Hello, World! not good.',
+			'Ünïcode ÉCOLE — “quoted” text… $5 + 3 = 8',
+			'tabs\tand\nnewlines  double',
+			'',
+			'a-b_c d/e',
+			'emoji 😀 ok 👍🏽!',
+		];
+		const cases: { text: string; t: object }[] = [];
+		const want: number[][] = [];
+		for (const level of ['word', 'character'] as const)
+			for (const punctuation of ['strip', 'separate', 'keep'] as const)
+				for (const padding of ['post', 'pre'] as const) {
+					const options = {
+						level,
+						lowercase: level === 'word',
+						punctuation,
+						vocabularySize: 30,
+						oovToken: '[UNK]',
+						maxLength: 7,
+						padding,
+						truncation: padding,
+					};
+					const t = fitTokenizer(texts.slice(0, 4), options);
+					for (const text of texts) {
+						const ids = new Int32Array(7);
+						encodeText(text, t, vocabularyIndex(t), ids, 0);
+						cases.push({ text, t: { ...options, vocabulary: t.vocabulary } });
+						want.push(Array.from(ids));
+					}
+				}
+		const script = path.join(tmp, 'tokenizer_reference.py');
+		fs.writeFileSync(
+			script,
+			`import json, sys, unicodedata\n${code}\ncases = json.load(sys.stdin)\nprint(json.dumps([ids(c["text"], c["t"]) for c in cases]))\n`,
+		);
+		const r = spawnSync('python3', [script], { input: JSON.stringify(cases), encoding: 'utf8' });
+		if (r.error) this.skip();
+		assert.equal(r.status, 0, r.stderr);
+		assert.deepEqual(JSON.parse(r.stdout), want);
 	});
 
 	it('hinge loss decodes at 0 and numeric classes come back as numbers', async () => {
