@@ -14,6 +14,9 @@ import {
 	DocumentSymbolRequest,
 	FoldingRangeRequest,
 	CodeActionRequest,
+	ReferencesRequest,
+	PrepareRenameRequest,
+	RenameRequest,
 	type Position,
 } from 'vscode-languageserver-protocol';
 import { ensureServerBuilt } from './build';
@@ -116,6 +119,9 @@ describe('lsp: fuzzing edits', function () {
 							range: { start: position, end: position },
 							context: { diagnostics: [] },
 						}),
+						client.conn.sendRequest(ReferencesRequest.type, { ...doc, position, context: { includeDeclaration: true } }),
+						client.conn.sendRequest(PrepareRenameRequest.type, { ...doc, position }),
+						client.conn.sendRequest(RenameRequest.type, { ...doc, position, newName: 'renamed' }),
 					]);
 				}
 				const p = await published;
