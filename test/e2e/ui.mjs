@@ -182,6 +182,30 @@ async function englishPass() {
 			await merges.first().scrollIntoViewIfNeeded();
 			await shot('architecture-transformer.png');
 		});
+		await step('two-inputs: a node per named input; a click reveals its model.inputs entry and the cursor there selects it', async () => {
+			await openFile('two-inputs.model.yaml');
+			await editor.locator('.view-line', { hasText: 'name: two-inputs' }).waitFor();
+			const arch = webview();
+			const text = arch.locator('.arch-node.arch-input[data-input="1"]');
+			await text.waitFor({ timeout: 60_000 });
+			assert.equal(await arch.locator('.arch-node.arch-input').count(), 2);
+			assert.equal(await text.evaluate((n) => n.textContent ?? ''), 'Input textshape [null, 10]review');
+			await text.click();
+			// `- name: text` is line 26 of the example.
+			await page
+				.locator('.statusbar-item', { hasText: /Ln 26, Col \d+/ })
+				.first()
+				.waitFor({ timeout: 15_000 });
+			// The reveal focused the editor: two lines up is `- name: numbers`, input 0.
+			await page.keyboard.press('ArrowUp');
+			await page.keyboard.press('ArrowUp');
+			await page
+				.locator('.statusbar-item', { hasText: /Ln 24, Col \d+/ })
+				.first()
+				.waitFor({ timeout: 15_000 });
+			await arch.locator('.arch-node.selected[data-input="0"]').waitFor({ timeout: 15_000 });
+			await shot('architecture-two-inputs.png');
+		});
 		ok = true;
 	} catch (err) {
 		console.error(err);

@@ -1,5 +1,5 @@
 // The workspace the real-VS Code tests open: the linear example, a broken config, a long run and
-// the Transformer example with its data (its architecture graph shows the residual adds).
+// the Transformer and two-inputs examples with their data (architecture graph: residual adds, named inputs).
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './harness.mjs';
@@ -48,6 +48,8 @@ export function workspaceFiles() {
 		].join('\n'),
 		'transformer.model.yaml': fs.readFileSync(path.join(REPO, 'examples', 'transformer.model.yaml'), 'utf8'),
 		'data/negations.csv': fs.readFileSync(path.join(REPO, 'examples', 'data', 'negations.csv'), 'utf8'),
+		'two-inputs.model.yaml': fs.readFileSync(path.join(REPO, 'examples', 'two-inputs.model.yaml'), 'utf8'),
+		'data/orders.csv': fs.readFileSync(path.join(REPO, 'examples', 'data', 'orders.csv'), 'utf8'),
 		'long.model.yaml': fs.readFileSync(path.join(REPO, 'examples', 'spirals.model.yaml'), 'utf8').replace(/epochs: \d+/, 'epochs: 100000'),
 	};
 }
