@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import { parseDocument } from 'yaml';
 import { runJob } from '../../engine/runtime/job';
 import { validateText } from '../../engine/core/config/validate';
@@ -466,6 +467,12 @@ training:
 			[['review', 6, 'pre', 10]],
 		);
 		assert.equal(t.padId, 0);
+		// The same tokenizer travels in the ONNX file's metadata; the card names the id input and the file.
+		const proto = onnx.ModelProto.decode(fs.readFileSync(path.join(modelDir!, ONNX_FILE)));
+		assert.equal(proto.metadataProps.find((p) => p.key === 'tokenizer')?.value, fs.readFileSync(file, 'utf8'));
+		const card = fs.readFileSync(path.join(modelDir!, 'MODEL_CARD.md'), 'utf8');
+		assert.match(card, /\| review \| int64 \| \[N, 6\] \|/);
+		assert.match(card, /`tokenizer\.json` beside the model/);
 	});
 
 	it('padding masks: masked attention (causal too), dense, concatenate of masked sequences, masked pooling', async () => {
