@@ -18,6 +18,10 @@ import {
 	type EvaluationShowParams,
 	type TrialsShowParams,
 } from '../../webviews/protocol';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateConfig } from '../../engine/io/probe';
+import { architectureView } from '../../server/src/service/architecture';
 import { loadFixture, openPanel, waitRendered, useChromium } from './harness';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -73,6 +77,20 @@ describe('webview: panels in the UI language (Chromium)', function () {
 		await waitRendered(en.page, '.compare', 1);
 		const enText = await en.page.locator('.compare').innerText();
 		assert.ok(enText.includes('Final metrics') && !CJK.test(enText), enText);
+	});
+
+	it('architecture in zh-cn: named inputs and the inside of a Transformer block; names, types and shapes as written', async () => {
+		const file = join(__dirname, '..', '..', 'examples', 'two-inputs.model.yaml');
+		const model = architectureView(validateConfig(file, readFileSync(file, 'utf8')), 'two-inputs')!;
+		const p = await openPanel(chromium.browser, chromium.server, 'architecture', { locale: 'zh-cn', height: 1400 });
+		await p.post(message(ArchitectureUpdate.type, { model }));
+		await waitRendered(p.page, '.architecture', 1);
+		assert.deepEqual(await p.page.locator('.arch-input > text:first-of-type').allTextContents(), ['输入 numbers', '输入 text']);
+		const parts = await p.page.locator('.arch-part > text:first-of-type').allTextContents();
+		assert.deepEqual(parts.slice(0, 3), ['块的输入', 'multiHeadAttention', 'add · 残差']);
+		assert.match((await p.page.locator('.arch-input').first().getAttribute('aria-label'))!, /^输入 numbers，形状 \[null, 2\]。/);
+		assert.deepEqual(p.errors, []);
+		await p.screenshot('l10n-architecture-inputs-zh');
 	});
 
 	it('evaluation in zh-cn: Chinese headings, table headers and split; class labels and metric names as written', async () => {
