@@ -103,10 +103,13 @@ const HELP_ZH: Record<CommandName, () => string> = {
   --allow-data-change   即使数据在训练后发生了变化，也按现在的数据评估（报告中会注明）。`,
 
 	predict: () => `用法：modelwright predict <run|model folder> (--input rows.csv | --values "v1,v2,…[; …]") [--json]
+      modelwright predict <run|model folder> <图像文件或文件夹…> [--json]
 
 <run> 是运行 id、运行文件夹或 'latest'（在 --dir 中查找，默认是当前文件夹的 .modelwright/runs）；
 也可以是含 model.json + preprocessing.json 的文件夹。--values 按模型的特征顺序接受特征值，
-或 name=value 形式的键值对；各行之间用 ';' 分隔。`,
+或 name=value 形式的键值对；各行之间用 ';' 分隔。
+用 images 数据源训练的模型接受 PNG/JPEG 文件或包含它们的文件夹（连同子文件夹一起查找）：
+每个文件都按训练时的方式解码并缩放；输出每个文件的类别和每个类别的概率。`,
 
 	export: () => `用法：modelwright export <run> --out <folder> [--format tfjs|onnx|tfjs,onnx] [--dir config|folder]
 
@@ -181,7 +184,8 @@ std() 相同）。每折都是 .modelwright/runs/cv-<stamp>-<name>/folds/ 下的
 
 加载模型及其训练时的预处理，并响应：
   POST /predict       {"rows": [{column: value, …}, …]} 或单个行对象 → 预测
-                      （分类器还有各类别的概率）
+                      （分类器还有各类别的概率）；图像模型接受
+                      {"image": "<base64 PNG 或 JPEG>"} 或 {"rows": [{"image": …}, …]}
   GET  /model         输入（类型、允许的类别）、输出、运行的指标
   GET  /health        存活状态、模型调用次数和已处理的请求数
   GET  /openapi.json  OpenAPI 3 文档
@@ -193,7 +197,8 @@ SIGTERM 会处理完进行中的请求，然后以 0 退出。
   --host <addr>         绑定的地址（默认 ${SERVE_DEFAULTS.host}：仅本机）。
   --token <t>           要求 \`Authorization: Bearer <t>\`（也可用 MODELWRIGHT_SERVE_TOKEN）。
   --max-rows <n>        每个请求的行数上限（默认 ${SERVE_DEFAULTS.maxRows}）。
-  --max-body <bytes>    请求体大小上限（默认 ${SERVE_DEFAULTS.maxBody}）。
+  --max-body <bytes>    请求体大小上限（默认 ${SERVE_DEFAULTS.maxBody}；图像较大时请调高）。
+  --max-images <n>      图像模型每个请求的图像数上限（默认 ${SERVE_DEFAULTS.maxImages}；每张至多 ${SERVE_DEFAULTS.maxImageMegapixels} 百万像素）。
   --batch-window <ms>   请求等待与其他请求共用一次模型调用的时间（默认 ${SERVE_DEFAULTS.batchWindowMs}；0：不合并）。
   --dir <config|folder> 在哪里查找 <run>（默认：当前文件夹）。`,
 
