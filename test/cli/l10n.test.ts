@@ -156,6 +156,55 @@ describe('modelwright CLI in the terminal language', () => {
 		});
 	});
 
+	describe('engine messages under LANG=zh_CN.UTF-8: data errors, the data report, trial processes', function () {
+		this.timeout(180_000);
+		let tmp: string;
+		const zh = (args: string[]) => cli(args, { LANG: 'zh_CN.UTF-8' }, tmp);
+		const csvConfig = (name: string, file: string, extra = '') =>
+			LINEAR(name, extra).replace('source: {type: linear, samples: 40}', `source: {type: csv, path: ${file}}`);
+		/** 60 rows of y = 2x; `edit` changes some of them (index 0 is the header, so index i is file line i + 1). */
+		const csv = (file: string, edit: (rows: string[]) => void) => {
+			const rows = ['x,y', ...Array.from({ length: 60 }, (_, i) => `${i / 10},${(2 * i) / 10}`)];
+			edit(rows);
+			fs.writeFileSync(path.join(tmp, file), `${rows.join('\n')}\n`);
+		};
+		before(() => {
+			tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-l10n-engine-'));
+			csv('bad.csv', (r) => (r[47] = 'abc,1'));
+			csv('gaps.csv', (r) => {
+				r[4] = '0.3,';
+				r[9] = '0.8,';
+			});
+			fs.writeFileSync(path.join(tmp, 'bad.model.yaml'), csvConfig('bad', 'bad.csv'));
+			fs.writeFileSync(path.join(tmp, 'gaps.model.yaml'), csvConfig('gaps', 'gaps.csv'));
+			const tuning =
+				'tuning:\n  strategy: grid\n  workers: 1\n  objective: {metric: val_loss}\n  space:\n    training.batchSize: {choice: [8, 16]}\n';
+			fs.writeFileSync(path.join(tmp, 'badtune.model.yaml'), csvConfig('badtune', 'bad.csv', tuning));
+		});
+		after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+		it('a non-numeric value in a numeric CSV column: the Chinese error names the file line and the value', () => {
+			const r = zh(['train', 'bad.model.yaml']);
+			assert.equal(r.code, 1, r.out + r.err);
+			assert.match(r.err, /bad\.csv:48：列 `x` 是数值列，但这一行的值是 `abc`（该列有 1 个非数值/);
+			const en = cli(['train', 'bad.model.yaml'], { LANG: 'C.UTF-8' }, tmp);
+			assert.match(en.err, /bad\.csv:48: column `x` holds numbers, but this row has `abc` \(1 non-numeric value in this column/);
+		});
+
+		it('rows dropped for a missing label: the data report line in Chinese, with the file lines', () => {
+			const r = zh(['train', 'gaps.model.yaml']);
+			assert.equal(r.code, 0, r.out + r.err);
+			assert.match(r.out, /^ {2}因缺少标签丢弃了 2 行（第 5、10 行）$/m);
+		});
+
+		it('a sweep’s trial processes speak the locale the CLI resolved (their data errors in Chinese)', () => {
+			const r = zh(['tune', 'badtune.model.yaml']);
+			const failed = r.out.split('\n').filter((l) => /^试验 \d 失败/.test(l));
+			assert.equal(failed.length, 2, r.out + r.err);
+			for (const l of failed) assert.match(l, /bad\.csv:48：列 `x` 是数值列/);
+		});
+	});
+
 	describe('per-command --help', () => {
 		const saved = process.env.LANG;
 		afterEach(() => {

@@ -10,6 +10,8 @@ import '../../server/src/service/messages';
 import '../../engine/cli/messages';
 import '../../webviews/shared/html';
 import '../../engine/core/config/yamlMessages';
+import '../../engine/runtime/messages';
+import { droppedLine } from '../../engine/core/data/report';
 import { validateText } from '../../engine/core/config/validate';
 import { describedPaths, overlayKey, pathKey } from '../../engine/core/config/schemaText';
 import { SCHEMA_ZH } from '../../engine/core/config/schema.zh-cn';
@@ -167,5 +169,22 @@ describe('l10n: the YAML parser messages (MW001)', () => {
 		setLocale('zh-CN');
 		const d = validateText('a: *nope\n').diagnostics.find((x) => x.code === 'MW003');
 		assert.ok(d && /无法解析的别名/.test(d.message), JSON.stringify(d));
+	});
+});
+
+describe('l10n: the data report lines', () => {
+	afterEach(() => setLocale('en'));
+	const label = { reason: 'missing label', rows: 7, lines: [4, 9, 12], unit: 'line' as const };
+	const value = { reason: 'missing value in `petal_width`', rows: 1, lines: [3], unit: 'row' as const };
+
+	it('English as the engine records them', () => {
+		assert.equal(droppedLine(label), '7 rows dropped for missing label (lines 4, 9, 12, …)');
+		assert.equal(droppedLine(value), '1 row dropped for missing value in `petal_width` (row 3)');
+	});
+
+	it('Chinese under zh-CN, the column name and line numbers as written (older runs’ English reasons too)', () => {
+		setLocale('zh-CN');
+		assert.equal(droppedLine(label), '因缺少标签丢弃了 7 行（第 4、9、12…… 行）');
+		assert.equal(droppedLine(value), '因列 `petal_width` 缺少值丢弃了 1 行（第 3 行）');
 	});
 });

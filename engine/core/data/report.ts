@@ -1,10 +1,51 @@
 /** The data report of a run as text lines: shared by the CLI (train, runs show) and the extension's output channel. */
 import type { DataSummary, DroppedRows } from '../protocol';
+import { catalogue, list, type Strings } from '../l10n';
+
+const en = {
+	'dropped.one': '1 row dropped for {reason} ({places})',
+	'dropped.many': '{n} rows dropped for {reason} ({places})',
+	'places.line': 'line {places}',
+	'places.lines': 'lines {places}',
+	'places.row': 'row {places}',
+	'places.rows': 'rows {places}',
+	'reason.label': 'missing label',
+	'reason.value': 'missing value in `{column}`',
+	more: ', …',
+} as const;
+const zh: Strings<typeof en> = {
+	'dropped.one': '因{reason}丢弃了 1 行（{places}）',
+	'dropped.many': '因{reason}丢弃了 {n} 行（{places}）',
+	'places.line': '第 {places} 行',
+	'places.lines': '第 {places} 行',
+	'places.row': '第 {places} 行',
+	'places.rows': '第 {places} 行',
+	'reason.label': '缺少标签',
+	'reason.value': '列 `{column}` 缺少值',
+	more: '……',
+};
+export const reportMessages = catalogue('report', en, zh);
+const t = reportMessages.t;
+
+/**
+ * A drop reason in the locale. The engine records it in English (`missing label`, ``missing value
+ * in `col` ``, also in older runs' summaries), so it is translated where it is shown.
+ */
+function reasonText(reason: string): string {
+	if (reason === 'missing label') return t('reason.label');
+	const m = /^missing value in `(.+)`$/.exec(reason);
+	return m ? t('reason.value', { column: m[1]! }) : reason;
+}
 
 /** `3 rows dropped for missing label (lines 4, 9, 12)`; places past the first few end in `…`. */
 export function droppedLine(r: DroppedRows): string {
-	const places = `${r.unit}${r.lines.length === 1 ? '' : 's'} ${r.lines.join(', ')}${r.rows > r.lines.length ? ', …' : ''}`;
-	return `${r.rows} row${r.rows === 1 ? '' : 's'} dropped for ${r.reason} (${places})`;
+	const places = `${list(r.lines.map(String))}${r.rows > r.lines.length ? t('more') : ''}`;
+	const where =
+		r.lines.length === 1
+			? t(r.unit === 'line' ? 'places.line' : 'places.row', { places })
+			: t(r.unit === 'line' ? 'places.lines' : 'places.rows', { places });
+	const reason = reasonText(r.reason);
+	return r.rows === 1 ? t('dropped.one', { reason, places: where }) : t('dropped.many', { n: r.rows, reason, places: where });
 }
 
 /** What a data summary says beyond its counts: dropped rows by reason, then warnings. */

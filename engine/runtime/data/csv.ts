@@ -20,6 +20,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { tableRows, type Column, type Row, type Table } from './table';
+import { tr } from '../messages';
+import { list } from '../../core/l10n';
 
 export class DataError extends Error {
 	constructor(
@@ -293,7 +295,7 @@ class CsvParser {
 	}
 
 	private fail(message: string, line: number, column?: string): never {
-		throw new DataError(`${this.name}:${line}: ${message}`, this.file, line, column);
+		throw new DataError(tr('csv.at', { file: this.name, line, message }), this.file, line, column);
 	}
 
 	/** Parses the complete records of `text`; returns how much of it was used (the rest is carried over). */
@@ -425,9 +427,13 @@ class CsvParser {
 
 	private ragged(count: number, line: number): never {
 		const header = this.header!;
-		const col = count < header.length ? header[count]! : `(extra field ${count})`;
+		const col = count < header.length ? header[count]! : tr('csv.extraField', { n: count });
 		this.fail(
-			`row has ${count} field${count === 1 ? '' : 's'} but the header has ${header.length}${count < header.length ? ` (column \`${col}\` is missing)` : ''}.`,
+			count >= header.length
+				? tr('csv.ragged.extra', { count, header: header.length })
+				: count === 1
+					? tr('csv.ragged.missingOne', { header: header.length, column: col })
+					: tr('csv.ragged.missing', { count, header: header.length, column: col }),
 			line,
 			col,
 		);
@@ -477,14 +483,14 @@ class CsvParser {
 	private setHeader(header: string[], line: number): void {
 		const seen = new Set<string>();
 		for (const h of header) {
-			if (seen.has(h)) this.fail(`the header names column \`${h}\` twice.`, line, h);
+			if (seen.has(h)) this.fail(tr('csv.headerTwice', { column: h }), line, h);
 			seen.add(h);
 		}
 		const wanted = this.opts.columns ? [...new Set(this.opts.columns)] : header;
 		const miss = wanted.filter((c) => !seen.has(c));
 		if (miss.length)
 			throw new DataError(
-				`${this.name}: no column ${miss.map((m) => `\`${m}\``).join(', ')} (columns: ${header.join(', ')}).`,
+				tr('csv.noColumns', { file: this.name, missing: list(miss.map((m) => `\`${m}\``)), columns: header.join(', ') }),
 				this.file,
 				line,
 				miss[0],
@@ -619,7 +625,7 @@ class CsvParser {
 		for (;;) {
 			if (i >= len || (!final && i + look > len)) {
 				if (!final) return 'need';
-				if (quoting) this.fail('a quoted field opened on this line is never closed (quote not closed).', quoteLine);
+				if (quoting) this.fail(tr('csv.quoteNotClosed'), quoteLine);
 				if (!wasQuoting && fields.length === 0 && field.length === 0) {
 					this.line = line;
 					return 'end';
@@ -646,11 +652,7 @@ class CsvParser {
 						i++;
 						continue;
 					}
-					this.fail(
-						`invalid closing quote: \`${text[nx]}\` follows the quote that ends a quoted field (a quote inside a quoted field is written \`""\`).`,
-						line,
-						this.header?.[fields.length],
-					);
+					this.fail(tr('csv.closingQuote', { char: text[nx]! }), line, this.header?.[fields.length]);
 				}
 				let q = text.indexOf('"', i);
 				if (q < 0) q = len;
@@ -661,11 +663,7 @@ class CsvParser {
 			}
 			if (c === QUOTE) {
 				if (field.length !== 0)
-					this.fail(
-						`invalid opening quote: a quote in the middle of field ${fields.length + 1} (\`${field}"\`); quote the whole field and write a quote inside it as \`""\`.`,
-						line,
-						this.header?.[fields.length],
-					);
+					this.fail(tr('csv.openingQuote', { n: fields.length + 1, field: `${field}"` }), line, this.header?.[fields.length]);
 				quoting = true;
 				quoteLine = line;
 				i++;
@@ -695,12 +693,7 @@ class CsvParser {
 			}
 			const space = isSpace(c);
 			if (wasQuoting) {
-				if (!space)
-					this.fail(
-						`invalid closing quote: \`${text[i]}\` follows the quote that ends a quoted field; only whitespace may come before the delimiter.`,
-						line,
-						this.header?.[fields.length],
-					);
+				if (!space) this.fail(tr('csv.closingQuoteSpace', { char: text[i]! }), line, this.header?.[fields.length]);
 				if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) line++;
 				i++;
 				continue;
@@ -724,12 +717,14 @@ class CsvParser {
 	}
 
 	finish(): { table?: CsvTable; reparse?: Set<string> } {
-		if (!this.header) throw new DataError(`${this.name}: the file is empty (a header line is needed).`, this.file);
+		if (!this.header) throw new DataError(tr('csv.empty', { file: this.name }), this.file);
 		// A column is numeric when most of its values are numbers; then a non-number is an error, located.
 		for (const st of this.states)
 			if (st.texts > 0 && st.nums > 0 && st.nums >= st.texts * 4)
 				this.fail(
-					`column \`${st.name}\` holds numbers, but this row has \`${st.firstBadValue}\` (${st.texts} non-numeric value${st.texts === 1 ? '' : 's'} in this column; list missing-value markers in \`missingValues\`).`,
+					st.texts === 1
+						? tr('csv.notNumeric.one', { column: st.name, value: String(st.firstBadValue) })
+						: tr('csv.notNumeric.many', { column: st.name, value: String(st.firstBadValue), n: st.texts }),
 					st.firstBadLine,
 					st.name,
 				);

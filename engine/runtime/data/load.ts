@@ -8,6 +8,7 @@ import { DataError, readCsvTable } from './csv';
 import { generateTable } from './generators';
 import { loadDataset } from './bundled';
 import { tableFromRows, tableRows, type Row, type Table } from './table';
+import { tr } from '../messages';
 
 export type { PathPolicy, Row, Table };
 export { DataError };
@@ -46,7 +47,7 @@ export async function loadTable(
 	if (source.type === 'csv' || source.type === 'json') {
 		const r = resolveDataPath(source.path, opts.policy);
 		if (!r.ok) throw new DataError(r.message);
-		if (!fs.existsSync(r.file)) throw new DataError(`data file \`${source.path}\` not found (looked for ${r.file}).`, r.file);
+		if (!fs.existsSync(r.file)) throw new DataError(tr('data.notFound', { path: source.path, file: r.file }), r.file);
 		if (source.type === 'csv') {
 			const { table, numeric, sha256, lineOf } = await readCsvTable(r.file, {
 				delimiter: source.delimiter,
@@ -64,13 +65,13 @@ export async function loadTable(
 		try {
 			parsed = JSON.parse(bytes.toString('utf8'));
 		} catch (err) {
-			throw new DataError(`${source.path}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`, r.file);
+			throw new DataError(tr('data.notJson', { path: source.path, error: err instanceof Error ? err.message : String(err) }), r.file);
 		}
 		if (!Array.isArray(parsed) || parsed.some((x) => !x || typeof x !== 'object' || Array.isArray(x)))
-			throw new DataError(`${source.path}: must hold a JSON array of row objects.`, r.file);
+			throw new DataError(tr('data.notRows', { path: source.path }), r.file);
 		return { ...fromRows(parsed as Row[]), fingerprint: sha256(bytes), fingerprintSource: r.file };
 	}
-	if (source.type === 'images') throw new DataError('an images source is not a table: its pixels are read by prepareData.');
+	if (source.type === 'images') throw new DataError(tr('data.imagesNotTable'));
 	// Data that is not a file is fingerprinted by what produces it (a generator's rows follow from its seed).
 	const described = { fingerprint: sha256(JSON.stringify([source, opts.seed])), fingerprintSource: `${source.type} source` };
 	if (source.type === 'inline') return { ...fromRows(source.rows as Row[]), ...described };

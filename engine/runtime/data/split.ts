@@ -1,5 +1,6 @@
 /** Seeded train/validation/test splits (stratified for classification) and k-fold indices. */
 import { createRng, shuffleInPlace } from '../../core/random';
+import { tr } from '../messages';
 
 export interface SplitIndices {
 	train: number[];
@@ -95,7 +96,7 @@ export function kFoldIndices(
 	k: number,
 	opts: { seed: number; labels?: ArrayLike<number>; shuffle?: boolean },
 ): { train: number[]; validation: number[] }[] {
-	if (k < 2 || k > indices.length) throw new Error(`cannot make ${k} folds of ${indices.length} rows.`);
+	if (k < 2 || k > indices.length) throw new Error(tr('data.folds', { k, n: indices.length }));
 	const rng = createRng(opts.seed);
 	const parts: number[][] = Array.from({ length: k }, () => []);
 	const by = new Map<number, number[]>();

@@ -11,6 +11,8 @@ import type { TrainRequest } from '../job';
 import type { EpochLogs } from '../../core/protocol';
 import type { TrialStatus } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
+import { getLocale } from '../../core/l10n';
+import { LOCALE_ENV } from '../messages';
 
 export interface WorkerEntry {
 	script: string;
@@ -38,6 +40,8 @@ export class TrialProcess {
 	constructor(entry: WorkerEntry, opts: { detached?: boolean } = {}) {
 		this.proc = fork(entry.script, [], {
 			execArgv: entry.execArgv,
+			// The locale this process resolved (LANG for the CLI, the client's for the engine process), passed down.
+			env: { ...process.env, [LOCALE_ENV]: getLocale() },
 			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 			...(opts.detached ? { detached: true } : {}),
 		});

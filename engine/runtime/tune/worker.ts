@@ -5,6 +5,11 @@
  */
 import { runJob, type TrainRequest } from '../job';
 import type { EngineEvent } from '../../core/protocol';
+import { setLocale } from '../../core/l10n';
+import { LOCALE_ENV } from '../messages';
+
+// The parent's locale: a fold's data errors read like the rest of the sweep's output.
+setLocale(process.env[LOCALE_ENV]);
 
 export type WorkerRequest = { type: 'run'; id: number; request: TrainRequest } | { type: 'cancel'; id: number };
 export type WorkerReply =

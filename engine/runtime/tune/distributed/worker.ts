@@ -39,6 +39,7 @@ import { TrialProcess, TrialRun, workerEntry, type TrialOutcome, type WorkerEntr
 import { DataCache, placeData } from './data';
 import { packRun } from './pack';
 import { connectRedis, redisErrorReason } from './redis';
+import { statusText, tr } from '../../messages';
 
 export interface WorkerServiceOptions {
 	redisUrl: string;
@@ -102,7 +103,14 @@ export class WorkerService {
 		this.admin = await connectRedis(o.redisUrl, { name: `modelwright-worker-${o.name}` });
 		fs.mkdirSync(path.join(o.dir, 'jobs'), { recursive: true });
 		o.log(
-			`worker ${o.name}: Modelwright ${VERSION} (trial protocol ${TRIAL_PROTOCOL}), ${o.concurrency} trial${o.concurrency === 1 ? '' : 's'} at once, Redis ${redactRedisUrl(o.redisUrl)}, folder ${o.dir}`,
+			tr('worker.started', {
+				name: o.name,
+				version: VERSION,
+				protocol: TRIAL_PROTOCOL,
+				concurrency: o.concurrency === 1 ? tr('worker.trials.one') : tr('worker.trials.many', { n: o.concurrency }),
+				redis: redactRedisUrl(o.redisUrl),
+				dir: o.dir,
+			}),
 		);
 		await this.heartbeat();
 		await this.discover();
@@ -121,7 +129,7 @@ export class WorkerService {
 		this.stopping = true;
 		for (const t of this.timers) clearInterval(t);
 		const busy = this.runs.size;
-		if (busy) this.o.log(`stopping: ${busy} running trial${busy === 1 ? '' : 's'} go${busy === 1 ? 'es' : ''} back to the queue`);
+		if (busy) this.o.log(busy === 1 ? tr('worker.stoppingBusy.one') : tr('worker.stoppingBusy.many', { n: busy }));
 		for (const r of this.runs) r.stop();
 		await Promise.all([...this.served.values()].map((s) => this.unserve(s)));
 		for (const p of this.idle) p.dispose();
@@ -132,7 +140,7 @@ export class WorkerService {
 			/* Redis may be gone */
 		}
 		this.admin.disconnect();
-		this.o.log(`worker ${this.o.name} stopped`);
+		this.o.log(tr('worker.stopped', { name: this.o.name }));
 	}
 
 	private async heartbeat(): Promise<void> {
@@ -151,10 +159,10 @@ export class WorkerService {
 				})
 				.expire(workerKey(o.name), 30)
 				.exec();
-			if (this.lostRedis) o.log('Redis is back');
+			if (this.lostRedis) o.log(tr('worker.redisBack'));
 			this.lostRedis = false;
 		} catch (err) {
-			if (!this.lostRedis) o.log(`lost Redis at ${redactRedisUrl(o.redisUrl)} (${redisErrorReason(err)}); retrying`);
+			if (!this.lostRedis) o.log(tr('worker.redisLost', { redis: redactRedisUrl(o.redisUrl), reason: redisErrorReason(err) }));
 			this.lostRedis = true;
 		}
 	}
@@ -179,7 +187,14 @@ export class WorkerService {
 				if (Number(meta.protocol) !== TRIAL_PROTOCOL) {
 					this.refused.add(queue);
 					this.o.log(
-						`refusing sweep ${meta.name ?? queue} (queue ${queue}): its coordinator speaks trial protocol ${meta.protocol} (Modelwright ${meta.version ?? '?'}), this worker ${TRIAL_PROTOCOL} (Modelwright ${VERSION}). Run the same Modelwright version on the coordinator and the workers.`,
+						tr('worker.refusing', {
+							name: meta.name ?? queue,
+							queue,
+							protocol: meta.protocol,
+							version: meta.version ?? '?',
+							ownProtocol: TRIAL_PROTOCOL,
+							ownVersion: VERSION,
+						}),
 					);
 					continue;
 				}
@@ -189,13 +204,11 @@ export class WorkerService {
 			for (const s of [...this.served.values()])
 				if (!s.active && (!live.has(s.queue) || Date.now() - s.seen > IDLE_MS)) {
 					this.served.delete(s.queue);
-					this.o.log(
-						`no longer serving sweep ${s.name} (${live.has(s.queue) ? 'its coordinator is gone and its queue is empty' : 'it ended'})`,
-					);
+					this.o.log(tr('worker.noLonger', { name: s.name, why: tr(live.has(s.queue) ? 'worker.coordinatorGone' : 'worker.ended') }));
 					void this.unserve(s, !live.has(s.queue));
 				}
 		} catch (err) {
-			this.o.log(`cannot read the sweep registry (${redisErrorReason(err)})`);
+			this.o.log(tr('worker.registry', { reason: redisErrorReason(err) }));
 		}
 	}
 
@@ -233,7 +246,7 @@ export class WorkerService {
 		worker.on('error', () => {});
 		const s: Served = { queue, name, worker, connection, active: 0, seen: Date.now() };
 		this.served.set(queue, s);
-		o.log(`serving sweep ${name} (queue ${queue})`);
+		o.log(tr('worker.serving', { name, queue }));
 	}
 
 	/** Waits for a free trial slot (several sweeps share this worker's concurrency). */
@@ -263,7 +276,7 @@ export class WorkerService {
 		const { o } = this;
 		const problem = trialJobProblem(job.data);
 		if (problem) {
-			o.log(`refused job ${job.id} of queue ${queue}: ${problem}`);
+			o.log(tr('worker.refusedJob', { job: String(job.id), queue, problem }));
 			throw new UnrecoverableError(`worker ${o.name} refused the job: ${problem}`);
 		}
 		if (this.stopping) throw new Error(`worker ${o.name} is stopping`);
@@ -285,7 +298,7 @@ export class WorkerService {
 		const attempt = job.attemptsStarted;
 		const startedAt = new Date().toISOString();
 		const began = Date.now();
-		const label = `trial ${d.trial} of ${d.sweep.name}`;
+		const label = tr('worker.trial', { n: d.trial, sweep: d.sweep.name });
 		const entry: JobAttempt = { worker: o.name, attempt, startedAt };
 		await this.admin
 			.multi()
@@ -305,7 +318,7 @@ export class WorkerService {
 		});
 		const early = await this.cancelRequest(keys.cancel(jobId));
 		if (early?.kind === 'stop') return result('stopped', { message: 'stopped' });
-		o.log(`${label} started (attempt ${attempt}, job ${jobId})`);
+		o.log(tr('worker.trialStarted', { trial: label, attempt, job: jobId }));
 
 		// The job folder: `work/` holds the config and its data (the only folder the run may read),
 		// `runs/` the run folders (sent back, then removed with the rest).
@@ -378,7 +391,11 @@ export class WorkerService {
 				await this.admin.set(key, packed, 'EX', 7 * 24 * 3600);
 				runs.push({ name: path.basename(dir), key, bytes: packed.length, ...(d.dataPath ? { dataPath: d.dataPath } : {}) });
 			}
-			o.log(`${label} ${status}${message && message !== status ? ` (${message})` : ''}`);
+			o.log(
+				message && message !== status
+					? tr('worker.trialEndedWhy', { trial: label, status: statusText(status), message })
+					: tr('worker.trialEnded', { trial: label, status: statusText(status) }),
+			);
 			return result(status, {
 				...(message ? { message } : {}),
 				foldScores: outcome.foldScores,
@@ -386,7 +403,7 @@ export class WorkerService {
 				runs,
 			});
 		} catch (err) {
-			o.log(`${label} could not run: ${err instanceof Error ? err.message : String(err)}`);
+			o.log(tr('worker.couldNotRun', { trial: label, message: err instanceof Error ? err.message : String(err) }));
 			throw err;
 		} finally {
 			if (proc && !proc.dead && !this.stopping) this.idle.push(proc);
