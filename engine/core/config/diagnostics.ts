@@ -309,6 +309,12 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			'Options such as `format`, `parts` or `cyclical` only apply to a column whose `step` is `date`; elsewhere they are ignored. A date step whose `parts` is empty without `elapsed: days` writes nothing.',
 	},
+	MW248: {
+		severity: 'error',
+		title: 'Sample-weight column',
+		explanation:
+			'`data.sampleWeight` must name a column of numbers ≥ 0 that is neither the label nor a feature (the model would see the weights); an `images` source has no columns. Training checks every value and names the lines of negative, missing or non-finite weights.',
+	},
 	MW244: {
 		severity: 'warning',
 		title: 'Embedding smaller than the vocabulary',

@@ -147,6 +147,13 @@ export const CONFIG_MESSAGES_EN = {
 	// ---- named inputs and tokenize (inputs.ts)
 	'MW242.one': '{options} is an option of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove it.',
 	'MW242.many': '{options} are options of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove them.',
+	// ---- sample weights (semantic.ts)
+	'MW248.label': 'The sample-weight column `{col}` is the label: weights are read beside the label, not from it. Name another column.',
+	'MW248.feature':
+		'`{col}` is the sample-weight column (`data.sampleWeight`), so it is not a feature: the model would see the weights. Leave it out of `features`.',
+	'MW248.mixed': 'The sample-weight column `{col}` has {bad} values out of {total} that are not numbers; weights are numbers ≥ 0.',
+	'MW248.text': 'The sample-weight column `{col}` holds text; weights are numbers ≥ 0.',
+	'MW248.images': '`data.sampleWeight` names a column, but an `images` source has none: remove it.',
 	// ---- the date step (inputs.ts)
 	'MW246.one': '{options} is an option of the date step, but `{col}` has `step: {step}`: set `step: date` or remove it.',
 	'MW246.many': '{options} are options of the date step, but `{col}` has `step: {step}`: set `step: date` or remove them.',

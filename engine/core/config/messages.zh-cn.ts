@@ -129,6 +129,11 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW231.empty': '范围 [{lo}, {hi}] 为空：下界不能大于上界。',
 	'MW231.log': '对数均匀分布的边界必须 > 0（实际为 {lo}）。',
 	MW232: '网格搜索无法枚举连续范围；请为 `{key}` 使用 `choice`（或 `int`）。',
+	'MW248.label': '样本权重列 `{col}` 就是标签列：权重与标签分开读取，不能取自标签。请指定另一列。',
+	'MW248.feature': '`{col}` 是样本权重列（`data.sampleWeight`），因此不是特征：否则模型会看到权重。请将其移出 `features`。',
+	'MW248.mixed': '样本权重列 `{col}` 的 {total} 个值中有 {bad} 个不是数字；权重必须是 ≥ 0 的数字。',
+	'MW248.text': '样本权重列 `{col}` 存放的是文本；权重必须是 ≥ 0 的数字。',
+	'MW248.images': '`data.sampleWeight` 指定了一列，但 `images` 数据源没有列：请删除它。',
 	'MW246.one': '{options} 是 date 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: date`，或删除它。',
 	'MW246.many': '{options} 是 date 步骤的选项，但 `{col}` 的 `step` 是 `{step}`：请设置 `step: date`，或删除它们。',
 	'MW246.empty':

@@ -19,6 +19,7 @@ export const NO_DEFAULT_KEYS = [
 	'preprocessing',
 	'folds',
 	'parts',
+	'sampleWeight',
 	'inputShape',
 	'from',
 	'name',

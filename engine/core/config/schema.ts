@@ -757,6 +757,13 @@ const DataSchema = Obj(
 					"The column to predict. Default: `y` for the linear generator, `label` for the other generators, the data set's target for bundled data sets, the last column otherwise.",
 			}),
 		),
+		sampleWeight: Opt(
+			Str({
+				description:
+					"A column of per-row weights (numbers ≥ 0): each training row's loss is multiplied by its weight (the mean over a batch, as Keras weighs `sample_weight`), so a row of weight 0 adds nothing to the loss (it still counts in the batch size the mean divides by, as in Keras). The column is not a feature. Validation and evaluation metrics stay unweighted.",
+				examples: ['weight'],
+			}),
+		),
 		task: Opt(
 			StringEnum(TASKS, {
 				description: 'What kind of problem this is. `auto` infers it from the loss and the label values.',

@@ -94,6 +94,8 @@ export const SCHEMA_ZH: Record<string, string> = {
 	'data.features': '输入列，按顺序排列。默认：除标签外的所有列。',
 	'data.features[]': '列名。',
 	label: '要预测的列。默认：线性生成器为 `y`，其他生成器为 `label`，内置数据集为其目标列，否则为最后一列。',
+	sampleWeight:
+		'每行权重所在的列（≥ 0 的数字）：每个训练行的损失乘以它的权重（按批次取平均，与 Keras 的 `sample_weight` 相同），权重为 0 的行不给损失增加任何值（但仍计入求平均时除以的批次大小，与 Keras 相同）。该列不是特征。验证和评估指标不加权。',
 	task: '问题的类型。`auto` 根据损失函数和标签值推断。',
 	'=auto': '根据损失函数和标签值推断。',
 	'=regression': '预测一个数值。',

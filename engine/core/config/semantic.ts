@@ -353,6 +353,8 @@ function dataSummary(
 			add('MW228', tc('MW228.outside', { path: d.source.path }), ['data', 'source', 'path']);
 		}
 	}
+	if (d.sampleWeight !== undefined && d.source.type === 'images' && !invalid(['data', 'sampleWeight']))
+		add('MW248', tc('MW248.images'), ['data', 'sampleWeight'], 'key');
 	if (!info) return out;
 	out.info = info;
 	const cols = info.columns;
@@ -382,7 +384,10 @@ function dataSummary(
 				add('MW227', tc('MW227', { col, cols: list(cols.map((c) => `\`${c}\``)) }), ['data', 'preprocessing', col], 'key');
 		}
 	}
-	let features = d.features ?? inputFeatures(cfg) ?? info.defaultFeatures ?? cols.filter((c) => c !== label);
+	const weight = d.sampleWeight !== undefined && !invalid(['data', 'sampleWeight']) ? d.sampleWeight : undefined;
+	if (weight !== undefined && d.source.type !== 'images') sampleWeightChecks(cd, d, info, label, weight, invalid, add, colFix);
+	// The weight column is never a default feature (as the engine leaves it out).
+	let features = d.features ?? inputFeatures(cfg) ?? info.defaultFeatures ?? cols.filter((c) => c !== label && c !== weight);
 	if (d.features && !invalid(['data', 'features'])) {
 		d.features.forEach((f, i) => {
 			if (!cols.includes(f))
@@ -571,6 +576,48 @@ function tableChecks(
 
 const stepOf = stepOfEntry;
 
+/** MW227/MW248: `data.sampleWeight` names a numeric column that is neither the label nor a feature. */
+function sampleWeightChecks(
+	cd: ConfigDocument,
+	d: ResolvedConfig['data'],
+	info: DataInfo,
+	label: string | undefined,
+	col: string,
+	invalid: (p: JsonPath) => boolean,
+	add: Add,
+	colFix: (p: JsonPath, name: string) => Fix[],
+): void {
+	const at: JsonPath = ['data', 'sampleWeight'];
+	const cols = info.columns;
+	if (!cols.includes(col)) {
+		add('MW227', tc('MW227', { col, cols: list(cols.map((c) => `\`${c}\``)) }), at, 'value', colFix(at, col));
+		return;
+	}
+	if (col === label) {
+		add('MW248', tc('MW248.label', { col }), at);
+		return;
+	}
+	const i = d.features && !invalid(['data', 'features']) ? d.features.indexOf(col) : -1;
+	if (i >= 0) {
+		const e = setValueEdit(
+			cd,
+			['data', 'features'],
+			d.features.filter((f) => f !== col),
+		);
+		add(
+			'MW248',
+			tc('MW248.feature', { col }),
+			['data', 'features', i],
+			'value',
+			e ? [{ title: tc('fix.leaveOut', { col }), edits: [e], preferred: true }] : [],
+		);
+	}
+	if (!info.numeric.includes(col)) {
+		const m = info.mixed?.[col];
+		add('MW248', m ? tc('MW248.mixed', { col, bad: m.nonNumeric, total: m.values }) : tc('MW248.text', { col }), at);
+	}
+}
+
 function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkFix): void {
 	const layers = cfg.model.layers as LayerConfig[];
 	let unitsIdx = -1;
@@ -734,7 +781,6 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
  * MW245: what TensorFlow.js cannot train, found by training it (conv1d/conv2d, wasm and cpu alike):
  * any `dilationRate` above 1 fails in the gradient ("dilation rates greater than 1 are not yet
  * supported in gradients"), and one with `strides` above 1 too fails already in the forward pass.
- * A tuning space that would try such a rate is refused too: its trials would each fail.
  */
 function convChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add, fix: MkFix): void {
 	const layers = Array.isArray(cfg.model?.layers) ? (cfg.model.layers as LayerConfig[]) : [];
@@ -753,24 +799,6 @@ function convChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add:
 			fix(tc('fix.setTo', { key: 'dilationRate', value: 1 }), at, 1),
 		);
 	});
-	if (!cfg.tuning || invalid(['tuning', 'space'])) return;
-	for (const [key, param] of Object.entries(cfg.tuning.space ?? {})) {
-		const target = parseConfigPath(key);
-		if (!target || target.length !== 4 || target[0] !== 'model' || target[1] !== 'layers' || target[3] !== 'dilationRate') continue;
-		const layer = layers[target[2] as number];
-		if (layer?.type !== 'conv1d' && layer?.type !== 'conv2d') continue;
-		const p: JsonPath = ['tuning', 'space', key];
-		const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
-		if ('choice' in param)
-			param.choice.forEach((v, k) => {
-				if (typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number')))
-					if (above1(v as number | number[])) add('MW245', tc('MW245', { rate: show(v) }), [...p, 'choice', k]);
-			});
-		else {
-			const bounds = 'int' in param ? param.int : 'uniform' in param ? param.uniform : param.logUniform;
-			if (bounds[1] > 1) add('MW245', tc('MW245', { rate: show(bounds[1]) }), [...p, Object.keys(param)[0]!]);
-		}
-	}
 }
 
 function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add): void {

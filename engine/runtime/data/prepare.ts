@@ -41,6 +41,8 @@ export interface SplitArrays {
 	classes?: Int32Array;
 	/** The first PREVIEW_ROWS raw rows of the split (for predictions tables); x, y and classes hold all n. */
 	rows: Row[];
+	/** The training split's `data.sampleWeight` per row (validation and test stay unweighted). */
+	weights?: Float32Array;
 }
 
 export interface DataSummaryInfo {
@@ -175,13 +177,36 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const src = d.source;
 	// With `model.inputs`, the features are its columns in input order (each input a run of consecutive values).
 	const listed = inputFeatures(config) ?? d.features;
-	const wanted = d.label !== undefined && listed !== undefined ? [...listed, d.label].filter((c, i, a) => a.indexOf(c) === i) : undefined;
+	const weightCol = d.sampleWeight;
+	const wanted =
+		d.label !== undefined && listed !== undefined
+			? [...listed, d.label, ...(weightCol !== undefined ? [weightCol] : [])].filter((c, i, a) => a.indexOf(c) === i)
+			: undefined;
 	const loaded = await loadTable(src, { policy, seed: mixSeed(seed, 1), ...(wanted ? { columns: wanted } : {}) });
 	const table = loaded.table;
 	const label = d.label ?? loaded.info.defaultLabel;
 	if (!label || !loaded.columns.includes(label))
 		throw new DataError(`label column \`${label ?? '?'}\` not found (columns: ${loaded.columns.join(', ')}).`);
-	const features = listed ?? loaded.info.defaultFeatures ?? loaded.columns.filter((c) => c !== label);
+	if (weightCol !== undefined) {
+		if (!loaded.columns.includes(weightCol))
+			throw new DataError(
+				`sample-weight column \`${weightCol}\` not found (columns: ${loaded.columns.join(', ')}).`,
+				undefined,
+				undefined,
+				weightCol,
+			);
+		if (weightCol === label)
+			throw new DataError(`the sample-weight column \`${weightCol}\` is the label.`, undefined, undefined, weightCol);
+		if (listed?.includes(weightCol))
+			throw new DataError(
+				`\`${weightCol}\` is the sample-weight column, so it cannot be a feature too (the model would see the weights): leave it out of \`features\`.`,
+				undefined,
+				undefined,
+				weightCol,
+			);
+	}
+	// The weight column is never a default feature.
+	const features = listed ?? loaded.info.defaultFeatures ?? loaded.columns.filter((c) => c !== label && c !== weightCol);
 	for (const f of features)
 		if (!loaded.columns.includes(f))
 			throw new DataError(`feature column \`${f}\` not found (columns: ${loaded.columns.join(', ')}).`, undefined, undefined, f);
@@ -262,6 +287,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			`no rows left after dropping rows with missing values (${droppedReport.map((r) => `${r.rows} for ${r.reason}`).join(', ')}).`,
 		);
 	const row = (j: number) => (kept ? kept[j]! : j);
+	const weightOf = weightCol !== undefined ? sampleWeights(columnOf(table, weightCol), weightCol, count, row, place, lineOf) : undefined;
 	for (const s of used)
 		if (s.step === 'date') dateChecks(s, columnOf(table, s.column), count, row, place, (i) => (lineOf ? lineOf(i) : i + 1));
 
@@ -353,9 +379,11 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		inputShape,
 		...(modelInputs ? { modelInputs } : {}),
 	};
+	const train = tableArrays(preprocessing, table, trainIndex, 'training row', lineOf);
+	if (weightOf) train.weights = Float32Array.from(trainIndex, weightOf);
 	const out = withIndices(
 		{
-			train: tableArrays(preprocessing, table, trainIndex, 'training row', lineOf),
+			train,
 			preprocessing,
 			yShape: [labelWidth(preprocessing)],
 			summary: {
@@ -378,6 +406,40 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	if (split.validation.length) out.validation = tableArrays(preprocessing, table, pick(split.validation), 'validation row', lineOf);
 	if (split.test.length) out.test = tableArrays(preprocessing, table, pick(split.test), 'test row', lineOf);
 	return out;
+}
+
+/**
+ * The weight of each table row from `data.sampleWeight`, after checking every kept row: a weight is a
+ * finite number ≥ 0 (a missing one is refused too: the row's weight would be a guess). The error
+ * names how many and the first lines.
+ */
+function sampleWeights(
+	col: Column,
+	name: string,
+	count: number,
+	row: (j: number) => number,
+	place: (i: number) => string,
+	lineOf: ((i: number) => number) | undefined,
+): (i: number) => number {
+	const bad: string[] = [];
+	let n = 0;
+	let first = -1;
+	for (let j = 0; j < count; j++) {
+		const i = row(j);
+		const v = cell(col, i);
+		if (typeof v === 'number' && Number.isFinite(v) && v >= 0) continue;
+		if (n++ < DROPPED_EXAMPLES)
+			bad.push(`${place(i)}: ${v === null ? 'missing' : JSON.stringify(typeof v === 'number' ? String(v) : v.slice(0, 40))}`);
+		if (first < 0) first = i;
+	}
+	if (n)
+		throw new DataError(
+			`the sample-weight column \`${name}\` has ${n} value${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a finite number ≥ 0 (${bad.join('; ')}${n > bad.length ? '; …' : ''}): fix ${n === 1 ? 'it' : 'them'} in the file.`,
+			undefined,
+			lineOf ? lineOf(first) : first + 1,
+			name,
+		);
+	return (i) => cell(col, i) as number;
 }
 
 /**

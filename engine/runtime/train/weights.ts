@@ -1,5 +1,6 @@
 /**
- * Class weights (`training.classWeight`) as one weight per training row. The weight rides with the
+ * Class weights (`training.classWeight`) and sample weights (`data.sampleWeight`, product of both when
+ * both are set) as one weight per training row. The weight rides with the
  * row as an extra label column, so shuffling and batching keep each row's weight without a second
  * gather; the trainer splits it off before the loss (weighted, as Keras weighs `class_weight`:
  * the batch mean of weight × per-sample loss) and the metrics (unweighted).
@@ -51,14 +52,15 @@ export function classWeights(config: ResolvedConfig, data: PreparedData): Float6
 /** The training split with each row's weight appended to its label values (width + 1), or the split itself. */
 export function weightedTrain(config: ResolvedConfig, data: PreparedData): { train: SplitArrays; yShape: number[]; weighted: boolean } {
 	const perClass = classWeights(config, data);
-	if (!perClass) return { train: data.train, yShape: data.yShape, weighted: false };
+	const perRow = data.train.weights;
+	if (!perClass && !perRow) return { train: data.train, yShape: data.yShape, weighted: false };
 	const d = data.train;
 	const yw = d.y.length / Math.max(1, d.n);
 	const y = new Float32Array(d.n * (yw + 1));
 	for (let i = 0; i < d.n; i++) {
 		y.set(d.y.subarray(i * yw, (i + 1) * yw), i * (yw + 1));
-		const c = d.classes![i]!;
-		y[i * (yw + 1) + yw] = c >= 0 ? perClass[c]! : 1;
+		const c = perClass ? d.classes![i]! : -1;
+		y[i * (yw + 1) + yw] = (c >= 0 ? perClass![c]! : 1) * (perRow ? perRow[i]! : 1);
 	}
 	// Only what batching reads: the preview rows stay with the unweighted split.
 	const train: SplitArrays = { x: d.x, y, n: d.n, rows: [], ...(d.classes ? { classes: d.classes } : {}) };

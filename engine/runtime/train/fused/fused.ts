@@ -105,6 +105,7 @@ export function planFused(config: ResolvedConfig, data: PreparedData, model: tf.
 	if (aug.gaussianNoise > 0 || aug.mixup > 0) return no('data augmentation rewrites batches in JS');
 	// The kernel's loss has no per-row weights: class-weighted runs take the tfjs path, which applies them.
 	if (t.classWeight !== undefined) return no('class weights (`training.classWeight`) are applied on the tfjs path');
+	if (config.data.sampleWeight !== undefined) return no('sample weights (`data.sampleWeight`) are applied on the tfjs path');
 	const encoding = pre.label.encoding;
 	for (const m of t.metrics ?? []) {
 		if (!(m in METRICS)) return no(`metric \`${m}\` is not covered`);
