@@ -3,7 +3,8 @@
  * included) and keeps `--json` output English for tools. Through the built bundle.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -203,6 +204,66 @@ describe('modelwright CLI in the terminal language', () => {
 			assert.equal(failed.length, 2, r.out + r.err);
 			for (const l of failed) assert.match(l, /bad\.csv:48：列 `x` 是数值列/);
 		});
+	});
+
+	it('worker under LANG=zh_CN.UTF-8: its log in Chinese through a real Redis sweep', async function () {
+		this.timeout(180_000);
+		const REDIS = '/usr/bin/redis-server';
+		if (!fs.existsSync(REDIS)) throw new Error(`${REDIS} missing: .ci/install-system.sh installs redis-server`);
+		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-l10n-worker-'));
+		const port = await new Promise<number>((resolve) => {
+			const srv = net.createServer().listen(0, '127.0.0.1', () => {
+				const p = (srv.address() as net.AddressInfo).port;
+				srv.close(() => resolve(p));
+			});
+		});
+		const children: ChildProcess[] = [];
+		const env = { ...process.env, LANG: 'zh_CN.UTF-8' };
+		try {
+			children.push(
+				spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp], {
+					stdio: 'ignore',
+				}),
+			);
+			for (let i = 0; i < 100 && spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++)
+				await new Promise((r) => setTimeout(r, 100));
+			const url = `redis://127.0.0.1:${port}`;
+			const tuning = `tuning:\n  strategy: grid\n  objective: {metric: val_loss}\n  space:\n    training.batchSize: {choice: [8, 16]}\n`;
+			fs.writeFileSync(path.join(tmp, 'dist.model.yaml'), LINEAR('dist', tuning));
+			const w = spawn(
+				process.execPath,
+				[BIN, 'worker', '--redis', url, '--concurrency', '1', '--name', 'w1', '--dir', path.join(tmp, 'w1')],
+				{
+					cwd: tmp,
+					env,
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
+			children.push(w);
+			let log = '';
+			w.stdout.on('data', (d: Buffer) => (log += d.toString()));
+			w.stderr.on('data', (d: Buffer) => (log += d.toString()));
+			const t = spawnSync(process.execPath, [BIN, 'tune', 'dist.model.yaml', '--redis', url], {
+				cwd: tmp,
+				env,
+				encoding: 'utf8',
+				timeout: 150_000,
+			});
+			assert.equal(t.status, 0, t.stdout + t.stderr);
+			assert.match(t.stdout, /^试验会放到 redis:\/\/127\.0\.0\.1:\d+ 上的 Redis 队列 \S+：/m);
+			assert.match(t.stdout, /^试验 1 已完成：\S+ {2}training\.batchSize=(8|16) {2}在 w1 上$/m);
+			w.kill('SIGINT');
+			await new Promise((r) => w.on('exit', r));
+			assert.match(log, /^工作进程 w1：Modelwright \S+（试验协议 \d+），同时运行 1 个试验，Redis redis:\/\/127\.0\.0\.1:\d+，文件夹 /m);
+			assert.match(log, /^正在服务搜索 dist（队列 \S+）$/m);
+			assert.match(log, /^搜索 dist 的试验 1 已开始（第 1 次尝试，作业 \S+）$/m);
+			assert.match(log, /^搜索 dist 的试验 1：已完成$/m);
+			assert.match(log, /^工作进程 w1 已停止$/m);
+			assert.doesNotMatch(log, /serving sweep|started \(attempt| stopped$/m);
+		} finally {
+			for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+			fs.rmSync(tmp, { recursive: true, force: true });
+		}
 	});
 
 	describe('per-command --help', () => {
