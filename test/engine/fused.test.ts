@@ -334,6 +334,12 @@ describe('fused path on two threads (data parallel)', () => {
 				loss: 'categoricalCrossentropy',
 				gradientClipping: { clipNorm: 1 },
 			}),
+			// Penalties and clipping by value in the update's per-thread parts.
+			big({ optimizer: { type: 'rmsprop', learningRate: 0.005 }, gradientClipping: { clipValue: 0.5 } }, [
+				{ type: 'dense', units: 48, activation: 'relu', kernelRegularizer: { l1: 0.001, l2: 0.01 }, biasRegularizer: { l2: 0.01 } },
+				{ type: 'dense', units: 24, activation: 'elu' },
+				{ type: 'dense', units: 4, activation: 'softmax' },
+			]),
 		]) {
 			const data = await prepareData(c, policy);
 			const one = await trainLoop({ config: c, data, threads: 1 });
@@ -403,22 +409,22 @@ describe('fused path on two threads (data parallel)', () => {
 		const order = Int32Array.from({ length: data.train.n }, (_, i) => i);
 		const { model, trainer } = mk();
 		assert.equal(trainer.threads, 2);
-		await trainer.workerForTest()!.kill();
+		await trainer.teamForTest().team.kill();
 		const t0 = Date.now();
 		await assert.rejects(
 			trainer.epoch(order, createRng(1), undefined, false, async () => undefined),
-			/fused training: the worker thread exited unexpectedly/,
+			/fused training: a worker thread exited unexpectedly/,
 		);
 		assert.ok(Date.now() - t0 < 10_000);
 		trainer.dispose();
 		model.dispose();
 
-		// A trap inside the worker (here rows far outside its memory) is flagged at once, with the reason.
+		// A trap inside a worker (here rows far outside its memory) is flagged at once, with the reason.
 		const trap = mk();
-		const w0 = trap.trainer.workerForTest()!;
-		w0.start(1 << 29, 32, 64, 0);
-		assert.equal(w0.finishedSync(10_000), false);
-		await assert.rejects(w0.finished(), /fused training: the worker thread failed: RuntimeError: memory access out of bounds/);
+		const { team, plans } = trap.trainer.teamForTest();
+		team.begin(1 << 29, 64, [{ plan: plans[1]!, rows: 32, r0: 32 }]);
+		assert.equal(team.finishedSync(10_000), false);
+		await assert.rejects(team.finished(), /fused training: a worker thread failed: RuntimeError: memory access out of bounds/);
 		await assert.rejects(
 			trap.trainer.epoch(order, createRng(1), undefined, false, async () => undefined),
 			/worker thread failed/,
@@ -429,9 +435,9 @@ describe('fused path on two threads (data parallel)', () => {
 		const ok = mk();
 		const sums = await ok.trainer.epoch(order, createRng(1), undefined, false, async () => undefined);
 		assert.ok(sums && Number.isFinite(sums[0]!));
-		const w = ok.trainer.workerForTest()!;
+		const exited = ok.trainer.teamForTest().team.exited;
 		ok.trainer.dispose();
-		assert.equal(typeof (await w.exited), 'number');
+		assert.equal((await exited).length, 1);
 		ok.model.dispose();
 	});
 });

@@ -15,7 +15,7 @@ import type { Rng } from '../../../core/random';
 import type { PreparedData } from '../../data/prepare';
 import type { BatchEnd } from '../callbacks/callback';
 import type { EngineOptimizer } from '../optimizers';
-import { FusedWorker, fusedThreads, splitRows } from './threads';
+import { FusedTeam, fusedThreads, splitRows } from './threads';
 import { fusedLoadError, fusedModule, instantiate, sharedMemory, type FusedExports } from './wasm';
 
 export type TrainPath = 'fused' | 'tfjs';
@@ -216,6 +216,10 @@ export class FusedTrainer {
 	/** One plan per thread: its own activations and gradients over the shared weights; plans[0] updates. */
 	private readonly plans: number[] = [];
 	private readonly plan: number;
+	/** plans[1..] as i32 pointers, for the kernel's threaded update. */
+	private readonly othersPtr: number;
+	/** Whether the update runs in parts over the threads (not with clipping by norm: it needs whole tensors). */
+	private readonly partedUpdate: boolean;
 	private readonly orderPtr: number;
 	private readonly sumsPtrs: number[] = [];
 	private readonly params: Param[] = [];
@@ -223,7 +227,7 @@ export class FusedTrainer {
 	private readonly rows: number;
 	private readonly batch: number;
 	private readonly nMetrics: number;
-	private workers: FusedWorker[] | undefined;
+	private team: FusedTeam | undefined;
 	/** Batches per wasm call: the whole epoch unless that would keep the event loop out for long. */
 	private chunk = 1;
 
@@ -334,6 +338,9 @@ export class FusedTrainer {
 			this.sumsPtrs.push(sums);
 		}
 		this.plan = this.plans[0]!;
+		this.othersPtr = heap.alloc(4 * this.threads);
+		new Int32Array(this.memory.buffer, this.othersPtr, this.threads - 1).set(this.plans.slice(1));
+		this.partedUpdate = t.gradientClipping?.clipNorm === undefined;
 
 		// Everything is allocated: views made now stay valid (the memory no longer grows).
 		const v = new DataView(this.memory.buffer);
@@ -445,34 +452,53 @@ export class FusedTrainer {
 		return out;
 	}
 
-	/** One batch of n rows at `start` over the threads: their gradients, summed in thread order, one update. */
+	/**
+	 * One batch of n rows at `start` over the threads: part p (rows r0 .. r0+rows) always goes to
+	 * plan p, whichever thread claims it; the gradients are summed in part order and the update
+	 * applied once (its elements split over the threads, each element's arithmetic unchanged).
+	 */
 	private async threadedStep(start: number, n: number): Promise<void> {
-		const parts = splitRows(n, this.threads);
-		const workers = (this.workers ??= this.plans.slice(1).map((p) => new FusedWorker(fusedModule()!, this.memory, p)));
-		let r0 = parts[0]!;
-		workers.forEach((w, i) => {
-			if (parts[i + 1]! > 0) w.start(start, parts[i + 1]!, n, r0);
-			r0 += parts[i + 1]!;
-		});
-		this.ex.grad(this.plan, start, parts[0]!, n, 0);
-		for (let i = 0; i < workers.length; i++) {
-			if (parts[i + 1]! === 0) continue;
-			if (!workers[i]!.finishedSync(WORKER_SYNC_WAIT_MS)) await workers[i]!.finished();
-			this.ex.accumulate(this.plan, this.plans[i + 1]!);
+		const team = this.startTeam();
+		let r0 = 0;
+		const parts = splitRows(n, this.threads)
+			.filter((rows) => rows > 0)
+			.map((rows, p) => ({ plan: this.plans[p]!, rows, r0: (r0 += rows) - rows }));
+		team.begin(start, n, parts);
+		for (let p = team.claim(); p >= 0; p = team.claim()) {
+			this.ex.grad(parts[p]!.plan, start, parts[p]!.rows, n, parts[p]!.r0);
+			team.done();
 		}
-		this.ex.apply(this.plan, n);
+		if (!team.finishedSync(WORKER_SYNC_WAIT_MS)) await team.finished();
+		const count = parts.length - 1;
+		if (!this.partedUpdate) {
+			for (const p of parts.slice(1)) this.ex.accumulate(this.plan, p.plan);
+			this.ex.apply(this.plan, n);
+			return;
+		}
+		this.ex.tick(this.plan);
+		team.beginUpdate(this.plan, this.othersPtr, count, this.threads);
+		for (let p = team.claim(); p >= 0; p = team.claim()) {
+			this.ex.updatePart(this.plan, this.othersPtr, count, p, this.threads);
+			team.done();
+		}
+		if (!team.finishedSync(WORKER_SYNC_WAIT_MS)) await team.finished();
+		this.ex.finishParts(this.plan, this.othersPtr, count, n, this.threads);
+	}
+
+	/** The worker threads, started on first use. */
+	private startTeam(): FusedTeam {
+		return (this.team ??= new FusedTeam(fusedModule()!, this.memory, this.threads - 1));
 	}
 
 	/** Ends the worker threads (when training ends, fails or is cancelled). */
 	dispose(): void {
-		this.workers?.forEach((w) => w.terminate());
-		this.workers = undefined;
+		this.team?.terminate();
+		this.team = undefined;
 	}
 
-	/** @internal tests: the first worker, started if need be. */
-	workerForTest(): FusedWorker | undefined {
-		this.workers ??= this.plans.slice(1).map((p) => new FusedWorker(fusedModule()!, this.memory, p));
-		return this.workers[0];
+	/** @internal tests: the worker threads and each thread's plan. */
+	teamForTest(): { team: FusedTeam; plans: readonly number[] } {
+		return { team: this.startTeam(), plans: this.plans };
 	}
 
 	private masks(rng: Rng, n: number): void {

@@ -6,16 +6,20 @@
  * the main thread sums the gradients in thread order and applies the update once (fused.ts).
  */
 import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
-// Control words (Int32Array over a SharedArrayBuffer).
-const GO = 0; // sequence number of the last request
-const DONE = 1; // sequence number of the last finished request
-const FAILED = 2;
-const START = 3;
-const ROWS = 4;
+// Control words (an Int32Array over a SharedArrayBuffer, one for the main thread and its workers).
+const GO = 0; // sequence number of the current step
+const NEXT = 1; // the next unclaimed part of the step (claimed with Atomics.add by any thread)
+const DONE = 2; // parts of the step finished
+const FAILED = 3;
+const START = 4;
 const TOTAL = 5;
-const R0 = 6;
+const PARTS = 6;
+const TABLE = 8; // per part: kind (0 gradient, 1 update), then plan, rows, r0 or plan, others, count
+/** Threads at most (the kernel keeps a penalty value per update part: 32 slots). */
+export const MAX_THREADS = 32;
 
 /** Env override of the thread count (a positive integer); the engine option otherwise, else automatic. */
 export const THREADS_ENV = 'MODELWRIGHT_TRAIN_THREADS';
@@ -24,6 +28,12 @@ export const THREADS_ENV = 'MODELWRIGHT_TRAIN_THREADS';
 const MIN_STEP_FLOPS = 8e6;
 /** Rows each thread gets, at least, when the count is automatic. */
 const MIN_ROWS_PER_THREAD = 32;
+/**
+ * How long a thread spins for the other before it sleeps on a futex: the two halves of a batch end
+ * close together, and the next batch starts a few hundred µs after (sum, update); waking a sleeping
+ * thread (an idle vCPU under KVM) costs tens to hundreds of µs a step.
+ */
+const SPIN_MS = 0.1;
 
 /**
  * How many threads train: MODELWRIGHT_TRAIN_THREADS, else `requested`, else 2 when the machine has
@@ -34,7 +44,7 @@ export function fusedThreads(requested: number | undefined, batch: number, flops
 	const cores = os.availableParallelism();
 	const env = Number(process.env[THREADS_ENV]);
 	const asked = Number.isInteger(env) && env > 0 ? env : requested !== undefined && requested > 0 ? Math.floor(requested) : undefined;
-	if (asked !== undefined) return Math.max(1, Math.min(asked, cores, Math.floor(batch / 4)));
+	if (asked !== undefined) return Math.max(1, Math.min(asked, cores, MAX_THREADS, Math.floor(batch / 4)));
 	if (cores < 2 || batch < 2 * MIN_ROWS_PER_THREAD || flopsPerRow * batch < MIN_STEP_FLOPS) return 1;
 	return 2;
 }
@@ -52,26 +62,34 @@ export function splitRows(n: number, threads: number): number[] {
 	return parts;
 }
 
-// Plain JS, evaluated as the worker's script (no bundling, no tfjs): instantiate, then serve grad()
-// requests until terminated. A failure is flagged in the control words before it is reported, so
-// the main thread never waits for a step that will not finish.
+// Plain JS, evaluated as the worker's script (no bundling, no tfjs): instantiate, then claim and
+// compute parts of each step until terminated. A part is claimed by whichever thread gets to it
+// first, so a worker the OS has not scheduled yet does not hold the step up: the main thread takes
+// its part. Part p always uses plan p (its rows and buffers), so who computed it changes no bit.
+// A failure is flagged in the control words before it is reported: the main thread never waits
+// for a part that will not finish.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { module, memory, control, plan } = workerData;
+const { module, memory, control } = workerData;
 const c = new Int32Array(control);
 let seen = 0;
 try {
 	const ex = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
 	for (;;) {
+		const end = performance.now() + ${SPIN_MS};
+		for (let k = 1; Atomics.load(c, ${GO}) === seen; k++) if ((k & 255) === 0 && performance.now() > end) break;
 		Atomics.wait(c, ${GO}, seen);
 		seen = Atomics.load(c, ${GO});
-		ex.grad(plan, c[${START}], c[${ROWS}], c[${TOTAL}], c[${R0}]);
-		Atomics.store(c, ${DONE}, seen);
-		Atomics.notify(c, ${DONE});
+		for (let p = Atomics.add(c, ${NEXT}, 1); p < c[${PARTS}]; p = Atomics.add(c, ${NEXT}, 1)) {
+			const t = ${TABLE} + 4 * p;
+			if (c[t] === 0) ex.grad(c[t + 1], c[${START}], c[t + 2], c[${TOTAL}], c[t + 3]);
+			else ex.updatePart(c[t + 1], c[t + 2], c[t + 3], p, c[${PARTS}]);
+			Atomics.add(c, ${DONE}, 1);
+			Atomics.notify(c, ${DONE});
+		}
 	}
 } catch (err) {
 	Atomics.store(c, ${FAILED}, 1);
-	Atomics.store(c, ${DONE}, Atomics.load(c, ${GO}));
 	Atomics.notify(c, ${DONE});
 	parentPort.postMessage({ error: String((err && err.stack) || err) });
 }
@@ -79,63 +97,105 @@ try {
 
 type WaitAsync = (a: Int32Array, i: number, v: number, ms?: number) => { async: boolean; value: Promise<string> | string };
 
-/** One worker thread computing gradients for its own plan in the shared memory. */
-export class FusedWorker {
-	private readonly control = new Int32Array(new SharedArrayBuffer(8 * 4));
-	private readonly worker: Worker;
+/** A gradient part of a step: rows r0 .. r0+rows of the batch, computed into `plan`'s buffers. */
+export interface GradPart {
+	plan: number;
+	rows: number;
+	r0: number;
+}
+
+/** Worker threads that, with the main thread, compute the parts of each step's gradients in the shared memory. */
+export class FusedTeam {
+	private readonly control = new Int32Array(new SharedArrayBuffer((TABLE + 4 * MAX_THREADS) * 4));
+	private readonly workers: Worker[];
 	private seq = 0;
+	private parts = 0;
 	private closing = false;
 	private error: Error | undefined;
-	/** Rejects when the worker fails or exits while training (never resolves). */
+	/** Rejects when a worker fails or exits while training (never resolves). */
 	private readonly failed: Promise<never>;
-	/** Resolves with the exit code once the thread has ended. */
-	readonly exited: Promise<number>;
+	/** Resolves once every thread has ended. */
+	readonly exited: Promise<number[]>;
 
-	constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, plan: number) {
-		this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: this.control.buffer, plan } });
-		// A worker left behind (a caller that never disposes) must not keep the process alive.
-		this.worker.unref();
-		this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
+	constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number) {
+		this.workers = Array.from(
+			{ length: count },
+			() => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: this.control.buffer } }),
+		);
+		// Workers left behind (a caller that never disposes) must not keep the process alive.
+		for (const w of this.workers) w.unref();
+		this.exited = Promise.all(this.workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve))));
 		this.failed = new Promise<never>((_, reject) => {
 			const fail = (why: string) => {
 				if (this.closing || this.error) return;
-				this.error = new Error(`fused training: the worker thread ${why}`);
+				this.error = new Error(`fused training: a worker thread ${why}`);
 				reject(this.error);
 			};
-			this.worker.on('message', (m: { error?: string }) => m.error && fail(`failed: ${m.error}`));
-			this.worker.on('error', (err) => fail(`failed: ${err.stack ?? err.message}`));
-			this.worker.on('exit', (code) => fail(`exited unexpectedly (code ${code})`));
+			for (const w of this.workers) {
+				w.on('message', (m: { error?: string }) => m.error && fail(`failed: ${m.error}`));
+				w.on('error', (err) => fail(`failed: ${err.stack ?? err.message}`));
+				w.on('exit', (code) => fail(`exited unexpectedly (code ${code})`));
+			}
 		});
 		this.failed.catch(() => undefined);
 	}
 
-	/** Starts grad() on rows r0 .. r0+rows of the batch at `start` of `total` rows. */
-	start(start: number, rows: number, total: number, r0: number): void {
-		if (this.error) throw this.error;
+	/** Posts the gradient parts of the batch at `start` of `total` rows, for any thread to claim. */
+	begin(start: number, total: number, parts: GradPart[]): void {
 		const c = this.control;
 		c[START] = start;
-		c[ROWS] = rows;
 		c[TOTAL] = total;
-		c[R0] = r0;
+		this.post(parts.map((p) => [0, p.plan, p.rows, p.r0]));
+	}
+
+	/** Posts `parts` parts of the update of `plan`, adding the gradients of the `count` plans listed at `others`. */
+	beginUpdate(plan: number, others: number, count: number, parts: number): void {
+		this.post(Array.from({ length: parts }, () => [1, plan, others, count]));
+	}
+
+	private post(table: number[][]): void {
+		if (this.error) throw this.error;
+		if (table.length > MAX_THREADS) throw new Error(`fused training: at most ${MAX_THREADS} threads`);
+		const c = this.control;
+		c[PARTS] = table.length;
+		table.forEach((words, i) => words.forEach((x, j) => (c[TABLE + 4 * i + j] = x)));
+		this.parts = table.length;
+		Atomics.store(c, DONE, 0);
+		Atomics.store(c, NEXT, 0);
 		Atomics.store(c, GO, ++this.seq);
 		Atomics.notify(c, GO);
 	}
 
+	/** The next unclaimed part for the calling (main) thread, or -1 when all are taken. */
+	claim(): number {
+		const p = Atomics.add(this.control, NEXT, 1);
+		return p < this.parts ? p : -1;
+	}
+
+	/** The main thread finished a part it claimed. */
+	done(): void {
+		Atomics.add(this.control, DONE, 1);
+	}
+
 	/**
-	 * Blocks up to `ms` for the last request (the main thread has nothing else to do: its own rows
-	 * are done). False when it did not finish or failed: then `finished()` waits with the event loop
-	 * running, so a worker's exit or error is seen.
+	 * Blocks (a short spin, then up to `ms`) until every part is done: the main thread has nothing
+	 * else to do. False when they did not finish or a worker failed: then `finished()` waits with
+	 * the event loop running, so a worker's exit or error is seen.
 	 */
 	finishedSync(ms: number): boolean {
 		const c = this.control;
+		const end = performance.now() + SPIN_MS;
+		for (let k = 1; Atomics.load(c, DONE) < this.parts && !Atomics.load(c, FAILED); k++)
+			if ((k & 255) === 0 && performance.now() > end) break;
 		for (;;) {
+			if (Atomics.load(c, FAILED)) return false;
 			const d = Atomics.load(c, DONE);
-			if (d === this.seq) return Atomics.load(c, FAILED) === 0;
+			if (d >= this.parts) return true;
 			if (Atomics.wait(c, DONE, d, ms) === 'timed-out') return false;
 		}
 	}
 
-	/** Waits for the last request without blocking the event loop; throws when the worker failed or died. */
+	/** Waits for every part without blocking the event loop; throws when a worker failed or died. */
 	async finished(): Promise<void> {
 		const c = this.control;
 		const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
@@ -144,7 +204,7 @@ export class FusedWorker {
 			// The flag is up before the message with the reason arrives: wait for the reason.
 			if (Atomics.load(c, FAILED)) await this.failed;
 			const d = Atomics.load(c, DONE);
-			if (d === this.seq) return;
+			if (d >= this.parts) return;
 			const w = waitAsync(c, DONE, d, 1000);
 			if (w.async) await Promise.race([w.value, this.failed]);
 		}
@@ -153,11 +213,11 @@ export class FusedWorker {
 	terminate(): void {
 		if (this.closing) return;
 		this.closing = true;
-		void this.worker.terminate();
+		for (const w of this.workers) void w.terminate();
 	}
 
 	/** @internal tests: a worker that dies mid-training. */
 	kill(): Promise<number> {
-		return this.worker.terminate();
+		return this.workers[0]!.terminate();
 	}
 }

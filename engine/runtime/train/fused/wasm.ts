@@ -12,6 +12,10 @@ export interface FusedExports {
 	grad(plan: number, start: number, n: number, total: number, r0: number): void;
 	accumulate(plan: number, other: number): void;
 	apply(plan: number, n: number): void;
+	/** The update over threads: tick, then every part (any thread), then finishParts. */
+	tick(plan: number): void;
+	updatePart(plan: number, others: number, count: number, part: number, parts: number): void;
+	finishParts(plan: number, others: number, count: number, n: number, parts: number): void;
 }
 
 /** wasm32's 4 GiB: a shared memory declares its maximum up front (the module is built with it). */

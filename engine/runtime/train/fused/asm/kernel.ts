@@ -35,6 +35,7 @@ const F_CLIP_VALUE: i32 = 7;
 const F_CLIP_NORM: i32 = 8;
 const F_T: i32 = 9; // optimizer step count
 const F_PART: i32 = 10; // this plan's share of the batch loss (threaded steps)
+const F_PEN: i32 = 16; // F_PEN + p: update part p's penalty value (threaded steps; up to 32 parts)
 
 // Layer record words.
 const L_KIND: i32 = 0; // 0 dense, 1 dropout, 2 activation
@@ -725,6 +726,78 @@ export function accumulate(plan: usize, other: usize): void {
 /** The update for a batch of n rows from this plan's (accumulated) gradients. */
 export function apply(plan: usize, n: i32): void {
 	finish(plan, hf(plan, F_PART), n);
+}
+
+/** The tick of the optimizer's step count, before a threaded update's parts run. */
+export function tick(plan: usize): void {
+	store<f64>(plan + 128 + ((<usize>F_T) << 3), hf(plan, F_T) + 1);
+}
+
+/** Start of part `part` of `parts` of a tensor of len elements (blocks of 4 lanes). */
+function partStart(len: i32, part: i32, parts: i32): i32 {
+	if (part <= 0) return 0;
+	if (part >= parts) return len;
+	return (<i32>((<i64>len * <i64>part) / <i64>parts)) & ~3;
+}
+
+/** updatePart on one tensor: weight word wI, gradient gI, slots sI; returns the range's penalty. */
+function updateRange(
+	plan: usize,
+	others: usize,
+	count: i32,
+	l: i32,
+	wI: i32,
+	gI: i32,
+	sI: i32,
+	len: i32,
+	part: i32,
+	parts: i32,
+	l1: f32,
+	l2: f32,
+): f64 {
+	const rec = <usize>hi(plan, H_LAYER_PTR) + ((<usize>l) << 7);
+	const lo = partStart(len, part, parts);
+	const k = partStart(len, part + 1, parts) - lo;
+	if (k <= 0) return 0;
+	const g = at(lp(rec, gI), lo);
+	for (let o = 0; o < count; o++) {
+		const orec = <usize>hi(<usize>load<i32>(at(others, o)), H_LAYER_PTR) + ((<usize>l) << 7);
+		addInto(g, at(lp(orec, gI), lo), k);
+	}
+	const x = at(lp(rec, wI), lo);
+	const v = penalty(x, g, k, l1, l2);
+	clip(plan, g, k);
+	update(plan, x, g, at(lp(rec, sI), lo), at(lp(rec, sI + 1), lo), at(lp(rec, sI + 2), lo), k);
+	return v;
+}
+
+/**
+ * Part `part` of `parts` of a threaded update, element-wise over every weight: the other plans'
+ * gradients (`others`: `count` plan pointers) added in order, penalty, clipping by value, the
+ * optimizer. Every operation is per element, so the parts give the serial update's bits (clipping
+ * by norm needs whole tensors: that runs accumulate() and apply() instead).
+ */
+export function updatePart(plan: usize, others: usize, count: i32, part: i32, parts: i32): void {
+	const nl = hi(plan, H_LAYERS);
+	const layers = <usize>hi(plan, H_LAYER_PTR);
+	let pen: f64 = 0;
+	for (let l = 0; l < nl; l++) {
+		const rec = layers + ((<usize>l) << 7);
+		if (li(rec, L_KIND) != 0) continue;
+		const w = li(rec, L_OUT);
+		pen += updateRange(plan, others, count, l, L_W, L_GW, L_SW, li(rec, L_IN) * w, part, parts, lf(rec, L_L1K), lf(rec, L_L2K));
+		if (lp(rec, L_B)) pen += updateRange(plan, others, count, l, L_B, L_GB, L_SB, w, part, parts, lf(rec, L_L1B), lf(rec, L_L2B));
+	}
+	store<f64>(plan + 128 + ((<usize>(F_PEN + part)) << 3), pen);
+}
+
+/** After the update's parts: the batch loss (loss shares in plan order, then the parts' penalties) × n into the sums. */
+export function finishParts(plan: usize, others: usize, count: i32, n: i32, parts: i32): void {
+	let value = hf(plan, F_PART);
+	for (let o = 0; o < count; o++) value += hf(<usize>load<i32>(at(others, o)), F_PART);
+	for (let p = 0; p < parts; p++) value += hf(plan, F_PEN + p);
+	const sums = <usize>hi(plan, H_SUMS);
+	store<f64>(sums, load<f64>(sums) + <f64>(<f32>value) * <f64>n);
 }
 
 /** Batches first .. first+count of an epoch of `rows` rows cut into `batch`-row batches. */
