@@ -198,6 +198,26 @@ describe('modelwright CLI in the terminal language', () => {
 			assert.match(r.out, /^ {2}因缺少标签丢弃了 2 行（第 5、10 行）$/m);
 		});
 
+		it('the engine’s own data checks: a refused missing value names its line, an empty feature warns, in Chinese', () => {
+			csv('holes.csv', (r) => {
+				r[0] = 'x,z,y';
+				for (let i = 1; i < r.length; i++) r[i] = `${r[i]!.split(',')[0]},NA,${r[i]!.split(',')[1]}`;
+			});
+			const holes = (name: string, missing: string) =>
+				LINEAR(name)
+					.replace('source: {type: linear, samples: 40}', 'source: {type: csv, path: holes.csv}')
+					.replace('features: [x]', 'features: [x, z]')
+					.replace('  label: y\n', `  label: y\n  missing: ${missing}\n`);
+			fs.writeFileSync(path.join(tmp, 'refuse.model.yaml'), holes('refuse', 'error'));
+			fs.writeFileSync(path.join(tmp, 'empty.model.yaml'), holes('empty', 'mean'));
+			const refused = zh(['train', 'refuse.model.yaml']);
+			assert.equal(refused.code, 1, refused.out + refused.err);
+			assert.match(refused.err, /第 2 行：列 `z` 缺少值（设置 `fillMissing` 或 `data\.missing` 以丢弃或填充它）。/);
+			const empty = zh(['train', 'empty.model.yaml']);
+			assert.equal(empty.code, 0, empty.out + empty.err);
+			assert.match(empty.err, /^警告：特征 `z` 在 \d+ 个训练行中没有任何值（全部缺失）/m);
+		});
+
 		it('a sweep’s trial processes speak the locale the CLI resolved (their data errors in Chinese)', () => {
 			const r = zh(['tune', 'badtune.model.yaml']);
 			const failed = r.out.split('\n').filter((l) => /^试验 \d 失败/.test(l));

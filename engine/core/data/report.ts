@@ -31,7 +31,7 @@ const t = reportMessages.t;
  * A drop reason in the locale. The engine records it in English (`missing label`, ``missing value
  * in `col` ``, also in older runs' summaries), so it is translated where it is shown.
  */
-function reasonText(reason: string): string {
+export function droppedReason(reason: string): string {
 	if (reason === 'missing label') return t('reason.label');
 	const m = /^missing value in `(.+)`$/.exec(reason);
 	return m ? t('reason.value', { column: m[1]! }) : reason;
@@ -44,7 +44,7 @@ export function droppedLine(r: DroppedRows): string {
 		r.lines.length === 1
 			? t(r.unit === 'line' ? 'places.line' : 'places.row', { places })
 			: t(r.unit === 'line' ? 'places.lines' : 'places.rows', { places });
-	const reason = reasonText(r.reason);
+	const reason = droppedReason(r.reason);
 	return r.rows === 1 ? t('dropped.one', { reason, places: where }) : t('dropped.many', { n: r.rows, reason, places: where });
 }
 

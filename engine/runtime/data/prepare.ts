@@ -29,6 +29,9 @@ import { prepareImages } from './imageData';
 import { classesOf } from '../../core/data/labels';
 import type { DataFingerprint } from '../../core/data/fingerprint';
 import type { DroppedRows } from '../../core/protocol';
+import { tr } from '../messages';
+import { list } from '../../core/l10n';
+import { droppedReason } from '../../core/data/report';
 
 /** Raw rows kept per split for predictions tables (evaluation shows at most this many). */
 export const PREVIEW_ROWS = 5000;
@@ -186,7 +189,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const table = loaded.table;
 	const label = d.label ?? loaded.info.defaultLabel;
 	if (!label || !loaded.columns.includes(label))
-		throw new DataError(`label column \`${label ?? '?'}\` not found (columns: ${loaded.columns.join(', ')}).`);
+		throw new DataError(tr('prep.labelNotFound', { label: label ?? '?', columns: loaded.columns.join(', ') }));
 	if (weightCol !== undefined) {
 		if (!loaded.columns.includes(weightCol))
 			throw new DataError(
@@ -209,7 +212,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const features = listed ?? loaded.info.defaultFeatures ?? loaded.columns.filter((c) => c !== label && c !== weightCol);
 	for (const f of features)
 		if (!loaded.columns.includes(f))
-			throw new DataError(`feature column \`${f}\` not found (columns: ${loaded.columns.join(', ')}).`, undefined, undefined, f);
+			throw new DataError(tr('prep.featureNotFound', { column: f, columns: loaded.columns.join(', ') }), undefined, undefined, f);
 
 	const specs: FeatureSpec[] = features.map((c) => {
 		const entry = d.preprocessing?.[c];
@@ -260,7 +263,9 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 				if (!missing(i)) continue;
 				if (s.fill === 'error')
 					throw new DataError(
-						`${place(i)}: missing value in column \`${s.column}\` (set \`fillMissing\` or \`data.missing\` to drop or fill it).`,
+						lineOf
+							? tr('prep.missingValue.line', { n: lineOf(i), column: s.column })
+							: tr('prep.missingValue.row', { n: i + 1, column: s.column }),
 						undefined,
 						lineOf ? lineOf(i) : i + 1,
 						s.column,
@@ -284,7 +289,9 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const droppedReport = [...reasons.values()];
 	if (count === 0)
 		throw new DataError(
-			`no rows left after dropping rows with missing values (${droppedReport.map((r) => `${r.rows} for ${r.reason}`).join(', ')}).`,
+			tr('prep.noRowsLeft', {
+				reasons: list(droppedReport.map((r) => tr('prep.noRowsFor', { n: r.rows, reason: droppedReason(r.reason) }))),
+			}),
 		);
 	const row = (j: number) => (kept ? kept[j]! : j);
 	const weightOf = weightCol !== undefined ? sampleWeights(columnOf(table, weightCol), weightCol, count, row, place, lineOf) : undefined;
@@ -302,12 +309,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	if (task === 'regression' && labelCol.kind === 'category') {
 		for (let j = 0; j < count; j++)
 			if (typeof cell(labelCol, row(j)) !== 'number')
-				throw new DataError(
-					`label \`${label}\` has non-numeric values but the task is regression; use a classification loss.`,
-					undefined,
-					undefined,
-					label,
-				);
+				throw new DataError(tr('prep.regressionLabel', { label }), undefined, undefined, label);
 	}
 	const preLabel = { label: { column: label, encoding, ...(classes ? { classes } : {}) } };
 	let rowClasses: Int32Array | undefined;
@@ -323,6 +325,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		shuffle: sp.shuffle,
 		...(rowClasses && sp.stratify ? { labels: rowClasses } : {}),
 	});
+	let foldWarning: string | undefined;
 	if (opts.fold) {
 		// Folds are drawn from what is not test (validation is folded back in), stratified like the split.
 		const pool = [...toArray(split.train), ...toArray(split.validation)].sort((a, b) => a - b);
@@ -333,11 +336,12 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 		});
 		const f = folds[opts.fold.index];
 		if (!f) throw new DataError(`fold ${opts.fold.index + 1} of ${opts.fold.of} does not exist.`);
+		if (rowClasses && sp.stratify) foldWarning = smallClasses(pool, rowClasses, classes!, opts.fold.of);
 		split.train = Int32Array.from(f.train);
 		split.validation = Int32Array.from(f.validation);
 	}
 	// A split asked for but rounded away: say so with the arithmetic instead of evaluating on another split.
-	const warnings: string[] = [];
+	const warnings: string[] = foldWarning ? [foldWarning] : [];
 	const fractions = { validation: sp.folds || opts.fold ? 0 : sp.validation, test: sp.test };
 	const stratified = rowClasses && sp.stratify ? { rowClasses, classes: classes! } : undefined;
 	for (const k of ['validation', 'test'] as const) {
@@ -347,15 +351,12 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	}
 	// Split row numbers (into the kept rows) → table row numbers.
 	const pick = (ix: Int32Array): Int32Array => (kept ? ix.map((i) => kept[i]!) : ix);
-	if (split.train.length === 0) throw new DataError('the training split is empty: lower `data.split.validation`/`test` or add rows.');
+	if (split.train.length === 0) throw new DataError(tr('prep.trainEmpty'));
 	const trainIndex = pick(split.train);
 	const fitted = fitFeatures(specs, table, trainIndex);
 	// A feature with no value in the training rows is filled with a constant: it carries nothing.
 	const emptyFeatures = used.filter((s) => allMissing(columnOf(table, s.column), trainIndex)).map((s) => s.column);
-	for (const c of emptyFeatures)
-		warnings.push(
-			`feature \`${c}\` has no value in the ${trainIndex.length} training rows (every value is missing): it is filled with a constant and carries nothing; leave it out of \`features\` or fix the file.`,
-		);
+	for (const c of emptyFeatures) warnings.push(tr('prep.emptyFeature', { column: c, n: trainIndex.length }));
 	const printRows = (ix: Int32Array) => sha256(new Uint8Array(Int32Array.from(pick(ix)).sort().buffer));
 	const fingerprint: DataFingerprint = {
 		data: loaded.fingerprint,
@@ -475,6 +476,31 @@ function dateChecks(
 	throw new DataError(dateProblem(s.column, { error: k, text: f.text }, s.date!.format, { n, where }), undefined, lineNo(f.row), s.column);
 }
 
+/**
+ * Stratified k-fold deals each class out over the folds on its own: a class with fewer rows than folds
+ * is missing from some folds' validation (MW247 says the same before training).
+ */
+function smallClasses(
+	pool: readonly number[],
+	rowClasses: Int32Array,
+	classes: readonly (string | number)[],
+	k: number,
+): string | undefined {
+	const counts = new Array<number>(classes.length).fill(0);
+	for (const i of pool) if (rowClasses[i]! >= 0) counts[rowClasses[i]!]!++;
+	const few = counts
+		.map((n, c) => ({ n, c }))
+		.filter((x) => x.n < k)
+		.sort((a, b) => a.n - b.n || a.c - b.c);
+	if (!few.length) return undefined;
+	const named = few
+		.slice(0, 5)
+		.map((x) => `\`${String(classes[x.c])}\` (${x.n} row${x.n === 1 ? '' : 's'})`)
+		.join(', ');
+	const more = few.length > 5 ? ` and ${few.length - 5} more` : '';
+	return `${few.length === 1 ? 'class' : 'classes'} ${named}${more} ${few.length === 1 ? 'has' : 'have'} fewer rows than the ${k} folds: the folds are stratified, so ${k - few[0]!.n} of them validate without ${few.length === 1 ? 'it' : 'the smallest'} and per-fold scores of ${few.length === 1 ? 'that class' : 'those classes'} are missing or noisy. Use at most ${Math.max(2, few[0]!.n)} folds, or add rows.`;
+}
+
 /** Places listed per dropped-rows reason. */
 const DROPPED_EXAMPLES = 5;
 
@@ -511,17 +537,21 @@ export function splitArithmetic(
 	if (absent.length === 0) return undefined;
 	const shown = absent
 		.slice(0, 5)
-		.map((x) => `class \`${String(stratified.classes[x.c])}\`: ${times(x.n, fraction)}`)
+		.map((x) => tr('prep.classRows', { cls: String(stratified.classes[x.c]), rows: times(x.n, fraction) }))
 		.join('; ');
-	const more = absent.length > 5 ? `; and ${absent.length - 5} more classes` : '';
+	const more = absent.length > 5 ? tr('prep.moreClasses', { n: absent.length - 5 }) : '';
 	if (got === 0) {
 		const largest = Math.max(...counts.slice(0, 1000), 0);
 		return {
 			error: `\`data.split.${k}\` ${fraction} gives the ${k} split no rows: the split is stratified, so each class is split on its own and every class rounds to 0 rows (${shown}${more}). The evaluation would silently use another split. Add rows, raise \`${k}\` to at least ${ceil2(0.5 / largest)} (one row of the largest class, ${largest} rows), or set \`data.split.stratify: false\` (${times(rows, fraction)} rows).`,
 		};
 	}
+	const split = tr(k === 'validation' ? 'split.validation' : 'split.test');
 	return {
-		warning: `the ${k} split (stratified) has no rows of ${absent.length === 1 ? 'one class' : `${absent.length} classes`}, which round to 0 (${shown}${more}); its metrics say nothing about ${absent.length === 1 ? 'it' : 'them'}.`,
+		warning:
+			absent.length === 1
+				? tr('prep.classAbsent.one', { split, shown: `${shown}${more}` })
+				: tr('prep.classAbsent.many', { split, n: absent.length, shown: `${shown}${more}` }),
 	};
 }
 
