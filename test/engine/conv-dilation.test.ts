@@ -73,8 +73,9 @@ describe('MW245: dilated convolutions, refused because tfjs cannot train them', 
 				cwd: dir,
 			});
 			assert.equal(code, 2, err);
-			assert.match(err, /^dilated\.model\.yaml:12:21 error MW245 `dilationRate: 2`: TensorFlow\.js cannot train/m);
-			assert.match(err, /^dilated\.model\.yaml:15:95 error MW245 `dilationRate: \[1, 2\]` with `strides: \[2, 1\]`/m);
+			assert.match(err, /^dilated\.model\.yaml:13:21 error MW245 `dilationRate: 2`: TensorFlow\.js cannot train/m);
+			assert.match(err, /^dilated\.model\.yaml:16:95 error MW245 `dilationRate: \[1, 2\]` with `strides: \[2, 1\]`/m);
+			assert.match(err, /^dilated\.model\.yaml:26:48 error MW245 `dilationRate: 2`/m, 'the tuning space that would try a rate of 2');
 			assert.ok(!fs.existsSync(path.join(dir, '.modelwright', 'runs')) || !fs.readdirSync(path.join(dir, '.modelwright', 'runs')).length);
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });

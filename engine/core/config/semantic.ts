@@ -781,6 +781,7 @@ function outputChecks(cfg: ResolvedConfig, data: DataSummary, add: Add, fix: MkF
  * MW245: what TensorFlow.js cannot train, found by training it (conv1d/conv2d, wasm and cpu alike):
  * any `dilationRate` above 1 fails in the gradient ("dilation rates greater than 1 are not yet
  * supported in gradients"), and one with `strides` above 1 too fails already in the forward pass.
+ * A tuning space that would try such a rate is refused too: its trials would each fail.
  */
 function convChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add, fix: MkFix): void {
 	const layers = Array.isArray(cfg.model?.layers) ? (cfg.model.layers as LayerConfig[]) : [];
@@ -799,6 +800,24 @@ function convChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add:
 			fix(tc('fix.setTo', { key: 'dilationRate', value: 1 }), at, 1),
 		);
 	});
+	if (!cfg.tuning || invalid(['tuning', 'space'])) return;
+	for (const [key, param] of Object.entries(cfg.tuning.space ?? {})) {
+		const target = parseConfigPath(key);
+		if (!target || target.length !== 4 || target[0] !== 'model' || target[1] !== 'layers' || target[3] !== 'dilationRate') continue;
+		const layer = layers[target[2] as number];
+		if (layer?.type !== 'conv1d' && layer?.type !== 'conv2d') continue;
+		const p: JsonPath = ['tuning', 'space', key];
+		const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+		if ('choice' in param)
+			param.choice.forEach((v, k) => {
+				if (typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number')))
+					if (above1(v as number | number[])) add('MW245', tc('MW245', { rate: show(v) }), [...p, 'choice', k]);
+			});
+		else {
+			const bounds = 'int' in param ? param.int : 'uniform' in param ? param.uniform : param.logUniform;
+			if (bounds[1] > 1) add('MW245', tc('MW245', { rate: show(bounds[1]) }), [...p, Object.keys(param)[0]!]);
+		}
+	}
 }
 
 function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add): void {
