@@ -218,6 +218,22 @@ describe('modelwright CLI in the terminal language', () => {
 			assert.match(empty.err, /^警告：特征 `z` 在 \d+ 个训练行中没有任何值（全部缺失）/m);
 		});
 
+		it('training stops in Chinese: a diverging loss with its hints, early stopping', () => {
+			fs.writeFileSync(path.join(tmp, 'nan.model.yaml'), LINEAR('nan').replace('learningRate: 0.01', 'learningRate: 100000'));
+			const nan = zh(['train', 'nan.model.yaml']);
+			assert.equal(nan.code, 1, nan.out + nan.err);
+			assert.match(nan.err, /损失在第 \d+ 个轮次变成了 NaN\/Infinity；训练已停止。可能的原因：学习率（100000）可能过高：试试 10000/);
+			fs.writeFileSync(
+				path.join(tmp, 'early.model.yaml'),
+				LINEAR('early')
+					.replace('epochs: 2', 'epochs: 30')
+					.replace('  checkpoint: {every: 0}', '  checkpoint: {every: 0}\n  earlyStopping: {patience: 1, minDelta: 1000}'),
+			);
+			const early = zh(['train', 'early.model.yaml']);
+			assert.equal(early.code, 0, early.out + early.err);
+			assert.match(early.out, /^已停止：提前停止：`val_loss` 已连续 1 个轮次没有改善（最佳 \S+，在第 1 个轮次）$/m);
+		});
+
 		it('a sweep’s trial processes speak the locale the CLI resolved (their data errors in Chinese)', () => {
 			const r = zh(['tune', 'badtune.model.yaml']);
 			const failed = r.out.split('\n').filter((l) => /^试验 \d 失败/.test(l));

@@ -24,6 +24,7 @@ import { FusedTrainer, planFused, type TrainPath, type TrainPathChoice } from '.
 import { makeOptimizer } from './optimizers';
 import { Trainer } from './trainer';
 import { weightedTrain } from './weights';
+import { tr } from '../messages';
 
 export interface TrainLoopOptions {
 	config: ResolvedConfig;
@@ -122,7 +123,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 				batches!.release(epochBatches);
 			}
 			if (!sums) {
-				stop = { status: 'cancelled', message: `cancelled during epoch ${epoch + 1}` };
+				stop = { status: 'cancelled', message: tr('train.cancelled', { epoch: epoch + 1 }) };
 				break;
 			}
 			const logs = trainer.logs(sums, data.train.n);

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../../../core/config/resolve';
 import { deserialise, serialiseAll } from '../serial';
 import { initialBest, isBetter } from '../schedule';
 import type { CallbackState, Stop, TrainCallback } from './callback';
+import { tr } from '../../messages';
 
 type EarlyStoppingConfig = NonNullable<ResolvedConfig['training']['earlyStopping']>;
 
@@ -46,7 +47,12 @@ export class EarlyStopping implements TrainCallback {
 		if (es.restoreBest && this.weights) this.model.setWeights(this.weights);
 		return {
 			status: 'stopped',
-			message: `early stopping: \`${this.monitor}\` did not improve for ${this.wait} epochs (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch + 1})`,
+			message: tr('train.earlyStopping', {
+				monitor: this.monitor,
+				wait: this.wait,
+				best: this.best.toPrecision(4),
+				epoch: this.bestEpoch + 1,
+			}),
 		};
 	}
 
