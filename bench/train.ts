@@ -294,6 +294,7 @@ export async function trainBench(): Promise<void> {
 			const twoThreads = backend === 'wasm' && w.task !== 'linear' && os.availableParallelism() >= 2;
 			const ways = ['engine', ...(twoThreads ? ['engine, 2 threads'] : []), 'model.fit (stock)', 'hand loop'] as const;
 			let twoMs = Infinity;
+			let pairRss = 0;
 			/** One and two threads alternate over rounds, so on a shared machine both meet the same moments; the best epoch of each. */
 			const oneAndTwo = async () => {
 				let oneMs = Infinity;
@@ -301,12 +302,14 @@ export async function trainBench(): Promise<void> {
 					oneMs = Math.min(oneMs, perEpoch(await engineRun(w, data, n)));
 					twoMs = Math.min(twoMs, perEpoch(await engineRun(w, data, n, 2)));
 				}
+				pairRss = peakRss;
 				return oneMs;
 			};
 			for (const way of ways) {
 				// Stock model.fit runs on stock tfjs: our wasm kernels off. The loops use them.
 				enableFastKernels(way !== 'model.fit (stock)');
-				peakRss = 0;
+				// The alternating rounds share one peak (the process's, over both thread counts).
+				peakRss = way === 'engine, 2 threads' ? pairRss : 0;
 				const before = tf.memory().numBytes;
 				const ms =
 					way === 'engine' && twoThreads
