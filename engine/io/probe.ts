@@ -233,7 +233,11 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 		}
 		const rows = parseCsvHead(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
 		const info = infoFromRows(rows, read.complete ? rows.length : undefined);
-		if (!read.complete) delete info.rows;
+		// Only the head was read: the row count and the rows per value would be the head's.
+		if (!read.complete) {
+			delete info.rows;
+			delete info.counts;
+		}
 		return { ok: true, info };
 	} catch (err) {
 		return {

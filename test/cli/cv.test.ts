@@ -80,6 +80,35 @@ training:
 		assert.deepEqual(evaluation.features!.x, trained.features!.x);
 	});
 
+	it('says when a class has fewer rows than the folds, once, and reports it in cv.json', () => {
+		const rows = Array.from({ length: 26 }, (_, i) => `${i / 26},${i < 2 ? 'r' : i % 2 ? 'a' : 'b'}`);
+		fs.writeFileSync(path.join(tmp, 'small.csv'), `x,y\n${rows.join('\n')}\n`);
+		fs.writeFileSync(
+			path.join(tmp, 'small.model.yaml'),
+			`data:\n  source: {type: csv, path: small.csv}\n  label: y\n  split: {validation: 0, folds: 3}\nmodel:\n  layers: [{type: dense, units: 3, activation: softmax}]\ntraining:\n  loss: sparseCategoricalCrossentropy\n  batchSize: 4\n  epochs: 1\n`,
+		);
+		const r = spawnSync(process.execPath, [BIN, 'cv', 'small.model.yaml'], { cwd: tmp, encoding: 'utf8' });
+		assert.equal(r.status, 0, r.stderr);
+		const said = r.stderr.match(/warning: class `r` \(2 rows\) has fewer rows than the 3 folds/g) ?? [];
+		assert.equal(said.length, 1, r.stderr);
+		const json = spawnSync(process.execPath, [BIN, 'cv', 'small.model.yaml', '--json'], { cwd: tmp, encoding: 'utf8' });
+		const report = JSON.parse(json.stdout) as CvReport;
+		assert.match(
+			report.warnings?.join('\n') ?? '',
+			/class `r` \(2 rows\) has fewer rows than the 3 folds: .* 1 of them validate without it/,
+		);
+		// tune says the validator's MW247 before its sweep.
+		fs.writeFileSync(
+			path.join(tmp, 'small-tune.model.yaml'),
+			fs
+				.readFileSync(path.join(tmp, 'small.model.yaml'), 'utf8')
+				.concat('tuning:\n  trials: 1\n  workers: 1\n  space:\n    training.batchSize: {choice: [4]}\n'),
+		);
+		const t = spawnSync(process.execPath, [BIN, 'tune', 'small-tune.model.yaml'], { cwd: tmp, encoding: 'utf8' });
+		assert.equal(t.status, 0, t.stderr);
+		assert.match(t.stderr, /MW247.*Class `r` has 2 rows but there are 3 folds/);
+	});
+
 	it('prints the per-fold table and says which std; usage errors exit 2', () => {
 		const r = spawnSync(process.execPath, [BIN, 'cv', 'lin.model.yaml', '--folds', '2', '--epochs', '2'], { cwd: tmp, encoding: 'utf8' });
 		assert.equal(r.status, 0, r.stderr);

@@ -22,6 +22,8 @@ export interface CvReport {
 	runs: { fold: number; status: JobResult['status']; runDir?: string; metrics: Record<string, number>; message?: string }[];
 	/** Mean and population standard deviation per metric over the completed folds. */
 	summary: Record<string, MeanStd>;
+	/** The data's warnings, from the first fold (e.g. a class with fewer rows than folds). */
+	warnings?: string[];
 }
 
 const fmt = (x: number) => formatNumber(x);
@@ -99,6 +101,9 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		const onSigint = () => controller.abort();
 		process.on('SIGINT', onSigint);
 		const report: CvReport = { config: configPath, folds: k, runs: [], summary: {} };
+		// The data's warnings (a class with fewer rows than folds, a split rounded away) are the same in every
+		// fold: the first fold's are printed and reported once.
+		const warnings: string[] = [];
 		try {
 			for (let i = 0; i < k && !controller.signal.aborted; i++) {
 				if (!values.json) io.err(tcli('fold', { i: i + 1, k }));
@@ -114,7 +119,12 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 						...(policy.root ? { workspaceRoot: policy.root } : {}),
 						...(policy.allowOutside ? { allowOutside: true } : {}),
 					},
-					() => undefined,
+					(e) => {
+						if (i === 0 && e.method === 'job/dataLoaded') {
+							warnings.push(...(e.params.warnings ?? []));
+							if (!values.json) for (const w of warnings) io.err(tcli('warning', { message: w }));
+						}
+					},
 					controller.signal,
 				);
 				report.runs.push({
@@ -132,6 +142,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		const done = report.runs.filter((r) => r.status === 'completed' || r.status === 'stopped');
 		const names = [...new Set(done.flatMap((r) => Object.keys(r.metrics)))];
 		for (const m of names) report.summary[m] = meanStd(done.map((r) => r.metrics[m]).filter((x): x is number => typeof x === 'number'));
+		if (warnings.length) report.warnings = warnings;
 		if (report.runs.length) writeJson(path.join(dir, 'cv.json'), report);
 		if (values.json) io.out(JSON.stringify(report, null, 2));
 		else {

@@ -14,6 +14,8 @@ import { writeAtomic } from '../../io/fsutil';
 import { displayWidth, padDisplay, writeRaw } from '../output';
 import { statusWord, tcli } from '../messages';
 import { list } from '../../core/l10n';
+import { validateConfig } from '../../io/probe';
+import { formatDiagnostic } from '../files';
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
 const fmtParam = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v));
@@ -158,6 +160,11 @@ invalid config, 130 stopped.`,
 		};
 		const maxData = mbOption('max-data-mb');
 		const maxResult = mbOption('max-result-mb');
+		// A class with fewer rows than the folds (MW247) makes every trial's per-fold scores noisy: said before the sweep.
+		if (!values.resume && !values.json) {
+			const v = validateConfig(configPath, fs.readFileSync(configPath, 'utf8'), { allowOutside: values['allow-outside'] });
+			for (const d of v.diagnostics) if (d.code === 'MW247') io.err(formatDiagnostic(configPath, d, io.cwd));
+		}
 		const ctrl = new AbortController();
 		const onSigint = () => {
 			io.err(`\n${tcli('tune.stopping')}`);

@@ -309,6 +309,12 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			'Options such as `format`, `parts` or `cyclical` only apply to a column whose `step` is `date`; elsewhere they are ignored. A date step whose `parts` is empty without `elapsed: days` writes nothing.',
 	},
+	MW247: {
+		severity: 'warning',
+		title: 'Class smaller than the folds',
+		explanation:
+			'With stratified k-fold cross-validation (`data.split.folds`, or `tuning.folds` in a sweep), each class is dealt out over the folds on its own: a class with fewer rows than folds (outside the test split) is missing from some folds, whose per-class scores for it are then missing and whose averages are noisy. `cv` and `tune` say so too.',
+	},
 	MW248: {
 		severity: 'error',
 		title: 'Sample-weight column',

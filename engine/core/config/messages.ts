@@ -147,6 +147,13 @@ export const CONFIG_MESSAGES_EN = {
 	// ---- named inputs and tokenize (inputs.ts)
 	'MW242.one': '{options} is an option of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove it.',
 	'MW242.many': '{options} are options of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove them.',
+	// ---- k-fold with small classes (semantic.ts)
+	'MW247.one':
+		'Class `{cls}` has {n} rows{outside} but there are {k} folds: the folds are stratified, so some validate without it and its per-fold scores are missing or noisy. Use at most {most} folds, or add rows of it.',
+	'MW247.many':
+		'Classes {classes} have fewer rows{outside} than the {k} folds: the folds are stratified, so some validate without them and their per-fold scores are missing or noisy. Use at most {most} folds, or add rows of them.',
+	'MW247.class': '`{cls}` ({n})',
+	'MW247.outsideTest': ' outside the test split',
 	// ---- sample weights (semantic.ts)
 	'MW248.label': 'The sample-weight column `{col}` is the label: weights are read beside the label, not from it. Name another column.',
 	'MW248.feature':

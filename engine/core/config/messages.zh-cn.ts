@@ -129,6 +129,12 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW231.empty': '范围 [{lo}, {hi}] 为空：下界不能大于上界。',
 	'MW231.log': '对数均匀分布的边界必须 > 0（实际为 {lo}）。',
 	MW232: '网格搜索无法枚举连续范围；请为 `{key}` 使用 `choice`（或 `int`）。',
+	'MW247.one':
+		'类别 `{cls}` 只有 {n} 行{outside}，但有 {k} 折：各折是分层划分的，因此有些折的验证集中没有它，它在各折上的分数会缺失或很不稳定。请最多使用 {most} 折，或为它补充数据行。',
+	'MW247.many':
+		'类别 {classes} 的行数{outside}少于 {k} 折：各折是分层划分的，因此有些折的验证集中没有它们，它们在各折上的分数会缺失或很不稳定。请最多使用 {most} 折，或为它们补充数据行。',
+	'MW247.class': '`{cls}`（{n} 行）',
+	'MW247.outsideTest': '（测试集之外）',
 	'MW248.label': '样本权重列 `{col}` 就是标签列：权重与标签分开读取，不能取自标签。请指定另一列。',
 	'MW248.feature': '`{col}` 是样本权重列（`data.sampleWeight`），因此不是特征：否则模型会看到权重。请将其移出 `features`。',
 	'MW248.mixed': '样本权重列 `{col}` 的 {total} 个值中有 {bad} 个不是数字；权重必须是 ≥ 0 的数字。',

@@ -133,6 +133,8 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		outputChecks(cfg, data, add, fix);
 	}
 
+	foldChecks(cfg, data, invalid, add);
+
 	// ---- validation data
 	const split = cfg.data?.split;
 	if (split && !invalid(['data', 'split'])) {
@@ -575,6 +577,53 @@ function tableChecks(
 }
 
 const stepOf = stepOfEntry;
+
+/**
+ * MW247: stratified k-fold (`data.split.folds`, or `tuning.folds` for a sweep) with a class that has
+ * fewer rows outside the test split than there are folds: some folds validate without it, so its
+ * per-fold scores are missing or noisy. Counted only when the probe read the whole file.
+ */
+function foldChecks(cfg: ResolvedConfig, data: DataSummary, invalid: (p: JsonPath) => boolean, add: Add): void {
+	const split = cfg.data?.split;
+	const at: JsonPath | undefined =
+		split?.folds !== undefined && !invalid(['data', 'split', 'folds'])
+			? ['data', 'split', 'folds']
+			: cfg.tuning?.folds !== undefined && !invalid(['tuning', 'folds'])
+				? ['tuning', 'folds']
+				: undefined;
+	const k = split?.folds ?? cfg.tuning?.folds;
+	const raw = data.label !== undefined ? data.info?.counts?.[data.label] : undefined;
+	if (!at || k === undefined || split?.stratify === false || !raw || !data.classes || data.task === 'regression') return;
+	// Rows per class as the engine counts classes (`1` and `1.0` one class), less what the stratified test split takes.
+	const perClass = new Map<string | number, { name: string; n: number }>();
+	for (const [v, n] of Object.entries(raw)) {
+		const key = classKey(v);
+		if (key === null) continue;
+		const c = perClass.get(key) ?? { name: v, n: 0 };
+		c.n += n;
+		perClass.set(key, c);
+	}
+	const test = split?.test ?? 0;
+	const few = [...perClass.values()]
+		.map((c) => ({ name: c.name, n: c.n - Math.round(c.n * test) }))
+		.filter((c) => c.n < k)
+		.sort((a, b) => a.n - b.n || (a.name < b.name ? -1 : 1));
+	if (!few.length) return;
+	const most = Math.max(2, few[0]!.n);
+	const outside = test > 0 ? tc('MW247.outsideTest') : '';
+	if (few.length === 1) add('MW247', tc('MW247.one', { cls: few[0]!.name, n: few[0]!.n, k, most, outside }), at);
+	else
+		add(
+			'MW247',
+			tc('MW247.many', {
+				classes: list(few.slice(0, 5).map((c) => tc('MW247.class', { cls: c.name, n: c.n }))) + (few.length > 5 ? ', …' : ''),
+				k,
+				most,
+				outside,
+			}),
+			at,
+		);
+}
 
 /** MW227/MW248: `data.sampleWeight` names a numeric column that is neither the label nor a feature. */
 function sampleWeightChecks(

@@ -14,6 +14,8 @@ export interface DataInfo {
 	rows?: number;
 	/** Distinct values of columns with few of them (labels, categories), in sorted order. */
 	distinct: Record<string, (string | number)[]>;
+	/** Rows per value (keyed by its text) of the columns in `distinct`, when the rows are the whole data (k-fold checks, MW247). */
+	counts?: Record<string, Record<string, number>>;
 	defaultLabel?: string;
 	/** Features used when `data.features` is absent (default: all columns but the label). */
 	defaultFeatures?: string[];
@@ -126,7 +128,13 @@ export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows
 		}
 		if (set.size <= MAX_DISTINCT) distinct[c] = sortValues([...set]);
 	}
-	const info: DataInfo = { columns, numeric, rows: totalRows ?? rows.length, distinct };
+	const counts: Record<string, Record<string, number>> = {};
+	for (const c of Object.keys(distinct)) {
+		const k: Record<string, number> = {};
+		for (const r of rows) if (!isMissing(r[c])) k[String(r[c])] = (k[String(r[c])] ?? 0) + 1;
+		counts[c] = k;
+	}
+	const info: DataInfo = { columns, numeric, rows: totalRows ?? rows.length, distinct, counts };
 	for (const c of columns) {
 		if (numeric.includes(c)) continue;
 		let nums = 0;
