@@ -89,4 +89,26 @@ describe('lsp: the server speaks the client locale', function () {
 		assert.doesNotMatch(en.d.message, CJK);
 		assert.match(en.d.message, /expects a probability distribution/);
 	});
+
+	it('LSP locale zh-cn: the YAML parser errors (MW001) in Chinese, at the ranges English reports', async () => {
+		const text = iris.replace(/^model:/m, 'model:\n\t  bad: 1');
+		client = await LspClient.start({ settings: { modelwright: {} }, rootUri: pathToFileURL(dir).toString(), locale: 'zh-cn' });
+		const u = uri('yaml-zh.model.yaml');
+		const got = client.waitForDiagnostics(u, (p) => p.diagnostics.some((d) => d.code === 'MW001'));
+		await client.open(u, text);
+		const zh = (await got).diagnostics.filter((d) => d.code === 'MW001');
+		await client.stop();
+		client = await LspClient.start({ settings: { modelwright: {} }, rootUri: pathToFileURL(dir).toString() });
+		const u2 = uri('yaml-en.model.yaml');
+		const got2 = client.waitForDiagnostics(u2, (p) => p.diagnostics.some((d) => d.code === 'MW001'));
+		await client.open(u2, text);
+		const en = (await got2).diagnostics.filter((d) => d.code === 'MW001');
+		assert.ok(zh.length > 0 && zh.some((d) => /制表符/.test(d.message)), JSON.stringify(zh));
+		for (const d of zh) assert.match(d.message, CJK);
+		for (const d of en) assert.doesNotMatch(d.message, CJK);
+		assert.deepEqual(
+			zh.map((d) => d.range),
+			en.map((d) => d.range),
+		);
+	});
 });
