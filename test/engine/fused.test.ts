@@ -383,6 +383,7 @@ describe('fused path on two threads (data parallel)', () => {
 		const cores = os.availableParallelism();
 		assert.equal(fusedThreads(undefined, 256, mlp), cores >= 2 ? 2 : 1);
 		assert.equal(fusedThreads(undefined, 32, mlp), 1, 'a small batch stays on one thread');
+		assert.equal(fusedThreads(undefined, 64, mlp), 1, 'a step of 42 MFLOP stays on one thread');
 		assert.equal(fusedThreads(undefined, 256, 6 * (4 * 32 + 32 * 32 + 32 * 5)), 1, 'a tiny network stays on one thread');
 		assert.equal(fusedThreads(1, 256, mlp), 1);
 		assert.equal(fusedThreads(2, 16, 10), Math.min(2, cores));

@@ -24,8 +24,13 @@ export const MAX_THREADS = 32;
 /** Env override of the thread count (a positive integer); the engine option otherwise, else automatic. */
 export const THREADS_ENV = 'MODELWRIGHT_TRAIN_THREADS';
 
-/** A step must be at least this much arithmetic (≈ 0.3 ms on one core) for a second thread to pay for the meeting. */
-const MIN_STEP_FLOPS = 8e6;
+/**
+ * A step must be at least this much arithmetic (≈ 1.5 ms on one core) for a second thread to be
+ * chosen by itself. The threads meet twice a step; on a busy machine a thread woken late holds the
+ * step up, and bench train measured 784-128-64-10 at batch 64 (42 MFLOP a step) and 64-256-256-1
+ * at 128 (63 MFLOP) slower on two threads there, batch 256 (168 MFLOP) faster.
+ */
+const MIN_STEP_FLOPS = 64e6;
 /** Rows each thread gets, at least, when the count is automatic. */
 const MIN_ROWS_PER_THREAD = 32;
 /**
