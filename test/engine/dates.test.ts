@@ -109,6 +109,38 @@ describe('date step: engine', function () {
 		await assert.rejects(predictRows(path.join(r.runDir!, 'model'), [{ when: 'next week', x: 0.2 }]), /input row 1: .*not a date/);
 	});
 
+	it('data.scale applies to the date values as to numeric columns (fitted on training dates), never to sin/cos', async () => {
+		const prep = '    when: {step: date, parts: [year, month, weekday], cyclical: true, elapsed: days}';
+		const scaled = (kind: string) => CONFIG(prep).replace('  label: weekend', `  label: weekend\n  scale: ${kind}`);
+		const raw = await prepare(CONFIG(prep));
+		const std = await prepare(scaled('standardize'));
+		const mm = await prepare(scaled('minMax'));
+		const width = 7; // year, month sin/cos, weekday sin/cos, elapsed days, x
+		const col = (d: typeof raw, i: number) => Array.from({ length: d.train.n }, (_, j) => d.train.x[j * width + i]!);
+		const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+		// Raw: the year is 2024 and elapsed days run into the tens; both reach the network scaled.
+		assert.ok(col(raw, 0).every((v) => v === 2024));
+		assert.ok(Math.max(...col(raw, 5)) > 10);
+		const elapsed = col(std, 5);
+		assert.ok(Math.abs(mean(elapsed)) < 1e-5);
+		assert.ok(Math.abs(Math.sqrt(mean(elapsed.map((v) => v * v))) - 1) < 1e-4);
+		assert.ok(
+			col(std, 0).every((v) => v === 0),
+			'a constant year becomes 0, not NaN',
+		);
+		assert.equal(Math.min(...col(mm, 5)), 0);
+		assert.equal(Math.max(...col(mm, 5)), 1);
+		// sin/cos stay on the unit circle under both.
+		for (const d of [std, mm]) for (const i of [1, 2, 3, 4]) assert.deepEqual(col(d, i), col(raw, i));
+		// The fitted scale is stored with the step: a new row expands exactly as training rows do.
+		const f = std.preprocessing.features[0]!;
+		const row = new Float32Array(width);
+		transformRow(std.preprocessing.features, { when: '2024-04-01', x: 0.2 }, row, 0);
+		const days = (Date.UTC(2024, 3, 1) - f.date!.origin!) / 86_400_000;
+		assert.ok(Math.abs(row[5]! - (days - f.date!.scale!.shift[5]!) / f.date!.scale!.div[5]!) < 1e-5);
+		assert.deepEqual(f.date!.scale!.shift.slice(1, 5), [0, 0, 0, 0]);
+	});
+
 	it('refuses day-and-month-first dates under the default format, naming the lines and both readings; `format: dmy` reads them', async () => {
 		const file = csv({ 3: '24/02/2024', 6: '27/02/2024' });
 		await assert.rejects(prepare(CONFIG('    when: date'), file), (e: Error & { line?: number }) => {

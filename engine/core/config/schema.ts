@@ -778,7 +778,8 @@ const DataSchema = Obj(
 		),
 		scale: Opt(
 			StringEnum(['none', 'standardize', 'minMax'] as const, {
-				description: 'Scaling applied to every numeric feature without its own `preprocessing` entry. Fitted on the training split only.',
+				description:
+					'Scaling applied to every numeric feature without its own `preprocessing` entry, and to the values of `date` steps (not their sin/cos). Fitted on the training split only.',
 				default: 'none',
 				'x-enumDescriptions': {
 					none: 'Leave numeric features as they are.',

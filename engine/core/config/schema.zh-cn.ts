@@ -101,7 +101,7 @@ export const SCHEMA_ZH: Record<string, string> = {
 	'=regression': '预测一个数值。',
 	'=binaryClassification': '在两个类别中预测其一。',
 	'=multiclassClassification': '在多个类别中预测其一。',
-	'data.scale': '对没有单独 `preprocessing` 条目的每个数值特征应用的缩放。只在训练集上拟合。',
+	'data.scale': '对没有单独 `preprocessing` 条目的每个数值特征，以及 `date` 步骤的数值（不含其 sin/cos）应用的缩放。只在训练集上拟合。',
 	'scale=none': '数值特征保持原样。',
 	'=standardize': '零均值、单位方差（使用训练集统计量）。',
 	'=minMax': '缩放到 [0, 1]（使用训练集的最小值和最大值）。',

@@ -30,6 +30,12 @@ export interface DateEncoder {
 	options: DateOptions;
 	/** elapsed: the earliest training date (ms since 1970-01-01 UTC); elapsed days count from it. */
 	origin?: number;
+	/**
+	 * `data.scale` applied to the step's values, fitted on the training dates: value i becomes
+	 * (v − shift[i]) / div[i] (standardize: mean and deviation; minMax: minimum and range; a sin/cos
+	 * value is left as it is, 0 and 1). Absent in runs written before, and with `scale: none`.
+	 */
+	scale?: { shift: number[]; div: number[] };
 }
 
 /** The date options of a `preprocessing` entry, defaults filled. */
@@ -172,4 +178,54 @@ export function expandDate(ms: number, e: DateEncoder, out: Float32Array | Float
 		} else out[k++] = p === 'month' || p === 'dayOfYear' ? v + 1 : v;
 	}
 	if (o.elapsed === 'days') out[k++] = (ms - (e.origin ?? 0)) / DAY_MS;
+	if (e.scale) for (let i = 0; i < k - offset; i++) out[offset + i] = (out[offset + i]! - e.scale.shift[i]!) / e.scale.div[i]!;
+}
+
+/**
+ * The `scale` of a date step from its training dates (ms): every value that is not a sin/cos gets the
+ * data-level scaling the numeric columns get, so a year of 2024 or thousands of elapsed days do
+ * not reach the network raw.
+ */
+export function fitDateScale(e: DateEncoder, dates: readonly number[], kind: 'standardize' | 'minMax'): DateEncoder['scale'] {
+	const o = e.options;
+	const width = dateWidth(o);
+	const cyclic: boolean[] = [];
+	for (const p of o.parts) for (let j = 0; j < partWidth(o, p); j++) cyclic.push(partWidth(o, p) === 2);
+	if (o.elapsed === 'days') cyclic.push(false);
+	const row = new Float64Array(width);
+	const unscaled: DateEncoder = { ...e, scale: undefined };
+	const sum = new Float64Array(width);
+	const sq = new Float64Array(width);
+	const lo = new Float64Array(width).fill(Infinity);
+	const hi = new Float64Array(width).fill(-Infinity);
+	for (const ms of dates) {
+		expandDate(ms, unscaled, row, 0);
+		for (let i = 0; i < width; i++) {
+			const v = row[i]!;
+			sum[i] = sum[i]! + v;
+			if (v < lo[i]!) lo[i] = v;
+			if (v > hi[i]!) hi[i] = v;
+		}
+	}
+	const n = Math.max(1, dates.length);
+	if (kind === 'standardize')
+		for (const ms of dates) {
+			expandDate(ms, unscaled, row, 0);
+			for (let i = 0; i < width; i++) sq[i] = sq[i]! + (row[i]! - sum[i]! / n) ** 2;
+		}
+	const shift: number[] = [];
+	const div: number[] = [];
+	for (let i = 0; i < width; i++) {
+		if (cyclic[i] || !dates.length) {
+			shift.push(0);
+			div.push(1);
+		} else if (kind === 'standardize') {
+			shift.push(sum[i]! / n);
+			div.push(Math.sqrt(sq[i]! / n) || 1);
+		} else {
+			shift.push(lo[i]!);
+			div.push(hi[i]! - lo[i]! || 1);
+		}
+	}
+	return { shift, div };
 }

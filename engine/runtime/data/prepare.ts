@@ -227,7 +227,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			fill: fill0 ?? d.missing,
 			numeric,
 			...(step === 'tokenize' ? { tokenize: tokenizeOptions(entry) } : {}),
-			...(step === 'date' ? { date: dateOptions(entry) } : {}),
+			...(step === 'date' ? { date: dateOptions(entry), scale: d.scale } : {}),
 		};
 	});
 	// Row-level policies first: drop rows (counted) or stop at the first missing value.

@@ -7,7 +7,16 @@ import { classKey, classLookup, compareValues } from '../../core/data/labels';
 import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
 import { encodeText, fitTokenizer, vocabularyIndex, type Tokenizer } from '../../core/data/tokenize';
 import type { TokenizeOptions } from '../../core/config/inputs';
-import { dateInputNames, dateWidth, expandDate, parseDate, readings, type DateEncoder, type DateOptions } from '../../core/data/dates';
+import {
+	dateInputNames,
+	dateWidth,
+	expandDate,
+	fitDateScale,
+	parseDate,
+	readings,
+	type DateEncoder,
+	type DateOptions,
+} from '../../core/data/dates';
 
 export type FillPolicy = 'error' | 'dropRow' | 'mean' | 'median' | 'mostFrequent' | 'zero';
 export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'tokenize' | 'date' | 'drop';
@@ -56,6 +65,8 @@ export interface FeatureSpec {
 	tokenize?: TokenizeOptions;
 	/** date: its options (defaults filled). */
 	date?: DateOptions;
+	/** date: `data.scale`, applied to its values (not to sin/cos). */
+	scale?: 'none' | 'standardize' | 'minMax';
 }
 
 /** Values a fitted feature writes per row. */
@@ -195,7 +206,7 @@ export function fitFeatures(specs: readonly FeatureSpec[], table: Table, index: 
 		const col = columnOf(table, s.column);
 		const t: FeatureTransform = { column: s.column, step: s.step, fill: s.fill };
 		if (s.step === 'date') {
-			fitDate(t, s.date!, col, index);
+			fitDate(t, s.date!, col, index, s.scale ?? 'none');
 			out.push(t);
 			continue;
 		}
@@ -238,7 +249,7 @@ export function fitFeatures(specs: readonly FeatureSpec[], table: Table, index: 
 }
 
 /** A date step: the earliest training date (elapsed days) and the fill date, from the parsed training dates. */
-function fitDate(t: FeatureTransform, o: DateOptions, col: Column, index: ArrayLike<number>): void {
+function fitDate(t: FeatureTransform, o: DateOptions, col: Column, index: ArrayLike<number>, scale: FeatureSpec['scale']): void {
 	const read = dateReader(col, o);
 	const ms: number[] = [];
 	for (let j = 0; j < index.length; j++) {
@@ -248,6 +259,7 @@ function fitDate(t: FeatureTransform, o: DateOptions, col: Column, index: ArrayL
 	let lo = Infinity;
 	for (const x of ms) if (x < lo) lo = x;
 	t.date = { options: o, ...(o.elapsed === 'days' ? { origin: Number.isFinite(lo) ? lo : 0 } : {}) };
+	if (scale && scale !== 'none') t.date.scale = fitDateScale(t.date, ms, scale);
 	if (t.fill === 'zero') t.fillValue = 0;
 	else if (t.fill === 'mean') t.fillValue = ms.length ? Math.round(ms.reduce((a, b) => a + b, 0) / ms.length) : 0;
 	else if (t.fill === 'median') {
