@@ -12,7 +12,7 @@ import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/res
 import { validateText } from '../../engine/core/config/validate';
 import { prepareData, type PreparedData } from '../../engine/runtime/data/prepare';
 import { FusedTrainer, planFused } from '../../engine/runtime/train/fused/fused';
-import { fusedThreads, splitRows, THREADS_ENV } from '../../engine/runtime/train/fused/threads';
+import { fusedThreads, gradientParts, splitRows, THREADS_ENV } from '../../engine/runtime/train/fused/threads';
 import { createRng } from '../../engine/core/random';
 import { buildModel } from '../../engine/runtime/model/build';
 import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
@@ -334,8 +334,8 @@ describe('fused path on two threads (data parallel)', () => {
 				loss: 'categoricalCrossentropy',
 				gradientClipping: { clipNorm: 1 },
 			}),
-			// Penalties and clipping by value in the update's per-thread parts.
-			big({ optimizer: { type: 'rmsprop', learningRate: 0.005 }, gradientClipping: { clipValue: 0.5 } }, [
+			// Penalties and clipping by value in the update's per-thread parts; batch 128: 4 gradient parts.
+			big({ optimizer: { type: 'rmsprop', learningRate: 0.005 }, gradientClipping: { clipValue: 0.5 }, batchSize: 128 }, [
 				{ type: 'dense', units: 48, activation: 'relu', kernelRegularizer: { l1: 0.001, l2: 0.01 }, biasRegularizer: { l2: 0.01 } },
 				{ type: 'dense', units: 24, activation: 'elu' },
 				{ type: 'dense', units: 4, activation: 'softmax' },
@@ -394,6 +394,9 @@ describe('fused path on two threads (data parallel)', () => {
 			delete process.env[THREADS_ENV];
 		}
 		assert.deepEqual(splitRows(256, 2), [128, 128]);
+		assert.equal(gradientParts(2, 256), 4, 'two parts a thread, so a slowed thread claims fewer');
+		assert.equal(gradientParts(2, 64), 2);
+		assert.equal(gradientParts(1, 256), 1);
 		assert.deepEqual(splitRows(50, 2), [28, 22]);
 		assert.deepEqual(splitRows(3, 2), [3, 0]);
 	});

@@ -15,7 +15,7 @@ import type { Rng } from '../../../core/random';
 import type { PreparedData } from '../../data/prepare';
 import type { BatchEnd } from '../callbacks/callback';
 import type { EngineOptimizer } from '../optimizers';
-import { FusedTeam, fusedThreads, splitRows } from './threads';
+import { FusedTeam, fusedThreads, gradientParts, splitRows } from './threads';
 import { fusedLoadError, fusedModule, instantiate, sharedMemory, type FusedExports } from './wasm';
 
 export type TrainPath = 'fused' | 'tfjs';
@@ -210,10 +210,12 @@ export class FusedTrainer {
 	readonly optimizer: FusedOptimizer;
 	/** Threads that compute each batch's gradients (1: the whole step in one wasm call). */
 	readonly threads: number;
+	/** Gradient parts of a step (a multiple of the threads, fixed per batch size: the bits do not depend on who claims them). */
+	private readonly nParts: number;
 	private readonly ex: FusedExports;
 	private readonly memory: WebAssembly.Memory;
 	private readonly heap: Heap;
-	/** One plan per thread: its own activations and gradients over the shared weights; plans[0] updates. */
+	/** One plan per gradient part: its own activations and gradients over the shared weights; plans[0] updates. */
 	private readonly plans: number[] = [];
 	private readonly plan: number;
 	/** plans[1..] as i32 pointers, for the kernel's threaded update. */
@@ -249,8 +251,9 @@ export class FusedTrainer {
 		const B = this.batch;
 		const flopsPerRow = 6 * layers.reduce((a, l) => a + (l.kind === 0 ? l.in * l.out : 0), 0);
 		this.threads = fusedThreads(threads, B, flopsPerRow);
-		// Each thread's buffers hold its largest share of a batch.
-		const TB = splitRows(B, this.threads)[0]!;
+		this.nParts = gradientParts(this.threads, B);
+		// Each part's buffers hold its largest share of a batch.
+		const TB = splitRows(B, this.nParts)[0]!;
 		const xw = data.preprocessing.inputShape[0]!;
 		const yw = d.y.length / Math.max(1, d.n);
 		const metrics = t.metrics ?? [];
@@ -291,7 +294,7 @@ export class FusedTrainer {
 
 		// Per thread: the plan, the gathered rows, activations, gradients and metric sums.
 		const planned: { plan: number; layerPtr: number; xb: number; yb: number; sums: number; recs: number[][] }[] = [];
-		for (let th = 0; th < this.threads; th++) {
+		for (let th = 0; th < this.nParts; th++) {
 			const plan = heap.alloc(512);
 			const layerPtr = heap.alloc(128 * layers.length);
 			const xb = heap.alloc(TB * xw * F);
@@ -338,8 +341,8 @@ export class FusedTrainer {
 			this.sumsPtrs.push(sums);
 		}
 		this.plan = this.plans[0]!;
-		this.othersPtr = heap.alloc(4 * this.threads);
-		new Int32Array(this.memory.buffer, this.othersPtr, this.threads - 1).set(this.plans.slice(1));
+		this.othersPtr = heap.alloc(4 * this.nParts);
+		new Int32Array(this.memory.buffer, this.othersPtr, this.nParts - 1).set(this.plans.slice(1));
 		this.partedUpdate = t.gradientClipping?.clipNorm === undefined;
 
 		// Everything is allocated: views made now stay valid (the memory no longer grows).
@@ -454,13 +457,13 @@ export class FusedTrainer {
 
 	/**
 	 * One batch of n rows at `start` over the threads: part p (rows r0 .. r0+rows) always goes to
-	 * plan p, whichever thread claims it; the gradients are summed in part order and the update
+	 * plan p, whichever thread claims it (a thread the OS slows down claims fewer); the gradients are summed in part order and the update
 	 * applied once (its elements split over the threads, each element's arithmetic unchanged).
 	 */
 	private async threadedStep(start: number, n: number): Promise<void> {
 		const team = this.startTeam();
 		let r0 = 0;
-		const parts = splitRows(n, this.threads)
+		const parts = splitRows(n, this.nParts)
 			.filter((rows) => rows > 0)
 			.map((rows, p) => ({ plan: this.plans[p]!, rows, r0: (r0 += rows) - rows }));
 		team.begin(start, n, parts);

@@ -20,6 +20,8 @@ const PARTS = 6;
 const TABLE = 8; // per part: kind (0 gradient, 1 update), then plan, rows, r0 or plan, others, count
 /** Threads at most (the kernel keeps a penalty value per update part: 32 slots). */
 export const MAX_THREADS = 32;
+/** Parts of a step at most (the control words' table). */
+const MAX_PARTS = 2 * MAX_THREADS;
 
 /** Env override of the thread count (a positive integer); the engine option otherwise, else automatic. */
 export const THREADS_ENV = 'MODELWRIGHT_TRAIN_THREADS';
@@ -52,6 +54,16 @@ export function fusedThreads(requested: number | undefined, batch: number, flops
 	if (asked !== undefined) return Math.max(1, Math.min(asked, cores, MAX_THREADS, Math.floor(batch / 4)));
 	if (cores < 2 || batch < 2 * MIN_ROWS_PER_THREAD || flopsPerRow * batch < MIN_STEP_FLOPS) return 1;
 	return 2;
+}
+
+/**
+ * Gradient parts of a step over `threads` threads: two a thread when each part keeps ≥ 32 rows, so a
+ * thread the OS slows down (a busy machine) claims fewer and the others take the rest; else one.
+ * Fixed by the thread count and batch size, so a seed still gives the same bits.
+ */
+export function gradientParts(threads: number, batch: number): number {
+	if (threads <= 1) return 1;
+	return batch >= 2 * threads * MIN_ROWS_PER_THREAD ? 2 * threads : threads;
 }
 
 /** Rows of a batch of n for each of `threads` threads: blocks of 4 (the kernel's register block), the last takes the rest. */
@@ -111,7 +123,7 @@ export interface GradPart {
 
 /** Worker threads that, with the main thread, compute the parts of each step's gradients in the shared memory. */
 export class FusedTeam {
-	private readonly control = new Int32Array(new SharedArrayBuffer((TABLE + 4 * MAX_THREADS) * 4));
+	private readonly control = new Int32Array(new SharedArrayBuffer((TABLE + 4 * MAX_PARTS) * 4));
 	private readonly workers: Worker[];
 	private seq = 0;
 	private parts = 0;
@@ -160,7 +172,7 @@ export class FusedTeam {
 
 	private post(table: number[][]): void {
 		if (this.error) throw this.error;
-		if (table.length > MAX_THREADS) throw new Error(`fused training: at most ${MAX_THREADS} threads`);
+		if (table.length > MAX_PARTS) throw new Error(`fused training: at most ${MAX_PARTS} parts a step`);
 		const c = this.control;
 		c[PARTS] = table.length;
 		table.forEach((words, i) => words.forEach((x, j) => (c[TABLE + 4 * i + j] = x)));
