@@ -34,6 +34,8 @@ export function schemaPaths(): Map<object, Segments> {
 		if (Array.isArray(s.items)) (s.items as S[]).forEach((x, i) => walk(x, [...segs, `[${i}]`]));
 		else if (s.items) walk(s.items as S, [...segs, '[]']);
 		if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties as S, [...segs, '*']);
+		// Type.Record: a map keyed by names (data.preprocessing's columns).
+		for (const v of Object.values((s.patternProperties ?? {}) as Record<string, S>)) walk(v, [...segs, '*']);
 		if (Array.isArray(s.anyOf)) {
 			(s.anyOf as S[]).forEach((b, i) => {
 				const tag = isTaggedUnion(s)
