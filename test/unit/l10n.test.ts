@@ -88,6 +88,12 @@ describe('l10n: the zh-CN overlay of the schema descriptions', () => {
 
 	it('covers every described schema path (add the missing keys to engine/core/config/schema.zh-cn.ts)', () => {
 		assert.ok(described.length > 300, `only ${described.length} described paths: the walk lost the schema`);
+		// Maps keyed by names (Type.Record) are walked too: a column's preprocessing options, a search dimension.
+		for (const p of ['data.preprocessing.*|1.level', 'data.preprocessing.*|1.parts[]=weekday', 'tuning.space.*<int>.int'])
+			assert.ok(
+				described.some((d) => where(d) === p),
+				p,
+			);
 		const missing = described.filter((d) => overlayKey(d.segs, d.tail) === undefined).map((d) => `${where(d)}: ${d.english}`);
 		assert.deepEqual(missing, []);
 	});
