@@ -3,7 +3,10 @@
  * included) and keeps `--json` output English for tools. Through the built bundle.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { JobEventNotification, JobStateNotification, SubmitJobRequest, type JobInfo } from '../../engine/core/rpc';
+import type { EngineEvent } from '../../engine/core/protocol';
 import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -232,6 +235,48 @@ describe('modelwright CLI in the terminal language', () => {
 			const early = zh(['train', 'early.model.yaml']);
 			assert.equal(early.code, 0, early.out + early.err);
 			assert.match(early.out, /^已停止：提前停止：`val_loss` 已连续 1 个轮次没有改善（最佳 \S+，在第 1 个轮次）$/m);
+		});
+
+		it('the engine process speaks the locale the client passes (MODELWRIGHT_LOCALE): a job’s data error and its data report', async () => {
+			const base = { ...process.env };
+			delete base.MODELWRIGHT_LOCALE;
+			const child = fork(path.join(ROOT, 'dist', 'engine.js'), [], {
+				env: { ...base, MODELWRIGHT_LOCALE: 'zh-cn' },
+				stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+			});
+			const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+			const events: EngineEvent[] = [];
+			conn.onNotification(JobEventNotification.type, (p) => events.push(p.event as EngineEvent));
+			conn.listen();
+			try {
+				const finished = (jobId: string) =>
+					new Promise<JobInfo & { error?: string }>((resolve) =>
+						conn.onNotification(JobStateNotification.type, (p) => {
+							if (p.jobId === jobId && (p.state === 'failed' || p.state === 'succeeded' || p.state === 'cancelled')) resolve(p);
+						}),
+					);
+				const bad = await conn.sendRequest(SubmitJobRequest.type, {
+					kind: 'train',
+					configPath: path.join(tmp, 'bad.model.yaml'),
+					workspaceRoot: tmp,
+				});
+				const failed = await finished(bad.jobId);
+				const message = events.find((e): e is Extract<EngineEvent, { method: 'job/failed' }> => e.method === 'job/failed')?.params.message;
+				assert.match(message ?? JSON.stringify(failed), /bad\.csv:48：列 `x` 是数值列/);
+				const gaps = await conn.sendRequest(SubmitJobRequest.type, {
+					kind: 'train',
+					configPath: path.join(tmp, 'gaps.model.yaml'),
+					workspaceRoot: tmp,
+				});
+				await finished(gaps.jobId);
+				const loaded = events.find((e): e is Extract<EngineEvent, { method: 'job/dataLoaded' }> => e.method === 'job/dataLoaded');
+				assert.ok(loaded, 'a data report');
+				// The report carries the engine's reasons; the client shows them through dataReportLines in its own locale.
+				assert.deepEqual(loaded.params.dropped?.[0], { reason: 'missing label', rows: 2, lines: [5, 10], unit: 'line' });
+			} finally {
+				conn.dispose();
+				child.kill();
+			}
 		});
 
 		it('a sweep’s trial processes speak the locale the CLI resolved (their data errors in Chinese)', () => {
