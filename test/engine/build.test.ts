@@ -39,8 +39,9 @@ describe('engine/model/build', () => {
 
 	it('matches engine/shapes/infer.ts on every example and a conv/embedding/recurrent stack', () => {
 		const stacks: [LayerConfig[], number[]][] = [];
-		// Their input widths come from the data file (tokenized text, named inputs): test/engine/text.test.ts builds them.
-		const shapedByData = new Set(['transformer.model.yaml', 'two-inputs.model.yaml']);
+		// Their input widths come from the data file (tokenized text, named inputs, CSV columns):
+		// test/engine/text.test.ts and rentals-example.test.ts build them.
+		const shapedByData = new Set(['transformer.model.yaml', 'two-inputs.model.yaml', 'rentals.model.yaml']);
 		for (const f of fs.readdirSync(EXAMPLES).filter((x) => x.endsWith('.model.yaml'))) {
 			const v = validateText(fs.readFileSync(path.join(EXAMPLES, f), 'utf8'));
 			const shape = v.shapes?.inputShape;

@@ -212,8 +212,9 @@ describe('ONNX export: parity with ONNX Runtime', function () {
 	});
 	after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-	// Examples the validator may refuse for ONNX: none since several inputs, tokenize and padding masks export.
-	const NOT_EXPORTABLE = new Set<string>();
+	// Examples the validator may refuse for ONNX (several inputs, tokenize and padding masks export):
+	// rentals, whose date step parses text the graph cannot.
+	const NOT_EXPORTABLE = new Set<string>(['rentals.model.yaml']);
 	for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((x) => x.endsWith('.model.yaml')))
 		it(`example ${f}: ONNX scores equal the tfjs model's within 1e-5 on the evaluation split`, async function () {
 			const { rows, maxDiff, refused } = await parity(f.replace('.model.yaml', ''), example(f));
