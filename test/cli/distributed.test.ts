@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -13,6 +14,7 @@ import Redis from 'ioredis';
 import type { SweepEvent } from '../../engine/core/tune/protocol';
 import { QUEUE_PREFIX, SWEEPS_KEY, TRIAL_PROTOCOL, sweepKeys } from '../../engine/core/tune/distributed';
 import { readSweep } from '../../engine/io/sweeps';
+import { writeShapes } from '../../engine/runtime/data/shapes';
 import { tempDir } from '../helpers/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -58,6 +60,32 @@ tuning:
 ${o.folds ? `  folds: ${o.folds}\n` : ''}  space:
     training.optimizer.learningRate: {logUniform: [0.001, 0.05]}
     model.layers[0].units: {choice: [2, 4, 8]}
+`;
+
+/** A tiny conv net on a generated shapes folder (the images travel to the workers through Redis). */
+const IMAGES_CONFIG = `name: imgs
+seed: 4
+data:
+  source: {type: images, path: data/shapes, imageSize: 8, channels: 1}
+  split: {validation: 0.25}
+model:
+  layers:
+    - {type: conv2d, filters: 2, kernelSize: 3, activation: relu}
+    - {type: flatten}
+    - {type: dense, units: 3, activation: softmax}
+training:
+  loss: categoricalCrossentropy
+  optimizer: {type: adam, learningRate: 0.01}
+  epochs: 2
+  batchSize: 8
+  checkpoint: {every: 0}
+tuning:
+  strategy: random
+  trials: 2
+  seed: 5
+  objective: {metric: val_loss}
+  space:
+    training.optimizer.learningRate: {logUniform: [0.001, 0.05]}
 `;
 
 /** Resolves once `cond` holds (checked every 50 ms), or fails after `ms`. */
@@ -446,6 +474,50 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 		assert.equal(readSweep(sweepDirOf(p))!.status, 'failed');
 	});
 
+	it('an image folder travels with the sweep: stored once per image, rebuilt on the worker, the same scores as local workers', async () => {
+		writeShapes(path.join(dir, 'data', 'shapes'), { samples: 24, size: 8, seed: 2, noise: 0.05 });
+		fs.writeFileSync(path.join(dir, 'i.model.yaml'), IMAGES_CONFIG);
+		const local = tune(['i.model.yaml', '--workers', '1']);
+		assert.equal(await local.exited, 0, local.err);
+		const mine = readSweep(sweepDirOf(local))!;
+		assert.equal(mine.status, 'completed');
+
+		// Over the limit, the folder's images count together.
+		const big = tune(['i.model.yaml', '--redis', url, '--max-data-mb', '0.001']);
+		assert.equal(await big.exited, 1);
+		assert.match(
+			big.err,
+			/image folder `data\/shapes` has 24 images of [\d.]+ kB in all, more than the 1\.0 kB a sweep sends through Redis.*--shared-data/s,
+		);
+		assert.deepEqual(await client.keys('modelwright-sweep:*:data:*'), []);
+
+		const a = worker('a');
+		await a.waitFor(/^worker a:/m);
+		const remote = tune(['i.model.yaml', '--workers', '1', '--redis', url]);
+		assert.equal(await remote.exited, 0, remote.err + remote.out);
+		const theirs = readSweep(sweepDirOf(remote))!;
+		assert.equal(theirs.status, 'completed');
+		assert.equal(theirs.trials.length, 2);
+		for (const [i, t] of theirs.trials.entries()) {
+			const l = mine.trials[i]!;
+			assert.deepEqual(t.params, l.params);
+			assert.equal(t.status, 'completed', t.message);
+			assert.ok(Math.abs(t.score! - l.score!) <= 1e-6 * Math.max(1, Math.abs(l.score!)), `trial ${t.number}: ${t.score} vs ${l.score}`);
+			assert.equal(t.worker, 'a');
+		}
+		// The worker's cache holds each image once by its hash (fetched once for both trials), and the manifest.
+		const cache = fs.readdirSync(path.join(dir, 'worker-a', 'cache'));
+		assert.equal(cache.length, 25, cache.join(' '));
+		assert.ok(cache.every((f) => /^[0-9a-f]{64}$/.test(f)));
+		const shapes = fs.readdirSync(path.join(dir, 'data', 'shapes'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+		for (const e of shapes) {
+			const h = createHash('sha256')
+				.update(fs.readFileSync(path.join(e.parentPath, e.name)))
+				.digest('hex');
+			assert.ok(cache.includes(h), `${e.name} cached by its hash`);
+		}
+	});
+
 	it('a worker refuses a sweep and a job of another protocol version, saying so', async () => {
 		const a = worker('a');
 		await a.waitFor(/^worker a:/m);
@@ -453,7 +525,10 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 		await client.hset(sweepKeys('mw-future').meta, { protocol: String(TRIAL_PROTOCOL + 1), name: 'future', version: '9.9.9' });
 		await client.zadd(SWEEPS_KEY, String(Date.now()), 'mw-future');
 		await a.waitFor(
-			/^refusing sweep future \(queue mw-future\): its coordinator speaks trial protocol 2 \(Modelwright 9\.9\.9\), this worker 1/m,
+			new RegExp(
+				`^refusing sweep future \\(queue mw-future\\): its coordinator speaks trial protocol ${TRIAL_PROTOCOL + 1} \\(Modelwright 9\\.9\\.9\\), this worker ${TRIAL_PROTOCOL}`,
+				'm',
+			),
 		);
 		// A job of another version on a sweep of this one: refused, failed without retries, with the reason.
 		await client.hset(sweepKeys('mw-odd').meta, { protocol: String(TRIAL_PROTOCOL), name: 'odd', version: '0.1.0' });
@@ -461,7 +536,12 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 		const q = new Queue('mw-odd', { connection: { host: '127.0.0.1', port }, prefix: QUEUE_PREFIX });
 		try {
 			const job = await q.add('trial', { protocol: 99, trial: 1 }, { jobId: 't1-1', attempts: 3 });
-			await a.waitFor(/^refused job t1-1 of queue mw-odd: the job is of protocol version 99, and this worker speaks version 1/m);
+			await a.waitFor(
+				new RegExp(
+					`^refused job t1-1 of queue mw-odd: the job is of protocol version 99, and this worker speaks version ${TRIAL_PROTOCOL}`,
+					'm',
+				),
+			);
 			for (let i = 0; i < 50 && (await job.getState()) !== 'failed'; i++) await new Promise((r) => setTimeout(r, 100));
 			const failed = await q.getJob('t1-1');
 			assert.equal(await failed!.getState(), 'failed');

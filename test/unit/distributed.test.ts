@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
 	TRIAL_PROTOCOL,
+	parseFolderManifest,
 	redactRedisUrl,
 	redisUrlFrom,
 	redisUrlProblem,
@@ -34,7 +35,10 @@ const job = (patch: Partial<TrialJobData> = {}): TrialJobData => ({
 describe('distributed sweeps: jobs and packed runs', () => {
 	it('accepts a well-formed job and refuses another protocol first, saying which', () => {
 		assert.equal(trialJobProblem(job()), undefined);
-		assert.match(trialJobProblem({ ...job(), protocol: 2, name: '../../etc' })!, /protocol version 2, and this worker speaks version 1/);
+		assert.match(
+			trialJobProblem({ ...job(), protocol: TRIAL_PROTOCOL + 1, name: '../../etc' })!,
+			new RegExp(`protocol version ${TRIAL_PROTOCOL + 1}, and this worker speaks version ${TRIAL_PROTOCOL}`),
+		);
 		assert.match(trialJobProblem(null)!, /no trial/);
 	});
 
@@ -44,11 +48,34 @@ describe('distributed sweeps: jobs and packed runs', () => {
 		assert.deepEqual(safeRelativePath('data/my file.csv'), ['data', 'my file.csv']);
 		assert.match(trialJobProblem(job({ configPath: '../x.model.yaml' }))!, /config path/);
 		assert.match(trialJobProblem(job({ configPath: 'x.txt' }))!, /config path/);
-		assert.match(trialJobProblem(job({ data: [{ hash: 'a'.repeat(64), size: 1, path: '../../x.csv' }] }))!, /data file path/);
+		assert.match(trialJobProblem(job({ data: [{ hash: 'a'.repeat(64), size: 1, path: '../../x.csv' }] }))!, /unsafe path/);
 		assert.match(trialJobProblem(job({ data: [{ hash: 'zz', size: 1, path: 'x.csv' }] }))!, /content hash/);
 		assert.match(trialJobProblem(job({ dataPath: '/tmp/x.csv' }))!, /data path/);
 		assert.match(trialJobProblem(job({ name: 'a/b' }))!, /run name/);
 		assert.match(trialJobProblem(job({ params: { a: { toString: 1 } as never } }))!, /plain value/);
+	});
+
+	it('checks an image folder manifest: safe relative paths, no duplicates, no file that is also a folder', () => {
+		const f = (p: string, extra: object = {}) => ({ hash: 'b'.repeat(64), size: 3, path: p, ...extra });
+		const ok = parseFolderManifest(JSON.stringify([f('circle/0001.png'), f('square/0001.png', { shared: 'img/square/0001.png' })]));
+		assert.ok(Array.isArray(ok) && ok.length === 2, String(ok));
+		for (const [bad, re] of [
+			[[f('../x.png')], /unsafe path/],
+			[[f('/etc/passwd')], /unsafe path/],
+			[[f('a/./b.png')], /unsafe path/],
+			[[f('a.png', { shared: '../a.png' })], /unsafe shared path/],
+			[[f('a/b.png'), f('a/b.png')], /twice/],
+			[[f('a'), f('a/b.png')], /as a file and a folder/],
+			[[f('a.png', { folder: true })], /nests a folder/],
+			[[], /no files/],
+		] as const)
+			assert.match(parseFolderManifest(JSON.stringify(bad)) as string, re, JSON.stringify(bad));
+		assert.match(parseFolderManifest('{') as string, /not JSON/);
+		assert.equal(trialJobProblem(job({ data: [{ hash: 'a'.repeat(64), size: 10, path: 'data/shapes', folder: true }] })), undefined);
+		assert.match(
+			trialJobProblem(job({ data: [{ hash: 'a'.repeat(64), size: 10, path: 'data/shapes', folder: 1 as never }] }))!,
+			/folder mark/,
+		);
 	});
 
 	it('packs a run folder (only what Modelwright writes) and unpacks it into a fresh folder', () => {

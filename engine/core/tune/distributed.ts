@@ -16,7 +16,7 @@ import type { Params } from './space';
  * protocol, saying which versions meet: change it whenever a job, its progress or its result
  * changes shape.
  */
-export const TRIAL_PROTOCOL = 1;
+export const TRIAL_PROTOCOL = 2;
 
 /** BullMQ's key prefix for the sweep queues (`modelwright:<queue>:…`). */
 export const QUEUE_PREFIX = 'modelwright';
@@ -63,6 +63,53 @@ export interface JobDataFile {
 	path: string;
 	/** Not in Redis: read from the worker's own --data-root at this relative path (tune --shared-data). */
 	shared?: string;
+	/**
+	 * An image folder: this file is its manifest (JSON, `JobDataFile[]` without `folder`, paths
+	 * relative to the folder), each image stored under its own hash; the worker rebuilds the folder at `path`.
+	 */
+	folder?: true;
+}
+
+/** The most files an image folder of a distributed sweep may hold. */
+export const MAX_FOLDER_FILES = 200_000;
+
+/** A JobDataFile's own problem (`where` names it in the message), or undefined. */
+function dataFileProblem(f: unknown, where: string): string | undefined {
+	if (!isRecord(f) || typeof f.hash !== 'string' || !HEX64.test(f.hash)) return `${where} has no valid content hash`;
+	if (typeof f.size !== 'number' || !Number.isInteger(f.size) || f.size < 0) return `${where} has no valid size`;
+	if (!safeRelativePath(f.path)) return `${where} has an unsafe path ${JSON.stringify(f.path)} (not a safe relative path)`;
+	if (f.shared !== undefined && !safeRelativePath(f.shared))
+		return `${where} has an unsafe shared path ${JSON.stringify(f.shared)} (not a safe relative path)`;
+	return undefined;
+}
+
+/**
+ * The files of an image folder's manifest (its JSON text), each at a safe relative path inside the
+ * folder, no path twice or inside another file's; or why not (a message).
+ */
+export function parseFolderManifest(text: string): JobDataFile[] | string {
+	let list: unknown;
+	try {
+		list = JSON.parse(text);
+	} catch {
+		return 'the image folder manifest is not JSON';
+	}
+	if (!Array.isArray(list) || list.length === 0 || list.length > MAX_FOLDER_FILES)
+		return `the image folder manifest lists no files (or more than ${MAX_FOLDER_FILES})`;
+	const files = new Set<string>();
+	const dirs = new Set<string>();
+	for (const [i, f] of list.entries()) {
+		const problem = dataFileProblem(f, `image ${i + 1} of the folder manifest`);
+		if (problem) return problem;
+		if ((f as { folder?: unknown }).folder !== undefined) return 'the image folder manifest nests a folder';
+		const p = (f as JobDataFile).path;
+		if (files.has(p) || dirs.has(p)) return `the image folder manifest lists ${JSON.stringify(p)} twice`;
+		files.add(p);
+		const parts = p.split('/');
+		for (let k = 1; k < parts.length; k++) dirs.add(parts.slice(0, k).join('/'));
+	}
+	for (const d of dirs) if (files.has(d)) return `the image folder manifest lists ${JSON.stringify(d)} as a file and a folder`;
+	return list as JobDataFile[];
 }
 
 /** One trial of a sweep: every fold runs on one worker, one after another, as normal runs. */
@@ -183,11 +230,11 @@ export function trialJobProblem(data: unknown): string | undefined {
 	if (d.backend !== undefined && !isBackendChoice(d.backend)) return `the job names an unknown backend ${JSON.stringify(d.backend)}`;
 	if (!Array.isArray(d.data) || d.data.length > 16) return 'the job has no valid data list';
 	for (const f of d.data as unknown[]) {
-		if (!isRecord(f) || typeof f.hash !== 'string' || !HEX64.test(f.hash)) return 'a data file of the job has no valid content hash';
-		if (typeof f.size !== 'number' || !Number.isInteger(f.size) || f.size < 0) return 'a data file of the job has no valid size';
-		if (!safeRelativePath(f.path)) return `a data file path of the job (${JSON.stringify(f.path)}) is not a safe relative path`;
-		if (f.shared !== undefined && !safeRelativePath(f.shared))
-			return `a shared data path of the job (${JSON.stringify(f.shared)}) is not a safe relative path`;
+		const problem = dataFileProblem(f, 'a data file of the job');
+		if (problem) return problem;
+		const folder = (f as { folder?: unknown }).folder;
+		if (folder !== undefined && (folder !== true || (f as JobDataFile).shared !== undefined))
+			return 'a data file of the job has an invalid folder mark';
 	}
 	if (typeof d.maxResultBytes !== 'number' || !(d.maxResultBytes > 0)) return 'the job has no result size limit';
 	return undefined;

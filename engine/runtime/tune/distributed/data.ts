@@ -13,10 +13,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Redis from 'ioredis';
 import type { SourceConfig } from '../../../core/config/schema';
-import { safeRelativePath, type JobDataFile } from '../../../core/tune/distributed';
+import { MAX_FOLDER_FILES, parseFolderManifest, safeRelativePath, type JobDataFile } from '../../../core/tune/distributed';
+import { listImageFolderSync, type ImageSource } from '../../../io/imageFolder';
 import { resolveDataPath, type PathPolicy } from '../../../io/probe';
 
 export class DataTransferError extends Error {}
+
+const RAISE =
+	'Raise the limit (tune --max-data-mb; Redis holds at most 512 MB per value), or put the data on storage every worker mounts and pass that folder as tune --shared-data DIR and worker --data-root DIR.';
 
 const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} kB`);
 
@@ -80,22 +84,16 @@ export class SweepData {
 		const base = path.basename(configPath);
 		const configName = safeRelativePath(base) ? base : 'trial.model.yaml';
 		if (!('path' in source) || typeof source.path !== 'string') return { configPath: configName, files: [] };
-		if (source.type !== 'csv' && source.type !== 'json')
+		// A source type added later with a path of its own travels only once it is handled here.
+		if (source.type !== 'csv' && source.type !== 'json' && source.type !== 'images')
 			throw new DataTransferError(
-				`data sources of type \`${source.type}\` cannot be sent to workers yet; use a CSV or JSON file, or local workers (tune without --redis)`,
+				`data sources of type \`${(source as { type: string }).type}\` cannot be sent to workers yet; use a CSV or JSON file or an image folder, or local workers (tune without --redis)`,
 			);
-		const resolved = resolveDataPath(source.path, policy);
-		if (!resolved.ok) throw new DataTransferError(resolved.message);
-		const h = await this.hash(resolved.file, source.path);
-		const shared = this.sharedPath(resolved.file);
-		if (!shared && h.size > this.opts.maxBytes)
-			throw new DataTransferError(
-				`data file \`${source.path}\` has ${mb(h.size)}, more than the ${mb(this.opts.maxBytes)} a sweep sends through Redis. Raise the limit (tune --max-data-mb; Redis holds at most 512 MB per value), or put the file on storage every worker mounts and pass that folder as tune --shared-data DIR and worker --data-root DIR.`,
-			);
+		const file: JobDataFile = source.type === 'images' ? await this.folder(source, policy) : await this.single(source.path, policy);
 		// The same relative layout as on this machine, so the config text runs unchanged: the
 		// config sits as deep in the job folder as its data path climbs out of its own folder.
 		const rel = source.path.replace(/\\/g, '/');
-		const norm = path.posix.normalize(rel);
+		const norm = path.posix.normalize(rel).replace(/\/+$/, '');
 		const segs = norm.split('/');
 		const ups = Math.max(
 			0,
@@ -104,15 +102,65 @@ export class SweepData {
 		const rest = segs.slice(ups).join('/');
 		const configPath2 = [...Array.from({ length: ups }, (_, i) => `u${i + 1}`), configName].join('/');
 		const mirrored = !path.isAbsolute(source.path) && !/^[A-Za-z]:/.test(rel) && safeRelativePath(rest) && safeRelativePath(configPath2);
-		const ext = /\.json$/i.test(source.path) || source.type === 'json' ? '.json' : '.csv';
-		const file: JobDataFile = {
-			hash: h.hash,
-			size: h.size,
-			path: mirrored ? rest : `data/${h.hash.slice(0, 16)}${ext}`,
-			...(shared ? { shared } : {}),
-		};
-		if (!shared) await this.store(h);
+		const ext = file.folder ? '' : /\.json$/i.test(source.path) || source.type === 'json' ? '.json' : '.csv';
+		file.path = mirrored ? rest : `data/${file.hash.slice(0, 16)}${ext}`;
 		return mirrored ? { configPath: configPath2, files: [file] } : { configPath: configName, dataPath: file.path, files: [file] };
+	}
+
+	/** A CSV or JSON file (stored in Redis unless shared); its `path` is set by the layout. */
+	private async single(shown: string, policy: PathPolicy): Promise<JobDataFile> {
+		const resolved = resolveDataPath(shown, policy);
+		if (!resolved.ok) throw new DataTransferError(resolved.message);
+		const h = await this.hash(resolved.file, shown);
+		const shared = this.sharedPath(resolved.file);
+		if (!shared && h.size > this.opts.maxBytes)
+			throw new DataTransferError(
+				`data file \`${shown}\` has ${mb(h.size)}, more than the ${mb(this.opts.maxBytes)} a sweep sends through Redis. ${RAISE}`,
+			);
+		if (!shared) await this.store(h);
+		return { hash: h.hash, size: h.size, path: '', ...(shared ? { shared } : {}) };
+	}
+
+	/**
+	 * An image folder, listed as a local run lists it (same policy, same links check): each image
+	 * stored once under its own hash (the folder's images count together against the limit), and a
+	 * manifest of them (`<class>/<file>`, hash, size) stored under its hash, which the job names.
+	 */
+	private async folder(source: ImageSource, policy: PathPolicy): Promise<JobDataFile> {
+		const read = listImageFolderSync(source, policy);
+		if (!read.ok) throw new DataTransferError(read.message);
+		const { dir, files } = read.folder;
+		if (files.length > MAX_FOLDER_FILES)
+			throw new DataTransferError(
+				`image folder \`${source.path}\` holds ${files.length} images, more than the ${MAX_FOLDER_FILES} a sweep sends to workers; use local workers (tune without --redis).`,
+			);
+		const entries: JobDataFile[] = [];
+		const hashed: Hashed[] = [];
+		let total = 0;
+		for (const f of files) {
+			const rel = path.relative(dir, f.file).split(path.sep).join('/');
+			if (!safeRelativePath(rel))
+				throw new DataTransferError(
+					`image \`${f.shown}\` cannot be sent to workers: its class folder and file names may hold only letters A–Z, digits, spaces and _ . , + @ = - (and may not start with a space or one of . , + @ = -). Rename it, or use local workers (tune without --redis).`,
+				);
+			const real = fs.realpathSync(f.file);
+			const h = await this.hash(real, f.shown);
+			const shared = this.sharedPath(real);
+			if (!shared) {
+				total += h.size;
+				hashed.push(h);
+			}
+			entries.push({ hash: h.hash, size: h.size, path: rel, ...(shared ? { shared } : {}) });
+		}
+		if (total > this.opts.maxBytes)
+			throw new DataTransferError(
+				`image folder \`${source.path}\` has ${files.length} images of ${mb(total)} in all, more than the ${mb(this.opts.maxBytes)} a sweep sends through Redis. ${RAISE}`,
+			);
+		for (const h of hashed) await this.store(h);
+		const manifest = Buffer.from(JSON.stringify(entries));
+		const hash = sha256(manifest);
+		await this.storeBody(hash, () => manifest);
+		return { hash, size: manifest.length, path: '', folder: true };
 	}
 
 	/** After Redis lost its data (a restart without persistence): files are stored again when next needed. */
@@ -147,16 +195,22 @@ export class SweepData {
 	}
 
 	private async store(h: Hashed): Promise<void> {
-		if (this.stored.has(h.hash)) return;
-		const key = this.key(h.hash);
-		if (!(await this.redis.exists(key))) {
+		await this.storeBody(h.hash, () => {
 			const body = fs.readFileSync(h.file);
 			// The file changed since it was hashed: hashed again, so the key always names its content.
 			if (body.length !== h.size || sha256(body) !== h.hash)
 				throw new DataTransferError(`data file ${h.file} changed while the sweep was sending it; start the trial again.`);
-			await this.redis.set(key, body, 'EX', this.ttlSeconds);
-		} else await this.redis.expire(key, this.ttlSeconds);
-		this.stored.add(h.hash);
+			return body;
+		});
+	}
+
+	/** Stores `body()` under `hash` once per sweep (only read when Redis does not hold it yet). */
+	private async storeBody(hash: string, body: () => Buffer): Promise<void> {
+		if (this.stored.has(hash)) return;
+		const key = this.key(hash);
+		if (!(await this.redis.exists(key))) await this.redis.set(key, body(), 'EX', this.ttlSeconds);
+		else await this.redis.expire(key, this.ttlSeconds);
+		this.stored.add(hash);
 	}
 }
 
@@ -233,15 +287,41 @@ export class DataCache {
 	}
 }
 
-/** Places a cached data file at `rel` inside `jobDir` (a hard link when the file system allows, else a copy). */
+/**
+ * Places a cached data file at `rel` inside `jobDir` (a hard link when the file system allows,
+ * else a copy). Never follows a link out of `jobDir` and never replaces a file already placed.
+ */
 export function placeData(cached: string, jobDir: string, rel: string): void {
 	const parts = safeRelativePath(rel);
 	if (!parts) throw new DataTransferError(`the data path ${JSON.stringify(rel)} is not a safe relative path`);
 	const dest = path.join(jobDir, ...parts);
 	fs.mkdirSync(path.dirname(dest), { recursive: true });
+	const inside = path.relative(fs.realpathSync(jobDir), fs.realpathSync(path.dirname(dest)));
+	if (inside.startsWith('..') || path.isAbsolute(inside))
+		throw new DataTransferError(`the data path ${JSON.stringify(rel)} leads out of the job folder`);
 	try {
 		fs.linkSync(cached, dest);
-	} catch {
-		fs.copyFileSync(cached, dest);
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+			throw new DataTransferError(`the data path ${JSON.stringify(rel)} is placed twice`);
+		fs.copyFileSync(cached, dest, fs.constants.COPYFILE_EXCL);
+	}
+}
+
+/**
+ * Places a job's data file inside `jobDir`, or rebuilds its image folder there from the manifest
+ * (every entry checked again here: the job and the manifest are data from Redis, not trusted).
+ * `get` returns a file's cached copy, fetched by hash.
+ */
+export async function placeJobData(f: JobDataFile, jobDir: string, get: (f: JobDataFile) => Promise<string>): Promise<void> {
+	const cached = await get(f);
+	if (!f.folder) return placeData(cached, jobDir, f.path);
+	const entries = parseFolderManifest(fs.readFileSync(cached, 'utf8'));
+	if (typeof entries === 'string') throw new DataTransferError(entries);
+	// A few fetches at a time: one round trip per image would make a folder of thousands slow.
+	for (let i = 0; i < entries.length; i += 16) {
+		const batch = entries.slice(i, i + 16);
+		const files = await Promise.all(batch.map(get));
+		batch.forEach((e, k) => placeData(files[k]!, jobDir, `${f.path}/${e.path}`));
 	}
 }

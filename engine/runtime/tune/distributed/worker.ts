@@ -36,7 +36,7 @@ import { applyParams } from '../../../core/tune/apply';
 import type { Params } from '../../../core/tune/space';
 import type { BackendChoice } from '../../train/backend';
 import { TrialProcess, TrialRun, workerEntry, type TrialOutcome, type WorkerEntry } from '../trial';
-import { DataCache, placeData } from './data';
+import { DataCache, placeJobData } from './data';
 import { packRun } from './pack';
 import { connectRedis, redisErrorReason } from './redis';
 import { statusText, tr } from '../../messages';
@@ -333,7 +333,7 @@ export class WorkerService {
 		let proc: TrialProcess | undefined;
 		let poll: NodeJS.Timeout | undefined;
 		try {
-			for (const f of d.data) placeData(await this.cache.get(f, this.admin, keys.data), work, f.path);
+			for (const f of d.data) await placeJobData(f, work, (g) => this.cache.get(g, this.admin, keys.data));
 			const configPath = path.join(work, ...safeRelativePath(d.configPath)!);
 			fs.mkdirSync(path.dirname(configPath), { recursive: true });
 			fs.writeFileSync(configPath, d.text);
