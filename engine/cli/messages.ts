@@ -71,6 +71,10 @@ const en = {
 	'status.cancelled': 'cancelled',
 	'status.invalid': 'invalid',
 	'status.pending': 'pending',
+	// The task as the config names it (English keeps the identifier).
+	'task.regression': 'regression',
+	'task.binaryClassification': 'binaryClassification',
+	'task.multiclassClassification': 'multiclassClassification',
 	// ---- tune
 	'tune.notSweepFolder': '{dir} is not a sweep folder.',
 	'tune.redisOnly': '--max-data-mb, --max-result-mb, --shared-data and --redis-timeout go with --redis.',
@@ -194,6 +198,9 @@ const zh: { [K in keyof typeof en]: string } = {
 	'status.cancelled': '已取消',
 	'status.invalid': '无效',
 	'status.pending': '等待中',
+	'task.regression': '回归',
+	'task.binaryClassification': '二分类',
+	'task.multiclassClassification': '多分类',
 	'tune.notSweepFolder': '{dir} 不是搜索文件夹。',
 	'tune.redisOnly': '--max-data-mb、--max-result-mb、--shared-data 和 --redis-timeout 需与 --redis 一起使用。',
 	'tune.redisTimeout': "--redis-timeout 必须是正的秒数，实际为 '{value}'。",
@@ -272,6 +279,14 @@ export function statusWord(status: string): string {
 	return Object.prototype.hasOwnProperty.call(cliMessages.en, key)
 		? cliMessages.strings(getLocale())[key as keyof typeof cliMessages.en]
 		: status;
+}
+
+/** A task (`regression`, …) in the locale; unknown ones as written. */
+export function taskWord(task: string): string {
+	const key = `task.${task}`;
+	return Object.prototype.hasOwnProperty.call(cliMessages.en, key)
+		? cliMessages.strings(getLocale())[key as keyof typeof cliMessages.en]
+		: task;
 }
 
 /** `1 error` / `3 errors` (zh: `3 个错误`). */

@@ -150,7 +150,7 @@ describe('modelwright CLI in the terminal language', () => {
 					});
 					child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
 				});
-				assert.match(out, /^正在 http:\/\/127\.0\.0\.1:\d+ 提供 运行 \S+ 的服务（regression，预测 `y`）$/m);
+				assert.match(out, /^正在 http:\/\/127\.0\.0\.1:\d+ 提供 运行 \S+ 的服务（回归，预测 `y`）$/m);
 			} finally {
 				child.kill('SIGTERM');
 			}
@@ -199,6 +199,7 @@ describe('modelwright CLI in the terminal language', () => {
 			const r = zh(['train', 'gaps.model.yaml']);
 			assert.equal(r.code, 0, r.out + r.err);
 			assert.match(r.out, /^ {2}因缺少标签丢弃了 2 行（第 5、10 行）$/m);
+			assert.match(r.out, /^数据：58 行（训练 \d+，验证 \d+，测试 \d+），1 个输入，标签 y（回归），因缺失值丢弃了 2 行$/m);
 		});
 
 		it('the engine’s own data checks: a refused missing value names its line, an empty feature warns, in Chinese', () => {

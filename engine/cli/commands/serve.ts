@@ -7,7 +7,7 @@ import { modelDirOf } from '../../runtime/runs';
 import { runFromArgs } from './runs';
 import { SERVE_DEFAULTS, startServer } from '../../runtime/serve';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
-import { tcli } from '../messages';
+import { taskWord, tcli } from '../messages';
 
 function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
 	if (v === undefined) return dflt;
@@ -84,7 +84,7 @@ Options:
 			maxImages: intOption('max-images', values['max-images'], SERVE_DEFAULTS.maxImages, 1),
 		});
 		const what = srv.info.run?.id ? tcli('serve.run', { id: srv.info.run.id }) : modelDir;
-		io.out(tcli('serve.serving', { what, task: srv.info.task, label: srv.info.label, url: srv.url }));
+		io.out(tcli('serve.serving', { what, task: taskWord(srv.info.task), label: srv.info.label, url: srv.url }));
 		io.out(`  POST ${srv.url}/predict   GET ${srv.url}/model   GET ${srv.url}/openapi.json${token ? tcli('serve.tokenRequired') : ''}`);
 		io.out(tcli('serve.pressCtrlC'));
 		await new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { runsDirFor } from '../../io/store';
 import { resolveRun } from '../../io/runRef';
 import { echo, writeRaw } from '../output';
-import { count, tcli } from '../messages';
+import { count, taskWord, tcli } from '../messages';
 import { dataReportLines } from '../../core/data/report';
 import type { JsonPath } from '../../core/config/diagnostics';
 import { ConfigSchema } from '../../core/config/schema';
@@ -77,7 +77,7 @@ export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineE
 						test: e.params.split.test,
 						inputs: e.params.inputs,
 						label: e.params.label,
-						task: e.params.task,
+						task: taskWord(e.params.task),
 						classes: e.params.classes ? tcli('classes', { n: e.params.classes.length }) : '',
 						dropped: e.params.droppedRows ? tcli('dropped', { n: e.params.droppedRows }) : '',
 					}),
