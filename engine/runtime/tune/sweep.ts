@@ -489,7 +489,7 @@ export class Sweep {
 			}
 			if (!t) break;
 			if (!w || w.dead) {
-				w = new TrialProcess(entry);
+				w = new TrialProcess(entry, { parallel: this.c.workers });
 				this.pool.push(w);
 			}
 			await this.runTrial(w, t);

@@ -6,6 +6,7 @@
  * where the coordinator decides it and the worker is told).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrainRequest } from '../job';
 import type { EpochLogs } from '../../core/protocol';
@@ -13,6 +14,7 @@ import type { TrialStatus } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
 import { getLocale } from '../../core/l10n';
 import { LOCALE_ENV } from '../messages';
+import { THREADS_ENV } from '../train/fused/threads';
 
 export interface WorkerEntry {
 	script: string;
@@ -36,12 +38,18 @@ export class TrialProcess {
 	private exitReason: string | undefined;
 	onExit: ((reason: string) => void) | undefined;
 
-	/** `detached`: in a process group of its own, so a Ctrl+C meant for its parent does not kill the fold. */
-	constructor(entry: WorkerEntry, opts: { detached?: boolean } = {}) {
+	/**
+	 * `detached`: in a process group of its own, so a Ctrl+C meant for its parent does not kill the fold.
+	 * `parallel`: trial processes running side by side; when they leave each less than two cores, each
+	 * trains on one thread (the fused path would otherwise take two in every process and
+	 * oversubscribe the machine). A thread count the user set wins.
+	 */
+	constructor(entry: WorkerEntry, opts: { detached?: boolean; parallel?: number } = {}) {
+		const oneThread = os.availableParallelism() / Math.max(1, opts.parallel ?? 1) < 2;
 		this.proc = fork(entry.script, [], {
 			execArgv: entry.execArgv,
 			// The locale this process resolved (LANG for the CLI, the client's for the engine process), passed down.
-			env: { ...process.env, [LOCALE_ENV]: getLocale() },
+			env: { ...(oneThread ? { [THREADS_ENV]: '1' } : {}), ...process.env, [LOCALE_ENV]: getLocale() },
 			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 			...(opts.detached ? { detached: true } : {}),
 		});
