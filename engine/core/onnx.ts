@@ -115,8 +115,17 @@ export function onnxMaskProblem(layer: LayerConfig, name: string): { field: stri
 	return undefined;
 }
 
-/** Preprocessing steps the graph reproduces (engine/runtime/export/onnx.ts; tokenize as its id input); any other is refused by name. */
-export const ONNX_STEPS: ReadonlySet<string> = new Set(['none', 'standardize', 'minMax', 'oneHot', 'labelEncode', 'tokenize', 'drop']);
+/** Preprocessing steps the graph reproduces (engine/runtime/export/onnx.ts; tokenize from its ids, date from its day number); any other is refused by name. */
+export const ONNX_STEPS: ReadonlySet<string> = new Set([
+	'none',
+	'standardize',
+	'minMax',
+	'oneHot',
+	'labelEncode',
+	'tokenize',
+	'date',
+	'drop',
+]);
 
 /**
  * Everything in a config that keeps it from exporting to ONNX (MW250), where it is written:
@@ -142,8 +151,7 @@ export function onnxProblems(
 		if (step !== undefined && !ONNX_STEPS.has(step) && !invalid(['data', 'preprocessing', column]))
 			out.push({
 				path: typeof entry === 'string' ? ['data', 'preprocessing', column] : ['data', 'preprocessing', column, 'step'],
-				// A date is parsed from its text, which no ONNX operator does: said as such, not as an unknown step.
-				message: step === 'date' ? tc('MW250.date', { column }) : tc('MW250.step', { column, step }),
+				message: tc('MW250.step', { column, step }),
 			});
 	}
 	return out;

@@ -16,7 +16,17 @@ import { parseDocument } from 'yaml';
 import { runJob } from '../../engine/runtime/job';
 import { validateText } from '../../engine/core/config/validate';
 import { prepareData } from '../../engine/runtime/data/prepare';
-import { decodeOutput } from '../../engine/runtime/data/preprocess';
+import { decodeOutput, transformRow, type Preprocessing } from '../../engine/runtime/data/preprocess';
+import {
+	DATE_PARTS,
+	dateInputNames,
+	dateWidth,
+	expandDate,
+	fitDateScale,
+	parseDate,
+	type DateEncoder,
+	type DateOptions,
+} from '../../engine/core/data/dates';
 import { loadExported } from '../../engine/runtime/export/tfjs';
 import { onnxInputs, onnxModel } from '../../engine/runtime/export/onnx';
 import { ONNX_FILE, ONNX_LAYER_TYPES, TOKENIZER_FILE } from '../../engine/core/onnx';
@@ -47,10 +57,20 @@ function withOnnx(text: string): string {
  * ONNX Runtime feeds from raw rows: numbers as double (NaN when missing), categories as text (""
  * when missing), a tokenized text as the ids the engine's own tokenizer gives it.
  */
-function feeds(rows: Row[], inputs: ReturnType<typeof onnxInputs>): Record<string, ort.Tensor> {
+function feeds(rows: Row[], inputs: ReturnType<typeof onnxInputs>, pre?: Preprocessing): Record<string, ort.Tensor> {
 	const out: Record<string, ort.Tensor> = {};
-	for (const { name, column, type, width, tokenizer } of inputs) {
+	for (const { name, column, type, width, tokenizer, date } of inputs) {
 		const value = (r: Row) => r[column];
+		if (date) {
+			// A date goes in as its days since 1970-01-01 UTC (docs/export.md), parsed as the engine parses it.
+			const format = pre!.features.find((f) => f.column === column)!.date!.options.format;
+			out[name] = new ort.Tensor(
+				'float64',
+				Float64Array.from(rows, (r) => dayNumber(value(r), format)),
+				[rows.length, 1],
+			);
+			continue;
+		}
 		if (type === 'int64') {
 			const ids = new Int32Array(rows.length * width);
 			const index = vocabularyIndex(tokenizer!);
@@ -78,6 +98,14 @@ function feeds(rows: Row[], inputs: ReturnType<typeof onnxInputs>): Record<strin
 					);
 	}
 	return out;
+}
+
+/** A date cell as the ONNX input takes it: days since 1970-01-01 UTC, NaN when missing. */
+function dayNumber(v: unknown, format: DateOptions['format']): number {
+	if (v === null || v === undefined || v === '') return NaN;
+	const p = parseDate(String(v), format);
+	assert.ok('ms' in p, `${String(v)} is a date`);
+	return p.ms / 86_400_000;
 }
 
 /**
@@ -119,7 +147,7 @@ async function parity(
 	const result = await session.run(
 		inputs[0]?.type === 'float'
 			? { [inputs[0].name]: new ort.Tensor('float32', split.x, [split.n, ...pre.inputShape]) }
-			: feeds(split.rows, inputs),
+			: feeds(split.rows, inputs, pre),
 	);
 	const scores = result.scores!.data as Float32Array;
 	assert.deepEqual(result.scores!.dims, [split.n, k]);
@@ -212,12 +240,11 @@ describe('ONNX export: parity with ONNX Runtime', function () {
 	});
 	after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-	// Examples the validator may refuse for ONNX (several inputs, tokenize and padding masks export):
-	// rentals, whose date step parses text the graph cannot.
-	const NOT_EXPORTABLE = new Set<string>(['rentals.model.yaml']);
+	// Examples the validator may refuse for ONNX (several inputs, tokenize, dates and padding masks export).
+	const NOT_EXPORTABLE = new Set<string>([]);
 	for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((x) => x.endsWith('.model.yaml')))
 		it(`example ${f}: ONNX scores equal the tfjs model's within 1e-5 on the evaluation split`, async function () {
-			const { rows, maxDiff, refused } = await parity(f.replace('.model.yaml', ''), example(f));
+			const { rows, maxDiff, refused, modelDir } = await parity(f.replace('.model.yaml', ''), example(f));
 			if (refused) {
 				// Refused at validate time, by name (never a wrong file). Only listed examples may be refused.
 				assert.ok(NOT_EXPORTABLE.has(f), `${f} is refused: ${refused.join('; ')}`);
@@ -226,6 +253,12 @@ describe('ONNX export: parity with ONNX Runtime', function () {
 			}
 			assert.ok(!NOT_EXPORTABLE.has(f), `${f} exports now: take it off NOT_EXPORTABLE`);
 			assert.ok(rows > 0 && maxDiff <= TOLERANCE);
+			// The model card tells what a date input holds.
+			if (f === 'rentals.model.yaml')
+				assert.match(
+					fs.readFileSync(path.join(modelDir!, 'MODEL_CARD.md'), 'utf8'),
+					/\| date \| double \(days since 1970-01-01 UTC; the fraction is the time of day\) \| \[N, 1\] \| NaN \|/,
+				);
 		});
 
 	it('text categories (one-hot, label-encoded), missing-value fills, min-max and standard scaling, every activation', async () => {
@@ -561,6 +594,38 @@ training:
 		assert.deepEqual(JSON.parse(r.stdout), want);
 	});
 
+	it("docs/export.md's Python days(d) gives the day number the graph reads as the engine's parsed date", function () {
+		const doc = fs.readFileSync(path.join(ROOT, 'docs', 'export.md'), 'utf8');
+		const code = /^def days\(d\):\n(?:[ \t].*\n)+/m.exec(doc)?.[0];
+		assert.ok(code, 'docs/export.md defines days(d)');
+		const texts = [
+			'2024-02-29',
+			'1969-12-31',
+			'1600-02-29',
+			'1970-01-01',
+			'2024-03-05T23:59:59.999',
+			'1969-07-20T20:17:40Z',
+			'1850-06-15T05:45+02:00',
+			'2024-03-05T14:30',
+		];
+		const script = path.join(tmp, 'days_reference.py');
+		// Date-only texts as `date`, the others as `datetime` (naive without an offset), as a user's parser gives them.
+		fs.writeFileSync(
+			script,
+			`import json, sys\n${/^from datetime import .*$/m.exec(doc)![0]}\n${code}\nparse = lambda t: datetime.fromisoformat(t) if "T" in t else date.fromisoformat(t)\nprint(json.dumps([days(parse(t)) for t in json.load(sys.stdin)]))\n`,
+		);
+		const r = spawnSync('python3', [script], { input: JSON.stringify(texts), encoding: 'utf8' });
+		if (r.error) this.skip();
+		assert.equal(r.status, 0, r.stderr);
+		const got = JSON.parse(r.stdout) as number[];
+		texts.forEach((t, i) => {
+			const p = parseDate(t, 'iso');
+			assert.ok('ms' in p);
+			// The graph rounds its input to whole milliseconds (export/onnx.ts dateColumns).
+			assert.equal(Math.round(got[i]! * 86_400_000), p.ms, `${t}: Python gives ${got[i]} days`);
+		});
+	});
+
 	it('hinge loss decodes at 0 and numeric classes come back as numbers', async () => {
 		await parity(
 			'hinge',
@@ -620,6 +685,116 @@ training:
 			assert.ok(diff <= TOLERANCE, `dilated convolutions differ by ${diff}`);
 			await session.release();
 			model.dispose();
+		}
+	});
+
+	it('date columns: every part, with and without sin/cos, elapsed days, scaling and missing fills, equal expandDate on edge dates', async () => {
+		// Leap days, year ends of leap and common years (1900 and 2100 are not leap, 1600 and 2000 are), dates
+		// before 1970, times of day (a written offset too), the last millisecond of a day, and a missing date.
+		const texts = [
+			'2024-02-29',
+			'2023-02-28',
+			'2023-03-01',
+			'2023-12-31',
+			'2024-12-31',
+			'2024-01-01',
+			'2023-01-01',
+			'1970-01-01',
+			'1969-12-31',
+			'1900-02-28',
+			'1900-03-01',
+			'1900-12-31',
+			'2000-02-29',
+			'2000-12-31',
+			'1600-02-29',
+			'2100-03-01',
+			'1583-01-01',
+			'2024-03-05T14:30',
+			'2024-03-05T00:00',
+			'2024-03-05T23:59:59.999',
+			'2024-03-10T12:00:00',
+			'1969-07-20T20:17:40Z',
+			'1850-06-15T05:45+02:00',
+			'2038-01-19T03:14:08',
+		];
+		const ms = texts.map((t) => {
+			const p = parseDate(t, 'iso');
+			assert.ok('ms' in p, t);
+			return p.ms;
+		});
+		const rows: Row[] = [...texts, null].map((t) => ({ when: t }));
+		const all = [...DATE_PARTS];
+		const cases: { options: DateOptions; scale?: 'standardize' | 'minMax'; fill: 'median' | 'zero' | 'mostFrequent' | 'error' }[] = [
+			{
+				options: { format: 'iso', parts: all, cyclical: false, elapsed: 'days', unparseable: 'error' },
+				scale: 'standardize',
+				fill: 'median',
+			},
+			{ options: { format: 'iso', parts: all, cyclical: true, elapsed: 'none', unparseable: 'error' }, scale: 'minMax', fill: 'zero' },
+			{ options: { format: 'iso', parts: all, cyclical: true, elapsed: 'days', unparseable: 'error' }, fill: 'mostFrequent' },
+			{ options: { format: 'iso', parts: all, cyclical: false, elapsed: 'none', unparseable: 'error' }, fill: 'error' },
+			{ options: { format: 'iso', parts: [], cyclical: false, elapsed: 'days', unparseable: 'error' }, scale: 'minMax', fill: 'median' },
+		];
+		for (const c of cases) {
+			const date: DateEncoder = { options: c.options, ...(c.options.elapsed === 'days' ? { origin: Math.min(...ms) } : {}) };
+			if (c.scale) date.scale = fitDateScale(date, ms, c.scale);
+			// The fill date: the training dates' median, or any one of them, or zeros; none for `error`.
+			const fillValue =
+				c.fill === 'zero'
+					? 0
+					: c.fill === 'median'
+						? [...ms].sort((a, b) => a - b)[ms.length >> 1]!
+						: c.fill === 'error'
+							? undefined
+							: ms[4]!;
+			const feature = { column: 'when', step: 'date' as const, fill: c.fill, date, ...(fillValue === undefined ? {} : { fillValue }) };
+			const width = dateWidth(c.options);
+			const pre: Preprocessing = {
+				version: 1,
+				features: [feature],
+				inputs: dateInputNames('when', c.options),
+				label: { column: 'y', encoding: 'value' },
+				task: 'regression',
+				inputShape: [width],
+			};
+			const used = fillValue === undefined ? rows.slice(0, -1) : rows;
+			const n = used.length;
+			const x = new Float32Array(n * width);
+			used.forEach((r, i) => transformRow(pre.features, r, x, i * width));
+			// expandDate itself, for the dates that are there: transformRow is the engine's path to it.
+			const direct = new Float32Array(width);
+			ms.forEach((m, i) => {
+				expandDate(m, date, direct, 0);
+				assert.deepEqual(x.subarray(i * width, (i + 1) * width), direct);
+			});
+			const what = `${c.options.parts.join('/') || 'elapsed'} cyclical=${c.options.cyclical} elapsed=${c.options.elapsed} scale=${c.scale ?? 'none'} fill=${c.fill}`;
+			// An identity layer puts the graph's preprocessing in `scores` as it is; a seeded network checks the rest.
+			const identity = buildModel([{ type: 'dense', units: width } as unknown as LayerConfig], [width], { seed: 3 }).model;
+			identity.layers[0]!.setWeights([tf.eye(width), tf.zeros([width])]);
+			const net = buildModel(
+				[{ type: 'dense', units: 6, activation: 'tanh' } as unknown as LayerConfig, { type: 'dense', units: 1 } as unknown as LayerConfig],
+				[width],
+				{ seed: 4 },
+			).model;
+			for (const [label, model] of [
+				['preprocessing', identity],
+				['scores', net],
+			] as const) {
+				const expected = tf.tidy(() => predictRowsFlat(model, pre, x, n).dataSync());
+				const session = await ort.InferenceSession.create(onnxModel(model, pre).bytes);
+				const got = (await session.run(feeds(used, onnxInputs(pre), pre))).scores!.data as Float32Array;
+				assert.equal(got.length, expected.length);
+				for (let i = 0; i < expected.length; i++) {
+					const k = label === 'preprocessing' ? i % width : 0;
+					const row = Math.floor(i / (expected.length / n));
+					assert.ok(
+						Math.abs(got[i]! - expected[i]!) <= TOLERANCE,
+						`${what}: ${label} of ${String(used[row]!.when)} (${pre.inputs[k]}) is ${got[i]} in ONNX, ${expected[i]} in tfjs`,
+					);
+				}
+				await session.release();
+				model.dispose();
+			}
 		}
 	});
 

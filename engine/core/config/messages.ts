@@ -254,8 +254,6 @@ export const CONFIG_MESSAGES_EN = {
 		"Layer `{name}` ({type}) receives a padding mask (an `embedding` with `maskZero` before it): tfjs carries the state over padded steps, which ONNX's {op} operator cannot, so the model cannot be exported to ONNX. Set `maskZero: false` on the embedding, or drop `onnx` from `export.formats`.",
 	'MW250.maskMerge':
 		'Layer `{name}` ({type}) merges sequences that carry a padding mask (an `embedding` with `maskZero` before it), which the ONNX export cannot carry through a merge (only `concatenate` along the last axis), so the model cannot be exported to ONNX. Pool the sequences first, set `maskZero: false`, or drop `onnx` from `export.formats`.',
-	'MW250.date':
-		'Column `{column}` has the `date` step: the ONNX graph cannot parse date texts, so the model cannot be exported to ONNX. Derive the numbers in the file instead, or drop `onnx` from `export.formats` (the tfjs model is still written).',
 	'MW250.step':
 		'Column `{column}` has the step `{step}`, which the ONNX graph cannot hold, so the model cannot be exported to ONNX. Drop `onnx` from `export.formats` (the tfjs model is still written).',
 } as const;

@@ -228,8 +228,6 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 		'层 `{name}`（{type}）接收填充掩码（其前有设置了 `maskZero` 的 `embedding`）：tfjs 会在填充步上沿用上一步的状态，ONNX 的 {op} 算子做不到，因此模型无法导出为 ONNX。请在 embedding 上设置 `maskZero: false`，或从 `export.formats` 中去掉 `onnx`。',
 	'MW250.maskMerge':
 		'层 `{name}`（{type}）合并带填充掩码的序列（其前有设置了 `maskZero` 的 `embedding`），ONNX 导出无法让掩码穿过这种合并（只支持沿最后一个轴的 `concatenate`），因此模型无法导出为 ONNX。请先池化这些序列、设置 `maskZero: false`，或从 `export.formats` 中去掉 `onnx`。',
-	'MW250.date':
-		'列 `{column}` 使用 `date` 步骤：ONNX 图无法解析日期文本，因此模型无法导出为 ONNX。请改为在文件中导出这些数字，或从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
 	'MW250.step':
 		'列 `{column}` 的步骤 `{step}` 无法放进 ONNX 图中，因此模型无法导出为 ONNX。请从 `export.formats` 中去掉 `onnx`（tfjs 模型仍会写出）。',
 };

@@ -195,7 +195,9 @@ export function onnxSection(o: OnnxSummary): string[] {
 		'',
 		'| input | type | shape | missing value |',
 		'|---|---|---|---|',
-		...o.inputs.map((i) => `| ${cell(i.name)} | ${i.type} | [${i.shape.join(', ')}] | ${cell(i.missing)} |`),
+		...o.inputs.map(
+			(i) => `| ${cell(i.name)} | ${i.type}${i.meaning ? ` (${cell(i.meaning)})` : ''} | [${i.shape.join(', ')}] | ${cell(i.missing)} |`,
+		),
 		'',
 		'| output | type | shape |',
 		'|---|---|---|',

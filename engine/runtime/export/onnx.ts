@@ -3,7 +3,9 @@
  * with onnx-proto's protobufjs classes. The graph takes the raw feature values, one input per
  * feature column named after it, shape [N, 1]: `double` for numeric columns (NaN = missing),
  * `string` for categorical ones ("" = missing), or `double` when a categorical column's
- * categories are all numbers. A tokenized text column is the exception: ai.onnx has no word
+ * categories are all numbers. A date column takes its days since 1970-01-01 UTC (`double`, the
+ * fraction being the time of day; NaN = missing): no ONNX operator parses date text, but the
+ * calendar parts are arithmetic the graph does. A tokenized text column is the other exception: ai.onnx has no word
  * splitter (StringSplit is opset 20, and has no punctuation rules), so it takes the column's token
  * ids, int64 [N, maxLength], made by the tokenizer written beside the file (tokenizer.json,
  * `tokenizerFile`). It applies the stored preprocessing (fills, scaling, one-hot, label encoding)
@@ -45,7 +47,8 @@ export interface OnnxSummary {
 	irVersion: number;
 	/** Whether the graph uses the `ai.onnx.ml` domain (LabelEncoder, for text categories). */
 	usesMl: boolean;
-	inputs: { name: string; type: OnnxInputType; shape: (number | string)[]; missing: string }[];
+	/** `meaning`: what a number input holds when it is not the column's raw value (a date's day number). */
+	inputs: { name: string; type: OnnxInputType; shape: (number | string)[]; missing: string; meaning?: string }[];
 	outputs: { name: string; type: string; shape: (number | string)[] }[];
 	nodes: number;
 }
@@ -128,7 +131,7 @@ function inputKind(f: FeatureTransform): 'double' | 'string' | 'int64' {
  */
 export function onnxInputs(
 	pre: Pick<Preprocessing, 'features'>,
-): { name: string; column: string; type: OnnxInputType; width: number; tokenizer?: Tokenizer }[] {
+): { name: string; column: string; type: OnnxInputType; width: number; tokenizer?: Tokenizer; date?: true }[] {
 	// An images source: decoding and resizing stay outside the graph; it takes the resized pixels in [0, 1].
 	if (imageOf(pre)) return [{ name: 'image', column: 'image', type: 'float', width: 0 }];
 	const taken = new Set(['scores', 'prediction']);
@@ -139,7 +142,7 @@ export function onnxInputs(
 		const kind = inputKind(f);
 		return kind === 'int64'
 			? { name, column: f.column, type: kind, width: f.tokenizer!.options.maxLength, tokenizer: f.tokenizer! }
-			: { name, column: f.column, type: kind, width: 1 };
+			: { name, column: f.column, type: kind, width: 1, ...(f.step === 'date' ? { date: true as const } : {}) };
 	});
 }
 
@@ -170,8 +173,93 @@ export function tokenizerFile(pre: Pick<Preprocessing, 'features'>): string | un
 	)}\n`;
 }
 
+const DAY_MS = 86_400_000;
+/** What a date column's input holds (model card, docs/export.md). */
+export const DATE_MEANING = 'days since 1970-01-01 UTC; the fraction is the time of day';
+
+/**
+ * A date column's values (engine/core/data/dates.ts expandDate), [N, width] float, from its days
+ * since 1970-01-01 UTC (double; the fraction is the time of day). ONNX cannot parse date text,
+ * so the caller turns dates into day numbers; the graph does the calendar arithmetic in double
+ * precision with Floor divisions (exact on whole numbers of this size): H. Hinnant's
+ * civil_from_days for year, month and day, days_from_civil for 1 January.
+ */
+function dateColumns(g: Graph, f: FeatureTransform, input: string): string {
+	const e = f.date!;
+	const o = e.options;
+	// One initializer per constant, however often the arithmetic uses it.
+	const consts = new Map<string, string>();
+	const c = (name: string, v: number) => consts.get(name) ?? (consts.set(name, g.double(name, [v], [])), consts.get(name)!);
+	const add = (a: string, b: string) => g.op1('Add', [a, b]);
+	const sub = (a: string, b: string) => g.op1('Sub', [a, b]);
+	const mul = (a: string, b: string) => g.op1('Mul', [a, b]);
+	const fdiv = (a: string, b: string) => g.op1('Floor', [g.op1('Div', [a, b])]);
+	// Whole milliseconds, as the engine holds a date: the day and the time of day come out exact.
+	let ms = g.op1('Round', [mul(input, c('day_ms', DAY_MS))]);
+	const missing = g.op1('IsNaN', [input]);
+	// A missing date takes the fitted fill date (`zero` writes zeros at the end instead).
+	if (f.fillValue !== undefined && f.fill !== 'zero') ms = g.op1('Where', [missing, c(`${f.column}_fill_ms`, Number(f.fillValue)), ms]);
+	const days = fdiv(ms, c('day_ms', DAY_MS));
+	const era = fdiv(add(days, c('epoch_shift', 719468)), c('era_days', 146097));
+	const doe = sub(add(days, c('epoch_shift', 719468)), mul(era, c('era_days', 146097)));
+	const yoe = fdiv(
+		add(sub(doe, fdiv(doe, c('c1460', 1460))), sub(fdiv(doe, c('c36524', 36524)), fdiv(doe, c('c146096', 146096)))),
+		c('c365', 365),
+	);
+	const doy = sub(doe, sub(add(mul(yoe, c('c365', 365)), fdiv(yoe, c('c4', 4))), fdiv(yoe, c('c100', 100))));
+	const mp = fdiv(add(mul(doy, c('c5', 5)), c('c2', 2)), c('c153', 153));
+	const day = add(sub(doy, fdiv(add(mul(mp, c('c153', 153)), c('c2', 2)), c('c5', 5))), c('c1', 1));
+	const month = g.op1('Where', [g.op1('Less', [mp, c('c10', 10)]), add(mp, c('c3', 3)), sub(mp, c('c9', 9))]);
+	const early = g.op1('Cast', [g.op1('Less', [month, c('c3', 3)])], [ia('to', T.DOUBLE)]);
+	const year = add(add(yoe, mul(era, c('c400', 400))), early);
+	/** days_from_civil(y, 1, 1): January counts in the year before, from 1 March. */
+	const jan1 = (y: string) => {
+		const yy = sub(y, c('c1', 1));
+		const era1 = fdiv(yy, c('c400', 400));
+		const yoe1 = sub(yy, mul(era1, c('c400', 400)));
+		const doe1 = add(sub(add(mul(yoe1, c('c365', 365)), fdiv(yoe1, c('c4', 4))), fdiv(yoe1, c('c100', 100))), c('c306', 306));
+		return sub(add(mul(era1, c('era_days', 146097)), doe1), c('epoch_shift', 719468));
+	};
+	const cols: string[] = [];
+	for (const p of o.parts) {
+		let v: string;
+		// The cycle's length, made only when `cyclical` asks for sin/cos.
+		let period: (() => string) | undefined;
+		if (p === 'year') v = year;
+		else if (p === 'month') [v, period] = [sub(month, c('c1', 1)), () => c('c12', 12)];
+		else if (p === 'day') v = day;
+		else if (p === 'dayOfYear') {
+			const start = jan1(year);
+			// 365 or 366: the days to next 1 January, which is the leap-year rule.
+			[v, period] = [sub(days, start), () => sub(jan1(add(year, c('c1', 1))), start)];
+		} else if (p === 'weekday') {
+			// Monday 0 … Sunday 6; 1970-01-01 was a Thursday. A floor-based modulo (ai.onnx Mod needs fmod=1 on floats).
+			const d3 = add(days, c('c3', 3));
+			[v, period] = [sub(d3, mul(fdiv(d3, c('c7', 7)), c('c7', 7))), () => c('c7', 7)];
+		} else [v, period] = [fdiv(sub(ms, mul(days, c('day_ms', DAY_MS))), c('hour_ms', 3_600_000)), () => c('c24', 24)];
+		if (o.cyclical && period) {
+			const a = g.op1('Div', [mul(c('two_pi', 2 * Math.PI), v), period()]);
+			cols.push(g.op1('Sin', [a]), g.op1('Cos', [a]));
+		} else cols.push(p === 'month' || p === 'dayOfYear' ? add(v, c('c1', 1)) : v);
+	}
+	if (o.elapsed === 'days') cols.push(g.op1('Div', [sub(ms, c(`${f.column}_origin_ms`, e.origin ?? 0)), c('day_ms', DAY_MS)]));
+	// The engine writes each value into a float32 row, then scales that float32 in double precision.
+	let x = g.op1('Cast', [cols.length === 1 ? cols[0]! : g.op1('Concat', cols, [ia('axis', 1)])], [ia('to', T.FLOAT)]);
+	if (e.scale) {
+		const w = e.scale.shift.length;
+		const scaled = g.op1('Div', [
+			sub(g.op1('Cast', [x], [ia('to', T.DOUBLE)]), g.double(`${f.column}_shift`, e.scale.shift, [w])),
+			g.double(`${f.column}_div`, e.scale.div, [w]),
+		]);
+		x = g.op1('Cast', [scaled], [ia('to', T.FLOAT)]);
+	}
+	if (f.fill === 'zero' && f.fillValue !== undefined) x = g.op1('Where', [missing, g.float('zero', [0], []), x]);
+	return g.op1('Identity', [x], [], `${f.column}_date`);
+}
+
 /** One feature's preprocessed columns, [N, width] float. */
 function featureColumns(g: Graph, f: FeatureTransform, input: string): string {
+	if (f.step === 'date') return dateColumns(g, f, input);
 	const kind = inputKind(f);
 	// Token ids travel as floats in the flat row, as in training (the embedding casts them back).
 	if (kind === 'int64') return g.op1('Cast', [input], [ia('to', T.FLOAT)], `${f.column}_ids`);
@@ -733,7 +821,7 @@ export function onnxModel(
 		summaryInputs.push({ name: 'image', type: 'float', shape: ['N', ...pre.inputShape], missing: '(none)' });
 		x = 'image';
 	} else {
-		for (const [i, { name, type, width }] of onnxInputs(pre).entries()) {
+		for (const [i, { name, type, width, date }] of onnxInputs(pre).entries()) {
 			g.reserve(name);
 			const elem = type === 'string' ? T.STRING : type === 'int64' ? T.INT64 : T.DOUBLE;
 			inputs.push({ name, type: tensorType(elem, ['N', width]) });
@@ -742,6 +830,7 @@ export function onnxModel(
 				type,
 				shape: ['N', width],
 				missing: type === 'string' ? '""' : type === 'int64' ? `the ids of "" (${PAD_ID}, padding)` : 'NaN',
+				...(date ? { meaning: DATE_MEANING } : {}),
 			});
 			parts.push(featureColumns(g, pre.features[i]!, name));
 		}
