@@ -278,7 +278,7 @@ export const DIAGNOSTIC_CODES = {
 		severity: 'error',
 		title: 'Not exportable to ONNX',
 		explanation:
-			"`export.formats` asks for `onnx`, but part of the model has no ONNX translation: a layer type the exporter does not know, a recurrent layer whose activation ONNX's LSTM/GRU/RNN operators cannot express (they take linear, relu, sigmoid, tanh, hardSigmoid, elu, softsign, softplus), or a padding mask (`embedding` `maskZero`) reaching a recurrent layer or a merge other than `concatenate` along the last axis (attention, `globalAveragePooling1d` and the layers between carry it). Several inputs and `tokenize` export (a tokenized column takes token ids, made with the `tokenizer.json` written beside the file). Change it or drop `onnx`; the tfjs model is written either way.",
+			"`export.formats` asks for `onnx`, but part of the model has no ONNX translation: a layer type the exporter does not know, a recurrent layer whose activation ONNX's LSTM/GRU/RNN operators cannot express (they take linear, relu, sigmoid, tanh, hardSigmoid, elu, softsign, softplus), or a padding mask (`embedding` `maskZero`) reaching a recurrent layer or a merge other than `concatenate` along the last axis (attention, `globalAveragePooling1d` and the layers between carry it). Several inputs, `tokenize` and `date` export (a tokenized column takes token ids, made with the `tokenizer.json` written beside the file; a date column takes its days since 1970-01-01 UTC). Change it or drop `onnx`; the tfjs model is written either way.",
 	},
 	MW240: {
 		severity: 'error',

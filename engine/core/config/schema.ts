@@ -1318,7 +1318,7 @@ const ExportSchema = Obj(
 					description: 'A model format.',
 					'x-enumDescriptions': {
 						tfjs: 'A tfjs layers model (`model.json` + `weights.bin`), loadable by `tf.loadLayersModel` and convertible to Keras. The run always keeps one.',
-						onnx: 'An ONNX file (`model.onnx`, opset 17) with the fitted preprocessing inside: it takes the raw feature values, one input per column (a tokenized text column takes its token ids, made with the `tokenizer.json` written beside it), and runs in ONNX Runtime (Python, C++, C#, Java, mobile) with nothing else. Layers ONNX cannot express are reported when the config is validated (MW250).',
+						onnx: 'An ONNX file (`model.onnx`, opset 17) with the fitted preprocessing inside: it takes the raw feature values, one input per column (a tokenized text column takes its token ids, made with the `tokenizer.json` written beside it; a date column its days since 1970-01-01 UTC), and runs in ONNX Runtime (Python, C++, C#, Java, mobile) with nothing else. Layers ONNX cannot express are reported when the config is validated (MW250).',
 					},
 				}),
 				{

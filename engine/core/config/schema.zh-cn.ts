@@ -464,7 +464,7 @@ export const SCHEMA_ZH: Record<string, string> = {
 	'formats[]': '一种模型格式。',
 	'=tfjs': 'tfjs layers 模型（`model.json` + `weights.bin`），可由 `tf.loadLayersModel` 加载并可转换为 Keras。运行总会保留一份。',
 	'=onnx':
-		'ONNX 文件（`model.onnx`，opset 17），内含拟合好的预处理：它接收原始特征值，每列一个输入（分词的文本列接收其词元 id，由写在旁边的 `tokenizer.json` 生成），无需其他任何东西即可在 ONNX Runtime（Python、C++、C#、Java、移动端）中运行。ONNX 无法表达的层会在验证配置时报告（MW250）。',
+		'ONNX 文件（`model.onnx`，opset 17），内含拟合好的预处理：它接收原始特征值，每列一个输入（分词的文本列接收其词元 id，由写在旁边的 `tokenizer.json` 生成；日期列接收自 1970-01-01 UTC 起的天数），无需其他任何东西即可在 ONNX Runtime（Python、C++、C#、Java、移动端）中运行。ONNX 无法表达的层会在验证配置时报告（MW250）。',
 	'export.path': '导出到的文件夹，相对于配置。默认：只导出到运行的 `model/` 文件夹。', // data.preprocessing's entries (a map keyed by column names).
 	'preprocessing.*': '此列的预处理步骤，或 `{step, fillMissing}`。',
 	'preprocessing.*|0': '如何处理该列。',
