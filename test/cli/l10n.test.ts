@@ -361,6 +361,33 @@ describe('modelwright CLI in the terminal language', () => {
 			return r.out;
 		}
 
+		it('usage errors of every command in Chinese under LANG=zh_CN.UTF-8, exit code 2', async () => {
+			process.env.LANG = 'zh_CN.UTF-8';
+			const cases: [string[], RegExp][] = [
+				[
+					['train', 'examples/iris.model.yaml', '--epochs', '1000000000'],
+					/--epochs 必须 ≥ 1 且 ≤ 1000000（对应配置中的 training\.epochs）/,
+				],
+				[['train', 'examples/iris.model.yaml', '--seed', '1.5'], /--seed 必须是整数/],
+				[['inspect'], /请只指定一个配置文件/],
+				[['evaluate', 'latest', '--split', 'nope'], /--split 必须是 test、validation 或 train/],
+				[['export', 'latest'], /请指定一次运行和 --out/],
+				[['export', 'latest', '--out', 'x', '--format', 'pytorch'], /未知的格式 `pytorch`：请使用 tfjs 或 onnx/],
+				[['predict'], /请指定一个运行或模型文件夹/],
+				[['runs', 'show'], /请指定要 show 的运行/],
+				[['runs', 'nope'], /请使用 `runs list`/],
+				[['generate', 'shapes'], /请指定写入图像的文件夹/],
+				[['generate', 'shapes', 'out', '--noise', '2'], /--noise 必须是 0 到 1 之间的数/],
+				[['cv', 'examples/iris.model.yaml', '--epochs', '0'], /--epochs 必须是 1 到 1000000 之间的整数/],
+			];
+			for (const [args, want] of cases) {
+				const r = await cliIn(ROOT, ...args);
+				assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+				assert.match(r.err, want, args.join(' '));
+				assert.match(r.err, /运行 `modelwright \S+ --help` 查看用法。/);
+			}
+		});
+
 		it('every command has a Chinese help (engine/cli/help.zh-cn.ts)', () => {
 			assert.deepEqual([...HELP_ZH_NAMES()].sort(), COMMANDS.map((c) => c.name).sort());
 		});

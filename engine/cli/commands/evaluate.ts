@@ -44,7 +44,7 @@ Options:
 		});
 		if (positionals.length !== 1) throw new UsageError(tcli('nameOneRun'));
 		const split = values.split as 'test' | 'validation' | 'train' | undefined;
-		if (split && !['test', 'validation', 'train'].includes(split)) throw new UsageError('--split must be test, validation or train.');
+		if (split && !['test', 'validation', 'train'].includes(split)) throw new UsageError(tcli('evaluate.split'));
 		const ref = runFromArgs(positionals[0]!, values.dir, io.cwd);
 		if (!ref.ok) {
 			io.err(`modelwright evaluate: ${ref.message}`);

@@ -12,7 +12,10 @@ import { exportRunModel } from '../../runtime/export/copy';
 function formatsOf(values: string[] | undefined): ExportFormat[] {
 	const asked = (values ?? ['tfjs']).flatMap((v) => v.split(',')).map((v) => v.trim());
 	const bad = asked.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
-	if (bad.length) throw new UsageError(`unknown format ${bad.map((b) => `\`${b}\``).join(', ')}: use ${EXPORT_FORMATS.join(' or ')}.`);
+	if (bad.length)
+		throw new UsageError(
+			tcli('export.format', { formats: bad.map((b) => `\`${b}\``).join(', '), allowed: EXPORT_FORMATS.join(tcli('or')) }),
+		);
 	return EXPORT_FORMATS.filter((f) => asked.includes(f));
 }
 
@@ -35,7 +38,7 @@ a folder of other files is refused, naming what would be overwritten.`,
 			allowPositionals: true,
 			options: { out: { type: 'string' }, dir: { type: 'string' }, format: { type: 'string', multiple: true } },
 		});
-		if (positionals.length !== 1 || !values.out) throw new UsageError('name one run and --out <folder>.');
+		if (positionals.length !== 1 || !values.out) throw new UsageError(tcli('export.nameRun'));
 		const formats = formatsOf(values.format);
 		const ref = runFromArgs(positionals[0]!, values.dir, io.cwd);
 		if (!ref.ok) {

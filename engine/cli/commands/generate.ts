@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
+import { tcli } from '../messages';
 import { SHAPE_CLASSES, SHAPES_DEFAULTS, writeShapes } from '../../runtime/data/shapes';
 
 const intOption = (name: string, v: string | undefined, def: number, min: number, max: number): number => {
 	if (v === undefined) return def;
 	const n = Number(v);
-	if (!Number.isInteger(n) || n < min || n > max)
-		throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${v}).`);
+	if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(tcli('generate.range', { name, min, max, value: v }));
 	return n;
 };
 
@@ -34,11 +34,10 @@ Options:
 		const [kind, folder, ...rest] = positionals;
 		if (kind !== 'shapes')
 			throw new UsageError(kind === undefined ? 'name what to generate: shapes.' : `unknown data set \`${kind}\` (known: shapes).`);
-		if (!folder) throw new UsageError('name the folder to write the images to.');
-		if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\`.`);
+		if (!folder) throw new UsageError(tcli('generate.folder'));
+		if (rest.length) throw new UsageError(tcli('generate.unexpected', { arg: rest[0]! }));
 		const noise = values.noise === undefined ? SHAPES_DEFAULTS.noise : Number(values.noise);
-		if (!Number.isFinite(noise) || noise < 0 || noise > 1)
-			throw new UsageError(`--noise must be a number from 0 to 1 (got ${values.noise}).`);
+		if (!Number.isFinite(noise) || noise < 0 || noise > 1) throw new UsageError(tcli('generate.noise', { value: values.noise ?? '' }));
 		const opts = {
 			samples: intOption('samples', values.samples, SHAPES_DEFAULTS.samples, SHAPE_CLASSES.length, 1_000_000),
 			size: intOption('size', values.size, SHAPES_DEFAULTS.size, 8, 512),

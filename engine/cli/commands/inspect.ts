@@ -24,7 +24,7 @@ Exit codes: 0 ok, 1 the config has errors (they are printed), 2 usage error.`,
 			allowPositionals: true,
 			options: { json: { type: 'boolean' }, mermaid: { type: 'boolean' }, 'allow-outside': { type: 'boolean' } },
 		});
-		if (positionals.length !== 1) throw new UsageError('name exactly one config file.');
+		if (positionals.length !== 1) throw new UsageError(tcli('nameExactlyOneConfig'));
 		const r = validateFile(positionals[0]!.startsWith('/') ? positionals[0]! : `${io.cwd}/${positionals[0]!}`, {
 			allowOutside: Boolean(values['allow-outside']),
 		});

@@ -101,11 +101,10 @@ probability of every class.`,
 				backend: { type: 'string' },
 			},
 		});
-		if (positionals.length === 0) throw new UsageError('name one run or model folder.');
+		if (positionals.length === 0) throw new UsageError(tcli('serve.nameOne'));
 		const images = positionals.slice(1);
-		if (images.length && (values.input || values.values))
-			throw new UsageError('give image files, or --input/--values for a table model, not both.');
-		if (!images.length && !values.input === !values.values) throw new UsageError('give either --input <file.csv> or --values "…".');
+		if (images.length && (values.input || values.values)) throw new UsageError(tcli('predict.both'));
+		if (!images.length && !values.input === !values.values) throw new UsageError(tcli('predict.either'));
 		const ref = positionals[0]!;
 		// A model folder (model.json in it) as given; anything else is a run reference.
 		const asModel = path.resolve(io.cwd, ref);

@@ -67,7 +67,7 @@ deletes and refuses a run that is being written or that holds files it did not w
 			return 0;
 		}
 		if (sub === 'show' || sub === 'delete') {
-			if (!arg) throw new UsageError(`name the run to ${sub}.`);
+			if (!arg) throw new UsageError(tcli('runs.nameRun', { sub }));
 			const ref = runFromArgs(arg, values.dir, io.cwd);
 			if (!ref.ok) {
 				io.err(`modelwright runs: ${ref.message}`);
@@ -118,6 +118,6 @@ deletes and refuses a run that is being written or that holds files it did not w
 			io.out(`  metrics.jsonl: ${metrics.length} epochs`);
 			return 0;
 		}
-		throw new UsageError('use `runs list`, `runs show <run>` or `runs delete <run>`.');
+		throw new UsageError(tcli('runs.use'));
 	},
 };

@@ -28,7 +28,7 @@ function num(v: string | undefined, name: string, field: JsonPath, int = false):
 	if (v === undefined) return undefined;
 	const n = Number(v);
 	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0)
-		throw new UsageError(`--${name} must be a positive ${int ? 'integer' : 'number'}, got '${v}'.`);
+		throw new UsageError(tcli(int ? 'positiveInteger' : 'positiveNumber', { name, value: v }));
 	const s = schemaAtPath(ConfigSchema, { training: { optimizer: { type: 'adam' } } }, field);
 	if (s && clampTarget(s, n) !== undefined) {
 		const bounds = [
@@ -37,7 +37,7 @@ function num(v: string | undefined, name: string, field: JsonPath, int = false):
 			typeof s.maximum === 'number' ? `≤ ${s.maximum}` : '',
 			typeof s.exclusiveMaximum === 'number' ? `< ${s.exclusiveMaximum}` : '',
 		].filter(Boolean);
-		throw new UsageError(`--${name} must be ${bounds.join(' and ')} (as ${field.join('.')} in a config), got ${v}.`);
+		throw new UsageError(tcli('train.bounds', { name, bounds: bounds.join(tcli('train.and')), field: field.join('.'), value: v }));
 	}
 	return n;
 }
@@ -193,7 +193,7 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		if (positionals.length !== 1) throw new UsageError(tcli('nameOneConfig'));
 		const configPath = path.resolve(io.cwd, positionals[0]!);
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
-		if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}.`);
+		if (!BACKENDS.includes(backend)) throw new UsageError(tcli('backendOneOf', { name: 'backend', values: BACKENDS.join(', ') }));
 		const overrides: TrainOverrides = {};
 		const e = num(values.epochs, 'epochs', ['training', 'epochs'], true);
 		if (e !== undefined) overrides.epochs = e;
@@ -203,7 +203,7 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		if (l !== undefined) overrides.learningRate = l;
 		if (values.seed !== undefined) {
 			const s = Number(values.seed);
-			if (!Number.isInteger(s)) throw new UsageError('--seed must be an integer.');
+			if (!Number.isInteger(s)) throw new UsageError(tcli('train.seed'));
 			overrides.seed = s;
 		}
 		const runsDir = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);
