@@ -154,6 +154,12 @@ describe('modelwright CLI in the terminal language', () => {
 			} finally {
 				child.kill('SIGTERM');
 			}
+			const show = zh(['runs', 'show', 'latest']);
+			assert.equal(show.code, 0, show.err);
+			assert.match(show.out, /^运行 \S+（lin）— 已完成$/m);
+			assert.match(show.out, /^ {2}数据： {4}40 行，1 个输入，标签 y（回归）$/m);
+			assert.match(show.out, /^ {2}最终： {4}loss /m);
+			assert.match(zh(['runs', 'list']).out, /^\S+ +已完成 +2\/2 个轮次 /m);
 			assert.match(zh(['serve', 'latest', '--port', '70000']).err, /--port 最大为 65535。/);
 			assert.match(zh(['worker']).err, /请指定 Redis 服务器/);
 			assert.match(zh(['tune', 'lin.model.yaml', '--workers', '0']).err, /--workers 必须是正整数，实际为 '0'。/);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { UsageError, type Command } from '../command';
-import { tcli } from '../messages';
+import { statusWord, taskWord, tcli } from '../messages';
+import { padDisplay } from '../output';
 import { readMetrics } from '../../io/store';
 import { deleteRunFolder, resolveRun, runStoreFrom, storeRuns, type RunRef } from '../../io/runRef';
 import { formatLogs, parse } from './train';
@@ -61,7 +62,7 @@ deletes and refuses a run that is being written or that holds files it did not w
 			for (const r of runs) {
 				const s = r.summary;
 				io.out(
-					`${r.id.padEnd(40)} ${s.status.padEnd(11)} ${String(s.epochs.completed).padStart(5)}/${s.epochs.planned} epochs  ${(s.backend ?? '').padEnd(5)} ${s.finalMetrics ? formatLogs(s.finalMetrics) : ''}`,
+					`${r.id.padEnd(40)} ${padDisplay(statusWord(s.status), 11)} ${tcli('runs.listEpochs', { done: String(s.epochs.completed).padStart(5), planned: s.epochs.planned })}  ${(s.backend ?? '').padEnd(5)} ${s.finalMetrics ? formatLogs(s.finalMetrics) : ''}`,
 				);
 			}
 			return 0;
@@ -75,13 +76,20 @@ deletes and refuses a run that is being written or that holds files it did not w
 			}
 			const { dir, summary: s } = ref.run;
 			if (sub === 'delete') {
-				const what = `run ${ref.run.id} (${s.name}, ${s.status}, ${s.epochs.completed}/${s.epochs.planned} epochs) in ${path.relative(io.cwd, dir) || dir}`;
+				const what = tcli('runs.what', {
+					id: ref.run.id,
+					name: s.name,
+					status: statusWord(s.status),
+					done: s.epochs.completed,
+					planned: s.epochs.planned,
+					dir: path.relative(io.cwd, dir) || dir,
+				});
 				const refused = deleteRunFolder(ref.run);
 				if (refused) {
-					io.err(`modelwright runs: did not delete ${what}: ${refused}`);
+					io.err(`modelwright runs: ${tcli('runs.notDeleted', { what, why: refused })}`);
 					return 1;
 				}
-				io.out(`Deleted ${what}`);
+				io.out(tcli('runs.deleted', { what }));
 				return 0;
 			}
 			const metrics = readMetrics(dir);
@@ -89,33 +97,39 @@ deletes and refuses a run that is being written or that holds files it did not w
 				io.out(JSON.stringify({ dir, summary: s, metrics }, null, 2));
 				return 0;
 			}
-			io.out(`Run ${s.id} (${s.name}) — ${s.status}${s.message ? `: ${s.message}` : ''}`);
-			io.out(`  folder:   ${path.relative(io.cwd, dir) || dir}`);
+			io.out(`${tcli('runs.header', { id: s.id, name: s.name, status: statusWord(s.status) })}${s.message ? `: ${s.message}` : ''}`);
+			io.out(tcli('runs.folder', { dir: path.relative(io.cwd, dir) || dir }));
 			io.out(
-				`  backend:  ${s.backend ?? '?'}   seed ${s.seed ?? '?'}   started ${s.startedAt}${s.finishedAt ? `   finished ${s.finishedAt}` : ''}`,
+				`${tcli('runs.backend', { backend: s.backend ?? '?', seed: s.seed ?? '?', started: s.startedAt })}${s.finishedAt ? tcli('runs.finished', { at: s.finishedAt }) : ''}`,
 			);
 			io.out(
-				`  epochs:   ${s.epochs.completed}/${s.epochs.planned}${s.timings?.msPerEpoch ? `   ${s.timings.msPerEpoch.toFixed(1)} ms/epoch` : ''}`,
+				`${tcli('runs.epochs', { done: s.epochs.completed, planned: s.epochs.planned })}${s.timings?.msPerEpoch ? tcli('runs.msPerEpoch', { ms: s.timings.msPerEpoch.toFixed(1) }) : ''}`,
 			);
-			if (s.data) io.out(`  data:     ${s.data.rows} rows, ${s.data.inputs} inputs, label ${s.data.label} (${s.data.task})`);
-			for (const r of s.data?.dropped ?? []) io.out(`  dropped:  ${droppedLine(r)}`);
+			if (s.data) io.out(tcli('runs.data', { rows: s.data.rows, inputs: s.data.inputs, label: s.data.label, task: taskWord(s.data.task) }));
+			for (const r of s.data?.dropped ?? []) io.out(tcli('runs.dropped', { line: droppedLine(r) }));
 			const fp = s.data?.fingerprint;
 			if (fp) {
-				io.out(`  data fingerprint:  ${fp.data} (${fp.source})`);
+				io.out(tcli('runs.dataPrint', { print: fp.data, source: fp.source }));
 				io.out(
-					`  split fingerprints: train ${shortPrint(fp.splits.train)}  validation ${shortPrint(fp.splits.validation)}  test ${shortPrint(fp.splits.test)}`,
+					tcli('runs.splitPrints', {
+						train: shortPrint(fp.splits.train),
+						validation: shortPrint(fp.splits.validation),
+						test: shortPrint(fp.splits.test),
+					}),
 				);
 			}
-			if (s.finalMetrics) io.out(`  final:    ${formatLogs(s.finalMetrics)}`);
-			if (s.bestMetrics) io.out(`  best:     epoch ${s.bestEpoch}: ${formatLogs(s.bestMetrics)}`);
+			if (s.finalMetrics) io.out(tcli('runs.final', { metrics: formatLogs(s.finalMetrics) }));
+			if (s.bestMetrics) io.out(tcli('runs.best', { epoch: s.bestEpoch ?? '?', metrics: formatLogs(s.bestMetrics) }));
 			if (s.evaluation)
 				io.out(
-					`  evaluation: ${Object.entries(s.evaluation)
-						.map(([k, v]) => `${k} ${formatNumber(v)}`)
-						.join('  ')}`,
+					tcli('runs.evaluation', {
+						metrics: Object.entries(s.evaluation)
+							.map(([k, v]) => `${k} ${formatNumber(v)}`)
+							.join('  '),
+					}),
 				);
-			if (s.lastCheckpoint) io.out(`  checkpoint: epoch ${s.lastCheckpoint}`);
-			io.out(`  metrics.jsonl: ${metrics.length} epochs`);
+			if (s.lastCheckpoint) io.out(tcli('runs.checkpoint', { epoch: s.lastCheckpoint }));
+			io.out(tcli('runs.metricsFile', { n: metrics.length }));
 			return 0;
 		}
 		throw new UsageError(tcli('runs.use'));
