@@ -159,6 +159,8 @@ Ctrl+C 停止搜索；已完成的试验会保留，--resume 可继续。
   --shared-data DIR   DIR 下的数据不发送：工作进程从各自的 --data-root 读取。
   --redis-timeout S   Redis 不可达多少秒后停止搜索并标记为中断
                       （默认 15；Redis 恢复后 --resume 可完成它）。
+  --redis-ca FILE     rediss:// 的 CA 证书（PEM）：只信任它签发的服务器证书
+                      （默认 MODELWRIGHT_REDIS_CA，否则为 Node 信任的 CA 与 NODE_EXTRA_CA_CERTS）。
 
 退出码：0 正常，1 搜索失败（或与 Redis 失去连接：--resume 可完成它），2 用法错误或配置无效，
 130 已停止。`,
@@ -213,6 +215,7 @@ SIGTERM 会处理完进行中的请求，然后以 0 退出。
 选项：
   --redis URL         redis://[user@]host[:port][/db]，TLS 用 rediss://。密码取自
                       MODELWRIGHT_REDIS_PASSWORD，不会出现在命令行（和 ps）中。
+  --redis-ca FILE     rediss:// 的 CA 证书（PEM）（默认 MODELWRIGHT_REDIS_CA，否则为 Node 信任的 CA）。
   --concurrency N     同时运行的试验数，每个一个进程（默认：CPU 核数，本机为 ${os.availableParallelism()}）。
   --name NAME         显示在它运行的每个试验旁（默认：<host>-<pid>）。
   --backend NAME      ${BACKENDS.join(' | ')}（默认：搜索的 --backend，否则为 wasm）。

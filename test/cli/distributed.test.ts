@@ -491,8 +491,9 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 		);
 		assert.deepEqual(await client.keys('modelwright-sweep:*:data:*'), []);
 
-		const a = worker('a');
-		await a.waitFor(/^worker a:/m);
+		// A worker of its own: its cache holds this sweep's files only.
+		const w = worker('img');
+		await w.waitFor(/^worker img:/m);
 		const remote = tune(['i.model.yaml', '--workers', '1', '--redis', url]);
 		assert.equal(await remote.exited, 0, remote.err + remote.out);
 		const theirs = readSweep(sweepDirOf(remote))!;
@@ -503,10 +504,10 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 			assert.deepEqual(t.params, l.params);
 			assert.equal(t.status, 'completed', t.message);
 			assert.ok(Math.abs(t.score! - l.score!) <= 1e-6 * Math.max(1, Math.abs(l.score!)), `trial ${t.number}: ${t.score} vs ${l.score}`);
-			assert.equal(t.worker, 'a');
+			assert.equal(t.worker, 'img');
 		}
 		// The worker's cache holds each image once by its hash (fetched once for both trials), and the manifest.
-		const cache = fs.readdirSync(path.join(dir, 'worker-a', 'cache'));
+		const cache = fs.readdirSync(path.join(dir, 'worker-img', 'cache'));
 		assert.equal(cache.length, 25, cache.join(' '));
 		assert.ok(cache.every((f) => /^[0-9a-f]{64}$/.test(f)));
 		const shapes = fs.readdirSync(path.join(dir, 'data', 'shapes'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());

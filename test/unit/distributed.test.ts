@@ -127,6 +127,9 @@ describe('distributed sweeps: jobs and packed runs', () => {
 		assert.match(redisUrlProblem('http://h')!, /not a Redis URL/);
 		assert.match(redisUrlProblem('h:6379')!, /not a Redis URL|not a URL/);
 		assert.equal(redactRedisUrl('redis://user:s3cret@h:6379/0'), 'redis://user:***@h:6379/0');
+		assert.equal(redactRedisUrl('rediss://user:s3cret@h:6380/2'), 'rediss://user:***@h:6380/2');
+		assert.equal(redactRedisUrl('rediss://:s3cret@[::1]:6380'), 'rediss://:***@[::1]:6380');
+		assert.equal(redisUrlFrom('rediss://h:6380', 'pw'), 'rediss://:pw@h:6380');
 		assert.equal(redisUrlFrom('redis://h:6379', 'p@ss'), 'redis://:p%40ss@h:6379');
 		assert.equal(redisUrlFrom('redis://:mine@h:6379', 'other'), 'redis://:mine@h:6379');
 	});

@@ -107,6 +107,8 @@ Distributed (trials run by \`modelwright worker --redis URL\` on any machine):
   --shared-data DIR   Data under DIR is not sent: workers read it from their --data-root.
   --redis-timeout S   Seconds Redis may be unreachable before the sweep stops, interrupted
                       (default 15; --resume completes it once Redis is back).
+  --redis-ca FILE     The CA certificate (PEM) for rediss://: only servers it signed are trusted
+                      (default MODELWRIGHT_REDIS_CA, else Node's CAs and NODE_EXTRA_CA_CERTS).
 
 Exit codes: 0 ok, 1 the sweep failed (or Redis was lost: --resume completes it), 2 usage or
 invalid config, 130 stopped.`,
@@ -129,6 +131,7 @@ invalid config, 130 stopped.`,
 				'max-result-mb': { type: 'string' },
 				'shared-data': { type: 'string' },
 				'redis-timeout': { type: 'string' },
+				'redis-ca': { type: 'string' },
 			},
 		});
 		if (positionals.length !== 1) throw new UsageError(tcli('nameExactlyOneConfig'));
@@ -146,7 +149,7 @@ invalid config, 130 stopped.`,
 		if (redisUrl !== undefined) {
 			const problem = redisUrlProblem(redisUrl);
 			if (problem) throw new UsageError(`--redis: ${problem}.`);
-		} else if (values['max-data-mb'] || values['max-result-mb'] || values['shared-data'] || values['redis-timeout'])
+		} else if (values['max-data-mb'] || values['max-result-mb'] || values['shared-data'] || values['redis-timeout'] || values['redis-ca'])
 			throw new UsageError(tcli('tune.redisOnly'));
 		const redisTimeout = values['redis-timeout'] === undefined ? undefined : Number(values['redis-timeout']);
 		if (redisTimeout !== undefined && !(redisTimeout > 0))
@@ -242,6 +245,7 @@ invalid config, 130 stopped.`,
 					sweepOpts,
 					{
 						redisUrl,
+						...(values['redis-ca'] ? { redisCa: path.resolve(io.cwd, values['redis-ca']) } : {}),
 						...(maxData ? { maxDataBytes: maxData } : {}),
 						...(maxResult ? { maxResultBytes: maxResult } : {}),
 						...(values['shared-data'] ? { sharedData: path.resolve(io.cwd, values['shared-data']) } : {}),

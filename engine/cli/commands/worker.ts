@@ -34,6 +34,7 @@ a local run and may read only its own job folder.
 Options:
   --redis URL         redis://[user@]host[:port][/db], or rediss:// for TLS. The password from
                       MODELWRIGHT_REDIS_PASSWORD keeps it out of the command line (and ps).
+  --redis-ca FILE     The CA certificate (PEM) for rediss:// (default MODELWRIGHT_REDIS_CA, else Node's CAs).
   --concurrency N     Trials at once, one process each (default: the number of cores, ${os.availableParallelism()} here).
   --name NAME         Shown for each trial it runs (default: <host>-<pid>).
   --backend NAME      ${BACKENDS.join(' | ')} (default: the sweep's --backend, else wasm).
@@ -48,6 +49,7 @@ Exit codes: 0 stopped, 1 Redis unreachable, 2 usage.`,
 			allowPositionals: true,
 			options: {
 				redis: { type: 'string' },
+				'redis-ca': { type: 'string' },
 				concurrency: { type: 'string' },
 				name: { type: 'string' },
 				backend: { type: 'string' },
@@ -84,6 +86,7 @@ Exit codes: 0 stopped, 1 Redis unreachable, 2 usage.`,
 		try {
 			await new WorkerService({
 				redisUrl: url,
+				...(values['redis-ca'] ? { redisCa: path.resolve(io.cwd, values['redis-ca']) } : {}),
 				name,
 				concurrency,
 				dir: path.resolve(io.cwd, values.dir ?? defaultDir(name)),

@@ -52,6 +52,8 @@ import { RedisUnavailableError, connectRedis, redisErrorReason, withTimeout } fr
 
 export interface DistributedOptions {
 	redisUrl: string;
+	/** The CA file for a rediss:// URL (else MODELWRIGHT_REDIS_CA, else Node's CAs). */
+	redisCa?: string;
 	/** The largest data file sent through Redis (default 100 MB). */
 	maxDataBytes?: number;
 	/** The largest run folder a worker sends back (default 256 MB). */
@@ -77,7 +79,7 @@ export async function runDistributedSweep(
 	d: DistributedOptions,
 	emit: (e: SweepEvent) => void = () => {},
 ): Promise<SweepState> {
-	const redis = await connectRedis(d.redisUrl, { name: 'modelwright-coordinator' });
+	const redis = await connectRedis(d.redisUrl, { name: 'modelwright-coordinator', ...(d.redisCa ? { ca: d.redisCa } : {}) });
 	try {
 		// Parallel trials, unless the command line or the config says: what the connected workers offer now.
 		const slots = await liveWorkerSlots(redis);
@@ -129,7 +131,7 @@ export class Coordinator implements TrialExecutor {
 	private wakeSleep: (() => void) | undefined;
 	private lostSince: number | undefined;
 	private lostReason = '';
-	private readonly opts: Required<Omit<DistributedOptions, 'sharedData'>> & Pick<DistributedOptions, 'sharedData'>;
+	private readonly opts: Required<Omit<DistributedOptions, 'sharedData' | 'redisCa'>> & Pick<DistributedOptions, 'sharedData' | 'redisCa'>;
 
 	constructor(
 		private readonly redis: Redis,

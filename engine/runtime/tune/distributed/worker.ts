@@ -38,11 +38,13 @@ import type { BackendChoice } from '../../train/backend';
 import { TrialProcess, TrialRun, workerEntry, type TrialOutcome, type WorkerEntry } from '../trial';
 import { DataCache, placeJobData } from './data';
 import { packRun } from './pack';
-import { connectRedis, redisErrorReason } from './redis';
+import { connectRedis, redisErrorReason, redisTls } from './redis';
 import { statusText, tr } from '../../messages';
 
 export interface WorkerServiceOptions {
 	redisUrl: string;
+	/** The CA file for a rediss:// URL (else MODELWRIGHT_REDIS_CA, else Node's CAs). */
+	redisCa?: string;
 	/** Shown in the sweep state and the trials panel (default: host name and process id). */
 	name: string;
 	/** Trials at once (one trial process each). */
@@ -100,7 +102,7 @@ export class WorkerService {
 	/** Serves until the signal aborts; then stops taking jobs and returns the running trials to the queue. */
 	async run(): Promise<void> {
 		const { o } = this;
-		this.admin = await connectRedis(o.redisUrl, { name: `modelwright-worker-${o.name}` });
+		this.admin = await connectRedis(o.redisUrl, { name: `modelwright-worker-${o.name}`, ...(o.redisCa ? { ca: o.redisCa } : {}) });
 		fs.mkdirSync(path.join(o.dir, 'jobs'), { recursive: true });
 		o.log(
 			tr('worker.started', {
@@ -231,7 +233,11 @@ export class WorkerService {
 
 	private serve(queue: string, name: string): void {
 		const { o } = this;
-		const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null, connectionName: `modelwright-worker-${o.name}` });
+		const connection = new Redis(o.redisUrl, {
+			maxRetriesPerRequest: null,
+			connectionName: `modelwright-worker-${o.name}`,
+			...redisTls(o.redisUrl, o.redisCa),
+		});
 		connection.on('error', () => {});
 		const worker = new Worker<TrialJobData, TrialJobResult>(queue, (job) => this.process(queue, job), {
 			connection,
