@@ -59,6 +59,9 @@ const en = {
 	'train.hint.clip': 'gradients may explode: set `training.gradientClipping.clipNorm: 1`',
 	'train.earlyStopping': 'early stopping: `{monitor}` did not improve for {wait} epochs (best {best} at epoch {epoch})',
 	'train.cancelled': 'cancelled during epoch {epoch}',
+	// ---- sweeps
+	'tune.prunedAt': 'pruned at epoch {epoch} ({rule} rule)',
+	'tune.neverLogged': '`{metric}` was never logged: check tuning.objective.metric',
 	// ---- the distributed worker's log
 	'worker.started': 'worker {name}: Modelwright {version} (trial protocol {protocol}), {concurrency} at once, Redis {redis}, folder {dir}',
 	'worker.trials.one': '1 trial',
@@ -130,6 +133,8 @@ const zh: Strings<typeof en> = {
 	'train.hint.clip': '梯度可能爆炸：设置 `training.gradientClipping.clipNorm: 1`',
 	'train.earlyStopping': '提前停止：`{monitor}` 已连续 {wait} 个轮次没有改善（最佳 {best}，在第 {epoch} 个轮次）',
 	'train.cancelled': '在第 {epoch} 个轮次中取消',
+	'tune.prunedAt': '在第 {epoch} 个轮次被剪枝（{rule} 规则）',
+	'tune.neverLogged': '从未记录 `{metric}`：请检查 tuning.objective.metric',
 	'worker.started': '工作进程 {name}：Modelwright {version}（试验协议 {protocol}），同时运行 {concurrency}，Redis {redis}，文件夹 {dir}',
 	'worker.trials.one': '1 个试验',
 	'worker.trials.many': '{n} 个试验',

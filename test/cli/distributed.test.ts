@@ -519,6 +519,50 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 		}
 	});
 
+	it('a crafted image folder manifest (a path out of the job folder) is refused by the worker: nothing is written outside', async () => {
+		const w = worker('guard');
+		await w.waitFor(/^worker guard:/m);
+		await client.hset(sweepKeys('mw-evil').meta, { protocol: String(TRIAL_PROTOCOL), name: 'evil', version: '0.1.0' });
+		await client.zadd(SWEEPS_KEY, String(Date.now()), 'mw-evil');
+		const image = Buffer.from('not really a png');
+		const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+		const manifest = Buffer.from(JSON.stringify([{ hash: sha(image), size: image.length, path: '../../../../escape.png' }]));
+		await client.set(sweepKeys('mw-evil').data(sha(manifest)), manifest);
+		await client.set(sweepKeys('mw-evil').data(sha(image)), image);
+		const q = new Queue('mw-evil', { connection: { host: '127.0.0.1', port }, prefix: QUEUE_PREFIX });
+		try {
+			await q.add(
+				'trial',
+				{
+					protocol: TRIAL_PROTOCOL,
+					sweep: { id: 'evil', name: 'evil' },
+					trial: 1,
+					params: {},
+					name: 'evil-t001',
+					text: IMAGES_CONFIG,
+					configPath: 'i.model.yaml',
+					folds: 1,
+					metric: 'val_loss',
+					direction: 'minimize',
+					data: [{ hash: sha(manifest), size: manifest.length, path: 'data/shapes', folder: true }],
+					maxResultBytes: 1024 * 1024,
+				},
+				{ jobId: 't1-1', attempts: 1 },
+			);
+			await w.waitFor(
+				/^trial 1 of evil could not run: image 1 of the folder manifest has an unsafe path "\.\.\/\.\.\/\.\.\/\.\.\/escape\.png"/m,
+			);
+			const job = await q.getJob('t1-1');
+			for (let i = 0; i < 50 && (await job!.getState()) !== 'failed'; i++) await new Promise((r) => setTimeout(r, 100));
+			assert.equal(await job!.getState(), 'failed');
+		} finally {
+			await q.close();
+		}
+		const guard = path.join(dir, 'worker-guard');
+		for (const up of [guard, path.dirname(guard), path.join(guard, 'jobs')]) assert.ok(!fs.existsSync(path.join(up, 'escape.png')), up);
+		assert.deepEqual(fs.readdirSync(path.join(guard, 'jobs')), [], 'the job folder is removed');
+	});
+
 	it('a worker refuses a sweep and a job of another protocol version, saying so', async () => {
 		const a = worker('a');
 		await a.waitFor(/^worker a:/m);

@@ -120,6 +120,22 @@ describe('modelwright CLI in the terminal language', () => {
 			assert.doesNotMatch(r.out, /Tuning|completed|Done|Best/);
 		});
 
+		it('tune: a pruned trial says why in Chinese', () => {
+			const pruning = `tuning:
+  strategy: grid
+  workers: 1
+  objective: {metric: val_loss}
+  pruning: {type: median, warmupEpochs: 1, minTrials: 1}
+  space:
+    training.optimizer.learningRate: {choice: [0.00001, 0.05]}
+`;
+			fs.writeFileSync(path.join(tmp, 'prune.model.yaml'), LINEAR('prune', pruning).replace('epochs: 2', 'epochs: 8'));
+			const r = zh(['tune', 'prune.model.yaml']);
+			assert.equal(r.code, 0, r.out + r.err);
+			assert.match(r.out, /^试验 2 已剪枝：.*在第 \d+ 个轮次被剪枝（median 规则）/m);
+			assert.match(r.out, /^ 2 .*（\S+，部分） +已剪枝 /m);
+		});
+
 		it('cv: the fold table headers, statuses and summary in Chinese', () => {
 			const r = zh(['cv', 'lin.model.yaml', '--folds', '2']);
 			assert.equal(r.code, 0, r.out + r.err);

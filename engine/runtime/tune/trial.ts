@@ -13,7 +13,7 @@ import type { EpochLogs } from '../../core/protocol';
 import type { TrialStatus } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
 import { getLocale } from '../../core/l10n';
-import { LOCALE_ENV } from '../messages';
+import { LOCALE_ENV, tr } from '../messages';
 import { THREADS_ENV } from '../train/fused/threads';
 
 export interface WorkerEntry {
@@ -215,7 +215,7 @@ export class TrialRun {
 			if (f === 0 && value !== undefined) {
 				t.intermediate.push(value);
 				if (hooks.shouldPrune?.(event.params.epoch, sign * (best ?? value)))
-					this.prune(`pruned at epoch ${t.intermediate.length} (${spec.pruningRule ?? 'pruning'} rule)`);
+					this.prune(tr('tune.prunedAt', { epoch: t.intermediate.length, rule: spec.pruningRule ?? 'pruning' }));
 			}
 		});
 		this.current = undefined;
@@ -231,7 +231,7 @@ export class TrialRun {
 			t.message = done.message ?? done.status;
 		} else if (best === undefined) {
 			t.status = 'failed';
-			t.message = `\`${metric}\` was never logged: check tuning.objective.metric`;
+			t.message = tr('tune.neverLogged', { metric });
 		} else t.foldScores.push(best);
 	}
 }

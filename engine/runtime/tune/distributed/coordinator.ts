@@ -49,6 +49,7 @@ import { Sweep, type RunningTrial, type SweepOptions, type TrialExecutor } from 
 import { DataTransferError, SweepData } from './data';
 import { PackError, readPack, writePackedFiles } from './pack';
 import { RedisUnavailableError, connectRedis, redisErrorReason, withTimeout } from './redis';
+import { tr } from '../../messages';
 
 export interface DistributedOptions {
 	redisUrl: string;
@@ -397,7 +398,7 @@ export class Coordinator implements TrialExecutor {
 			t.intermediate.push(value);
 			if (sweep.reportPrune(t.number, epoch, sign * (f.best ?? value))) {
 				f.prunedAt = epoch;
-				const cancel: CancelRequest = { kind: 'prune', message: `pruned at epoch ${epoch} (${c.tuning.pruning.type} rule)`, epoch };
+				const cancel: CancelRequest = { kind: 'prune', message: tr('tune.prunedAt', { epoch, rule: c.tuning.pruning.type }), epoch };
 				await this.redis.set(this.keys.cancel(f.jobId), JSON.stringify(cancel), 'EX', KEEP_SECONDS);
 			}
 		}
@@ -480,7 +481,7 @@ export class Coordinator implements TrialExecutor {
 		if (f.prunedAt !== undefined && res.status === 'completed') {
 			// Pruning was decided here after the worker had finished: recorded as pruned at that epoch, as on one machine.
 			t.status = 'pruned';
-			t.message = `pruned at epoch ${f.prunedAt} (${c.tuning.pruning.type} rule)`;
+			t.message = tr('tune.prunedAt', { epoch: f.prunedAt, rule: c.tuning.pruning.type });
 			t.intermediate = t.intermediate.slice(0, f.prunedAt);
 			const xs = t.intermediate.filter((v) => Number.isFinite(v));
 			t.foldScores = xs.length ? [sign > 0 ? Math.min(...xs) : Math.max(...xs)] : [];
