@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { SweepEvent } from '../../engine/core/tune/protocol';
+import { execute } from '../../engine/host/execute';
 import { readSweep } from '../../engine/io/sweeps';
 import { tempDir } from '../helpers/cli';
 
@@ -261,5 +262,60 @@ describe('distributed sweeps over TLS (rediss://, built CLI)', function () {
 		procs.push(missing);
 		assert.equal(await missing.done, 1);
 		assert.match(missing.err, /cannot read the Redis CA file .*nope\.pem \(ENOENT\)/);
+	});
+
+	it("VS Code's path: the engine host's tune job over rediss:// takes the CA from MODELWRIGHT_REDIS_CA (it has no command line)", async () => {
+		const ca = path.join(dir, 'certs', 'ca.pem');
+		const w = cli(
+			[
+				'worker',
+				'--redis',
+				`rediss://127.0.0.1:${port}`,
+				'--redis-ca',
+				ca,
+				'--concurrency',
+				'1',
+				'--name',
+				'hw',
+				'--dir',
+				path.join(dir, 'worker-hw'),
+			],
+			dir,
+			{ MODELWRIGHT_REDIS_PASSWORD: PASSWORD },
+		);
+		procs.push(w);
+		for (let i = 0; !/^worker hw:/m.test(w.out); i++) {
+			if (i > 300 || w.child.exitCode !== null) throw new Error(`worker did not start:\n${w.out}\n${w.err}`);
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		// What the extension sends: the setting's URL with the password from secret storage.
+		const params = {
+			kind: 'tune' as const,
+			configPath: path.join(dir, 'tls.model.yaml'),
+			workspaceRoot: dir,
+			redisUrl: `rediss://:${PASSWORD}@127.0.0.1:${port}`,
+		};
+		const prior = process.env.MODELWRIGHT_REDIS_CA;
+		try {
+			delete process.env.MODELWRIGHT_REDIS_CA;
+			await assert.rejects(
+				execute(params, () => undefined, new AbortController().signal),
+				(err: Error) => /TLS: the server's certificate is not trusted/.test(err.message) && !err.message.includes(PASSWORD),
+			);
+			process.env.MODELWRIGHT_REDIS_CA = ca;
+			const end = await execute(params, () => undefined, new AbortController().signal);
+			assert.equal(end.state, 'succeeded', end.error);
+			const state = readSweep(end.result!.sweepDir!)!;
+			assert.deepEqual(
+				state.trials.map((x) => [x.status, x.worker]),
+				[
+					['completed', 'hw'],
+					['completed', 'hw'],
+				],
+			);
+		} finally {
+			if (prior === undefined) delete process.env.MODELWRIGHT_REDIS_CA;
+			else process.env.MODELWRIGHT_REDIS_CA = prior;
+		}
 	});
 });
