@@ -60,6 +60,9 @@ const en = {
 	'train.earlyStopping': 'early stopping: `{monitor}` did not improve for {wait} epochs (best {best} at epoch {epoch})',
 	'train.cancelled': 'cancelled during epoch {epoch}',
 	// ---- sweeps
+	'tune.notSweep': '{dir} is not a sweep folder (no sweep.json).',
+	'tune.configErrors': 'the config has errors: {errors}',
+	'tune.noTuning': 'the config has no `tuning` section.',
 	'tune.prunedAt': 'pruned at epoch {epoch} ({rule} rule)',
 	'tune.neverLogged': '`{metric}` was never logged: check tuning.objective.metric',
 	// ---- the distributed worker's log
@@ -133,6 +136,9 @@ const zh: Strings<typeof en> = {
 	'train.hint.clip': '梯度可能爆炸：设置 `training.gradientClipping.clipNorm: 1`',
 	'train.earlyStopping': '提前停止：`{monitor}` 已连续 {wait} 个轮次没有改善（最佳 {best}，在第 {epoch} 个轮次）',
 	'train.cancelled': '在第 {epoch} 个轮次中取消',
+	'tune.notSweep': '{dir} 不是搜索文件夹（没有 sweep.json）。',
+	'tune.configErrors': '配置有错误：{errors}',
+	'tune.noTuning': '配置中没有 `tuning` 部分。',
 	'tune.prunedAt': '在第 {epoch} 个轮次被剪枝（{rule} 规则）',
 	'tune.neverLogged': '从未记录 `{metric}`：请检查 tuning.objective.metric',
 	'worker.started': '工作进程 {name}：Modelwright {version}（试验协议 {protocol}），同时运行 {concurrency}，Redis {redis}，文件夹 {dir}',

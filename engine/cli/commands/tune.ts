@@ -7,7 +7,7 @@ import { applyParams, changeSummary, describeChanges } from '../../core/tune/app
 import { roundParams } from '../../core/tune/space';
 import { formatDuration, formatMeanStd, formatNumber } from '../../core/format';
 import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protocol';
-import { runSweep, type SweepOptions } from '../../runtime/tune/sweep';
+import { runSweep, SweepRefused, type SweepOptions } from '../../runtime/tune/sweep';
 import { DEFAULT_MAX_DATA_MB, DEFAULT_MAX_RESULT_MB, redisUrlFrom, redisUrlProblem } from '../../core/tune/distributed';
 import { readSweep } from '../../io/sweeps';
 import { writeAtomic } from '../../io/fsutil';
@@ -256,7 +256,7 @@ invalid config, 130 stopped.`,
 			} else state = await runSweep(sweepOpts, listener);
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
-			if (/config has errors|no `tuning` section|not a sweep folder/.test(message)) throw new UsageError(message);
+			if (err instanceof SweepRefused) throw new UsageError(message);
 			throw err;
 		} finally {
 			process.off('SIGINT', onSigint);

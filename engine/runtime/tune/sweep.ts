@@ -24,6 +24,7 @@ import type { SweepEvent, SweepState, TrialRecord } from '../../core/tune/protoc
 import { TrialProcess, TrialRun, workerEntry, type TrialSpec, type WorkerEntry } from './trial';
 import { higherIsBetter } from '../../core/facts';
 import type { ResolvedConfig } from '../../core/config/resolve';
+import { tr } from '../messages';
 
 export interface SweepOptions {
 	configPath: string;
@@ -84,6 +85,9 @@ export interface SweepConfig {
  * One sweep folder: its state (rewritten to sweep.json after every change), the search
  * strategy and pruner fed from it, and the trials it runs on worker processes.
  */
+/** A sweep refused before it starts (not a sweep folder, config errors, no `tuning`): a usage error for the CLI, in any locale. */
+export class SweepRefused extends Error {}
+
 export class Sweep {
 	private readonly searcher: Searcher;
 	private readonly pruner: Pruner | undefined;
@@ -137,22 +141,24 @@ export class Sweep {
 		const configPath = path.resolve(opts.configPath);
 		const resumeDir = opts.resume ? path.resolve(opts.resume) : undefined;
 		const prior = resumeDir ? readSweep(resumeDir) : undefined;
-		if (resumeDir && !prior) throw new Error(`${resumeDir} is not a sweep folder (no sweep.json).`);
+		if (resumeDir && !prior) throw new SweepRefused(tr('tune.notSweep', { dir: resumeDir }));
 		// A sweep still running elsewhere is refused by its lock, taken when run() starts.
 		const text =
 			opts.text ?? (resumeDir ? readTextFile(path.join(resumeDir, 'config.yaml'), 16 * 1024 * 1024) : fs.readFileSync(configPath, 'utf8'));
 		const v = validateConfig(configPath, text, { root: opts.workspaceRoot, allowOutside: opts.allowOutside });
 		if (!v.ok || !v.resolved)
-			throw new Error(
-				`the config has errors: ${v.diagnostics
-					.filter((d) => d.severity === 'error')
-					.map((d) => d.message)
-					.slice(0, 3)
-					.join('; ')}`,
+			throw new SweepRefused(
+				tr('tune.configErrors', {
+					errors: v.diagnostics
+						.filter((d) => d.severity === 'error')
+						.map((d) => d.message)
+						.slice(0, 3)
+						.join('; '),
+				}),
 			);
 		const cfg = v.resolved;
 		const tuning = cfg.tuning;
-		if (!tuning) throw new Error('the config has no `tuning` section.');
+		if (!tuning) throw new SweepRefused(tr('tune.noTuning'));
 		const metric = tuning.objective.metric;
 		const c: SweepConfig = {
 			configPath,
