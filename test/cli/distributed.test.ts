@@ -490,6 +490,24 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 			/image folder `data\/shapes` has 24 images of [\d.]+ kB in all, more than the 1\.0 kB a sweep sends through Redis.*--shared-data/s,
 		);
 		assert.deepEqual(await client.keys('modelwright-sweep:*:data:*'), []);
+		// A class name that cannot travel as a path (parentheses): said, naming the image, before anything is sent.
+		const circle = path.join(dir, 'data', 'shapes', 'circle');
+		const odd = path.join(dir, 'data', 'odd', 'circle (1)');
+		fs.mkdirSync(odd, { recursive: true });
+		fs.mkdirSync(path.join(dir, 'data', 'odd', 'square'));
+		for (const [from, to] of [
+			[circle, odd],
+			[path.join(dir, 'data', 'shapes', 'square'), path.join(dir, 'data', 'odd', 'square')],
+		])
+			fs.copyFileSync(path.join(from, fs.readdirSync(from)[0]!), path.join(to, 'a.png'));
+		fs.writeFileSync(path.join(dir, 'o.model.yaml'), IMAGES_CONFIG.replace('data/shapes', 'data/odd').replace('units: 3', 'units: 2'));
+		const unsafe = tune(['o.model.yaml', '--redis', url]);
+		assert.equal(await unsafe.exited, 1);
+		assert.match(
+			unsafe.err,
+			/image `data\/odd\/circle \(1\)\/a\.png` cannot be sent to workers: its class folder and file names may hold only/,
+		);
+		assert.deepEqual(await client.keys('modelwright-sweep:*:data:*'), []);
 
 		// A worker of its own: its cache holds this sweep's files only.
 		const w = worker('img');
