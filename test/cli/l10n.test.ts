@@ -132,7 +132,7 @@ describe('modelwright CLI in the terminal language', () => {
 			fs.writeFileSync(path.join(tmp, 'prune.model.yaml'), LINEAR('prune', pruning).replace('epochs: 2', 'epochs: 8'));
 			const r = zh(['tune', 'prune.model.yaml']);
 			assert.equal(r.code, 0, r.out + r.err);
-			assert.match(r.out, /^试验 2 已剪枝：.*在第 \d+ 个轮次被剪枝（median 规则）/m);
+			assert.match(r.out, /^试验 2 已剪枝：.*（在第 \d+ 个轮次被剪枝（median 规则））$/m);
 			assert.match(r.out, /^ 2 .*（\S+，部分） +已剪枝 /m);
 		});
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command';
 import { jsonSchemaText } from '../../core/config/jsonSchema';
 import { configDocs } from '../../core/config/docs';
+import { tcli } from '../messages';
 
 export const schemaCommand: Command = {
 	name: 'schema',
@@ -22,7 +23,7 @@ Options:
 			const file = path.resolve(io.cwd, values.out);
 			fs.mkdirSync(path.dirname(file), { recursive: true });
 			fs.writeFileSync(file, text);
-			io.err(`wrote ${path.relative(io.cwd, file)}`);
+			io.err(tcli('schema.wrote', { file: path.relative(io.cwd, file) }));
 		} else io.out(text);
 		return 0;
 	},

@@ -216,7 +216,7 @@ invalid config, 130 stopped.`,
 							params: Object.entries(t.params)
 								.map(([k, v]) => `${k}=${fmtParam(v)}`)
 								.join(' '),
-						})}${t.worker ? tcli('tune.onWorker', { worker: t.worker }) : ''}${t.message ? `  (${t.message})` : ''}`,
+						})}${t.worker ? tcli('tune.onWorker', { worker: t.worker }) : ''}${t.message ? tcli('tune.why', { message: t.message }) : ''}`,
 					);
 			}
 		};
