@@ -12,7 +12,14 @@ import { resolveConfig, type ResolvedConfig } from '../../engine/core/config/res
 import { validateText } from '../../engine/core/config/validate';
 import { prepareData, type PreparedData } from '../../engine/runtime/data/prepare';
 import { FusedTrainer, planFused } from '../../engine/runtime/train/fused/fused';
-import { fusedThreads, gradientParts, splitRows, THREADS_ENV } from '../../engine/runtime/train/fused/threads';
+import {
+	fusedThreads,
+	fusedWorkerParts,
+	gradientParts,
+	MISS_PAUSE_ENV,
+	splitRows,
+	THREADS_ENV,
+} from '../../engine/runtime/train/fused/threads';
 import { createRng } from '../../engine/core/random';
 import { buildModel } from '../../engine/runtime/model/build';
 import { trainLoop, type TrainResult } from '../../engine/runtime/train/loop';
@@ -343,7 +350,10 @@ describe('fused path on two threads (data parallel)', () => {
 		]) {
 			const data = await prepareData(c, policy);
 			const one = await trainLoop({ config: c, data, threads: 1 });
+			const before = fusedWorkerParts();
 			const two = await trainLoop({ config: c, data, threads: 2 });
+			// The worker thread computed parts (a test that ran every part on the main thread would prove nothing).
+			assert.ok(fusedWorkerParts() > before, 'the worker thread ran parts');
 			const again = await trainLoop({ config: c, data, threads: 2 });
 			assert.match(one.trainPathReason, /fused WebAssembly step$/);
 			assert.match(two.trainPathReason, /\(2 threads\)/);
@@ -359,6 +369,25 @@ describe('fused path on two threads (data parallel)', () => {
 			assert.ok(rel(l1.val_loss!, l2.val_loss!) < 1e-5, `val_loss ${l1.val_loss} vs ${l2.val_loss}`);
 			dispose(one, two, again);
 		}
+	});
+
+	it('a thread preempted right after a claim that found no part never runs a part of the next step', async () => {
+		// Batch 128: steps alternate 4 gradient parts and 2 update parts, so a stale part count would be believed.
+		const c = big({ optimizer: { type: 'rmsprop', learningRate: 0.005 }, batchSize: 128, epochs: 10 });
+		const data = await prepareData(c, policy);
+		const plain = await trainLoop({ config: c, data, threads: 2 });
+		const before = fusedWorkerParts();
+		process.env[MISS_PAUSE_ENV] = '2';
+		let paused: TrainResult;
+		try {
+			paused = await trainLoop({ config: c, data, threads: 2 });
+		} finally {
+			delete process.env[MISS_PAUSE_ENV];
+		}
+		assert.match(paused.trainPathReason, /\(2 threads\)/);
+		assert.ok(fusedWorkerParts() > before, 'the worker thread ran parts');
+		assert.deepEqual(weights(paused), weights(plain));
+		dispose(plain, paused);
 	});
 
 	it('resumes a two-thread run to the same bits, and cancels at a batch boundary', async () => {

@@ -462,6 +462,10 @@ export class FusedTrainer {
 	 */
 	private async threadedStep(start: number, n: number): Promise<void> {
 		const team = this.startTeam();
+		if (!this.teamStarted) {
+			await team.started();
+			this.teamStarted = true;
+		}
 		let r0 = 0;
 		const parts = splitRows(n, this.nParts)
 			.filter((rows) => rows > 0)
@@ -488,6 +492,8 @@ export class FusedTrainer {
 		this.ex.finishParts(this.plan, this.othersPtr, count, n, this.threads);
 	}
 
+	/** Whether the first threaded step has waited for the workers to run. */
+	private teamStarted = false;
 	/** The worker threads, started on first use. */
 	private startTeam(): FusedTeam {
 		return (this.team ??= new FusedTeam(fusedModule()!, this.memory, this.threads - 1));
@@ -497,6 +503,7 @@ export class FusedTrainer {
 	dispose(): void {
 		this.team?.terminate();
 		this.team = undefined;
+		this.teamStarted = false;
 	}
 
 	/** @internal tests: the worker threads and each thread's plan. */

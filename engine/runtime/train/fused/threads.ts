@@ -11,12 +11,21 @@ import { Worker } from 'node:worker_threads';
 
 // Control words (an Int32Array over a SharedArrayBuffer, one for the main thread and its workers).
 const GO = 0; // sequence number of the current step
-const NEXT = 1; // the next unclaimed part of the step (claimed with Atomics.add by any thread)
+// The step's claims, one word so that a claim and the part count it is checked against are read
+// together: bits 0-7 the next unclaimed part (Atomics.add by any thread), bits 8-15 the step's
+// parts. A thread whose failing claim is followed by the next step's post must not read that
+// step's count and run a part nobody claimed.
+const NEXT = 1;
+const CLAIM_BITS = 8;
+const CLAIM_MASK = (1 << CLAIM_BITS) - 1;
+/** @internal tests: ms a worker sleeps after a claim that found no part (a preempted thread). */
+export const MISS_PAUSE_ENV = 'MODELWRIGHT_TEST_FUSED_MISS_PAUSE_MS';
 const DONE = 2; // parts of the step finished
 const FAILED = 3;
 const START = 4;
 const TOTAL = 5;
 const PARTS = 6;
+const BY_WORKERS = 7; // parts the worker threads ran (tests: they did share the work)
 const TABLE = 8; // per part: kind (0 gradient, 1 update), then plan, rows, r0 or plan, others, count
 /** Threads at most (the kernel keeps a penalty value per update part: 32 slots). */
 export const MAX_THREADS = 32;
@@ -90,17 +99,29 @@ const { workerData, parentPort } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const c = new Int32Array(control);
 let seen = 0;
+// Tests: after a claim that found no part, sleep until the next step is posted (at most the pause),
+// as a thread the OS preempts there would.
+const missPause = Number(process.env.${MISS_PAUSE_ENV}) || 0;
 try {
 	const ex = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
+	parentPort.postMessage({ ready: true });
 	for (;;) {
 		const end = performance.now() + ${SPIN_MS};
 		for (let k = 1; Atomics.load(c, ${GO}) === seen; k++) if ((k & 255) === 0 && performance.now() > end) break;
 		Atomics.wait(c, ${GO}, seen);
 		seen = Atomics.load(c, ${GO});
-		for (let p = Atomics.add(c, ${NEXT}, 1); p < c[${PARTS}]; p = Atomics.add(c, ${NEXT}, 1)) {
+		for (;;) {
+			const v = Atomics.add(c, ${NEXT}, 1);
+			const p = v & ${CLAIM_MASK};
+			const parts = v >>> ${CLAIM_BITS};
+			if (p >= parts) {
+				if (missPause) Atomics.wait(c, ${GO}, seen, missPause);
+				break;
+			}
 			const t = ${TABLE} + 4 * p;
 			if (c[t] === 0) ex.grad(c[t + 1], c[${START}], c[t + 2], c[${TOTAL}], c[t + 3]);
-			else ex.updatePart(c[t + 1], c[t + 2], c[t + 3], p, c[${PARTS}]);
+			else ex.updatePart(c[t + 1], c[t + 2], c[t + 3], p, parts);
+			Atomics.add(c, ${BY_WORKERS}, 1);
 			Atomics.add(c, ${DONE}, 1);
 			Atomics.notify(c, ${DONE});
 		}
@@ -121,6 +142,10 @@ export interface GradPart {
 	r0: number;
 }
 
+let partsRunByWorkers = 0;
+/** @internal tests: parts worker threads ran in teams ended so far (in this process). */
+export const fusedWorkerParts = (): number => partsRunByWorkers;
+
 /** Worker threads that, with the main thread, compute the parts of each step's gradients in the shared memory. */
 export class FusedTeam {
 	private readonly control = new Int32Array(new SharedArrayBuffer((TABLE + 4 * MAX_PARTS) * 4));
@@ -133,6 +158,8 @@ export class FusedTeam {
 	private readonly failed: Promise<never>;
 	/** Resolves once every thread has ended. */
 	readonly exited: Promise<number[]>;
+	/** Resolves once every worker has its kernel instance and waits for parts. */
+	private readonly ready: Promise<unknown>;
 
 	constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number) {
 		this.workers = Array.from(
@@ -142,6 +169,9 @@ export class FusedTeam {
 		// Workers left behind (a caller that never disposes) must not keep the process alive.
 		for (const w of this.workers) w.unref();
 		this.exited = Promise.all(this.workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve))));
+		this.ready = Promise.all(
+			this.workers.map((w) => new Promise<void>((resolve) => w.on('message', (m: { ready?: boolean }) => m.ready && resolve()))),
+		);
 		this.failed = new Promise<never>((_, reject) => {
 			const fail = (why: string) => {
 				if (this.closing || this.error) return;
@@ -155,6 +185,19 @@ export class FusedTeam {
 			}
 		});
 		this.failed.catch(() => undefined);
+	}
+
+	/**
+	 * Waits until the workers run (tens of ms to start a thread and instantiate the kernel): without
+	 * it, a short training is over before they join and two threads are one. Throws when one fails.
+	 */
+	async started(): Promise<void> {
+		await Promise.race([this.ready, this.failed]);
+	}
+
+	/** @internal tests: parts the worker threads ran so far. */
+	get partsByWorkers(): number {
+		return Atomics.load(this.control, BY_WORKERS);
 	}
 
 	/** Posts the gradient parts of the batch at `start` of `total` rows, for any thread to claim. */
@@ -178,15 +221,17 @@ export class FusedTeam {
 		table.forEach((words, i) => words.forEach((x, j) => (c[TABLE + 4 * i + j] = x)));
 		this.parts = table.length;
 		Atomics.store(c, DONE, 0);
-		Atomics.store(c, NEXT, 0);
+		// Claims past the end add at most one per thread per step to the counter: far below 256.
+		Atomics.store(c, NEXT, table.length << CLAIM_BITS);
 		Atomics.store(c, GO, ++this.seq);
 		Atomics.notify(c, GO);
 	}
 
 	/** The next unclaimed part for the calling (main) thread, or -1 when all are taken. */
 	claim(): number {
-		const p = Atomics.add(this.control, NEXT, 1);
-		return p < this.parts ? p : -1;
+		const v = Atomics.add(this.control, NEXT, 1);
+		const p = v & CLAIM_MASK;
+		return p < v >>> CLAIM_BITS ? p : -1;
 	}
 
 	/** The main thread finished a part it claimed. */
@@ -207,7 +252,7 @@ export class FusedTeam {
 		for (;;) {
 			if (Atomics.load(c, FAILED)) return false;
 			const d = Atomics.load(c, DONE);
-			if (d >= this.parts) return true;
+			if (d >= this.parts) return this.exact(d);
 			if (Atomics.wait(c, DONE, d, ms) === 'timed-out') return false;
 		}
 	}
@@ -221,15 +266,25 @@ export class FusedTeam {
 			// The flag is up before the message with the reason arrives: wait for the reason.
 			if (Atomics.load(c, FAILED)) await this.failed;
 			const d = Atomics.load(c, DONE);
-			if (d >= this.parts) return;
+			if (d >= this.parts) {
+				this.exact(d);
+				return;
+			}
 			const w = waitAsync(c, DONE, d, 1000);
 			if (w.async) await Promise.race([w.value, this.failed]);
 		}
 	}
 
+	/** Every part ran once: more finished than posted means a part ran unclaimed (its gradients are not to be trusted). */
+	private exact(done: number): true {
+		if (done !== this.parts) throw new Error(`fused training: ${done} parts finished of ${this.parts} posted`);
+		return true;
+	}
+
 	terminate(): void {
 		if (this.closing) return;
 		this.closing = true;
+		partsRunByWorkers += this.partsByWorkers;
 		for (const w of this.workers) void w.terminate();
 	}
 
