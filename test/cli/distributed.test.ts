@@ -498,7 +498,7 @@ describe('distributed sweeps: Redis queue, `modelwright worker`, faults (built C
 		for (const [from, to] of [
 			[circle, odd],
 			[path.join(dir, 'data', 'shapes', 'square'), path.join(dir, 'data', 'odd', 'square')],
-		])
+		] as [string, string][])
 			fs.copyFileSync(path.join(from, fs.readdirSync(from)[0]!), path.join(to, 'a.png'));
 		fs.writeFileSync(path.join(dir, 'o.model.yaml'), IMAGES_CONFIG.replace('data/shapes', 'data/odd').replace('units: 3', 'units: 2'));
 		const unsafe = tune(['o.model.yaml', '--redis', url]);
