@@ -46,6 +46,16 @@ export function writerIdentity(): { pid: number; pidStart?: string } {
 	return { pid: process.pid, ...(start ? { pidStart: start } : {}) };
 }
 
+/**
+ * Whether the writer recorded as `pid` (+ `start`) still runs. This process's own pid counts as it
+ * only when the start matches too: in a container the CLI is pid 1 (or another small number) every
+ * time, so a crashed run's pid is often ours.
+ */
+export function writerAlive(pid: number | undefined, start: string | undefined): boolean {
+	if (pid === process.pid) return start === undefined || ownStart() === undefined || start === ownStart();
+	return processAlive(pid, start);
+}
+
 /** Whether `pid` runs; with `start` (a recorded `processStart`), whether it is still that process. */
 export function processAlive(pid: number | undefined, start?: string): boolean {
 	if (!pid) return false;

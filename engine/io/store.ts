@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSummary, EpochLogs } from '../core/protocol';
 import type { Checkpoint } from '../core/records';
-import { processAlive, writerIdentity, readJson, writeAtomic, writeJson, readTextFile } from './fsutil';
+import { writerAlive, writerIdentity, readJson, writeAtomic, writeJson, readTextFile } from './fsutil';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted';
 
@@ -151,7 +151,7 @@ export function readCheckpoint(file: string): Checkpoint {
 /** The summary, with a `running` run whose process is gone reported as `interrupted`. */
 export function readRunSummary(dir: string): RunSummary | undefined {
 	const s = readJson<RunSummary>(path.join(dir, 'summary.json'));
-	if (s && s.status === 'running' && (s.pid === undefined || (s.pid !== process.pid && !processAlive(s.pid, s.pidStart)))) {
+	if (s && s.status === 'running' && (s.pid === undefined || !writerAlive(s.pid, s.pidStart))) {
 		s.status = 'interrupted';
 		s.message =
 			s.message ??

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUNS_DIR } from './store';
 import type { SweepState } from '../core/tune/protocol';
-import { processAlive, readJson } from './fsutil';
+import { readJson, writerAlive } from './fsutil';
 
 export function sweepFile(dir: string): string {
 	return path.join(dir, 'sweep.json');
@@ -15,8 +15,7 @@ export function sweepFile(dir: string): string {
 /** The sweep state, with a `running` sweep whose process is gone reported as interrupted. */
 export function readSweep(dir: string): SweepState | undefined {
 	const s = readJson<SweepState & { pid?: number; pidStart?: string }>(sweepFile(dir));
-	if (s && s.status === 'running' && s.pid !== undefined && s.pid !== process.pid && !processAlive(s.pid, s.pidStart))
-		s.status = 'interrupted';
+	if (s && s.status === 'running' && s.pid !== undefined && !writerAlive(s.pid, s.pidStart)) s.status = 'interrupted';
 	return s;
 }
 

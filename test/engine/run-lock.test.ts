@@ -146,4 +146,26 @@ describe('one writer per run', function () {
 			other.kill();
 		}
 	});
+
+	it("a run recorded by this process's pid but another start (a container's pid 1 after a crash) reads as interrupted", () => {
+		const run = path.join(tmp, 'own');
+		fs.mkdirSync(run);
+		const summary = (start: string) =>
+			fs.writeFileSync(
+				path.join(run, 'summary.json'),
+				JSON.stringify({
+					id: 'own',
+					name: 'r',
+					status: 'running',
+					pid: process.pid,
+					pidStart: start,
+					startedAt: 'then',
+					updatedAt: 'then',
+				}),
+			);
+		summary(processStart(process.pid)!);
+		assert.equal(readRunSummary(run)!.status, 'running');
+		summary('another-boot:1');
+		assert.equal(readRunSummary(run)!.status, 'interrupted');
+	});
 });
