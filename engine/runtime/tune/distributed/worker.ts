@@ -345,7 +345,7 @@ export class WorkerService {
 			fs.writeFileSync(configPath, d.text);
 			const override: Params = d.dataPath ? { 'data.source.path': d.dataPath } : {};
 			proc = this.idle.pop();
-			if (!proc || proc.dead) proc = new TrialProcess(this.entry, { detached: true });
+			if (!proc || proc.dead) proc = new TrialProcess(this.entry, { detached: true, parallel: this.o.concurrency });
 			const outcome: TrialOutcome = { status: 'running', runDirs: [], foldScores: [], intermediate: [] };
 			const progress = new ProgressSender(job, { worker: o.name, attempt, startedAt, intermediate: outcome.intermediate });
 			let seq = 0;
