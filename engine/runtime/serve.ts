@@ -34,7 +34,15 @@ export interface ServeOptions {
 	maxImages: number;
 	/** Image models: the most pixels an image may claim, in millions (checked from its header before decoding). */
 	maxImageMegapixels: number;
+	/**
+	 * Image models: the most pixels a request's images may claim together, in millions. Decoding is
+	 * synchronous (≈ 0.15 s a megapixel here): this bounds how long one request holds the server.
+	 */
+	maxRequestMegapixels: number;
 }
+
+/** Floats a batched model call may hold (1 GB of image rows from concurrent requests otherwise). */
+const MAX_BATCH_FLOATS = 32 * 1024 * 1024;
 
 export const SERVE_DEFAULTS: ServeOptions = {
 	port: 8080,
@@ -45,6 +53,7 @@ export const SERVE_DEFAULTS: ServeOptions = {
 	maxBatchRows: 2048,
 	maxImages: 64,
 	maxImageMegapixels: 16,
+	maxRequestMegapixels: 16,
 };
 
 /** A request error: status, what is wrong and (for a row problem) which field. */
@@ -256,8 +265,14 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * JPEG>"}`, decoded and resized as training read its files. A bad image is a 400 naming its row
  * and why (not text, not base64, not a PNG/JPEG, too many pixels).
  */
-export function encodeImageRows(pre: Preprocessing, rows: unknown[], maxMegapixels = SERVE_DEFAULTS.maxImageMegapixels): Float32Array {
+export async function encodeImageRows(
+	pre: Preprocessing,
+	rows: unknown[],
+	maxMegapixels = SERVE_DEFAULTS.maxImageMegapixels,
+	requestMegapixels = SERVE_DEFAULTS.maxRequestMegapixels,
+): Promise<Float32Array> {
 	const w = imageRowWidth(pre);
+	let left = requestMegapixels;
 	const x = new Float32Array(rows.length * w);
 	const expected = 'a base64 PNG or JPEG (optionally a data: URL)';
 	for (let i = 0; i < rows.length; i++) {
@@ -272,11 +287,19 @@ export function encodeImageRows(pre: Preprocessing, rows: unknown[], maxMegapixe
 		if (!BASE64.test(text))
 			throw new RequestError(400, `${where}.image is not base64 (characters outside A–Z, a–z, 0–9, +, /, =).`, 'image', expected);
 		const bytes = Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
+		// The request's budget lowers the decoder's limit, so an image past it is refused from its header.
+		const limit = Math.min(maxMegapixels, left);
 		try {
-			imageIntoRow(pre, bytes, x, i * w, maxMegapixels);
+			left -= imageIntoRow(pre, bytes, x, i * w, limit) / 1e6;
 		} catch (err) {
-			throw new RequestError(400, `${where}.image: ${err instanceof Error ? err.message : String(err)}.`, 'image', expected);
+			const why = err instanceof Error ? err.message : String(err);
+			// Over the size limit (pngjs's header check, jpeg-js's maxResolutionInMP) because of the request's budget.
+			const tooBig = /megapixels|maxResolutionInMP/.test(why) && limit < maxMegapixels;
+			const budget = tooBig ? ` (a request's images may have ${requestMegapixels} megapixels together)` : '';
+			throw new RequestError(budget ? 413 : 400, `${where}.image: ${why}${budget}.`, 'image', expected);
 		}
+		// Other requests are served between images.
+		if (i + 1 < rows.length) await new Promise((r) => setImmediate(r));
 	}
 	return x;
 }
@@ -543,7 +566,14 @@ export async function startServer(modelDir: string, options: Partial<ServeOption
 	const opts: ServeOptions = { ...SERVE_DEFAULTS, ...options };
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	const info = modelInfo(pre, modelDir);
-	const batcher = new MicroBatcher(model, pre, opts.batchWindowMs, opts.maxBatchRows);
+	// Image rows are wide: a batch holds at most MAX_BATCH_FLOATS values, whatever the row count allows.
+	const rowWidth = pre.image ? imageRowWidth(pre) : 1;
+	const batcher = new MicroBatcher(
+		model,
+		pre,
+		opts.batchWindowMs,
+		Math.max(1, Math.min(opts.maxBatchRows, Math.floor(MAX_BATCH_FLOATS / rowWidth))),
+	);
 	const features = codecs(pre);
 	const doc = openApi(info, opts);
 	const started = Date.now();
@@ -576,7 +606,9 @@ export async function startServer(modelDir: string, options: Partial<ServeOption
 				return;
 			case 'POST /predict': {
 				const rows = rowsOfBody(await readBody(req, opts.maxBody), pre.image ? Math.min(opts.maxRows, opts.maxImages) : opts.maxRows);
-				const x = pre.image ? encodeImageRows(pre, rows, opts.maxImageMegapixels) : encodeRows(pre, rows, features);
+				const x = pre.image
+					? await encodeImageRows(pre, rows, opts.maxImageMegapixels, opts.maxRequestMegapixels)
+					: encodeRows(pre, rows, features);
 				const out = await batcher.predict(x, rows.length);
 				send(res, 200, { predictions: decodePredictions(pre, out, batcher.width, rows.length) });
 				return;

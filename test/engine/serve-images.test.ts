@@ -147,7 +147,8 @@ describe('image models: predict (built CLI) and serve (HTTP)', function () {
 		const png = (f: string) => fs.readFileSync(path.join(tmp, f));
 		const file = path.join('data', 'shapes', 'triangle', '0004.png');
 		before(async () => {
-			srv = await startServer(modelDir, { port: 0, maxImages: 4, batchWindowMs: 20 });
+			// Five concurrent requests fill a batch (maxBatchRows) and flush together, whatever the machine's load.
+			srv = await startServer(modelDir, { port: 0, maxImages: 4, batchWindowMs: 300, maxBatchRows: 5 });
 		});
 		after(async () => srv.close());
 
@@ -207,6 +208,24 @@ describe('image models: predict (built CLI) and serve (HTTP)', function () {
 				assert.equal(r.status, 400, JSON.stringify(r.json));
 				assert.match(String(r.json.error), message);
 				assert.equal(r.json.field, field);
+			}
+		});
+
+		it("a request's images share a pixel budget: past it, a 413 naming the image, from its header", async () => {
+			// 16×16 images are 256 pixels: a budget of 0.0006 megapixels takes two, not three.
+			const small = await startServer(modelDir, { port: 0, maxImages: 4, maxRequestMegapixels: 0.0006 });
+			try {
+				const good = { image: png(file).toString('base64') };
+				assert.equal((await post(`${small.url}/predict`, { rows: [good, good] })).status, 200);
+				const r = await post(`${small.url}/predict`, { rows: [good, good, good] });
+				assert.equal(r.status, 413, JSON.stringify(r.json));
+				assert.match(
+					String(r.json.error),
+					/^rows\[2\]\.image: 16×16 pixels is more than .* megapixels \(a request's images may have 0\.0006 megapixels together\)\.$/,
+				);
+				assert.equal(r.json.field, 'image');
+			} finally {
+				await small.close();
 			}
 		});
 

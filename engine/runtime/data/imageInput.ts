@@ -18,8 +18,8 @@ export function imageRowWidth(pre: Pick<Preprocessing, 'image'>): number {
 
 /**
  * Decodes `bytes` (PNG or JPEG, told by their signature) and writes the resized pixels at
- * `out[offset…]`. Throws an Error saying why an image is unusable (`maxMegapixels` lowers the
- * decoder's limit).
+ * `out[offset…]`; returns its pixel count. Throws an Error saying why an image is unusable
+ * (`maxMegapixels` lowers the decoder's limit).
  */
 export function imageIntoRow(
 	pre: Pick<Preprocessing, 'image'>,
@@ -27,9 +27,11 @@ export function imageIntoRow(
 	out: Float32Array,
 	offset: number,
 	maxMegapixels?: number,
-): void {
+): number {
 	const im = pre.image!;
-	resizeInto(decodeImage(bytes, maxMegapixels), im.size[0], im.size[1], im.channels, out, offset);
+	const src = decodeImage(bytes, maxMegapixels);
+	resizeInto(src, im.size[0], im.size[1], im.channels, out, offset);
+	return src.width * src.height;
 }
 
 /**
