@@ -89,6 +89,8 @@ const en = {
 	'generate.noise': '--noise must be a number from 0 to 1 (got {value}).',
 	'predict.both': 'give image files, or --input/--values for a table model, not both.',
 	'predict.either': 'give either --input <file.csv> or --values "…".',
+	'predict.dataChanged':
+		"{input} is the data run {run} trained on, and it changed since training: {then} then, {now} now (the rows the run's splits and metrics describe are not these).",
 	'runs.nameRun': 'name the run to {sub}.',
 	'runs.use': 'use `runs list`, `runs show <run>` or `runs delete <run>`.',
 	// ---- runs
@@ -252,6 +254,8 @@ const zh: { [K in keyof typeof en]: string } = {
 	'generate.noise': '--noise 必须是 0 到 1 之间的数（实际为 {value}）。',
 	'predict.both': '请给出图像文件，或者给表格模型用 --input/--values，不能两者都给。',
 	'predict.either': '请给出 --input <file.csv> 或 --values "…" 之一。',
+	'predict.dataChanged':
+		'{input} 是运行 {run} 训练所用的数据，而它自训练以来已改变：训练时 {then}，现在 {now}（运行的划分和指标描述的不是这些行）。',
 	'runs.nameRun': '请指定要 {sub} 的运行。',
 	'runs.use': '请使用 `runs list`、`runs show <run>` 或 `runs delete <run>`。',
 	'runs.deleted': '已删除{what}',

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { SourceConfig } from '../core/config/schema';
 import type { DataInfo, ProbeResult } from '../core/data/info';
 import { compareValues } from '../core/data/labels';
+import { tc } from '../core/config/messages';
 import { resolveDataPath, type PathPolicy } from './probe';
 
 export type ImageSource = SourceConfig & { type: 'images' };
@@ -60,7 +61,7 @@ function assemble(source: ImageSource, dir: string, classes: { name: string; fil
 		return {
 			ok: false,
 			reason: 'unreadable',
-			message: `\`${source.path}\` holds no class folders of PNG or JPEG files (expected ${source.path}/<class>/<image>.png).`,
+			message: tc('images.noClasses', { path: source.path }),
 		};
 	const files: ImageFile[] = [];
 	kept.forEach((c, label) => {
@@ -87,12 +88,12 @@ export function listImageFolderSync(source: ImageSource, policy: PathPolicy): Im
 	};
 	let top: Dirent[];
 	try {
-		if (!fs.statSync(dir).isDirectory()) return { ok: false, reason: 'missing', message: `\`${source.path}\` is not a folder.` };
+		if (!fs.statSync(dir).isDirectory()) return { ok: false, reason: 'missing', message: tc('images.notFolder', { path: source.path }) };
 		top = fs.readdirSync(dir, { withFileTypes: true });
 	} catch (err) {
 		if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-			return { ok: false, reason: 'missing', message: `Image folder \`${source.path}\` not found (looked for ${dir}).` };
-		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`: ${errorText(err)}` };
+			return { ok: false, reason: 'missing', message: tc('images.notFound', { path: source.path, dir }) };
+		return { ok: false, reason: 'unreadable', message: tc('images.cannotRead', { path: source.path, error: errorText(err) }) };
 	}
 	const classes: { name: string; files: string[] }[] = [];
 	for (const e of top) {
@@ -105,7 +106,7 @@ export function listImageFolderSync(source: ImageSource, policy: PathPolicy): Im
 		try {
 			inner = fs.readdirSync(path.join(dir, e.name), { withFileTypes: true });
 		} catch (err) {
-			return { ok: false, reason: 'unreadable', message: `Cannot read \`${shown}\`: ${errorText(err)}` };
+			return { ok: false, reason: 'unreadable', message: tc('images.cannotRead', { path: shown, error: errorText(err) }) };
 		}
 		const files: string[] = [];
 		for (const f of inner) {
@@ -132,12 +133,13 @@ export async function listImageFolder(source: ImageSource, policy: PathPolicy): 
 	};
 	let top: Dirent[];
 	try {
-		if (!(await fsp.stat(dir)).isDirectory()) return { ok: false, reason: 'missing', message: `\`${source.path}\` is not a folder.` };
+		if (!(await fsp.stat(dir)).isDirectory())
+			return { ok: false, reason: 'missing', message: tc('images.notFolder', { path: source.path }) };
 		top = await fsp.readdir(dir, { withFileTypes: true });
 	} catch (err) {
 		if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-			return { ok: false, reason: 'missing', message: `Image folder \`${source.path}\` not found (looked for ${dir}).` };
-		return { ok: false, reason: 'unreadable', message: `Cannot read \`${source.path}\`: ${errorText(err)}` };
+			return { ok: false, reason: 'missing', message: tc('images.notFound', { path: source.path, dir }) };
+		return { ok: false, reason: 'unreadable', message: tc('images.cannotRead', { path: source.path, error: errorText(err) }) };
 	}
 	const classes: { name: string; files: string[] }[] = [];
 	for (const e of top) {
@@ -150,7 +152,7 @@ export async function listImageFolder(source: ImageSource, policy: PathPolicy): 
 		try {
 			inner = await fsp.readdir(path.join(dir, e.name), { withFileTypes: true });
 		} catch (err) {
-			return { ok: false, reason: 'unreadable', message: `Cannot read \`${shown}\`: ${errorText(err)}` };
+			return { ok: false, reason: 'unreadable', message: tc('images.cannotRead', { path: shown, error: errorText(err) }) };
 		}
 		const files: string[] = [];
 		for (const f of inner) {

@@ -4,6 +4,7 @@
  * reporting typed events (engine/core/protocol.ts). Used in-process by the CLI and by the engine
  * process of the extension. A cancelled or failed run keeps its metrics and a readable summary.
  */
+import { tr } from './messages';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -122,7 +123,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 	if (resumeDir) {
 		// Only a run folder in a run store is continued, and only by one job at a time.
 		const checked = checkRunDir(resumeDir, { stores: [request.runsDir ?? runsDirFor(configPath)] });
-		if (!checked.ok) return refuse(`cannot resume: ${checked.message}`, 'failed');
+		if (!checked.ok) return refuse(tr('job.cannotResume', { message: checked.message }), 'failed');
 		try {
 			locks.push(acquireLock(resumeDir, `run ${checked.run.id}`));
 		} catch (err) {
@@ -136,7 +137,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			request.text ??
 			(resumeDir ? readTextFile(path.join(resumeDir, 'config.yaml'), 16 * 1024 * 1024) : fs.readFileSync(configPath, 'utf8'));
 	} catch (err) {
-		const message = `cannot read ${configPath}: ${err instanceof Error ? err.message : String(err)}`;
+		const message = tr('job.cannotRead', { path: configPath, error: err instanceof Error ? err.message : String(err) });
 		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
 		return { status: 'invalid', message };
 	}
@@ -180,7 +181,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 	if (resumeDir) {
 		prior = readRunSummary(resumeDir);
 		const last = listCheckpoints(resumeDir).at(-1);
-		if (!prior) return fail(`${resumeDir} is not a run folder.`, 'internal');
+		if (!prior) return fail(tr('job.notRunFolder', { dir: resumeDir }), 'internal');
 		if (last) resume = readCheckpoint(last.file);
 		// The overrides of the original run still apply (e.g. --epochs), unless changed now.
 		applyOverrides(config, prior.overrides);
@@ -215,7 +216,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 	const runsDir = request.runsDir ?? runsDirFor(configPath);
 	// The run store may not lead out of the workspace through a link (a `.modelwright` symlink).
 	const store = checkWriteDir(resumeDir ?? runsDir, policy);
-	if (!store.ok) return fail(`run store: ${store.message}`, 'data');
+	if (!store.ok) return fail(tr('job.runStore', { message: store.message }), 'data');
 	if (resumeDir) {
 		run = RunWriter.resume(resumeDir, config.training.checkpoint.keep);
 		run.writeSummary({
@@ -332,10 +333,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			try {
 				onnxFile = onnxModel(result.model, data.preprocessing, { name: config.name, threshold: config.evaluation.threshold });
 			} catch (err) {
-				return fail(
-					`ONNX export failed (the trained tfjs model is saved in ${modelDir}): ${err instanceof Error ? err.message : String(err)}`,
-					'internal',
-				);
+				return fail(tr('job.onnxFailed', { dir: modelDir, error: err instanceof Error ? err.message : String(err) }), 'internal');
 			}
 			writeAtomic(path.join(modelDir, ONNX_FILE), onnxFile.bytes);
 			if (onnxFile.tokenizer) writeAtomic(path.join(modelDir, TOKENIZER_FILE), onnxFile.tokenizer);
@@ -347,10 +345,7 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			evaluation = addImportance(evaluateModel(result.model, config, data), result.model, config, data);
 			evFile = w.writeEvaluation(evaluation);
 		} catch (err) {
-			return fail(
-				`evaluation failed (the trained model is saved in ${modelDir}): ${err instanceof Error ? err.message : String(err)}`,
-				'internal',
-			);
+			return fail(tr('job.evaluationFailed', { dir: modelDir, error: err instanceof Error ? err.message : String(err) }), 'internal');
 		}
 		const evaluateMs = performance.now() - te;
 		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });

@@ -4,7 +4,7 @@
  * engine process: the client's; a trial process: its parent's, passed in MODELWRIGHT_LOCALE).
  * File names, column names, config keys and values are arguments, never translated.
  */
-import { catalogue, getLocale, type Strings } from '../core/l10n';
+import { catalogue, format, getLocale, type Strings } from '../core/l10n';
 
 const en = {
 	// ---- data files
@@ -65,6 +65,90 @@ const en = {
 	'tune.noTuning': 'the config has no `tuning` section.',
 	'tune.prunedAt': 'pruned at epoch {epoch} ({rule} rule)',
 	'tune.neverLogged': '`{metric}` was never logged: check tuning.objective.metric',
+	// ---- images (decoding, image folders, files named on a command line)
+	'image.tooLarge': '{w}×{h} pixels is more than {mp} megapixels',
+	'image.tooMuchMemory': '{w}×{h} pixels at {depth} bits per sample needs more than {mb} MB to decode',
+	'image.badPng': 'not a readable PNG ({error})',
+	'image.badJpeg': 'not a readable JPEG ({error})',
+	'image.empty': 'the file is empty',
+	'image.unknown': 'not a PNG or JPEG image (unknown file signature)',
+	'image.noPixels': 'the image has no pixels',
+	'image.noSuchFile': '{name}: no such file or folder.',
+	'image.noImages': '{name}: no .png, .jpg or .jpeg files in this folder.',
+	'image.columns': 'an images source has the columns `image` and `label` (the class folder), not `{label}`.',
+	'image.regression':
+		'the images in `{path}` are labelled by class folder ({classes}), but the task is regression: use a classification loss.',
+	'image.inputShape': "model.inputShape [{shape}] does not hold the images' {h}×{w}×{c} = {size} values.",
+	'image.trainEmpty': 'the training split is empty: lower `data.split.validation`/`test` or add images.',
+	'image.cannotRead': '{file}: cannot read the file ({error}).',
+	'image.fileProblem': '{file}: {error}.',
+	'data.noFold': 'fold {n} of {of} does not exist.',
+	// ---- dates and sample weights
+	'date.values.one': '1 value ({where})',
+	'date.values.many': '{n} values ({where})',
+	'date.readAs': '`format: dmy` reads {value} as {dmy}',
+	'date.readAsMdy': '`format: mdy` as {mdy}',
+	'date.readings.one': ' ({reading})',
+	'date.readings.both': ' ({dmy}, {mdy})',
+	'date.ambiguous':
+		"column `{column}` has {has} with the day and month first, an order `format: iso` does not assume: set the column's `format` to `dmy` or `mdy`{readings}.",
+	'date.invalid.one':
+		'column `{column}` has {has} that is not a date under `format: {format}` (year-first ISO 8601 such as 2024-03-05 or 2024-03-05T14:30{example}); fix it, or set `unparseable: missing` to treat such values as missing.',
+	'date.invalid.many':
+		'column `{column}` has {has} that are not dates under `format: {format}` (year-first ISO 8601 such as 2024-03-05 or 2024-03-05T14:30{example}); fix them, or set `unparseable: missing` to treat such values as missing.',
+	'date.or': ', or {example}',
+	'weight.notFound': 'sample-weight column `{column}` not found (columns: {columns}).',
+	'weight.isLabel': 'the sample-weight column `{column}` is the label.',
+	'weight.isFeature':
+		'`{column}` is the sample-weight column, so it cannot be a feature too (the model would see the weights): leave it out of `features`.',
+	'weight.bad.one': 'the sample-weight column `{column}` has 1 value that is not a finite number ≥ 0 ({examples}): fix it in the file.',
+	'weight.bad.many':
+		'the sample-weight column `{column}` has {n} values that are not a finite number ≥ 0 ({examples}): fix them in the file.',
+	'weight.missing': 'missing',
+	'place.line': 'line {n}',
+	'place.row': 'row {n}',
+	'weight.classRegression': '`training.classWeight` weighs classes, but the task is regression: there are none to weigh.',
+	'weight.unknownClass': '`training.classWeight` names class `{cls}`, which the label `{label}` does not have (classes: {classes}).',
+	'fold.fewRows.one':
+		'class {named} has fewer rows than the {k} folds: the folds are stratified, so {without} of them validate without it and per-fold scores of that class are missing or noisy. Use at most {most} folds, or add rows.',
+	'fold.fewRows.many':
+		'classes {named}{more} have fewer rows than the {k} folds: the folds are stratified, so {without} of them validate without the smallest and per-fold scores of those classes are missing or noisy. Use at most {most} folds, or add rows.',
+	'fold.classRows.one': '`{cls}` (1 row)',
+	'fold.classRows.many': '`{cls}` ({n} rows)',
+	'fold.more': ' and {n} more',
+	// ---- runs: training jobs, evaluate and predict on a run, export
+	'job.cannotResume': 'cannot resume: {message}',
+	'job.cannotRead': 'cannot read {path}: {error}',
+	'job.notRunFolder': '{dir} is not a run folder.',
+	'job.runStore': 'run store: {message}',
+	'job.onnxFailed': 'ONNX export failed (the trained tfjs model is saved in {dir}): {error}',
+	'job.evaluationFailed': 'evaluation failed (the trained model is saved in {dir}): {error}',
+	'run.noRows': 'no rows to predict.',
+	'run.noImages': 'no images to predict.',
+	'run.tableModel': 'this model was trained on table rows ({columns}), not images: give --input or --values.',
+	'run.snapshot': 'the config snapshot of {dir} does not parse.',
+	'run.dataChanged': 'cannot evaluate run {run} on its data: {change} Evaluate anyway with --allow-data-change.',
+	'run.noModel': '{dir} has no exported model.',
+	'run.noSplit': 'the run has no {split} split.',
+	'run.evaluatedAlthough': 'Evaluated although {change}',
+	'onnx.cannot': 'the model cannot be exported to ONNX: {error}',
+	'onnx.layer': 'layer `{layer}` ({cls})',
+	'onnx.activation': '{where} uses activation `{activation}`, which the ONNX export does not know.',
+	'onnx.maskThrough':
+		'layer `{layer}` ({cls}) receives a padding mask (embedding maskZero), which the ONNX export cannot carry through it.',
+	'onnx.maskOperator': "{where} receives a padding mask (embedding maskZero), which ONNX's {cls} operator cannot apply.",
+	'onnx.rnnActivation': "{where} uses activation `{activation}`, which ONNX's {op} operator cannot express.",
+	'onnx.noTranslation': '{where} cannot be exported to ONNX: the exporter has no translation for {cls} layers.',
+	'onnx.step': 'column `{column}` has the preprocessing step `{step}`, which the ONNX export cannot put in the graph.',
+	'onnx.inputs': "the model's inputs ({inputs}) are not the named inputs its preprocessing records.",
+	// ---- evaluation notes
+	'eval.perClassLeftOut': 'Predictions leave out the per-class scores ({n} classes, more than {max}).',
+	'eval.noImportance': 'Feature importance was not computed: {error}',
+	'eval.curvesStored':
+		'ROC and PR curves are stored for the {stored} most supported of {of} classes; ROC AUC and PR AUC (macro and per class) use every class.',
+	'eval.curvesThinned': 'Curves are thinned to at most {points} points each; their AUCs come from every point.',
+	'eval.sparseConfusion':
+		'The confusion matrix of {n} classes (more than {max}) is stored sparsely: the diagonal and the {cells} most frequent of {nonZero} confusions ({inCells} of {errors} misclassified rows).',
 	// ---- the distributed worker's log
 	'worker.started': 'worker {name}: Modelwright {version} (trial protocol {protocol}), {concurrency} at once, Redis {redis}, folder {dir}',
 	'worker.trials.one': '1 trial',
@@ -141,6 +225,82 @@ const zh: Strings<typeof en> = {
 	'tune.noTuning': '配置中没有 `tuning` 部分。',
 	'tune.prunedAt': '在第 {epoch} 个轮次被剪枝（{rule} 规则）',
 	'tune.neverLogged': '从未记录 `{metric}`：请检查 tuning.objective.metric',
+	'image.tooLarge': '{w}×{h} 像素超过了 {mp} 百万像素',
+	'image.tooMuchMemory': '{w}×{h} 像素、每个样本 {depth} 位，解码需要超过 {mb} MB',
+	'image.badPng': '不是可读取的 PNG（{error}）',
+	'image.badJpeg': '不是可读取的 JPEG（{error}）',
+	'image.empty': '文件为空',
+	'image.unknown': '不是 PNG 或 JPEG 图像（无法识别的文件签名）',
+	'image.noPixels': '图像没有像素',
+	'image.noSuchFile': '{name}：没有这个文件或文件夹。',
+	'image.noImages': '{name}：此文件夹中没有 .png、.jpg 或 .jpeg 文件。',
+	'image.columns': 'images 数据源的列是 `image` 和 `label`（类别文件夹），没有 `{label}`。',
+	'image.regression': '`{path}` 中的图像按类别文件夹标注（{classes}），但任务是回归：请使用分类损失。',
+	'image.inputShape': 'model.inputShape [{shape}] 容纳不下图像的 {h}×{w}×{c} = {size} 个值。',
+	'image.trainEmpty': '训练划分为空：请调低 `data.split.validation`/`test` 或增加图像。',
+	'image.cannotRead': '{file}：无法读取文件（{error}）。',
+	'image.fileProblem': '{file}：{error}。',
+	'data.noFold': '第 {n} 折（共 {of} 折）不存在。',
+	'date.values.one': '1 个值（{where}）',
+	'date.values.many': '{n} 个值（{where}）',
+	'date.readAs': '`format: dmy` 把 {value} 读作 {dmy}',
+	'date.readAsMdy': '`format: mdy` 读作 {mdy}',
+	'date.readings.one': '（{reading}）',
+	'date.readings.both': '（{dmy}，{mdy}）',
+	'date.ambiguous':
+		'列 `{column}` 中有 {has} 是日和月在前的顺序，`format: iso` 不采用这种顺序：请把该列的 `format` 设为 `dmy` 或 `mdy`{readings}。',
+	'date.invalid.one':
+		'列 `{column}` 中有 {has} 在 `format: {format}` 下不是日期（年份在前的 ISO 8601，例如 2024-03-05 或 2024-03-05T14:30{example}）；请修正它，或设置 `unparseable: missing` 把这类值当作缺失值。',
+	'date.invalid.many':
+		'列 `{column}` 中有 {has} 在 `format: {format}` 下不是日期（年份在前的 ISO 8601，例如 2024-03-05 或 2024-03-05T14:30{example}）；请修正它们，或设置 `unparseable: missing` 把这类值当作缺失值。',
+	'date.or': '，或 {example}',
+	'weight.notFound': '找不到样本权重列 `{column}`（列：{columns}）。',
+	'weight.isLabel': '样本权重列 `{column}` 就是标签列。',
+	'weight.isFeature': '`{column}` 是样本权重列，所以不能同时作为特征（模型会看到权重）：请把它从 `features` 中去掉。',
+	'weight.bad.one': '样本权重列 `{column}` 中有 1 个值不是 ≥ 0 的有限数（{examples}）：请在文件中修正它。',
+	'weight.bad.many': '样本权重列 `{column}` 中有 {n} 个值不是 ≥ 0 的有限数（{examples}）：请在文件中修正它们。',
+	'weight.missing': '缺失',
+	'place.line': '第 {n} 行',
+	'place.row': '第 {n} 行',
+	'weight.classRegression': '`training.classWeight` 为类别加权，但任务是回归：没有可加权的类别。',
+	'weight.unknownClass': '`training.classWeight` 指定了类别 `{cls}`，但标签 `{label}` 没有这个类别（类别：{classes}）。',
+	'fold.fewRows.one':
+		'类别 {named} 的行数少于 {k} 折：各折是分层的，所以其中 {without} 折在验证时没有这个类别，该类别的每折得分缺失或有噪声。请最多使用 {most} 折，或增加行。',
+	'fold.fewRows.many':
+		'类别 {named}{more} 的行数少于 {k} 折：各折是分层的，所以其中 {without} 折在验证时没有最小的类别，这些类别的每折得分缺失或有噪声。请最多使用 {most} 折，或增加行。',
+	'fold.classRows.one': '`{cls}`（1 行）',
+	'fold.classRows.many': '`{cls}`（{n} 行）',
+	'fold.more': '，以及另外 {n} 个',
+	'job.cannotResume': '无法继续：{message}',
+	'job.cannotRead': '无法读取 {path}：{error}',
+	'job.notRunFolder': '{dir} 不是运行文件夹。',
+	'job.runStore': '运行存储：{message}',
+	'job.onnxFailed': 'ONNX 导出失败（训练好的 tfjs 模型已保存在 {dir}）：{error}',
+	'job.evaluationFailed': '评估失败（训练好的模型已保存在 {dir}）：{error}',
+	'run.noRows': '没有要预测的行。',
+	'run.noImages': '没有要预测的图像。',
+	'run.tableModel': '这个模型是用表格行（{columns}）训练的，不是图像：请给出 --input 或 --values。',
+	'run.snapshot': '{dir} 的配置快照无法解析。',
+	'run.dataChanged': '无法在运行 {run} 的数据上评估它：{change} 如仍要评估，请加 --allow-data-change。',
+	'run.noModel': '{dir} 没有导出的模型。',
+	'run.noSplit': '该运行没有 {split} 划分。',
+	'run.evaluatedAlthough': '虽然{change}，仍进行了评估',
+	'onnx.cannot': '模型无法导出为 ONNX：{error}',
+	'onnx.layer': '层 `{layer}`（{cls}）',
+	'onnx.activation': '{where} 使用激活函数 `{activation}`，ONNX 导出不认识它。',
+	'onnx.maskThrough': '层 `{layer}`（{cls}）接收填充掩码（embedding maskZero），ONNX 导出无法让掩码穿过它。',
+	'onnx.maskOperator': '{where} 接收填充掩码（embedding maskZero），ONNX 的 {cls} 算子无法应用它。',
+	'onnx.rnnActivation': '{where} 使用激活函数 `{activation}`，ONNX 的 {op} 算子无法表达它。',
+	'onnx.noTranslation': '{where} 无法导出为 ONNX：导出器没有 {cls} 层的转换。',
+	'onnx.step': '列 `{column}` 使用预处理步骤 `{step}`，ONNX 导出无法把它放进计算图。',
+	'onnx.inputs': '模型的输入（{inputs}）不是其预处理记录的具名输入。',
+	'eval.perClassLeftOut': '预测结果省略了每个类别的得分（{n} 个类别，多于 {max} 个）。',
+	'eval.noImportance': '未计算特征重要性：{error}',
+	'eval.curvesStored':
+		'只存储了 {of} 个类别中样本最多的 {stored} 个类别的 ROC 和 PR 曲线；ROC AUC 和 PR AUC（宏平均和每个类别）使用全部类别。',
+	'eval.curvesThinned': '每条曲线最多保留 {points} 个点；它们的 AUC 由全部点计算。',
+	'eval.sparseConfusion':
+		'{n} 个类别（多于 {max} 个）的混淆矩阵以稀疏方式存储：对角线以及 {nonZero} 种混淆中最常见的 {cells} 种（{errors} 个误分类行中的 {inCells} 个）。',
 	'worker.started': '工作进程 {name}：Modelwright {version}（试验协议 {protocol}），同时运行 {concurrency}，Redis {redis}，文件夹 {dir}',
 	'worker.trials.one': '1 个试验',
 	'worker.trials.many': '{n} 个试验',
@@ -171,6 +331,24 @@ const zh: Strings<typeof en> = {
 
 export const runtimeMessages = catalogue('runtime', en, zh);
 export const tr = runtimeMessages.t;
+/** The English text whatever the locale: for what an API answers (serve's HTTP bodies). */
+export const trEnglish: typeof tr = (key, ...args) => format(en[key], args[0]);
+
+type Key = keyof typeof en;
+/**
+ * An error in the process's locale that keeps its English text and key: an API (serve's HTTP
+ * bodies) answers in English, and code tells errors apart by `key`, never by matching the text.
+ */
+export class LocalizedError extends Error {
+	readonly english: string;
+	constructor(
+		readonly key: Key,
+		args?: Record<string, string | number>,
+	) {
+		super(format((getLocale() === 'zh-cn' ? zh[key] : undefined) ?? en[key], args));
+		this.english = format(en[key], args);
+	}
+}
 
 /** A trial or run status in the locale; unknown ones as written. */
 export function statusText(status: string): string {

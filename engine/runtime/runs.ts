@@ -1,4 +1,5 @@
 /** Using finished runs and exported models: predict with the stored preprocessing, re-evaluate, locate model folders. */
+import { tr } from './messages';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -37,7 +38,7 @@ export async function predictRows(
 	threshold = 0.5,
 ): Promise<{ predictions: Prediction[]; features: string[] }> {
 	// Otherwise tfjs reports "Pass at least one tensor to concat".
-	if (rows.length === 0) throw new Error('no rows to predict.');
+	if (rows.length === 0) throw new Error(tr('run.noRows'));
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	try {
 		if (pre.image) throw new Error(IMAGE_MODEL_ROWS);
@@ -74,13 +75,10 @@ export async function predictImages(
 	files: readonly { file: string; shown: string }[],
 	threshold = 0.5,
 ): Promise<ImagePrediction[]> {
-	if (files.length === 0) throw new Error('no images to predict.');
+	if (files.length === 0) throw new Error(tr('run.noImages'));
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	try {
-		if (!pre.image)
-			throw new Error(
-				`this model was trained on table rows (${pre.features.map((f) => f.column).join(', ')}), not images: give --input or --values.`,
-			);
+		if (!pre.image) throw new Error(tr('run.tableModel', { columns: pre.features.map((f) => f.column).join(', ') }));
 		const w = imageRowWidth(pre);
 		const out: ImagePrediction[] = [];
 		for (let i0 = 0; i0 < files.length; i0 += IMAGE_CHUNK) {
@@ -91,12 +89,12 @@ export async function predictImages(
 				try {
 					bytes = fs.readFileSync(f.file);
 				} catch (err) {
-					throw new DataError(`${f.shown}: cannot read the file (${err instanceof Error ? err.message : String(err)}).`, f.file);
+					throw new DataError(tr('image.cannotRead', { file: f.shown, error: err instanceof Error ? err.message : String(err) }), f.file);
 				}
 				try {
 					imageIntoRow(pre, bytes, x, j * w);
 				} catch (err) {
-					throw new DataError(`${f.shown}: ${err instanceof Error ? err.message : String(err)}.`, f.file);
+					throw new DataError(tr('image.fileProblem', { file: f.shown, error: err instanceof Error ? err.message : String(err) }), f.file);
 				}
 			});
 			const y = tf.tidy(() => predictRowsFlat(model, pre, x, chunk.length).dataSync() as Float32Array);
@@ -136,7 +134,7 @@ export async function evaluateRun(
 	const summary = readRunSummary(runDir);
 	const text = readFileWithin(runDir, 'config.yaml', { maxBytes: 16 * 1024 * 1024, what: 'config snapshot' }).toString('utf8');
 	const v = validateText(text);
-	if (!v.resolved) throw new Error(`the config snapshot of ${runDir} does not parse.`);
+	if (!v.resolved) throw new Error(tr('run.snapshot', { dir: runDir }));
 	const config = v.resolved;
 	if (summary?.overrides?.seed !== undefined) config.seed = summary.overrides.seed;
 	// Relative data paths resolve against the config's folder; the policy below decides what may be read.
@@ -158,16 +156,15 @@ export async function evaluateRun(
 	);
 	// Same seed, same split only if the data is what it was: a reordered file puts training rows into the test split.
 	const change = data.summary.fingerprint ? fingerprintChange(summary?.data?.fingerprint, data.summary.fingerprint) : undefined;
-	if (change && !opts.allowDataChange)
-		throw new DataError(`cannot evaluate run ${summary?.id ?? runDir} on its data: ${change} Evaluate anyway with --allow-data-change.`);
+	if (change && !opts.allowDataChange) throw new DataError(tr('run.dataChanged', { run: summary?.id ?? runDir, change }));
 	const dir = modelDirOf(runDir);
-	if (!dir) throw new Error(`${runDir} has no exported model.`);
+	if (!dir) throw new Error(tr('run.noModel', { dir: runDir }));
 	const { model } = await loadExported(dir);
 	try {
 		const s = split ?? undefined;
-		if (s && !data[s]) throw new Error(`the run has no ${s} split.`);
+		if (s && !data[s]) throw new Error(tr('run.noSplit', { split: s }));
 		const ev = addImportance(s ? evaluateModel(model, config, data, s) : evaluateModel(model, config, data), model, config, data);
-		if (change) ev.notes = [...(ev.notes ?? []), `Evaluated although ${change}`];
+		if (change) ev.notes = [...(ev.notes ?? []), tr('run.evaluatedAlthough', { change })];
 		return ev;
 	} finally {
 		model.dispose();

@@ -15,6 +15,8 @@ import { decodeOutput, featureWidthOf, transformRow } from './data/preprocess';
 import { encodeText, vocabularyIndex } from '../core/data/tokenize';
 import { loadExported } from './export/tfjs';
 import { imageIntoRow, imageRowWidth } from './data/imageInput';
+import { ImageTooLargeError } from './data/images';
+import { LocalizedError } from './messages';
 import { readJson } from '../io/fsutil';
 
 export interface ServeOptions {
@@ -292,9 +294,10 @@ export async function encodeImageRows(
 		try {
 			left -= imageIntoRow(pre, bytes, x, i * w, limit) / 1e6;
 		} catch (err) {
-			const why = err instanceof Error ? err.message : String(err);
+			// The HTTP body is an API: English whatever the server's locale.
+			const why = err instanceof LocalizedError ? err.english : err instanceof Error ? err.message : String(err);
 			// Over the size limit (pngjs's header check, jpeg-js's maxResolutionInMP) because of the request's budget.
-			const tooBig = /megapixels|maxResolutionInMP/.test(why) && limit < maxMegapixels;
+			const tooBig = err instanceof ImageTooLargeError && limit < maxMegapixels;
 			const budget = tooBig ? ` (a request's images may have ${requestMegapixels} megapixels together)` : '';
 			throw new RequestError(budget ? 413 : 400, `${where}.image: ${why}${budget}.`, 'image', expected);
 		}

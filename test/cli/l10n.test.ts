@@ -244,6 +244,24 @@ describe('modelwright CLI in the terminal language', () => {
 			assert.match(empty.err, /^警告：特征 `z` 在 \d+ 个训练行中没有任何值（全部缺失）/m);
 		});
 
+		it('predict and evaluate on data that changed since training: the warning and the refusal in Chinese, the file and prints as written', () => {
+			csv('drift.csv', () => undefined);
+			fs.writeFileSync(path.join(tmp, 'drift.model.yaml'), csvConfig('drift', 'drift.csv'));
+			const trained = zh(['train', 'drift.model.yaml']);
+			assert.equal(trained.code, 0, trained.out + trained.err);
+			csv('drift.csv', (r) => (r[3] = '0.2,9'));
+			const p = zh(['predict', 'latest', '--dir', 'drift.model.yaml', '--input', 'drift.csv']);
+			assert.equal(p.code, 0, p.out + p.err);
+			assert.match(
+				p.err,
+				/^警告：drift\.csv 是运行 \S+ 训练所用的数据，而它自训练以来已改变：训练时 sha256:[0-9a-f]{16}…，现在 sha256:[0-9a-f]{16}…（/m,
+			);
+			const e = zh(['evaluate', 'latest', '--dir', 'drift.model.yaml']);
+			assert.equal(e.code, 1, e.out + e.err);
+			assert.match(e.err, /无法在运行 \S+ 的数据上评估它：数据（.*drift\.csv）自训练以来已改变：训练时 sha256:/);
+			assert.match(e.err, /如仍要评估，请加 --allow-data-change。/);
+		});
+
 		it('training stops in Chinese: a diverging loss with its hints, early stopping', () => {
 			fs.writeFileSync(path.join(tmp, 'nan.model.yaml'), LINEAR('nan').replace('learningRate: 0.01', 'learningRate: 100000'));
 			const nan = zh(['train', 'nan.model.yaml']);

@@ -47,13 +47,11 @@ export function parseValues(text: string, features: readonly string[]): Row[] {
  * When the input is the very file the run trained on, whether it changed since (its fingerprint in
  * the run's summary): predictions on it are then not on the rows the run's metrics describe.
  */
-function inputChange(runDir: string, file: string): string | undefined {
+function inputChange(runDir: string, file: string): { then: string; now: string } | undefined {
 	const fp = readRunSummary(runDir)?.data?.fingerprint;
 	if (!fp || realPathOf(file) !== fp.source || !fs.existsSync(file)) return undefined;
 	const now = sha256(fs.readFileSync(file));
-	return now === fp.data
-		? undefined
-		: `it changed since training: ${shortPrint(fp.data)} then, ${shortPrint(now)} now (the rows the run's splits and metrics describe are not these).`;
+	return now === fp.data ? undefined : { then: shortPrint(fp.data), now: shortPrint(now) };
 }
 
 /** One line per image: its file, class and each class's probability (CSV), or the same as JSON. */
@@ -131,7 +129,7 @@ probability of every class.`,
 			const file = path.resolve(io.cwd, values.input);
 			if (run) {
 				const change = inputChange(run.run.dir, file);
-				if (change) io.err(`warning: ${values.input} is the data run ${run.run.id} trained on, and ${change}`);
+				if (change) io.err(tcli('warning', { message: tcli('predict.dataChanged', { input: values.input, run: run.run.id, ...change }) }));
 			}
 			rows = (await readCsv(file, { displayName: values.input })).rows;
 		} else rows = parseValues(values.values!, features);

@@ -187,6 +187,11 @@ export const CONFIG_MESSAGES_EN = {
 	'job.invalid': 'the config has {errors}: {messages}',
 	'job.error': '1 error',
 	'job.errors': '{n} errors',
+	// ---- image folders (engine/io/imageFolder.ts: the editor's probe and the engine's loading)
+	'images.noClasses': '`{path}` holds no class folders of PNG or JPEG files (expected {path}/<class>/<image>.png).',
+	'images.notFolder': '`{path}` is not a folder.',
+	'images.notFound': 'Image folder `{path}` not found (looked for {dir}).',
+	'images.cannotRead': 'Cannot read `{path}`: {error}',
 	// ---- the document and data files (document.ts, io/probe.ts)
 	MW002: 'Duplicate key: keys in a map must be unique.',
 	'MW001.nesting': 'Brackets are nested more than {max} levels deep here; the document is not read.',

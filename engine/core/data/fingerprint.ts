@@ -6,6 +6,9 @@
  * catch it. Hashing is done by the runtime (node:crypto); this file only compares.
  */
 
+import { getLocale, list } from '../l10n';
+import { reportMessages } from './report';
+
 export interface DataFingerprint {
 	/** `sha256:<hex>` of the data file's bytes, or of the source's description for generated and inline data. */
 	data: string;
@@ -24,17 +27,20 @@ export const shortPrint = (fp: string): string => (fp.length > 23 ? `${fp.slice(
  */
 export function fingerprintChange(trained: DataFingerprint | undefined, now: DataFingerprint): string | undefined {
 	if (!trained || typeof trained.data !== 'string') return undefined;
+	const t = reportMessages.t;
 	const parts: string[] = [];
 	if (trained.data !== now.data)
-		parts.push(
-			`the data (${now.source}) changed since training: ${shortPrint(trained.data)} then, ${shortPrint(now.data)} now, so the same row numbers may hold other rows and the evaluation split may overlap the training rows`,
-		);
+		parts.push(t('fp.data', { source: now.source, then: shortPrint(trained.data), now: shortPrint(now.data) }));
 	const splits = (['train', 'validation', 'test'] as const).filter((k) => trained.splits?.[k] !== now.splits[k]);
 	if (splits.length)
 		parts.push(
-			`the ${splits.join(', ')} split${splits.length === 1 ? ' holds' : 's hold'} other rows than at training (${splits
-				.map((k) => `${k} ${shortPrint(trained.splits?.[k] ?? '?')} then, ${shortPrint(now.splits[k])} now`)
-				.join('; ')})`,
+			t(splits.length === 1 ? 'fp.splits.one' : 'fp.splits.many', {
+				// Split names are the summary's keys, as written.
+				splits: list(splits),
+				prints: splits
+					.map((k) => t('fp.split', { split: k, then: shortPrint(trained.splits?.[k] ?? '?'), now: shortPrint(now.splits[k]) }))
+					.join(getLocale() === 'zh-cn' ? '；' : '; '),
+			}),
 		);
-	return parts.length ? `${parts.join('; ')}.` : undefined;
+	return parts.length ? t('fp.end', { parts: parts.join(getLocale() === 'zh-cn' ? '；' : '; ') }) : undefined;
 }

@@ -12,6 +12,13 @@ const en = {
 	'reason.label': 'missing label',
 	'reason.value': 'missing value in `{column}`',
 	more: ', …',
+	// ---- the data changed since training (evaluate, predict)
+	'fp.data':
+		'the data ({source}) changed since training: {then} then, {now} now, so the same row numbers may hold other rows and the evaluation split may overlap the training rows',
+	'fp.splits.one': 'the {splits} split holds other rows than at training ({prints})',
+	'fp.splits.many': 'the {splits} splits hold other rows than at training ({prints})',
+	'fp.split': '{split} {then} then, {now} now',
+	'fp.end': '{parts}.',
 } as const;
 const zh: Strings<typeof en> = {
 	'dropped.one': '因{reason}丢弃了 1 行（{places}）',
@@ -23,6 +30,11 @@ const zh: Strings<typeof en> = {
 	'reason.label': '缺少标签',
 	'reason.value': '列 `{column}` 缺少值',
 	more: '……',
+	'fp.data': '数据（{source}）自训练以来已改变：训练时 {then}，现在 {now}，所以同样的行号可能对应其他行，评估划分可能与训练行重叠',
+	'fp.splits.one': '{splits} 划分中的行与训练时不同（{prints}）',
+	'fp.splits.many': '{splits} 划分中的行与训练时不同（{prints}）',
+	'fp.split': '{split}：训练时 {then}，现在 {now}',
+	'fp.end': '{parts}。',
 };
 export const reportMessages = catalogue('report', en, zh);
 const t = reportMessages.t;

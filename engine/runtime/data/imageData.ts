@@ -16,6 +16,7 @@ import { decodeImage, resizeInto } from './images';
 import { inferTask, labelEncoding, PREVIEW_ROWS, type PreparedData, type PrepareOptions, type SplitArrays } from './prepare';
 import type { LabelEncoding, Preprocessing } from './preprocess';
 import { kFoldIndices, splitRows, toArray, type SplitIndices } from './split';
+import { tr } from '../messages';
 
 type ImagesSource = ResolvedConfig['data']['source'] & { type: 'images' };
 
@@ -37,19 +38,18 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 	const listed = listImageFolderSync(source, policy);
 	if (!listed.ok) throw new DataError(listed.message);
 	const { classes, files } = listed.folder;
-	if (d.label !== undefined && d.label !== 'label')
-		throw new DataError(`an images source has the columns \`image\` and \`label\` (the class folder), not \`${d.label}\`.`);
+	if (d.label !== undefined && d.label !== 'label') throw new DataError(tr('image.columns', { label: d.label }));
 	const task = inferTask(config.training.loss, d.task, classes.length);
 	if (task === 'regression')
 		throw new DataError(
-			`the images in \`${source.path}\` are labelled by class folder (${classes.slice(0, 5).join(', ')}${classes.length > 5 ? ', …' : ''}), but the task is regression: use a classification loss.`,
+			tr('image.regression', { path: source.path, classes: `${classes.slice(0, 5).join(', ')}${classes.length > 5 ? ', …' : ''}` }),
 		);
 	const encoding = labelEncoding(config.training.loss, task);
 	const [h, w, c] = imageShape(source);
 	const size = h * w * c;
 	const inputShape = config.model.inputShape ?? [h, w, c];
 	if (inputShape.reduce((a, b) => a * b, 1) !== size)
-		throw new DataError(`model.inputShape [${inputShape.join(', ')}] does not hold the images' ${h}×${w}×${c} = ${size} values.`);
+		throw new DataError(tr('image.inputShape', { shape: inputShape.join(', '), h, w, c, size }));
 
 	const n = files.length;
 	const labels = Int32Array.from(files, (f) => f.label);
@@ -69,11 +69,11 @@ export async function prepareImages(config: ResolvedConfig, policy: PathPolicy, 
 			...(sp.stratify ? { labels } : {}),
 		});
 		const f = folds[opts.fold.index];
-		if (!f) throw new DataError(`fold ${opts.fold.index + 1} of ${opts.fold.of} does not exist.`);
+		if (!f) throw new DataError(tr('data.noFold', { n: opts.fold.index + 1, of: opts.fold.of }));
 		split.train = Int32Array.from(f.train);
 		split.validation = Int32Array.from(f.validation);
 	}
-	if (split.train.length === 0) throw new DataError('the training split is empty: lower `data.split.validation`/`test` or add images.');
+	if (split.train.length === 0) throw new DataError(tr('image.trainEmpty'));
 
 	const pre: Preprocessing = {
 		version: 1,
@@ -150,12 +150,12 @@ async function readInto(f: ImageFile, h: number, w: number, c: 1 | 3, out: Float
 	try {
 		bytes = await fsp.readFile(f.file);
 	} catch (err) {
-		throw new DataError(`${f.shown}: cannot read the file (${err instanceof Error ? err.message : String(err)}).`, f.file);
+		throw new DataError(tr('image.cannotRead', { file: f.shown, error: err instanceof Error ? err.message : String(err) }), f.file);
 	}
 	try {
 		resizeInto(decodeImage(bytes), h, w, c, out, offset);
 	} catch (err) {
-		throw new DataError(`${f.shown}: ${err instanceof Error ? err.message : String(err)}.`, f.file);
+		throw new DataError(tr('image.fileProblem', { file: f.shown, error: err instanceof Error ? err.message : String(err) }), f.file);
 	}
 	// `<class>/<file>`: the print does not change when the config (and its relative path) moves.
 	return `${path.basename(path.dirname(f.file))}/${path.basename(f.file)}\t${createHash('sha256').update(bytes).digest('hex')}`;

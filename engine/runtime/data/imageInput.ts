@@ -9,6 +9,7 @@ import { IMAGE_FILE } from '../../io/imageFolder';
 import { DataError } from './csv';
 import { decodeImage, resizeInto } from './images';
 import type { Preprocessing } from './preprocess';
+import { tr } from '../messages';
 
 /** Values one image takes in a model input row: height × width × channels. */
 export function imageRowWidth(pre: Pick<Preprocessing, 'image'>): number {
@@ -54,11 +55,11 @@ export function imageFilesOf(cwd: string, names: readonly string[]): { file: str
 	for (const name of names) {
 		const file = path.resolve(cwd, name);
 		const stat = fs.statSync(file, { throwIfNoEntry: false });
-		if (!stat) throw new DataError(`${name}: no such file or folder.`, file);
+		if (!stat) throw new DataError(tr('image.noSuchFile', { name }), file);
 		if (stat.isDirectory()) {
 			const before = out.length;
 			walk(file, name);
-			if (out.length === before) throw new DataError(`${name}: no .png, .jpg or .jpeg files in this folder.`, file);
+			if (out.length === before) throw new DataError(tr('image.noImages', { name }), file);
 		} else out.push({ file, shown: name });
 	}
 	return out;

@@ -5,6 +5,7 @@
  */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { LocalizedError } from '../messages';
 
 /** Decoded pixels, RGBA, 8 bits per channel. */
 export interface Rgba {
@@ -26,8 +27,11 @@ const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const isPng = (b: Uint8Array) => b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
+/** An image over the decoder's megapixel limit (serve tells a request's budget by this class, not by the text). */
+export class ImageTooLargeError extends LocalizedError {}
+
 /**
- * Decodes a PNG or JPEG by its bytes (not its name); throws an Error whose message says why not.
+ * Decodes a PNG or JPEG by its bytes (not its name); throws a LocalizedError whose message says why not.
  * `maxMegapixels` may only lower the limit (a server takes smaller images than a training folder).
  */
 export function decodeImage(bytes: Buffer, maxMegapixels = MAX_MEGAPIXELS): Rgba {
@@ -37,19 +41,19 @@ export function decodeImage(bytes: Buffer, maxMegapixels = MAX_MEGAPIXELS): Rgba
 		if (bytes.length >= 24) {
 			const w = bytes.readUInt32BE(16);
 			const h = bytes.readUInt32BE(20);
-			if (w * h > mp * 1e6) throw new Error(`${w}×${h} pixels is more than ${mp} megapixels`);
+			if (w * h > mp * 1e6) throw new ImageTooLargeError('image.tooLarge', { w, h, mp });
 			if (bytes.length >= 26) {
 				const depth = bytes[24]!;
 				const scanline = (w * h * (PNG_SAMPLES[bytes[25]!] ?? 4) * Math.max(depth, 8)) / 8;
 				if (scanline + w * h * 4 > MAX_DECODE_BYTES)
-					throw new Error(`${w}×${h} pixels at ${depth} bits per sample needs more than ${MAX_DECODE_BYTES >> 20} MB to decode`);
+					throw new LocalizedError('image.tooMuchMemory', { w, h, depth, mb: MAX_DECODE_BYTES >> 20 });
 			}
 		}
 		let png: PNG;
 		try {
 			png = PNG.sync.read(bytes);
 		} catch (err) {
-			throw new Error(`not a readable PNG (${err instanceof Error ? err.message : String(err)})`);
+			throw new LocalizedError('image.badPng', { error: err instanceof Error ? err.message : String(err) });
 		}
 		return { width: png.width, height: png.height, data: png.data };
 	}
@@ -58,10 +62,13 @@ export function decodeImage(bytes: Buffer, maxMegapixels = MAX_MEGAPIXELS): Rgba
 			const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: mp, maxMemoryUsageInMB: 1024 });
 			return { width: j.width, height: j.height, data: j.data };
 		} catch (err) {
-			throw new Error(`not a readable JPEG (${err instanceof Error ? err.message : String(err)})`);
+			const error = err instanceof Error ? err.message : String(err);
+			// jpeg-js refuses by its own limit with "maxResolutionInMP limit exceeded by …".
+			if (/maxResolutionInMP/.test(error)) throw new ImageTooLargeError('image.badJpeg', { error });
+			throw new LocalizedError('image.badJpeg', { error });
 		}
 	}
-	throw new Error(bytes.length === 0 ? 'the file is empty' : 'not a PNG or JPEG image (unknown file signature)');
+	throw new LocalizedError(bytes.length === 0 ? 'image.empty' : 'image.unknown');
 }
 
 /**
@@ -72,7 +79,7 @@ export function decodeImage(bytes: Buffer, maxMegapixels = MAX_MEGAPIXELS): Rgba
  */
 export function resizeInto(src: Rgba, h: number, w: number, channels: 1 | 3, out: Float32Array, offset: number): void {
 	const { width: sw, height: sh, data } = src;
-	if (sw === 0 || sh === 0) throw new Error('the image has no pixels');
+	if (sw === 0 || sh === 0) throw new LocalizedError('image.noPixels');
 	const xs = new Int32Array(2 * w);
 	const fx = new Float32Array(w);
 	for (let x = 0; x < w; x++) {

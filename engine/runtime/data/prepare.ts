@@ -193,20 +193,13 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	if (weightCol !== undefined) {
 		if (!loaded.columns.includes(weightCol))
 			throw new DataError(
-				`sample-weight column \`${weightCol}\` not found (columns: ${loaded.columns.join(', ')}).`,
+				tr('weight.notFound', { column: weightCol, columns: loaded.columns.join(', ') }),
 				undefined,
 				undefined,
 				weightCol,
 			);
-		if (weightCol === label)
-			throw new DataError(`the sample-weight column \`${weightCol}\` is the label.`, undefined, undefined, weightCol);
-		if (listed?.includes(weightCol))
-			throw new DataError(
-				`\`${weightCol}\` is the sample-weight column, so it cannot be a feature too (the model would see the weights): leave it out of \`features\`.`,
-				undefined,
-				undefined,
-				weightCol,
-			);
+		if (weightCol === label) throw new DataError(tr('weight.isLabel', { column: weightCol }), undefined, undefined, weightCol);
+		if (listed?.includes(weightCol)) throw new DataError(tr('weight.isFeature', { column: weightCol }), undefined, undefined, weightCol);
 	}
 	// The weight column is never a default feature.
 	const features = listed ?? loaded.info.defaultFeatures ?? loaded.columns.filter((c) => c !== label && c !== weightCol);
@@ -244,7 +237,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const n0 = table.n;
 	// Rows are named as the file counts them ("line 40" in a CSV file), else by their 1-based number.
 	const lineOf = loaded.lineOf;
-	const place = (i: number) => (lineOf ? `line ${lineOf(i)}` : `row ${i + 1}`);
+	const place = (i: number) => (lineOf ? tr('place.line', { n: lineOf(i) }) : tr('place.row', { n: i + 1 }));
 	// Why rows are dropped, each under its first reason: how many, and the first few places.
 	const reasons = new Map<string, DroppedRows>();
 	const noteDrop = (reason: string, i: number) => {
@@ -335,7 +328,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			...(rowClasses && sp.stratify ? { labels: rowClasses } : {}),
 		});
 		const f = folds[opts.fold.index];
-		if (!f) throw new DataError(`fold ${opts.fold.index + 1} of ${opts.fold.of} does not exist.`);
+		if (!f) throw new DataError(tr('data.noFold', { n: opts.fold.index + 1, of: opts.fold.of }));
 		if (rowClasses && sp.stratify) foldWarning = smallClasses(pool, rowClasses, classes!, opts.fold.of);
 		split.train = Int32Array.from(f.train);
 		split.validation = Int32Array.from(f.validation);
@@ -430,12 +423,12 @@ function sampleWeights(
 		const v = cell(col, i);
 		if (typeof v === 'number' && Number.isFinite(v) && v >= 0) continue;
 		if (n++ < DROPPED_EXAMPLES)
-			bad.push(`${place(i)}: ${v === null ? 'missing' : JSON.stringify(typeof v === 'number' ? String(v) : v.slice(0, 40))}`);
+			bad.push(`${place(i)}: ${v === null ? tr('weight.missing') : JSON.stringify(typeof v === 'number' ? String(v) : v.slice(0, 40))}`);
 		if (first < 0) first = i;
 	}
 	if (n)
 		throw new DataError(
-			`the sample-weight column \`${name}\` has ${n} value${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a finite number ≥ 0 (${bad.join('; ')}${n > bad.length ? '; …' : ''}): fix ${n === 1 ? 'it' : 'them'} in the file.`,
+			tr(n === 1 ? 'weight.bad.one' : 'weight.bad.many', { column: name, n, examples: `${bad.join('; ')}${n > bad.length ? '; …' : ''}` }),
 			undefined,
 			lineOf ? lineOf(first) : first + 1,
 			name,
@@ -493,12 +486,12 @@ function smallClasses(
 		.filter((x) => x.n < k)
 		.sort((a, b) => a.n - b.n || a.c - b.c);
 	if (!few.length) return undefined;
-	const named = few
-		.slice(0, 5)
-		.map((x) => `\`${String(classes[x.c])}\` (${x.n} row${x.n === 1 ? '' : 's'})`)
-		.join(', ');
-	const more = few.length > 5 ? ` and ${few.length - 5} more` : '';
-	return `${few.length === 1 ? 'class' : 'classes'} ${named}${more} ${few.length === 1 ? 'has' : 'have'} fewer rows than the ${k} folds: the folds are stratified, so ${k - few[0]!.n} of them validate without ${few.length === 1 ? 'it' : 'the smallest'} and per-fold scores of ${few.length === 1 ? 'that class' : 'those classes'} are missing or noisy. Use at most ${Math.max(2, few[0]!.n)} folds, or add rows.`;
+	const named = list(
+		few.slice(0, 5).map((x) => tr(x.n === 1 ? 'fold.classRows.one' : 'fold.classRows.many', { cls: String(classes[x.c]), n: x.n })),
+	);
+	const more = few.length > 5 ? tr('fold.more', { n: few.length - 5 }) : '';
+	const args = { named, more, k, without: k - few[0]!.n, most: Math.max(2, few[0]!.n) };
+	return few.length === 1 ? tr('fold.fewRows.one', args) : tr('fold.fewRows.many', args);
 }
 
 /** Places listed per dropped-rows reason. */

@@ -3,6 +3,7 @@
  * the exported model and `predict` apply exactly the same transforms.
  */
 import { DataError } from './csv';
+import { tr, trEnglish } from '../messages';
 import { classKey, classLookup, compareValues } from '../../core/data/labels';
 import { cell, columnOf, type Column, type Row, type Table, type Value } from './table';
 import { encodeText, fitTokenizer, vocabularyIndex, type Tokenizer } from '../../core/data/tokenize';
@@ -115,19 +116,20 @@ export function dateProblem(
 	bad: { error: 'invalid' | 'ambiguous'; text: string },
 	format: DateOptions['format'],
 	many?: { n: number; where: string },
+	say: typeof tr = tr,
 ): string {
 	const quoted = JSON.stringify(bad.text.slice(0, 60));
-	const has = many ? `${many.n} value${many.n === 1 ? '' : 's'} (${many.where})` : quoted;
+	const has = many ? say(many.n === 1 ? 'date.values.one' : 'date.values.many', { n: many.n, where: many.where }) : quoted;
 	if (bad.error === 'ambiguous') {
 		const r = readings(bad.text);
-		const as = [r.dmy ? `\`format: dmy\` reads ${quoted} as ${r.dmy}` : '', r.mdy ? `\`format: mdy\` as ${r.mdy}` : '']
-			.filter(Boolean)
-			.join(', ');
-		return `column \`${column}\` has ${has} with the day and month first, an order \`format: iso\` does not assume: set the column's \`format\` to \`dmy\` or \`mdy\`${as ? ` (${as})` : ''}.`;
+		const dmy = r.dmy ? say('date.readAs', { value: quoted, dmy: r.dmy }) : '';
+		const mdy = r.mdy ? say('date.readAsMdy', { mdy: r.mdy }) : '';
+		const both = dmy && mdy ? say('date.readings.both', { dmy, mdy }) : dmy || mdy ? say('date.readings.one', { reading: dmy || mdy }) : '';
+		return say('date.ambiguous', { column, has, readings: both });
 	}
-	const example = format === 'iso' ? '' : `, or ${format === 'dmy' ? '05.03.2024' : '03/05/2024'}`;
+	const example = format === 'iso' ? '' : say('date.or', { example: format === 'dmy' ? '05.03.2024' : '03/05/2024' });
 	const plural = many !== undefined && many.n > 1;
-	return `column \`${column}\` has ${has} that ${plural ? 'are not dates' : 'is not a date'} under \`format: ${format}\` (year-first ISO 8601 such as 2024-03-05 or 2024-03-05T14:30${example}); fix ${plural ? 'them' : 'it'}, or set \`unparseable: missing\` to treat such values as missing.`;
+	return say(plural ? 'date.invalid.many' : 'date.invalid.one', { column, has, format, example });
 }
 
 /** The texts of `col` over `index` (missing cells skipped), for fitting a tokenizer. */
@@ -286,7 +288,8 @@ function writeDate(f: FeatureTransform, v: DateCell, out: Float32Array, k: numbe
 		expandDate(v, f.date!, out, k);
 		return undefined;
 	}
-	if (v !== undefined) return dateProblem(f.column, v, f.date!.options.format);
+	// A row's problem reaches serve's HTTP bodies (an API): English, as the row's other messages.
+	if (v !== undefined) return dateProblem(f.column, v, f.date!.options.format, undefined, trEnglish);
 	if (f.fillValue === undefined) return `missing value in column \`${f.column}\` (policy \`${f.fill}\`).`;
 	// `zero` writes zeros; the other fills are a date, expanded as any other.
 	if (f.fill === 'zero') out.fill(0, k, k + dateWidth(f.date!.options));

@@ -1,4 +1,5 @@
 /** Evaluates a trained model on a split: the report the evaluation panel and evaluation.json show. */
+import { tr } from '../messages';
 import * as tf from '@tensorflow/tfjs';
 import { predictRowsFlat } from '../model/inputs';
 import type { ResolvedConfig } from '../../core/config/resolve';
@@ -78,8 +79,7 @@ export function evaluateModel(
 	// Scores of every class per prediction only while they stay small (as the dense confusion matrix).
 	const withScores = classes.length <= LIMITS.denseConfusion;
 	const notes = summaryNotes(c);
-	if (!withScores)
-		notes.push(`Predictions leave out the per-class scores (${classes.length} classes, more than ${LIMITS.denseConfusion}).`);
+	if (!withScores) notes.push(tr('eval.perClassLeftOut', { n: classes.length, max: LIMITS.denseConfusion }));
 	if (notes.length) ev.notes = notes;
 	const avg = config.evaluation.average;
 	if (keep('accuracy')) ev.metrics.accuracy = c.accuracy;

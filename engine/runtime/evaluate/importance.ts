@@ -3,6 +3,7 @@
  * is one feature) are shuffled across rows, seeded, `repeats` times; the importance is the mean
  * and standard deviation of the drop in the metric (accuracy for classifiers, R² for regression).
  */
+import { tr } from '../messages';
 import * as tf from '@tensorflow/tfjs';
 import { predictRowsFlat } from '../model/inputs';
 import type { ResolvedConfig } from '../../core/config/resolve';
@@ -124,7 +125,7 @@ export function addImportance(ev: Evaluation, model: tf.LayersModel, config: Res
 		const imp = permutationImportance(model, data.preprocessing, s, { seed: config.seed, threshold: config.evaluation.threshold });
 		if (imp) ev.importance = imp;
 	} catch (err) {
-		(ev.notes ??= []).push(`Feature importance was not computed: ${err instanceof Error ? err.message : String(err)}`);
+		(ev.notes ??= []).push(tr('eval.noImportance', { error: err instanceof Error ? err.message : String(err) }));
 	}
 	return ev;
 }

@@ -7,6 +7,7 @@
  * for the most supported classes only and thinned to a number of points, and the confusion
  * matrix of many classes is stored sparsely. AUCs and averages always use every class and row.
  */
+import { tr } from '../messages';
 import type {
 	ClassificationReport,
 	ClassReport,
@@ -276,15 +277,19 @@ export function summaryNotes(c: ClassificationReport): string[] {
 	const s = c.summarised;
 	if (!s) return [];
 	const notes: string[] = [];
-	if (s.curves)
-		notes.push(
-			`ROC and PR curves are stored for the ${s.curves.stored} most supported of ${s.curves.of} classes; ROC AUC and PR AUC (macro and per class) use every class.`,
-		);
-	if (s.curvePoints) notes.push(`Curves are thinned to at most ${s.curvePoints} points each; their AUCs come from every point.`);
+	if (s.curves) notes.push(tr('eval.curvesStored', { stored: s.curves.stored, of: s.curves.of }));
+	if (s.curvePoints) notes.push(tr('eval.curvesThinned', { points: s.curvePoints }));
 	if (c.confusionSparse) {
 		const z = c.confusionSparse;
 		notes.push(
-			`The confusion matrix of ${c.perClass.length} classes (more than ${s.denseConfusionMax ?? LIMITS.denseConfusion}) is stored sparsely: the diagonal and the ${z.cells.length} most frequent of ${z.nonZeroCells} confusions (${z.errorsInCells} of ${z.errors} misclassified rows).`,
+			tr('eval.sparseConfusion', {
+				n: c.perClass.length,
+				max: s.denseConfusionMax ?? LIMITS.denseConfusion,
+				cells: z.cells.length,
+				nonZero: z.nonZeroCells,
+				inCells: z.errorsInCells,
+				errors: z.errors,
+			}),
 		);
 	}
 	return notes;

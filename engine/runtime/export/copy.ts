@@ -3,6 +3,7 @@
  * extension's Export Model): the files of the formats asked for, an ONNX file translated from the
  * run's tfjs model when `onnx` is one, and the model card's ONNX section to match.
  */
+import { tr } from '../messages';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExportFormat } from '../../core/config/schema';
@@ -32,7 +33,7 @@ export async function exportRunModel(src: string, out: string, formats: readonly
 				threshold: snapshot?.evaluation.threshold ?? 0.5,
 			});
 		} catch (err) {
-			throw new Error(`the model cannot be exported to ONNX: ${err instanceof Error ? err.message : String(err)}`);
+			throw new Error(tr('onnx.cannot', { error: err instanceof Error ? err.message : String(err) }));
 		} finally {
 			model.dispose();
 		}

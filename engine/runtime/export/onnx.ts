@@ -18,6 +18,7 @@
  * ONNX's channels-first and back around their operator. Padding masks (embedding maskZero) travel
  * beside the tensors as float [N, T] (1 = a real step), as tfjs passes them from layer to layer.
  */
+import { tr } from '../messages';
 import { onnx } from 'onnx-proto';
 import type * as tf from '@tensorflow/tfjs';
 import type { Preprocessing, FeatureTransform } from '../data/preprocess';
@@ -351,7 +352,7 @@ function activation(g: Graph, x: string, a: string, where: string): string {
 		case 'hardSigmoid':
 			return g.op1('HardSigmoid', [x], [fa('alpha', 0.2), fa('beta', 0.5)]);
 		default:
-			throw new Error(`${where} uses activation \`${a}\`, which the ONNX export does not know.`);
+			throw new Error(tr('onnx.activation', { where, activation: a }));
 	}
 }
 
@@ -456,16 +457,14 @@ function layerMask(g: Graph, layer: LayerLike, xs: string[], masks: (string | un
 	if (cls === 'MaskedGlobalAveragePooling1D') return undefined;
 	if (MASK_PASSING.has(cls)) return masks[0];
 	if (cls === 'Concatenate' && Number(cfg.axis ?? -1) === -1) return given.slice(1).reduce((a, m) => g.op1('Mul', [a, m]), given[0]!);
-	throw new Error(
-		`layer \`${layer.name}\` (${cls}) receives a padding mask (embedding maskZero), which the ONNX export cannot carry through it.`,
-	);
+	throw new Error(tr('onnx.maskThrough', { layer: layer.name, cls }));
 }
 
 /** The ONNX nodes for one tfjs layer, applied to `xs` (`mask`: the padding mask of its first input); returns its output. */
 function convertLayer(g: Graph, layer: LayerLike, xs: string[], mask?: string): string {
 	const cls = layer.getClassName();
 	const cfg = layer.getConfig();
-	const where = `layer \`${layer.name}\` (${cls})`;
+	const where = tr('onnx.layer', { layer: layer.name, cls });
 	const w = () => weightsOf(layer);
 	const x = xs[0]!;
 	const shapes = layer.inboundNodes[0]?.inputShapes ?? [];
@@ -592,7 +591,7 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[], mask?: string): 
 		case 'SimpleRNN':
 			// A masked recurrence carries its state over padded steps anywhere in the sequence; ONNX's
 			// operators only stop early (sequence_lens), so it is refused rather than approximated.
-			if (mask) throw new Error(`${where} receives a padding mask (embedding maskZero), which ONNX's ${cls} operator cannot apply.`);
+			if (mask) throw new Error(tr('onnx.maskOperator', { where, cls }));
 			return recurrent(g, layer, cls, cfg, x, where);
 		case 'PositionEmbedding': {
 			// y_t = x_t + P_t over the input's steps: the rows of P it uses, as a constant.
@@ -641,7 +640,7 @@ function convertLayer(g: Graph, layer: LayerLike, xs: string[], mask?: string): 
 		case 'Concatenate':
 			return g.op1('Concat', xs, [ia('axis', Number(cfg.axis ?? -1))], layer.name);
 		default:
-			throw new Error(`${where} cannot be exported to ONNX: the exporter has no translation for ${cls} layers.`);
+			throw new Error(tr('onnx.noTranslation', { where, cls }));
 	}
 }
 
@@ -740,10 +739,7 @@ function recurrent(g: Graph, layer: LayerLike, cls: string, cfg: Record<string, 
 				: [cfg.activation];
 	const ops = acts.map((a) => {
 		const m = RNN_ACTIVATIONS[String(a) as Activation];
-		if (!m)
-			throw new Error(
-				`${where} uses activation \`${String(a)}\`, which ONNX's ${cls === 'SimpleRNN' ? 'RNN' : cls} operator cannot express.`,
-			);
+		if (!m) throw new Error(tr('onnx.rnnActivation', { where, activation: String(a), op: cls === 'SimpleRNN' ? 'RNN' : cls }));
 		return m;
 	});
 	const W = g.float(`${layer.name}_W`, gateMatrix(k, order, u), [1, G * u, k.shape[0]!]);
@@ -809,9 +805,7 @@ export function onnxModel(
 	const inputs: onnx.IValueInfoProto[] = [];
 	const summaryInputs: OnnxSummary['inputs'] = [];
 	const parts: string[] = [];
-	for (const f of pre.features)
-		if (!ONNX_STEPS.has(f.step))
-			throw new Error(`column \`${f.column}\` has the preprocessing step \`${f.step}\`, which the ONNX export cannot put in the graph.`);
+	for (const f of pre.features) if (!ONNX_STEPS.has(f.step)) throw new Error(tr('onnx.step', { column: f.column, step: f.step }));
 	let x: string;
 	/** The model's inputs by the name of their InputLayer (several with `model.inputs`). */
 	const modelInputs = new Map<string, string>();
@@ -845,9 +839,7 @@ export function onnxModel(
 			x = g.op1('Reshape', [x, g.int64('input_shape', [-1, ...pre.inputShape])], [], 'input');
 	}
 	if (modelInputs.size && model.inputs.some((i) => !modelInputs.has(i.sourceLayer.name)))
-		throw new Error(
-			`the model's inputs (${model.inputs.map((i) => i.sourceLayer.name).join(', ')}) are not the named inputs its preprocessing records.`,
-		);
+		throw new Error(tr('onnx.inputs', { inputs: model.inputs.map((i) => i.sourceLayer.name).join(', ') }));
 	// Walk the layers in order (model.layers is topologically sorted); each reads its inbound layers' outputs and masks.
 	const out = new Map<string, string>();
 	const maskOf = new Map<string, string | undefined>();

@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../../core/config/resolve';
 import { classLookup } from '../../core/data/labels';
 import { DataError } from '../data/csv';
 import type { PreparedData, SplitArrays } from '../data/prepare';
+import { tr } from '../messages';
 
 /**
  * The weight of each class: `balanced` is n / (K · n_k) over the training rows (K the classes
@@ -20,8 +21,7 @@ export function classWeights(config: ResolvedConfig, data: PreparedData): Float6
 	if (cw === undefined) return undefined;
 	const classes = data.preprocessing.label.classes;
 	const rows = data.train.classes;
-	if (!classes || !rows || data.preprocessing.task === 'regression')
-		throw new DataError('`training.classWeight` weighs classes, but the task is regression: there are none to weigh.');
+	if (!classes || !rows || data.preprocessing.task === 'regression') throw new DataError(tr('weight.classRegression'));
 	const out = new Float64Array(classes.length).fill(1);
 	if (cw === 'balanced') {
 		const counts = new Float64Array(classes.length);
@@ -39,10 +39,14 @@ export function classWeights(config: ResolvedConfig, data: PreparedData): Float6
 		const k = lookup(key);
 		if (k < 0)
 			throw new DataError(
-				`\`training.classWeight\` names class \`${key}\`, which the label \`${data.preprocessing.label.column}\` does not have (classes: ${classes
-					.slice(0, 10)
-					.map((c) => `\`${String(c)}\``)
-					.join(', ')}${classes.length > 10 ? ', …' : ''}).`,
+				tr('weight.unknownClass', {
+					cls: key,
+					label: data.preprocessing.label.column,
+					classes: `${classes
+						.slice(0, 10)
+						.map((c) => `\`${String(c)}\``)
+						.join(', ')}${classes.length > 10 ? ', …' : ''}`,
+				}),
 			);
 		out[k] = w;
 	}
