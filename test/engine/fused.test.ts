@@ -19,6 +19,7 @@ import {
 	MISS_PAUSE_ENV,
 	splitRows,
 	THREADS_ENV,
+	WORKERS_ONLY_ENV,
 } from '../../engine/runtime/train/fused/threads';
 import { createRng } from '../../engine/core/random';
 import { buildModel } from '../../engine/runtime/model/build';
@@ -327,6 +328,15 @@ describe('fused path on two threads (data parallel)', () => {
 			},
 		});
 	const weights = (r: TrainResult) => r.model.getWeights().map((w) => Array.from(w.dataSync()));
+	/** Runs `f` with every fused part left to the worker threads. */
+	const workersOnly = async <T>(f: () => Promise<T>): Promise<T> => {
+		process.env[WORKERS_ONLY_ENV] = '1';
+		try {
+			return await f();
+		} finally {
+			delete process.env[WORKERS_ONLY_ENV];
+		}
+	};
 	/** ‖a − b‖ / ‖a‖ over every weight. */
 	const relDiff = (a: number[][], b: number[][]) => {
 		let d = 0;
@@ -352,9 +362,10 @@ describe('fused path on two threads (data parallel)', () => {
 		]) {
 			const data = await prepareData(c, policy);
 			const one = await trainLoop({ config: c, data, threads: 1 });
+			// The worker thread computes every part (on a busy machine the main thread could otherwise take
+			// them all, and the test would prove nothing); then a run with both threads claiming, same bits.
 			const before = fusedWorkerParts();
-			const two = await trainLoop({ config: c, data, threads: 2 });
-			// The worker thread computed parts (a test that ran every part on the main thread would prove nothing).
+			const two = await workersOnly(() => trainLoop({ config: c, data, threads: 2 }));
 			assert.ok(fusedWorkerParts() > before, 'the worker thread ran parts');
 			const again = await trainLoop({ config: c, data, threads: 2 });
 			assert.match(one.trainPathReason, /fused WebAssembly step$/);
@@ -379,10 +390,11 @@ describe('fused path on two threads (data parallel)', () => {
 		const data = await prepareData(c, policy);
 		const plain = await trainLoop({ config: c, data, threads: 2 });
 		const before = fusedWorkerParts();
-		process.env[MISS_PAUSE_ENV] = '2';
+		// The worker claims every part, and after each claim that finds none sleeps until the next step is posted.
+		process.env[MISS_PAUSE_ENV] = '50';
 		let paused: TrainResult;
 		try {
-			paused = await trainLoop({ config: c, data, threads: 2 });
+			paused = await workersOnly(() => trainLoop({ config: c, data, threads: 2 }));
 		} finally {
 			delete process.env[MISS_PAUSE_ENV];
 		}

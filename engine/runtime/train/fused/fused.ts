@@ -15,7 +15,7 @@ import type { Rng } from '../../../core/random';
 import type { PreparedData } from '../../data/prepare';
 import type { BatchEnd } from '../callbacks/callback';
 import type { EngineOptimizer } from '../optimizers';
-import { FusedTeam, fusedThreads, gradientParts, splitRows } from './threads';
+import { FusedTeam, fusedThreads, gradientParts, splitRows, WORKERS_ONLY_ENV } from './threads';
 import { fusedLoadError, fusedModule, instantiate, sharedMemory, type FusedExports } from './wasm';
 
 export type TrainPath = 'fused' | 'tfjs';
@@ -471,7 +471,7 @@ export class FusedTrainer {
 			.filter((rows) => rows > 0)
 			.map((rows, p) => ({ plan: this.plans[p]!, rows, r0: (r0 += rows) - rows }));
 		team.begin(start, n, parts);
-		for (let p = team.claim(); p >= 0; p = team.claim()) {
+		for (let p = this.mainClaims ? team.claim() : -1; p >= 0; p = team.claim()) {
 			this.ex.grad(parts[p]!.plan, start, parts[p]!.rows, n, parts[p]!.r0);
 			team.done();
 		}
@@ -484,7 +484,7 @@ export class FusedTrainer {
 		}
 		this.ex.tick(this.plan);
 		team.beginUpdate(this.plan, this.othersPtr, count, this.threads);
-		for (let p = team.claim(); p >= 0; p = team.claim()) {
+		for (let p = this.mainClaims ? team.claim() : -1; p >= 0; p = team.claim()) {
 			this.ex.updatePart(this.plan, this.othersPtr, count, p, this.threads);
 			team.done();
 		}
@@ -492,6 +492,8 @@ export class FusedTrainer {
 		this.ex.finishParts(this.plan, this.othersPtr, count, n, this.threads);
 	}
 
+	/** Whether this thread claims parts too (tests may leave every part to the workers: WORKERS_ONLY_ENV). */
+	private readonly mainClaims = process.env[WORKERS_ONLY_ENV] !== '1';
 	/** Whether the first threaded step has waited for the workers to run. */
 	private teamStarted = false;
 	/** The worker threads, started on first use. */

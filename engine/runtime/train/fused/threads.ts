@@ -18,6 +18,11 @@ const GO = 0; // sequence number of the current step
 const NEXT = 1;
 const CLAIM_BITS = 8;
 const CLAIM_MASK = (1 << CLAIM_BITS) - 1;
+/**
+ * @internal tests: `1` leaves every part to the worker threads (the main thread only posts and
+ * waits), so a test knows the workers computed them, whatever the machine's load.
+ */
+export const WORKERS_ONLY_ENV = 'MODELWRIGHT_TEST_FUSED_WORKERS_ONLY';
 /** @internal tests: ms a worker sleeps after a claim that found no part (a preempted thread). */
 export const MISS_PAUSE_ENV = 'MODELWRIGHT_TEST_FUSED_MISS_PAUSE_MS';
 const DONE = 2; // parts of the step finished
