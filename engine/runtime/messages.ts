@@ -125,6 +125,8 @@ const en = {
 	'job.evaluationFailed': 'evaluation failed (the trained model is saved in {dir}): {error}',
 	'run.noRows': 'no rows to predict.',
 	'run.noImages': 'no images to predict.',
+	'run.imageModel':
+		'this model was trained on images, not table rows: name image files or a folder (`modelwright predict <run> <images…>`), or send base64 PNG/JPEG images to `serve` ({example}).',
 	'run.tableModel': 'this model was trained on table rows ({columns}), not images: give --input or --values.',
 	'run.snapshot': 'the config snapshot of {dir} does not parse.',
 	'run.dataChanged': 'cannot evaluate run {run} on its data: {change} Evaluate anyway with --allow-data-change.',
@@ -279,6 +281,8 @@ const zh: Strings<typeof en> = {
 	'job.evaluationFailed': '评估失败（训练好的模型已保存在 {dir}）：{error}',
 	'run.noRows': '没有要预测的行。',
 	'run.noImages': '没有要预测的图像。',
+	'run.imageModel':
+		'这个模型是用图像训练的，不是表格行：请给出图像文件或文件夹（`modelwright predict <run> <images…>`），或者向 `serve` 发送 base64 编码的 PNG/JPEG 图像（{example}）。',
 	'run.tableModel': '这个模型是用表格行（{columns}）训练的，不是图像：请给出 --input 或 --values。',
 	'run.snapshot': '{dir} 的配置快照无法解析。',
 	'run.dataChanged': '无法在运行 {run} 的数据上评估它：{change} 如仍要评估，请加 --allow-data-change。',

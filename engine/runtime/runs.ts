@@ -13,7 +13,7 @@ import type { Row } from './data/generators';
 import { evaluateModel } from './evaluate/evaluate';
 import { addImportance } from './evaluate/importance';
 import type { Evaluation } from '../core/records';
-import { IMAGE_MODEL_ROWS, loadExported, MODEL_FILE } from './export/tfjs';
+import { loadExported, MODEL_FILE } from './export/tfjs';
 import { readRunSummary } from '../io/store';
 import { readFileWithin } from '../io/fsutil';
 import { imageIntoRow, imageRowWidth } from './data/imageInput';
@@ -41,7 +41,7 @@ export async function predictRows(
 	if (rows.length === 0) throw new Error(tr('run.noRows'));
 	const { model, preprocessing: pre } = await loadExported(modelDir);
 	try {
-		if (pre.image) throw new Error(IMAGE_MODEL_ROWS);
+		if (pre.image) throw new Error(tr('run.imageModel', { example: '{"image": "…"}' }));
 		const w = pre.inputs.length;
 		const x = new Float32Array(rows.length * w);
 		rows.forEach((r, i) => transformRow(pre.features, r, x, i * w, `input row ${i + 1}: `));

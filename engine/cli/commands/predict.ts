@@ -9,7 +9,8 @@ import { shortPrint } from '../../core/data/fingerprint';
 import { readRunSummary } from '../../io/store';
 import { realPathOf } from '../../io/probe';
 import type { Row } from '../../runtime/data/generators';
-import { IMAGE_MODEL_ROWS, loadExported, MODEL_FILE } from '../../runtime/export/tfjs';
+import { loadExported, MODEL_FILE } from '../../runtime/export/tfjs';
+import { tr } from '../../runtime/messages';
 import { modelDirOf, predictImages, predictRows, type ImagePrediction } from '../../runtime/runs';
 import { imageFilesOf } from '../../runtime/data/imageInput';
 import { runFromArgs } from './runs';
@@ -124,7 +125,7 @@ probability of every class.`,
 			model.dispose();
 			return { features: preprocessing.features.map((f) => f.column), image: preprocessing.image !== undefined };
 		})();
-		if (image) throw new Error(IMAGE_MODEL_ROWS);
+		if (image) throw new Error(tr('run.imageModel', { example: '{"image": "…"}' }));
 		if (values.input) {
 			const file = path.resolve(io.cwd, values.input);
 			if (run) {

@@ -22,9 +22,6 @@ export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const PREPROCESSING_FILE = 'preprocessing.json';
 export const CONFIG_FILE = 'config.yaml';
-/** Why a model trained on an images source cannot take table rows (predict, serve). */
-export const IMAGE_MODEL_ROWS =
-	'this model was trained on images, not table rows: name image files or a folder (`modelwright predict <run> <images…>`), or send base64 PNG/JPEG images to `serve` ({"image": "…"}).';
 
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
 	return tf.io.withSaveHandler(async (a) => {
