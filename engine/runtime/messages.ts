@@ -83,6 +83,8 @@ const en = {
 	'image.cannotRead': '{file}: cannot read the file ({error}).',
 	'image.fileProblem': '{file}: {error}.',
 	'data.noFold': 'fold {n} of {of} does not exist.',
+	'prep.inputShape': 'model.inputShape [{shape}] holds {size} values but the data has {n} input columns after preprocessing.',
+	'prep.namedInputShape': 'input `{input}` has shape [{shape}] but its features give {n} values after preprocessing.',
 	// ---- dates and sample weights
 	'date.values.one': '1 value ({where})',
 	'date.values.many': '{n} values ({where})',
@@ -243,6 +245,8 @@ const zh: Strings<typeof en> = {
 	'image.cannotRead': '{file}：无法读取文件（{error}）。',
 	'image.fileProblem': '{file}：{error}。',
 	'data.noFold': '第 {n} 折（共 {of} 折）不存在。',
+	'prep.inputShape': 'model.inputShape [{shape}] 容纳 {size} 个值，但预处理之后数据有 {n} 个输入列。',
+	'prep.namedInputShape': '输入 `{input}` 的形状是 [{shape}]，但它的特征在预处理之后给出 {n} 个值。',
 	'date.values.one': '1 个值（{where}）',
 	'date.values.many': '{n} 个值（{where}）',
 	'date.readAs': '`format: dmy` 把 {value} 读作 {dmy}',

@@ -192,6 +192,21 @@ describe('l10n: the engine under zh-CN', function () {
 			});
 		});
 
+		it("the model's input shape against the data: Chinese, the shape and counts as computed", async () => {
+			setLocale('zh-CN');
+			const text = config('s.csv').replace('model:\n', 'model:\n  inputShape: [5]\n');
+			await assert.rejects(
+				prepare(
+					's.csv',
+					text,
+					body(() => '1'),
+				),
+				{
+					message: 'model.inputShape [5] 容纳 5 个值，但预处理之后数据有 1 个输入列。',
+				},
+			);
+		});
+
 		it('the fold warning for small classes: Chinese, with the class and counts', async () => {
 			setLocale('zh-CN');
 			const rows = ['x,w,y', ...Array.from({ length: 12 }, (_, i) => `${i / 12},1,${i < 2 ? 'rare' : 'common'}`)].join('\n') + '\n';

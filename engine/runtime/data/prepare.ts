@@ -360,10 +360,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 	const modelInputs = namedInputLayout(config, fitted);
 	const inputShape = modelInputs ? [inputs.length] : (config.model.inputShape ?? [inputs.length]);
 	const size = inputShape.reduce((a, b) => a * b, 1);
-	if (size !== inputs.length)
-		throw new DataError(
-			`model.inputShape [${inputShape.join(', ')}] holds ${size} values but the data has ${inputs.length} input columns after preprocessing.`,
-		);
+	if (size !== inputs.length) throw new DataError(tr('prep.inputShape', { shape: inputShape.join(', '), size, n: inputs.length }));
 	const preprocessing: Preprocessing = {
 		version: 1,
 		features: fitted,
@@ -575,7 +572,7 @@ function namedInputLayout(config: ResolvedConfig, fitted: readonly FeatureTransf
 		const w = inp.features.reduce((a, c) => a + (width.get(c) ?? 0), 0);
 		const shape = inp.shape ?? [w];
 		if (shape.reduce((a, b) => a * b, 1) !== w)
-			throw new DataError(`input \`${inp.name}\` has shape [${shape.join(', ')}] but its features give ${w} values after preprocessing.`);
+			throw new DataError(tr('prep.namedInputShape', { input: inp.name, shape: shape.join(', '), n: w }));
 		const at = { name: inp.name, offset, width: w, shape };
 		offset += w;
 		return at;
