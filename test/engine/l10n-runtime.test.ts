@@ -20,6 +20,9 @@ import { encodeImageRows, RequestError } from '../../engine/runtime/serve';
 import { summaryNotes } from '../../engine/runtime/evaluate/metrics';
 import { runJob } from '../../engine/runtime/job';
 import { trEnglish } from '../../engine/runtime/messages';
+import * as tf from '@tensorflow/tfjs';
+import { onnxModel } from '../../engine/runtime/export/onnx';
+import { useBackend } from '../../engine/runtime/train/backend';
 import { tempDir } from '../helpers/cli';
 import { listImageFolderSync, type ImageSource } from '../../engine/io/imageFolder';
 
@@ -248,6 +251,38 @@ describe('l10n: the engine under zh-CN', function () {
 			const zh = fingerprintChange(a, b)!;
 			assert.match(zh, /^数据（\/d\/x\.csv）自训练以来已改变：训练时 sha256:aaaaaaaaaaaaaaaa…，现在 sha256:bbbbbbbbbbbbbbbb…/);
 			assert.ok(zh.endsWith('test 划分中的行与训练时不同（test：训练时 sha256:3，现在 sha256:4）。'), zh);
+		});
+
+		it('the ONNX export names a layer it cannot translate in Chinese, the layer and class as written', async () => {
+			await useBackend('cpu');
+			const model = tf.sequential({
+				layers: [
+					tf.layers.dense({ inputShape: [2], units: 4, name: 'd' }),
+					tf.layers.reshape({ targetShape: [2, 2] }),
+					tf.layers.permute({ dims: [2, 1], name: 'swap' }),
+				],
+			});
+			const pre = {
+				version: 1 as const,
+				features: [
+					{ column: 'a', step: 'none' as const, fill: 'error' as const },
+					{ column: 'b', step: 'none' as const, fill: 'error' as const },
+				],
+				inputs: ['a', 'b'],
+				label: { column: 'y', encoding: 'value' as const },
+				task: 'regression' as const,
+				inputShape: [2],
+			};
+			try {
+				setLocale('zh-CN');
+				assert.throws(() => onnxModel(model, pre), { message: '层 `swap`（Permute） 无法导出为 ONNX：导出器没有 Permute 层的转换。' });
+				setLocale('en');
+				assert.throws(() => onnxModel(model, pre), {
+					message: 'layer `swap` (Permute) cannot be exported to ONNX: the exporter has no translation for Permute layers.',
+				});
+			} finally {
+				model.dispose();
+			}
 		});
 
 		it('evaluation notes: Chinese, the counts as computed', () => {
