@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -15,7 +14,7 @@ import type { SweepEvent } from '../../engine/core/tune/protocol';
 import { QUEUE_PREFIX, SWEEPS_KEY, TRIAL_PROTOCOL, sweepKeys } from '../../engine/core/tune/distributed';
 import { readSweep } from '../../engine/io/sweeps';
 import { writeShapes } from '../../engine/runtime/data/shapes';
-import { tempDir } from '../helpers/cli';
+import { freePort, tempDir } from '../helpers/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -95,17 +94,6 @@ async function until(cond: () => boolean, what: string, ms = 45_000): Promise<vo
 		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 50));
 	}
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 }
 
 /** A process of the built CLI whose output lines can be awaited. */

@@ -8,12 +8,11 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { SweepEvent } from '../../engine/core/tune/protocol';
 import { execute } from '../../engine/host/execute';
 import { readSweep } from '../../engine/io/sweeps';
-import { tempDir } from '../helpers/cli';
+import { freePort, tempDir } from '../helpers/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -45,17 +44,6 @@ tuning:
   space:
     training.optimizer.learningRate: {logUniform: [0.001, 0.05]}
 `;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
-}
 
 function openssl(cwd: string, args: string[]): void {
 	const r = spawnSync('openssl', args, { cwd, encoding: 'utf8' });

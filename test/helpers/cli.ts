@@ -1,6 +1,7 @@
 /** Helpers for the CLI and run-folder tests: the CLI in-process, a tiny config, a fake run, a live foreign pid. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../engine/cli/main';
@@ -70,3 +71,15 @@ export function sleeper(): ChildProcess {
 
 /** A fresh temp folder by its real path (macOS /tmp is a link). */
 export const tempDir = (prefix: string) => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+
+/** A loopback port free right now (for a server a test starts, e.g. redis-server). */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
