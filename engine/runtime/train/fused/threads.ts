@@ -52,9 +52,13 @@ const MIN_ROWS_PER_THREAD = 32;
 /**
  * How long a thread spins for the other before it sleeps on a futex: the two halves of a batch end
  * close together, and the next batch starts a few hundred µs after (sum, update); waking a sleeping
- * thread (an idle vCPU under KVM) costs tens to hundreds of µs a step.
+ * thread (an idle vCPU under KVM) costs tens to hundreds of µs a step, and now and then a
+ * millisecond. 2 ms covers the gap between steps (784-128-64-10 b256: a step is ≈ 2 ms on two
+ * threads, the update phase 0.2 ms), so in a training the threads do not sleep between steps;
+ * they sleep 2 ms after the last one. Measured on the 2-core VM, quiet, best epoch of 3 runs:
+ * spin 0.1 ms 1.46-1.79× one thread, waits up to 0.4 ms a step; spin 2 ms 1.63-1.82×, waits ≤ 0.1 ms.
  */
-const SPIN_MS = 0.1;
+const SPIN_MS = 2;
 
 /**
  * How many threads train: MODELWRIGHT_TRAIN_THREADS, else `requested`, else 2 when the machine has
