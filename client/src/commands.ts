@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BackendChoice } from '../../engine/core/facts';
+import { BACKENDS, type BackendChoice } from '../../engine/core/facts';
 import type { ExportFormat } from '../../engine/core/config/schema';
 import { applyParamsEdits, changeSummary, describeChanges } from '../../engine/core/tune/apply';
 import { roundParams } from '../../engine/core/tune/space';
@@ -108,16 +108,18 @@ export function trainWithBackend(ctx: Ctx): Cmd<'modelwright.trainWithBackend'> 
 	return async (uri, backend) => {
 		const target = configUri(uri);
 		if (!target) return undefined;
+		// The names come from facts.ts; this only describes each (a new backend fails to compile here until it has a line).
+		const detail: Record<BackendChoice, string> = {
+			auto: vscode.l10n.t('The fastest available'),
+			wasm: vscode.l10n.t('WebAssembly with SIMD (shipped)'),
+			cpu: vscode.l10n.t('Plain JavaScript (slow)'),
+			tensorflow: vscode.l10n.t('Native, needs @tensorflow/tfjs-node installed'),
+		};
 		const pick =
 			backend ??
 			(
 				await vscode.window.showQuickPick(
-					[
-						{ label: 'auto', detail: vscode.l10n.t('The fastest available'), backend: 'auto' as const },
-						{ label: 'wasm', detail: vscode.l10n.t('WebAssembly with SIMD (shipped)'), backend: 'wasm' as const },
-						{ label: 'cpu', detail: vscode.l10n.t('Plain JavaScript (slow)'), backend: 'cpu' as const },
-						{ label: 'tensorflow', detail: vscode.l10n.t('Native, needs @tensorflow/tfjs-node installed'), backend: 'tensorflow' as const },
-					] satisfies (vscode.QuickPickItem & { backend: BackendChoice })[],
+					BACKENDS.map((b): vscode.QuickPickItem & { backend: BackendChoice } => ({ label: b, detail: detail[b], backend: b })),
 					{ title: vscode.l10n.t('Train with backend') },
 				)
 			)?.backend;

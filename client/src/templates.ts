@@ -1,7 +1,7 @@
 /** "New Model Config": the shipped examples are the templates. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { configNameFromPath, isConfigFile } from '../../engine/core/facts';
+import { asConfigFileName, CONFIG_EXTENSIONS, configNameFromPath, isConfigFile } from '../../engine/core/facts';
 import { freeConfigFileName } from '../../engine/core/config/name';
 import { applyParams } from '../../engine/core/tune/apply';
 
@@ -58,7 +58,7 @@ export async function newConfig(
 		args.target ??
 		(await vscode.window.showSaveDialog({
 			...(defaultUri ? { defaultUri } : {}),
-			filters: { [vscode.l10n.t('Model config')]: ['yaml', 'yml', 'json'] },
+			filters: { [vscode.l10n.t('Model config')]: [...CONFIG_EXTENSIONS] },
 			title: vscode.l10n.t('Save the new model config'),
 		}));
 	if (!target) return undefined;
@@ -67,7 +67,7 @@ export async function newConfig(
 			vscode.l10n.t(
 				'{0} does not end in .model.yaml, so Modelwright will not check it. Rename it to {1}.',
 				path.basename(target.path),
-				path.basename(target.path).replace(/(\.ya?ml|\.json)?$/i, '.model.yaml'),
+				asConfigFileName(path.basename(target.path)),
 			),
 		);
 	}

@@ -112,8 +112,15 @@ describe('each fact once', () => {
 	const sources = ['engine', 'server/src', 'client/src', 'webviews'].flatMap((d) => tsFiles(path.join(ROOT, d)));
 	/** [what, pattern, the one file allowed to state it] */
 	const facts: [string, RegExp, string][] = [
-		['the config-file pattern', /\\\.model\\\.\(ya\?ml\|json\)/, 'engine/core/facts.ts'],
-		['the backend names', /['"]wasm['"],\s*['"]cpu['"]/, 'engine/core/facts.ts'],
+		// Any regex alternation of the extensions (`ya?ml|json`, `(\.ya?ml|\.json)`), or a list or glob of them.
+		['the config-file pattern', /ya\?ml\|(?:\\\.)?json|['"]yaml['"],\s*['"]yml['"]|\{yaml,yml,json\}/, 'engine/core/facts.ts'],
+		// Two different backend names as items of a list, an object or a union (`['auto', 'wasm'`, `label: 'auto' … label: 'wasm'`,
+		// `'cpu' | 'wasm'`), not a comparison or a default (`name === 'wasm'`, `?? 'wasm'`).
+		[
+			'the backend names',
+			/[[,:|]\s*['"](auto|wasm|cpu|tensorflow)['"][\s\S]{0,200}?[[,:|]\s*['"](?!\1['"])(?:auto|wasm|cpu|tensorflow)['"]/,
+			'engine/core/facts.ts',
+		],
 		['which metrics are higher-is-better', /acc\|auc|accuracy\|auc|loss\|mse\|mae/, 'engine/core/facts.ts'],
 		['whether a process is alive', /kill\([^,]+,\s*0\)/, 'engine/io/fsutil.ts'],
 		['reading the head of a data file', /PROBE_BYTES\)/, 'engine/io/probe.ts'],

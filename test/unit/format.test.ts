@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { formatDuration, formatMeanStd, formatNumber, remainingMs } from '../../engine/core/format';
 import { configDisplayName, freeConfigFileName } from '../../engine/core/config/name';
-import { configNameFromPath } from '../../engine/core/facts';
+import { asConfigFileName, configNameFromPath } from '../../engine/core/facts';
 import { applyParams } from '../../engine/core/tune/apply';
 import { linearFit } from '../../engine/core/stats';
 import { formatNumber as panelNumber } from '../../webviews/shared/dom';
@@ -108,6 +108,23 @@ describe('New Model Config names', () => {
 			freeConfigFileName('spirals.model.yaml', (n) => taken.has(n)),
 			'spirals.model.yaml',
 		);
+	});
+	it('keeps the .model.yml/.model.json extension and names a file that is not a config', () => {
+		assert.equal(
+			freeConfigFileName('a.model.JSON', (n) => n === 'a.model.JSON'),
+			'a-2.model.JSON',
+		);
+		assert.equal(
+			freeConfigFileName('notes.txt', (n) => n === 'notes.txt'),
+			'notes.txt-2',
+		);
+		assert.deepEqual(['iris.yaml', 'iris.yml', 'iris.JSON', 'iris', 'iris.txt'].map(asConfigFileName), [
+			'iris.model.yaml',
+			'iris.model.yaml',
+			'iris.model.yaml',
+			'iris.model.yaml',
+			'iris.txt.model.yaml',
+		]);
 	});
 	it('gives the copy its own name:, replacing the template one', () => {
 		const text = '# comment\nname: iris\nseed: 1\n';

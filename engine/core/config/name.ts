@@ -4,7 +4,7 @@
  * the editor's name for a job is the engine's from the first moment, not only once it starts.
  */
 import { isScalar } from 'yaml';
-import { configNameFromPath } from '../facts';
+import { configNameFromPath, splitConfigFileName } from '../facts';
 import { ConfigDocument } from './document';
 
 export function configDisplayName(text: string | undefined, file: string): string {
@@ -24,8 +24,7 @@ export function configDisplayName(text: string | undefined, file: string): strin
  * `iris.model.yaml`, else `iris-2.model.yaml`, `iris-3.model.yaml`, …
  */
 export function freeConfigFileName(file: string, taken: (name: string) => boolean): string {
-	const m = /^(.*?)(\.model\.(?:ya?ml|json))$/i.exec(file);
-	const [stem, ext] = m ? [m[1]!, m[2]!] : [file, ''];
+	const [stem, ext] = splitConfigFileName(file);
 	for (let i = 1; i < 10_000; i++) {
 		const name = i === 1 ? file : `${stem}-${i}${ext}`;
 		if (!taken(name)) return name;

@@ -8,7 +8,7 @@
  * job with `trialJobProblem` before running it, builds its own folders, and places the data files
  * only at relative paths inside them (`safeRelativePath`).
  */
-import { isBackendChoice, type BackendChoice } from '../facts';
+import { isBackendChoice, isYamlOrJsonFile, type BackendChoice } from '../facts';
 import type { Params } from './space';
 
 /**
@@ -220,7 +220,7 @@ export function trialJobProblem(data: unknown): string | undefined {
 	if (typeof d.name !== 'string' || !NAME.test(d.name)) return 'the job has no valid run name';
 	if (typeof d.text !== 'string' || d.text.length > MAX_JOB_TEXT) return 'the job has no config text (or one over 16 MB)';
 	const cp = safeRelativePath(d.configPath);
-	if (!cp || !/\.(ya?ml|json)$/i.test(cp.at(-1)!))
+	if (!cp || !isYamlOrJsonFile(cp.at(-1)!))
 		return `the job's config path ${JSON.stringify(d.configPath)} is not a safe relative config file name`;
 	if (d.dataPath !== undefined && !safeRelativePath(d.dataPath))
 		return `the job's data path ${JSON.stringify(d.dataPath)} is not a safe relative path`;
