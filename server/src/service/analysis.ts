@@ -20,7 +20,15 @@ export interface Analysis {
 
 export type Probe = (source: SourceConfig) => ProbeResult | undefined;
 
+/**
+ * @internal tests: a document whose text contains this variable's value makes `analyze` throw, so a
+ * test can reach the server's "could not check this file" path (no real input makes the validator throw).
+ */
+export const FAIL_ANALYSIS_ENV = 'MODELWRIGHT_TEST_FAIL_ANALYSIS';
+
 export function analyze(uri: string, version: number, text: string, probe?: Probe, memoryBudget?: number): Analysis {
+	const failOn = process.env[FAIL_ANALYSIS_ENV];
+	if (failOn && text.includes(failOn)) throw new Error(`test failure: the text contains ${JSON.stringify(failOn)}`);
 	const result = validateText(text, {
 		fallbackName: configNameFromPath(uri),
 		...(probe ? { probe } : {}),
