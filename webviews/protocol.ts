@@ -166,7 +166,7 @@ export interface ArchitectureView {
 	trainableParams?: number;
 	nonTrainableParams?: number;
 	pipeline: PipelineStage[];
-	/** engine/shapes/summary.ts `toMermaid`, copied verbatim by "Copy as Mermaid". */
+	/** engine/core/shapes/summary.ts `toMermaid`, copied verbatim by "Copy as Mermaid". */
 	mermaid?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Writes the generated parts of package.json (contributes, activationEvents, capabilities)
- * and package.nls.json from client/src/manifest.ts and engine/settings.ts.
+ * and package.nls.json from client/src/manifest.ts and engine/core/settings.ts.
  * `--check` exits 1 instead of writing when anything is stale (used by the tests).
  */
 import * as fs from 'node:fs';

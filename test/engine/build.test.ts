@@ -37,7 +37,7 @@ describe('engine/model/build', () => {
 		model.dispose();
 	});
 
-	it('matches engine/shapes/infer.ts on every example and a conv/embedding/recurrent stack', () => {
+	it('matches engine/core/shapes/infer.ts on every example and a conv/embedding/recurrent stack', () => {
 		const stacks: [LayerConfig[], number[]][] = [];
 		// Their input widths come from the data file (tokenized text, named inputs, CSV columns):
 		// test/engine/text.test.ts and rentals-example.test.ts build them.

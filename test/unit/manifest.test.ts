@@ -1,5 +1,5 @@
 /**
- * The extension manifest is generated from client/src/manifest.ts and engine/settings.ts, and
+ * The extension manifest is generated from client/src/manifest.ts and engine/core/settings.ts, and
  * every user-facing string has its Simplified Chinese translation.
  */
 import * as assert from 'node:assert/strict';

@@ -128,7 +128,7 @@ export class CurveStore {
 		return t;
 	}
 
-	/** Adds new runs or updates their status/best epoch; returns true when the run set changed. */
+	/** Adds new runs, removes `remove`, or updates their status/best epoch; bumps `structure` when the run set changed. */
 	upsertMeta(metas: RunMeta[], remove: string[] = []): void {
 		for (const id of remove) if (this.runs.delete(id)) this.structure++;
 		for (const m of metas) {

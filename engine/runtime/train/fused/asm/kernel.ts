@@ -1,7 +1,7 @@
 // The fused training step for dense stacks, in AssemblyScript (compiled by esbuild.mjs to
 // dist/fused.wasm). One call runs whole batches: gather rows, forward, loss, backward,
 // regularisation, clipping and the optimizer update, with no per-op dispatch. The JS side
-// (../plan.ts) lays every buffer out in linear memory and writes a plan: i32 header words, f64
+// (../fused.ts) lays every buffer out in linear memory and writes a plan: i32 header words, f64
 // hyper-parameters and one 128-byte record per layer. Formulas mirror the tfjs ops (and their
 // gradients) that the tfjs path runs, so both paths agree to float rounding.
 
