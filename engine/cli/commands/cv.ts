@@ -10,6 +10,7 @@ import { writeJson } from '../../io/fsutil';
 import { checkWriteDir, validateConfig } from '../../io/probe';
 import { applyParams } from '../../core/tune/apply';
 import { meanStd, type MeanStd } from '../../core/stats';
+import { append } from '../../core/arrays';
 import { formatMeanStd, formatNumber } from '../../core/format';
 import { parse } from './train';
 import { statusWord, tcli } from '../messages';
@@ -121,7 +122,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 					},
 					(e) => {
 						if (i === 0 && e.method === 'job/dataLoaded') {
-							warnings.push(...(e.params.warnings ?? []));
+							append(warnings, e.params.warnings ?? []);
 							if (!values.json) for (const w of warnings) io.err(tcli('warning', { message: w }));
 						}
 					},

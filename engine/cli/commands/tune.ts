@@ -14,6 +14,7 @@ import { writeAtomic } from '../../io/fsutil';
 import { displayWidth, padDisplay, writeRaw } from '../output';
 import { statusWord, tcli } from '../messages';
 import { list } from '../../core/l10n';
+import { maxOf } from '../../core/arrays';
 import { validateConfig } from '../../io/probe';
 import { formatDiagnostic } from '../files';
 
@@ -53,7 +54,7 @@ function table(state: SweepState): string {
 		...(workers ? [tcli('tune.col.worker')] : []),
 	];
 	const rows = state.trials.map((t) => row(t, keys, state.best?.number, workers));
-	const w = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))));
+	const w = head.map((h, i) => Math.max(displayWidth(h), maxOf(rows.map((r) => displayWidth(r[i]!)))));
 	return [head, ...rows]
 		.map((r) =>
 			r

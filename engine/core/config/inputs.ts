@@ -7,6 +7,7 @@ import type { DiagnosticCode, JsonPath } from './diagnostics';
 import type { ResolvedConfig } from './resolve';
 import type { NamedInput } from '../shapes/infer';
 import { list } from '../l10n';
+import { maxOf } from '../arrays';
 import { tc } from './messages';
 import { DATE_OPTIONS, dateOptions, dateWidth } from '../data/dates';
 
@@ -192,7 +193,7 @@ export function embeddingChecks(
 		const cols = inputs?.length ? inputs[k]?.features : features;
 		const tokenized = (cols ?? []).filter((c) => stepOfEntry(prep[c]) === 'tokenize');
 		if (!tokenized.length) continue;
-		const vocab = Math.max(...tokenized.map((c) => tokenizeOptions(prep[c]).vocabularySize));
+		const vocab = maxOf(tokenized.map((c) => tokenizeOptions(prep[c]).vocabularySize));
 		const layer = cfg.model.layers[l.index] as { inputDim?: number };
 		if (typeof layer.inputDim === 'number' && layer.inputDim < vocab)
 			add(

@@ -5,6 +5,7 @@
 import type { ResolvedConfig } from '../config/resolve';
 import type { DataSummary } from '../config/semantic';
 import { MODEL_INPUT } from '../config/schema';
+import { maxOf } from '../arrays';
 import { formatShape, type ModelShapeInfo } from './infer';
 
 const n = (v: number | undefined) => (v === undefined ? '?' : v.toLocaleString('en-US'));
@@ -19,7 +20,7 @@ export function summaryTable(name: string, shapes: ModelShapeInfo, data?: DataSu
 		...(graph ? [l.from.join(', ')] : []),
 	]);
 	const head = ['Layer (type)', 'Output shape', 'Param #', ...(graph ? ['Connected to'] : [])];
-	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+	const w = head.map((h, i) => Math.max(h.length, maxOf(rows.map((r) => r[i]!.length))));
 	const line = (cells: string[]) =>
 		cells
 			.map((c, i) => (i === 2 ? c.padStart(w[i]!) : i === cells.length - 1 ? c : c.padEnd(w[i]!)))

@@ -7,7 +7,7 @@
  * running beside it happen to be ahead, so parallel sweeps prune the same trials every time.
  */
 import type { TuningConfig } from '../config/schema';
-import { minOf } from '../arrays';
+import { extent, minOf } from '../arrays';
 
 export interface Pruner {
 	/** Records `value` for `trial` at `epoch` (1-based); true when the trial should stop. */
@@ -98,4 +98,13 @@ export class SuccessiveHalving implements Pruner {
 	}
 
 	complete(): void {}
+}
+
+/**
+ * A pruned trial's score: the best of its finite intermediate values (`sign` > 0: the lowest, else
+ * the highest), undefined when none is finite. A loop: a trial may report up to a million epochs.
+ */
+export function bestIntermediate(values: readonly number[], sign: number): number | undefined {
+	const [lo, hi] = extent(values.filter((v) => Number.isFinite(v)));
+	return lo > hi ? undefined : sign > 0 ? lo : hi;
 }

@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../../core/config/resolve';
 import type { Evaluation } from '../../core/records';
 import type { PreparedData } from '../data/prepare';
 import { writeAtomic } from '../../io/fsutil';
-import { extent } from '../../core/arrays';
+import { append, extent } from '../../core/arrays';
 import { ONNX_FILE, TOKENIZER_FILE } from '../../core/onnx';
 import type { OnnxSummary } from './onnx';
 
@@ -141,7 +141,7 @@ export function modelCard(c: CardInput): string {
 		}
 		for (const n of ev.notes ?? []) out('', `Note: ${n}`);
 	}
-	if (c.onnx) out(...onnxSection(c.onnx));
+	if (c.onnx) append(lines, onnxSection(c.onnx));
 	out('', '## Limitations', '');
 	const lim: string[] = [];
 	if (classes && counts) {
@@ -218,8 +218,8 @@ export function withOnnxSection(card: string, o: OnnxSummary | undefined): strin
 	if (!o) return lines.join('\n');
 	let at = lines.indexOf('## Limitations');
 	if (at < 0) at = lines.length;
-	lines.splice(at - 1, 0, ...onnxSection(o));
-	return lines.join('\n');
+	// One line per input column: spliced in as arguments they would overflow the stack.
+	return [...lines.slice(0, at - 1), ...onnxSection(o), ...lines.slice(at - 1)].join('\n');
 }
 
 export function writeModelCard(dir: string, input: CardInput): void {

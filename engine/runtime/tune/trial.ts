@@ -13,6 +13,7 @@ import type { EpochLogs } from '../../core/protocol';
 import type { TrialStatus } from '../../core/tune/protocol';
 import type { WorkerReply, WorkerRequest } from './worker';
 import { getLocale } from '../../core/l10n';
+import { bestIntermediate } from '../../core/tune/pruning';
 import { LOCALE_ENV, tr } from '../messages';
 import { THREADS_ENV } from '../train/fused/threads';
 
@@ -180,8 +181,8 @@ export class TrialRun {
 		if (t.status === 'pruned' && this.prunedAt !== undefined) {
 			// As if pruned at that epoch of the first fold: its curve and best value up to there.
 			t.intermediate = t.intermediate.slice(0, this.prunedAt);
-			const xs = t.intermediate.filter((v) => Number.isFinite(v));
-			t.foldScores = xs.length ? [this.spec.sign > 0 ? Math.min(...xs) : Math.max(...xs)] : [];
+			const best = bestIntermediate(t.intermediate, this.spec.sign);
+			t.foldScores = best === undefined ? [] : [best];
 		}
 	}
 

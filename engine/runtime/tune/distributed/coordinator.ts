@@ -41,6 +41,7 @@ import {
 	type TrialJobResult,
 } from '../../../core/tune/distributed';
 import type { SweepEvent, SweepState, TrialAttempt, TrialRecord } from '../../../core/tune/protocol';
+import { bestIntermediate } from '../../../core/tune/pruning';
 import { validateConfig } from '../../../io/probe';
 import { createRunDir } from '../../../io/store';
 import { readJson, writeAtomic, writeJson } from '../../../io/fsutil';
@@ -483,8 +484,8 @@ export class Coordinator implements TrialExecutor {
 			t.status = 'pruned';
 			t.message = tr('tune.prunedAt', { epoch: f.prunedAt, rule: c.tuning.pruning.type });
 			t.intermediate = t.intermediate.slice(0, f.prunedAt);
-			const xs = t.intermediate.filter((v) => Number.isFinite(v));
-			t.foldScores = xs.length ? [sign > 0 ? Math.min(...xs) : Math.max(...xs)] : [];
+			const best = bestIntermediate(t.intermediate, sign);
+			t.foldScores = best === undefined ? [] : [best];
 		}
 		if (lost) {
 			t.status = 'failed';
