@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { ConfigDiagnostic } from '../core/config/diagnostics';
 import type { ResolvedConfig } from '../core/config/resolve';
-import { checkWriteDir, resolveDataPath, validateConfig } from '../io/probe';
-import { prepareData } from './data/prepare';
+import { checkWriteDir, resolveDataPath, validateConfig, type PathPolicy } from '../io/probe';
+import { prepareData, type PreparedData } from './data/prepare';
 import { DataError } from './data/csv';
 import { evaluateModel } from './evaluate/evaluate';
 import { addImportance } from './evaluate/importance';
@@ -21,7 +21,7 @@ import { exportModel } from './export/tfjs';
 import { writeModelCard } from './export/card';
 import { onnxModel, type OnnxSummary } from './export/onnx';
 import { ONNX_FILE, TOKENIZER_FILE } from '../core/onnx';
-import type { EngineEvent, EpochLogs, EventSink, FinishedParams } from '../core/protocol';
+import type { EngineEvent, EventSink, FinishedParams } from '../core/protocol';
 import { createRunDir, listCheckpoints, readCheckpoint, readRunSummary, RunWriter, runsDirFor, type RunSummary } from '../io/store';
 import { useBackend, type BackendChoice } from './train/backend';
 import { acquireLock, LockError, type Lock } from '../io/lock';
@@ -94,72 +94,97 @@ function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { wei
 }
 
 export async function runJob(request: TrainRequest, events: EventSink, signal?: AbortSignal): Promise<JobResult> {
-	// The run folder is locked while this job writes it (engine/io/lock.ts): one writer per run.
-	const locks: Lock[] = [];
+	const job = new TrainJob(request, events, signal);
 	try {
-		return await trainJob(request, events, signal, locks);
+		return await job.run();
 	} finally {
-		for (const l of locks) l.release();
+		job.release();
 	}
 }
 
-async function trainJob(request: TrainRequest, events: EventSink, signal: AbortSignal | undefined, locks: Lock[]): Promise<JobResult> {
-	const t0 = performance.now();
-	const emit = (e: EngineEvent) => {
+/** What `open` settled before anything is written: the config, its text and where things go. */
+interface Plan {
+	text: string;
+	config: ResolvedConfig;
+	policy: PathPolicy;
+	configPath: string;
+	/** The run folder continued, when resuming, with its last checkpoint. */
+	resumeDir?: string;
+	resume?: Checkpoint;
+	prior?: RunSummary;
+	exportPath?: string;
+}
+
+/** The training loop's result with the summary fields every ending writes. */
+type Trained = Awaited<ReturnType<typeof trainLoop>> & { base: Partial<RunSummary>; timings: TrainTimings };
+interface TrainTimings {
+	dataMs: number;
+	trainMs: number;
+	msPerEpoch: number;
+}
+
+/**
+ * One training job in phases, each a method: open (read, validate, check every target), start
+ * (backend, run folder), train, finish (save, evaluate, export, summarise). A phase that cannot go
+ * on returns the JobResult; `fail` marks the run folder once it exists.
+ */
+class TrainJob {
+	private readonly t0 = performance.now();
+	/** The run folder is locked while this job writes it (engine/io/lock.ts): one writer per run. */
+	private readonly locks: Lock[] = [];
+	/** Set once the run folder exists; failures before that have no run to mark. */
+	private writer: RunWriter | undefined;
+	private backend = '';
+	private dataMs = 0;
+
+	constructor(
+		private readonly request: TrainRequest,
+		private readonly events: EventSink,
+		private readonly signal: AbortSignal | undefined,
+	) {}
+
+	async run(): Promise<JobResult> {
+		const plan = this.open();
+		if ('status' in plan) return plan;
+		const started = await this.start(plan);
+		if (started) return started;
+		let trained: Trained | undefined;
 		try {
-			events(e);
+			const data = await this.load(plan);
+			trained = await this.train(plan, data);
+			return trained.status === 'nonFinite' || trained.status === 'cancelled'
+				? this.interrupted(trained)
+				: await this.finish(plan, data, trained);
+		} catch (err) {
+			const message = err instanceof Error ? err.message : String(err);
+			return this.fail(message, err instanceof DataError ? 'data' : 'internal');
+		} finally {
+			trained?.model.dispose();
+		}
+	}
+
+	release(): void {
+		for (const l of this.locks) l.release();
+	}
+
+	private emit(e: EngineEvent): void {
+		try {
+			this.events(e);
 		} catch {
 			/* a failing listener must not fail the run */
 		}
-	};
-	const configPath = path.resolve(request.configPath);
-	const configDir = path.dirname(configPath);
-	const resumeDir = request.resume ? path.resolve(request.resume) : undefined;
+	}
+
 	/** Refusals before any run folder is written. */
-	const refuse = (message: string, status: 'failed' | 'invalid'): JobResult => {
-		emit({ method: 'job/failed', params: { message, kind: status === 'invalid' ? 'invalidConfig' : 'internal' } });
+	private refuse(message: string, status: 'failed' | 'invalid'): JobResult {
+		this.emit({ method: 'job/failed', params: { message, kind: status === 'invalid' ? 'invalidConfig' : 'internal' } });
 		return { status, message };
-	};
-	if (resumeDir) {
-		// Only a run folder in a run store is continued, and only by one job at a time.
-		const checked = checkRunDir(resumeDir, { stores: [request.runsDir ?? runsDirFor(configPath)] });
-		if (!checked.ok) return refuse(tr('job.cannotResume', { message: checked.message }), 'failed');
-		try {
-			locks.push(acquireLock(resumeDir, `run ${checked.run.id}`));
-		} catch (err) {
-			if (err instanceof LockError) return refuse(err.message, 'failed');
-			throw err;
-		}
 	}
-	let text: string;
-	try {
-		text =
-			request.text ??
-			(resumeDir ? readTextFile(path.join(resumeDir, 'config.yaml'), 16 * 1024 * 1024) : fs.readFileSync(configPath, 'utf8'));
-	} catch (err) {
-		const message = tr('job.cannotRead', { path: configPath, error: err instanceof Error ? err.message : String(err) });
-		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
-		return { status: 'invalid', message };
-	}
-	const v = validateConfig(configPath, text, { root: request.workspaceRoot, allowOutside: request.allowOutside });
-	const policy = v.policy;
-	const errors = v.diagnostics.filter((d) => d.severity === 'error');
-	if (!v.ok || !v.resolved) {
-		const message = tc('job.invalid', {
-			errors: errors.length === 1 ? tc('job.error') : tc('job.errors', { n: errors.length }),
-			messages: errors
-				.map((e) => e.message)
-				.slice(0, 3)
-				.join('; '),
-		});
-		emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
-		return { status: 'invalid', diagnostics: v.diagnostics, message };
-	}
-	const config = v.resolved;
-	// Set once the run folder exists; failures before that have no run to mark.
-	let run: RunWriter | undefined;
-	const fail = (message: string, kind: 'data' | 'nonFinite' | 'backend' | 'internal', epoch?: number): JobResult => {
-		emit({
+
+	/** A failure; once the run folder exists its summary says `failed` and why. */
+	private fail(message: string, kind: 'data' | 'nonFinite' | 'backend' | 'internal', epoch?: number): JobResult {
+		const run = this.writer;
+		this.emit({
 			method: 'job/failed',
 			params: { message, kind, ...(run ? { runDir: run.dir } : {}), ...(epoch !== undefined ? { epoch } : {}) },
 		});
@@ -169,171 +194,240 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 				status: 'failed',
 				message,
 				finishedAt: new Date().toISOString(),
-				timings: { ...run.summary.timings, totalMs: performance.now() - t0 },
+				timings: { ...run.summary.timings, totalMs: performance.now() - this.t0 },
 			});
 		} catch {
 			/* the disk that failed the run may refuse its summary too; the caller still hears why */
 		}
 		return { status: 'failed', runDir: run.dir, summary: run.summary, message };
-	};
-	let resume: Checkpoint | undefined;
-	let prior: RunSummary | undefined;
-	if (resumeDir) {
-		prior = readRunSummary(resumeDir);
-		const last = listCheckpoints(resumeDir).at(-1);
-		if (!prior) return fail(tr('job.notRunFolder', { dir: resumeDir }), 'internal');
-		if (last) resume = readCheckpoint(last.file);
-		// The overrides of the original run still apply (e.g. --epochs), unless changed now.
-		applyOverrides(config, prior.overrides);
 	}
-	applyOverrides(config, request.overrides);
 
-	// Where the model goes, checked before any training: inside the path policy (export.path),
-	// and never over files Modelwright did not write (engine/io/exportTarget.ts).
-	let exportPath = request.outDir
-		? path.resolve(request.outDir)
-		: config.export.path && !request.noExport
-			? path.resolve(configDir, config.export.path)
+	/** Reads and validates the config (a resumed run's own snapshot), applies overrides, and checks the export target. */
+	private open(): Plan | JobResult {
+		const { request } = this;
+		const configPath = path.resolve(request.configPath);
+		const configDir = path.dirname(configPath);
+		const resumeDir = request.resume ? path.resolve(request.resume) : undefined;
+		if (resumeDir) {
+			// Only a run folder in a run store is continued, and only by one job at a time.
+			const checked = checkRunDir(resumeDir, { stores: [request.runsDir ?? runsDirFor(configPath)] });
+			if (!checked.ok) return this.refuse(tr('job.cannotResume', { message: checked.message }), 'failed');
+			try {
+				this.locks.push(acquireLock(resumeDir, `run ${checked.run.id}`));
+			} catch (err) {
+				if (err instanceof LockError) return this.refuse(err.message, 'failed');
+				throw err;
+			}
+		}
+		let text: string;
+		try {
+			text =
+				request.text ??
+				(resumeDir ? readTextFile(path.join(resumeDir, 'config.yaml'), 16 * 1024 * 1024) : fs.readFileSync(configPath, 'utf8'));
+		} catch (err) {
+			const message = tr('job.cannotRead', { path: configPath, error: err instanceof Error ? err.message : String(err) });
+			this.emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
+			return { status: 'invalid', message };
+		}
+		const v = validateConfig(configPath, text, { root: request.workspaceRoot, allowOutside: request.allowOutside });
+		const errors = v.diagnostics.filter((d) => d.severity === 'error');
+		if (!v.ok || !v.resolved) {
+			const message = tc('job.invalid', {
+				errors: errors.length === 1 ? tc('job.error') : tc('job.errors', { n: errors.length }),
+				messages: errors
+					.map((e) => e.message)
+					.slice(0, 3)
+					.join('; '),
+			});
+			this.emit({ method: 'job/failed', params: { message, kind: 'invalidConfig' } });
+			return { status: 'invalid', diagnostics: v.diagnostics, message };
+		}
+		const config = v.resolved;
+		const plan: Plan = { text, config, policy: v.policy, configPath };
+		if (resumeDir) {
+			plan.resumeDir = resumeDir;
+			plan.prior = readRunSummary(resumeDir);
+			const last = listCheckpoints(resumeDir).at(-1);
+			if (!plan.prior) return this.fail(tr('job.notRunFolder', { dir: resumeDir }), 'internal');
+			if (last) plan.resume = readCheckpoint(last.file);
+			// The overrides of the original run still apply (e.g. --epochs), unless changed now.
+			applyOverrides(config, plan.prior.overrides);
+		}
+		applyOverrides(config, request.overrides);
+
+		// Where the model goes, checked before any training: inside the path policy (export.path),
+		// and never over files Modelwright did not write (engine/io/exportTarget.ts).
+		let exportPath = request.outDir
+			? path.resolve(request.outDir)
+			: config.export.path && !request.noExport
+				? path.resolve(configDir, config.export.path)
+				: undefined;
+		if (exportPath && !request.outDir && config.export.path) {
+			// The config decides where the export goes, so it obeys the same path policy as data.
+			const allowed = resolveDataPath(config.export.path, v.policy);
+			if (!allowed.ok) return this.refuse(`export.path: ${allowed.message}`, 'invalid');
+			exportPath = allowed.file;
+		}
+		const exportProblem = exportPath
+			? exportTargetProblem(exportPath, request.outDir ? exportPath : `${exportPath} (export.path \`${config.export.path}\`)`)
 			: undefined;
-	if (exportPath && !request.outDir && config.export.path) {
-		// The config decides where the export goes, so it obeys the same path policy as data.
-		const allowed = resolveDataPath(config.export.path, policy);
-		if (!allowed.ok) return refuse(`export.path: ${allowed.message}`, 'invalid');
-		exportPath = allowed.file;
-	}
-	const exportProblem = exportPath
-		? exportTargetProblem(exportPath, request.outDir ? exportPath : `${exportPath} (export.path \`${config.export.path}\`)`)
-		: undefined;
-	if (exportProblem) return refuse(exportProblem, 'invalid');
-
-	let backend: string;
-	try {
-		backend = await useBackend(request.backend ?? 'wasm');
-	} catch (err) {
-		return fail(err instanceof Error ? err.message : String(err), 'backend');
+		if (exportProblem) return this.refuse(exportProblem, 'invalid');
+		if (exportPath) plan.exportPath = exportPath;
+		return plan;
 	}
 
-	const runsDir = request.runsDir ?? runsDirFor(configPath);
-	// The run store may not lead out of the workspace through a link (a `.modelwright` symlink).
-	const store = checkWriteDir(resumeDir ?? runsDir, policy);
-	if (!store.ok) return fail(tr('job.runStore', { message: store.message }), 'data');
-	if (resumeDir) {
-		run = RunWriter.resume(resumeDir, config.training.checkpoint.keep);
-		run.writeSummary({
-			backend,
-			resumedFrom: [...(prior?.resumedFrom ?? []), { epoch: resume?.epoch ?? 0, at: new Date().toISOString() }],
-		});
-		run.resetMetrics(resume?.history ?? []);
-	} else {
-		const { id, dir } = createRunDir(runsDir, config.name);
-		locks.push(acquireLock(dir, `run ${id}`));
-		run = new RunWriter(
-			dir,
-			{
-				id,
-				name: config.name,
-				configPath,
+	/** Loads the backend and creates (or reopens, when resuming) the run folder; undefined when the job goes on. */
+	private async start(plan: Plan): Promise<JobResult | undefined> {
+		const { request } = this;
+		const { config, configPath, resumeDir, resume, prior } = plan;
+		let backend: string;
+		try {
+			backend = this.backend = await useBackend(request.backend ?? 'wasm');
+		} catch (err) {
+			return this.fail(err instanceof Error ? err.message : String(err), 'backend');
+		}
+		const runsDir = request.runsDir ?? runsDirFor(configPath);
+		// The run store may not lead out of the workspace through a link (a `.modelwright` symlink).
+		const store = checkWriteDir(resumeDir ?? runsDir, plan.policy);
+		if (!store.ok) return this.fail(tr('job.runStore', { message: store.message }), 'data');
+		let w: RunWriter;
+		if (resumeDir) {
+			w = RunWriter.resume(resumeDir, config.training.checkpoint.keep);
+			this.writer = w;
+			w.writeSummary({
 				backend,
-				seed: config.seed,
+				resumedFrom: [...(prior?.resumedFrom ?? []), { epoch: resume?.epoch ?? 0, at: new Date().toISOString() }],
+			});
+			w.resetMetrics(resume?.history ?? []);
+		} else {
+			const { id, dir } = createRunDir(runsDir, config.name);
+			this.locks.push(acquireLock(dir, `run ${id}`));
+			w = new RunWriter(
+				dir,
+				{
+					id,
+					name: config.name,
+					configPath,
+					backend,
+					seed: config.seed,
+					startedAt: new Date().toISOString(),
+					epochs: { planned: config.training.epochs, completed: 0 },
+					...(request.overrides ? { overrides: request.overrides } : {}),
+					...(request.fold ? { fold: request.fold } : {}),
+				},
+				config.training.checkpoint.keep,
+			);
+			this.writer = w;
+			w.writeConfig(plan.text);
+			w.writeSummary();
+		}
+		this.emit({
+			method: 'job/started',
+			params: {
+				runId: w.summary.id,
+				runDir: w.dir,
+				configPath,
+				name: config.name,
+				backend,
+				epochs: config.training.epochs,
+				...(resume ? { resumedFrom: resume.epoch } : {}),
 				startedAt: new Date().toISOString(),
-				epochs: { planned: config.training.epochs, completed: 0 },
-				...(request.overrides ? { overrides: request.overrides } : {}),
-				...(request.fold ? { fold: request.fold } : {}),
 			},
-			config.training.checkpoint.keep,
-		);
-		run.writeConfig(text);
-		run.writeSummary();
+		});
+		return undefined;
 	}
-	const w = run;
-	const runDir = w.dir;
-	emit({
-		method: 'job/started',
-		params: {
-			runId: w.summary.id,
-			runDir,
-			configPath,
-			name: config.name,
-			backend,
-			epochs: config.training.epochs,
-			...(resume ? { resumedFrom: resume.epoch } : {}),
-			startedAt: new Date().toISOString(),
-		},
-	});
 
-	let model: tf.LayersModel | undefined;
-	try {
+	private get openRun(): RunWriter {
+		if (!this.writer) throw new Error('internal: the run folder is not open');
+		return this.writer;
+	}
+
+	private async load(plan: Plan): Promise<PreparedData> {
 		const td = performance.now();
-		const data = await prepareData(config, policy, request.fold ? { fold: request.fold } : {});
-		const dataMs = performance.now() - td;
-		w.writeSummary({ data: data.summary, timings: { dataMs } });
-		emit({ method: 'job/dataLoaded', params: { ...data.summary, inputShape: data.preprocessing.inputShape, ms: dataMs } });
+		const data = await prepareData(plan.config, plan.policy, this.request.fold ? { fold: this.request.fold } : {});
+		const dataMs = (this.dataMs = performance.now() - td);
+		this.openRun.writeSummary({ data: data.summary, timings: { dataMs } });
+		this.emit({ method: 'job/dataLoaded', params: { ...data.summary, inputShape: data.preprocessing.inputShape, ms: dataMs } });
+		return data;
+	}
 
+	/** Trains, writing each epoch and checkpoint to the run folder as it ends. */
+	private async train(plan: Plan, data: PreparedData): Promise<Trained> {
+		const { config, resume } = plan;
+		const w = this.openRun;
 		const tt = performance.now();
-		let completed = resume?.epoch ?? 0;
 		const result = await trainLoop({
 			config,
 			data,
-			...(signal ? { signal } : {}),
+			...(this.signal ? { signal: this.signal } : {}),
 			...(resume ? { resume } : {}),
 			onEpoch: (epoch, logs, ms) => {
-				completed = epoch + 1;
 				w.appendEpoch(epoch, logs);
 				// The summary is the crash-safe record: rewritten (atomically) each epoch, cheap for small runs.
-				w.writeSummary({ epochs: { planned: config.training.epochs, completed }, finalMetrics: logs });
-				emit({
+				w.writeSummary({ epochs: { planned: config.training.epochs, completed: epoch + 1 }, finalMetrics: logs });
+				this.emit({
 					method: 'job/epochEnd',
-					params: { epoch: epoch + 1, epochs: config.training.epochs, logs, ms, elapsedMs: performance.now() - t0 },
+					params: { epoch: epoch + 1, epochs: config.training.epochs, logs, ms, elapsedMs: performance.now() - this.t0 },
 				});
 			},
-			onBatch: (p) => emit({ method: 'job/batch', params: { ...p, epoch: p.epoch + 1 } }),
+			onBatch: (p) => this.emit({ method: 'job/batch', params: { ...p, epoch: p.epoch + 1 } }),
 			onCheckpoint: (ck) => {
 				const file = w.writeCheckpoint(ck);
-				emit({ method: 'job/checkpoint', params: { epoch: ck.epoch, path: file } });
+				this.emit({ method: 'job/checkpoint', params: { epoch: ck.epoch, path: file } });
 			},
 		});
-		model = result.model;
 		const trainMs = performance.now() - tt;
 		const ranEpochs = result.history.length - (resume?.epoch ?? 0);
-		const timings = { dataMs, trainMs, msPerEpoch: ranEpochs > 0 ? trainMs / ranEpochs : 0 };
-		const finalLogs: EpochLogs = result.history.at(-1) ?? {};
+		const timings = { dataMs: this.dataMs, trainMs, msPerEpoch: ranEpochs > 0 ? trainMs / ranEpochs : 0 };
 		const base: Partial<RunSummary> = {
 			epochs: { planned: config.training.epochs, completed: result.history.length },
-			finalMetrics: finalLogs,
+			finalMetrics: result.history.at(-1) ?? {},
 			timings,
 			trainPath: result.trainPath,
 			trainPathReason: result.trainPathReason,
 			...(result.bestLogs ? { bestMetrics: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
 		};
-		if (result.status === 'nonFinite') {
-			w.writeSummary(base);
-			return fail(result.message!, 'nonFinite', result.history.length);
+		return { ...result, base, timings };
+	}
+
+	/** A training that ended early without a model worth keeping: NaN losses (failed) or a cancel. */
+	private interrupted(t: Trained): JobResult {
+		const w = this.openRun;
+		if (t.status === 'nonFinite') {
+			w.writeSummary(t.base);
+			return this.fail(t.message!, 'nonFinite', t.history.length);
 		}
-		if (result.status === 'cancelled') {
-			w.writeSummary({
-				...base,
-				status: 'cancelled',
-				message: result.message!,
-				finishedAt: new Date().toISOString(),
-				timings: { ...timings, totalMs: performance.now() - t0 },
-			});
-			emit({ method: 'job/cancelled', params: { reason: result.message ?? 'cancelled', epoch: result.history.length, runDir } });
-			return { status: 'cancelled', runDir, summary: w.summary, message: result.message! };
-		}
+		w.writeSummary({
+			...t.base,
+			status: 'cancelled',
+			message: t.message!,
+			finishedAt: new Date().toISOString(),
+			timings: { ...t.timings, totalMs: performance.now() - this.t0 },
+		});
+		this.emit({ method: 'job/cancelled', params: { reason: t.message ?? 'cancelled', epoch: t.history.length, runDir: w.dir } });
+		return { status: 'cancelled', runDir: w.dir, summary: w.summary, message: t.message! };
+	}
+
+	/** Saves the model first, then ONNX, evaluation, the export and model cards, and the final summary. */
+	private async finish(plan: Plan, data: PreparedData, t: Trained): Promise<JobResult> {
+		const { config, text, exportPath } = plan;
+		const w = this.openRun;
+		const runDir = w.dir;
+		const { base, timings } = t;
 		// The trained model is saved (with its preprocessing and the config snapshot) before anything
 		// else can lose it: an evaluation that fails, or a process that dies in it, leaves a run
 		// whose model/ folder `modelwright evaluate` and `predict` can still use.
 		const modelDir = path.join(runDir, 'model');
-		await exportModel(result.model, modelDir, { preprocessing: data.preprocessing, configText: text });
+		await exportModel(t.model, modelDir, { preprocessing: data.preprocessing, configText: text });
 		w.writeSummary({ ...base, modelDir });
 		// ONNX (export.formats): translated once, written beside the tfjs model and to export.path.
 		const formats: readonly string[] = config.export.formats ?? ['tfjs'];
 		let onnxFile: { bytes: Uint8Array; summary: OnnxSummary; tokenizer?: string } | undefined;
 		if (formats.includes('onnx')) {
 			try {
-				onnxFile = onnxModel(result.model, data.preprocessing, { name: config.name, threshold: config.evaluation.threshold });
+				onnxFile = onnxModel(t.model, data.preprocessing, { name: config.name, threshold: config.evaluation.threshold });
 			} catch (err) {
-				return fail(tr('job.onnxFailed', { dir: modelDir, error: err instanceof Error ? err.message : String(err) }), 'internal');
+				return this.fail(tr('job.onnxFailed', { dir: modelDir, error: err instanceof Error ? err.message : String(err) }), 'internal');
 			}
 			writeAtomic(path.join(modelDir, ONNX_FILE), onnxFile.bytes);
 			if (onnxFile.tokenizer) writeAtomic(path.join(modelDir, TOKENIZER_FILE), onnxFile.tokenizer);
@@ -342,15 +436,15 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 		let evaluation: Evaluation;
 		let evFile: string;
 		try {
-			evaluation = addImportance(evaluateModel(result.model, config, data), result.model, config, data);
+			evaluation = addImportance(evaluateModel(t.model, config, data), t.model, config, data);
 			evFile = w.writeEvaluation(evaluation);
 		} catch (err) {
-			return fail(tr('job.evaluationFailed', { dir: modelDir, error: err instanceof Error ? err.message : String(err) }), 'internal');
+			return this.fail(tr('job.evaluationFailed', { dir: modelDir, error: err instanceof Error ? err.message : String(err) }), 'internal');
 		}
 		const evaluateMs = performance.now() - te;
-		emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
+		this.emit({ method: 'job/evaluation', params: { split: evaluation.split, path: evFile, metrics: evaluation.metrics } });
 		if (exportPath)
-			await exportModel(result.model, exportPath, {
+			await exportModel(t.model, exportPath, {
 				preprocessing: data.preprocessing,
 				configText: text,
 				tfjs: formats.includes('tfjs'),
@@ -361,16 +455,16 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			runId: w.summary.id,
 			config,
 			data,
-			model: result.model,
+			model: t.model,
 			evaluation,
 			epochs: base.epochs!,
-			backend,
+			backend: this.backend,
 			...(onnxFile ? { onnx: onnxFile.summary } : {}),
 		};
 		for (const dir of exportPath ? [modelDir, exportPath] : [modelDir])
 			writeModelCard(dir, { ...card, trainedAt: new Date().toISOString() });
-		const weights = singleUnitWeights(config, result.model);
-		const status = result.status === 'stopped' ? 'stopped' : 'completed';
+		const weights = singleUnitWeights(config, t.model);
+		const status = t.status === 'stopped' ? 'stopped' : 'completed';
 		w.writeSummary({
 			...base,
 			status,
@@ -379,25 +473,20 @@ async function trainJob(request: TrainRequest, events: EventSink, signal: AbortS
 			evaluationSplit: evaluation.split,
 			modelDir,
 			...(exportPath ? { exportedTo: exportPath } : {}),
-			...(result.message ? { message: result.message } : {}),
-			timings: { ...timings, evaluateMs, totalMs: performance.now() - t0 },
+			...(t.message ? { message: t.message } : {}),
+			timings: { ...timings, evaluateMs, totalMs: performance.now() - this.t0 },
 		});
 		const fin: FinishedParams = {
 			runDir,
 			status,
-			epochs: result.history.length,
-			finalLogs,
-			totalMs: performance.now() - t0,
-			...(result.bestLogs ? { bestLogs: result.bestLogs, bestEpoch: result.bestEpoch! } : {}),
-			...(result.message ? { stopReason: result.message } : {}),
+			epochs: t.history.length,
+			finalLogs: t.history.at(-1) ?? {},
+			totalMs: performance.now() - this.t0,
+			...(t.bestLogs ? { bestLogs: t.bestLogs, bestEpoch: t.bestEpoch! } : {}),
+			...(t.message ? { stopReason: t.message } : {}),
 			...(weights ? { weights } : {}),
 		};
-		emit({ method: 'job/finished', params: fin });
+		this.emit({ method: 'job/finished', params: fin });
 		return { status, runDir, summary: w.summary, evaluation, ...(weights ? { weights } : {}) };
-	} catch (err) {
-		const message = err instanceof Error ? err.message : String(err);
-		return fail(message, err instanceof DataError ? 'data' : 'internal');
-	} finally {
-		model?.dispose();
 	}
 }
