@@ -149,8 +149,6 @@ const en = {
 	'tune.count': '{n} {status}',
 	'tune.best': 'Best: trial {n}, {metric} {score}  {params}',
 	// ---- cv
-	'cv.epochs': "--epochs must be an integer from 1 to 1000000, got '{value}'.",
-	'cv.folds': "--folds must be an integer from 2 to 100, got '{value}'.",
 	'cv.col.fold': 'fold',
 	'cv.col.status': 'status',
 	// ---- serve
@@ -309,8 +307,6 @@ const zh: { [K in keyof typeof en]: string } = {
 	'tune.stopped': '已停止：{trials} 个试验（{counts}）。',
 	'tune.count': '{status} {n} 个',
 	'tune.best': '最佳：试验 {n}，{metric} {score}  {params}',
-	'cv.epochs': "--epochs 必须是 1 到 1000000 之间的整数，实际为 '{value}'。",
-	'cv.folds': "--folds 必须是 2 到 100 之间的整数，实际为 '{value}'。",
 	'cv.col.fold': '折',
 	'cv.col.status': '状态',
 	'serve.wholeNumber': '--{name} 必须是 ≥ {min} 的整数（实际为 {value}）。',

@@ -49,4 +49,23 @@ describe('CLI: memory budget and override ranges', () => {
 		assert.match(e.out, /--epochs must be ≥ 1 and ≤ 1000000 \(as training\.epochs in a config\), got 1000000000/);
 		assert.equal(cli(['train', 'lin.model.yaml', '--epochs', '1000001'], tmp).code, 2);
 	});
+
+	it('cv and tune hold their overrides to the same schema ranges (exit 2)', () => {
+		const refused = (args: string[], message: RegExp) => {
+			const r = cli(args, tmp);
+			assert.equal(r.code, 2, r.out);
+			assert.match(r.out, message);
+		};
+		refused(
+			['cv', 'lin.model.yaml', '--epochs', '1000001'],
+			/--epochs must be ≥ 1 and ≤ 1000000 \(as training\.epochs in a config\), got 1000001/,
+		);
+		refused(['cv', 'lin.model.yaml', '--folds', '101'], /--folds must be ≥ 2 and ≤ 100 \(as data\.split\.folds in a config\), got 101/);
+		refused(['cv', 'lin.model.yaml', '--folds', '1'], /--folds must be ≥ 2 and ≤ 100/);
+		refused(
+			['tune', 'lin.model.yaml', '--trials', '1000000000'],
+			/--trials must be ≥ 1 and ≤ 100000 \(as tuning\.trials in a config\), got 1000000000/,
+		);
+		refused(['tune', 'lin.model.yaml', '--workers', '65'], /--workers must be ≥ 1 and ≤ 64 \(as tuning\.workers in a config\), got 65/);
+	});
 });

@@ -13,6 +13,7 @@ import { meanStd, type MeanStd } from '../../core/stats';
 import { append } from '../../core/arrays';
 import { formatMeanStd, formatNumber } from '../../core/format';
 import { parse } from './train';
+import { overrideNumber } from '../overrides';
 import { statusWord, tcli } from '../messages';
 import { displayWidth, padDisplay } from '../output';
 
@@ -68,9 +69,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 		const configPath = path.resolve(io.cwd, positionals[0]!);
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
 		if (!BACKENDS.includes(backend)) throw new UsageError(tcli('backendOneOf', { name: 'backend', values: BACKENDS.join(', ') }));
-		const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
-		if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1 && epochs <= 1_000_000))
-			throw new UsageError(tcli('cv.epochs', { value: values.epochs ?? '' }));
+		const epochs = overrideNumber(values.epochs, 'epochs', ['training', 'epochs'], true);
 		let text: string;
 		try {
 			text = fs.readFileSync(configPath, 'utf8');
@@ -85,8 +84,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 			return 2;
 		}
 		const cfg = v.resolved;
-		const k = values.folds === undefined ? (cfg.data.split.folds ?? cfg.tuning?.folds ?? 5) : Number(values.folds);
-		if (!Number.isInteger(k) || k < 2 || k > 100) throw new UsageError(tcli('cv.folds', { value: values.folds ?? '' }));
+		const k = overrideNumber(values.folds, 'folds', ['data', 'split', 'folds'], true) ?? cfg.data.split.folds ?? cfg.tuning?.folds ?? 5;
 		// The held-out fold is what each run evaluates, whatever the config says for plain training.
 		const foldText = applyParams(text, { 'evaluation.split': 'validation' });
 		const base = values['runs-dir'] ? path.resolve(io.cwd, values['runs-dir']) : runsDirFor(configPath);

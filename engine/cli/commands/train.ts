@@ -8,12 +8,9 @@ import { BACKENDS, type BackendChoice } from '../../runtime/train/backend';
 import { runsDirFor } from '../../io/store';
 import { resolveRun } from '../../io/runRef';
 import { echo, writeRaw } from '../output';
+import { overrideNumber } from '../overrides';
 import { count, taskWord, tcli } from '../messages';
 import { dataReportLines } from '../../core/data/report';
-import type { JsonPath } from '../../core/config/diagnostics';
-import { ConfigSchema } from '../../core/config/schema';
-import { schemaAtPath } from '../../core/config/schemaNav';
-import { clampTarget } from '../../core/config/schemaCheck';
 import { formatDuration, formatNumber, remainingMs, type PaceMark } from '../../core/format';
 
 const fmt = (v: number) => formatNumber(v);
@@ -22,25 +19,6 @@ export const formatLogs = (logs: EpochLogs) =>
 		.filter(([k]) => k !== 'lr')
 		.map(([k, v]) => `${k} ${fmt(v)}`)
 		.join('  ');
-
-/** A numeric override, held to the range the schema gives the config field it overrides. */
-function num(v: string | undefined, name: string, field: JsonPath, int = false): number | undefined {
-	if (v === undefined) return undefined;
-	const n = Number(v);
-	if (!Number.isFinite(n) || (int && !Number.isInteger(n)) || n <= 0)
-		throw new UsageError(tcli(int ? 'positiveInteger' : 'positiveNumber', { name, value: v }));
-	const s = schemaAtPath(ConfigSchema, { training: { optimizer: { type: 'adam' } } }, field);
-	if (s && clampTarget(s, n) !== undefined) {
-		const bounds = [
-			typeof s.minimum === 'number' ? `≥ ${s.minimum}` : '',
-			typeof s.exclusiveMinimum === 'number' ? `> ${s.exclusiveMinimum}` : '',
-			typeof s.maximum === 'number' ? `≤ ${s.maximum}` : '',
-			typeof s.exclusiveMaximum === 'number' ? `< ${s.exclusiveMaximum}` : '',
-		].filter(Boolean);
-		throw new UsageError(tcli('train.bounds', { name, bounds: bounds.join(tcli('train.and')), field: field.join('.'), value: v }));
-	}
-	return n;
-}
 
 /** Renders job events: a redrawn progress line on a TTY, plain lines otherwise, JSON lines with --json. */
 export function renderer(io: CliIO, mode: 'tty' | 'plain' | 'json'): (e: EngineEvent) => void {
@@ -195,11 +173,11 @@ Exit codes: 0 trained, 1 runtime failure, 2 invalid config or usage, 130 cancell
 		const backend = (values.backend ?? 'wasm') as BackendChoice;
 		if (!BACKENDS.includes(backend)) throw new UsageError(tcli('backendOneOf', { name: 'backend', values: BACKENDS.join(', ') }));
 		const overrides: TrainOverrides = {};
-		const e = num(values.epochs, 'epochs', ['training', 'epochs'], true);
+		const e = overrideNumber(values.epochs, 'epochs', ['training', 'epochs'], true);
 		if (e !== undefined) overrides.epochs = e;
-		const b = num(values['batch-size'], 'batch-size', ['training', 'batchSize'], true);
+		const b = overrideNumber(values['batch-size'], 'batch-size', ['training', 'batchSize'], true);
 		if (b !== undefined) overrides.batchSize = b;
-		const l = num(values['learning-rate'], 'learning-rate', ['training', 'optimizer', 'learningRate']);
+		const l = overrideNumber(values['learning-rate'], 'learning-rate', ['training', 'optimizer', 'learningRate']);
 		if (l !== undefined) overrides.learningRate = l;
 		if (values.seed !== undefined) {
 			const s = Number(values.seed);

@@ -15,18 +15,12 @@ import { displayWidth, padDisplay, writeRaw } from '../output';
 import { statusWord, tcli } from '../messages';
 import { list } from '../../core/l10n';
 import { maxOf } from '../../core/arrays';
+import { overrideNumber } from '../overrides';
 import { validateConfig } from '../../io/probe';
 import { formatDiagnostic } from '../files';
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
 const fmtParam = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v));
-
-function positive(v: string | undefined, name: string): number | undefined {
-	if (v === undefined) return undefined;
-	const n = Number(v);
-	if (!Number.isInteger(n) || n < 1) throw new UsageError(tcli('positiveInteger', { name, value: v }));
-	return n;
-}
 
 function row(t: TrialRecord, keys: string[], best: number | undefined, workers = false): string[] {
 	return [
@@ -164,6 +158,9 @@ invalid config, 130 stopped.`,
 		};
 		const maxData = mbOption('max-data-mb');
 		const maxResult = mbOption('max-result-mb');
+		// Held to the config fields' ranges: --trials 1000000000 is refused as tuning.trials would be.
+		const workers = overrideNumber(values.workers, 'workers', ['tuning', 'workers'], true);
+		const trials = overrideNumber(values.trials, 'trials', ['tuning', 'trials'], true);
 		// A class with fewer rows than the folds (MW247) makes every trial's per-fold scores noisy: said before the sweep.
 		if (!values.resume && !values.json) {
 			const v = validateConfig(configPath, fs.readFileSync(configPath, 'utf8'), { allowOutside: values['allow-outside'] });
@@ -229,8 +226,8 @@ invalid config, 130 stopped.`,
 				...(values.out ? { runsDir: path.resolve(io.cwd, values.out) } : {}),
 				...(values.resume ? { resume: path.resolve(io.cwd, values.resume) } : {}),
 				...(values.backend ? { backend: values.backend as BackendChoice } : {}),
-				...(positive(values.workers, 'workers') ? { workers: positive(values.workers, 'workers')! } : {}),
-				...(positive(values.trials, 'trials') ? { trials: positive(values.trials, 'trials')! } : {}),
+				...(workers !== undefined ? { workers } : {}),
+				...(trials !== undefined ? { trials } : {}),
 				...(values['allow-outside'] ? { allowOutside: true } : {}),
 				signal: ctrl.signal,
 			};
