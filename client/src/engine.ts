@@ -15,6 +15,7 @@ import {
 	LogNotification,
 	SubmitJobRequest,
 	type JobInfo,
+	type ConfigureParams,
 	type JobResultPayload,
 	type SubmitParams,
 } from '../../engine/core/rpc';
@@ -40,6 +41,12 @@ interface Tracked {
 }
 
 const RESTART_WINDOW_MS = 3 * 60_000;
+
+/** The settings the engine process runs its jobs under (window-wide). */
+function engineSettings(): ConfigureParams {
+	const s = getSettings();
+	return { concurrency: s['engine.concurrency'], maxMemoryMb: s['engine.maxMemoryMB'] };
+}
 
 export class EngineHost implements vscode.Disposable {
 	private proc: ChildProcess | undefined;
@@ -104,7 +111,7 @@ export class EngineHost implements vscode.Disposable {
 			this.proc = proc;
 			this.conn = conn;
 			log.info(`engine started (pid ${proc.pid})`);
-			void conn.sendRequest(ConfigureRequest.type, { concurrency: getSettings()['engine.concurrency'] }).then(() => resolve(conn), reject);
+			void conn.sendRequest(ConfigureRequest.type, engineSettings()).then(() => resolve(conn), reject);
 		}).finally(() => {
 			this.starting = undefined;
 		});
@@ -196,8 +203,9 @@ export class EngineHost implements vscode.Disposable {
 		return this.conn.sendRequest(CancelJobRequest.type, { jobId: t.engineId });
 	}
 
-	async configure(concurrency: number): Promise<void> {
-		if (this.conn) await this.conn.sendRequest(ConfigureRequest.type, { concurrency });
+	/** Sends the engine settings again (after they changed). */
+	async configure(): Promise<void> {
+		if (this.conn) await this.conn.sendRequest(ConfigureRequest.type, engineSettings());
 	}
 
 	/** For tests: kill the process as a crash would. */

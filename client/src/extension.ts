@@ -14,7 +14,7 @@ import { LANGUAGE_ID, RUNS_VIEW, TASK_TYPE } from './manifest';
 import { disposeChannels, serverChannel } from './output';
 import { Panels } from './panels';
 import { RunsProvider } from './runsView';
-import { getSettings, onSettingsChanged } from './settings';
+import { onSettingsChanged } from './settings';
 import { TrainTaskProvider } from './tasks';
 import { setLocale } from '../../engine/core/l10n';
 
@@ -72,7 +72,7 @@ function realActivate(context: vscode.ExtensionContext): ModelwrightApi {
 		}),
 		engine.onJobEvent(({ jobId, event }) => panels.onJobEvent(jobId, event)),
 		engine.onJobState(() => runs.scheduleRefresh()),
-		onSettingsChanged(['engine.concurrency'], () => void engine.configure(getSettings()['engine.concurrency'])),
+		onSettingsChanged(['engine.concurrency', 'engine.maxMemoryMB'], () => void engine.configure()),
 		onSettingsChanged(['codeLens'], () => lenses.refresh()),
 		vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
 	);

@@ -51,6 +51,7 @@ export class TrainTaskProvider implements vscode.TaskProvider {
 		];
 		if (def.epochs) args.push('--epochs', String(def.epochs));
 		if (settings.allowPathsOutsideWorkspace) args.push('--allow-outside');
+		if (settings['engine.maxMemoryMB'] > 0) args.push('--max-memory', String(settings['engine.maxMemoryMB']));
 		const exec = new vscode.ProcessExecution(process.execPath, args, { cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
 		const task = new vscode.Task(def, folder, vscode.l10n.t('train {0}', def.config), TASK_TYPE, exec, []);
 		task.group = vscode.TaskGroup.Build;

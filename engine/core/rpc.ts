@@ -76,10 +76,18 @@ export namespace ListJobsRequest {
 	export const type = new RequestType0<JobInfo[], void>(method);
 }
 
-/** Extension → engine: how many jobs may run at once. */
+/** Extension → engine: its settings, at start and whenever they change. */
+export interface ConfigureParams {
+	/** Jobs run at once. */
+	concurrency: number;
+	/** The memory budget of a training run in MB (`modelwright.engine.maxMemoryMB`); 0 or absent: the engine's own default. */
+	maxMemoryMb?: number;
+}
+
+/** Extension → engine: how many jobs may run at once, and the memory budget they are checked against. */
 export namespace ConfigureRequest {
 	export const method = 'engine/configure' as const;
-	export const type = new RequestType<{ concurrency: number }, void, void>(method);
+	export const type = new RequestType<ConfigureParams, void, void>(method);
 }
 
 /** Engine → extension: one event of a job (started, data loaded, epoch end, …, finished). */

@@ -55,6 +55,15 @@ export const SETTINGS = {
 		}),
 		{ scope: 'window', order: 3 },
 	),
+	'engine.maxMemoryMB': setting(
+		Type.Integer({
+			description:
+				"Memory budget of a training run, in megabytes. A config whose estimated memory (weights with gradients and optimizer state, one batch of activations, the data) exceeds it is refused (MW233) in the editor and by Train and Tune, before anything is allocated. `0`: half of this machine's memory (or `MODELWRIGHT_MAX_MEMORY_MB` when set). Machine-wide only: a workspace cannot raise it for itself.",
+			default: 0,
+			minimum: 0,
+		}),
+		{ scope: 'machine', order: 4 },
+	),
 	runsFolder: setting(
 		Type.String({ description: 'Folder of the run store, relative to the workspace folder (or absolute).', default: '.modelwright/runs' }),
 		{ scope: 'resource', order: 10 },

@@ -20,6 +20,7 @@ import {
 } from '../core/rpc';
 import { execute } from './execute';
 import { setLocale } from '../core/l10n';
+import { MAX_MEMORY_ENV } from '../io/budget';
 
 // The extension passes its UI language: the messages a job sends back (its failure toast) speak it.
 setLocale(process.env.MODELWRIGHT_LOCALE);
@@ -133,8 +134,14 @@ conn.onRequest(CancelJobRequest.type, ({ jobId }) => {
 
 conn.onRequest(ListJobsRequest.type, () => [...[...running.values()].map((j) => j.info), ...queue.map((j) => j.info)]);
 
-conn.onRequest(ConfigureRequest.type, ({ concurrency: c }) => {
+// The budget this process was started with (MODELWRIGHT_MAX_MEMORY_MB), for when the setting goes back to 0.
+const startBudget = process.env[MAX_MEMORY_ENV];
+conn.onRequest(ConfigureRequest.type, ({ concurrency: c, maxMemoryMb }) => {
 	concurrency = Math.max(1, Math.floor(c));
+	// Every job validates against memoryBudget(), which reads the variable; a sweep's trial processes inherit it.
+	if (typeof maxMemoryMb === 'number' && maxMemoryMb > 0) process.env[MAX_MEMORY_ENV] = String(maxMemoryMb);
+	else if (startBudget === undefined) delete process.env[MAX_MEMORY_ENV];
+	else process.env[MAX_MEMORY_ENV] = startBudget;
 	pump();
 });
 

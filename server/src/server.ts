@@ -72,7 +72,8 @@ export class ModelwrightServer {
 		const cached = this.analyses.get(uri);
 		if (cached && cached.version === doc.version) return cached;
 		const policy = this.policyFor(uri);
-		const a = analyze(uri, doc.version, doc.getText(), this.probe.probeFor(uri, policy), memoryBudget());
+		const budget = memoryBudget(process.env, this.settingsNow(uri)['engine.maxMemoryMB']);
+		const a = analyze(uri, doc.version, doc.getText(), this.probe.probeFor(uri, policy), budget);
 		this.analyses.set(uri, a);
 		return a;
 	}

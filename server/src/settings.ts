@@ -15,6 +15,7 @@ const SERVER_KEYS = [
 	'maxNumberOfProblems',
 	'inlayHints',
 	'allowPathsOutsideWorkspace',
+	'engine.maxMemoryMB',
 ] as const satisfies readonly SettingKey[];
 
 export type ModelwrightSettings = Omit<Pick<Settings, (typeof SERVER_KEYS)[number]>, 'severity'> & {

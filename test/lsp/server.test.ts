@@ -197,6 +197,22 @@ describe('lsp: server over stdio', function () {
 		assert.deepEqual(codes((await next).diagnostics), ['MW222', 'MW220']);
 	});
 
+	it('checks MW233 against the memory budget setting (modelwright.engine.maxMemoryMB), else the machine’s', async () => {
+		await client.stop();
+		client = await LspClient.start({ settings: { modelwright: { engine: { maxMemoryMB: 1 } } }, rootUri: pathToFileURL(dir).toString() });
+		const u = uri('budget.model.yaml');
+		const text =
+			'data:\n  source: {type: linear, samples: 100}\nmodel:\n  layers:\n    - {type: dense, units: 1000}\n    - {type: dense, units: 1000}\n    - {type: dense, units: 1}\ntraining:\n  loss: meanSquaredError\n';
+		const got = client.waitForDiagnostics(u);
+		await client.open(u, text);
+		const refused = (await got).diagnostics.find((d) => d.code === 'MW233');
+		assert.ok(refused, 'refused under a 1 MB budget');
+		assert.match(refused.message, /more than the memory budget of 1\.00 MB/);
+		const next = client.waitForDiagnostics(u, (p) => !codes(p.diagnostics).includes('MW233'));
+		await client.configure({ modelwright: { engine: { maxMemoryMB: 0 } } });
+		assert.ok(codes((await next).diagnostics).every((c) => c !== 'MW233' && !String(c).startsWith('MW1')));
+	});
+
 	it('survives garbage documents and requests at impossible positions', async () => {
 		const u = uri('garbage.model.yaml');
 		const got = client.waitForDiagnostics(u);

@@ -68,6 +68,7 @@ describe('extension manifest', () => {
 					({
 						'engine.concurrency': 0,
 						'engine.backend': 'gpu',
+						'engine.maxMemoryMB': -5,
 						lints: false,
 						severity: { MW223: 'off', XX: 'error', MW101: 'loud' },
 					}) as Record<string, unknown>
@@ -75,6 +76,8 @@ describe('extension manifest', () => {
 		);
 		assert.equal(s['engine.concurrency'], 1);
 		assert.equal(s['engine.backend'], 'auto');
+		assert.equal(s['engine.maxMemoryMB'], 0, 'a negative budget falls back to the machine default');
+		assert.equal(readSettings((k) => (k === 'engine.maxMemoryMB' ? 2048 : undefined))['engine.maxMemoryMB'], 2048);
 		assert.equal(s.lints, false);
 		assert.deepEqual(s.severity, { MW223: 'off' });
 	});

@@ -244,7 +244,7 @@ export const DIAGNOSTIC_CODES = {
 		severity: 'error',
 		title: 'Too large for memory',
 		explanation:
-			"The estimated memory of a training run (weights with gradients and optimizer state, one batch of activations, the data) exceeds the budget: half the machine's memory by default, set with `--max-memory` or MODELWRIGHT_MAX_MEMORY_MB. The run would otherwise be killed mid-way.",
+			"The estimated memory of a training run (weights with gradients and optimizer state, one batch of activations, the data) exceeds the budget: half the machine's memory by default, set with `--max-memory`, MODELWRIGHT_MAX_MEMORY_MB or the `modelwright.engine.maxMemoryMB` setting. The run would otherwise be killed mid-way.",
 	},
 	MW234: {
 		severity: 'error',

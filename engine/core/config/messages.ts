@@ -101,7 +101,7 @@ export const CONFIG_MESSAGES_EN = {
 	'MW233.activations': 'activations for a batch of {batch} {size}',
 	'MW233.data': 'data {size}',
 	MW233:
-		'Training this config needs about {total} ({parts}), more than the memory budget of {budget}. Make it smaller here, or raise the budget (CLI `--max-memory <MB>`, environment MODELWRIGHT_MAX_MEMORY_MB).',
+		'Training this config needs about {total} ({parts}), more than the memory budget of {budget}. Make it smaller here, or raise the budget (CLI `--max-memory <MB>`, environment MODELWRIGHT_MAX_MEMORY_MB, VS Code setting `modelwright.engine.maxMemoryMB`).',
 	'MW224.high': 'A learning rate of {lr} is high for {optimizer} (usual range {lo}–{hi}). Training may diverge (NaN loss).',
 	'MW224.low': 'A learning rate of {lr} is low for {optimizer} (usual range {lo}–{hi}). Training may barely move.',
 	'MW228.outside': "`{path}` points outside the config's folder; it is refused unless paths outside the workspace are allowed.",

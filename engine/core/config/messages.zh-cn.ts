@@ -92,7 +92,7 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW233.activations': '批大小 {batch} 的激活值 {size}',
 	'MW233.data': '数据 {size}',
 	MW233:
-		'训练此配置约需 {total}（{parts}），超过了 {budget} 的内存预算。请在此处缩小规模，或提高预算（命令行 `--max-memory <MB>`，环境变量 MODELWRIGHT_MAX_MEMORY_MB）。',
+		'训练此配置约需 {total}（{parts}），超过了 {budget} 的内存预算。请在此处缩小规模，或提高预算（命令行 `--max-memory <MB>`，环境变量 MODELWRIGHT_MAX_MEMORY_MB，VS Code 设置 `modelwright.engine.maxMemoryMB`）。',
 	'MW224.high': '对 {optimizer} 而言，学习率 {lr} 偏高（常用范围 {lo}–{hi}）。训练可能发散（损失为 NaN）。',
 	'MW224.low': '对 {optimizer} 而言，学习率 {lr} 偏低（常用范围 {lo}–{hi}）。训练可能几乎不动。',
 	'MW228.outside': '`{path}` 指向配置所在文件夹之外；除非允许工作区外的路径，否则会被拒绝。',
