@@ -125,6 +125,8 @@ const en = {
 	'job.runStore': 'run store: {message}',
 	'job.onnxFailed': 'ONNX export failed (the trained tfjs model is saved in {dir}): {error}',
 	'job.evaluationFailed': 'evaluation failed (the trained model is saved in {dir}): {error}',
+	'build.tooDeep':
+		'model.layers: {n} layers are more than TensorFlow.js can build (it walks the layer graph recursively and ran out of stack); use fewer layers, or blocks that hold several (a transformerEncoder is one layer)',
 	'run.noRows': 'no rows to predict.',
 	'run.noImages': 'no images to predict.',
 	'run.imageModel':
@@ -283,6 +285,8 @@ const zh: Strings<typeof en> = {
 	'job.runStore': '运行存储：{message}',
 	'job.onnxFailed': 'ONNX 导出失败（训练好的 tfjs 模型已保存在 {dir}）：{error}',
 	'job.evaluationFailed': '评估失败（训练好的模型已保存在 {dir}）：{error}',
+	'build.tooDeep':
+		'model.layers：{n} 层超出了 TensorFlow.js 能构建的范围（它递归遍历层图，栈空间耗尽）；请减少层数，或使用包含多个部分的块（transformerEncoder 算一层）',
 	'run.noRows': '没有要预测的行。',
 	'run.noImages': '没有要预测的图像。',
 	'run.imageModel':

@@ -123,4 +123,11 @@ describe('engine/model/build', () => {
 		for (const v of y) assert.ok(Math.abs(v - 1) < 1e-5);
 		model.dispose();
 	});
+
+	it('a model too deep for tfjs-layers to build is an error naming model.layers and the count, not a bare RangeError', function () {
+		this.timeout(120_000);
+		// tfjs-layers walks the graph recursively; ~6,000 dense layers overflow the stack here.
+		const layers = Array.from({ length: 20_000 }, () => L({ type: 'dense', units: 1 }));
+		assert.throws(() => buildModel(layers, [1], { seed: 1 }), /^Error: model\.layers: 20000 layers are more than TensorFlow\.js can build/);
+	});
 });

@@ -14,6 +14,7 @@ import { defaultLayerNames, inferShapes, isGraph, layerFrom } from '../../core/s
 import { MaskedGlobalAveragePooling1D, MultiHeadAttention, PositionEmbedding, TransformerEncoder } from './layers';
 import { mixSeed } from '../../core/random';
 import { initialValues } from './init';
+import { tr } from '../messages';
 
 export interface BuiltModel {
 	/** A Sequential model, or a functional one (tf.model over tf.input) when layers use `from` or merge. */
@@ -230,6 +231,9 @@ function buildSequential(filled: Layer[], names: string[], inputShape: number[],
 		}
 		layerMap.push(idx);
 	});
+	// The inner functional model is otherwise made lazily (by compile or predict): made here, a
+	// model tfjs-layers cannot build fails in buildModel, where it is explained.
+	model.build();
 	return { model, layerMap };
 }
 
@@ -243,10 +247,19 @@ export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { 
 	const named = opts.inputs?.length ? opts.inputs : undefined;
 	// Which layers get a padding mask (embedding maskZero), as the validator worked it out.
 	const masked = inferShapes(layers, named ? undefined : inputShape, named).layers.map((s) => s.maskedInput === true);
-	const { model, layerMap } =
-		named || isGraph(layers)
-			? buildFunctional(filled, names, named ?? [{ name: MODEL_INPUT, shape: inputShape }], masked)
-			: buildSequential(filled, names, inputShape, masked);
+	let built: BuiltModel;
+	try {
+		built =
+			named || isGraph(layers)
+				? buildFunctional(filled, names, named ?? [{ name: MODEL_INPUT, shape: inputShape }], masked)
+				: buildSequential(filled, names, inputShape, masked);
+	} catch (err) {
+		// tfjs-layers walks the graph recursively: thousands of layers overflow the stack (about
+		// 6,000 dense layers here), which would otherwise surface as a bare RangeError.
+		if (err instanceof RangeError && /call stack/i.test(err.message)) throw new Error(tr('build.tooDeep', { n: layers.length }));
+		throw err;
+	}
+	const { model, layerMap } = built;
 	// Replace every randomly initialised weight with values from our seeded stream.
 	filled.forEach((l, i) => {
 		for (const li of layerMap[i]!) {
