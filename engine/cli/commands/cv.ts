@@ -11,6 +11,7 @@ import { checkWriteDir, validateConfig } from '../../io/probe';
 import { applyParams } from '../../core/tune/apply';
 import { meanStd, type MeanStd } from '../../core/stats';
 import { append } from '../../core/arrays';
+import type { EngineEvent } from '../../core/protocol';
 import { formatMeanStd, formatNumber } from '../../core/format';
 import { parse } from './train';
 import { overrideNumber } from '../overrides';
@@ -29,6 +30,17 @@ export interface CvReport {
 }
 
 const fmt = (x: number) => formatNumber(x);
+
+/**
+ * Adds the data's warnings to `warnings` when `e` is fold `fold`'s job/dataLoaded and that fold is
+ * the first (the others warn the same); true then. Appended in a loop: a warning comes per feature
+ * column left empty in the training rows, too many to pass as call arguments.
+ */
+export function firstFoldWarnings(warnings: string[], fold: number, e: EngineEvent): boolean {
+	if (fold !== 0 || e.method !== 'job/dataLoaded') return false;
+	append(warnings, e.params.warnings ?? []);
+	return true;
+}
 
 export const cvCommand: Command = {
 	name: 'cv',
@@ -119,10 +131,7 @@ Exit codes: 0 every fold trained, 1 a fold failed, 2 invalid config or usage, 13
 						...(policy.allowOutside ? { allowOutside: true } : {}),
 					},
 					(e) => {
-						if (i === 0 && e.method === 'job/dataLoaded') {
-							append(warnings, e.params.warnings ?? []);
-							if (!values.json) for (const w of warnings) io.err(tcli('warning', { message: w }));
-						}
+						if (firstFoldWarnings(warnings, i, e) && !values.json) for (const w of warnings) io.err(tcli('warning', { message: w }));
 					},
 					controller.signal,
 				);

@@ -35,8 +35,8 @@ function row(t: TrialRecord, keys: string[], best: number | undefined, workers =
 	];
 }
 
-/** The trials table: redrawn in place on a TTY. */
-function table(state: SweepState): string {
+/** The trials table: redrawn in place on a TTY. Exported for the long-array test (a sweep holds up to 100,000 trials). */
+export function trialTable(state: SweepState): string {
 	const keys = [...new Set(state.trials.flatMap((t) => Object.keys(t.params)))];
 	const workers = state.distributed !== undefined;
 	const head = [
@@ -174,7 +174,7 @@ invalid config, 130 stopped.`,
 		process.once('SIGINT', onSigint);
 		let lines = 0;
 		const draw = (state: SweepState) => {
-			const text = table(state);
+			const text = trialTable(state);
 			if (io.isTTY) writeRaw(lines ? `\x1b[${lines}A\x1b[0J` : '', `${text}\n`);
 			lines = text.split('\n').length;
 		};
@@ -260,7 +260,7 @@ invalid config, 130 stopped.`,
 			process.off('SIGINT', onSigint);
 		}
 		if (!values.json) {
-			io.out(io.isTTY ? '' : table(state));
+			io.out(io.isTTY ? '' : trialTable(state));
 			const counts = list(
 				(['completed', 'pruned', 'failed'] as const).map((s) =>
 					tcli('tune.count', { n: state.trials.filter((t) => t.status === s).length, status: statusWord(s) }),
