@@ -72,6 +72,11 @@ const name = Opt(
 );
 /** The name a layer's `from` uses for the model input. */
 export const MODEL_INPUT = 'input';
+/**
+ * Layers a config may list: tfjs-layers builds a model recursively over its layer graph, and about
+ * 6,000 dense layers overflow Node's stack (a config layer can make two tfjs layers: an activation).
+ */
+export const MAX_LAYERS = 1000;
 const layerRef = (description: string) =>
 	Str({
 		description,
@@ -962,8 +967,9 @@ const ModelSchema = Obj(
 		),
 		layers: Type.Array(LayerSchema, {
 			description:
-				"The layers, in order. Each takes the previous layer's output unless its `from` names an earlier layer (or `input`); merge layers (`add`, `concatenate`, `multiply`, `average`) take several. The last layer is the output.",
+				"The layers, in order. Each takes the previous layer's output unless its `from` names an earlier layer (or `input`); merge layers (`add`, `concatenate`, `multiply`, `average`) take several. The last layer is the output. At most 1,000: TensorFlow.js builds a model by walking its layers recursively, and a few thousand overflow its stack (a `transformerEncoder` is one layer).",
 			minItems: 1,
+			maxItems: MAX_LAYERS,
 		}),
 	},
 	'The network: a stack of tfjs-layers layers (a Sequential model), or a graph of them when layers use `from` or merge (a functional model).',

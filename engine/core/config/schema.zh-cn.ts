@@ -150,7 +150,7 @@ export const SCHEMA_ZH: Record<string, string> = {
 	inputShape: '单个样本的形状，不含批次维度。默认：预处理后的 `[特征个数]`。使用 `inputs` 时，每个输入改用各自的 `shape`。',
 	'inputShape[]': '一个维度。',
 	layers:
-		'各层，按顺序排列。每层接收上一层的输出，除非其 `from` 指定了更早的层（或 `input`）；合并层（`add`、`concatenate`、`multiply`、`average`）接收多个输入。最后一层即输出层。',
+		'各层，按顺序排列。每层接收上一层的输出，除非其 `from` 指定了更早的层（或 `input`）；合并层（`add`、`concatenate`、`multiply`、`average`）接收多个输入。最后一层即输出层。最多 1000 层：TensorFlow.js 递归遍历各层来构建模型，几千层就会耗尽其栈空间（`transformerEncoder` 算一层）。',
 	'layers[]': '一个层，由 `type` 选择。字段与 tfjs-layers 一致。',
 	'<dense>': '全连接层：$y = f(xW + b)$。参数：$n_{in} \\cdot units + units$。',
 	'<dense>.type': '全连接层：$y = f(xW + b)$。',

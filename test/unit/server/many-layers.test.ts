@@ -1,9 +1,11 @@
 /**
- * Issue #11 item 8: a config with 10,000 layers (a plain stack, and a named graph with residual
- * `add` merges) goes through the validator, shape inference and the language server's features
- * without a stack overflow, with every layer's shape known.
+ * Issue #11 item 8: a config with the most layers allowed (MAX_LAYERS; a plain stack, and a named
+ * graph with residual `add` merges) goes through the validator, shape inference and the language
+ * server's features with every layer's shape known; 10,000 layers are one located MW106 (tfjs-layers
+ * could not build them), and still served without a stack overflow.
  */
 import { strict as assert } from 'node:assert';
+import { MAX_LAYERS } from '../../../engine/core/config/schema';
 import { validateText } from '../../../engine/core/config/validate';
 import { summaryTable, toMermaid } from '../../../engine/core/shapes/summary';
 import { architecture } from '../../../server/src/service/architecture';
@@ -15,27 +17,29 @@ import { documentSymbols, foldingRanges } from '../../../server/src/service/stru
 import { DEFAULT_SETTINGS } from '../../../server/src/settings';
 import { doc } from './helper';
 
-const N = 10_000;
+const N = MAX_LAYERS;
 const HEAD = 'name: deep\ndata:\n  source: {type: linear, samples: 100}\nmodel:\n  layers:\n';
 const TAIL = 'training:\n  loss: meanSquaredError\n';
 // Line of layer i (0-based) in both texts: one layer a line after the five head lines.
 const lineOf = (i: number) => 5 + i;
 
-const stack = HEAD + '    - {type: dense, units: 4}\n'.repeat(N - 1) + '    - {type: dense, units: 1}\n' + TAIL;
+const stackOf = (n: number) => HEAD + '    - {type: dense, units: 4}\n'.repeat(n - 1) + '    - {type: dense, units: 1}\n' + TAIL;
 // l0 dense; then pairs: dense from the previous layer, add of that and the one before (a residual chain).
-const graph =
+const graphOf = (n: number) =>
 	HEAD +
-	Array.from({ length: N - 1 }, (_, i) =>
+	Array.from({ length: n - 1 }, (_, i) =>
 		i === 0
 			? '    - {type: dense, units: 4, name: l0}\n'
 			: i % 2
 				? `    - {type: dense, units: 4, name: l${i}, from: l${i - 1}}\n`
 				: `    - {type: add, name: l${i}, from: [l${i - 1}, l${i - 2}]}\n`,
 	).join('') +
-	`    - {type: dense, units: 1, name: out, from: l${N - 2}}\n` +
+	`    - {type: dense, units: 1, name: out, from: l${n - 2}}\n` +
 	TAIL;
+const stack = stackOf(N);
+const graph = graphOf(N);
 
-describe('10,000 layers', function () {
+describe(`${MAX_LAYERS.toLocaleString('en-US')} and 10,000 layers`, function () {
 	this.timeout(120_000);
 	for (const [kind, text] of [
 		['a plain stack', stack],
@@ -71,6 +75,31 @@ describe('10,000 layers', function () {
 				const at = text.split('\n')[lineOf(2)]!.indexOf('l2');
 				assert.equal(references(a, { line: lineOf(2), character: at + 1 }, true)?.length, 3);
 			}
+		});
+	}
+
+	for (const [kind, text] of [
+		['a plain stack', stackOf(10_000)],
+		['a graph with residual merges', graphOf(10_000)],
+	] as const) {
+		it(`10,000 layers (${kind}): one error, MW106 at model.layers, and the features still answer`, () => {
+			const r = validateText(text);
+			const errors = r.diagnostics.filter((d) => d.severity === 'error');
+			assert.deepEqual(
+				errors.map((e) => [e.code, e.path?.join('.')]),
+				[['MW106', 'model.layers']],
+			);
+			assert.match(errors[0]!.message, /at most 1000 items \(has 10000\)/);
+			const a = doc(text);
+			assert.equal(diagnostics(a, DEFAULT_SETTINGS).filter((d) => d.severity === 1).length, 1);
+			assert.ok(hover(a, { line: lineOf(9_999), character: 12 }));
+			inlayHints(a);
+			assert.equal(
+				documentSymbols(a)
+					.find((s) => s.name === 'model')
+					?.children?.find((c) => c.name === 'layers')?.children?.length,
+				10_000,
+			);
 		});
 	}
 });
