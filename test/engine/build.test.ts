@@ -128,6 +128,9 @@ describe('engine/model/build', () => {
 		this.timeout(120_000);
 		// tfjs-layers walks the graph recursively; ~6,000 dense layers overflow the stack here.
 		const layers = Array.from({ length: 20_000 }, () => L({ type: 'dense', units: 1 }));
+		const before = tf.memory().numTensors;
 		assert.throws(() => buildModel(layers, [1], { seed: 1 }), /^Error: model\.layers: 20000 layers are more than TensorFlow\.js can build/);
+		// The weights of the layers built before the overflow are freed.
+		assert.equal(tf.memory().numTensors, before);
 	});
 });

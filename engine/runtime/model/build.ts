@@ -194,7 +194,13 @@ function unsupported(l: never): never {
 }
 
 /** The layers as a graph: tf.input, each layer applied to the outputs its `from` names, the last one the output. */
-function buildFunctional(filled: Layer[], names: string[], inputs: ModelInputSpec[], masked: boolean[]): BuiltModel {
+function buildFunctional(
+	filled: Layer[],
+	names: string[],
+	inputs: ModelInputSpec[],
+	masked: boolean[],
+	all: tf.layers.Layer[],
+): BuiltModel {
 	const tensors = inputs.map((i) => tf.input({ shape: i.shape, name: i.name }));
 	const outputs = new Map<string, tf.SymbolicTensor>(inputs.map((i, k) => [i.name, tensors[k]!]));
 	const made: tf.layers.Layer[][] = [];
@@ -206,6 +212,7 @@ function buildFunctional(filled: Layer[], names: string[], inputs: ModelInputSpe
 			return t;
 		});
 		const layers = makeLayers(l, names[i]!, {}, masked[i]);
+		all.push(...layers);
 		let x: tf.SymbolicTensor | tf.SymbolicTensor[] = sources.length === 1 ? sources[0]! : sources;
 		for (const m of layers) x = m.apply(x) as tf.SymbolicTensor;
 		last = x as tf.SymbolicTensor;
@@ -218,12 +225,13 @@ function buildFunctional(filled: Layer[], names: string[], inputs: ModelInputSpe
 	return { model, layerMap };
 }
 
-function buildSequential(filled: Layer[], names: string[], inputShape: number[], masked: boolean[]): BuiltModel {
+function buildSequential(filled: Layer[], names: string[], inputShape: number[], masked: boolean[], all: tf.layers.Layer[]): BuiltModel {
 	const model = tf.sequential();
 	const layerMap: number[][] = [];
 	filled.forEach((l, i) => {
 		const first = i === 0 ? { inputShape } : {};
 		const made = makeLayers(l, names[i]!, first, masked[i]);
+		all.push(...made);
 		const idx: number[] = [];
 		for (const m of made) {
 			idx.push(model.layers.length);
@@ -248,12 +256,20 @@ export function buildModel(layers: LayerConfig[], inputShape: number[], opts: { 
 	// Which layers get a padding mask (embedding maskZero), as the validator worked it out.
 	const masked = inferShapes(layers, named ? undefined : inputShape, named).layers.map((s) => s.maskedInput === true);
 	let built: BuiltModel;
+	const all: tf.layers.Layer[] = [];
 	try {
 		built =
 			named || isGraph(layers)
-				? buildFunctional(filled, names, named ?? [{ name: MODEL_INPUT, shape: inputShape }], masked)
-				: buildSequential(filled, names, inputShape, masked);
+				? buildFunctional(filled, names, named ?? [{ name: MODEL_INPUT, shape: inputShape }], masked, all)
+				: buildSequential(filled, names, inputShape, masked, all);
 	} catch (err) {
+		// The layers made so far hold weights: a long-lived engine process must not keep them.
+		for (const m of all)
+			try {
+				m.dispose();
+			} catch {
+				/* a layer never built has nothing to free */
+			}
 		// tfjs-layers walks the graph recursively: thousands of layers overflow the stack (about
 		// 6,000 dense layers here), which would otherwise surface as a bare RangeError.
 		if (err instanceof RangeError && /call stack/i.test(err.message)) throw new Error(tr('build.tooDeep', { n: layers.length }));
