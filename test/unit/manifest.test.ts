@@ -29,6 +29,12 @@ describe('extension manifest', () => {
 		assert.equal(Object.keys(props).length, Object.keys(SETTINGS).length);
 	});
 
+	it('settings that widen what Modelwright reads, writes, connects to or allocates are machine-scoped (a workspace cannot set them)', () => {
+		const props = json('package.json').contributes.configuration.properties as Record<string, { scope?: string }>;
+		for (const k of ['allowPathsOutsideWorkspace', 'tune.redisUrl', 'engine.maxMemoryMB'])
+			assert.equal(props[`modelwright.${k}`]?.scope, 'machine', k);
+	});
+
 	it('every nls key and every l10n string has a Simplified Chinese translation', () => {
 		const en = json('package.nls.json');
 		const zh = json('package.nls.zh-cn.json');
