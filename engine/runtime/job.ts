@@ -85,11 +85,15 @@ function applyOverrides(c: ResolvedConfig, o: TrainOverrides | undefined): void 
 	if (o.seed !== undefined) c.seed = o.seed;
 }
 
-/** Weight and bias of a model that is one dense unit (the seed example), else undefined. */
+/** Inputs a one-unit model may have for its weights to be reported: a line, not a dump of a wide table. */
+const MAX_REPORTED_WEIGHTS = 16;
+
+/** Weight and bias of a model that is one dense unit on a few inputs (the seed example), else undefined. */
 function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { weight: number[]; bias: number[] } | undefined {
 	const layers = config.model.layers;
 	if (layers.length !== 1 || layers[0]!.type !== 'dense' || layers[0].units !== 1) return undefined;
 	const ws = model.layers[0]!.getWeights();
+	if (ws[0]!.size > MAX_REPORTED_WEIGHTS) return undefined;
 	return { weight: Array.from(ws[0]!.dataSync()), bias: ws[1] ? Array.from(ws[1].dataSync()) : [] };
 }
 

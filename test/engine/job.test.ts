@@ -82,6 +82,29 @@ describe('engine/job runJob', function () {
 		assert.ok(fs.readdirSync(dir).every((f) => !f.endsWith('.tmp')));
 	});
 
+	it('a one-unit model on a wide table reports no weights (a line for the seed example, not 40 numbers)', async () => {
+		const cols = Array.from({ length: 40 }, (_, i) => `c${i}`);
+		const rows = Array.from({ length: 30 }, (_, r) => [...cols.map((_, i) => ((r * 7 + i * 3) % 11) / 10), r % 5].join(','));
+		write('wide.csv', [[...cols, 'y'].join(','), ...rows].join('\n') + '\n');
+		const one = (n: number) => `name: wide${n}
+data:
+  source: {type: csv, path: wide.csv}
+  label: y
+  features: [${cols.slice(0, n).join(', ')}]
+model:
+  layers: [{type: dense, units: 1}]
+training: {loss: meanSquaredError, epochs: 1}
+`;
+		const events: EngineEvent[] = [];
+		const wide = await runJob({ configPath: write('wide.model.yaml', one(40)) }, (e) => events.push(e));
+		assert.equal(wide.status, 'completed', wide.message);
+		assert.equal(wide.weights, undefined);
+		const fin = events.find((e) => e.method === 'job/finished');
+		assert.ok(fin && !('weights' in fin.params));
+		const narrow = await runJob({ configPath: write('narrow.model.yaml', one(3)) }, () => undefined);
+		assert.equal(narrow.weights?.weight.length, 3);
+	});
+
 	it('the exported model loads with plain tf.loadLayersModel in a fresh process and predicts like the run', async () => {
 		const r = await runJob({ configPath: example('linear-regression'), overrides: { epochs: 5 } }, () => undefined);
 		const dir = path.join(r.runDir!, 'model');
