@@ -124,28 +124,45 @@ export function parseCsvHead(
 	missing: readonly string[] = ['', 'NA', 'NaN', 'null', '?'],
 	complete = true,
 ): Record<string, unknown>[] {
+	return parseCsvHeadTable(text, delimiter, missing, complete).rows;
+}
+
+/**
+ * The header and the rows of a CSV head. The header is read as its own record, so a file with a
+ * header and no rows still has its columns, and a column named twice is seen (csv-parse's
+ * `columns: true` would merge the two).
+ */
+export function parseCsvHeadTable(
+	text: string,
+	delimiter = ',',
+	missing: readonly string[] = ['', 'NA', 'NaN', 'null', '?'],
+	complete = true,
+): { header: string[]; rows: Record<string, unknown>[] } {
 	// Drop a possibly cut last line when the text is only the head of the file.
 	const body = complete ? text : text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-	const records = parse<Record<string, string>>(body, {
-		columns: true,
+	const records: string[][] = parse(body, {
 		delimiter,
 		skip_empty_lines: true,
 		relax_column_count: true,
 		bom: true,
 		trim: true,
 	});
+	const header = records[0] ?? [];
 	const miss = new Set(missing);
-	return records.map((r) => {
+	const rows = records.slice(1).map((r) => {
 		const o: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(r)) {
+		header.forEach((k, i) => {
+			if (k in o) return;
+			const v = r[i];
 			if (v === undefined || miss.has(v)) o[k] = null;
 			else {
 				const n = Number(v);
 				o[k] = v !== '' && Number.isFinite(n) ? n : v;
 			}
-		}
+		});
 		return o;
 	});
+	return { header, rows };
 }
 
 /** What reading the head of a file gave: its text, or why there is none. */
@@ -229,9 +246,15 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 			if (!read.complete) return undefined;
 			const rows = JSON.parse(read.text) as unknown;
 			if (!Array.isArray(rows)) return { ok: false, reason: 'unreadable', message: tc('MW225.notArray', { path: source.path }) };
+			if (!rows.length) return { ok: false, reason: 'unreadable', message: tc('MW225.noRows', { path: source.path }) };
 			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
 		}
-		const rows = parseCsvHead(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
+		const { header, rows } = parseCsvHeadTable(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
+		// The engine's reader refuses these too; said here, they are located in the editor before a run.
+		const twice = header.find((c, i) => header.indexOf(c) !== i);
+		if (twice !== undefined)
+			return { ok: false, reason: 'unreadable', message: tc('MW225.duplicateColumn', { path: source.path, column: twice }) };
+		if (read.complete && !rows.length) return { ok: false, reason: 'unreadable', message: tc('MW225.noRows', { path: source.path }) };
 		const info = infoFromRows(rows, read.complete ? rows.length : undefined);
 		// Only the head was read: the row count and the rows per value would be the head's.
 		if (!read.complete) {

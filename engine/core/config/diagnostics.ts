@@ -205,7 +205,12 @@ export const DIAGNOSTIC_CODES = {
 		explanation:
 			'The learning rate is far outside the range usually used with this optimizer: too high diverges (NaN losses), too low barely moves.',
 	},
-	MW225: { severity: 'error', title: 'Data file not found', explanation: 'The data file does not exist, relative to the config file.' },
+	MW225: {
+		severity: 'error',
+		title: 'Data file not found or not a table',
+		explanation:
+			'The data file does not exist (relative to the config file), cannot be read, or is not a table: a CSV whose header names a column twice or that has no data rows, or JSON that is not a non-empty array of row objects.',
+	},
 	MW226: {
 		severity: 'error',
 		title: 'Splits leave no training data',

@@ -1,0 +1,58 @@
+/**
+ * The validator reads a data file's head as a table: a CSV header that names a column twice, or a
+ * file with a header and no rows, is a located MW225 in the editor and in `validate`, as the
+ * engine's reader would refuse it after a run folder exists; a header-only file no longer reads as
+ * "Column `y` is not in the data. Columns: ." (its columns were lost with its rows).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseCsvHeadTable, validateConfig } from '../../engine/io/probe';
+
+describe('data probe: the head read as a table', () => {
+	let dir: string;
+	before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-probe-table-'))));
+	after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+	const check = (file: string, body: string, type: 'csv' | 'json' = 'csv') => {
+		fs.writeFileSync(path.join(dir, file), body);
+		const text = `name: t\ndata:\n  source: {type: ${type}, path: ${file}}\n  label: y\nmodel:\n  layers: [{type: dense, units: 1}]\ntraining: {loss: meanSquaredError}\n`;
+		const configPath = path.join(dir, 't.model.yaml');
+		fs.writeFileSync(configPath, text);
+		return validateConfig(configPath, text, {}).diagnostics.filter((d) => d.severity === 'error');
+	};
+
+	it('a column named twice in the header is MW225 at the path, naming the column', () => {
+		const errors = check('dup.csv', 'a,b,a,y\n1,2,3,0\n4,5,6,1\n');
+		assert.deepEqual(
+			errors.map((e) => [e.code, e.path?.join('.'), e.message]),
+			[['MW225', 'data.source.path', 'The header of `dup.csv` names column `a` twice.']],
+		);
+	});
+
+	it('a header with no rows (or an empty file, or an empty JSON array) is MW225 "no data rows", not a missing label', () => {
+		for (const [file, body, type] of [
+			['head.csv', 'a,b,y\n', 'csv'],
+			['blank.csv', '', 'csv'],
+			['empty.json', '[]', 'json'],
+		] as const) {
+			const errors = check(file, body, type);
+			assert.deepEqual(
+				errors.map((e) => [e.code, e.message]),
+				[['MW225', `\`${file}\` has no data rows.`]],
+				file,
+			);
+		}
+	});
+
+	it('keeps reading good heads: a BOM, quoted names, ragged rows and a cut last line', () => {
+		assert.deepEqual(check('bom.csv', '\uFEFFa,"b, c",y\n1,2,0\n3,4\n'), []);
+		const t = parseCsvHeadTable('a,b,y\n1,2,3\n4,5,6\n7,8', ',', undefined, false);
+		assert.deepEqual(t.header, ['a', 'b', 'y']);
+		assert.deepEqual(t.rows, [
+			{ a: 1, b: 2, y: 3 },
+			{ a: 4, b: 5, y: 6 },
+		]);
+	});
+});
