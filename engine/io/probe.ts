@@ -15,6 +15,7 @@ import { memoryBudget } from './budget';
 import { tc } from '../core/config/messages';
 // A cycle by design: the folder listing checks its entries with resolveDataPath (called, never at load).
 import { imageFolderFacts, listImageFolderSync } from './imageFolder';
+import { bareRecord } from '../core/own';
 
 export const PROBE_BYTES = 2 * 1024 * 1024;
 
@@ -150,9 +151,9 @@ export function parseCsvHeadTable(
 	const header = records[0] ?? [];
 	const miss = new Set(missing);
 	const rows = records.slice(1).map((r) => {
-		const o: Record<string, unknown> = {};
+		const o = bareRecord<unknown>();
 		header.forEach((k, i) => {
-			if (k in o) return;
+			if (Object.hasOwn(o, k)) return;
 			const v = r[i];
 			if (v === undefined || miss.has(v)) o[k] = null;
 			else {

@@ -18,6 +18,7 @@ import { imageIntoRow, imageRowWidth } from './data/imageInput';
 import { ImageTooLargeError } from './data/images';
 import { LocalizedError } from './messages';
 import { readJson } from '../io/fsutil';
+import { own } from '../core/own';
 
 export interface ServeOptions {
 	port: number;
@@ -200,7 +201,7 @@ export function encodeRows(pre: Preprocessing, rows: unknown[], features: Featur
 		const src = raw as Record<string, unknown>;
 		const base = i * w;
 		for (const { f, offset, categories, fill, vocabulary } of features) {
-			const v = src[f.column];
+			const v = own(src, f.column);
 			if (isMissing(v)) {
 				if (f.fillValue === undefined)
 					throw new RequestError(

@@ -13,7 +13,7 @@ import * as vm from 'node:vm';
 import { parse } from 'csv-parse/sync';
 import { createRng, type Rng } from '../../engine/core/random';
 import { resolveConfig } from '../../engine/core/config/resolve';
-import { readCsv, readCsvTable, DataError, DEFAULT_MISSING, type CsvOptions } from '../../engine/runtime/data/csv';
+import { readCsv as readCsvRows, readCsvTable, DataError, DEFAULT_MISSING, type CsvOptions } from '../../engine/runtime/data/csv';
 import { prepareData, PREVIEW_ROWS } from '../../engine/runtime/data/prepare';
 import {
 	transformRow,
@@ -26,6 +26,12 @@ import {
 import { tableFromRows, tableRows, type Row } from '../../engine/runtime/data/table';
 import { splitIndices } from '../../engine/runtime/data/split';
 import { shuffleInPlace } from '../../engine/core/random';
+
+/** readCsv with its rows as plain objects: the engine's rows have no prototype (a column may be named `__proto__`). */
+const readCsv = async (...args: Parameters<typeof readCsvRows>) => {
+	const r = await readCsvRows(...args);
+	return { ...r, rows: r.rows.map((x) => ({ ...x })) };
+};
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-csv-'));
 let fileNo = 0;

@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCsvHeadTable, validateConfig } from '../../engine/io/probe';
+import { runJob } from '../../engine/runtime/job';
+import { parseValues } from '../../engine/cli/commands/predict';
+import { infoFromRows } from '../../engine/core/data/info';
 
 describe('data probe: the head read as a table', () => {
 	let dir: string;
@@ -50,9 +53,42 @@ describe('data probe: the head read as a table', () => {
 		assert.deepEqual(check('bom.csv', '\uFEFFa,"b, c",y\n1,2,0\n3,4\n'), []);
 		const t = parseCsvHeadTable('a,b,y\n1,2,3\n4,5,6\n7,8', ',', undefined, false);
 		assert.deepEqual(t.header, ['a', 'b', 'y']);
-		assert.deepEqual(t.rows, [
-			{ a: 1, b: 2, y: 3 },
-			{ a: 4, b: 5, y: 6 },
+		assert.deepEqual(
+			t.rows.map((r) => ({ ...r })),
+			[
+				{ a: 1, b: 2, y: 3 },
+				{ a: 4, b: 5, y: 6 },
+			],
+		);
+	});
+
+	it('columns named __proto__, constructor and toString are columns like any other: validated, trained, predicted', async function () {
+		this.timeout(60_000);
+		const head = '__proto__,constructor,toString,kind,y';
+		const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2},${i % 3 ? 'a' : '__proto__'},${i % 2}`);
+		fs.writeFileSync(path.join(dir, 'proto.csv'), [head, ...rows].join('\n') + '\n');
+		const text = `name: proto\ndata:\n  source: {type: csv, path: proto.csv}\n  label: y\n  features: [__proto__, constructor, toString]\nmodel:\n  layers: [{type: dense, units: 1, activation: sigmoid}]\ntraining: {loss: binaryCrossentropy, epochs: 1}\n`;
+		const configPath = path.join(dir, 'proto.model.yaml');
+		fs.writeFileSync(configPath, text);
+		const v = validateConfig(configPath, text, {});
+		assert.deepEqual(
+			v.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
+		// Three inputs: a lost `__proto__` (the prototype setter) or a skipped inherited name made it fewer.
+		assert.equal(v.shapes?.totalParams, 3 + 1);
+		const r = await runJob({ configPath }, () => undefined);
+		assert.equal(r.status, 'completed', r.message);
+		assert.equal(r.weights?.weight.length, 3);
+		const row = parseValues('__proto__=1, constructor=2, toString=0', ['__proto__', 'constructor', 'toString'])[0]!;
+		assert.deepEqual(Object.entries(row), [
+			['__proto__', 1],
+			['constructor', 2],
+			['toString', 0],
 		]);
+		// A category value `__proto__` is counted like any other value.
+		const info = infoFromRows(parseCsvHeadTable(fs.readFileSync(path.join(dir, 'proto.csv'), 'utf8')).rows);
+		assert.deepEqual(info.columns, ['__proto__', 'constructor', 'toString', 'kind', 'y']);
+		assert.equal(info.counts?.kind?.['__proto__'], 14);
 	});
 });

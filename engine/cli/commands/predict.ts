@@ -15,6 +15,7 @@ import { modelDirOf, predictImages, predictRows, type ImagePrediction } from '..
 import { imageFilesOf } from '../../runtime/data/imageInput';
 import { runFromArgs } from './runs';
 import { useBackend, type BackendChoice } from '../../runtime/train/backend';
+import { bareRecord } from '../../core/own';
 
 /** `--values "5.1,3.5,1.4,0.2; 6,3,5,2"` (feature order) or `--values "x=3"`: rows of raw values. */
 export function parseValues(text: string, features: readonly string[]): Row[] {
@@ -24,7 +25,7 @@ export function parseValues(text: string, features: readonly string[]): Row[] {
 		.filter(Boolean)
 		.map((rowText, r) => {
 			const parts = rowText.split(',').map((p) => p.trim());
-			const row: Row = {};
+			const row: Row = bareRecord();
 			const cast = (v: string) => (v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v);
 			if (parts.every((p) => p.includes('='))) {
 				for (const p of parts) {

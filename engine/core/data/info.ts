@@ -6,6 +6,7 @@
 import type { SourceConfig } from '../config/schema';
 import type { DatasetName } from '../config/vocabulary';
 import { compareValues } from './labels';
+import { bareRecord, own } from '../own';
 
 export interface DataInfo {
 	columns: string[];
@@ -117,21 +118,24 @@ export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows
 				seen.add(k);
 				columns.push(k);
 			}
-	const numeric = columns.filter((c) => rows.every((r) => isMissing(r[c]) || typeof r[c] === 'number'));
-	const distinct: Record<string, (string | number)[]> = {};
+	const numeric = columns.filter((c) => rows.every((r) => isMissing(own(r, c)) || typeof own(r, c) === 'number'));
+	const distinct: Record<string, (string | number)[]> = bareRecord();
 	for (const c of columns) {
 		const set = new Set<string | number>();
 		for (const r of rows) {
-			const v = r[c];
+			const v = own(r, c);
 			if (!isMissing(v)) set.add(typeof v === 'number' ? v : String(v));
 			if (set.size > MAX_DISTINCT) break;
 		}
 		if (set.size <= MAX_DISTINCT) distinct[c] = sortValues([...set]);
 	}
-	const counts: Record<string, Record<string, number>> = {};
+	const counts: Record<string, Record<string, number>> = bareRecord();
 	for (const c of Object.keys(distinct)) {
-		const k: Record<string, number> = {};
-		for (const r of rows) if (!isMissing(r[c])) k[String(r[c])] = (k[String(r[c])] ?? 0) + 1;
+		const k: Record<string, number> = bareRecord();
+		for (const r of rows) {
+			const v = own(r, c);
+			if (!isMissing(v)) k[String(v)] = (k[String(v)] ?? 0) + 1;
+		}
 		counts[c] = k;
 	}
 	const info: DataInfo = { columns, numeric, rows: totalRows ?? rows.length, distinct, counts };
@@ -143,7 +147,7 @@ export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows
 		const examples: { row: number; value: string }[] = [];
 		const set = new Set<string>();
 		rows.forEach((r, i) => {
-			const v = r[c];
+			const v = own(r, c);
 			if (isMissing(v)) return;
 			if (typeof v === 'number') nums++;
 			else {
@@ -155,9 +159,9 @@ export function infoFromRows(rows: readonly Record<string, unknown>[], totalRows
 			}
 		});
 		// Mostly numbers: the text values are likely typos or missing-value markers, not categories.
-		if (nums > 0 && nums >= texts) (info.mixed ??= {})[c] = { nonNumeric: texts, values: nums + texts, examples };
+		if (nums > 0 && nums >= texts) (info.mixed ??= bareRecord())[c] = { nonNumeric: texts, values: nums + texts, examples };
 		else if (texts > 0 && dates >= 0.9 * texts) (info.dateLike ??= []).push(c);
-		if (set.size > MAX_DISTINCT) (info.cardinality ??= {})[c] = set.size;
+		if (set.size > MAX_DISTINCT) (info.cardinality ??= bareRecord())[c] = set.size;
 	}
 	const last = columns[columns.length - 1];
 	if (last !== undefined) info.defaultLabel = last;

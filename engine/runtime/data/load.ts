@@ -9,6 +9,7 @@ import { generateTable } from './generators';
 import { loadDataset } from './bundled';
 import { tableFromRows, tableRows, type Row, type Table } from './table';
 import { tr } from '../messages';
+import { own } from '../../core/own';
 
 export type { PathPolicy, Row, Table };
 export { DataError };
@@ -35,7 +36,12 @@ const INFO_ROWS = 1000;
 
 function numericColumns(rows: readonly Row[], columns: readonly string[]): string[] {
 	return columns.filter(
-		(c) => rows.some((r) => typeof r[c] === 'number') && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'),
+		(c) =>
+			rows.some((r) => typeof own(r, c) === 'number') &&
+			rows.every((r) => {
+				const v = own(r, c);
+				return v === null || v === undefined || typeof v === 'number';
+			}),
 	);
 }
 

@@ -18,6 +18,7 @@ import {
 	type DateEncoder,
 	type DateOptions,
 } from '../../core/data/dates';
+import { own } from '../../core/own';
 
 export type FillPolicy = 'error' | 'dropRow' | 'mean' | 'median' | 'mostFrequent' | 'zero';
 export type ColumnStepName = 'none' | 'standardize' | 'minMax' | 'oneHot' | 'labelEncode' | 'tokenize' | 'date' | 'drop';
@@ -342,7 +343,7 @@ export function inputNames(features: readonly FeatureTransform[]): string[] {
 export function transformRow(features: readonly FeatureTransform[], row: Row, out: Float32Array, offset: number, where = ''): number {
 	let k = offset;
 	for (const f of features) {
-		let v = row[f.column];
+		let v = own(row, f.column);
 		if (f.step === 'date') {
 			const problem = writeDate(f, dateCell(v, f.date!.options), out, k);
 			if (problem) throw new DataError(`${where}${problem}`, undefined, undefined, f.column);

@@ -4,6 +4,7 @@
  * typed arrays instead of ten million objects; row objects are only built for the few rows that are
  * shown (predictions tables, data facts) or for small in-memory sources.
  */
+import { bareRecord, own } from '../../core/own';
 
 /** One row as an object (inline and JSON sources, predict input, previews). */
 export type Row = Record<string, number | string | null>;
@@ -65,13 +66,13 @@ export function tableFromRows(rows: readonly Row[], columns: readonly string[]):
 		if (data.has(name)) continue;
 		let allNumbers = true;
 		for (let i = 0; i < n && allNumbers; i++) {
-			const v = rows[i]![name];
+			const v = own(rows[i]!, name);
 			if (!isMiss(v) && typeof v !== 'number') allNumbers = false;
 		}
 		if (allNumbers) {
 			const values = new Float64Array(n);
 			for (let i = 0; i < n; i++) {
-				const v = rows[i]![name];
+				const v = own(rows[i]!, name);
 				values[i] = typeof v === 'number' ? v : NaN;
 			}
 			data.set(name, { kind: 'number', values });
@@ -80,7 +81,7 @@ export function tableFromRows(rows: readonly Row[], columns: readonly string[]):
 			const dict: Value[] = [];
 			const index = new Map<unknown, number>();
 			for (let i = 0; i < n; i++) {
-				const v = rows[i]![name];
+				const v = own(rows[i]!, name);
 				if (isMiss(v)) {
 					codes[i] = -1;
 					continue;
@@ -106,7 +107,7 @@ export function tableRows(t: Table, index?: ArrayLike<number>, limit = Infinity)
 	const out: Row[] = new Array<Row>(count);
 	for (let j = 0; j < count; j++) {
 		const i = index ? index[j]! : j;
-		const r: Row = {};
+		const r: Row = bareRecord();
 		for (const [name, c] of cols) r[name] = cell(c, i);
 		out[j] = r;
 	}
