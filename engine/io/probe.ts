@@ -251,6 +251,8 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
 		}
 		const { header, rows } = parseCsvHeadTable(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
+		// A first line longer than the head read: the columns are not known (the engine reads the whole file).
+		if (!header.length && !read.complete) return undefined;
 		// The engine's reader refuses these too; said here, they are located in the editor before a run.
 		const twice = header.find((c, i) => header.indexOf(c) !== i);
 		if (twice !== undefined)

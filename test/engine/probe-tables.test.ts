@@ -49,6 +49,11 @@ describe('data probe: the head read as a table', () => {
 		}
 	});
 
+	it('a header longer than the probed head leaves the columns unknown, not "Column `y` is not in the data"', () => {
+		const names = Array.from({ length: 300_000 }, (_, i) => `column_${i}`);
+		assert.deepEqual(check('huge-header.csv', [...names, 'y'].join(',') + '\n' + '1,'.repeat(names.length) + '0\n'), []);
+	});
+
 	it('keeps reading good heads: a BOM, quoted names, ragged rows and a cut last line', () => {
 		assert.deepEqual(check('bom.csv', '\uFEFFa,"b, c",y\n1,2,0\n3,4\n'), []);
 		const t = parseCsvHeadTable('a,b,y\n1,2,3\n4,5,6\n7,8', ',', undefined, false);
