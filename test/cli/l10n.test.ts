@@ -418,7 +418,8 @@ describe('modelwright CLI in the terminal language', () => {
 				[['runs', 'nope'], /请使用 `runs list`/],
 				[['generate', 'shapes'], /请指定写入图像的文件夹/],
 				[['generate', 'shapes', 'out', '--noise', '2'], /--noise 必须是 0 到 1 之间的数/],
-				[['cv', 'examples/iris.model.yaml', '--epochs', '0'], /--epochs 必须是 1 到 1000000 之间的整数/],
+				[['cv', 'examples/iris.model.yaml', '--epochs', '0'], /--epochs 必须是正整数，实际为 '0'/],
+				[['cv', 'examples/iris.model.yaml', '--epochs', '1000001'], /--epochs 必须 ≥ 1 且 ≤ 1000000（对应配置中的 training\.epochs）/],
 				[['tune', 'examples/iris.model.yaml'], /配置中没有 `tuning` 部分。/],
 				[['tune', 'examples/tuning.model.yaml', '--resume', 'examples'], /examples 不是搜索文件夹（没有 sweep\.json）。/],
 			];
