@@ -138,19 +138,23 @@ export function parseCsvHeadTable(
 	delimiter = ',',
 	missing: readonly string[] = ['', 'NA', 'NaN', 'null', '?'],
 	complete = true,
-): { header: string[]; rows: Record<string, unknown>[] } {
+): { header: string[]; rows: Record<string, unknown>[]; ragged?: { line: number; count: number } } {
 	// Drop a possibly cut last line when the text is only the head of the file.
 	const body = complete ? text : text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-	const records: string[][] = parse(body, {
+	const records = parse(body, {
 		delimiter,
 		skip_empty_lines: true,
 		relax_column_count: true,
 		bom: true,
 		trim: true,
-	});
-	const header = records[0] ?? [];
+		info: true,
+	}) as unknown as { record: string[]; info: { lines: number } }[];
+	const header = records[0]?.record ?? [];
 	const miss = new Set(missing);
-	const rows = records.slice(1).map((r) => {
+	let ragged: { line: number; count: number } | undefined;
+	const rows = records.slice(1).map(({ record: r, info }) => {
+		// The engine's reader refuses a row whose field count is not the header's: the first is said.
+		if (!ragged && r.length !== header.length) ragged = { line: info.lines, count: r.length };
 		const o = bareRecord<unknown>();
 		header.forEach((k, i) => {
 			if (Object.hasOwn(o, k)) return;
@@ -163,7 +167,7 @@ export function parseCsvHeadTable(
 		});
 		return o;
 	});
-	return { header, rows };
+	return { header, rows, ...(ragged ? { ragged } : {}) };
 }
 
 /** What reading the head of a file gave: its text, or why there is none. */
@@ -250,15 +254,33 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 			if (!rows.length) return { ok: false, reason: 'unreadable', message: tc('MW225.noRows', { path: source.path }) };
 			return { ok: true, info: infoFromRows(rows as Record<string, unknown>[]) };
 		}
-		const { header, rows } = parseCsvHeadTable(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
-		// A first line longer than the head read: the columns are not known (the engine reads the whole file).
-		if (!header.length && !read.complete) return undefined;
+		let table: ReturnType<typeof parseCsvHeadTable>;
+		try {
+			table = parseCsvHeadTable(read.text, source.delimiter ?? ',', source.missingValues, read.complete);
+		} catch (err) {
+			// A head cut inside a quoted multi-line field does not parse; the whole file may well.
+			if (!read.complete) return undefined;
+			throw err;
+		}
+		const { header, rows, ragged } = table;
+		// A first line (or a first row) longer than the head read: the columns are not known here.
+		if (!read.complete && (!header.length || !rows.length)) return undefined;
 		// The engine's reader refuses these too; said here, they are located in the editor before a run.
-		const twice = header.find((c, i) => header.indexOf(c) !== i);
+		const seen = new Set<string>();
+		const twice = header.find((c) => seen.size === seen.add(c).size);
 		if (twice !== undefined)
 			return { ok: false, reason: 'unreadable', message: tc('MW225.duplicateColumn', { path: source.path, column: twice }) };
-		if (read.complete && !rows.length) return { ok: false, reason: 'unreadable', message: tc('MW225.noRows', { path: source.path }) };
+		if (!rows.length) return { ok: false, reason: 'unreadable', message: tc('MW225.noRows', { path: source.path }) };
+		if (ragged)
+			return {
+				ok: false,
+				reason: 'unreadable',
+				message: tc('MW225.ragged', { path: source.path, line: ragged.line, count: ragged.count, header: header.length }),
+			};
 		const info = infoFromRows(rows, read.complete ? rows.length : undefined);
+		// The header's order (object keys would put integer-like names such as `2020` first).
+		info.columns = [...header];
+		info.numeric = header.filter((c) => info.numeric.includes(c));
 		// Only the head was read: the row count and the rows per value would be the head's.
 		if (!read.complete) {
 			delete info.rows;

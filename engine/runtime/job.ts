@@ -92,9 +92,11 @@ const MAX_REPORTED_WEIGHTS = 16;
 function singleUnitWeights(config: ResolvedConfig, model: tf.LayersModel): { weight: number[]; bias: number[] } | undefined {
 	const layers = config.model.layers;
 	if (layers.length !== 1 || layers[0]!.type !== 'dense' || layers[0].units !== 1) return undefined;
-	const ws = model.layers[0]!.getWeights();
-	if (ws[0]!.size > MAX_REPORTED_WEIGHTS) return undefined;
-	return { weight: Array.from(ws[0]!.dataSync()), bias: ws[1] ? Array.from(ws[1].dataSync()) : [] };
+	// A functional model (named inputs, `from`) starts with its InputLayer: the unit is the dense layer.
+	const dense = model.layers.find((l) => l.getClassName() === 'Dense');
+	const ws = dense?.getWeights() ?? [];
+	if (!ws[0] || ws[0].size > MAX_REPORTED_WEIGHTS) return undefined;
+	return { weight: Array.from(ws[0].dataSync()), bias: ws[1] ? Array.from(ws[1].dataSync()) : [] };
 }
 
 export async function runJob(request: TrainRequest, events: EventSink, signal?: AbortSignal): Promise<JobResult> {

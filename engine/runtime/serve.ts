@@ -18,7 +18,7 @@ import { imageIntoRow, imageRowWidth } from './data/imageInput';
 import { ImageTooLargeError } from './data/images';
 import { LocalizedError } from './messages';
 import { readJson } from '../io/fsutil';
-import { own } from '../core/own';
+import { bareRecord, own } from '../core/own';
 
 export interface ServeOptions {
 	port: number;
@@ -391,7 +391,7 @@ export function decodePredictions(pre: Preprocessing, out: Float32Array, width: 
 			res.push({ prediction });
 			continue;
 		}
-		const probs: Record<string, number> = {};
+		const probs = bareRecord<number>();
 		if (pre.label.encoding === 'hinge') {
 			res.push({ prediction, score: y[0]! });
 			continue;
@@ -416,7 +416,7 @@ export function authorized(header: string | undefined, token: string): boolean {
 }
 
 export function openApi(info: ModelInfo, opts: Pick<ServeOptions, 'maxRows' | 'token'>): object {
-	const rowProps: Record<string, object> = {};
+	const rowProps = bareRecord<object>();
 	for (const i of info.inputs)
 		rowProps[i.name] =
 			i.type === 'number'

@@ -8,7 +8,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsvHeadTable, validateConfig } from '../../engine/io/probe';
+import { factsFromHead, parseCsvHeadTable, readHeadSync, validateConfig } from '../../engine/io/probe';
+import { decodePredictions } from '../../engine/runtime/serve';
 import { runJob } from '../../engine/runtime/job';
 import { parseValues } from '../../engine/cli/commands/predict';
 import { infoFromRows } from '../../engine/core/data/info';
@@ -54,8 +55,29 @@ describe('data probe: the head read as a table', () => {
 		assert.deepEqual(check('huge-header.csv', [...names, 'y'].join(',') + '\n' + '1,'.repeat(names.length) + '0\n'), []);
 	});
 
-	it('keeps reading good heads: a BOM, quoted names, ragged rows and a cut last line', () => {
-		assert.deepEqual(check('bom.csv', '\uFEFFa,"b, c",y\n1,2,0\n3,4\n'), []);
+	it("a row whose field count is not the header's is MW225 naming its line, as the engine would refuse it", () => {
+		const errors = check('ragged.csv', 'a,b,y\n1,2,0\n3,4\n5,6,1\n');
+		assert.deepEqual(
+			errors.map((e) => [e.code, e.message]),
+			[['MW225', '`ragged.csv` line 3 has 2 fields, but the header has 3.']],
+		);
+	});
+
+	it("keeps the header's column order (an integer-like name such as 2020 is not moved first)", () => {
+		fs.writeFileSync(path.join(dir, 'years.csv'), 'b,2020,a\n1,2,3\n4,5,6\n');
+		const r = factsFromHead(readHeadSync(path.join(dir, 'years.csv')), { type: 'csv', path: 'years.csv' }, path.join(dir, 'years.csv'));
+		assert.ok(r?.ok);
+		assert.deepEqual(
+			[r.info.columns, r.info.numeric],
+			[
+				['b', '2020', 'a'],
+				['b', '2020', 'a'],
+			],
+		);
+	});
+
+	it('keeps reading good heads: a BOM, quoted names and a cut last line', () => {
+		assert.deepEqual(check('bom.csv', '\uFEFFa,"b, c",y\n1,2,0\n3,4,1\n'), []);
 		const t = parseCsvHeadTable('a,b,y\n1,2,3\n4,5,6\n7,8', ',', undefined, false);
 		assert.deepEqual(t.header, ['a', 'b', 'y']);
 		assert.deepEqual(
@@ -95,5 +117,34 @@ describe('data probe: the head read as a table', () => {
 		const info = infoFromRows(parseCsvHeadTable(fs.readFileSync(path.join(dir, 'proto.csv'), 'utf8')).rows);
 		assert.deepEqual(info.columns, ['__proto__', 'constructor', 'toString', 'kind', 'y']);
 		assert.equal(info.counts?.kind?.['__proto__'], 14);
+	});
+
+	it('named inputs over columns named __proto__ and constructor get their width; a class named __proto__ keeps its probability', () => {
+		fs.writeFileSync(path.join(dir, 'named.csv'), '__proto__,constructor,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n');
+		const text = `name: named\ndata:\n  source: {type: csv, path: named.csv}\n  label: y\nmodel:\n  inputs:\n    - {name: a, features: [__proto__, constructor]}\n  layers: [{type: dense, units: 1, activation: sigmoid, from: a}]\ntraining: {loss: binaryCrossentropy}\n`;
+		const configPath = path.join(dir, 'named.model.yaml');
+		fs.writeFileSync(configPath, text);
+		const v = validateConfig(configPath, text, {});
+		assert.deepEqual(
+			v.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
+		assert.equal(v.shapes?.totalParams, 2 + 1);
+		const pre = { task: 'binaryClassification', label: { column: 'y', encoding: 'binary', classes: ['__proto__', 'b'] } } as never;
+		const [p] = decodePredictions(pre, new Float32Array([0.25]), 1, 1) as { probabilities: Record<string, number> }[];
+		assert.deepEqual(Object.entries(p!.probabilities), [
+			['__proto__', 0.75],
+			['b', 0.25],
+		]);
+	});
+
+	it('a single dense unit fed through `from` (a functional model) trains and reports its weights', async function () {
+		this.timeout(60_000);
+		const text = `name: unit\ndata:\n  source: {type: linear, samples: 50}\nmodel:\n  layers: [{type: dense, units: 1, from: input}]\ntraining: {loss: meanSquaredError, epochs: 2}\n`;
+		const configPath = path.join(dir, 'unit.model.yaml');
+		fs.writeFileSync(configPath, text);
+		const r = await runJob({ configPath }, () => undefined);
+		assert.equal(r.status, 'completed', r.message);
+		assert.equal(r.weights?.weight.length, 1);
 	});
 });

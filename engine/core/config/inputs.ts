@@ -10,6 +10,7 @@ import { list } from '../l10n';
 import { maxOf } from '../arrays';
 import { tc } from './messages';
 import { DATE_OPTIONS, dateOptions, dateWidth } from '../data/dates';
+import { own } from '../own';
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value') => void;
 
@@ -168,7 +169,7 @@ export function namedInputs(
 		if (inp.shape) return { name: inp.name, shape: inp.shape };
 		let size: number | undefined = 0;
 		for (const f of inp.features) {
-			const w = data.widths?.[f];
+			const w = data.widths ? own(data.widths, f) : undefined;
 			size = w === undefined || size === undefined ? undefined : size + w;
 		}
 		return { name: inp.name, ...(size !== undefined ? { shape: [size] } : {}) };

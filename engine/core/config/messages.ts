@@ -204,6 +204,7 @@ export const CONFIG_MESSAGES_EN = {
 	'MW225.notArray': '`{path}` must hold a JSON array of row objects.',
 	'MW225.duplicateColumn': 'The header of `{path}` names column `{column}` twice.',
 	'MW225.noRows': '`{path}` has no data rows.',
+	'MW225.ragged': '`{path}` line {line} has {count} fields, but the header has {header}.',
 	'MW228.resolves': '`{path}` resolves to {file}, outside {root}. Move the file into the workspace, {hint}.',
 	'MW228.link': '{via}: {real} is outside {root}, and a link may not lead out of the workspace. Move the file into the workspace, {hint}.',
 	'MW228.viaLink': '`{path}` goes through the symbolic link {link}, which points to {to}',

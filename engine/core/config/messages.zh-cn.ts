@@ -181,6 +181,7 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW225.notArray': '`{path}` 必须包含由行对象组成的 JSON 数组。',
 	'MW225.duplicateColumn': '`{path}` 的表头两次出现列 `{column}`。',
 	'MW225.noRows': '`{path}` 没有数据行。',
+	'MW225.ragged': '`{path}` 第 {line} 行有 {count} 个字段，但表头有 {header} 个。',
 	'MW228.resolves': '`{path}` 解析为 {file}，在 {root} 之外。请把文件移到工作区内，{hint}。',
 	'MW228.link': '{via}：{real} 在 {root} 之外，而链接不能通向工作区外。请把文件移到工作区内，{hint}。',
 	'MW228.viaLink': '`{path}` 经过符号链接 {link}，它指向 {to}',

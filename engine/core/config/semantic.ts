@@ -20,6 +20,7 @@ import { classesOf, classKey } from '../data/labels';
 import { DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../memory';
 import { list } from '../l10n';
 import { tc } from './messages';
+import { bareRecord } from '../own';
 
 export interface SemanticOptions {
 	/** Probes a file source (csv/json) relative to the config; absent → file checks are skipped. */
@@ -408,7 +409,8 @@ function dataSummary(
 
 	// Input size after preprocessing: one-hot columns expand to one input per category (images: set above).
 	let size: number | undefined = d.source.type === 'images' ? undefined : 0;
-	const widths: Record<string, number | undefined> = {};
+	// Keyed by column names, which may be `__proto__`: no prototype to set or inherit from.
+	const widths = bareRecord<number | undefined>();
 	for (const f of features) {
 		const step = stepOf(prep[f]) ?? (info.numeric.includes(f) ? 'none' : 'oneHot');
 		const w = featureWidth(step, prep[f], info.distinct[f]?.length);
