@@ -209,7 +209,7 @@ export const DIAGNOSTIC_CODES = {
 		severity: 'error',
 		title: 'Data file not found or not a table',
 		explanation:
-			'The data file does not exist (relative to the config file), cannot be read, or is not a table: a CSV whose header names a column twice or that has no data rows, or JSON that is not a non-empty array of row objects.',
+			'The data file does not exist (relative to the config file), cannot be read, or is not a table: a CSV whose header names a column twice, that has no data rows or a row with another number of fields than its header, or JSON that is not a non-empty array of row objects.',
 	},
 	MW226: {
 		severity: 'error',
