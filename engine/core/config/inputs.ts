@@ -10,7 +10,7 @@ import { list } from '../l10n';
 import { maxOf } from '../arrays';
 import { tc } from './messages';
 import { DATE_OPTIONS, dateOptions, dateWidth } from '../data/dates';
-import { own } from '../own';
+import { bareRecord, own } from '../own';
 
 type Add = (code: DiagnosticCode, message: string, path: JsonPath, which?: 'key' | 'value') => void;
 
@@ -73,7 +73,7 @@ export function featureWidth(step: string, entry: unknown, categories: number | 
 
 /** MW246: date options on a column whose step is not date, or a date step that writes no value. */
 export function dateChecks(cfg: ResolvedConfig, written: (p: JsonPath) => boolean, add: Add): void {
-	const prep = (cfg.data?.preprocessing ?? {}) as Record<string, unknown>;
+	const prep = Object.assign(bareRecord<unknown>(), cfg.data?.preprocessing);
 	for (const [col, entry] of Object.entries(prep)) {
 		if (!entry || typeof entry !== 'object') continue;
 		const step = stepOfEntry(entry);
@@ -97,7 +97,7 @@ export function dateChecks(cfg: ResolvedConfig, written: (p: JsonPath) => boolea
 
 /** MW242: tokenizer options written on a column whose step is not tokenize (`written`: whether the text holds a path). */
 export function tokenizeChecks(cfg: ResolvedConfig, written: (p: JsonPath) => boolean, add: Add): void {
-	const prep = (cfg.data?.preprocessing ?? {}) as Record<string, unknown>;
+	const prep = Object.assign(bareRecord<unknown>(), cfg.data?.preprocessing);
 	for (const [col, entry] of Object.entries(prep)) {
 		if (!entry || typeof entry !== 'object' || stepOfEntry(entry) === 'tokenize') continue;
 		// Defaults are filled in the resolved config: only what the text says counts.
@@ -186,7 +186,7 @@ export function embeddingChecks(
 	features: readonly string[] | undefined,
 	add: (code: DiagnosticCode, message: string, path: JsonPath, vocabulary: number) => void,
 ): void {
-	const prep = (cfg.data?.preprocessing ?? {}) as Record<string, unknown>;
+	const prep = Object.assign(bareRecord<unknown>(), cfg.data?.preprocessing);
 	const inputs = cfg.model?.inputs;
 	for (const l of shapes.layers) {
 		if (l.type !== 'embedding' || l.sources.length !== 1 || l.sources[0]! >= 0) continue;

@@ -380,7 +380,8 @@ function dataSummary(
 	}
 	if (label !== undefined) out.label = label;
 
-	const prep = d.preprocessing ?? {};
+	// A null-prototype copy: a column named `constructor` has no entry unless the config gives one.
+	const prep = Object.assign(bareRecord<NonNullable<typeof d.preprocessing>[string]>(), d.preprocessing);
 	if (!invalid(['data', 'preprocessing'])) {
 		for (const col of Object.keys(prep)) {
 			if (!cols.includes(col))
@@ -467,7 +468,8 @@ function tableChecks(
 	invalid: (p: JsonPath) => boolean,
 	add: Add,
 ): void {
-	const prep = d.preprocessing ?? {};
+	// A null-prototype copy: a column named `constructor` has no entry unless the config gives one.
+	const prep = Object.assign(bareRecord<NonNullable<typeof d.preprocessing>[string]>(), d.preprocessing);
 	const featuresWithout = (drop: string): Fix[] => {
 		const e = setValueEdit(
 			cd,

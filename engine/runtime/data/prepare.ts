@@ -3,6 +3,7 @@
  * stratified), fit preprocessing on the training rows only, transform every split.
  */
 import type { ResolvedConfig } from '../../core/config/resolve';
+import { own } from '../../core/own';
 import { CLASSIFICATION_LOSSES, type Loss } from '../../core/config/vocabulary';
 import { loadTable, sha256, DataError, type PathPolicy, type Row } from './load';
 import {
@@ -208,7 +209,7 @@ export async function prepareData(config: ResolvedConfig, policy: PathPolicy, op
 			throw new DataError(tr('prep.featureNotFound', { column: f, columns: loaded.columns.join(', ') }), undefined, undefined, f);
 
 	const specs: FeatureSpec[] = features.map((c) => {
-		const entry = d.preprocessing?.[c];
+		const entry = d.preprocessing ? own(d.preprocessing, c) : undefined;
 		const step0 = typeof entry === 'string' ? entry : entry?.step;
 		const fill0 = typeof entry === 'object' ? entry.fillMissing : undefined;
 		// A column with no value at all is a column of numbers to be filled (as the validator counts it), not zero categories.
