@@ -238,7 +238,8 @@ export const DIAGNOSTIC_CODES = {
 	MW231: {
 		severity: 'error',
 		title: 'Invalid search range',
-		explanation: 'The range is empty or reversed, or a log-uniform bound is ≤ 0.',
+		explanation:
+			'The range is empty or reversed, a log-uniform bound is ≤ 0, or a bound or choice lies outside the values the searched setting accepts (e.g. `training.epochs` ≤ 1,000,000, a learning rate > 0): trials there would be refused.',
 	},
 	MW232: {
 		severity: 'warning',

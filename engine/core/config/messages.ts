@@ -143,6 +143,8 @@ export const CONFIG_MESSAGES_EN = {
 		'`{key}` is not a path in this config. Use dotted keys with [i] for list items, e.g. `training.optimizer.learningRate` or `model.layers[0].units`.',
 	'MW231.empty': 'The range [{lo}, {hi}] is empty: the low bound must not exceed the high one.',
 	'MW231.log': 'Log-uniform bounds must be > 0 (got {lo}).',
+	'MW231.schema': 'The range [{lo}, {hi}] goes beyond what `{key}` accepts ({range}): the trials outside it would be refused.',
+	'MW231.schemaChoice': '{value} is not a value `{key}` accepts ({range}): that trial would be refused.',
 	MW232: 'Grid search cannot enumerate a continuous range; use `choice` (or `int`) for `{key}`.',
 	// ---- named inputs and tokenize (inputs.ts)
 	'MW242.one': '{options} is an option of the tokenize step, but `{col}` has `step: {step}`: set `step: tokenize` or remove it.',

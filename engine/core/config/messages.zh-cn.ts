@@ -128,6 +128,8 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	MW230: '`{key}` 不是此配置中的路径。请使用点分隔的键，列表项用 [i]，例如 `training.optimizer.learningRate` 或 `model.layers[0].units`。',
 	'MW231.empty': '范围 [{lo}, {hi}] 为空：下界不能大于上界。',
 	'MW231.log': '对数均匀分布的边界必须 > 0（实际为 {lo}）。',
+	'MW231.schema': '范围 [{lo}, {hi}] 超出了 `{key}` 可接受的取值（{range}）：超出部分的试验会被拒绝。',
+	'MW231.schemaChoice': '{value} 不是 `{key}` 可接受的取值（{range}）：该试验会被拒绝。',
 	MW232: '网格搜索无法枚举连续范围；请为 `{key}` 使用 `choice`（或 `int`）。',
 	'MW247.one':
 		'类别 `{cls}` 只有 {n} 行{outside}，但有 {k} 折：各折是分层划分的，因此有些折的验证集中没有它，它在各折上的分数会缺失或很不稳定。请最多使用 {most} 折，或为它补充数据行。',

@@ -876,6 +876,28 @@ function convChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add:
 function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, add: Add): void {
 	const tuning = cfg.tuning;
 	if (!tuning || invalid(['tuning', 'space'])) return;
+	// The bounds the schema puts on a searched value: a trial outside them would be refused, one by one.
+	type Bounded = { minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown; exclusiveMaximum?: unknown };
+	const boundsOf = (target: JsonPath): Bounded => (schemaAtPath(ConfigSchema, cfg, target) ?? {}) as Bounded;
+	const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
+	const outsideSchema = (target: JsonPath, v: number): boolean => {
+		const b = boundsOf(target);
+		const [min, max, xmin, xmax] = [num(b.minimum), num(b.maximum), num(b.exclusiveMinimum), num(b.exclusiveMaximum)];
+		return (
+			(min !== undefined && v < min) ||
+			(max !== undefined && v > max) ||
+			(xmin !== undefined && v <= xmin) ||
+			(xmax !== undefined && v >= xmax)
+		);
+	};
+	const schemaRange = (target: JsonPath): string | undefined => {
+		const b = boundsOf(target);
+		const parts = [
+			num(b.exclusiveMinimum) !== undefined ? `> ${num(b.exclusiveMinimum)}` : num(b.minimum) !== undefined ? `≥ ${num(b.minimum)}` : '',
+			num(b.exclusiveMaximum) !== undefined ? `< ${num(b.exclusiveMaximum)}` : num(b.maximum) !== undefined ? `≤ ${num(b.maximum)}` : '',
+		].filter(Boolean);
+		return parts.length ? parts.join(', ') : undefined;
+	};
 	for (const [key, param] of Object.entries(tuning.space ?? {})) {
 		const p: JsonPath = ['tuning', 'space', key];
 		const target = parseConfigPath(key);
@@ -888,7 +910,13 @@ function tuningChecks(cfg: ResolvedConfig, invalid: (p: JsonPath) => boolean, ad
 			const [lo, hi] = bounds;
 			if (!(lo <= hi)) add('MW231', tc('MW231.empty', { lo, hi }), [...p, Object.keys(param)[0]!]);
 			else if ('logUniform' in param && lo <= 0) add('MW231', tc('MW231.log', { lo }), [...p, 'logUniform']);
-		}
+			else if (outsideSchema(target, lo) || outsideSchema(target, hi))
+				add('MW231', tc('MW231.schema', { lo, hi, key, range: schemaRange(target)! }), [...p, Object.keys(param)[0]!]);
+		} else if ('choice' in param)
+			param.choice.forEach((v, k) => {
+				if (typeof v === 'number' && outsideSchema(target, v))
+					add('MW231', tc('MW231.schemaChoice', { value: v, key, range: schemaRange(target)! }), [...p, 'choice', k]);
+			});
 		if (tuning.strategy === 'grid' && ('uniform' in param || 'logUniform' in param)) {
 			add('MW232', tc('MW232', { key }), p, 'key');
 		}
