@@ -280,7 +280,8 @@ export function factsFromHead(read: HeadRead, source: SourceConfig & { type: 'cs
 		const info = infoFromRows(rows, read.complete ? rows.length : undefined);
 		// The header's order (object keys would put integer-like names such as `2020` first).
 		info.columns = [...header];
-		info.numeric = header.filter((c) => info.numeric.includes(c));
+		const numeric = new Set(info.numeric);
+		info.numeric = header.filter((c) => numeric.has(c));
 		// Only the head was read: the row count and the rows per value would be the head's.
 		if (!read.complete) {
 			delete info.rows;
