@@ -27,6 +27,35 @@ describe('CLI: memory budget and override ranges', () => {
 		assert.match(r.out, /bomb\.model\.yaml:7:14 error MW233 Training this config needs about [\d.]+ GB .*more than the memory budget/);
 	});
 
+	it('a tuning range whose largest trial exceeds the budget is MW233 at that range, naming the trial; the base config alone fits', () => {
+		const text = `name: sweep
+data:
+  source: {type: linear, samples: 100}
+model:
+  layers:
+    - {type: dense, units: 8}
+    - {type: dense, units: 1}
+tuning:
+  trials: 2
+  space:
+    model.layers[0].units: {int: [4, 20000000]}
+    training.batchSize: {choice: [8, 16]}
+training:
+  loss: meanSquaredError
+`;
+		fs.writeFileSync(path.join(tmp, 'sweep.model.yaml'), text);
+		const r = cli(['validate', 'sweep.model.yaml', '--max-memory', '256'], tmp);
+		assert.equal(r.code, 1, r.out);
+		const lines = r.out.split('\n').filter((l) => / error /.test(l));
+		assert.equal(lines.length, 1, r.out);
+		assert.match(
+			lines[0]!,
+			/sweep\.model\.yaml:11:34 error MW233 The trial with `model\.layers\[0\]\.units` = 20000000 would need about [\d.]+ [MG]B, more than the memory budget of 256 MB/,
+		);
+		// Under a budget the largest trial fits, the sweep validates clean.
+		assert.equal(cli(['validate', 'sweep.model.yaml', '--max-memory', '100000'], tmp).code, 0);
+	});
+
 	it('train refuses it before allocating (exit 2, no run folder)', () => {
 		const r = cli(['train', 'bomb.model.yaml'], tmp);
 		assert.equal(r.code, 2, r.out);

@@ -100,6 +100,8 @@ export const CONFIG_MESSAGES_EN = {
 	'MW233.weights': 'weights with gradients and optimizer state {size}',
 	'MW233.activations': 'activations for a batch of {batch} {size}',
 	'MW233.data': 'data {size}',
+	'MW233.trial':
+		'The trial with `{key}` = {value} would need about {total}, more than the memory budget of {budget}: that part of the range would be refused trial by trial. Narrow the range, or raise the budget (`--max-memory <MB>`, MODELWRIGHT_MAX_MEMORY_MB, `modelwright.engine.maxMemoryMB`).',
 	MW233:
 		'Training this config needs about {total} ({parts}), more than the memory budget of {budget}. Make it smaller here, or raise the budget (CLI `--max-memory <MB>`, environment MODELWRIGHT_MAX_MEMORY_MB, VS Code setting `modelwright.engine.maxMemoryMB`).',
 	'MW224.high': 'A learning rate of {lr} is high for {optimizer} (usual range {lo}–{hi}). Training may diverge (NaN loss).',

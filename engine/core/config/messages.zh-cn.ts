@@ -91,6 +91,8 @@ export const CONFIG_MESSAGES_ZH: Strings<typeof CONFIG_MESSAGES_EN> = {
 	'MW233.weights': '权重及其梯度和优化器状态 {size}',
 	'MW233.activations': '批大小 {batch} 的激活值 {size}',
 	'MW233.data': '数据 {size}',
+	'MW233.trial':
+		'`{key}` = {value} 的试验约需 {total}，超过了 {budget} 的内存预算：范围中的这部分试验会被逐个拒绝。请缩小范围，或提高预算（`--max-memory <MB>`、MODELWRIGHT_MAX_MEMORY_MB、`modelwright.engine.maxMemoryMB`）。',
 	MW233:
 		'训练此配置约需 {total}（{parts}），超过了 {budget} 的内存预算。请在此处缩小规模，或提高预算（命令行 `--max-memory <MB>`，环境变量 MODELWRIGHT_MAX_MEMORY_MB，VS Code 设置 `modelwright.engine.maxMemoryMB`）。',
 	'MW224.high': '对 {optimizer} 而言，学习率 {lr} 偏高（常用范围 {lo}–{hi}）。训练可能发散（损失为 NaN）。',

@@ -71,6 +71,8 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 
 	const data = dataSummary(cd, cfg, invalid, add, opts);
 	let shapes: ModelShapeInfo | undefined;
+	/** How shapes were inferred (the checked layers and their input), to infer a trial's again. */
+	let shapeInput: { layers: LayerConfig[]; input: number[] | undefined; named: ReturnType<typeof namedInputs> } | undefined;
 
 	// ---- shapes: only over the prefix of layers that passed the schema
 	if (!invalid(['model', 'inputShape']) && Array.isArray(cfg.model?.layers)) {
@@ -80,6 +82,7 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 		const input = declared ?? data.inputShape ?? (data.inputSize !== undefined ? [data.inputSize] : undefined);
 		const named = namedInputs(cfg, data, invalid, add);
 		shapes = inferShapes(layers, named ? undefined : input, named);
+		shapeInput = { layers, input, named };
 		for (const ii of shapes.inputIssues ?? []) add(ii.code, ii.message, ['model', 'inputs', ii.input, 'name']);
 		if (!invalid(['data', 'preprocessing']))
 			embeddingChecks(cfg, shapes, data.features, (code, message, p, vocab) =>
@@ -264,6 +267,28 @@ export function semanticChecks(cd: ConfigDocument, cfg: ResolvedConfig, invalidP
 				where,
 				where.length === 1 ? 'key' : 'value',
 			);
+		} else if (cfg.tuning?.space && shapeInput && !invalid(['tuning', 'space'])) {
+			// The largest trial of each searched size (units, filters, batch size…), one dimension at a
+			// time: a sweep whose trials would be refused one by one is said here, at its range.
+			for (const [key, param] of Object.entries(cfg.tuning.space)) {
+				const target = parseConfigPath(key);
+				const top = largestValue(param);
+				if (!target || top === undefined) continue;
+				const now = valueAt(cfg, target);
+				if (typeof now !== 'number' || top <= now) continue;
+				const trial = structuredClone(cfg);
+				setValueAt(trial, target, top);
+				const n = shapeInput.layers.length;
+				const trialShapes = inferShapes(trial.model.layers.slice(0, n), shapeInput.named ? undefined : shapeInput.input, shapeInput.named);
+				const e = estimateMemory(trial, trialShapes, data.info?.rows, data.inputSize);
+				if (e.total > budget)
+					add('MW233', tc('MW233.trial', { key, value: top, total: formatBytes(e.total), budget: formatBytes(budget) }), [
+						'tuning',
+						'space',
+						key,
+						Object.keys(param)[0]!,
+					]);
+			}
 		}
 	}
 
@@ -959,4 +984,26 @@ export function configPathExists(cfg: ResolvedConfig, path: JsonPath): boolean {
 	}
 	const s = schemaAtPath(ConfigSchema, cfg, path);
 	return s !== undefined && (s.type !== 'object' || v !== undefined);
+}
+
+/** The largest number a search dimension can give (its high bound, or its largest numeric choice). */
+function largestValue(param: Record<string, unknown>): number | undefined {
+	const b = (['int', 'uniform', 'logUniform'] as const).map((k) => param[k]).find(Array.isArray) as unknown[] | undefined;
+	const values = b ?? (Array.isArray(param.choice) ? param.choice : []);
+	let top: number | undefined;
+	for (const v of values) if (typeof v === 'number' && Number.isFinite(v) && (top === undefined || v > top)) top = v;
+	return top;
+}
+
+/** The value at a config path (see parseConfigPath), or undefined. */
+function valueAt(root: unknown, path: JsonPath): unknown {
+	let v = root;
+	for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+	return v;
+}
+
+/** Sets the value at an existing config path (its parent must exist). */
+function setValueAt(root: unknown, path: JsonPath, value: unknown): void {
+	const parent = valueAt(root, path.slice(0, -1));
+	if (parent && typeof parent === 'object') (parent as Record<string | number, unknown>)[path.at(-1)!] = value;
 }
