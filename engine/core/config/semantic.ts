@@ -995,10 +995,11 @@ function largestValue(param: Record<string, unknown>): number | undefined {
 	return top;
 }
 
-/** The value at a config path (see parseConfigPath), or undefined. */
+/** The value at a config path (see parseConfigPath), or undefined; own keys only (`__proto__.x` reaches nothing). */
 function valueAt(root: unknown, path: JsonPath): unknown {
 	let v = root;
-	for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+	for (const seg of path)
+		v = v && typeof v === 'object' && Object.hasOwn(v, seg) ? (v as Record<string | number, unknown>)[seg] : undefined;
 	return v;
 }
 
