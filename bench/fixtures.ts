@@ -64,7 +64,10 @@ export:
   path: models/iris
 `;
 
-/** A config of about `lines` lines: the typical head and a long stack of commented dense layers. */
+/**
+ * A config of about `lines` lines: the typical head and a long stack of commented dense layers,
+ * each written out in full (initializers, regularizer), so 5,000 lines stay under MAX_LAYERS.
+ */
 export function largeConfig(lines: number): string {
 	const head = TYPICAL_CONFIG.split('\n');
 	const start = head.findIndex((l) => l === '  layers:');
@@ -77,6 +80,11 @@ export function largeConfig(lines: number): string {
 			'    - type: dense',
 			`      units: ${16 + (i % 5) * 8}`,
 			'      activation: relu',
+			'      useBias: true',
+			'      kernelInitializer: heNormal',
+			'      biasInitializer: zeros',
+			'      kernelRegularizer:',
+			'        l2: 0.0001',
 			'    - type: dropout',
 			'      rate: 0.1',
 		);
